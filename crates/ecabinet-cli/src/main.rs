@@ -1,0 +1,185 @@
+//! `ecab`: the headless eCabinet client, for the secretariat's scripts, for
+//! tests and for benchmarks. Every command is a thin call into
+//! `ecabinet_client`; this file only parses arguments and prints.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use ecabinet_client::{default_profile_dir, Client, ClientError};
+
+use crate::output::Printer;
+
+#[derive(Parser)]
+#[command(name = "ecab", version, about = "eCabinet's headless client")]
+struct Cli {
+    /// Profile folder of this device (keys, local replica).
+    #[arg(long, global = true, env = "ECAB_PROFILE", default_value_os_t = default_profile_dir())]
+    profile: PathBuf,
+    /// Machine-readable JSON output; every object carries its `id`.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Enrol this device with a one-time code from the secretariat.
+    Enroll {
+        /// The server's address, e.g. https://ecabinet.example.gov.vn
+        #[arg(long)]
+        server: String,
+        /// The one-time enrolment code, e.g. 7QK2-M9XD-4TBN-C8WH
+        #[arg(long)]
+        code: String,
+        /// A name for this device (default: the host name).
+        #[arg(long)]
+        device_name: Option<String>,
+    },
+    /// Who this device is, and its sync state.
+    Status,
+    /// Bring the local replica up to date with the server.
+    Sync,
+    /// Meetings you may see (from the local replica; works offline).
+    Meetings,
+    /// Manage meetings (secretariat).
+    Meeting {
+        #[command(subcommand)]
+        command: MeetingCommand,
+    },
+    /// Show a meeting's agenda, or change it.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Agenda {
+        /// The meeting (its id, or the first characters of it).
+        #[arg(required = true)]
+        meeting: Option<String>,
+        #[command(subcommand)]
+        command: Option<AgendaCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MeetingCommand {
+    /// Create a meeting.
+    Create {
+        #[arg(long)]
+        title: String,
+        /// Start time, RFC 3339, e.g. 2026-12-03T08:00:00+07:00
+        #[arg(long, value_parser = parse_time)]
+        starts: DateTime<Utc>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgendaCommand {
+    /// Append an item to a meeting's agenda.
+    Add {
+        /// The meeting (its id, or the first characters of it).
+        meeting: String,
+        #[arg(long)]
+        title: String,
+    },
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{e}; write the time as RFC 3339, e.g. 2026-12-03T08:00:00+07:00"))
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ECAB_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let printer = Printer::new(cli.json);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, &printer)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            printer.error(&error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
+    let profile = cli.profile;
+    match cli.command {
+        Command::Enroll {
+            server,
+            code,
+            device_name,
+        } => {
+            let client = Client::enroll(&profile, &server, &code, device_name.as_deref()).await?;
+            out.enrolled(&client.summary(), &profile);
+            // A first sync right away, so `ecab meetings` works offline from now on.
+            match client.sync().await {
+                Ok(report) => out.note(&format!("synced: {} changes", report.changes_received)),
+                Err(error) => out.note(&format!("enrolled, but the first sync failed: {error}")),
+            }
+            client.close().await;
+        }
+        Command::Status => {
+            let client = Client::open(&profile).await?;
+            out.status(&client.summary(), &client.sync_status().await?);
+        }
+        Command::Sync => {
+            let client = Client::open(&profile).await?;
+            let report = client.sync().await?;
+            out.synced(&report);
+        }
+        Command::Meetings => {
+            let client = Client::open(&profile).await?;
+            out.meetings(&client.meetings().await?);
+        }
+        Command::Meeting {
+            command: MeetingCommand::Create { title, starts },
+        } => {
+            let client = Client::open(&profile).await?;
+            out.meeting_created(&client.create_meeting(&title, starts).await?);
+        }
+        Command::Agenda {
+            command: Some(AgendaCommand::Add { meeting, title }),
+            ..
+        } => {
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            out.agenda_item_added(&client.add_agenda_item(meeting, &title).await?);
+        }
+        Command::Agenda {
+            meeting: Some(meeting),
+            command: None,
+        } => {
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            out.agenda(&client.agenda(meeting).await?);
+        }
+        Command::Agenda {
+            meeting: None,
+            command: None,
+        } => {
+            return Err(ClientError::InvalidArgument(
+                "give a meeting: ecab agenda MEETING (see ecab meetings)".into(),
+            ))
+        }
+    }
+    Ok(())
+}

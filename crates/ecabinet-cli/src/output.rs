@@ -1,0 +1,167 @@
+//! How `ecab` prints: short human text by default, one JSON document with
+//! `--json` (every object carrying its `id`).
+
+use std::path::Path;
+
+use chrono::{DateTime, Local, Utc};
+use ecabinet_client::{AgendaView, ClientError, ProfileSummary, SyncReport, SyncStatus};
+use ecabinet_domain::{AgendaItem, Meeting};
+use serde::Serialize;
+use serde_json::json;
+
+pub struct Printer {
+    json: bool,
+}
+
+fn local(time: DateTime<Utc>) -> String {
+    time.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+impl Printer {
+    pub fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    fn print_json(&self, value: &impl Serialize) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(error) => eprintln!("error: cannot print JSON: {error}"),
+        }
+    }
+
+    /// A side remark: to stderr, so `--json` output stays one document.
+    pub fn note(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    pub fn error(&self, error: &ClientError) {
+        if self.json {
+            self.print_json(
+                &json!({ "error": { "code": error.code(), "message": error.to_string() } }),
+            );
+        }
+        eprintln!("error: {error}");
+    }
+
+    pub fn enrolled(&self, summary: &ProfileSummary, profile: &Path) {
+        if self.json {
+            self.print_json(&json!({
+                "id": summary.device_id,
+                "device_name": summary.device_name,
+                "person": summary.person,
+                "organisation": summary.organisation,
+                "server_url": summary.server_url,
+                "profile": profile,
+            }));
+        } else {
+            println!(
+                "Enrolled \"{}\" as a device of {} ({}) in {}.",
+                summary.device_name,
+                summary.person.name,
+                summary.person.role,
+                summary.organisation.name
+            );
+            println!("Profile: {}", profile.display());
+        }
+    }
+
+    pub fn status(&self, summary: &ProfileSummary, sync: &SyncStatus) {
+        if self.json {
+            self.print_json(&json!({
+                "id": summary.device_id,
+                "device_name": summary.device_name,
+                "person": summary.person,
+                "organisation": summary.organisation,
+                "server_url": summary.server_url,
+                "sync": sync,
+            }));
+        } else {
+            println!(
+                "{} ({}), {}",
+                summary.person.name, summary.person.role, summary.organisation.name
+            );
+            println!("device: {} ({})", summary.device_name, summary.device_id);
+            println!("server: {}", summary.server_url);
+            match sync.last_sync {
+                Some(time) => println!("last sync: {}", local(time)),
+                None => println!("last sync: never"),
+            }
+        }
+    }
+
+    pub fn synced(&self, report: &SyncReport) {
+        if self.json {
+            self.print_json(report);
+        } else {
+            println!(
+                "Up to date: {} changes in {} round trips (cursor {}).",
+                report.changes_received, report.round_trips, report.cursor
+            );
+        }
+    }
+
+    pub fn meetings(&self, meetings: &[Meeting]) {
+        if self.json {
+            self.print_json(&meetings);
+            return;
+        }
+        if meetings.is_empty() {
+            println!("No meetings yet. Run `ecab sync` to fetch them from the server.");
+            return;
+        }
+        println!("{:<36}  {:<16}  {:<9}  TITLE", "ID", "STARTS", "STATUS");
+        for meeting in meetings {
+            println!(
+                "{:<36}  {:<16}  {:<9}  {}",
+                meeting.id,
+                local(meeting.starts_at),
+                meeting.status.as_str(),
+                meeting.title
+            );
+        }
+    }
+
+    pub fn meeting_created(&self, meeting: &Meeting) {
+        if self.json {
+            self.print_json(meeting);
+        } else {
+            println!(
+                "Created meeting {} \"{}\" at {}.",
+                meeting.id,
+                meeting.title,
+                local(meeting.starts_at)
+            );
+        }
+    }
+
+    pub fn agenda(&self, view: &AgendaView) {
+        if self.json {
+            self.print_json(&json!({
+                "id": view.meeting.id,
+                "meeting": view.meeting,
+                "items": view.items,
+            }));
+            return;
+        }
+        println!("{} — {}", view.meeting.title, local(view.meeting.starts_at));
+        if view.items.is_empty() {
+            println!("  (no agenda items yet)");
+        }
+        for item in &view.items {
+            println!("  {:>2}. {}  [{}]", item.position, item.title, item.id);
+        }
+    }
+
+    pub fn agenda_item_added(&self, item: &AgendaItem) {
+        if self.json {
+            self.print_json(item);
+        } else {
+            println!(
+                "Added item {} \"{}\" at position {}.",
+                item.id, item.title, item.position
+            );
+        }
+    }
+}

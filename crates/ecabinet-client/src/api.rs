@@ -1,0 +1,225 @@
+//! The HTTP calls to the server: each takes and returns the shared wire types
+//! of `ecabinet_domain::api`, and turns transport failures and `{code,
+//! message}` error bodies into [`ClientError`]s.
+
+use std::time::Duration;
+
+use ecabinet_domain::api::{
+    AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
+    EnrollResponse, ErrorBody, PullResponse, TokenRequest, TokenResponse,
+};
+use ecabinet_domain::{AgendaItem, DeviceId, Meeting, MeetingId};
+use reqwest::{Method, RequestBuilder, Response, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{ClientError, ClientResult};
+
+#[derive(Clone, Debug)]
+pub struct ServerApi {
+    base: Url,
+    http: reqwest::Client,
+}
+
+/// Checks a server address typed by a person. Plain HTTP is only allowed to
+/// this machine (as the server only allows it on loopback).
+pub fn parse_server_url(text: &str) -> ClientResult<Url> {
+    let invalid = |reason: &str| ClientError::InvalidServerUrl {
+        url: text.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let mut url = Url::parse(text.trim()).map_err(|e| invalid(&e.to_string()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Domain(name)) => name == "localhost",
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
+            if !loopback {
+                return Err(invalid(
+                    "plain http:// is only allowed to this machine; use https://",
+                ));
+            }
+        }
+        _ => {
+            return Err(invalid(
+                "use an https:// address (or http:// to this machine)",
+            ))
+        }
+    }
+    if url.host().is_none() {
+        return Err(invalid("the address has no host name"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+impl ServerApi {
+    pub fn new(base: Url) -> ClientResult<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("ecabinet-client/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(Self { base, http })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    fn request(&self, method: Method, path: &str) -> ClientResult<RequestBuilder> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| ClientError::InvalidServerUrl {
+                url: self.base.to_string(),
+                reason: e.to_string(),
+            })?;
+        Ok(self.http.request(method, url))
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> ClientResult<T> {
+        let response = request.send().await.map_err(|e| self.unreachable(e))?;
+        read_json(response).await
+    }
+
+    fn unreachable(&self, error: reqwest::Error) -> ClientError {
+        // The innermost cause ("Connection refused", "timed out") is the
+        // part a person can act on; the outer layers repeat the URL.
+        let mut detail = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(inner) = source {
+            detail = inner.to_string();
+            source = inner.source();
+        }
+        ClientError::ServerUnreachable {
+            url: self.base.to_string(),
+            detail,
+        }
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> ClientResult<T> {
+        let mut request = self.request(Method::POST, path)?.json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    pub async fn health(&self) -> ClientResult<ecabinet_domain::api::Health> {
+        self.send(self.request(Method::GET, "healthz")?).await
+    }
+
+    pub async fn enroll(&self, request: &EnrollRequest) -> ClientResult<EnrollResponse> {
+        self.post("v1/enroll", None, request).await
+    }
+
+    pub async fn challenge(&self, device_id: DeviceId) -> ClientResult<ChallengeResponse> {
+        self.post("v1/auth/challenge", None, &ChallengeRequest { device_id })
+            .await
+    }
+
+    pub async fn token(&self, request: &TokenRequest) -> ClientResult<TokenResponse> {
+        self.post("v1/auth/token", None, request).await
+    }
+
+    pub async fn pull(&self, token: &str, since: i64, limit: u32) -> ClientResult<PullResponse> {
+        let request = self
+            .request(Method::GET, "v1/changes")?
+            .query(&[("since", since.to_string()), ("limit", limit.to_string())])
+            .bearer_auth(token);
+        self.send(request).await
+    }
+
+    pub async fn create_meeting(
+        &self,
+        token: &str,
+        request: &CreateMeetingRequest,
+    ) -> ClientResult<Meeting> {
+        self.post("v1/meetings", Some(token), request).await
+    }
+
+    pub async fn add_agenda_item(
+        &self,
+        token: &str,
+        meeting: MeetingId,
+        title: &str,
+    ) -> ClientResult<AgendaItem> {
+        let body = AddAgendaItemRequest {
+            title: title.to_owned(),
+        };
+        self.post(&format!("v1/meetings/{meeting}/agenda"), Some(token), &body)
+            .await
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> ClientResult<T> {
+    let status = response.status();
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| ClientError::Protocol(format!("reading the answer failed: {e}")))?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()));
+    }
+    match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(body) => Err(ClientError::Server {
+            status: status.as_u16(),
+            code: body.code,
+            message: body.message,
+        }),
+        Err(_) => Err(ClientError::Protocol(format!(
+            "the server answered {status} without an eCabinet error body; is this an eCabinet server?"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_http_and_any_https_are_accepted() {
+        assert_eq!(
+            parse_server_url("http://127.0.0.1:8443")
+                .expect("ok")
+                .as_str(),
+            "http://127.0.0.1:8443/"
+        );
+        assert!(parse_server_url("http://localhost:1").is_ok());
+        assert!(parse_server_url("http://[::1]:8443").is_ok());
+        assert_eq!(
+            parse_server_url("https://ecabinet.gov.vn/api")
+                .expect("ok")
+                .as_str(),
+            "https://ecabinet.gov.vn/api/"
+        );
+    }
+
+    #[test]
+    fn plain_http_to_another_host_and_nonsense_are_refused() {
+        for bad in [
+            "http://10.0.0.5:8443",
+            "ftp://x",
+            "not a url",
+            "",
+            "http://example.org",
+        ] {
+            let error = parse_server_url(bad).expect_err(bad);
+            assert_eq!(error.code(), "invalid_server_url", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+use ecabinet_domain::enrolment::CodeError;
+use ecabinet_domain::ValidationError;
+use serde::Serialize;
+use thiserror::Error;
+
+/// Everything the client engine can fail with. Each variant has a stable
+/// [`ClientError::code`] the CLI and the UI branch on, and a message that says
+/// what happened and what to do.
+#[derive(Debug, Error)]
+pub enum ClientError {
+    #[error("this profile ({0}) is not enrolled yet: run `ecab enroll --server URL --code CODE` with the code from the secretariat")]
+    NotEnrolled(String),
+    #[error("this profile is already enrolled as device \"{device_name}\" of {person} on {server}; to enrol another device use a new --profile folder")]
+    AlreadyEnrolled {
+        device_name: String,
+        person: String,
+        server: String,
+    },
+    #[error("the profile at {path} is damaged ({detail}); move that folder aside and enrol this device again")]
+    CorruptProfile { path: String, detail: String },
+    #[error("the device keys could not be unlocked: {0}")]
+    Locked(String),
+    #[error(transparent)]
+    MalformedCode(#[from] CodeError),
+    #[error(transparent)]
+    InvalidInput(#[from] ValidationError),
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("the server address {url:?} is not usable: {reason}")]
+    InvalidServerUrl { url: String, reason: String },
+    #[error("cannot reach the server at {url} ({detail}); your local data is kept, try again when the network is back")]
+    ServerUnreachable { url: String, detail: String },
+    /// The server refused the request; `code` is the server's own.
+    #[error("{message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("the server's answer could not be trusted: {0}")]
+    ServerIdentity(String),
+    #[error("the server's answer was not understood: {0}")]
+    Protocol(String),
+    #[error("{kind} not found: {reference}")]
+    NotFound {
+        kind: &'static str,
+        reference: String,
+    },
+    #[error("local database error: {0}")]
+    Storage(#[from] sqlx::Error),
+    #[error("local database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("file error at {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cryptographic error: {0}")]
+    Crypto(#[from] ecabinet_crypto::CryptoError),
+}
+
+impl ClientError {
+    /// The stable machine code of this error.
+    pub fn code(&self) -> &str {
+        match self {
+            ClientError::NotEnrolled(_) => "not_enrolled",
+            ClientError::AlreadyEnrolled { .. } => "already_enrolled",
+            ClientError::CorruptProfile { .. } => "corrupt_profile",
+            ClientError::Locked(_) => "keys_locked",
+            ClientError::MalformedCode(_) => "malformed_code",
+            ClientError::InvalidInput(_) => "invalid_input",
+            ClientError::InvalidArgument(_) => "invalid_argument",
+            ClientError::InvalidServerUrl { .. } => "invalid_server_url",
+            ClientError::ServerUnreachable { .. } => "server_unreachable",
+            ClientError::Server { code, .. } => code,
+            ClientError::ServerIdentity(_) => "server_identity",
+            ClientError::Protocol(_) => "protocol",
+            ClientError::NotFound { .. } => "not_found",
+            ClientError::Storage(_) | ClientError::Migration(_) => "storage",
+            ClientError::Io { .. } => "io",
+            ClientError::Crypto(_) => "crypto",
+        }
+    }
+
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        ClientError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// The `{code, message}` pair the UI shows.
+    pub fn to_ui(&self) -> UiError {
+        UiError {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// An error as the UI receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<ClientError> for UiError {
+    fn from(error: ClientError) -> Self {
+        error.to_ui()
+    }
+}
+
+pub type ClientResult<T> = Result<T, ClientError>;

@@ -1,0 +1,391 @@
+//! eCabinet's client engine, shared by the `ecab` CLI and the desktop app:
+//! the device's profile and keys, the local replica, and sync with the
+//! server. Both shells are thin: every rule and every byte moved lives here.
+
+mod api;
+mod error;
+mod profile;
+mod replica;
+mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Duration, Utc};
+use ecabinet_crypto::{b64_decode, b64_encode, verify_signature, DeviceKeys};
+use ecabinet_domain::api::{
+    auth_challenge_message, enrolment_receipt_message, CreateMeetingRequest, EnrollRequest,
+    TokenRequest,
+};
+use ecabinet_domain::enrolment::EnrolmentCode;
+use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
+
+pub use api::{parse_server_url, ServerApi};
+pub use error::{ClientError, ClientResult, UiError};
+pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
+pub use replica::Replica;
+pub use views::{AgendaView, AppStatus, ProfileSummary, SyncReport, SyncState, SyncStatus};
+
+/// The outcome of the latest sync attempt in this process.
+#[derive(Clone, Debug)]
+enum Attempt {
+    Succeeded,
+    Failed(UiError, bool),
+}
+
+/// An enrolled device: open it with [`Client::open`], or create it with [`Client::enroll`].
+pub struct Client {
+    dir: PathBuf,
+    profile: ProfileFile,
+    keys: DeviceKeys,
+    api: ServerApi,
+    replica: Replica,
+    session: tokio::sync::Mutex<Option<(String, DateTime<Utc>)>>,
+    last_attempt: Mutex<Option<Attempt>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("dir", &self.dir)
+            .field("device", &self.profile.device_id)
+            .finish()
+    }
+}
+
+/// A default device name: the machine's host name.
+fn default_device_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "eCabinet device".to_owned())
+}
+
+impl Client {
+    /// Opens an enrolled profile. Works offline: nothing here touches the network.
+    pub async fn open(dir: &Path) -> ClientResult<Self> {
+        let profile = profile::read_profile(dir)?
+            .ok_or_else(|| ClientError::NotEnrolled(dir.display().to_string()))?;
+        let keys = profile::load_keys(dir)?;
+        let base =
+            parse_server_url(&profile.server_url).map_err(|e| ClientError::CorruptProfile {
+                path: dir.display().to_string(),
+                detail: e.to_string(),
+            })?;
+        let replica = Replica::open(&dir.join(profile::REPLICA_FILE)).await?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            profile,
+            keys,
+            api: ServerApi::new(base)?,
+            replica,
+            session: tokio::sync::Mutex::new(None),
+            last_attempt: Mutex::new(None),
+        })
+    }
+
+    /// Whether `dir` holds a finished enrolment.
+    pub fn is_enrolled(dir: &Path) -> ClientResult<bool> {
+        Ok(profile::read_profile(dir)?.is_some())
+    }
+
+    /// Enrols this device with a one-time code: creates its keys, registers
+    /// the public halves, pins the server's key, and writes the profile.
+    /// On any failure the profile folder is left as it was (or empty).
+    pub async fn enroll(
+        dir: &Path,
+        server_url: &str,
+        code: &str,
+        device_name: Option<&str>,
+    ) -> ClientResult<Self> {
+        if let Some(existing) = profile::read_profile(dir)? {
+            return Err(ClientError::AlreadyEnrolled {
+                device_name: existing.device_name,
+                person: existing.person.name,
+                server: existing.server_url,
+            });
+        }
+        // Checked before any network call: a typo is caught offline.
+        let code = EnrolmentCode::parse(code)?;
+        let device_name = match device_name {
+            Some(name) => validate::device_name(name)?,
+            None => default_device_name(),
+        };
+        let base = parse_server_url(server_url)?;
+        let api = ServerApi::new(base.clone())?;
+
+        let keys = DeviceKeys::generate()?;
+        let signing_public = keys.signing.public_key();
+        let agreement_public = keys.agreement_public_key();
+        let response = api
+            .enroll(&EnrollRequest {
+                code: code.canonical().to_owned(),
+                device_name: device_name.clone(),
+                signing_public_key: b64_encode(&signing_public),
+                agreement_public_key: b64_encode(&agreement_public),
+            })
+            .await?;
+
+        let server_key = b64_decode(&response.server_signing_key)
+            .map_err(|e| ClientError::ServerIdentity(format!("server key: {e}")))?;
+        let receipt = b64_decode(&response.receipt_signature)
+            .map_err(|e| ClientError::ServerIdentity(format!("receipt: {e}")))?;
+        verify_signature(
+            &server_key,
+            &enrolment_receipt_message(
+                response.device_id,
+                response.person.id,
+                &signing_public,
+                &agreement_public,
+            ),
+            &receipt,
+        )
+        .map_err(|_| {
+            ClientError::ServerIdentity(
+                "the enrolment receipt is not signed by the server's key".into(),
+            )
+        })?;
+        if response.person.organisation_id != response.organisation.id {
+            return Err(ClientError::ServerIdentity(
+                "the person and organisation do not match".into(),
+            ));
+        }
+
+        profile::create_private_dir(dir)?;
+        profile::clear_unfinished(dir)?;
+        profile::store_keys(dir, &keys)?;
+        let replica = Replica::open(&dir.join(profile::REPLICA_FILE)).await?;
+        replica
+            .put(&ChangeBody::Organisation(response.organisation.clone()))
+            .await?;
+        replica
+            .put(&ChangeBody::Person(response.person.clone()))
+            .await?;
+        let profile = ProfileFile {
+            format: 1,
+            server_url: base.to_string(),
+            server_signing_key: response.server_signing_key,
+            device_id: response.device_id,
+            device_name,
+            person: response.person,
+            organisation: response.organisation,
+        };
+        // The commit point: from here on the profile counts as enrolled.
+        profile::write_profile(dir, &profile)?;
+        tracing::info!(device = %profile.device_id, "enrolled");
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            profile,
+            keys,
+            api,
+            replica,
+            session: tokio::sync::Mutex::new(None),
+            last_attempt: Mutex::new(None),
+        })
+    }
+
+    pub fn profile_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn profile(&self) -> &ProfileFile {
+        &self.profile
+    }
+
+    pub fn summary(&self) -> ProfileSummary {
+        ProfileSummary {
+            device_id: self.profile.device_id,
+            device_name: self.profile.device_name.clone(),
+            server_url: self.profile.server_url.clone(),
+            person: self.profile.person.clone(),
+            organisation: self.profile.organisation.clone(),
+        }
+    }
+
+    /// Releases the replica's database handles.
+    pub async fn close(&self) {
+        self.replica.close().await;
+    }
+
+    /// A valid session token, renewed by signing a fresh challenge when needed.
+    async fn token(&self) -> ClientResult<String> {
+        let mut session = self.session.lock().await;
+        if let Some((token, expires_at)) = session.as_ref() {
+            if *expires_at - Utc::now() > Duration::seconds(60) {
+                return Ok(token.clone());
+            }
+        }
+        let challenge = self.api.challenge(self.profile.device_id).await?;
+        let challenge_bytes =
+            b64_decode(&challenge.challenge).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let signature = self.keys.signing.sign(&auth_challenge_message(
+            self.profile.device_id,
+            &challenge_bytes,
+        ));
+        let issued = self
+            .api
+            .token(&TokenRequest {
+                device_id: self.profile.device_id,
+                challenge: challenge.challenge,
+                signature: b64_encode(&signature),
+            })
+            .await?;
+        *session = Some((issued.token.clone(), issued.expires_at));
+        Ok(issued.token)
+    }
+
+    fn record(&self, outcome: &ClientResult<SyncReport>) {
+        let attempt = match outcome {
+            Ok(_) => Attempt::Succeeded,
+            Err(error) => Attempt::Failed(
+                error.to_ui(),
+                matches!(error, ClientError::ServerUnreachable { .. }),
+            ),
+        };
+        if let Ok(mut last) = self.last_attempt.lock() {
+            *last = Some(attempt);
+        }
+    }
+
+    /// Brings the replica up to date: pulls pages until the server has no more.
+    pub async fn sync(&self) -> ClientResult<SyncReport> {
+        let outcome = self.pull_all().await;
+        self.record(&outcome);
+        outcome
+    }
+
+    async fn pull_all(&self) -> ClientResult<SyncReport> {
+        let token = self.token().await?;
+        let mut state = self.replica.pull_state().await?;
+        let mut report = SyncReport {
+            changes_received: 0,
+            round_trips: 0,
+            cursor: state.cursor,
+        };
+        loop {
+            let request = state.request();
+            let page = self.api.pull(&token, request.since, request.limit).await?;
+            report.round_trips += 1;
+            report.changes_received += page.changes.len() as u32;
+            let applied = ecabinet_sync::apply_page(state, &page)
+                .map_err(|e| ClientError::Protocol(e.to_string()))?;
+            self.replica
+                .apply(&applied.writes, applied.state, Utc::now())
+                .await?;
+            state = applied.state;
+            if !applied.more {
+                break;
+            }
+        }
+        report.cursor = state.cursor;
+        Ok(report)
+    }
+
+    /// Online, offline or never synced, with the last success and the last error.
+    pub async fn sync_status(&self) -> ClientResult<SyncStatus> {
+        let last_sync = self.replica.last_sync().await?;
+        let cursor = self.replica.pull_state().await?.cursor;
+        let attempt = self.last_attempt.lock().ok().and_then(|last| last.clone());
+        let (state, last_error) = match attempt {
+            Some(Attempt::Succeeded) => (SyncState::Online, None),
+            Some(Attempt::Failed(error, unreachable)) => (
+                if unreachable {
+                    SyncState::Offline
+                } else {
+                    SyncState::Online
+                },
+                Some(error),
+            ),
+            // Not checked yet in this process: say offline until a sync proves otherwise.
+            None if last_sync.is_none() => (SyncState::NeverSynced, None),
+            None => (SyncState::Offline, None),
+        };
+        Ok(SyncStatus {
+            state,
+            last_sync,
+            cursor: cursor as f64,
+            last_error,
+        })
+    }
+
+    /// Meetings this person may see, soonest first, from the local replica.
+    pub async fn meetings(&self) -> ClientResult<Vec<Meeting>> {
+        self.replica.meetings().await
+    }
+
+    /// Accepts a full meeting id or an unambiguous prefix of one (at least 4 characters).
+    pub async fn resolve_meeting(&self, reference: &str) -> ClientResult<MeetingId> {
+        let reference = reference.trim();
+        if let Ok(id) = reference.parse::<MeetingId>() {
+            return Ok(id);
+        }
+        let not_found = || ClientError::NotFound {
+            kind: "meeting",
+            reference: reference.to_owned(),
+        };
+        if reference.len() < 4 || !reference.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(not_found());
+        }
+        let matches = self.replica.meeting_ids_with_prefix(reference).await?;
+        match matches.as_slice() {
+            [] => Err(not_found()),
+            [one] => Ok(*one),
+            _ => Err(ClientError::InvalidArgument(format!(
+                "{reference:?} matches {} meetings; give more of the id",
+                matches.len()
+            ))),
+        }
+    }
+
+    /// A meeting and its agenda, from the local replica.
+    pub async fn agenda(&self, meeting: MeetingId) -> ClientResult<AgendaView> {
+        let found = self
+            .replica
+            .meeting(meeting)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "meeting",
+                reference: meeting.to_string(),
+            })?;
+        let items = self.replica.agenda(meeting).await?;
+        Ok(AgendaView {
+            meeting: found,
+            items,
+        })
+    }
+
+    /// Creates a meeting (secretariat only; needs the server in this slice).
+    pub async fn create_meeting(
+        &self,
+        title: &str,
+        starts_at: DateTime<Utc>,
+    ) -> ClientResult<Meeting> {
+        let title = validate::title(title)?;
+        let token = self.token().await?;
+        let meeting = self
+            .api
+            .create_meeting(&token, &CreateMeetingRequest { title, starts_at })
+            .await?;
+        self.replica
+            .put(&ChangeBody::Meeting(meeting.clone()))
+            .await?;
+        Ok(meeting)
+    }
+
+    /// Appends an item to a meeting's agenda (secretariat only).
+    pub async fn add_agenda_item(
+        &self,
+        meeting: MeetingId,
+        title: &str,
+    ) -> ClientResult<AgendaItem> {
+        let title = validate::title(title)?;
+        let token = self.token().await?;
+        let item = self.api.add_agenda_item(&token, meeting, &title).await?;
+        self.replica
+            .put(&ChangeBody::AgendaItem(item.clone()))
+            .await?;
+        Ok(item)
+    }
+}

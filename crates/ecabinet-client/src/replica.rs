@@ -1,0 +1,212 @@
+//! The local replica: the entities this device may see, as the server last
+//! sent them, plus the sync cursor. Readable with no network at all.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use ecabinet_domain::{AgendaItem, ChangeBody, Meeting, MeetingId};
+use ecabinet_sync::PullState;
+use serde::de::DeserializeOwned;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::error::{ClientError, ClientResult};
+
+#[derive(Clone, Debug)]
+pub struct Replica {
+    pool: SqlitePool,
+}
+
+fn decode<T: DeserializeOwned>(table: &str, body: &str) -> ClientResult<T> {
+    serde_json::from_str(body).map_err(|e| ClientError::CorruptProfile {
+        path: "replica".into(),
+        detail: format!("a row of {table} is unreadable: {e}"),
+    })
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> ClientResult<String> {
+    serde_json::to_string(value).map_err(|e| ClientError::Protocol(e.to_string()))
+}
+
+/// Fixed-width UTC text, so SQLite orders it correctly as a string.
+fn sortable(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl Replica {
+    pub async fn open(path: &Path) -> ClientResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| ClientError::CorruptProfile {
+                path: path.display().to_string(),
+                detail: format!("the replica database cannot be opened: {e}"),
+            })?;
+        sqlx::migrate!("../../migrations/client").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn pull_state(&self) -> ClientResult<PullState> {
+        let (cursor,): (i64,) = sqlx::query_as("SELECT cursor FROM sync_state WHERE singleton = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(PullState { cursor })
+    }
+
+    pub async fn last_sync(&self) -> ClientResult<Option<DateTime<Utc>>> {
+        let (text,): (Option<String>,) =
+            sqlx::query_as("SELECT last_sync FROM sync_state WHERE singleton = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(text
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)))
+    }
+
+    /// Writes one pulled page and moves the cursor, in one transaction: a
+    /// crash leaves either the old state or the new one.
+    pub async fn apply(
+        &self,
+        writes: &[ChangeBody],
+        state: PullState,
+        synced_at: DateTime<Utc>,
+    ) -> ClientResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for body in writes {
+            upsert(&mut tx, body).await?;
+        }
+        sqlx::query("UPDATE sync_state SET cursor = $1, last_sync = $2 WHERE singleton = 1")
+            .bind(state.cursor)
+            .bind(sortable(synced_at))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores one entity the server just returned (before the next pull brings it too).
+    pub async fn put(&self, body: &ChangeBody) -> ClientResult<()> {
+        let mut tx = self.pool.begin().await?;
+        upsert(&mut tx, body).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Meetings, soonest first.
+    pub async fn meetings(&self) -> ClientResult<Vec<Meeting>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM meetings ORDER BY starts_at, id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("meetings", body))
+            .collect()
+    }
+
+    pub async fn meeting(&self, id: MeetingId) -> ClientResult<Option<Meeting>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT body FROM meetings WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(body,)| decode("meetings", &body)).transpose()
+    }
+
+    /// Meeting ids starting with `prefix` (to accept a short id typed by a person).
+    pub async fn meeting_ids_with_prefix(&self, prefix: &str) -> ClientResult<Vec<MeetingId>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM meetings WHERE id LIKE $1 || '%' ORDER BY id LIMIT 10")
+                .bind(prefix.to_ascii_lowercase())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(id,)| {
+                id.parse().map_err(|_| ClientError::CorruptProfile {
+                    path: "replica".into(),
+                    detail: format!("meeting id {id:?} is not a UUID"),
+                })
+            })
+            .collect()
+    }
+
+    pub async fn agenda(&self, meeting: MeetingId) -> ClientResult<Vec<AgendaItem>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT body FROM agenda_items WHERE meeting_id = $1 ORDER BY position, id",
+        )
+        .bind(meeting.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|(body,)| decode("agenda_items", body))
+            .collect()
+    }
+
+    pub async fn agenda_counts(&self) -> ClientResult<std::collections::HashMap<MeetingId, i64>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT meeting_id, COUNT(*) FROM agenda_items GROUP BY meeting_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, count)| id.parse().ok().map(|id| (id, count)))
+            .collect())
+    }
+}
+
+async fn upsert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    body: &ChangeBody,
+) -> ClientResult<()> {
+    match body {
+        ChangeBody::Organisation(organisation) => {
+            sqlx::query("INSERT INTO organisations (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body")
+                .bind(organisation.id.to_string())
+                .bind(encode(organisation)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+        ChangeBody::Person(person) => {
+            sqlx::query("INSERT INTO persons (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body")
+                .bind(person.id.to_string())
+                .bind(encode(person)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+        ChangeBody::Meeting(meeting) => {
+            sqlx::query(
+                "INSERT INTO meetings (id, starts_at, body) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET starts_at = excluded.starts_at, body = excluded.body",
+            )
+            .bind(meeting.id.to_string())
+            .bind(sortable(meeting.starts_at))
+            .bind(encode(meeting)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ChangeBody::AgendaItem(item) => {
+            sqlx::query(
+                "INSERT INTO agenda_items (id, meeting_id, position, body) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET meeting_id = excluded.meeting_id, position = excluded.position, body = excluded.body",
+            )
+            .bind(item.id.to_string())
+            .bind(item.meeting_id.to_string())
+            .bind(item.position)
+            .bind(encode(item)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}

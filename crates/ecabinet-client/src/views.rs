@@ -1,0 +1,63 @@
+//! What the engine shows its shells (CLI and desktop): plain, serialisable
+//! values, exported to TypeScript when the `specta` feature is on.
+
+use chrono::{DateTime, Utc};
+use ecabinet_domain::{AgendaItem, DeviceId, Meeting, Organisation, Person};
+use serde::{Deserialize, Serialize};
+
+use crate::error::UiError;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProfileSummary {
+    pub device_id: DeviceId,
+    pub device_name: String,
+    pub server_url: String,
+    pub person: Person,
+    pub organisation: Organisation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// This device has never completed a sync.
+    NeverSynced,
+    /// The latest attempt reached the server.
+    Online,
+    /// The latest attempt could not reach the server, or none was made yet.
+    Offline,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncStatus {
+    pub state: SyncState,
+    pub last_sync: Option<DateTime<Utc>>,
+    /// Position in the server's change stream (a number for JavaScript's sake).
+    pub cursor: f64,
+    pub last_error: Option<UiError>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncReport {
+    pub changes_received: u32,
+    pub round_trips: u32,
+    pub cursor: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AgendaView {
+    pub meeting: Meeting,
+    pub items: Vec<AgendaItem>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AppStatus {
+    /// None until this device is enrolled.
+    pub profile: Option<ProfileSummary>,
+    pub sync: Option<SyncStatus>,
+}

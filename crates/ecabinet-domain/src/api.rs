@@ -1,0 +1,148 @@
+//! The JSON bodies of the HTTP API, shared by the server and the client engine
+//! so the two can never disagree on a field name. Binary values (keys,
+//! signatures, challenges) travel as unpadded base64url text.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::change::Change;
+use crate::ids::{DeviceId, PersonId};
+use crate::model::{Organisation, Person};
+
+/// Current API generation, in every path: `/v1/...`.
+pub const API_VERSION: &str = "v1";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+/// `POST /v1/enroll`: a new device presents a one-time code and its public keys.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub device_name: String,
+    /// Ed25519 public key, 32 bytes.
+    pub signing_public_key: String,
+    /// X25519 public key, 32 bytes.
+    pub agreement_public_key: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: DeviceId,
+    pub person: Person,
+    pub organisation: Organisation,
+    /// The server's Ed25519 public key; the client pins it.
+    pub server_signing_key: String,
+    /// The server's signature over [`enrolment_receipt_message`].
+    pub receipt_signature: String,
+}
+
+/// `POST /v1/auth/challenge`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChallengeRequest {
+    pub device_id: DeviceId,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChallengeResponse {
+    pub challenge: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /v1/auth/token`: the device proves it holds its signing key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TokenRequest {
+    pub device_id: DeviceId,
+    pub challenge: String,
+    /// Signature over [`auth_challenge_message`].
+    pub signature: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `GET /v1/changes?since=N&limit=M`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// The cursor to ask from next time: the last seq in `changes`, or `since`.
+    pub next_cursor: i64,
+    /// True when the page was full and more changes wait.
+    pub has_more: bool,
+}
+
+/// `POST /v1/meetings`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateMeetingRequest {
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// `POST /v1/meetings/{id}/agenda`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AddAgendaItemRequest {
+    pub title: String,
+}
+
+/// Every error body the server sends: a stable machine code and a sentence
+/// for the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+/// What a device signs to obtain a session token. Domain-separated so a
+/// signature made for one purpose can never be replayed for another.
+pub fn auth_challenge_message(device_id: DeviceId, challenge: &[u8]) -> Vec<u8> {
+    let mut message = b"ecabinet/auth-challenge/v1\0".to_vec();
+    message.extend_from_slice(device_id.as_uuid().as_bytes());
+    message.extend_from_slice(challenge);
+    message
+}
+
+/// What the server signs when it enrols a device: the binding between the
+/// device id, its person and its two public keys.
+pub fn enrolment_receipt_message(
+    device_id: DeviceId,
+    person_id: PersonId,
+    signing_public_key: &[u8],
+    agreement_public_key: &[u8],
+) -> Vec<u8> {
+    let mut message = b"ecabinet/enrolment-receipt/v1\0".to_vec();
+    message.extend_from_slice(device_id.as_uuid().as_bytes());
+    message.extend_from_slice(person_id.as_uuid().as_bytes());
+    for key in [signing_public_key, agreement_public_key] {
+        message.extend_from_slice(&(key.len() as u32).to_be_bytes());
+        message.extend_from_slice(key);
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn signed_messages_are_domain_separated_and_stable() {
+        let device = DeviceId(Uuid::nil());
+        let person = PersonId(Uuid::nil());
+        let auth = auth_challenge_message(device, b"xyz");
+        let receipt = enrolment_receipt_message(device, person, b"xyz", b"");
+        assert_ne!(auth, receipt);
+        assert!(auth.starts_with(b"ecabinet/auth-challenge/v1\0"));
+        // Length prefixes keep ("ab","c") and ("a","bc") apart.
+        assert_ne!(
+            enrolment_receipt_message(device, person, b"ab", b"c"),
+            enrolment_receipt_message(device, person, b"a", b"bc")
+        );
+        assert_eq!(auth.len(), 27 + 16 + 3);
+    }
+}

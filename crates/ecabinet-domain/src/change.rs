@@ -1,0 +1,36 @@
+//! The server's change stream: every entity a device may see, numbered per
+//! organisation so a client can ask "everything since N".
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{AgendaItem, Meeting, Organisation, Person};
+
+/// One numbered change: the full new state of one entity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Position in the organisation's stream; strictly increasing.
+    pub seq: i64,
+    pub body: ChangeBody,
+}
+
+/// The entity a change carries. Each is a whole snapshot, so applying a change
+/// twice, or applying an older one after a newer one is skipped, is harmless.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "entity", rename_all = "snake_case")]
+pub enum ChangeBody {
+    Organisation(Organisation),
+    Person(Person),
+    Meeting(Meeting),
+    AgendaItem(AgendaItem),
+}
+
+impl ChangeBody {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ChangeBody::Organisation(_) => "organisation",
+            ChangeBody::Person(_) => "person",
+            ChangeBody::Meeting(_) => "meeting",
+            ChangeBody::AgendaItem(_) => "agenda_item",
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! eCabinet's shared vocabulary: identifiers, entities, validation rules and
+//! the JSON shapes that cross the wire between the client engine and the
+//! server. Nothing here performs IO, so every rule is unit-testable.
+
+pub mod api;
+pub mod change;
+pub mod enrolment;
+pub mod ids;
+pub mod model;
+pub mod validate;
+
+pub use change::{Change, ChangeBody};
+pub use ids::{AgendaItemId, DeviceId, MeetingId, OrganisationId, PersonId};
+pub use model::{AgendaItem, Meeting, MeetingStatus, Organisation, Person, Role};
+pub use validate::ValidationError;

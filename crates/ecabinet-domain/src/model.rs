@@ -1,0 +1,104 @@
+//! The entities of the first slice: organisation, person, meeting, agenda item.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgendaItemId, MeetingId, OrganisationId, PersonId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Builds agendas, distributes documents, runs votes.
+    Secretary,
+    /// A cabinet member: reads, annotates, gives opinions and votes.
+    Member,
+}
+
+impl Role {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Secretary => "secretary",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "secretary" => Some(Role::Secretary),
+            "member" => Some(Role::Member),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Organisation {
+    pub id: OrganisationId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Person {
+    pub id: PersonId,
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Draft,
+    Published,
+    Cancelled,
+}
+
+impl MeetingStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MeetingStatus::Draft => "draft",
+            MeetingStatus::Published => "published",
+            MeetingStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MeetingStatus> {
+        match text {
+            "draft" => Some(MeetingStatus::Draft),
+            "published" => Some(MeetingStatus::Published),
+            "cancelled" => Some(MeetingStatus::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub organisation_id: OrganisationId,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub status: MeetingStatus,
+    pub created_by: PersonId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AgendaItem {
+    pub id: AgendaItemId,
+    pub meeting_id: MeetingId,
+    /// 1-based position on the agenda.
+    pub position: i32,
+    pub title: String,
+}

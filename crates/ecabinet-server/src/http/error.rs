@@ -1,0 +1,91 @@
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ecabinet_domain::api::ErrorBody;
+
+use crate::services::ServiceError;
+
+/// The one error type every handler returns: a status, a stable `code` the
+/// client can branch on, and a sentence the person can act on.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        let (status, code) = match &error {
+            ServiceError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+            ServiceError::MalformedCode(_) => (StatusCode::BAD_REQUEST, "malformed_code"),
+            ServiceError::UnknownCode => (StatusCode::NOT_FOUND, "unknown_code"),
+            ServiceError::CodeUsed => (StatusCode::GONE, "code_used"),
+            ServiceError::CodeExpired => (StatusCode::GONE, "code_expired"),
+            ServiceError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ServiceError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ServiceError::DeviceRevoked => (StatusCode::FORBIDDEN, "device_revoked"),
+            ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ServiceError::NoOrganisation => (StatusCode::SERVICE_UNAVAILABLE, "no_organisation"),
+            ServiceError::Store(_) | ServiceError::Crypto(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        };
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            // Details go to the log, not to the client.
+            tracing::error!(%error, "internal error");
+            "the server failed to handle this request; the IT office can find the details in its log".to_owned()
+        } else {
+            error.to_string()
+        };
+        Self {
+            status,
+            code,
+            message,
+        }
+    }
+}
+
+fn bad_input(message: String) -> ApiError {
+    ApiError {
+        status: StatusCode::BAD_REQUEST,
+        code: "bad_request",
+        message,
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let mut error = bad_input(rejection.body_text());
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            error.status = status;
+            error.code = "too_large";
+        }
+        error
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        bad_input(rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        bad_input(rejection.body_text())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            code: self.code.to_owned(),
+            message: self.message,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

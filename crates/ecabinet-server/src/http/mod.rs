@@ -1,0 +1,158 @@
+//! The HTTP surface: thin handlers that parse, call [`Services`], and answer
+//! JSON. Every error leaves through [`ApiError`] as `{code, message}`.
+
+mod error;
+
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ecabinet_domain::api::{
+    AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
+    EnrollResponse, Health, PullResponse, TokenRequest, TokenResponse,
+};
+use ecabinet_domain::{AgendaItem, Meeting, MeetingId};
+use serde::Deserialize;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+/// `Json`, `Path` and `Query` whose rejections are [`ApiError`]s, so a
+/// malformed body gets the same `{code, message}` shape as every other error.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+struct ApiJson<T>(T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+struct ApiPath<T>(T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+struct ApiQuery<T>(T);
+
+use crate::services::{Caller, ServiceError, Services};
+
+/// Request bodies of this slice are small; refuse anything larger early.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+pub fn router(services: Services) -> Router {
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/auth/challenge", post(challenge))
+        .route("/v1/auth/token", post(token))
+        .route("/v1/changes", get(pull))
+        .route("/v1/meetings", post(create_meeting))
+        .route("/v1/meetings/{meeting}/agenda", post(add_agenda_item))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(services)
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+async fn not_found() -> ApiError {
+    ApiError::from(ServiceError::NotFound("route"))
+}
+
+async fn enroll(
+    State(services): State<Services>,
+    ApiJson(body): ApiJson<EnrollRequest>,
+) -> Result<Json<EnrollResponse>, ApiError> {
+    Ok(Json(services.enroll(body).await?))
+}
+
+async fn challenge(
+    State(services): State<Services>,
+    ApiJson(body): ApiJson<ChallengeRequest>,
+) -> Result<Json<ChallengeResponse>, ApiError> {
+    Ok(Json(services.challenge(body.device_id).await?))
+}
+
+async fn token(
+    State(services): State<Services>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    Ok(Json(
+        services
+            .token(request.device_id, &request.challenge, &request.signature)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    #[serde(default)]
+    since: i64,
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    5_000
+}
+
+async fn pull(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<PullQuery>,
+) -> Result<Json<PullResponse>, ApiError> {
+    Ok(Json(
+        services.pull(&caller, query.since, query.limit).await?,
+    ))
+}
+
+async fn create_meeting(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateMeetingRequest>,
+) -> Result<(StatusCode, Json<Meeting>), ApiError> {
+    let meeting = services
+        .create_meeting(&caller, &body.title, body.starts_at)
+        .await?;
+    Ok((StatusCode::CREATED, Json(meeting)))
+}
+
+async fn add_agenda_item(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiJson(body): ApiJson<AddAgendaItemRequest>,
+) -> Result<(StatusCode, Json<AgendaItem>), ApiError> {
+    let item = services
+        .add_agenda_item(&caller, meeting, &body.title)
+        .await?;
+    Ok((StatusCode::CREATED, Json(item)))
+}
+
+/// `Authorization: Bearer TOKEN` → the calling device and person.
+impl<S> FromRequestParts<S> for Caller
+where
+    Services: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let services = Services::from_ref(state);
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .ok_or(ServiceError::Unauthenticated("no Authorization header"))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .ok_or(ServiceError::Unauthenticated(
+                "Authorization must be a Bearer token",
+            ))?;
+        Ok(services.authenticate(token).await?)
+    }
+}

@@ -1,0 +1,11 @@
+//! eCabinet's central server as a library, so tests and benchmarks can start
+//! a real one on port 0. `main.rs` is only argument parsing over this.
+
+pub mod demo;
+pub mod http;
+pub mod serve;
+pub mod services;
+pub mod store;
+
+pub use serve::{start, RunningServer, ServeConfig, ServeError, TlsFiles};
+pub use services::Services;

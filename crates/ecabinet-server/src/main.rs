@@ -1,0 +1,208 @@
+//! `ecabinet-server`: run the server, or issue an enrolment code.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use ecabinet_domain::Role;
+use ecabinet_server::serve::open_services;
+use ecabinet_server::{start, ServeConfig, TlsFiles};
+
+#[derive(Parser)]
+#[command(name = "ecabinet-server", version, about = "eCabinet's central server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// Data folder (embedded database and document blobs).
+    #[arg(long, env = "ECABINET_DATA", default_value_os_t = default_data_dir())]
+    data: PathBuf,
+    /// Use PostgreSQL instead of the embedded SQLite, e.g. postgres://user@host/ecabinet.
+    #[arg(long, env = "ECABINET_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Address to listen on; port 0 picks a free port (the real one is printed).
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        /// PEM certificate chain; required (with --tls-key) off loopback.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Seed a demo organisation, people and meeting on first start.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print a one-time enrolment code for a new person, or a new device of an existing person.
+    Invite {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The new person's name.
+        #[arg(
+            long,
+            required_unless_present = "person",
+            conflicts_with = "person",
+            requires = "role"
+        )]
+        name: Option<String>,
+        /// The new person's role: secretary or member.
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+        /// An existing person (id or exact name) who is adding a device.
+        #[arg(long)]
+        person: Option<String>,
+        /// Name of the organisation, if this server has none yet.
+        #[arg(long, default_value = "eCabinet")]
+        organisation: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: use secretary or member"))
+}
+
+fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("ecabinet")
+        .join("server")
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve {
+            store,
+            listen,
+            tls_cert,
+            tls_key,
+            demo,
+        } => {
+            let tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| TlsFiles { cert, key });
+            let server = start(ServeConfig {
+                data_dir: store.data.clone(),
+                listen,
+                database_url: store.database_url,
+                tls,
+                demo,
+            })
+            .await?;
+            println!("eCabinet server listening on {}", server.url());
+            println!("data folder: {}", store.data.display());
+            let handle = server.handle();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                tracing::info!("shutting down");
+                handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+            });
+            server.wait().await.context("the server stopped")?;
+            Ok(())
+        }
+        Command::Invite {
+            store,
+            name,
+            role,
+            person,
+            organisation,
+            json,
+        } => {
+            let services = open_services(&store.data, store.database_url.as_deref()).await?;
+            let person = match (person, name, role) {
+                (Some(existing), _, _) => services.find_person(&existing).await?,
+                (None, Some(name), Some(role)) => {
+                    services.ensure_organisation(&organisation).await?;
+                    services.create_person(&name, role).await?
+                }
+                _ => anyhow::bail!(
+                    "give --name and --role for a new person, or --person for an existing one"
+                ),
+            };
+            let invite = services.issue_invite(person).await?;
+            if json {
+                let value = serde_json::json!({
+                    "id": invite.person.id,
+                    "person": invite.person,
+                    "code": invite.code.to_string(),
+                    "expires_at": invite.expires_at,
+                });
+                println!("{value}");
+            } else {
+                println!(
+                    "Enrolment code for {} ({}): {}",
+                    invite.person.name, invite.person.role, invite.code
+                );
+                println!(
+                    "It works once, until {}. On the device: ecab enroll --server URL --code {}",
+                    invite.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                    invite.code
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

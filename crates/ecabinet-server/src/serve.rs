@@ -1,0 +1,184 @@
+//! Start-up: open the store, load the server key, optionally seed the demo,
+//! and listen, on plain HTTP only when the address is loopback.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use axum_server::tls_rustls::RustlsConfig;
+use axum_server::Handle;
+use thiserror::Error;
+use tokio::task::JoinHandle;
+
+use crate::services::{ServiceError, Services};
+use crate::store::{open_store, StoreError};
+
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// Holds the SQLite database and, later, the blob folder.
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite.
+    pub database_url: Option<String>,
+    pub tls: Option<TlsFiles>,
+    /// Seed the demo organisation and meeting on first start.
+    pub demo: bool,
+}
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error(
+        "refusing to serve plain HTTP on {0}: devices would send their tokens unencrypted. \
+         Give --tls-cert and --tls-key, or listen on a loopback address such as 127.0.0.1"
+    )]
+    PlainHttpOffLoopback(SocketAddr),
+    #[error("cannot use the data folder {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot load the TLS certificate or key: {0}")]
+    Tls(std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database: {0}")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+/// The path of the embedded database inside a data folder.
+pub fn sqlite_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("ecabinet.sqlite3")
+}
+
+/// Creates the data folder (owner-only) and opens the configured store.
+pub async fn open_services(
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> Result<Services, ServeError> {
+    create_private_dir(data_dir)?;
+    let store = open_store(database_url, &sqlite_path(data_dir)).await?;
+    Ok(Services::new(store).await?)
+}
+
+fn create_private_dir(path: &Path) -> Result<(), ServeError> {
+    let wrap = |source| ServeError::DataDir {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(path).map_err(wrap)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(wrap)?;
+    }
+    Ok(())
+}
+
+/// A server that is listening; dropping it does not stop it, [`RunningServer::shutdown`] does.
+#[derive(Debug)]
+pub struct RunningServer {
+    pub local_addr: SocketAddr,
+    pub services: Services,
+    pub scheme: &'static str,
+    handle: Handle<SocketAddr>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn url(&self) -> String {
+        format!("{}://{}", self.scheme, self.local_addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        self.handle
+            .graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+        self.task
+            .await
+            .unwrap_or_else(|join| Err(std::io::Error::other(join)))
+    }
+
+    /// Waits until the server stops by itself (it only does on an IO error).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task
+            .await
+            .unwrap_or_else(|join| Err(std::io::Error::other(join)))
+    }
+
+    pub fn handle(&self) -> Handle<SocketAddr> {
+        self.handle.clone()
+    }
+}
+
+pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
+    if config.tls.is_none() && !config.listen.ip().is_loopback() {
+        return Err(ServeError::PlainHttpOffLoopback(config.listen));
+    }
+    let services = open_services(&config.data_dir, config.database_url.as_deref()).await?;
+    if config.demo {
+        if let Some(summary) = crate::demo::seed(&services).await? {
+            tracing::info!(meeting = %summary.meeting.id, "seeded the demo organisation and meeting");
+        }
+    }
+    let app = crate::http::router(services.clone());
+    let handle = Handle::new();
+    let listener =
+        std::net::TcpListener::bind(config.listen).map_err(|source| ServeError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| ServeError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| ServeError::Listen {
+        addr: config.listen,
+        source,
+    })?;
+    let service = app.into_make_service();
+    let (scheme, task) = match &config.tls {
+        Some(tls) => {
+            // ring is the one crypto provider in this build; installing it
+            // twice (tests start several servers) is harmless.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let rustls = RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                .await
+                .map_err(ServeError::Tls)?;
+            let server = axum_server::from_tcp_rustls(listener, rustls)
+                .map_err(|source| ServeError::Listen {
+                    addr: config.listen,
+                    source,
+                })?
+                .handle(handle.clone());
+            ("https", tokio::spawn(server.serve(service)))
+        }
+        None => {
+            let server = axum_server::from_tcp(listener)
+                .map_err(|source| ServeError::Listen {
+                    addr: config.listen,
+                    source,
+                })?
+                .handle(handle.clone());
+            ("http", tokio::spawn(server.serve(service)))
+        }
+    };
+    Ok(RunningServer {
+        local_addr,
+        services,
+        scheme,
+        handle,
+        task,
+    })
+}

@@ -1,0 +1,409 @@
+//! The server's rules, independent of HTTP: who may enrol, who is who, who
+//! may do what. Handlers call these and only translate to and from JSON.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use ecabinet_crypto::{b64_decode, b64_encode, random_bytes, sha256, verify_signature, SigningKey};
+use ecabinet_domain::api::{
+    auth_challenge_message, enrolment_receipt_message, ChallengeResponse, EnrollRequest,
+    EnrollResponse, PullResponse, TokenResponse,
+};
+use ecabinet_domain::enrolment::{CodeError, EnrolmentCode};
+use ecabinet_domain::{
+    validate, AgendaItem, AgendaItemId, DeviceId, Meeting, MeetingId, MeetingStatus, Organisation,
+    OrganisationId, Person, PersonId, Role, ValidationError,
+};
+use thiserror::Error;
+
+use crate::store::{DeviceRecord, Redemption, Store, StoreError};
+
+/// How long an enrolment code stays valid.
+pub const INVITE_LIFETIME: Duration = Duration::days(7);
+const CHALLENGE_LIFETIME: Duration = Duration::minutes(2);
+/// Session tokens are short-lived; the client renews them by signing a new challenge.
+pub const SESSION_LIFETIME: Duration = Duration::hours(1);
+/// The largest pull page a client may ask for.
+pub const MAX_PULL_LIMIT: u32 = 10_000;
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    #[error(transparent)]
+    MalformedCode(#[from] CodeError),
+    #[error("this enrolment code is not known to the server; check it, or ask the secretariat for a new one")]
+    UnknownCode,
+    #[error("this enrolment code has already been used; ask the secretariat for a new one")]
+    CodeUsed,
+    #[error("this enrolment code has expired; ask the secretariat for a new one")]
+    CodeExpired,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("not signed in: {0}")]
+    Unauthenticated(&'static str),
+    #[error("this device has been revoked; contact the IT office")]
+    DeviceRevoked,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("the server has no organisation yet: create one with `ecabinet-server invite`")]
+    NoOrganisation,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("server key error: {0}")]
+    Crypto(#[from] ecabinet_crypto::CryptoError),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Who is calling: resolved from a session token on every request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub device: DeviceId,
+    pub person: Person,
+}
+
+impl Caller {
+    /// Server-side actions (the demo seed) made in a person's name, with no device.
+    pub(crate) fn acting_as(person: Person) -> Self {
+        Self {
+            device: DeviceId(uuid::Uuid::nil()),
+            person,
+        }
+    }
+
+    fn require_secretary(&self) -> ServiceResult<()> {
+        match self.person.role {
+            Role::Secretary => Ok(()),
+            Role::Member => Err(ServiceError::Forbidden("only the secretariat may do this")),
+        }
+    }
+}
+
+/// An invite just issued: the code is shown once and never stored in clear.
+#[derive(Debug)]
+pub struct IssuedInvite {
+    pub person: Person,
+    pub code: EnrolmentCode,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Clone)]
+pub struct Services {
+    store: Arc<dyn Store>,
+    server_key: Arc<SigningKey>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("backend", &self.store.backend())
+            .finish()
+    }
+}
+
+impl Services {
+    /// Loads (or on first start creates) the server's signing key.
+    pub async fn new(store: Arc<dyn Store>) -> ServiceResult<Self> {
+        let candidate = SigningKey::generate()?;
+        let pkcs8 = store.server_signing_key(candidate.pkcs8()).await?;
+        let server_key = Arc::new(SigningKey::from_pkcs8(&pkcs8)?);
+        Ok(Self { store, server_key })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn server_public_key(&self) -> [u8; 32] {
+        self.server_key.public_key()
+    }
+
+    /// The organisation, created with `name` if the server has none yet.
+    pub async fn ensure_organisation(&self, name: &str) -> ServiceResult<Organisation> {
+        if let Some(existing) = self.store.organisation().await? {
+            return Ok(existing);
+        }
+        let organisation = Organisation {
+            id: OrganisationId::new(),
+            name: validate::single_line("organisation name", name, validate::MAX_NAME_CHARS)?,
+        };
+        self.store.create_organisation(&organisation).await?;
+        Ok(organisation)
+    }
+
+    async fn organisation(&self) -> ServiceResult<Organisation> {
+        self.store
+            .organisation()
+            .await?
+            .ok_or(ServiceError::NoOrganisation)
+    }
+
+    pub async fn create_person(&self, name: &str, role: Role) -> ServiceResult<Person> {
+        let organisation = self.organisation().await?;
+        let person = Person {
+            id: PersonId::new(),
+            organisation_id: organisation.id,
+            name: validate::person_name(name)?,
+            role,
+        };
+        self.store.create_person(&person).await?;
+        Ok(person)
+    }
+
+    /// Finds a person by id, or by exact name when the name is unique.
+    pub async fn find_person(&self, id_or_name: &str) -> ServiceResult<Person> {
+        if let Ok(id) = id_or_name.parse::<PersonId>() {
+            return self
+                .store
+                .person(id)
+                .await?
+                .ok_or(ServiceError::NotFound("person"));
+        }
+        let organisation = self.organisation().await?;
+        let wanted = id_or_name.trim();
+        let mut matches: Vec<Person> = self
+            .store
+            .persons(organisation.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.name == wanted)
+            .collect();
+        match matches.len() {
+            0 => Err(ServiceError::NotFound("person")),
+            1 => Ok(matches.remove(0)),
+            _ => Err(ServiceError::BadRequest(format!(
+                "{} people are named {wanted:?}; give the person's id instead",
+                matches.len()
+            ))),
+        }
+    }
+
+    /// Issues a one-time enrolment code for a new device of `person`.
+    pub async fn issue_invite(&self, person: Person) -> ServiceResult<IssuedInvite> {
+        let code = EnrolmentCode::from_entropy(&random_bytes::<10>()?);
+        let expires_at = Utc::now() + INVITE_LIFETIME;
+        self.store
+            .create_invite(&sha256(code.canonical().as_bytes()), person.id, expires_at)
+            .await?;
+        Ok(IssuedInvite {
+            person,
+            code,
+            expires_at,
+        })
+    }
+
+    pub async fn enroll(&self, request: EnrollRequest) -> ServiceResult<EnrollResponse> {
+        let code = EnrolmentCode::parse(&request.code)?;
+        let device_name = validate::device_name(&request.device_name)?;
+        let signing_public_key = decode_key(&request.signing_public_key, "signing_public_key")?;
+        let agreement_public_key =
+            decode_key(&request.agreement_public_key, "agreement_public_key")?;
+        let now = Utc::now();
+        let device = DeviceRecord {
+            id: DeviceId::new(),
+            person_id: PersonId(uuid::Uuid::nil()),
+            name: device_name,
+            signing_public_key: signing_public_key.clone(),
+            agreement_public_key: agreement_public_key.clone(),
+            enrolled_at: now,
+            revoked_at: None,
+        };
+        let person = match self
+            .store
+            .redeem_invite(&sha256(code.canonical().as_bytes()), &device, now)
+            .await?
+        {
+            Redemption::Enrolled(person) => person,
+            Redemption::UnknownCode => return Err(ServiceError::UnknownCode),
+            Redemption::AlreadyUsed => return Err(ServiceError::CodeUsed),
+            Redemption::Expired => return Err(ServiceError::CodeExpired),
+        };
+        let organisation = self.organisation().await?;
+        let receipt = self.server_key.sign(&enrolment_receipt_message(
+            device.id,
+            person.id,
+            &signing_public_key,
+            &agreement_public_key,
+        ));
+        tracing::info!(device = %device.id, person = %person.id, "device enrolled");
+        Ok(EnrollResponse {
+            device_id: device.id,
+            person,
+            organisation,
+            server_signing_key: b64_encode(&self.server_key.public_key()),
+            receipt_signature: b64_encode(&receipt),
+        })
+    }
+
+    pub async fn challenge(&self, device_id: DeviceId) -> ServiceResult<ChallengeResponse> {
+        let device = self.active_device(device_id).await?;
+        let challenge = random_bytes::<32>()?;
+        let expires_at = Utc::now() + CHALLENGE_LIFETIME;
+        self.store
+            .put_challenge(&challenge, device.id, expires_at)
+            .await?;
+        Ok(ChallengeResponse {
+            challenge: b64_encode(&challenge),
+            expires_at,
+        })
+    }
+
+    pub async fn token(
+        &self,
+        device_id: DeviceId,
+        challenge: &str,
+        signature: &str,
+    ) -> ServiceResult<TokenResponse> {
+        let device = self.active_device(device_id).await?;
+        let challenge = b64_decode(challenge)
+            .map_err(|_| ServiceError::BadRequest("challenge is not base64url".into()))?;
+        let signature = b64_decode(signature)
+            .map_err(|_| ServiceError::BadRequest("signature is not base64url".into()))?;
+        // Taken (deleted) before checking, so a challenge is good for one try only.
+        let expires_at = self
+            .store
+            .take_challenge(&challenge, device.id)
+            .await?
+            .ok_or(ServiceError::Unauthenticated(
+                "unknown or already used challenge",
+            ))?;
+        if expires_at <= Utc::now() {
+            return Err(ServiceError::Unauthenticated(
+                "the challenge expired; ask for a new one",
+            ));
+        }
+        verify_signature(
+            &device.signing_public_key,
+            &auth_challenge_message(device.id, &challenge),
+            &signature,
+        )
+        .map_err(|_| ServiceError::Unauthenticated("the challenge signature does not verify"))?;
+        let token = random_bytes::<32>()?;
+        let expires_at = Utc::now() + SESSION_LIFETIME;
+        self.store
+            .put_session(&sha256(&token), device.id, expires_at)
+            .await?;
+        Ok(TokenResponse {
+            token: b64_encode(&token),
+            expires_at,
+        })
+    }
+
+    /// Resolves a bearer token to the device and person behind it.
+    pub async fn authenticate(&self, token: &str) -> ServiceResult<Caller> {
+        let token =
+            b64_decode(token).map_err(|_| ServiceError::Unauthenticated("malformed token"))?;
+        let (device_id, expires_at) = self
+            .store
+            .session(&sha256(&token))
+            .await?
+            .ok_or(ServiceError::Unauthenticated("unknown token"))?;
+        if expires_at <= Utc::now() {
+            return Err(ServiceError::Unauthenticated("the session expired"));
+        }
+        let device = self.active_device(device_id).await?;
+        let person = self
+            .store
+            .person(device.person_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        Ok(Caller {
+            device: device.id,
+            person,
+        })
+    }
+
+    async fn active_device(&self, id: DeviceId) -> ServiceResult<DeviceRecord> {
+        let device = self
+            .store
+            .device(id)
+            .await?
+            .ok_or(ServiceError::Unauthenticated(
+                "unknown device; enrol it again",
+            ))?;
+        if device.revoked_at.is_some() {
+            return Err(ServiceError::DeviceRevoked);
+        }
+        Ok(device)
+    }
+
+    pub async fn create_meeting(
+        &self,
+        caller: &Caller,
+        title: &str,
+        starts_at: DateTime<Utc>,
+    ) -> ServiceResult<Meeting> {
+        caller.require_secretary()?;
+        let meeting = Meeting {
+            id: MeetingId::new(),
+            organisation_id: caller.person.organisation_id,
+            title: validate::title(title)?,
+            starts_at,
+            status: MeetingStatus::Published,
+            created_by: caller.person.id,
+        };
+        self.store.create_meeting(&meeting).await?;
+        Ok(meeting)
+    }
+
+    pub async fn add_agenda_item(
+        &self,
+        caller: &Caller,
+        meeting_id: MeetingId,
+        title: &str,
+    ) -> ServiceResult<AgendaItem> {
+        caller.require_secretary()?;
+        let title = validate::title(title)?;
+        let meeting = self
+            .store
+            .meeting(meeting_id)
+            .await?
+            .filter(|m| m.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("meeting"))?;
+        Ok(self
+            .store
+            .append_agenda_item(&meeting, AgendaItemId::new(), &title)
+            .await?)
+    }
+
+    /// Everything in the caller's scope after `since`. In this first slice
+    /// every person sees the whole organisation's meetings and agendas.
+    pub async fn pull(
+        &self,
+        caller: &Caller,
+        since: i64,
+        limit: u32,
+    ) -> ServiceResult<PullResponse> {
+        if since < 0 {
+            return Err(ServiceError::BadRequest(
+                "since must not be negative".into(),
+            ));
+        }
+        let limit = limit.clamp(1, MAX_PULL_LIMIT);
+        let changes = self
+            .store
+            .changes_since(caller.person.organisation_id, since, limit)
+            .await?;
+        let has_more = changes.len() == limit as usize;
+        let next_cursor = changes.last().map_or(since, |c| c.seq);
+        Ok(PullResponse {
+            changes,
+            next_cursor,
+            has_more,
+        })
+    }
+}
+
+fn decode_key(text: &str, field: &str) -> ServiceResult<Vec<u8>> {
+    let bytes = b64_decode(text)
+        .map_err(|_| ServiceError::BadRequest(format!("{field} is not base64url")))?;
+    if bytes.len() != 32 {
+        return Err(ServiceError::BadRequest(format!(
+            "{field} must be 32 bytes"
+        )));
+    }
+    Ok(bytes)
+}

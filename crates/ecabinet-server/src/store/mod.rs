@@ -1,0 +1,126 @@
+//! One storage trait, two backends. The SQL is written once (in `sql.rs`) and
+//! instantiated for SQLite and PostgreSQL, which differ only in their
+//! migrations and connection set-up; one test story runs against both.
+
+mod sql;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use ecabinet_domain::{
+    AgendaItem, Change, DeviceId, Meeting, MeetingId, Organisation, OrganisationId, Person,
+    PersonId,
+};
+use thiserror::Error;
+
+pub use sql::{open_store, PostgresStore, SqliteStore};
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Config(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A device as the server knows it.
+#[derive(Clone, Debug)]
+pub struct DeviceRecord {
+    pub id: DeviceId,
+    pub person_id: PersonId,
+    pub name: String,
+    pub signing_public_key: Vec<u8>,
+    pub agreement_public_key: Vec<u8>,
+    pub enrolled_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// What redeeming an invite found.
+#[derive(Debug)]
+pub enum Redemption {
+    Enrolled(Person),
+    UnknownCode,
+    AlreadyUsed,
+    Expired,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The backend's name, for logs: "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+
+    /// The organisation this server serves, if it has been created.
+    async fn organisation(&self) -> StoreResult<Option<Organisation>>;
+    async fn create_organisation(&self, organisation: &Organisation) -> StoreResult<()>;
+
+    /// Stores `candidate` as the server's signing key unless one exists, and
+    /// returns the one in force: every instance on one database shares it.
+    async fn server_signing_key(&self, candidate_pkcs8: &[u8]) -> StoreResult<Vec<u8>>;
+
+    async fn create_person(&self, person: &Person) -> StoreResult<()>;
+    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>>;
+    async fn persons(&self, organisation: OrganisationId) -> StoreResult<Vec<Person>>;
+
+    async fn create_invite(
+        &self,
+        code_hash: &[u8],
+        person: PersonId,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Uses the invite and registers the device in one transaction: either
+    /// both happen or neither.
+    async fn redeem_invite(
+        &self,
+        code_hash: &[u8],
+        device: &DeviceRecord,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Redemption>;
+
+    async fn device(&self, id: DeviceId) -> StoreResult<Option<DeviceRecord>>;
+    async fn put_challenge(
+        &self,
+        challenge: &[u8],
+        device: DeviceId,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Removes the challenge and returns its expiry if it was issued to `device`.
+    async fn take_challenge(
+        &self,
+        challenge: &[u8],
+        device: DeviceId,
+    ) -> StoreResult<Option<DateTime<Utc>>>;
+    async fn put_session(
+        &self,
+        token_hash: &[u8],
+        device: DeviceId,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The device behind a session token and the session's expiry.
+    async fn session(&self, token_hash: &[u8]) -> StoreResult<Option<(DeviceId, DateTime<Utc>)>>;
+
+    async fn create_meeting(&self, meeting: &Meeting) -> StoreResult<()>;
+    async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>>;
+    /// Appends an item at the end of the meeting's agenda.
+    async fn append_agenda_item(
+        &self,
+        meeting: &Meeting,
+        item_id: ecabinet_domain::AgendaItemId,
+        title: &str,
+    ) -> StoreResult<AgendaItem>;
+    async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>>;
+
+    /// Changes after `since`, oldest first, at most `limit`.
+    async fn changes_since(
+        &self,
+        organisation: OrganisationId,
+        since: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Change>>;
+}

@@ -1,0 +1,460 @@
+//! The SQL behind [`Store`], written once with `$N` placeholders (which both
+//! SQLite and PostgreSQL accept) and expanded for each backend by a macro.
+//! Every writing transaction starts with a write, so SQLite takes its write
+//! lock up front and never fails a lock upgrade half-way.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use ecabinet_domain::{
+    AgendaItem, AgendaItemId, Change, ChangeBody, DeviceId, Meeting, MeetingId, MeetingStatus,
+    Organisation, OrganisationId, Person, PersonId, Role,
+};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use uuid::Uuid;
+
+use super::{DeviceRecord, Redemption, Store, StoreError, StoreResult};
+
+/// The embedded default: one SQLite file in the server's data folder.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    /// Several processes may open the same file: the server and `invite` do.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit the server acknowledged survives a power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(15))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../../migrations/server-sqlite")
+            .run(&pool)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+/// The scale-out backend: several stateless servers on one PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(15))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("../../migrations/server-postgres")
+            .run(&pool)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+fn parse_role(text: &str) -> StoreResult<Role> {
+    Role::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown role {text:?}")))
+}
+
+fn parse_status(text: &str) -> StoreResult<MeetingStatus> {
+    MeetingStatus::parse(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown meeting status {text:?}")))
+}
+
+fn body_json(body: &ChangeBody) -> StoreResult<String> {
+    serde_json::to_string(body).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+type PersonRow = (Uuid, Uuid, String, String);
+type MeetingRow = (Uuid, Uuid, String, DateTime<Utc>, String, Uuid);
+type DeviceRow = (
+    Uuid,
+    Uuid,
+    String,
+    Vec<u8>,
+    Vec<u8>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+fn person_from(row: PersonRow) -> StoreResult<Person> {
+    Ok(Person {
+        id: PersonId(row.0),
+        organisation_id: OrganisationId(row.1),
+        name: row.2,
+        role: parse_role(&row.3)?,
+    })
+}
+
+fn meeting_from(row: MeetingRow) -> StoreResult<Meeting> {
+    Ok(Meeting {
+        id: MeetingId(row.0),
+        organisation_id: OrganisationId(row.1),
+        title: row.2,
+        starts_at: row.3,
+        status: parse_status(&row.4)?,
+        created_by: PersonId(row.5),
+    })
+}
+
+fn device_from(row: DeviceRow) -> DeviceRecord {
+    DeviceRecord {
+        id: DeviceId(row.0),
+        person_id: PersonId(row.1),
+        name: row.2,
+        signing_public_key: row.3,
+        agreement_public_key: row.4,
+        enrolled_at: row.5,
+        revoked_at: row.6,
+    }
+}
+
+macro_rules! sql_store {
+    ($store:ident, $db:ty, $name:literal) => {
+        impl $store {
+            /// Numbers a change and records it, inside the caller's transaction.
+            /// The `UPDATE ... RETURNING` locks the organisation's row, so two
+            /// writers cannot commit sequence numbers out of order.
+            async fn append_change(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                organisation: OrganisationId,
+                entity_id: Uuid,
+                body: &ChangeBody,
+            ) -> StoreResult<i64> {
+                let (seq,): (i64,) =
+                    sqlx::query_as("UPDATE organisations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
+                        .bind(organisation.0)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                sqlx::query("INSERT INTO changes (organisation_id, seq, kind, entity_id, body) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(organisation.0)
+                    .bind(seq)
+                    .bind(body.kind())
+                    .bind(entity_id)
+                    .bind(body_json(body)?)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(seq)
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            async fn organisation(&self) -> StoreResult<Option<Organisation>> {
+                let row: Option<(Uuid, String)> =
+                    sqlx::query_as("SELECT id, name FROM organisations ORDER BY id LIMIT 1")
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(id, name)| Organisation { id: OrganisationId(id), name }))
+            }
+
+            async fn create_organisation(&self, organisation: &Organisation) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO organisations (id, name, last_seq) VALUES ($1, $2, 0)")
+                    .bind(organisation.id.0)
+                    .bind(&organisation.name)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_change(
+                    &mut tx,
+                    organisation.id,
+                    organisation.id.0,
+                    &ChangeBody::Organisation(organisation.clone()),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn server_signing_key(&self, candidate_pkcs8: &[u8]) -> StoreResult<Vec<u8>> {
+                sqlx::query("INSERT INTO server_identity (singleton, signing_pkcs8) VALUES (1, $1) ON CONFLICT (singleton) DO NOTHING")
+                    .bind(candidate_pkcs8)
+                    .execute(&self.pool)
+                    .await?;
+                let (key,): (Vec<u8>,) = sqlx::query_as("SELECT signing_pkcs8 FROM server_identity WHERE singleton = 1")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(key)
+            }
+
+            async fn create_person(&self, person: &Person) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO persons (id, organisation_id, name, role) VALUES ($1, $2, $3, $4)")
+                    .bind(person.id.0)
+                    .bind(person.organisation_id.0)
+                    .bind(&person.name)
+                    .bind(person.role.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_change(&mut tx, person.organisation_id, person.id.0, &ChangeBody::Person(person.clone())).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
+                let row: Option<PersonRow> =
+                    sqlx::query_as("SELECT id, organisation_id, name, role FROM persons WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(person_from).transpose()
+            }
+
+            async fn persons(&self, organisation: OrganisationId) -> StoreResult<Vec<Person>> {
+                let rows: Vec<PersonRow> = sqlx::query_as(
+                    "SELECT id, organisation_id, name, role FROM persons WHERE organisation_id = $1 ORDER BY id",
+                )
+                .bind(organisation.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(person_from).collect()
+            }
+
+            async fn create_invite(&self, code_hash: &[u8], person: PersonId, expires_at: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query("INSERT INTO invites (code_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(code_hash)
+                    .bind(person.0)
+                    .bind(Utc::now())
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn redeem_invite(&self, code_hash: &[u8], device: &DeviceRecord, now: DateTime<Utc>) -> StoreResult<Redemption> {
+                let mut tx = self.pool.begin().await?;
+                let claimed: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+                    "UPDATE invites SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL RETURNING person_id, expires_at",
+                )
+                .bind(code_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((person_id, expires_at)) = claimed else {
+                    let known: Option<(Uuid,)> = sqlx::query_as("SELECT person_id FROM invites WHERE code_hash = $1")
+                        .bind(code_hash)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    return Ok(if known.is_some() { Redemption::AlreadyUsed } else { Redemption::UnknownCode });
+                };
+                if expires_at <= now {
+                    // Dropping the transaction rolls the claim back.
+                    return Ok(Redemption::Expired);
+                }
+                let row: PersonRow = sqlx::query_as("SELECT id, organisation_id, name, role FROM persons WHERE id = $1")
+                    .bind(person_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let person = person_from(row)?;
+                sqlx::query(
+                    "INSERT INTO devices (id, person_id, name, signing_public_key, agreement_public_key, enrolled_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(device.id.0)
+                .bind(person.id.0)
+                .bind(&device.name)
+                .bind(&device.signing_public_key)
+                .bind(&device.agreement_public_key)
+                .bind(device.enrolled_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Redemption::Enrolled(person))
+            }
+
+            async fn device(&self, id: DeviceId) -> StoreResult<Option<DeviceRecord>> {
+                let row: Option<DeviceRow> = sqlx::query_as(
+                    "SELECT id, person_id, name, signing_public_key, agreement_public_key, enrolled_at, revoked_at \
+                     FROM devices WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(device_from))
+            }
+
+            async fn put_challenge(&self, challenge: &[u8], device: DeviceId, expires_at: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query("INSERT INTO auth_challenges (challenge, device_id, expires_at) VALUES ($1, $2, $3)")
+                    .bind(challenge)
+                    .bind(device.0)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn take_challenge(&self, challenge: &[u8], device: DeviceId) -> StoreResult<Option<DateTime<Utc>>> {
+                let row: Option<(DateTime<Utc>,)> = sqlx::query_as(
+                    "DELETE FROM auth_challenges WHERE challenge = $1 AND device_id = $2 RETURNING expires_at",
+                )
+                .bind(challenge)
+                .bind(device.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(expires_at,)| expires_at))
+            }
+
+            async fn put_session(&self, token_hash: &[u8], device: DeviceId, expires_at: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query("INSERT INTO sessions (token_hash, device_id, expires_at) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(device.0)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &[u8]) -> StoreResult<Option<(DeviceId, DateTime<Utc>)>> {
+                let row: Option<(Uuid, DateTime<Utc>)> =
+                    sqlx::query_as("SELECT device_id, expires_at FROM sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(device, expires_at)| (DeviceId(device), expires_at)))
+            }
+
+            async fn create_meeting(&self, meeting: &Meeting) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO meetings (id, organisation_id, title, starts_at, status, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(meeting.id.0)
+                .bind(meeting.organisation_id.0)
+                .bind(&meeting.title)
+                .bind(meeting.starts_at)
+                .bind(meeting.status.as_str())
+                .bind(meeting.created_by.0)
+                .execute(&mut *tx)
+                .await?;
+                Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone())).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>> {
+                let row: Option<MeetingRow> = sqlx::query_as(
+                    "SELECT id, organisation_id, title, starts_at, status, created_by FROM meetings WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(meeting_from).transpose()
+            }
+
+            async fn append_agenda_item(&self, meeting: &Meeting, item_id: AgendaItemId, title: &str) -> StoreResult<AgendaItem> {
+                let mut tx = self.pool.begin().await?;
+                // Lock the organisation's row first (the change's seq comes from
+                // it), so concurrent appends to one agenda take turns.
+                sqlx::query("UPDATE organisations SET last_seq = last_seq WHERE id = $1")
+                    .bind(meeting.organisation_id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                let (position,): (i32,) = sqlx::query_as(
+                    "SELECT CAST(COALESCE(MAX(position), 0) + 1 AS INTEGER) FROM agenda_items WHERE meeting_id = $1",
+                )
+                .bind(meeting.id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                let item = AgendaItem {
+                    id: item_id,
+                    meeting_id: meeting.id,
+                    position,
+                    title: title.to_owned(),
+                };
+                sqlx::query("INSERT INTO agenda_items (id, meeting_id, position, title) VALUES ($1, $2, $3, $4)")
+                    .bind(item.id.0)
+                    .bind(item.meeting_id.0)
+                    .bind(item.position)
+                    .bind(&item.title)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_change(&mut tx, meeting.organisation_id, item.id.0, &ChangeBody::AgendaItem(item.clone())).await?;
+                tx.commit().await?;
+                Ok(item)
+            }
+
+            async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>> {
+                let rows: Vec<(Uuid, Uuid, i32, String)> = sqlx::query_as(
+                    "SELECT id, meeting_id, position, title FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
+                )
+                .bind(meeting.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, meeting_id, position, title)| AgendaItem {
+                        id: AgendaItemId(id),
+                        meeting_id: MeetingId(meeting_id),
+                        position,
+                        title,
+                    })
+                    .collect())
+            }
+
+            async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32) -> StoreResult<Vec<Change>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT seq, body FROM changes WHERE organisation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(organisation.0)
+                .bind(since)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(seq, body)| {
+                        let body = serde_json::from_str(&body)
+                            .map_err(|e| StoreError::Corrupt(format!("change {seq}: {e}")))?;
+                        Ok(Change { seq, body })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+sql_store!(PostgresStore, sqlx::Postgres, "postgres");
+
+/// Picks the backend from the URL scheme, once, at start-up.
+pub async fn open_store(
+    database_url: Option<&str>,
+    sqlite_path: &Path,
+) -> StoreResult<std::sync::Arc<dyn Store>> {
+    match database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(std::sync::Arc::new(PostgresStore::connect(url).await?))
+        }
+        Some(url) if url.starts_with("sqlite:") => {
+            let options = SqliteConnectOptions::from_str(url)?;
+            let path = options.get_filename().to_path_buf();
+            Ok(std::sync::Arc::new(SqliteStore::open(&path).await?))
+        }
+        Some(other) => Err(StoreError::Config(format!(
+            "unsupported database URL {other:?}: use postgres://… or sqlite:…"
+        ))),
+        None => Ok(std::sync::Arc::new(SqliteStore::open(sqlite_path).await?)),
+    }
+}

@@ -1,0 +1,178 @@
+//! A throw-away PostgreSQL cluster per test: `initdb` in a temporary folder,
+//! a free loopback port, trust authentication, stopped and removed on drop.
+//! As root (CI, the Quick start), the server binaries run as `postgres`,
+//! since `initdb` and `pg_ctl` refuse to run as root.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context, Result};
+
+pub struct PgCluster {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    as_postgres: bool,
+}
+
+/// The newest installed PostgreSQL's binaries (Debian keeps them out of PATH).
+fn find_bin() -> Result<PathBuf> {
+    if let Ok(dir) = std::env::var("ECABINET_PG_BIN") {
+        return Ok(PathBuf::from(dir));
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .context(
+            "PostgreSQL is not installed (no /usr/lib/postgresql); the test command installs it",
+        )?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    match versions.pop() {
+        Some((_, bin)) => Ok(bin),
+        None => bail!("no initdb under /usr/lib/postgresql/*/bin"),
+    }
+}
+
+fn is_root() -> bool {
+    // `id -u` avoids unsafe libc calls (the workspace forbids unsafe code).
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl PgCluster {
+    pub fn start() -> Result<Self> {
+        let bin = find_bin()?;
+        let as_postgres = is_root();
+        let dir = tempfile::Builder::new().prefix("ecabinet-pg-").tempdir()?;
+        if as_postgres {
+            run(Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(dir.path()))?;
+        }
+        let port = free_port()?;
+        let cluster = Self {
+            bin,
+            dir,
+            port,
+            as_postgres,
+        };
+        let data = cluster.data_dir();
+        run(cluster.pg_command("initdb").arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]))?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            cluster.dir.path().display()
+        );
+        run(cluster
+            .pg_command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(cluster.dir.path().join("log"))
+            .args(["-w", "-o", &options, "start"]))?;
+        run(cluster.pg_command("createdb").args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-U",
+            "postgres",
+            "ecabinet",
+        ]))?;
+        Ok(cluster)
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn pg_command(&self, tool: &str) -> Command {
+        let program = self.bin.join(tool);
+        if self.as_postgres {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn url(&self, database: &str) -> Result<String> {
+        Ok(format!(
+            "postgres://postgres@127.0.0.1:{}/{database}",
+            self.port
+        ))
+    }
+
+    /// Creates another database in this cluster (one per scenario).
+    pub fn create_database(&self, name: &str) -> Result<String> {
+        run(self.pg_command("createdb").args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "postgres",
+            name,
+        ]))?;
+        self.url(name)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let data = self.data_dir();
+        let _ = self
+            .pg_command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        // The TempDir removes the folder after this.
+    }
+}
+
+fn run(command: &mut Command) -> Result<()> {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running {command:?}"))?;
+    if !output.status.success() {
+        bail!(
+            "{command:?} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! The walking skeleton, end to end, on both databases: a secretary and two
+//! members enrol with the real client engine, the secretary builds a meeting,
+//! both members sync and see exactly it, and everything works offline after.
+
+use anyhow::Result;
+use chrono::{TimeZone, Utc};
+use ecabinet_client::{Client, SyncState};
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+
+async fn story(backend: Backend) -> Result<()> {
+    let server = TestServer::start(backend).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let binh = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let cuong = server.enrol("Lê Văn Cường", Role::Member).await?;
+
+    let starts = Utc
+        .with_ymd_and_hms(2026, 12, 3, 1, 0, 0)
+        .single()
+        .expect("valid date");
+    let meeting = secretary
+        .create_meeting("Phiên họp Chính phủ thường kỳ tháng 12", starts)
+        .await?;
+    let first = secretary
+        .add_agenda_item(meeting.id, "Báo cáo kinh tế - xã hội")
+        .await?;
+    let second = secretary
+        .add_agenda_item(meeting.id, "Dự thảo Nghị định về giao dịch điện tử")
+        .await?;
+    assert_eq!((first.position, second.position), (1, 2));
+
+    for member in [&binh, &cuong] {
+        // Before syncing, the replica knows nothing of the meeting.
+        assert!(member.meetings().await?.is_empty());
+        let report = member.sync().await?;
+        assert!(
+            report.changes_received >= 3,
+            "meeting and two items arrive: {report:?}"
+        );
+        let meetings = member.meetings().await?;
+        assert_eq!(meetings, vec![meeting.clone()]);
+        let agenda = member.agenda(meeting.id).await?;
+        let titles: Vec<&str> = agenda.items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Báo cáo kinh tế - xã hội",
+                "Dự thảo Nghị định về giao dịch điện tử"
+            ]
+        );
+        assert_eq!(member.sync_status().await?.state, SyncState::Online);
+        // A second sync brings nothing new and costs one round trip.
+        let again = member.sync().await?;
+        assert_eq!((again.changes_received, again.round_trips), (0, 1));
+    }
+
+    // Members cannot change the agenda; the server says why.
+    let refused = binh
+        .create_meeting("Họp riêng", starts)
+        .await
+        .expect_err("members may not create meetings");
+    assert_eq!(refused.code(), "forbidden");
+    let refused = binh
+        .add_agenda_item(meeting.id, "Mục thêm")
+        .await
+        .expect_err("nor add items");
+    assert_eq!(refused.code(), "forbidden");
+
+    // A short id prefix resolves to the meeting.
+    let prefix: String = meeting.id.to_string().chars().take(13).collect();
+    assert_eq!(binh.resolve_meeting(&prefix).await?, meeting.id);
+
+    // Offline: the server goes away; the replica still answers, sync says why it failed.
+    let profile = binh.profile_dir().to_path_buf();
+    binh.close().await;
+    server.server.handle().shutdown();
+    let reopened = Client::open(&profile).await?;
+    assert_eq!(reopened.meetings().await?.len(), 1);
+    let error = reopened.sync().await.expect_err("the server is down");
+    assert_eq!(error.code(), "server_unreachable");
+    let status = reopened.sync_status().await?;
+    assert_eq!(status.state, SyncState::Offline);
+    assert!(status.last_sync.is_some());
+    assert_eq!(reopened.agenda(meeting.id).await?.items.len(), 2);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walking_skeleton_on_sqlite() -> Result<()> {
+    story(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walking_skeleton_on_postgres() -> Result<()> {
+    story(Backend::Postgres).await
+}
