@@ -3,6 +3,7 @@
 //! server. Both shells are thin: every rule and every byte moved lives here.
 
 mod api;
+mod engine;
 mod error;
 mod profile;
 mod replica;
@@ -21,6 +22,7 @@ use ecabinet_domain::enrolment::EnrolmentCode;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use api::{parse_server_url, ServerApi};
+pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
 pub use replica::Replica;

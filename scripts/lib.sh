@@ -1,0 +1,90 @@
+# Shared by scripts/run and scripts/test: idempotent installation of what
+# eCabinet needs on Debian 12, from Debian's packages, crates.io, npm and PyPI
+# only. Every step checks first, so a second run costs seconds.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Build output lives outside the clone, so a fresh clone reuses earlier builds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecabinet/target}"
+ECAB_CACHE="$HOME/.cache/ecabinet"
+TOOLS="$ECAB_CACHE/tools"
+export PATH="$TOOLS/bin:$HOME/.cargo/bin:$PATH"
+
+# PDFium comes from the pypdfium2 wheel on PyPI (no Debian package exists).
+# pdfium-render 0.9.5's default `pdfium_latest` API matches this build (8149).
+PYPDFIUM2_VERSION="5.15.2"
+PYPDFIUM2_SHA256="dc31aea5b0fb9fefc9b537a65f4113980b2c40798445736a7e6565bc85161e37"
+PDFIUM_DIR="$ECAB_CACHE/pdfium/$PYPDFIUM2_VERSION"
+export PDFIUM_DYNAMIC_LIB_PATH="$PDFIUM_DIR"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "error: installing system packages needs root (or sudo): $*" >&2; return 1; fi
+}
+
+# apt_install PKG...: installs the packages that are not installed yet.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# What the desktop app needs to build and run (Tauri v2 on WebKitGTK 4.1).
+install_desktop_deps() {
+  apt_install build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev curl file
+}
+
+install_test_deps() {
+  install_desktop_deps
+  apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core
+}
+
+install_pdfium() {
+  [ -f "$PDFIUM_DIR/libpdfium.so" ] && return 0
+  say "fetching PDFium from the pypdfium2 $PYPDFIUM2_VERSION wheel (PyPI)"
+  local tmp; tmp="$(mktemp -d)"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: \
+    --platform manylinux_2_17_x86_64 "pypdfium2==$PYPDFIUM2_VERSION" -d "$tmp"
+  local wheel; wheel="$(ls "$tmp"/pypdfium2-*.whl)"
+  echo "$PYPDFIUM2_SHA256  $wheel" | sha256sum --check --quiet
+  mkdir -p "$PDFIUM_DIR"
+  python3 - "$wheel" "$PDFIUM_DIR" <<'PY'
+import sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    data = z.read("pypdfium2_raw/libpdfium.so")
+open(out + "/libpdfium.so.tmp", "wb").write(data)
+PY
+  mv "$PDFIUM_DIR/libpdfium.so.tmp" "$PDFIUM_DIR/libpdfium.so"
+  rm -rf "$tmp"
+}
+
+# npm ci only when package-lock.json changed since the last install.
+install_ui_deps() {
+  local stamp="$ROOT/ui/node_modules/.ecabinet-lock-sha256"
+  local want; want="$(sha256sum "$ROOT/ui/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  say "installing the UI's npm packages"
+  (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
+build_ui() {
+  install_ui_deps
+  say "building the UI"
+  (cd "$ROOT/ui" && npm run --silent build)
+}
+
+install_tauri_driver() {
+  command -v tauri-driver >/dev/null && return 0
+  say "installing tauri-driver (crates.io)"
+  cargo install --quiet --locked --root "$TOOLS" tauri-driver --version '^2'
+}

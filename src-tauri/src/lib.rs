@@ -1,0 +1,111 @@
+//! eCabinet's desktop shell. Each command is one line over
+//! [`ecabinet_client::Engine`]; the typed TypeScript bindings in
+//! `ui/src/bindings.ts` are generated from [`specta_builder`] and checked
+//! fresh by a test.
+
+mod commands;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ecabinet_client::{default_profile_dir, Engine, SyncStatus};
+use serde::{Deserialize, Serialize};
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events, Event};
+
+/// How often the app syncs by itself while it runs.
+const BACKGROUND_SYNC_EVERY: Duration = Duration::from_secs(30);
+
+/// Sent whenever a sync finishes (successfully or not).
+#[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SyncStatusChanged(pub SyncStatus);
+
+/// The commands and events the UI may use, for Tauri and for the bindings.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_status,
+            commands::enroll,
+            commands::sync_now,
+            commands::list_meetings,
+            commands::meeting_agenda,
+        ])
+        .events(collect_events![SyncStatusChanged])
+}
+
+/// The TypeScript the UI imports: `ui/src/bindings.ts`.
+pub fn typescript_bindings() -> Result<String, specta_typescript::ExportError> {
+    let exporter = specta_typescript::Typescript::default()
+        .header("// Generated from src-tauri by tauri-specta: do not edit. Regenerate with `UPDATE_BINDINGS=1 cargo test -p ecabinet-desktop bindings`.\n// @ts-nocheck")
+        .bigint(specta_typescript::BigIntExportBehavior::Number);
+    specta_builder().export_str(exporter)
+}
+
+/// Syncs and tells the UI the new status.
+pub(crate) async fn sync_and_announce(engine: &Engine, app: &tauri::AppHandle) -> Result<SyncStatus, ecabinet_client::ClientError> {
+    let client = engine.client().await?;
+    let outcome = client.sync().await;
+    let status = client.sync_status().await?;
+    if let Err(error) = SyncStatusChanged(status.clone()).emit(app) {
+        tracing::warn!(%error, "could not send the sync status to the window");
+    }
+    outcome.map(|_| status)
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ECAB_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let profile_dir = std::env::var_os("ECAB_PROFILE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(default_profile_dir);
+    let engine = Arc::new(Engine::new(profile_dir));
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .manage(engine.clone())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                loop {
+                    if let Ok(Some(_)) = engine.client_if_enrolled().await {
+                        if let Err(error) = sync_and_announce(&engine, &handle).await {
+                            tracing::info!(%error, "background sync did not complete");
+                        }
+                    }
+                    tokio::time::sleep(BACKGROUND_SYNC_EVERY).await;
+                }
+            });
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_title("eCabinet");
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("eCabinet could not start its window: {error}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The checked-in bindings must be what the Rust side generates today.
+    #[test]
+    fn bindings_are_fresh() {
+        let generated = super::typescript_bindings().expect("bindings export");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write bindings");
+            return;
+        }
+        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            checked_in == generated,
+            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p ecabinet-desktop bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,205 @@
+// The real desktop app, end to end: a server with the demo organisation, the
+// built Tauri app under Xvfb driven through WebDriver (tauri-driver →
+// WebKitWebDriver). It enrols through the UI, opens the demo meeting, checks
+// its agenda, and saves a screenshot under test-output/desktop/.
+//
+// Plain WebDriver over fetch: no client library needed.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import net from "node:net";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = process.env.ECABINET_BIN_DIR ?? join(process.env.HOME, ".cache/ecabinet/target/debug");
+const OUTPUT = join(ROOT, "test-output", "desktop");
+const DEMO_MEMBER = "Trần Thị Bình";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function waitFor(what, check, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+function startProcess(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+  child.output = "";
+  child.stdout.on("data", (d) => (child.output += d));
+  child.stderr.on("data", (d) => (child.output += d));
+  return child;
+}
+
+function stop(child, signal = "SIGTERM") {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+}
+
+/** Minimal WebDriver client. */
+class WebDriver {
+  constructor(base) {
+    this.base = base;
+  }
+  async call(method, path, body) {
+    const response = await fetch(this.base + path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
+    return json.value;
+  }
+  async newSession(application, env) {
+    const value = await this.call("POST", "/session", {
+      capabilities: {
+        alwaysMatch: { browserName: "wry", "tauri:options": { application, env } },
+      },
+    });
+    this.session = `/session/${value.sessionId}`;
+  }
+  async find(css) {
+    const value = await this.call("POST", `${this.session}/element`, { using: "css selector", value: css });
+    return Object.values(value)[0];
+  }
+  async findAll(css) {
+    const values = await this.call("POST", `${this.session}/elements`, { using: "css selector", value: css });
+    return values.map((v) => Object.values(v)[0]);
+  }
+  async text(element) {
+    return this.call("GET", `${this.session}/element/${element}/text`);
+  }
+  async type(element, text) {
+    await this.call("POST", `${this.session}/element/${element}/clear`, {});
+    await this.call("POST", `${this.session}/element/${element}/value`, { text });
+  }
+  async click(element) {
+    await this.call("POST", `${this.session}/element/${element}/click`, {});
+  }
+  async script(source, args = []) {
+    return this.call("POST", `${this.session}/execute/sync`, { script: source, args });
+  }
+  async screenshot(path) {
+    // Two animation frames, or WebKit may hand back the previous frame.
+    await this.call("POST", `${this.session}/execute/async`, {
+      script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+      args: [],
+    });
+    const png = await this.call("GET", `${this.session}/screenshot`);
+    writeFileSync(path, Buffer.from(png, "base64"));
+  }
+  async close() {
+    if (this.session) await this.call("DELETE", this.session).catch(() => {});
+  }
+}
+
+test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 240_000 }, async (t) => {
+  for (const bin of ["ecabinet-server", "ecabinet-desktop"]) {
+    assert.ok(existsSync(join(BIN, bin)), `${bin} is built in ${BIN}`);
+  }
+  mkdirSync(OUTPUT, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), "ecabinet-desktop-"));
+  const children = [];
+  t.after(() => {
+    for (const child of children.reverse()) stop(child);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  // 1. A server with the demo organisation, and an enrolment code for a member.
+  const server = startProcess(join(BIN, "ecabinet-server"), [
+    "serve", "--data", join(work, "server"), "--listen", "127.0.0.1:0", "--demo",
+  ]);
+  children.push(server);
+  const url = await waitFor("the server", () => server.output.match(/listening on (http:\/\/\S+)/)?.[1]);
+  const invite = JSON.parse(
+    execFileSync(join(BIN, "ecabinet-server"), ["invite", "--data", join(work, "server"), "--person", DEMO_MEMBER, "--json"], {
+      encoding: "utf8",
+    }),
+  );
+
+  // 2. A display: the one we have, or a private Xvfb.
+  let display = process.env.DISPLAY;
+  if (!display) {
+    const number = 90 + Math.floor(Math.random() * 400);
+    const xvfb = startProcess("Xvfb", [`:${number}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"]);
+    children.push(xvfb);
+    await waitFor("Xvfb", () => existsSync(`/tmp/.X11-unix/X${number}`));
+    display = `:${number}`;
+  }
+
+  // 3. tauri-driver, which starts WebKitWebDriver, which starts the app.
+  const port = await freePort();
+  const nativePort = await freePort();
+  const profile = join(work, "profile");
+  const driver = startProcess("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, DISPLAY: display, ECAB_PROFILE: profile, ECAB_LOG: "warn" },
+  });
+  children.push(driver);
+  const wd = new WebDriver(`http://127.0.0.1:${port}`);
+  await waitFor("tauri-driver", async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok);
+  await wd.newSession(join(BIN, "ecabinet-desktop"), { ECAB_PROFILE: profile });
+  t.after(() => wd.close());
+
+  // 4. Enrol through the UI: first with a mistyped code, then the real one.
+  await waitFor("the enrolment screen", () => wd.find('[data-testid="enroll-screen"]'));
+  await wd.type(await wd.find('[data-testid="enroll-server-url"]'), url);
+  await wd.type(await wd.find('[data-testid="enroll-code"]'), "AAAA-BBBB-CCCC-DDDD");
+  await wd.click(await wd.find('[data-testid="enroll-submit"]'));
+  const error = await waitFor("the error message", async () => {
+    const text = await wd.text(await wd.find('[data-testid="enroll-error"]'));
+    return text.trim() ? text : null;
+  });
+  assert.match(error, /mã|Mã/, `the error is in Vietnamese: ${error}`);
+  await wd.type(await wd.find('[data-testid="enroll-code"]'), invite.code);
+  await wd.type(await wd.find('[data-testid="enroll-device-name"]'), "Máy tính xách tay kiểm thử");
+  await wd.click(await wd.find('[data-testid="enroll-submit"]'));
+
+  // 5. The main screen: the member, the demo meeting, its agenda.
+  await waitFor("the main screen", () => wd.find('[data-testid="main-screen"]'));
+  const person = await waitFor("the person's name", async () => (await wd.text(await wd.find('[data-testid="person-name"]'))) || null);
+  assert.equal(person, DEMO_MEMBER);
+  const meetings = await waitFor("the demo meeting", async () => {
+    const items = await wd.findAll('[data-testid="meeting-item"]');
+    return items.length ? items : null;
+  });
+  await wd.click(meetings[0]);
+  const items = await waitFor("the agenda", async () => {
+    const found = await wd.findAll('[data-testid="agenda-item-title"]');
+    return found.length === 3 ? found : null;
+  });
+  const titles = [];
+  for (const item of items) titles.push(await wd.text(item));
+  assert.match(titles[0], /Báo cáo tình hình kinh tế/);
+  assert.match(titles[1], /Nghị định/);
+  assert.match(titles[2], /chuyển đổi số/);
+  const syncState = await wd.text(await wd.find('[data-testid="sync-state"]'));
+  assert.ok(syncState.length > 0, "the sync state is shown");
+
+  await wd.screenshot(join(OUTPUT, "desktop-agenda.png"));
+  // The enrolment is on disk: the CLI sees the same profile.
+  const cli = execFileSync(join(BIN, "ecab"), ["--profile", profile, "--json", "meetings"], { encoding: "utf8" });
+  assert.equal(JSON.parse(cli).length, 1);
+});

@@ -1,0 +1,319 @@
+import type { commands, SyncStatus, UiError } from "./bindings";
+import { focusByKey, focusedKey, h } from "./dom";
+import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
+import { languageSwitch, spinner } from "./views/common";
+import { mountEnroll, type EnrollField, type EnrollState, type EnrollView } from "./views/enroll";
+import { mountMain, type MainState, type MainView } from "./views/main";
+
+export const DEFAULT_SERVER_URL = "http://127.0.0.1:8443";
+
+/** Exactly what the app uses from bindings.ts (so a fake can stand in for tests). */
+export interface Api {
+  commands: Pick<typeof commands, "appStatus" | "enroll" | "syncNow" | "listMeetings" | "meetingAgenda">;
+  events: {
+    syncStatusChanged: {
+      listen(handler: (event: { payload: unknown }) => void): Promise<() => void>;
+    };
+  };
+}
+
+export interface AppOptions {
+  storage?: Pick<Storage, "getItem" | "setItem"> | null;
+  now?: () => Date;
+  defaultServerUrl?: string;
+}
+
+type Screen =
+  | { kind: "booting" }
+  | { kind: "boot-error"; error: unknown }
+  | EnrollState
+  | MainState;
+
+type Outcome<T> = { ok: true; data: T } | { ok: false; error: unknown };
+type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
+
+/** Runs a command; a thrown error (e.g. no IPC bridge) becomes an error outcome too. */
+async function run<T>(call: () => Promise<CommandResult<T>>): Promise<Outcome<T>> {
+  try {
+    const r = await call();
+    return r.status === "ok" ? { ok: true, data: r.data } : { ok: false, error: r.error };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+const CODE_ERRORS = new Set(["unknown_code", "code_used", "code_expired", "malformed_code"]);
+
+function fieldForError(error: unknown): EnrollField | null {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : null;
+  if (typeof code !== "string") return null;
+  if (CODE_ERRORS.has(code)) return "code";
+  if (code === "server_unreachable") return "serverUrl";
+  return null;
+}
+
+export interface App {
+  /** Settles when the first screen after start-up is shown. */
+  readonly ready: Promise<void>;
+  readonly locale: Locale;
+  destroy(): void;
+}
+
+export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}): App {
+  const storage = options.storage;
+  const now = options.now ?? (() => new Date());
+  const defaultServerUrl = options.defaultServerUrl ?? DEFAULT_SERVER_URL;
+
+  let locale: Locale = loadLocale(storage);
+  let t: Translate = translator(locale);
+  let screen: Screen = { kind: "booting" };
+  let mounted: { kind: Screen["kind"]; locale: Locale } | null = null;
+  let enrollView: EnrollView | null = null;
+  let mainView: MainView | null = null;
+  let destroyed = false;
+  let agendaSeq = 0;
+  let meetingsSeq = 0;
+  let unlisten: (() => void) | null = null;
+
+  function applyDocumentLocale(): void {
+    document.documentElement.lang = locale;
+    document.title = t("app.documentTitle");
+  }
+
+  function render(): void {
+    if (destroyed) return;
+    if (!mounted || mounted.kind !== screen.kind || mounted.locale !== locale) {
+      const key = focusedKey(root);
+      enrollView = null;
+      mainView = null;
+      switch (screen.kind) {
+        case "booting":
+          root.replaceChildren(
+            h("div", { class: "splash", role: "status", "data-testid": "booting" }, spinner(), h("p", null, t("app.starting"))),
+          );
+          break;
+        case "boot-error": {
+          const error = screen.error;
+          root.replaceChildren(
+            h(
+              "div",
+              { class: "splash" },
+              h("div", { class: "splash-lang" }, languageSwitch(locale, t, setLocale)),
+              h(
+                "div",
+                { class: "card splash-card", role: "alert", "data-testid": "boot-error" },
+                h("h1", { class: "splash-title" }, t("app.startFailed")),
+                h("p", null, errorMessage(error, locale)),
+                h("button", { type: "button", class: "btn btn-primary", "data-focus-key": "boot-retry", onclick: boot }, t("common.retry")),
+              ),
+            ),
+          );
+          break;
+        }
+        case "enroll":
+          enrollView = mountEnroll(root, screen, locale, t, enrollActions);
+          break;
+        case "main":
+          mainView = mountMain(root, locale, t, mainActions, now);
+          break;
+      }
+      mounted = { kind: screen.kind, locale };
+      if (screen.kind === "enroll" || screen.kind === "main") update();
+      focusByKey(root, key);
+      return;
+    }
+    update();
+  }
+
+  function update(): void {
+    if (screen.kind === "enroll") enrollView?.update(screen);
+    else if (screen.kind === "main") mainView?.update(screen);
+  }
+
+  function setScreen(next: Screen): void {
+    screen = next;
+    render();
+  }
+
+  function setLocale(next: Locale): void {
+    locale = next;
+    t = translator(locale);
+    saveLocale(locale, storage);
+    applyDocumentLocale();
+    render();
+  }
+
+  // ── enrolment ────────────────────────────────────────────────────────────
+  const enrollActions = {
+    setField(field: EnrollField, value: string) {
+      if (screen.kind === "enroll") screen[field] = value; // no re-render while typing
+    },
+    setLocale,
+    async submit() {
+      if (screen.kind !== "enroll" || screen.submitting) return;
+      const s = screen;
+      const serverUrl = s.serverUrl.trim();
+      const code = s.code.trim();
+      const deviceName = s.deviceName.trim();
+      if (serverUrl === "" || code === "") {
+        const field: EnrollField = serverUrl === "" ? "serverUrl" : "code";
+        setScreen({
+          ...s,
+          error: { local: field === "serverUrl" ? "enroll.serverUrlRequired" : "enroll.codeRequired" },
+          errorField: field,
+        });
+        enrollView?.focusField(field);
+        return;
+      }
+      setScreen({ ...s, submitting: true, error: null, errorField: null });
+      const r = await run(() => api.commands.enroll(serverUrl, code, deviceName === "" ? null : deviceName));
+      if (screen.kind !== "enroll") return;
+      if (r.ok && r.data.profile) {
+        showMain(r.data.profile, r.data.sync);
+        return;
+      }
+      const error = r.ok ? { code: "not_enrolled", message: "" } : r.error;
+      const field = fieldForError(error);
+      setScreen({ ...screen, submitting: false, error: { engine: error }, errorField: field });
+      if (field) enrollView?.focusField(field);
+    },
+  };
+
+  function showEnroll(): void {
+    setScreen({
+      kind: "enroll",
+      serverUrl: defaultServerUrl,
+      code: "",
+      deviceName: "",
+      submitting: false,
+      error: null,
+      errorField: null,
+    });
+    enrollView?.focusField("code");
+  }
+
+  // ── main screen ──────────────────────────────────────────────────────────
+  function patchMain(patch: Partial<Omit<MainState, "kind">>): void {
+    if (screen.kind === "main") setScreen({ ...screen, ...patch });
+  }
+
+  async function loadMeetings(quiet: boolean): Promise<void> {
+    const seq = ++meetingsSeq;
+    if (!quiet) patchMain({ meetings: { kind: "loading" } });
+    const r = await run(() => api.commands.listMeetings());
+    if (seq !== meetingsSeq || screen.kind !== "main") return;
+    if (r.ok) {
+      const stillThere = r.data.some((m) => m.id === (screen as MainState).selectedId);
+      patchMain(
+        stillThere
+          ? { meetings: { kind: "ready", data: r.data } }
+          : { meetings: { kind: "ready", data: r.data }, selectedId: null, agenda: null },
+      );
+    } else if (quiet && screen.meetings.kind === "ready") {
+      patchMain({ notice: r.error });
+    } else {
+      patchMain({ meetings: { kind: "error", error: r.error } });
+    }
+  }
+
+  async function loadAgenda(id: string, quiet: boolean): Promise<void> {
+    const seq = ++agendaSeq;
+    if (!quiet) patchMain({ selectedId: id, agenda: { kind: "loading" } });
+    const r = await run(() => api.commands.meetingAgenda(id));
+    if (seq !== agendaSeq || screen.kind !== "main" || screen.selectedId !== id) return;
+    if (r.ok) patchMain({ agenda: { kind: "ready", data: r.data } });
+    else if (!(quiet && screen.agenda?.kind === "ready")) patchMain({ agenda: { kind: "error", error: r.error } });
+  }
+
+  /** Re-reads status, meetings and the open agenda without flashing loading states. */
+  async function refresh(): Promise<void> {
+    if (screen.kind !== "main") return;
+    const status = await run(() => api.commands.appStatus());
+    if (screen.kind !== "main") return;
+    if (status.ok && status.data.profile) patchMain({ profile: status.data.profile, sync: status.data.sync });
+    await loadMeetings(true);
+    if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
+  }
+
+  const mainActions = {
+    setLocale,
+    async syncNow() {
+      if (screen.kind !== "main" || screen.syncing) return;
+      patchMain({ syncing: true, notice: null });
+      const r = await run(() => api.commands.syncNow());
+      if (screen.kind !== "main") return;
+      if (r.ok) {
+        patchMain({ syncing: false, sync: r.data });
+        await loadMeetings(true);
+        if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
+      } else {
+        patchMain({ syncing: false, notice: r.error });
+      }
+    },
+    selectMeeting(id: string) {
+      if (screen.kind !== "main") return;
+      if (screen.selectedId === id && screen.agenda?.kind === "ready") return;
+      void loadAgenda(id, false);
+    },
+    reloadMeetings() {
+      void loadMeetings(false);
+    },
+    reloadAgenda() {
+      if (screen.kind === "main" && screen.selectedId !== null) void loadAgenda(screen.selectedId, false);
+    },
+    dismissNotice() {
+      patchMain({ notice: null });
+    },
+  };
+
+  function showMain(profile: MainState["profile"], sync: SyncStatus | null): Promise<void> {
+    setScreen({
+      kind: "main",
+      profile,
+      sync,
+      syncing: false,
+      notice: null,
+      meetings: { kind: "loading" },
+      selectedId: null,
+      agenda: null,
+    });
+    return loadMeetings(false);
+  }
+
+  // ── start-up ─────────────────────────────────────────────────────────────
+  async function boot(): Promise<void> {
+    setScreen({ kind: "booting" });
+    const r = await run(() => api.commands.appStatus());
+    if (r.ok) {
+      if (r.data.profile) await showMain(r.data.profile, r.data.sync);
+      else showEnroll();
+    } else if ((r.error as Partial<UiError> | null)?.code === "not_enrolled") {
+      showEnroll();
+    } else {
+      setScreen({ kind: "boot-error", error: r.error });
+    }
+  }
+
+  applyDocumentLocale();
+  api.events.syncStatusChanged
+    .listen(() => void refresh())
+    .then((off) => {
+      if (destroyed) off();
+      else unlisten = off;
+    })
+    .catch(() => {
+      // Outside Tauri there is no event bridge; the app still works without it.
+    });
+  const ready = boot();
+
+  return {
+    ready,
+    get locale() {
+      return locale;
+    },
+    destroy() {
+      destroyed = true;
+      unlisten?.();
+    },
+  };
+}

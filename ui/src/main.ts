@@ -1,0 +1,6 @@
+import "./style.css";
+import { commands, events } from "./bindings";
+import { startApp } from "./app";
+
+const root = document.getElementById("app");
+if (root) startApp(root, { commands, events });

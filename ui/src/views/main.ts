@@ -1,0 +1,329 @@
+import type { AgendaView, Meeting, MeetingStatus, ProfileSummary, SyncState, SyncStatus } from "../bindings";
+import { h, replaceRegion } from "../dom";
+import { formatLastSync, formatMeetingWhen } from "../format";
+import { errorMessage, type Locale, type Translate } from "../i18n";
+import { groupMeetings, orderAgendaItems } from "../meetings";
+import { languageSwitch, spinner, statePanel } from "./common";
+
+export type Loadable<T> =
+  | { kind: "loading" }
+  | { kind: "ready"; data: T }
+  | { kind: "error"; error: unknown };
+
+export interface MainState {
+  kind: "main";
+  profile: ProfileSummary;
+  sync: SyncStatus | null;
+  syncing: boolean;
+  /** An error to show in the banner under the header (e.g. a failed sync). */
+  notice: unknown | null;
+  meetings: Loadable<Meeting[]>;
+  selectedId: string | null;
+  /** null until a meeting is selected. */
+  agenda: Loadable<AgendaView> | null;
+}
+
+export interface MainActions {
+  syncNow(): void;
+  selectMeeting(id: string): void;
+  reloadMeetings(): void;
+  reloadAgenda(): void;
+  dismissNotice(): void;
+  setLocale(locale: Locale): void;
+}
+
+export interface MainView {
+  update(state: MainState): void;
+}
+
+function statusBadge(status: MeetingStatus, t: Translate, testid: string): HTMLElement {
+  return h(
+    "span",
+    { class: `badge badge-${status}`, "data-testid": testid, "data-status": status },
+    t(`meeting.status.${status}`),
+  );
+}
+
+function moveFocus(event: KeyboardEvent, container: HTMLElement): void {
+  const target = event.target;
+  if (!(target instanceof HTMLElement) || !target.matches("[data-meeting-id]")) return;
+  const items = [...container.querySelectorAll<HTMLElement>("button[data-meeting-id]")];
+  const index = items.indexOf(target);
+  let next: number;
+  switch (event.key) {
+    case "ArrowDown":
+      next = Math.min(index + 1, items.length - 1);
+      break;
+    case "ArrowUp":
+      next = Math.max(index - 1, 0);
+      break;
+    case "Home":
+      next = 0;
+      break;
+    case "End":
+      next = items.length - 1;
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+  items[next]?.focus();
+}
+
+export function mountMain(
+  root: HTMLElement,
+  locale: Locale,
+  t: Translate,
+  actions: MainActions,
+  now: () => Date,
+): MainView {
+  const orgName = h("span", { class: "org-name", "data-testid": "org-name" });
+  const personName = h("span", { class: "person-name", "data-testid": "person-name" });
+  const personRole = h("span", { class: "role-badge", "data-testid": "person-role" });
+  const syncStatus = h("div", {
+    class: "sync-status",
+    role: "status",
+    "aria-label": t("sync.statusLabel"),
+    "data-testid": "sync-status",
+  });
+  const syncButtonLabel = h("span");
+  const syncButtonSpinner = spinner();
+  const syncButton = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-sync",
+      "data-testid": "sync-now",
+      "data-focus-key": "sync-now",
+      onclick: () => actions.syncNow(),
+    },
+    syncButtonSpinner,
+    syncButtonLabel,
+  );
+  const notice = h("div", { class: "notice-region" });
+  const meetingsRegion = h("div", { class: "meetings-region", "data-testid": "meeting-list-region" });
+  meetingsRegion.addEventListener("keydown", (e) => moveFocus(e, meetingsRegion));
+  const agendaRegion = h("div", { class: "agenda-region", "data-testid": "agenda-region" });
+
+  root.replaceChildren(
+    h(
+      "div",
+      { class: "shell", "data-testid": "main-screen" },
+      h(
+        "header",
+        { class: "topbar" },
+        h(
+          "div",
+          { class: "topbar-identity" },
+          h("span", { class: "brand-mark" }, t("app.name")),
+          orgName,
+          h("span", { class: "person" }, personName, personRole),
+        ),
+        h(
+          "div",
+          { class: "topbar-actions" },
+          syncStatus,
+          syncButton,
+          languageSwitch(locale, t, actions.setLocale),
+        ),
+      ),
+      notice,
+      h(
+        "div",
+        { class: "workspace" },
+        h(
+          "nav",
+          { class: "pane meetings-pane", "aria-labelledby": "meetings-heading" },
+          h("h2", { id: "meetings-heading", class: "pane-heading" }, t("meetings.heading")),
+          meetingsRegion,
+        ),
+        h("main", { class: "pane agenda-pane", "aria-label": t("agenda.heading") }, agendaRegion),
+      ),
+    ),
+  );
+
+  function renderSync(s: MainState): void {
+    const state: SyncState = s.sync?.state ?? "never_synced";
+    syncStatus.className = `sync-status sync-${state}`;
+    syncStatus.dataset["state"] = state;
+    const reason = state === "offline" && s.sync?.last_error ? errorMessage(s.sync.last_error, locale) : null;
+    syncStatus.title = reason ?? "";
+    replaceRegion(
+      syncStatus,
+      h("span", { class: "sync-dot", "aria-hidden": "true" }),
+      h(
+        "span",
+        { class: "sync-text" },
+        h("span", { class: "sync-state", "data-testid": "sync-state" }, t(`sync.state.${state}`)),
+        h("span", { class: "sync-time", "data-testid": "sync-last" }, formatLastSync(s.sync?.last_sync ?? null, t)),
+      ),
+      reason ? h("span", { class: "visually-hidden" }, reason) : null,
+    );
+    syncButton.setAttribute("aria-disabled", String(s.syncing));
+    syncButtonSpinner.hidden = !s.syncing;
+    syncButtonLabel.textContent = t(s.syncing ? "sync.running" : "sync.now");
+  }
+
+  function renderNotice(s: MainState): void {
+    replaceRegion(
+      notice,
+      s.notice === null
+        ? null
+        : h(
+            "div",
+            { class: "notice", role: "alert", "data-testid": "notice" },
+            h("p", null, t("sync.failed", { reason: errorMessage(s.notice, locale) })),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-quiet",
+                "data-focus-key": "notice-close",
+                onclick: () => actions.dismissNotice(),
+              },
+              t("common.close"),
+            ),
+          ),
+    );
+  }
+
+  function meetingButton(m: Meeting, selected: boolean): HTMLElement {
+    return h(
+      "li",
+      null,
+      h(
+        "button",
+        {
+          type: "button",
+          class: `meeting${m.status === "cancelled" ? " meeting-cancelled" : ""}`,
+          "aria-current": selected ? "true" : null,
+          "data-testid": "meeting-item",
+          "data-meeting-id": m.id,
+          "data-focus-key": `meeting:${m.id}`,
+          onclick: () => actions.selectMeeting(m.id),
+        },
+        h("span", { class: "meeting-title", "data-testid": "meeting-title" }, m.title),
+        h(
+          "span",
+          { class: "meeting-meta" },
+          h("span", { class: "meeting-when", "data-testid": "meeting-when" }, formatMeetingWhen(m.starts_at, t)),
+          statusBadge(m.status, t, "meeting-status"),
+        ),
+      ),
+    );
+  }
+
+  function renderMeetings(s: MainState): void {
+    const m = s.meetings;
+    if (m.kind === "loading") {
+      replaceRegion(meetingsRegion, statePanel({ testid: "meetings-loading", title: t("meetings.loading"), loading: true }));
+      return;
+    }
+    if (m.kind === "error") {
+      replaceRegion(
+        meetingsRegion,
+        statePanel({
+          testid: "meetings-error",
+          tone: "error",
+          title: t("meetings.loadFailed"),
+          hint: errorMessage(m.error, locale),
+          action: { label: t("common.retry"), onClick: actions.reloadMeetings, focusKey: "meetings-retry" },
+        }),
+      );
+      return;
+    }
+    if (m.data.length === 0) {
+      replaceRegion(
+        meetingsRegion,
+        statePanel({ testid: "meetings-empty", title: t("meetings.empty"), hint: t("meetings.emptyHint") }),
+      );
+      return;
+    }
+    const { upcoming, past } = groupMeetings(m.data, now());
+    const group = (id: string, title: string, list: Meeting[]) =>
+      list.length === 0
+        ? null
+        : h(
+            "section",
+            { class: "meeting-group", "aria-labelledby": id },
+            h("h3", { id, class: "group-heading" }, title),
+            h("ul", { class: "meeting-list", role: "list" }, list.map((x) => meetingButton(x, x.id === s.selectedId))),
+          );
+    replaceRegion(
+      meetingsRegion,
+      group("meetings-upcoming", t("meetings.upcoming"), upcoming),
+      group("meetings-past", t("meetings.past"), past),
+    );
+  }
+
+  function renderAgenda(s: MainState): void {
+    const a = s.agenda;
+    if (a === null) {
+      replaceRegion(agendaRegion, statePanel({ testid: "agenda-empty", title: t("agenda.selectPrompt") }));
+      return;
+    }
+    if (a.kind === "loading") {
+      replaceRegion(agendaRegion, statePanel({ testid: "agenda-loading", title: t("agenda.loading"), loading: true }));
+      return;
+    }
+    if (a.kind === "error") {
+      replaceRegion(
+        agendaRegion,
+        statePanel({
+          testid: "agenda-error",
+          tone: "error",
+          title: t("agenda.loadFailed"),
+          hint: errorMessage(a.error, locale),
+          action: { label: t("common.retry"), onClick: actions.reloadAgenda, focusKey: "agenda-retry" },
+        }),
+      );
+      return;
+    }
+    const { meeting, items } = a.data;
+    replaceRegion(
+      agendaRegion,
+      h(
+        "article",
+        { class: "agenda", "data-testid": "agenda", "data-meeting-id": meeting.id, "aria-labelledby": "agenda-title" },
+        h(
+          "header",
+          { class: "agenda-header" },
+          h("p", { class: "eyebrow" }, t("agenda.heading")),
+          h("h2", { id: "agenda-title", class: "agenda-title", "data-testid": "agenda-title" }, meeting.title),
+          h(
+            "p",
+            { class: "agenda-meta" },
+            h("span", { class: "agenda-when" }, formatMeetingWhen(meeting.starts_at, t)),
+            statusBadge(meeting.status, t, "agenda-status"),
+          ),
+        ),
+        items.length === 0
+          ? statePanel({ testid: "agenda-no-items", title: t("agenda.empty") })
+          : h(
+              "ol",
+              { class: "agenda-list", role: "list", "data-testid": "agenda-list" },
+              orderAgendaItems(items).map((item, i) =>
+                h(
+                  "li",
+                  { class: "agenda-item", "data-testid": "agenda-item", "data-item-id": item.id },
+                  h("span", { class: "agenda-num" }, `${i + 1}.`),
+                  h("span", { class: "agenda-item-title", "data-testid": "agenda-item-title" }, item.title),
+                ),
+              ),
+            ),
+      ),
+    );
+  }
+
+  return {
+    update(s) {
+      orgName.textContent = s.profile.organisation.name;
+      personName.textContent = s.profile.person.name;
+      personRole.textContent = t(`role.${s.profile.person.role}`);
+      renderSync(s);
+      renderNotice(s);
+      renderMeetings(s);
+      renderAgenda(s);
+    },
+  };
+}

@@ -1,0 +1,374 @@
+// End-to-end check of the built UI (ui/dist) in headless Chromium, with the
+// Tauri IPC replaced by an in-page mock. Run `npm run build` first.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const DIST = path.join(UI_DIR, "dist");
+const OUT = path.join(UI_DIR, "test-output");
+const ORIGIN = "http://ecabinet.test";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const CONTENT_TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json",
+  ".woff2": "font/woff2",
+};
+
+const GOOD_CODE = "7QK2-M9XD-4TBN-C8WH";
+const WRONG_CODE = "7QK2-M9XD-4TBN-XXXX";
+const DEVICE_NAME = "Máy tính bảng của Bộ trưởng";
+
+/** Data the mocked engine serves (Vietnamese, as in production). */
+const FIXTURE = {
+  goodCode: GOOD_CODE,
+  profile: {
+    device_id: "0193a4f0-0000-7000-8000-000000000001",
+    device_name: DEVICE_NAME,
+    server_url: "http://127.0.0.1:8443",
+    person: {
+      id: "0193a4f0-0000-7000-8000-0000000000a1",
+      organisation_id: "0193a4f0-0000-7000-8000-0000000000f1",
+      name: "Nguyễn Thị Lan",
+      role: "member",
+    },
+    organisation: { id: "0193a4f0-0000-7000-8000-0000000000f1", name: "Văn phòng Chính phủ" },
+  },
+  sync: { state: "online", last_sync: "2026-11-24T07:05:00Z", cursor: 42, last_error: null },
+  // Deliberately not in display order: the later meeting comes first.
+  meetings: [
+    {
+      id: "m-2",
+      organisation_id: "0193a4f0-0000-7000-8000-0000000000f1",
+      title: "Phiên họp Chính phủ thường kỳ tháng 12 năm 2099",
+      starts_at: "2099-12-03T01:30:00Z",
+      status: "draft",
+      created_by: "0193a4f0-0000-7000-8000-0000000000a0",
+    },
+    {
+      id: "m-1",
+      organisation_id: "0193a4f0-0000-7000-8000-0000000000f1",
+      title: "Phiên họp chuyên đề về xây dựng pháp luật tháng 11 năm 2099",
+      starts_at: "2099-11-26T02:00:00Z",
+      status: "published",
+      created_by: "0193a4f0-0000-7000-8000-0000000000a0",
+    },
+  ],
+  // Positions deliberately out of order.
+  agendas: {
+    "m-1": [
+      { id: "i-3", meeting_id: "m-1", position: 3, title: "Đề nghị xây dựng Luật sửa đổi, bổ sung một số điều của Luật Đầu tư công" },
+      { id: "i-1", meeting_id: "m-1", position: 1, title: "Dự án Luật Dữ liệu (sửa đổi)" },
+      { id: "i-2", meeting_id: "m-1", position: 2, title: "Báo cáo tình hình kinh tế - xã hội tháng 11" },
+    ],
+    "m-2": [],
+  },
+};
+
+/**
+ * Runs in the page before any of its scripts. It stands in for what the Tauri
+ * runtime injects (window.__TAURI_INTERNALS__), the way @tauri-apps/api/mocks'
+ * mockIPC does: invoke() answers the app's commands and the event plugin's
+ * listen/unlisten; transformCallback() registers callbacks that events run.
+ * Rejections carry a plain UiError object, as the real bridge does.
+ */
+function installTauriMock(fixture) {
+  const calls = [];
+  const callbacks = new Map();
+  const listeners = new Map(); // event name -> callback ids
+  const gates = new Map(); // command -> resolve() of a pending hold
+  let nextId = 1;
+  // The engine keeps its profile on disk; the mock keeps it across reloads.
+  let enrolled = sessionStorage.getItem("mock.enrolled") === "1";
+  let sync = fixture.sync;
+
+  const fail = (code, message) => ({ code, message });
+  const wait = (cmd) =>
+    window.__ipcHold?.has(cmd) ? new Promise((resolve) => gates.set(cmd, resolve)) : Promise.resolve();
+
+  async function invoke(cmd, args = {}) {
+    calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
+    switch (cmd) {
+      case "app_status":
+        return enrolled ? { profile: fixture.profile, sync } : { profile: null, sync: null };
+      case "enroll":
+        await wait("enroll");
+        if (enrolled) throw fail("already_enrolled", "device is already enrolled");
+        if (args.code !== fixture.goodCode) throw fail("unknown_code", "enrolment code not recognised");
+        enrolled = true;
+        sessionStorage.setItem("mock.enrolled", "1");
+        return { profile: { ...fixture.profile, device_name: args.deviceName ?? "" }, sync };
+      case "sync_now":
+        return sync;
+      case "list_meetings":
+        if (!enrolled) throw fail("not_enrolled", "device is not enrolled");
+        return fixture.meetings;
+      case "meeting_agenda": {
+        const meeting = fixture.meetings.find((m) => m.id === args.meetingId);
+        if (!meeting) throw fail("not_found", "meeting not found");
+        return { meeting, items: fixture.agendas[meeting.id] ?? [] };
+      }
+      case "plugin:event|listen": {
+        if (!listeners.has(args.event)) listeners.set(args.event, []);
+        listeners.get(args.event).push(args.handler);
+        return args.handler;
+      }
+      case "plugin:event|unlisten": {
+        const ids = listeners.get(args.event) ?? [];
+        const i = ids.indexOf(args.eventId);
+        if (i !== -1) ids.splice(i, 1);
+        return null;
+      }
+      default:
+        throw fail("unknown_command", `no mock for ${cmd}`);
+    }
+  }
+
+  window.__TAURI_INTERNALS__ = {
+    invoke,
+    transformCallback(callback, once = false) {
+      const id = nextId++;
+      callbacks.set(id, (data) => {
+        if (once) callbacks.delete(id);
+        return callback?.(data);
+      });
+      return id;
+    },
+    unregisterCallback: (id) => callbacks.delete(id),
+    runCallback: (id, data) => callbacks.get(id)?.(data),
+    callbacks,
+    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
+  };
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: (_event, id) => callbacks.delete(id) };
+
+  // Test-side controls.
+  window.__ipc = {
+    calls,
+    hold: (cmd) => (window.__ipcHold ??= new Set()).add(cmd),
+    release(cmd) {
+      window.__ipcHold?.delete(cmd);
+      gates.get(cmd)?.();
+      gates.delete(cmd);
+    },
+    setSync(next) {
+      sync = next;
+    },
+    emit(event, payload) {
+      for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
+    },
+  };
+}
+
+let browser;
+let context;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  assert.ok(existsSync(path.join(DIST, "index.html")), "ui/dist is missing: run `npm run build` first");
+  await mkdir(OUT, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "vi-VN" });
+  // Nothing leaves the machine: everything not served from dist is refused.
+  await context.route("**/*", (route) => route.abort("blockedbyclient"));
+  await context.route(`${ORIGIN}/**`, async (route) => {
+    const { pathname } = new URL(route.request().url());
+    const rel = decodeURIComponent(pathname === "/" ? "/index.html" : pathname);
+    const file = path.resolve(DIST, `.${rel}`);
+    if (!file.startsWith(DIST + path.sep) || !existsSync(file)) {
+      await route.fulfill({ status: 404, body: "not found" });
+      return;
+    }
+    await route.fulfill({
+      status: 200,
+      contentType: CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream",
+      body: await readFile(file),
+    });
+  });
+  await context.addInitScript(installTauriMock, FIXTURE);
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on("pageerror", (err) => pageErrors.push(String(err)));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") pageErrors.push(msg.text());
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const byId = (id) => page.locator(`[data-testid="${id}"]`);
+const ipcCalls = (cmd) => page.evaluate((c) => window.__ipc.calls.filter((x) => x.cmd === c), cmd);
+
+test("eCabinet desktop UI", async (t) => {
+  await t.test("starts on the Vietnamese enrolment screen when not enrolled", async () => {
+    await page.goto(`${ORIGIN}/`);
+    await byId("enroll-screen").waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "vi");
+    assert.equal(await page.locator("h1").textContent(), "Đăng ký thiết bị");
+    assert.equal(await byId("enroll-server-url").inputValue(), "http://127.0.0.1:8443");
+    assert.equal(await byId("enroll-code").getAttribute("placeholder"), GOOD_CODE);
+    assert.equal(await byId("enroll-error").isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "enroll-code");
+    assert.deepEqual((await ipcCalls("app_status")).length, 1);
+  });
+
+  await t.test("a wrong code shows progress, then the Vietnamese unknown_code message", async () => {
+    await byId("enroll-code").fill(WRONG_CODE);
+    await byId("enroll-device-name").fill(DEVICE_NAME);
+    await page.evaluate(() => window.__ipc.hold("enroll"));
+    await byId("enroll-submit").click();
+    await page.waitForSelector('[data-testid="enroll-form"][aria-busy="true"]');
+    assert.equal((await byId("enroll-submit").textContent()).trim(), "Đang đăng ký…");
+    assert.equal(await byId("enroll-code").evaluate((el) => el.readOnly), true);
+    await page.evaluate(() => window.__ipc.release("enroll"));
+
+    await byId("enroll-error").waitFor({ state: "visible" });
+    const error = await byId("enroll-error").textContent();
+    assert.match(error, /Mã đăng ký không đúng\. Vui lòng kiểm tra lại mã đã được cấp\./);
+    assert.doesNotMatch(error, /not recognised/, "the engine's English text is replaced by the catalogue's");
+    assert.equal(await byId("enroll-code").inputValue(), WRONG_CODE, "inputs keep their values");
+    assert.equal(await byId("enroll-device-name").inputValue(), DEVICE_NAME);
+    assert.equal(await byId("enroll-code").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "enroll-code");
+    assert.equal((await byId("enroll-submit").textContent()).trim(), "Đăng ký thiết bị");
+    await page.screenshot({ path: path.join(OUT, "browser-enroll-error.png") });
+  });
+
+  await t.test("the right code opens the main screen with the organisation and meetings", async () => {
+    await byId("enroll-code").fill(GOOD_CODE);
+    await byId("enroll-submit").click();
+    await byId("main-screen").waitFor();
+    await byId("meeting-item").first().waitFor();
+    assert.equal(await byId("org-name").textContent(), "Văn phòng Chính phủ");
+    assert.equal(await byId("person-name").textContent(), "Nguyễn Thị Lan");
+    assert.equal(await byId("person-role").textContent(), "Thành viên");
+    assert.equal(await byId("sync-state").textContent(), "Trực tuyến");
+    assert.equal(await byId("sync-last").textContent(), "Đồng bộ lúc 14:05 24/11/2026");
+    assert.deepEqual(await byId("meeting-title").allTextContents(), [
+      "Phiên họp chuyên đề về xây dựng pháp luật tháng 11 năm 2099",
+      "Phiên họp Chính phủ thường kỳ tháng 12 năm 2099",
+    ]);
+    assert.deepEqual(await byId("meeting-when").allTextContents(), [
+      "Thứ Năm, 26/11/2099 · 09:00",
+      "Thứ Năm, 03/12/2099 · 08:30",
+    ]);
+    assert.deepEqual(await byId("meeting-status").allTextContents(), ["Đã công bố", "Bản nháp"]);
+    assert.match(await byId("agenda-empty").textContent(), /Chọn một cuộc họp/);
+
+    const enrolls = await ipcCalls("enroll");
+    assert.deepEqual(
+      enrolls.map((c) => c.args),
+      [
+        { serverUrl: "http://127.0.0.1:8443", code: WRONG_CODE, deviceName: DEVICE_NAME },
+        { serverUrl: "http://127.0.0.1:8443", code: GOOD_CODE, deviceName: DEVICE_NAME },
+      ],
+    );
+    assert.equal((await ipcCalls("list_meetings")).length, 1);
+  });
+
+  await t.test("selecting a meeting shows its agenda items in order", async () => {
+    await byId("meeting-item").first().click();
+    await byId("agenda-item").first().waitFor();
+    assert.equal(await byId("agenda-title").textContent(), FIXTURE.meetings[1].title);
+    assert.deepEqual(await byId("agenda-item-title").allTextContents(), [
+      "Dự án Luật Dữ liệu (sửa đổi)",
+      "Báo cáo tình hình kinh tế - xã hội tháng 11",
+      "Đề nghị xây dựng Luật sửa đổi, bổ sung một số điều của Luật Đầu tư công",
+    ]);
+    assert.deepEqual(await page.locator('[data-testid="agenda-item"] .agenda-num').allTextContents(), ["1.", "2.", "3."]);
+    assert.equal(await byId("meeting-item").first().getAttribute("aria-current"), "true");
+    assert.deepEqual((await ipcCalls("meeting_agenda")).map((c) => c.args), [{ meetingId: "m-1" }]);
+    await page.screenshot({ path: path.join(OUT, "browser-agenda-vi.png") });
+  });
+
+  await t.test("the meeting list works from the keyboard", async () => {
+    await byId("meeting-item").first().focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await byId("agenda-no-items").waitFor();
+    assert.equal(await byId("agenda-title").textContent(), FIXTURE.meetings[0].title);
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("Enter");
+    await byId("agenda-item").first().waitFor();
+    assert.equal(await byId("agenda-item").count(), 3);
+    assert.deepEqual(
+      (await ipcCalls("meeting_agenda")).map((c) => c.args.meetingId),
+      ["m-1", "m-2", "m-1"],
+    );
+  });
+
+  await t.test("a sync-status-changed event refreshes the status and the list", async () => {
+    const before = (await ipcCalls("list_meetings")).length;
+    await page.evaluate(() => {
+      const next = { state: "offline", last_sync: "2026-11-24T08:30:00Z", cursor: 43, last_error: { code: "server_unreachable", message: "connection refused" } };
+      window.__ipc.setSync(next);
+      window.__ipc.emit("sync-status-changed", next);
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.state === "offline");
+    assert.equal(await byId("sync-state").textContent(), "Ngoại tuyến");
+    assert.equal(await byId("sync-last").textContent(), "Đồng bộ lúc 15:30 24/11/2026");
+    assert.ok((await ipcCalls("list_meetings")).length > before);
+    // The open agenda stays on screen during a background refresh.
+    assert.equal(await byId("agenda-item").count(), 3);
+
+    await page.evaluate(() => window.__ipc.setSync({ state: "online", last_sync: "2026-11-24T08:35:00Z", cursor: 44, last_error: null }));
+    await byId("sync-now").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.state === "online");
+    assert.equal((await ipcCalls("sync_now")).length, 1);
+  });
+
+  await t.test("switching to English changes the labels and is remembered", async () => {
+    await byId("lang-en").click();
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    assert.equal((await byId("sync-now").textContent()).trim(), "Sync now");
+    assert.equal(await byId("person-role").textContent(), "Member");
+    assert.equal(await byId("sync-state").textContent(), "Online");
+    assert.equal(await byId("sync-last").textContent(), "Synced at 15:35, 24 Nov 2026");
+    assert.equal(await page.locator("#meetings-heading").textContent(), "Meetings");
+    assert.deepEqual(await byId("meeting-status").allTextContents(), ["Published", "Draft"]);
+    assert.deepEqual(await byId("meeting-when").allTextContents(), [
+      "Thursday 26 Nov 2099 · 09:00",
+      "Thursday 3 Dec 2099 · 08:30",
+    ]);
+    assert.equal(await byId("lang-en").getAttribute("aria-pressed"), "true");
+    // Still showing the selected meeting's agenda, now with English chrome.
+    assert.equal(await byId("agenda-item").count(), 3);
+    assert.equal(await page.locator(".agenda .eyebrow").textContent(), "Agenda");
+    await page.screenshot({ path: path.join(OUT, "browser-agenda.png") });
+
+    await page.reload();
+    await byId("main-screen").waitFor();
+    await byId("meeting-item").first().waitFor();
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.equal((await byId("sync-now").textContent()).trim(), "Sync now");
+  });
+
+  await t.test("no script errors on the page", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
