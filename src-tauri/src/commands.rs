@@ -25,7 +25,9 @@ pub async fn enroll(
     code: String,
     device_name: Option<String>,
 ) -> Result<AppStatus, UiError> {
-    Ok(engine.enroll(&server_url, &code, device_name.as_deref()).await?)
+    Ok(engine
+        .enroll(&server_url, &code, device_name.as_deref())
+        .await?)
 }
 
 /// Syncs now and returns the new status (also sent as `SyncStatusChanged`).
@@ -45,6 +47,9 @@ pub async fn list_meetings(engine: Shared<'_>) -> Result<Vec<Meeting>, UiError> 
 /// One meeting and its agenda, from the local replica.
 #[tauri::command]
 #[specta::specta]
-pub async fn meeting_agenda(engine: Shared<'_>, meeting_id: MeetingId) -> Result<AgendaView, UiError> {
+pub async fn meeting_agenda(
+    engine: Shared<'_>,
+    meeting_id: MeetingId,
+) -> Result<AgendaView, UiError> {
     Ok(engine.client().await?.agenda(meeting_id).await?)
 }

@@ -42,7 +42,10 @@ pub fn typescript_bindings() -> Result<String, specta_typescript::ExportError> {
 }
 
 /// Syncs and tells the UI the new status.
-pub(crate) async fn sync_and_announce(engine: &Engine, app: &tauri::AppHandle) -> Result<SyncStatus, ecabinet_client::ClientError> {
+pub(crate) async fn sync_and_announce(
+    engine: &Engine,
+    app: &tauri::AppHandle,
+) -> Result<SyncStatus, ecabinet_client::ClientError> {
     let client = engine.client().await?;
     let outcome = client.sync().await;
     let status = client.sync_status().await?;
@@ -55,7 +58,8 @@ pub(crate) async fn sync_and_announce(engine: &Engine, app: &tauri::AppHandle) -
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ECAB_LOG").unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("ECAB_LOG")
+                .unwrap_or_else(|_| "info".into()),
         )
         .init();
     let profile_dir = std::env::var_os("ECAB_PROFILE")

@@ -66,9 +66,15 @@ impl Engine {
     }
 
     /// Enrols this profile, then syncs once so the first screen has data.
-    pub async fn enroll(&self, server_url: &str, code: &str, device_name: Option<&str>) -> ClientResult<AppStatus> {
+    pub async fn enroll(
+        &self,
+        server_url: &str,
+        code: &str,
+        device_name: Option<&str>,
+    ) -> ClientResult<AppStatus> {
         let mut slot = self.client.write().await;
-        let client = Arc::new(Client::enroll(&self.profile_dir, server_url, code, device_name).await?);
+        let client =
+            Arc::new(Client::enroll(&self.profile_dir, server_url, code, device_name).await?);
         if let Err(error) = client.sync().await {
             tracing::warn!(%error, "first sync after enrolment failed; the status shows it");
         }
