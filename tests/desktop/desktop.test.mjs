@@ -140,6 +140,11 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
     }),
   );
 
+  // The demo PDFs, attached by a secretariat profile as in scripts/run.
+  execFileSync("python3", [
+    join(ROOT, "scripts/seed_demo_documents.py"), BIN, join(work, "server"), url, join(work, "secretary"),
+  ], { encoding: "utf8" });
+
   // 2. A display: the one we have, or a private Xvfb.
   let display = process.env.DISPLAY;
   if (!display) {
@@ -195,6 +200,9 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   assert.match(titles[0], /Báo cáo tình hình kinh tế/);
   assert.match(titles[1], /Nghị định/);
   assert.match(titles[2], /chuyển đổi số/);
+  const documents = await wd.findAll('[data-testid="agenda-document-title"]');
+  assert.equal(documents.length, 3, "each demo item carries its PDF");
+  assert.match(await wd.text(documents[1]), /Dự thảo Nghị định/);
   const syncState = await wd.text(await wd.find('[data-testid="sync-state"]'));
   assert.ok(syncState.length > 0, "the sync state is shown");
 

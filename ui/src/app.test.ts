@@ -30,6 +30,13 @@ const AGENDA: AgendaView = {
     { id: "a2", meeting_id: "m-soon", position: 2, title: "Dự án Luật Dữ liệu" },
     { id: "a1", meeting_id: "m-soon", position: 1, title: "Báo cáo tình hình kinh tế - xã hội" },
   ],
+  documents: [
+    {
+      id: "d1", version: 2, agenda_item_id: "a2", meeting_id: "m-soon", title: "Dự thảo Luật Dữ liệu",
+      size: 2_621_440, chunk_count: 3, manifest: "{}", manifest_signature: "", uploader_signing_key: "",
+      published_at: "2026-11-20T02:00:00Z",
+    },
+  ],
 };
 
 function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
@@ -189,6 +196,12 @@ describe("main screen", () => {
       "Dự án Luật Dữ liệu",
     ]);
     expect($$("meeting-item")[0]!.getAttribute("aria-current")).toBe("true");
+    // The document sits under its own item (the second), with version and size.
+    const items = $$("agenda-item");
+    expect(items[0]!.querySelectorAll('[data-testid="agenda-document"]')).toHaveLength(0);
+    const doc = items[1]!.querySelector('[data-testid="agenda-document"]');
+    expect(doc?.textContent).toContain("Dự thảo Luật Dữ liệu");
+    expect(doc?.textContent).toContain("bản 2 · 2.5 MB");
   });
 
   it("moves through the meeting list with the arrow keys", async () => {

@@ -87,7 +87,11 @@ position: number; title: string }
  * One item on a meeting's agenda.
  */
 export type AgendaItemId = string
-export type AgendaView = { meeting: Meeting; items: AgendaItem[] }
+export type AgendaView = { meeting: Meeting; items: AgendaItem[]; 
+/**
+ * The latest version of each document attached to these items.
+ */
+documents: Document[] }
 export type AppStatus = { 
 /**
  * None until this device is enrolled.
@@ -97,6 +101,26 @@ profile: ProfileSummary | null; sync: SyncStatus | null }
  * One enrolled device (laptop, CLI profile) of a person.
  */
 export type DeviceId = string
+/**
+ * A document version as it appears in the change stream and the replica.
+ */
+export type Document = { id: DocumentId; version: number; agenda_item_id: AgendaItemId; meeting_id: MeetingId; title: string; 
+/**
+ * Plaintext size in bytes.
+ */
+size: number; chunk_count: number; 
+/**
+ * The signed manifest, exactly as signed.
+ */
+manifest: string; manifest_signature: string; 
+/**
+ * The uploading device's Ed25519 public key, to check the signature.
+ */
+uploader_signing_key: string; published_at: string }
+/**
+ * A document attached to an agenda item (all its versions share the id).
+ */
+export type DocumentId = string
 export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; status: MeetingStatus; created_by: PersonId }
 /**
  * A meeting.

@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: MeetingCommand,
     },
+    /// Meeting documents.
+    Doc {
+        #[command(subcommand)]
+        command: DocCommand,
+    },
     /// Show a meeting's agenda, or change it.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Agenda {
@@ -59,6 +64,26 @@ enum Command {
         meeting: Option<String>,
         #[command(subcommand)]
         command: Option<AgendaCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocCommand {
+    /// Attach a PDF to an agenda item (secretariat): sealed on this device, key wrapped per device.
+    Add {
+        /// The agenda item (its id, or the first characters of it).
+        item: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Title shown to members (default: the file name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Download a document into the encrypted cache, verify it against its signed
+    /// manifest and decrypt it in memory; prints its size and SHA-256 (never the plaintext).
+    Fetch {
+        /// The document (its id, or the first characters of it).
+        document: String,
     },
 }
 
@@ -155,6 +180,21 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             out.meeting_created(&client.create_meeting(&title, starts).await?);
+        }
+        Command::Doc {
+            command: DocCommand::Add { item, file, title },
+        } => {
+            let client = Client::open(&profile).await?;
+            let item = client.resolve_agenda_item(&item).await?;
+            out.document_added(&client.add_document(item, &file, title.as_deref()).await?);
+        }
+        Command::Doc {
+            command: DocCommand::Fetch { document },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            let (fetched, _plaintext) = client.open_document(document).await?;
+            out.document_fetched(&fetched);
         }
         Command::Agenda {
             command: Some(AgendaCommand::Add { meeting, title }),

@@ -4,8 +4,10 @@
 use std::path::Path;
 
 use chrono::{DateTime, Local, Utc};
-use ecabinet_client::{AgendaView, ClientError, ProfileSummary, SyncReport, SyncStatus};
-use ecabinet_domain::{AgendaItem, Meeting};
+use ecabinet_client::{
+    AgendaView, ClientError, FetchedDocument, ProfileSummary, SyncReport, SyncStatus,
+};
+use ecabinet_domain::{AgendaItem, Document, Meeting};
 use serde::Serialize;
 use serde_json::json;
 
@@ -142,6 +144,7 @@ impl Printer {
                 "id": view.meeting.id,
                 "meeting": view.meeting,
                 "items": view.items,
+                "documents": view.documents,
             }));
             return;
         }
@@ -151,6 +154,48 @@ impl Printer {
         }
         for item in &view.items {
             println!("  {:>2}. {}  [{}]", item.position, item.title, item.id);
+            for document in view
+                .documents
+                .iter()
+                .filter(|d| d.agenda_item_id == item.id)
+            {
+                println!(
+                    "        PDF  {} (v{}, {} KiB)  [{}]",
+                    document.title,
+                    document.version,
+                    document.size.div_ceil(1024),
+                    document.id
+                );
+            }
+        }
+    }
+
+    pub fn document_added(&self, document: &Document) {
+        if self.json {
+            self.print_json(document);
+        } else {
+            println!(
+                "Published document {} \"{}\" ({} KiB, {} sealed chunks).",
+                document.id,
+                document.title,
+                document.size.div_ceil(1024),
+                document.chunk_count
+            );
+        }
+    }
+
+    pub fn document_fetched(&self, fetched: &FetchedDocument) {
+        if self.json {
+            self.print_json(fetched);
+        } else {
+            println!(
+                "\"{}\" v{}: {} bytes, verified and decrypted ({} chunks downloaded). SHA-256 {}",
+                fetched.title,
+                fetched.version,
+                fetched.size,
+                fetched.chunks_downloaded,
+                fetched.sha256
+            );
         }
     }
 

@@ -8,7 +8,8 @@ use ecabinet_domain::api::{
     AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
     EnrollResponse, ErrorBody, PullResponse, TokenRequest, TokenResponse,
 };
-use ecabinet_domain::{AgendaItem, DeviceId, Meeting, MeetingId};
+use ecabinet_domain::api::{DeviceKeyEnvelope, PublishDocumentRequest, Recipient};
+use ecabinet_domain::{AgendaItem, DeviceId, Document, DocumentId, Meeting, MeetingId};
 use reqwest::{Method, RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -163,6 +164,81 @@ impl ServerApi {
         };
         self.post(&format!("v1/meetings/{meeting}/agenda"), Some(token), &body)
             .await
+    }
+}
+
+impl ServerApi {
+    pub async fn recipients(&self, token: &str) -> ClientResult<Vec<Recipient>> {
+        self.send(
+            self.request(Method::GET, "v1/recipients")?
+                .bearer_auth(token),
+        )
+        .await
+    }
+
+    pub async fn put_chunk(
+        &self,
+        token: &str,
+        document: DocumentId,
+        version: u32,
+        index: u32,
+        sealed: Vec<u8>,
+    ) -> ClientResult<()> {
+        let path = format!("v1/documents/{document}/versions/{version}/chunks/{index}");
+        let response = self
+            .request(Method::PUT, &path)?
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(sealed)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        read_json::<serde_json::Value>(response).await.map(|_| ())
+    }
+
+    pub async fn publish_document(
+        &self,
+        token: &str,
+        request: &PublishDocumentRequest,
+    ) -> ClientResult<Document> {
+        self.post("v1/documents", Some(token), request).await
+    }
+
+    pub async fn document_key(
+        &self,
+        token: &str,
+        document: DocumentId,
+        version: u32,
+    ) -> ClientResult<DeviceKeyEnvelope> {
+        let path = format!("v1/documents/{document}/versions/{version}/key");
+        self.send(self.request(Method::GET, &path)?.bearer_auth(token))
+            .await
+    }
+
+    pub async fn get_chunk(
+        &self,
+        token: &str,
+        document: DocumentId,
+        version: u32,
+        index: u32,
+    ) -> ClientResult<Vec<u8>> {
+        let path = format!("v1/documents/{document}/versions/{version}/chunks/{index}");
+        let response = self
+            .request(Method::GET, &path)?
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        if !response.status().is_success() {
+            return read_json::<serde_json::Value>(response)
+                .await
+                .map(|_| Vec::new());
+        }
+        let bytes = response.bytes().await.map_err(|e| self.unreachable(e))?;
+        Ok(bytes.to_vec())
     }
 }
 

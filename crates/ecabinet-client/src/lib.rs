@@ -3,6 +3,7 @@
 //! server. Both shells are thin: every rule and every byte moved lives here.
 
 mod api;
+mod documents;
 mod engine;
 mod error;
 mod profile;
@@ -22,6 +23,7 @@ use ecabinet_domain::enrolment::EnrolmentCode;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use api::{parse_server_url, ServerApi};
+pub use documents::FetchedDocument;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
@@ -352,9 +354,11 @@ impl Client {
                 reference: meeting.to_string(),
             })?;
         let items = self.replica.agenda(meeting).await?;
+        let documents = self.replica.meeting_documents(meeting).await?;
         Ok(AgendaView {
             meeting: found,
             items,
+            documents,
         })
     }
 

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use ecabinet_domain::{AgendaItem, ChangeBody, Meeting, MeetingId};
+use ecabinet_domain::{
+    AgendaItem, AgendaItemId, ChangeBody, Document, DocumentId, Meeting, MeetingId,
+};
 use ecabinet_sync::PullState;
 use serde::de::DeserializeOwned;
 use sqlx::sqlite::{
@@ -165,6 +167,65 @@ impl Replica {
     }
 }
 
+impl Replica {
+    /// The latest version of each document attached to the meeting's items.
+    pub async fn meeting_documents(&self, meeting: MeetingId) -> ClientResult<Vec<Document>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT d.body FROM documents d WHERE d.meeting_id = $1 \
+             AND d.version = (SELECT MAX(version) FROM documents WHERE id = d.id) ORDER BY d.id",
+        )
+        .bind(meeting.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|(body,)| decode("documents", body))
+            .collect()
+    }
+
+    /// The latest known version of a document.
+    pub async fn latest_document(&self, id: DocumentId) -> ClientResult<Option<Document>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT body FROM documents WHERE id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(body,)| decode("documents", &body)).transpose()
+    }
+
+    /// Ids of a kind of entity starting with `prefix`.
+    pub async fn ids_with_prefix(&self, table: IdTable, prefix: &str) -> ClientResult<Vec<String>> {
+        let sql = match table {
+            IdTable::AgendaItems => {
+                "SELECT id FROM agenda_items WHERE id LIKE $1 || '%' ORDER BY id LIMIT 10"
+            }
+            IdTable::Documents => {
+                "SELECT DISTINCT id FROM documents WHERE id LIKE $1 || '%' ORDER BY id LIMIT 10"
+            }
+        };
+        let rows: Vec<(String,)> = sqlx::query_as(sql)
+            .bind(prefix.to_ascii_lowercase())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    pub async fn agenda_item(&self, id: AgendaItemId) -> ClientResult<Option<AgendaItem>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT body FROM agenda_items WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(body,)| decode("agenda_items", &body)).transpose()
+    }
+}
+
+/// Tables whose ids a person may abbreviate.
+#[derive(Clone, Copy, Debug)]
+pub enum IdTable {
+    AgendaItems,
+    Documents,
+}
+
 async fn upsert(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     body: &ChangeBody,
@@ -204,6 +265,19 @@ async fn upsert(
             .bind(item.meeting_id.to_string())
             .bind(item.position)
             .bind(encode(item)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ChangeBody::Document(document) => {
+            sqlx::query(
+                "INSERT INTO documents (id, version, agenda_item_id, meeting_id, body) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (id, version) DO UPDATE SET body = excluded.body",
+            )
+            .bind(document.id.to_string())
+            .bind(i64::from(document.version))
+            .bind(document.agenda_item_id.to_string())
+            .bind(document.meeting_id.to_string())
+            .bind(encode(document)?)
             .execute(&mut **tx)
             .await?;
         }

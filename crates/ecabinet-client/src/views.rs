@@ -2,7 +2,7 @@
 //! values, exported to TypeScript when the `specta` feature is on.
 
 use chrono::{DateTime, Utc};
-use ecabinet_domain::{AgendaItem, DeviceId, Meeting, Organisation, Person};
+use ecabinet_domain::{AgendaItem, DeviceId, Document, Meeting, Organisation, Person};
 use serde::{Deserialize, Serialize};
 
 use crate::error::UiError;
@@ -52,6 +52,8 @@ pub struct SyncReport {
 pub struct AgendaView {
     pub meeting: Meeting,
     pub items: Vec<AgendaItem>,
+    /// The latest version of each document attached to these items.
+    pub documents: Vec<Document>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -91,6 +91,13 @@ impl DeviceKeys {
         })
     }
 
+    /// X25519 with a peer's public key (the raw shared secret).
+    pub(crate) fn agree(&self, peer_public: &[u8; 32]) -> [u8; 32] {
+        self.agreement
+            .diffie_hellman(&X25519Public::from(*peer_public))
+            .to_bytes()
+    }
+
     pub fn agreement_public_key(&self) -> [u8; 32] {
         X25519Public::from(&self.agreement).to_bytes()
     }

@@ -4,10 +4,15 @@
 //! and a device must keep its key across restarts to unwrap document keys.
 
 mod device;
+mod document;
 mod encoding;
 mod seal;
 
 pub use device::{verify_signature, DeviceKeys, SigningKey};
+pub use document::{
+    open_chunk, open_document, seal_chunk, seal_document, wrap_key, ChunkContext, ContentKey,
+    WrappedKey, CHUNK_OVERHEAD, CHUNK_SIZE,
+};
 pub use encoding::{b64_decode, b64_encode};
 pub use seal::{seal, unseal, KeyProtection, SealedBox, PASSPHRASE_ITERATIONS};
 
@@ -24,6 +29,8 @@ pub enum CryptoError {
     Random,
     #[error("the key material is malformed: {0}")]
     MalformedKey(&'static str),
+    #[error("document chunk {0} is damaged, out of place or missing")]
+    BadChunk(u32),
     #[error("the signature does not verify")]
     BadSignature,
     #[error("the sealed data could not be opened: wrong passphrase, or the file was changed")]

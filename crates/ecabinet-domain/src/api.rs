@@ -90,6 +90,32 @@ pub struct AddAgendaItemRequest {
     pub title: String,
 }
 
+/// One device that may receive document keys (`GET /v1/recipients`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Recipient {
+    pub device_id: DeviceId,
+    pub person_id: PersonId,
+    /// X25519 public key, base64url.
+    pub agreement_public_key: String,
+}
+
+/// A content key wrapped for one device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKeyEnvelope {
+    pub device_id: DeviceId,
+    pub ephemeral_public: String,
+    pub ciphertext: String,
+}
+
+/// `POST /v1/documents`: publishes a version whose chunks are all uploaded.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PublishDocumentRequest {
+    /// The manifest's JSON, exactly as signed.
+    pub manifest: String,
+    pub signature: String,
+    pub keys: Vec<DeviceKeyEnvelope>,
+}
+
 /// Every error body the server sends: a stable machine code and a sentence
 /// for the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::document::Document;
 use crate::model::{AgendaItem, Meeting, Organisation, Person};
 
 /// One numbered change: the full new state of one entity.
@@ -22,6 +23,7 @@ pub enum ChangeBody {
     Person(Person),
     Meeting(Meeting),
     AgendaItem(AgendaItem),
+    Document(Document),
 }
 
 impl ChangeBody {
@@ -31,6 +33,7 @@ impl ChangeBody {
             ChangeBody::Person(_) => "person",
             ChangeBody::Meeting(_) => "meeting",
             ChangeBody::AgendaItem(_) => "agenda_item",
+            ChangeBody::Document(_) => "document",
         }
     }
 }

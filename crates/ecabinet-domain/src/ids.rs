@@ -73,6 +73,10 @@ entity_id!(
     /// One item on a meeting's agenda.
     AgendaItemId
 );
+entity_id!(
+    /// A document attached to an agenda item (all its versions share the id).
+    DocumentId
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,12 +4,14 @@
 
 pub mod api;
 pub mod change;
+pub mod document;
 pub mod enrolment;
 pub mod ids;
 pub mod model;
 pub mod validate;
 
 pub use change::{Change, ChangeBody};
-pub use ids::{AgendaItemId, DeviceId, MeetingId, OrganisationId, PersonId};
+pub use document::{ChunkInfo, Document, DocumentManifest};
+pub use ids::{AgendaItemId, DeviceId, DocumentId, MeetingId, OrganisationId, PersonId};
 pub use model::{AgendaItem, Meeting, MeetingStatus, Organisation, Person, Role};
 pub use validate::ValidationError;

@@ -1,7 +1,9 @@
 //! eCabinet's central server as a library, so tests and benchmarks can start
 //! a real one on port 0. `main.rs` is only argument parsing over this.
 
+pub mod blobs;
 pub mod demo;
+pub mod documents;
 pub mod http;
 pub mod serve;
 pub mod services;

@@ -67,7 +67,8 @@ pub async fn open_services(
 ) -> Result<Services, ServeError> {
     create_private_dir(data_dir)?;
     let store = open_store(database_url, &sqlite_path(data_dir)).await?;
-    Ok(Services::new(store).await?)
+    let blobs = crate::blobs::BlobStore::new(data_dir.join("blobs"));
+    Ok(Services::new(store, blobs).await?)
 }
 
 fn create_private_dir(path: &Path) -> Result<(), ServeError> {

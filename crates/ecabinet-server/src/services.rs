@@ -16,6 +16,7 @@ use ecabinet_domain::{
 };
 use thiserror::Error;
 
+use crate::blobs::BlobStore;
 use crate::store::{DeviceRecord, Redemption, Store, StoreError};
 
 /// How long an enrolment code stays valid.
@@ -52,6 +53,12 @@ pub enum ServiceError {
     NoOrganisation,
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NoKey(&'static str),
+    #[error("blob storage error: {0}")]
+    Blob(#[from] std::io::Error),
     #[error("server key error: {0}")]
     Crypto(#[from] ecabinet_crypto::CryptoError),
 }
@@ -74,7 +81,7 @@ impl Caller {
         }
     }
 
-    fn require_secretary(&self) -> ServiceResult<()> {
+    pub(crate) fn require_secretary(&self) -> ServiceResult<()> {
         match self.person.role {
             Role::Secretary => Ok(()),
             Role::Member => Err(ServiceError::Forbidden("only the secretariat may do this")),
@@ -93,6 +100,7 @@ pub struct IssuedInvite {
 #[derive(Clone)]
 pub struct Services {
     store: Arc<dyn Store>,
+    pub(crate) blobs: BlobStore,
     server_key: Arc<SigningKey>,
 }
 
@@ -106,11 +114,15 @@ impl std::fmt::Debug for Services {
 
 impl Services {
     /// Loads (or on first start creates) the server's signing key.
-    pub async fn new(store: Arc<dyn Store>) -> ServiceResult<Self> {
+    pub async fn new(store: Arc<dyn Store>, blobs: BlobStore) -> ServiceResult<Self> {
         let candidate = SigningKey::generate()?;
         let pkcs8 = store.server_signing_key(candidate.pkcs8()).await?;
         let server_key = Arc::new(SigningKey::from_pkcs8(&pkcs8)?);
-        Ok(Self { store, server_key })
+        Ok(Self {
+            store,
+            blobs,
+            server_key,
+        })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -105,6 +105,8 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
         ChangeBody::Person(p) => p.id.to_string(),
         ChangeBody::Meeting(m) => m.id.to_string(),
         ChangeBody::AgendaItem(a) => a.id.to_string(),
+        // Each version is its own row: a new version never hides an older one.
+        ChangeBody::Document(d) => format!("{}/{}", d.id, d.version),
     };
     (body.kind(), id)
 }

@@ -61,6 +61,8 @@ export const en: Catalogue = {
   "agenda.selectPrompt": "Select a meeting to see its agenda.",
   "agenda.loading": "Loading the agenda…",
   "agenda.empty": "This agenda has no items yet.",
+  "agenda.documents": "Documents",
+  "agenda.documentMeta": "version {version} · {size}",
   "agenda.loadFailed": "The agenda could not be loaded.",
 
   "format.date": "{dayNumeric} {monthName} {year}",

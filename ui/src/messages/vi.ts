@@ -63,6 +63,8 @@ export const vi = {
   "agenda.selectPrompt": "Chọn một cuộc họp để xem chương trình họp.",
   "agenda.loading": "Đang tải chương trình họp…",
   "agenda.empty": "Chương trình họp chưa có nội dung.",
+  "agenda.documents": "Tài liệu",
+  "agenda.documentMeta": "bản {version} · {size}",
   "agenda.loadFailed": "Không tải được chương trình họp.",
 
   "format.date": "{day}/{month}/{year}",

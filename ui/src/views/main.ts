@@ -1,4 +1,4 @@
-import type { AgendaView, Meeting, MeetingStatus, ProfileSummary, SyncState, SyncStatus } from "../bindings";
+import type { AgendaView, Document, Meeting, MeetingStatus, ProfileSummary, SyncState, SyncStatus } from "../bindings";
 import { h, replaceRegion } from "../dom";
 import { formatLastSync, formatMeetingWhen } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
@@ -42,6 +42,30 @@ function statusBadge(status: MeetingStatus, t: Translate, testid: string): HTMLE
     { class: `badge badge-${status}`, "data-testid": testid, "data-status": status },
     t(`meeting.status.${status}`),
   );
+}
+
+/** The documents attached to one agenda item: title, version and size. */
+function documentList(documents: Document[], t: Translate): HTMLElement | null {
+  if (documents.length === 0) return null;
+  return h(
+    "ul",
+    { class: "agenda-docs", "aria-label": t("agenda.documents") },
+    ...documents.map((d) =>
+      h(
+        "li",
+        { class: "agenda-doc", "data-testid": "agenda-document", "data-document-id": d.id },
+        h("span", { class: "doc-icon", "aria-hidden": "true" }, "PDF"),
+        h("span", { class: "doc-title", "data-testid": "agenda-document-title" }, d.title),
+        h("span", { class: "doc-meta" }, t("agenda.documentMeta", { version: String(d.version), size: formatSize(d.size) })),
+      ),
+    ),
+  );
+}
+
+/** Sizes as a person reads them: KB below a megabyte, MB above. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function moveFocus(event: KeyboardEvent, container: HTMLElement): void {
@@ -279,7 +303,7 @@ export function mountMain(
       );
       return;
     }
-    const { meeting, items } = a.data;
+    const { meeting, items, documents } = a.data;
     replaceRegion(
       agendaRegion,
       h(
@@ -307,7 +331,12 @@ export function mountMain(
                   "li",
                   { class: "agenda-item", "data-testid": "agenda-item", "data-item-id": item.id },
                   h("span", { class: "agenda-num" }, `${i + 1}.`),
-                  h("span", { class: "agenda-item-title", "data-testid": "agenda-item-title" }, item.title),
+                  h(
+                    "div",
+                    { class: "agenda-item-body" },
+                    h("span", { class: "agenda-item-title", "data-testid": "agenda-item-title" }, item.title),
+                    documentList(documents.filter((d) => d.agenda_item_id === item.id), t),
+                  ),
                 ),
               ),
             ),

@@ -73,6 +73,15 @@ const FIXTURE = {
     ],
     "m-2": [],
   },
+  documents: {
+    "m-1": [
+      {
+        id: "d-1", version: 1, agenda_item_id: "i-1", meeting_id: "m-1", title: "Dự thảo Luật Dữ liệu (sửa đổi)",
+        size: 96232, chunk_count: 1, manifest: "{}", manifest_signature: "", uploader_signing_key: "",
+        published_at: "2026-11-20T02:00:00Z",
+      },
+    ],
+  },
 };
 
 /**
@@ -116,7 +125,7 @@ function installTauriMock(fixture) {
       case "meeting_agenda": {
         const meeting = fixture.meetings.find((m) => m.id === args.meetingId);
         if (!meeting) throw fail("not_found", "meeting not found");
-        return { meeting, items: fixture.agendas[meeting.id] ?? [] };
+        return { meeting, items: fixture.agendas[meeting.id] ?? [], documents: fixture.documents[meeting.id] ?? [] };
       }
       case "plugin:event|listen": {
         if (!listeners.has(args.event)) listeners.set(args.event, []);
@@ -301,6 +310,10 @@ test("eCabinet desktop UI", async (t) => {
       "Đề nghị xây dựng Luật sửa đổi, bổ sung một số điều của Luật Đầu tư công",
     ]);
     assert.deepEqual(await page.locator('[data-testid="agenda-item"] .agenda-num').allTextContents(), ["1.", "2.", "3."]);
+    // The draft law's document is listed under the first item only.
+    const firstItemDocs = byId("agenda-item").first().locator('[data-testid="agenda-document-title"]');
+    assert.deepEqual(await firstItemDocs.allTextContents(), ["Dự thảo Luật Dữ liệu (sửa đổi)"]);
+    assert.equal(await byId("agenda-document").count(), 1);
     assert.equal(await byId("meeting-item").first().getAttribute("aria-current"), "true");
     assert.deepEqual((await ipcCalls("meeting_agenda")).map((c) => c.args), [{ meetingId: "m-1" }]);
     await page.screenshot({ path: path.join(OUT, "browser-agenda-vi.png") });

@@ -29,7 +29,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ServiceError::NoOrganisation => (StatusCode::SERVICE_UNAVAILABLE, "no_organisation"),
-            ServiceError::Store(_) | ServiceError::Crypto(_) => {
+            ServiceError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ServiceError::NoKey(_) => (StatusCode::NOT_FOUND, "no_key"),
+            ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };

@@ -3,16 +3,19 @@
 
 mod error;
 
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use ecabinet_domain::api::{
     AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
-    EnrollResponse, Health, PullResponse, TokenRequest, TokenResponse,
+    EnrollResponse, Health, PublishDocumentRequest, PullResponse, Recipient, TokenRequest,
+    TokenResponse,
 };
-use ecabinet_domain::{AgendaItem, Meeting, MeetingId};
+use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, MeetingId};
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 
@@ -46,6 +49,18 @@ pub fn router(services: Services) -> Router {
         .route("/v1/changes", get(pull))
         .route("/v1/meetings", post(create_meeting))
         .route("/v1/meetings/{meeting}/agenda", post(add_agenda_item))
+        .route("/v1/recipients", get(recipients))
+        .route("/v1/documents", post(publish_document))
+        .route(
+            "/v1/documents/{document}/versions/{version}/key",
+            get(document_key),
+        )
+        .route(
+            "/v1/documents/{document}/versions/{version}/chunks/{index}",
+            get(get_chunk).put(put_chunk).layer(DefaultBodyLimit::max(
+                crate::documents::MAX_CHUNK_BYTES + 1024,
+            )),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
@@ -131,6 +146,56 @@ async fn add_agenda_item(
         .add_agenda_item(&caller, meeting, &body.title)
         .await?;
     Ok((StatusCode::CREATED, Json(item)))
+}
+
+async fn recipients(
+    State(services): State<Services>,
+    caller: Caller,
+) -> Result<Json<Vec<Recipient>>, ApiError> {
+    Ok(Json(services.recipients(&caller).await?))
+}
+
+async fn publish_document(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PublishDocumentRequest>,
+) -> Result<(StatusCode, Json<Document>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(services.publish_document(&caller, body).await?),
+    ))
+}
+
+async fn document_key(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version)): ApiPath<(DocumentId, u32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let envelope = services.document_key(&caller, document, version).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], envelope))
+}
+
+async fn put_chunk(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version, index)): ApiPath<(DocumentId, u32, u32)>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    services
+        .put_chunk(&caller, document, version, index, &body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn get_chunk(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version, index)): ApiPath<(DocumentId, u32, u32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let bytes = services
+        .get_chunk(&caller, document, version, index)
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
 
 /// `Authorization: Bearer TOKEN` → the calling device and person.

@@ -7,8 +7,8 @@ mod sql;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ecabinet_domain::{
-    AgendaItem, Change, DeviceId, Meeting, MeetingId, Organisation, OrganisationId, Person,
-    PersonId,
+    AgendaItem, AgendaItemId, Change, DeviceId, Document, DocumentId, Meeting, MeetingId,
+    Organisation, OrganisationId, Person, PersonId,
 };
 use thiserror::Error;
 
@@ -115,6 +115,34 @@ pub trait Store: Send + Sync + 'static {
         title: &str,
     ) -> StoreResult<AgendaItem>;
     async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>>;
+
+    /// An agenda item and the meeting it belongs to.
+    async fn agenda_item(&self, id: AgendaItemId) -> StoreResult<Option<(AgendaItem, Meeting)>>;
+
+    /// Every active (not revoked) device of the organisation's persons.
+    async fn active_devices(&self, organisation: OrganisationId) -> StoreResult<Vec<DeviceRecord>>;
+
+    /// Records a published document version, its wrapped keys (device id,
+    /// envelope JSON) and its change, in one transaction.
+    async fn publish_document(
+        &self,
+        organisation: OrganisationId,
+        document: &Document,
+        uploaded_by: DeviceId,
+        keys: &[(DeviceId, String)],
+    ) -> StoreResult<()>;
+    async fn document(
+        &self,
+        id: DocumentId,
+        version: u32,
+    ) -> StoreResult<Option<(Document, OrganisationId)>>;
+    /// The envelope JSON of this version's key for one device.
+    async fn document_key(
+        &self,
+        id: DocumentId,
+        version: u32,
+        device: DeviceId,
+    ) -> StoreResult<Option<String>>;
 
     /// Changes after `since`, oldest first, at most `limit`.
     async fn changes_since(

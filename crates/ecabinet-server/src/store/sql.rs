@@ -10,8 +10,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ecabinet_domain::{
-    AgendaItem, AgendaItemId, Change, ChangeBody, DeviceId, Meeting, MeetingId, MeetingStatus,
-    Organisation, OrganisationId, Person, PersonId, Role,
+    AgendaItem, AgendaItemId, Change, ChangeBody, DeviceId, Document, DocumentId, Meeting,
+    MeetingId, MeetingStatus, Organisation, OrganisationId, Person, PersonId, Role,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -412,6 +412,104 @@ macro_rules! sql_store {
                         title,
                     })
                     .collect())
+            }
+
+            async fn agenda_item(&self, id: AgendaItemId) -> StoreResult<Option<(AgendaItem, Meeting)>> {
+                let row: Option<(Uuid, Uuid, i32, String)> =
+                    sqlx::query_as("SELECT id, meeting_id, position, title FROM agenda_items WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let Some((id, meeting_id, position, title)) = row else {
+                    return Ok(None);
+                };
+                let meeting = self
+                    .meeting(MeetingId(meeting_id))
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt(format!("agenda item {id} has no meeting")))?;
+                let item = AgendaItem {
+                    id: AgendaItemId(id),
+                    meeting_id: MeetingId(meeting_id),
+                    position,
+                    title,
+                };
+                Ok(Some((item, meeting)))
+            }
+
+            async fn active_devices(&self, organisation: OrganisationId) -> StoreResult<Vec<DeviceRecord>> {
+                let rows: Vec<DeviceRow> = sqlx::query_as(
+                    "SELECT d.id, d.person_id, d.name, d.signing_public_key, d.agreement_public_key, d.enrolled_at, d.revoked_at \
+                     FROM devices d JOIN persons p ON p.id = d.person_id \
+                     WHERE p.organisation_id = $1 AND d.revoked_at IS NULL ORDER BY d.id",
+                )
+                .bind(organisation.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(device_from).collect())
+            }
+
+            async fn publish_document(
+                &self,
+                organisation: OrganisationId,
+                document: &Document,
+                uploaded_by: DeviceId,
+                keys: &[(DeviceId, String)],
+            ) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO documents (id, version, organisation_id, agenda_item_id, uploaded_by, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(document.id.0)
+                .bind(i64::from(document.version))
+                .bind(organisation.0)
+                .bind(document.agenda_item_id.0)
+                .bind(uploaded_by.0)
+                .bind(body_json(&ChangeBody::Document(document.clone()))?)
+                .execute(&mut *tx)
+                .await?;
+                for (device, envelope) in keys {
+                    sqlx::query(
+                        "INSERT INTO document_keys (document_id, version, device_id, envelope) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(document.id.0)
+                    .bind(i64::from(document.version))
+                    .bind(device.0)
+                    .bind(envelope)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::append_change(&mut tx, organisation, document.id.0, &ChangeBody::Document(document.clone())).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn document(&self, id: DocumentId, version: u32) -> StoreResult<Option<(Document, OrganisationId)>> {
+                let row: Option<(String, Uuid)> =
+                    sqlx::query_as("SELECT body, organisation_id FROM documents WHERE id = $1 AND version = $2")
+                        .bind(id.0)
+                        .bind(i64::from(version))
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let Some((body, organisation)) = row else {
+                    return Ok(None);
+                };
+                match serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("document {id}: {e}")))? {
+                    ChangeBody::Document(document) => Ok(Some((document, OrganisationId(organisation)))),
+                    other => Err(StoreError::Corrupt(format!("document {id} holds a {}", other.kind()))),
+                }
+            }
+
+            async fn document_key(&self, id: DocumentId, version: u32, device: DeviceId) -> StoreResult<Option<String>> {
+                let row: Option<(String,)> = sqlx::query_as(
+                    "SELECT envelope FROM document_keys WHERE document_id = $1 AND version = $2 AND device_id = $3",
+                )
+                .bind(id.0)
+                .bind(i64::from(version))
+                .bind(device.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(envelope,)| envelope))
             }
 
             async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32) -> StoreResult<Vec<Change>> {

@@ -1,0 +1,329 @@
+//! Documents on the client: the secretariat seals and uploads a PDF and wraps
+//! its key for every device; a member downloads the sealed chunks into the
+//! profile's cache (ciphertext only on disk), checks each against the signed
+//! manifest, unwraps its own key and opens the document in memory.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use ecabinet_crypto::{
+    b64_decode, b64_encode, open_chunk, seal_document, sha256, verify_signature, wrap_key,
+    ChunkContext, ContentKey, WrappedKey, CHUNK_SIZE,
+};
+use ecabinet_domain::api::{DeviceKeyEnvelope, PublishDocumentRequest};
+use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
+use ecabinet_domain::{
+    validate, AgendaItemId, ChangeBody, ChunkInfo, Document, DocumentId, DocumentManifest,
+};
+use zeroize::Zeroizing;
+
+use crate::error::{ClientError, ClientResult};
+use crate::profile::write_atomic;
+use crate::replica::IdTable;
+use crate::Client;
+
+/// What a fetched document turned out to be.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FetchedDocument {
+    pub id: DocumentId,
+    pub version: u32,
+    pub title: String,
+    pub size: u64,
+    /// SHA-256 of the decrypted bytes, base64url (to compare with the original).
+    pub sha256: String,
+    /// Chunks that had to be downloaded (the rest came from the cache).
+    pub chunks_downloaded: u32,
+}
+
+fn chunk_context(document: &Document) -> ChunkContext {
+    ChunkContext {
+        document_id: *document.id.as_uuid().as_bytes(),
+        version: document.version,
+    }
+}
+
+impl Client {
+    fn cache_dir(&self, document: &Document) -> PathBuf {
+        self.dir
+            .join("cache")
+            .join(document.id.to_string())
+            .join(document.version.to_string())
+    }
+
+    /// Attaches a PDF to an agenda item (secretariat): seals it, uploads the
+    /// chunks, wraps the key for every active device, and publishes.
+    pub async fn add_document(
+        &self,
+        item: AgendaItemId,
+        file: &Path,
+        title: Option<&str>,
+    ) -> ClientResult<Document> {
+        let bytes = Zeroizing::new(std::fs::read(file).map_err(|e| ClientError::io(file, e))?);
+        if !bytes.starts_with(b"%PDF-") {
+            return Err(ClientError::InvalidArgument(format!(
+                "{} is not a PDF file (it does not start with %PDF-)",
+                file.display()
+            )));
+        }
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            return Err(ClientError::InvalidArgument(format!(
+                "{} is larger than the {} MiB limit",
+                file.display(),
+                MAX_DOCUMENT_BYTES >> 20
+            )));
+        }
+        let file_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "document.pdf".into());
+        let title = match title {
+            Some(title) => validate::title(title)?,
+            None => validate::title(file_name.trim_end_matches(".pdf"))?,
+        };
+        self.replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
+
+        let id = DocumentId::new();
+        let version = 1;
+        let key = ContentKey::generate()?;
+        let context = ChunkContext {
+            document_id: *id.as_uuid().as_bytes(),
+            version,
+        };
+        let sealed = seal_document(&key, &context, &bytes)?;
+        let token = self.token().await?;
+        let mut chunks = Vec::with_capacity(sealed.len());
+        for (index, chunk) in sealed.into_iter().enumerate() {
+            chunks.push(ChunkInfo {
+                size: chunk.len() as u32,
+                sha256: b64_encode(&sha256(&chunk)),
+            });
+            self.api
+                .put_chunk(&token, id, version, index as u32, chunk)
+                .await?;
+        }
+
+        let key_context = DocumentManifest::key_context(id, version);
+        let mut keys = Vec::new();
+        for recipient in self.api.recipients(&token).await? {
+            let public: [u8; 32] = b64_decode(&recipient.agreement_public_key)?
+                .as_slice()
+                .try_into()
+                .map_err(|_| ClientError::Protocol("a recipient's key is not 32 bytes".into()))?;
+            let wrapped = wrap_key(&key, &public, &key_context)?;
+            keys.push(DeviceKeyEnvelope {
+                device_id: recipient.device_id,
+                ephemeral_public: wrapped.ephemeral_public,
+                ciphertext: wrapped.ciphertext,
+            });
+        }
+        let manifest = DocumentManifest {
+            document_id: id,
+            version,
+            agenda_item_id: item,
+            title,
+            file_name,
+            media_type: PDF_MEDIA_TYPE.into(),
+            size: bytes.len() as u64,
+            chunk_size: CHUNK_SIZE as u32,
+            chunks,
+            uploaded_by: self.profile.device_id,
+            uploaded_at: Utc::now(),
+        };
+        let manifest =
+            serde_json::to_string(&manifest).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let signature = self
+            .keys
+            .signing
+            .sign(&DocumentManifest::signing_message(&manifest));
+        let document = self
+            .api
+            .publish_document(
+                &token,
+                &PublishDocumentRequest {
+                    manifest,
+                    signature: b64_encode(&signature),
+                    keys,
+                },
+            )
+            .await?;
+        self.replica
+            .put(&ChangeBody::Document(document.clone()))
+            .await?;
+        Ok(document)
+    }
+
+    /// Accepts a full agenda item id or an unambiguous prefix.
+    pub async fn resolve_agenda_item(&self, reference: &str) -> ClientResult<AgendaItemId> {
+        self.resolve(IdTable::AgendaItems, "agenda item", reference)
+            .await
+    }
+
+    /// Accepts a full document id or an unambiguous prefix.
+    pub async fn resolve_document(&self, reference: &str) -> ClientResult<DocumentId> {
+        self.resolve(IdTable::Documents, "document", reference)
+            .await
+    }
+
+    async fn resolve<T: std::str::FromStr>(
+        &self,
+        table: IdTable,
+        kind: &'static str,
+        reference: &str,
+    ) -> ClientResult<T> {
+        let reference = reference.trim();
+        if let Ok(id) = reference.parse::<T>() {
+            return Ok(id);
+        }
+        let not_found = || ClientError::NotFound {
+            kind,
+            reference: reference.to_owned(),
+        };
+        if reference.len() < 4 || !reference.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(not_found());
+        }
+        let matches = self.replica.ids_with_prefix(table, reference).await?;
+        match matches.as_slice() {
+            [] => Err(not_found()),
+            [one] => one.parse::<T>().map_err(|_| not_found()),
+            _ => Err(ClientError::InvalidArgument(format!(
+                "{reference:?} matches {} {kind}s; give more of the id",
+                matches.len()
+            ))),
+        }
+    }
+
+    /// The latest version of a document, from the replica.
+    pub async fn document(&self, id: DocumentId) -> ClientResult<Document> {
+        self.replica
+            .latest_document(id)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "document",
+                reference: id.to_string(),
+            })
+    }
+
+    /// Downloads what is missing from the cache, verifies every chunk against
+    /// the signed manifest, and decrypts in memory. Nothing partial is ever
+    /// returned: any bad chunk is an error (and is dropped from the cache).
+    pub async fn open_document(
+        &self,
+        id: DocumentId,
+    ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {
+        let document = self.document(id).await?;
+        let manifest = verified_manifest(&document)?;
+        let cache = self.cache_dir(&document);
+        std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+
+        let key_path = cache.join("key.json");
+        let envelope: DeviceKeyEnvelope = match std::fs::read(&key_path) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?
+            }
+            Err(_) => {
+                let token = self.token().await?;
+                let envelope = self
+                    .api
+                    .document_key(&token, document.id, document.version)
+                    .await?;
+                let json = serde_json::to_vec(&envelope)
+                    .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                write_atomic(&cache, "key.json", &json)?;
+                envelope
+            }
+        };
+        let key = self.keys.unwrap_key(
+            &WrappedKey {
+                ephemeral_public: envelope.ephemeral_public,
+                ciphertext: envelope.ciphertext,
+            },
+            &DocumentManifest::key_context(document.id, document.version),
+        )?;
+
+        let context = chunk_context(&document);
+        let last = manifest.chunks.len() - 1;
+        let mut plaintext = Zeroizing::new(Vec::with_capacity(manifest.size as usize));
+        let mut downloaded = 0;
+        for (index, info) in manifest.chunks.iter().enumerate() {
+            let name = format!("{index}.sealed");
+            let path = cache.join(&name);
+            let cached = std::fs::read(&path)
+                .ok()
+                .filter(|bytes| matches_manifest(bytes, info));
+            let sealed = match cached {
+                Some(bytes) => bytes,
+                None => {
+                    let token = self.token().await?;
+                    let bytes = self
+                        .api
+                        .get_chunk(&token, document.id, document.version, index as u32)
+                        .await?;
+                    if !matches_manifest(&bytes, info) {
+                        return Err(ClientError::ServerIdentity(format!(
+                            "chunk {index} of \"{}\" does not match its signed manifest; it was refused",
+                            document.title
+                        )));
+                    }
+                    // Resumable: each verified chunk is kept, so a new attempt
+                    // after a crash or a lost network fetches only the rest.
+                    write_atomic(&cache, &name, &bytes)?;
+                    downloaded += 1;
+                    bytes
+                }
+            };
+            let piece = open_chunk(&key, &context, index as u32, index == last, &sealed)?;
+            plaintext.extend_from_slice(&piece);
+        }
+        if plaintext.len() as u64 != manifest.size {
+            return Err(ClientError::ServerIdentity(
+                "the document's size differs from its manifest".into(),
+            ));
+        }
+        let fetched = FetchedDocument {
+            id: document.id,
+            version: document.version,
+            title: document.title.clone(),
+            size: manifest.size,
+            sha256: b64_encode(&sha256(&plaintext)),
+            chunks_downloaded: downloaded,
+        };
+        Ok((fetched, plaintext))
+    }
+}
+
+fn matches_manifest(bytes: &[u8], info: &ChunkInfo) -> bool {
+    bytes.len() == info.size as usize && b64_encode(&sha256(bytes)) == info.sha256
+}
+
+/// The manifest, after checking the uploader's signature over its exact text
+/// and that it describes this document.
+fn verified_manifest(document: &Document) -> ClientResult<DocumentManifest> {
+    let untrusted =
+        |why: &str| ClientError::ServerIdentity(format!("document \"{}\": {why}", document.title));
+    let public =
+        b64_decode(&document.uploader_signing_key).map_err(|_| untrusted("bad uploader key"))?;
+    let signature = b64_decode(&document.manifest_signature)
+        .map_err(|_| untrusted("bad signature encoding"))?;
+    verify_signature(
+        &public,
+        &DocumentManifest::signing_message(&document.manifest),
+        &signature,
+    )
+    .map_err(|_| untrusted("the manifest's signature does not verify"))?;
+    let manifest: DocumentManifest = serde_json::from_str(&document.manifest)
+        .map_err(|_| untrusted("the manifest is unreadable"))?;
+    if manifest.document_id != document.id
+        || manifest.version != document.version
+        || manifest.chunks.is_empty()
+        || manifest.chunks.len() != document.chunk_count as usize
+    {
+        return Err(untrusted("the manifest describes another document"));
+    }
+    Ok(manifest)
+}

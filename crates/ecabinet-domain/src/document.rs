@@ -1,0 +1,81 @@
+//! Documents attached to agenda items. The server keeps only sealed chunks
+//! and per-device wrapped keys; what it may know is in [`Document`], and the
+//! uploader's signed [`DocumentManifest`] lets every reader check that the
+//! chunks it downloads are the ones the secretariat sealed.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgendaItemId, DeviceId, DocumentId, MeetingId};
+
+/// The media types eCabinet accepts as documents.
+pub const PDF_MEDIA_TYPE: &str = "application/pdf";
+/// The largest document accepted (a thick draft with scanned annexes).
+pub const MAX_DOCUMENT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// One sealed chunk as the manifest describes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ChunkInfo {
+    /// Sealed size in bytes (plaintext + 16-byte tag).
+    pub size: u32,
+    /// SHA-256 of the sealed chunk, base64url.
+    pub sha256: String,
+}
+
+/// What the uploading device signs about one document version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DocumentManifest {
+    pub document_id: DocumentId,
+    pub version: u32,
+    pub agenda_item_id: AgendaItemId,
+    pub title: String,
+    pub file_name: String,
+    pub media_type: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    /// Plaintext bytes per chunk (the last may be shorter).
+    pub chunk_size: u32,
+    pub chunks: Vec<ChunkInfo>,
+    pub uploaded_by: DeviceId,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl DocumentManifest {
+    /// The bytes a device signs: the manifest's JSON, domain-separated. The
+    /// JSON travels as the exact signed text, so no re-encoding can differ.
+    pub fn signing_message(manifest_json: &str) -> Vec<u8> {
+        let mut message = b"ecabinet/document-manifest/v1\0".to_vec();
+        message.extend_from_slice(manifest_json.as_bytes());
+        message
+    }
+
+    /// What a wrapped content key is bound to: this document version only.
+    pub fn key_context(document_id: DocumentId, version: u32) -> Vec<u8> {
+        let mut context = b"ecabinet/document-key/v1\0".to_vec();
+        context.extend_from_slice(document_id.as_uuid().as_bytes());
+        context.extend_from_slice(&version.to_be_bytes());
+        context
+    }
+}
+
+/// A document version as it appears in the change stream and the replica.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Document {
+    pub id: DocumentId,
+    pub version: u32,
+    pub agenda_item_id: AgendaItemId,
+    pub meeting_id: MeetingId,
+    pub title: String,
+    /// Plaintext size in bytes.
+    pub size: u64,
+    pub chunk_count: u32,
+    /// The signed manifest, exactly as signed.
+    pub manifest: String,
+    pub manifest_signature: String,
+    /// The uploading device's Ed25519 public key, to check the signature.
+    pub uploader_signing_key: String,
+    pub published_at: DateTime<Utc>,
+}

@@ -1,0 +1,252 @@
+//! Document services: the secretariat uploads sealed chunks, then publishes
+//! the version with its signed manifest and the wrapped keys; members fetch
+//! their own wrapped key and the chunks. The server checks everything it can
+//! without ever seeing a plaintext byte.
+
+use chrono::Utc;
+use ecabinet_crypto::{
+    b64_decode, b64_encode, sha256, verify_signature, CHUNK_OVERHEAD, CHUNK_SIZE,
+};
+use ecabinet_domain::api::{PublishDocumentRequest, Recipient};
+use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
+use ecabinet_domain::{validate, DeviceId, Document, DocumentId, DocumentManifest};
+
+use crate::services::{Caller, ServiceError, ServiceResult, Services};
+
+/// The largest chunk body the server accepts.
+pub const MAX_CHUNK_BYTES: usize = CHUNK_SIZE + CHUNK_OVERHEAD;
+
+impl Services {
+    /// The devices a new document's key must be wrapped for (secretariat only).
+    /// In this slice every person of the organisation takes part in every meeting.
+    pub async fn recipients(&self, caller: &Caller) -> ServiceResult<Vec<Recipient>> {
+        caller.require_secretary()?;
+        let devices = self
+            .store()
+            .active_devices(caller.person.organisation_id)
+            .await?;
+        Ok(devices
+            .into_iter()
+            .map(|device| Recipient {
+                device_id: device.id,
+                person_id: device.person_id,
+                agreement_public_key: b64_encode(&device.agreement_public_key),
+            })
+            .collect())
+    }
+
+    /// Stores one sealed chunk of a version not yet published. Re-sending a
+    /// chunk replaces it, so an interrupted upload resumes where it stopped.
+    pub async fn put_chunk(
+        &self,
+        caller: &Caller,
+        document: DocumentId,
+        version: u32,
+        index: u32,
+        bytes: &[u8],
+    ) -> ServiceResult<()> {
+        caller.require_secretary()?;
+        if bytes.len() > MAX_CHUNK_BYTES || bytes.len() < CHUNK_OVERHEAD {
+            return Err(ServiceError::BadRequest(format!(
+                "a sealed chunk has between {CHUNK_OVERHEAD} and {MAX_CHUNK_BYTES} bytes; this one has {}",
+                bytes.len()
+            )));
+        }
+        if self.store().document(document, version).await?.is_some() {
+            return Err(ServiceError::Conflict(
+                "this document version is already published and cannot change; upload a new version".into(),
+            ));
+        }
+        self.blobs
+            .put_chunk(document, version, index, bytes)
+            .await?;
+        Ok(())
+    }
+
+    /// Publishes a version: checks the manifest's signature and every chunk
+    /// against it, then records the document and the wrapped keys at once.
+    pub async fn publish_document(
+        &self,
+        caller: &Caller,
+        request: PublishDocumentRequest,
+    ) -> ServiceResult<Document> {
+        caller.require_secretary()?;
+        let manifest: DocumentManifest = serde_json::from_str(&request.manifest)
+            .map_err(|e| ServiceError::BadRequest(format!("the manifest is not valid: {e}")))?;
+        if manifest.uploaded_by != caller.device {
+            return Err(ServiceError::BadRequest(
+                "the manifest names another device as its uploader".into(),
+            ));
+        }
+        let device = self
+            .store()
+            .device(caller.device)
+            .await?
+            .ok_or(ServiceError::Unauthenticated("unknown device"))?;
+        let signature = b64_decode(&request.signature)
+            .map_err(|_| ServiceError::BadRequest("the signature is not base64url".into()))?;
+        verify_signature(
+            &device.signing_public_key,
+            &DocumentManifest::signing_message(&request.manifest),
+            &signature,
+        )
+        .map_err(|_| ServiceError::BadRequest("the manifest's signature does not verify".into()))?;
+
+        let title = validate::title(&manifest.title)?;
+        if manifest.media_type != PDF_MEDIA_TYPE {
+            return Err(ServiceError::BadRequest(
+                "only PDF documents are accepted".into(),
+            ));
+        }
+        if manifest.version == 0
+            || manifest.chunk_size as usize != CHUNK_SIZE
+            || manifest.chunks.is_empty()
+        {
+            return Err(ServiceError::BadRequest(
+                "the manifest's version or chunking is not valid".into(),
+            ));
+        }
+        if manifest.size > MAX_DOCUMENT_BYTES {
+            return Err(ServiceError::BadRequest(format!(
+                "documents are limited to {} MiB",
+                MAX_DOCUMENT_BYTES >> 20
+            )));
+        }
+        let sealed_total: u64 = manifest.chunks.iter().map(|c| u64::from(c.size)).sum();
+        if sealed_total != manifest.size + (manifest.chunks.len() * CHUNK_OVERHEAD) as u64 {
+            return Err(ServiceError::BadRequest(
+                "the manifest's sizes do not add up".into(),
+            ));
+        }
+        let (item, meeting) = self
+            .store()
+            .agenda_item(manifest.agenda_item_id)
+            .await?
+            .filter(|(_, meeting)| meeting.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("agenda item"))?;
+        if self
+            .store()
+            .document(manifest.document_id, manifest.version)
+            .await?
+            .is_some()
+        {
+            return Err(ServiceError::Conflict(
+                "this document version is already published".into(),
+            ));
+        }
+        for (index, chunk) in manifest.chunks.iter().enumerate() {
+            let index = index as u32;
+            let stored = self
+                .blobs
+                .get_chunk(manifest.document_id, manifest.version, index)
+                .await?
+                .ok_or_else(|| {
+                    ServiceError::BadRequest(format!("chunk {index} has not been uploaded"))
+                })?;
+            if stored.len() != chunk.size as usize || b64_encode(&sha256(&stored)) != chunk.sha256 {
+                return Err(ServiceError::BadRequest(format!(
+                    "chunk {index} on the server does not match the manifest; upload it again"
+                )));
+            }
+        }
+
+        let allowed: std::collections::HashSet<DeviceId> = self
+            .store()
+            .active_devices(caller.person.organisation_id)
+            .await?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        let mut keys = Vec::with_capacity(request.keys.len());
+        for envelope in &request.keys {
+            if !allowed.contains(&envelope.device_id) {
+                return Err(ServiceError::BadRequest(format!(
+                    "a key is addressed to device {}, which is not an active device of this organisation",
+                    envelope.device_id
+                )));
+            }
+            let json = serde_json::to_string(envelope)
+                .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+            keys.push((envelope.device_id, json));
+        }
+
+        let document = Document {
+            id: manifest.document_id,
+            version: manifest.version,
+            agenda_item_id: item.id,
+            meeting_id: meeting.id,
+            title,
+            size: manifest.size,
+            chunk_count: manifest.chunks.len() as u32,
+            manifest: request.manifest,
+            manifest_signature: request.signature,
+            uploader_signing_key: b64_encode(&device.signing_public_key),
+            published_at: Utc::now(),
+        };
+        self.store()
+            .publish_document(
+                caller.person.organisation_id,
+                &document,
+                caller.device,
+                &keys,
+            )
+            .await?;
+        tracing::info!(document = %document.id, version = document.version, keys = keys.len(), "document published");
+        Ok(document)
+    }
+
+    async fn visible_document(
+        &self,
+        caller: &Caller,
+        id: DocumentId,
+        version: u32,
+    ) -> ServiceResult<Document> {
+        let (document, organisation) = self
+            .store()
+            .document(id, version)
+            .await?
+            .ok_or(ServiceError::NotFound("document"))?;
+        if organisation != caller.person.organisation_id {
+            return Err(ServiceError::NotFound("document"));
+        }
+        Ok(document)
+    }
+
+    /// The calling device's wrapped key for this version, as envelope JSON.
+    pub async fn document_key(
+        &self,
+        caller: &Caller,
+        id: DocumentId,
+        version: u32,
+    ) -> ServiceResult<String> {
+        self.visible_document(caller, id, version).await?;
+        self.store()
+            .document_key(id, version, caller.device)
+            .await?
+            .ok_or(ServiceError::NoKey(
+                "this device has no key for this document yet; it will receive one when the secretariat is next online",
+            ))
+    }
+
+    /// One sealed chunk of a published version.
+    pub async fn get_chunk(
+        &self,
+        caller: &Caller,
+        id: DocumentId,
+        version: u32,
+        index: u32,
+    ) -> ServiceResult<Vec<u8>> {
+        let document = self.visible_document(caller, id, version).await?;
+        if index >= document.chunk_count {
+            return Err(ServiceError::NotFound("chunk"));
+        }
+        self.blobs
+            .get_chunk(id, version, index)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Blob(std::io::Error::other(format!(
+                    "chunk {index} of {id} v{version} is missing"
+                )))
+            })
+    }
+}

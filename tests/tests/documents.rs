@@ -1,0 +1,140 @@
+//! Documents end to end, on both databases: the secretary seals and publishes
+//! PDFs; members fetch, verify and decrypt them; the server holds ciphertext
+//! only; tampered chunks, missing keys and members' uploads are refused.
+
+use anyhow::Result;
+use chrono::Utc;
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+
+fn sha256_b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref())
+}
+
+fn demo_pdf() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../assets/demo/02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf")
+}
+
+async fn documents(backend: Backend) -> Result<()> {
+    let server = TestServer::start(backend).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let binh = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let cuong = server.enrol("Lê Văn Cường", Role::Member).await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo Nghị định")
+        .await?;
+
+    // A real demo PDF, and a larger one that spans several chunks.
+    let original = std::fs::read(demo_pdf())?;
+    let small = secretary
+        .add_document(item.id, &demo_pdf(), Some("Dự thảo Nghị định"))
+        .await?;
+    assert_eq!((small.size, small.chunk_count), (original.len() as u64, 1));
+    let mut large_bytes = b"%PDF-1.7\n".to_vec();
+    large_bytes.extend((0..2_600_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    let large_path = server.dir.path().join("annex.pdf");
+    std::fs::write(&large_path, &large_bytes)?;
+    let large = secretary.add_document(item.id, &large_path, None).await?;
+    assert_eq!(large.chunk_count, 3);
+    assert_eq!(large.title, "annex");
+
+    // The server's blob folder holds no plaintext.
+    let blobs = server.dir.path().join("server/blobs");
+    let stored = std::fs::read(blobs.join(small.id.to_string()).join("1").join("0"))?;
+    assert!(
+        !stored.windows(5).any(|w| w == b"%PDF-"),
+        "the server must only hold ciphertext"
+    );
+
+    // Both members sync, see both documents under the item, and open them.
+    for member in [&binh, &cuong] {
+        member.sync().await?;
+        let view = member.agenda(meeting.id).await?;
+        assert_eq!(view.documents.len(), 2);
+        assert!(view.documents.iter().all(|d| d.agenda_item_id == item.id));
+    }
+    let (fetched, plaintext) = binh.open_document(small.id).await?;
+    assert_eq!(plaintext.as_slice(), original.as_slice());
+    assert_eq!(fetched.sha256, sha256_b64(&original));
+    assert_eq!(fetched.chunks_downloaded, 1);
+    let (again, _) = binh.open_document(small.id).await?;
+    assert_eq!(
+        again.chunks_downloaded, 0,
+        "the second opening comes from the encrypted cache"
+    );
+
+    let (fetched, plaintext) = binh.open_document(large.id).await?;
+    assert_eq!(plaintext.as_slice(), large_bytes.as_slice());
+    assert_eq!(fetched.chunks_downloaded, 3);
+    // The cache holds only ciphertext; losing one chunk (a killed download) costs one chunk.
+    let cache = binh
+        .profile_dir()
+        .join("cache")
+        .join(large.id.to_string())
+        .join("1");
+    for entry in std::fs::read_dir(&cache)? {
+        let bytes = std::fs::read(entry?.path())?;
+        assert!(
+            !bytes.windows(9).any(|w| w == b"%PDF-1.7\n"),
+            "cache must hold ciphertext only"
+        );
+    }
+    std::fs::remove_file(cache.join("1.sealed"))?;
+    let (resumed, plaintext) = binh.open_document(large.id).await?;
+    assert_eq!(resumed.chunks_downloaded, 1);
+    assert_eq!(
+        plaintext.as_slice(),
+        large_bytes.as_slice(),
+        "byte-identical after resuming"
+    );
+
+    // A chunk altered on the server is refused, and nothing is returned.
+    let chunk_path = blobs.join(large.id.to_string()).join("1").join("2");
+    let good = std::fs::read(&chunk_path)?;
+    let mut bad = good.clone();
+    bad[10] ^= 0x01;
+    std::fs::write(&chunk_path, &bad)?;
+    let error = cuong
+        .open_document(large.id)
+        .await
+        .expect_err("tampered chunk");
+    assert_eq!(error.code(), "server_identity", "{error}");
+    std::fs::write(&chunk_path, &good)?;
+    let (fetched, _) = cuong.open_document(large.id).await?;
+    assert_eq!(fetched.sha256, sha256_b64(&large_bytes));
+
+    // A member enrolled after publication has no key yet, and is told so.
+    let dung = server.enrol("Phạm Thị Dung", Role::Member).await?;
+    dung.sync().await?;
+    let error = dung.open_document(small.id).await.expect_err("no key yet");
+    assert_eq!(error.code(), "no_key");
+
+    // Members cannot publish; non-PDFs are refused before any upload.
+    let error = binh
+        .add_document(item.id, &demo_pdf(), None)
+        .await
+        .expect_err("members may not publish");
+    assert_eq!(error.code(), "forbidden");
+    let text = server.dir.path().join("notes.txt");
+    std::fs::write(&text, "not a pdf")?;
+    let error = secretary
+        .add_document(item.id, &text, None)
+        .await
+        .expect_err("not a PDF");
+    assert_eq!(error.code(), "invalid_argument");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_on_sqlite() -> Result<()> {
+    documents(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_on_postgres() -> Result<()> {
+    documents(Backend::Postgres).await
+}
