@@ -172,7 +172,9 @@ describe("main screen", () => {
     expect($$("meeting-item").map((b) => b.dataset["meetingId"])).toEqual(["m-soon", "m-late"]);
     expect($$("meeting-when")[0]!.textContent).toBe("Thứ Năm, 26/11/2026 · 09:00");
     expect($$("meeting-status").map((b) => b.textContent)).toEqual(["Đã công bố", "Bản nháp"]);
-    expect($("agenda-empty")).not.toBeNull();
+    // The nearest upcoming meeting opens by itself.
+    await vitest.waitFor(() => expect($$("agenda-item")).toHaveLength(2));
+    expect(api.commands.meetingAgenda).toHaveBeenCalledWith("m-soon");
   });
 
   it("shows an empty state when there are no meetings", async () => {
@@ -183,13 +185,13 @@ describe("main screen", () => {
     expect(text("meetings-empty")).toContain("Chưa có cuộc họp nào");
   });
 
-  it("loads the agenda of the selected meeting, in order", async () => {
+  it("opens the nearest upcoming meeting and lists its agenda in order", async () => {
     const api = fakeApi(ENROLLED);
     app = startApp(root, api, { storage: memoryStorage(), now: NOW });
     await app.ready;
-    $$("meeting-item")[0]!.click();
-    expect($("agenda-loading")).not.toBeNull();
+    // No click needed: the nearest upcoming meeting (m-soon) opens by itself.
     await vitest.waitFor(() => expect($$("agenda-item")).toHaveLength(2));
+    $$("meeting-item")[0]!.click();
     expect(api.commands.meetingAgenda).toHaveBeenCalledWith("m-soon");
     expect($$("agenda-item-title").map((e) => e.textContent)).toEqual([
       "Báo cáo tình hình kinh tế - xã hội",

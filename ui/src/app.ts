@@ -3,6 +3,7 @@ import { focusByKey, focusedKey, h } from "./dom";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
 import { languageSwitch, spinner } from "./views/common";
 import { mountEnroll, type EnrollField, type EnrollState, type EnrollView } from "./views/enroll";
+import { groupMeetings } from "./meetings";
 import { mountMain, type MainState, type MainView } from "./views/main";
 
 export const DEFAULT_SERVER_URL = "http://127.0.0.1:8443";
@@ -204,11 +205,15 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     if (seq !== meetingsSeq || screen.kind !== "main") return;
     if (r.ok) {
       const stillThere = r.data.some((m) => m.id === (screen as MainState).selectedId);
-      patchMain(
-        stillThere
-          ? { meetings: { kind: "ready", data: r.data } }
-          : { meetings: { kind: "ready", data: r.data }, selectedId: null, agenda: null },
-      );
+      if (stillThere) {
+        patchMain({ meetings: { kind: "ready", data: r.data } });
+      } else {
+        patchMain({ meetings: { kind: "ready", data: r.data }, selectedId: null, agenda: null });
+        // Open the nearest upcoming meeting by itself: it is what a member
+        // opens the app for. Past meetings wait to be chosen.
+        const nearest = groupMeetings(r.data, now()).upcoming[0];
+        if (nearest) void loadAgenda(nearest.id, false);
+      }
     } else if (quiet && screen.meetings.kind === "ready") {
       patchMain({ notice: r.error });
     } else {
