@@ -44,7 +44,7 @@ install_desktop_deps() {
 
 install_test_deps() {
   install_desktop_deps
-  apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core
+  apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core openssl
 }
 
 install_pdfium() {

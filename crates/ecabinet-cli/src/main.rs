@@ -169,7 +169,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         Command::Sync => {
             let client = Client::open(&profile).await?;
             let report = client.sync().await?;
-            out.synced(&report);
+            out.synced(client.profile().device_id, &report);
         }
         Command::Meetings => {
             let client = Client::open(&profile).await?;

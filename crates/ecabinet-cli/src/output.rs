@@ -93,9 +93,15 @@ impl Printer {
         }
     }
 
-    pub fn synced(&self, report: &SyncReport) {
+    /// `device` is this device's id: the object the report is about.
+    pub fn synced(&self, device: impl Serialize, report: &SyncReport) {
         if self.json {
-            self.print_json(report);
+            self.print_json(&json!({
+                "id": device,
+                "changes_received": report.changes_received,
+                "round_trips": report.round_trips,
+                "cursor": report.cursor,
+            }));
         } else {
             println!(
                 "Up to date: {} changes in {} round trips (cursor {}).",

@@ -1,0 +1,174 @@
+//! The real `ecab` binary against a real server: exit statuses, messages a
+//! person can act on, and `--json` output where every object has its `id`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use ecabinet_domain::Role;
+use ecabinet_server::{start, ServeConfig};
+use serde_json::Value;
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn ecab(profile: &Path, args: &[&str]) -> Result<Output> {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecab"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .env_remove("ECAB_PASSPHRASE")
+        .output()
+        .await?;
+    Ok(Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start(ServeConfig {
+        data_dir: dir.path().join("server"),
+        listen: "127.0.0.1:0".parse()?,
+        database_url: None,
+        tls: None,
+        demo: true,
+    })
+    .await?;
+    let url = server.url();
+    let member = server.services.find_person("Lê Văn Cường").await?;
+    assert_eq!(member.role, Role::Member);
+    let code = server.services.issue_invite(member).await?.code.to_string();
+    let profile = dir.path().join("profile");
+
+    let out = ecab(&profile, &["meetings"]).await?;
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("not enrolled") && out.stderr.contains("ecab enroll"),
+        "{}",
+        out.stderr
+    );
+
+    let typo = format!("{}Z", &code[..code.len() - 1]);
+    let out = ecab(&profile, &["enroll", "--server", &url, "--code", &typo]).await?;
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("mistyped") || out.stderr.contains("code"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !profile.join("profile.json").exists(),
+        "nothing written after a failed enrolment"
+    );
+
+    let out = ecab(
+        &profile,
+        &[
+            "--json",
+            "enroll",
+            "--server",
+            &url,
+            "--code",
+            &code,
+            "--device-name",
+            "CLI",
+        ],
+    )
+    .await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let enrolled: Value = serde_json::from_str(&out.stdout)?;
+    assert!(enrolled["id"].is_string());
+    assert_eq!(enrolled["person"]["name"], "Lê Văn Cường");
+
+    let out = ecab(&profile, &["--json", "meetings"]).await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let meetings: Vec<Value> = serde_json::from_str(&out.stdout)?;
+    assert_eq!(meetings.len(), 1);
+    let meeting_id = meetings[0]["id"].as_str().unwrap_or_default().to_owned();
+
+    // Global options are accepted before the subcommand; a prefix of the id works.
+    let out = ecab(&profile, &["--json", "agenda", &meeting_id[..18]]).await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let agenda: Value = serde_json::from_str(&out.stdout)?;
+    assert_eq!(agenda["id"], meeting_id.as_str());
+    let items = agenda["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|item| item["id"].is_string()));
+
+    let out = ecab(&profile, &["--json", "sync"]).await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out.stdout)?["id"],
+        enrolled["id"]
+    );
+
+    let out = ecab(&profile, &["enroll", "--server", &url, "--code", &code]).await?;
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("already enrolled"), "{}", out.stderr);
+
+    let out = ecab(
+        &profile,
+        &[
+            "meeting",
+            "create",
+            "--title",
+            "Họp",
+            "--starts",
+            "2026-12-10T08:00:00+07:00",
+        ],
+    )
+    .await?;
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("only the secretariat"),
+        "{}",
+        out.stderr
+    );
+
+    let out = ecab(
+        &profile,
+        &[
+            "meeting",
+            "create",
+            "--title",
+            "Họp",
+            "--starts",
+            "next thursday",
+        ],
+    )
+    .await?;
+    assert_eq!(out.code, 2, "a usage error");
+    assert!(out.stderr.contains("RFC 3339"), "{}", out.stderr);
+
+    // Offline: the replica still answers; sync says the server is unreachable.
+    server.shutdown().await?;
+    let out = ecab(&profile, &["meetings"]).await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Phiên họp Chính phủ thường kỳ"));
+    let out = ecab(&profile, &["--json", "sync"]).await?;
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("cannot reach the server"),
+        "{}",
+        out.stderr
+    );
+    let error: Value = serde_json::from_str(&out.stdout)?;
+    assert_eq!(error["error"]["code"], "server_unreachable");
+
+    // A damaged profile says what to do.
+    std::fs::write(profile.join("profile.json"), "{")?;
+    let out = ecab(&profile, &["meetings"]).await?;
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("damaged") && out.stderr.contains("enrol this device again"),
+        "{}",
+        out.stderr
+    );
+    Ok(())
+}
