@@ -67,6 +67,32 @@ async fn documents(backend: Backend) -> Result<()> {
         "the second opening comes from the encrypted cache"
     );
 
+    // Reading: PDFium renders from the decrypted bytes in memory, watermarked for the viewer.
+    let page = binh.render_page(small.id, 1, 100.0).await?;
+    assert_eq!(page.page_count, 12);
+    assert!(page.png.starts_with(b"\x89PNG"));
+    assert!(
+        page.watermark.contains("Trần Thị Bình"),
+        "{}",
+        page.watermark
+    );
+    assert!(
+        page.watermark.contains("Trần Thị Bình's laptop"),
+        "{}",
+        page.watermark
+    );
+    assert!(binh
+        .page_text(small.id, 1)
+        .await?
+        .contains("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    let hits = binh.search_document(small.id, "Chữ ký số").await?;
+    assert!(!hits.is_empty() && hits.iter().all(|h| (1..=12).contains(&h.page)));
+    let error = binh
+        .render_page(small.id, 13, 100.0)
+        .await
+        .expect_err("no page 13");
+    assert_eq!(error.code(), "invalid_argument");
+
     let (fetched, plaintext) = binh.open_document(large.id).await?;
     assert_eq!(plaintext.as_slice(), large_bytes.as_slice());
     assert_eq!(fetched.chunks_downloaded, 3);
@@ -126,6 +152,12 @@ async fn documents(backend: Backend) -> Result<()> {
         .await
         .expect_err("not a PDF");
     assert_eq!(error.code(), "invalid_argument");
+    // A "PDF" that PDFium cannot read is an error, not a crash.
+    let error = binh
+        .render_page(large.id, 1, 100.0)
+        .await
+        .expect_err("garbage after the header");
+    assert_eq!(error.code(), "pdf", "{error}");
     Ok(())
 }
 

@@ -85,6 +85,27 @@ enum DocCommand {
         /// The document (its id, or the first characters of it).
         document: String,
     },
+    /// Render a page to a PNG file, watermarked with your name, device and the time.
+    Render {
+        document: String,
+        /// Page number, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// Resolution in dots per inch (36–600).
+        #[arg(long, default_value_t = 150.0)]
+        dpi: f32,
+        /// Where to write the PNG.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print the text of a page.
+    Text {
+        document: String,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+    },
+    /// Find a phrase in a document (case-insensitive); lists pages and context.
+    Search { document: String, phrase: String },
 }
 
 #[derive(Subcommand)]
@@ -195,6 +216,42 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let document = client.resolve_document(&document).await?;
             let (fetched, _plaintext) = client.open_document(document).await?;
             out.document_fetched(&fetched);
+        }
+        Command::Doc {
+            command:
+                DocCommand::Render {
+                    document,
+                    page,
+                    dpi,
+                    out: path,
+                },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            let rendered = client.render_page(document, page, dpi).await?;
+            std::fs::write(&path, &rendered.png).map_err(|source| ClientError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            out.page_rendered(document, &rendered, &path);
+        }
+        Command::Doc {
+            command: DocCommand::Text { document, page },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            out.page_text(document, page, &client.page_text(document, page).await?);
+        }
+        Command::Doc {
+            command: DocCommand::Search { document, phrase },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            out.search_hits(
+                document,
+                &phrase,
+                &client.search_document(document, &phrase).await?,
+            );
         }
         Command::Agenda {
             command: Some(AgendaCommand::Add { meeting, title }),

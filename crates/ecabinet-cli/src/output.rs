@@ -5,9 +5,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Local, Utc};
 use ecabinet_client::{
-    AgendaView, ClientError, FetchedDocument, ProfileSummary, SyncReport, SyncStatus,
+    AgendaView, ClientError, FetchedDocument, ProfileSummary, RenderedPage, SearchHit, SyncReport,
+    SyncStatus,
 };
-use ecabinet_domain::{AgendaItem, Document, Meeting};
+use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting};
 use serde::Serialize;
 use serde_json::json;
 
@@ -202,6 +203,55 @@ impl Printer {
                 fetched.chunks_downloaded,
                 fetched.sha256
             );
+        }
+    }
+
+    pub fn page_rendered(&self, document: DocumentId, page: &RenderedPage, path: &Path) {
+        if self.json {
+            self.print_json(&json!({
+                "id": document,
+                "page": page.page,
+                "page_count": page.page_count,
+                "width": page.width,
+                "height": page.height,
+                "watermark": page.watermark,
+                "out": path,
+            }));
+        } else {
+            println!(
+                "Page {} of {} ({}×{} px, watermarked \"{}\") written to {}.",
+                page.page,
+                page.page_count,
+                page.width,
+                page.height,
+                page.watermark,
+                path.display()
+            );
+        }
+    }
+
+    pub fn page_text(&self, document: DocumentId, page: u32, text: &str) {
+        if self.json {
+            self.print_json(&json!({ "id": document, "page": page, "text": text }));
+        } else {
+            println!("{text}");
+        }
+    }
+
+    pub fn search_hits(&self, document: DocumentId, phrase: &str, hits: &[SearchHit]) {
+        if self.json {
+            let hits: Vec<_> = hits
+                .iter()
+                .map(|h| json!({ "page": h.page, "snippet": h.snippet }))
+                .collect();
+            self.print_json(&json!({ "id": document, "phrase": phrase, "hits": hits }));
+            return;
+        }
+        if hits.is_empty() {
+            println!("\"{phrase}\" does not occur in this document.");
+        }
+        for hit in hits {
+            println!("page {:>3}: …{}…", hit.page, hit.snippet);
         }
     }
 

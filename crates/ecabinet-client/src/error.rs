@@ -55,6 +55,8 @@ pub enum ClientError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Pdf(String),
     #[error("cryptographic error: {0}")]
     Crypto(#[from] ecabinet_crypto::CryptoError),
 }
@@ -78,6 +80,7 @@ impl ClientError {
             ClientError::NotFound { .. } => "not_found",
             ClientError::Storage(_) | ClientError::Migration(_) => "storage",
             ClientError::Io { .. } => "io",
+            ClientError::Pdf(_) => "pdf",
             ClientError::Crypto(_) => "crypto",
         }
     }

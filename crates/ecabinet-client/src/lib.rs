@@ -7,6 +7,7 @@ mod documents;
 mod engine;
 mod error;
 mod profile;
+mod reading;
 mod replica;
 mod views;
 
@@ -24,9 +25,11 @@ use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use api::{parse_server_url, ServerApi};
 pub use documents::FetchedDocument;
+pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
+pub use reading::RenderedPage;
 pub use replica::Replica;
 pub use views::{AgendaView, AppStatus, ProfileSummary, SyncReport, SyncState, SyncStatus};
 

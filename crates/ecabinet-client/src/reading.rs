@@ -1,0 +1,100 @@
+//! Reading documents: the decrypted bytes go straight from memory into
+//! PDFium; pages come out as pixels with the viewer's watermark. Rendering
+//! runs on a blocking thread so a shell's UI thread never waits on it.
+
+use chrono::Local;
+use ecabinet_domain::DocumentId;
+use ecabinet_pdf::{encode_png, PdfEngine, PdfError, SearchHit, Watermark};
+use zeroize::Zeroizing;
+
+use crate::error::{ClientError, ClientResult};
+use crate::Client;
+
+/// A rendered page, ready to show or save.
+#[derive(Clone, Debug)]
+pub struct RenderedPage {
+    pub page: u32,
+    pub page_count: u32,
+    pub width: u32,
+    pub height: u32,
+    pub png: Vec<u8>,
+    /// What the watermark says.
+    pub watermark: String,
+}
+
+impl From<PdfError> for ClientError {
+    fn from(error: PdfError) -> Self {
+        match error {
+            PdfError::PageOutOfRange { .. } | PdfError::BadResolution => {
+                ClientError::InvalidArgument(error.to_string())
+            }
+            other => ClientError::Pdf(other.to_string()),
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, PdfError> + Send + 'static,
+) -> ClientResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ClientError::Pdf(format!("the PDF worker stopped: {e}")))?
+        .map_err(ClientError::from)
+}
+
+impl Client {
+    /// The watermark for this viewer, now: name, device, local time.
+    pub fn watermark(&self) -> Watermark {
+        Watermark::new([
+            self.profile.person.name.clone(),
+            self.profile.device_name.clone(),
+            Local::now().format("%d/%m/%Y %H:%M").to_string(),
+        ])
+    }
+
+    async fn plaintext(&self, document: DocumentId) -> ClientResult<Zeroizing<Vec<u8>>> {
+        Ok(self.open_document(document).await?.1)
+    }
+
+    /// Renders page `page` (from 1) at `dpi`, watermarked for this viewer.
+    pub async fn render_page(
+        &self,
+        document: DocumentId,
+        page: u32,
+        dpi: f32,
+    ) -> ClientResult<RenderedPage> {
+        let bytes = self.plaintext(document).await?;
+        let watermark = self.watermark();
+        blocking(move || {
+            let engine = PdfEngine::load()?;
+            let pdf = engine.open(&bytes)?;
+            let image = pdf.render(page, dpi, &watermark)?;
+            Ok(RenderedPage {
+                page,
+                page_count: pdf.page_count(),
+                width: image.width(),
+                height: image.height(),
+                png: encode_png(&image)?,
+                watermark: watermark.text(),
+            })
+        })
+        .await
+    }
+
+    /// The text of one page.
+    pub async fn page_text(&self, document: DocumentId, page: u32) -> ClientResult<String> {
+        let bytes = self.plaintext(document).await?;
+        blocking(move || PdfEngine::load()?.open(&bytes)?.text(page)).await
+    }
+
+    /// Every occurrence of a phrase in the document.
+    pub async fn search_document(
+        &self,
+        document: DocumentId,
+        phrase: &str,
+    ) -> ClientResult<Vec<SearchHit>> {
+        let bytes = self.plaintext(document).await?;
+        let phrase = phrase.to_owned();
+        blocking(move || PdfEngine::load()?.open(&bytes)?.search(&phrase)).await
+    }
+}

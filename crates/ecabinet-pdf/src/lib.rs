@@ -1,0 +1,337 @@
+//! PDF reading for eCabinet, over PDFium (through pdfium-render): open a
+//! document from decrypted bytes in memory (never from a plaintext file),
+//! render a page with the viewer's watermark drawn onto the pixels, extract a
+//! page's text and search the whole document.
+//!
+//! PDFium is a shared library taken from the `pypdfium2` wheel (see
+//! `scripts/lib.sh`); [`PdfEngine::load`] finds it once per process.
+
+mod watermark;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use image::RgbaImage;
+use pdfium_render::prelude::{PdfDocument, PdfRenderConfig, Pdfium, PdfiumError};
+use thiserror::Error;
+
+pub use watermark::Watermark;
+
+/// Where the library may be: `PDFIUM_DYNAMIC_LIB_PATH` (a folder), the
+/// executable's folder, and the cache `scripts/lib.sh` fills.
+pub const LIBRARY_ENV: &str = "PDFIUM_DYNAMIC_LIB_PATH";
+pub const MIN_DPI: f32 = 36.0;
+pub const MAX_DPI: f32 = 600.0;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum PdfError {
+    #[error("the PDF library (PDFium) could not be loaded: {0}. Run ./scripts/run or ./scripts/test once, or set {LIBRARY_ENV} to the folder holding libpdfium.so")]
+    LibraryMissing(String),
+    #[error("this file is not a readable PDF ({0})")]
+    Malformed(String),
+    #[error("page {page} does not exist; this document has {count} pages")]
+    PageOutOfRange { page: u32, count: u32 },
+    #[error("resolution must be between {MIN_DPI} and {MAX_DPI} dpi")]
+    BadResolution,
+    #[error("rendering failed: {0}")]
+    Render(String),
+}
+
+/// One process-wide PDFium: the library allows a single binding per process,
+/// and pdfium-render serialises calls into it.
+static PDFIUM: OnceLock<Result<Pdfium, PdfError>> = OnceLock::new();
+
+fn candidate_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = std::env::var_os(LIBRARY_ENV) {
+        dirs.push(PathBuf::from(dir));
+    }
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+    {
+        dirs.push(dir.clone());
+        dirs.push(dir.join("../lib/ecabinet"));
+    }
+    if let Some(cache) = dirs::cache_dir() {
+        if let Ok(entries) = std::fs::read_dir(cache.join("ecabinet/pdfium")) {
+            let mut versions: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            versions.sort();
+            dirs.extend(versions.into_iter().rev());
+        }
+    }
+    dirs
+}
+
+fn bind() -> Result<Pdfium, PdfError> {
+    let mut tried = Vec::new();
+    for dir in candidate_dirs() {
+        let path = Pdfium::pdfium_platform_library_name_at_path(&dir);
+        if !path.exists() {
+            tried.push(path.display().to_string());
+            continue;
+        }
+        return match Pdfium::bind_to_library(&path) {
+            Ok(bindings) => Ok(Pdfium::new(bindings)),
+            Err(error) => Err(PdfError::LibraryMissing(format!(
+                "{}: {error}",
+                path.display()
+            ))),
+        };
+    }
+    match Pdfium::bind_to_system_library() {
+        Ok(bindings) => Ok(Pdfium::new(bindings)),
+        Err(_) => Err(PdfError::LibraryMissing(format!(
+            "not found in {}",
+            tried.join(", ")
+        ))),
+    }
+}
+
+/// A handle to the process's PDFium.
+#[derive(Clone, Copy)]
+pub struct PdfEngine {
+    pdfium: &'static Pdfium,
+}
+
+impl std::fmt::Debug for PdfEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PdfEngine")
+    }
+}
+
+/// A text match: the 1-based page and the words around it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchHit {
+    pub page: u32,
+    pub snippet: String,
+}
+
+fn malformed(error: PdfiumError) -> PdfError {
+    PdfError::Malformed(format!("{error:?}"))
+}
+
+impl PdfEngine {
+    /// Binds PDFium on first use; later calls return the same engine (or the same error).
+    pub fn load() -> Result<Self, PdfError> {
+        match PDFIUM.get_or_init(bind) {
+            Ok(pdfium) => Ok(Self { pdfium }),
+            Err(error) => Err(error.clone()),
+        }
+    }
+
+    /// Opens a document held in memory.
+    pub fn open<'a>(&self, bytes: &'a [u8]) -> Result<OpenPdf<'a>, PdfError> {
+        let document = self
+            .pdfium
+            .load_pdf_from_byte_slice(bytes, None)
+            .map_err(malformed)?;
+        Ok(OpenPdf { document })
+    }
+}
+
+/// An open document. Pages are numbered from 1, as people number them.
+pub struct OpenPdf<'a> {
+    document: PdfDocument<'a>,
+}
+
+impl OpenPdf<'_> {
+    pub fn page_count(&self) -> u32 {
+        u32::try_from(self.document.pages().len()).unwrap_or(0)
+    }
+
+    fn page_index(&self, page: u32) -> Result<i32, PdfError> {
+        let count = self.page_count();
+        if page == 0 || page > count {
+            return Err(PdfError::PageOutOfRange { page, count });
+        }
+        i32::try_from(page - 1).map_err(|_| PdfError::PageOutOfRange { page, count })
+    }
+
+    /// Renders one page at `dpi` and draws the watermark onto its pixels.
+    pub fn render(
+        &self,
+        page: u32,
+        dpi: f32,
+        watermark: &Watermark,
+    ) -> Result<RgbaImage, PdfError> {
+        if !(MIN_DPI..=MAX_DPI).contains(&dpi) {
+            return Err(PdfError::BadResolution);
+        }
+        let index = self.page_index(page)?;
+        let pdf_page = self.document.pages().get(index).map_err(malformed)?;
+        let config = PdfRenderConfig::new()
+            .scale_page_by_factor(dpi / 72.0)
+            .render_form_data(true);
+        let bitmap = pdf_page
+            .render_with_config(&config)
+            .map_err(|e| PdfError::Render(format!("{e:?}")))?;
+        let mut image = bitmap
+            .as_image()
+            .map_err(|e| PdfError::Render(format!("{e:?}")))?
+            .into_rgba8();
+        watermark.draw(&mut image, dpi);
+        Ok(image)
+    }
+
+    /// The text of one page, in reading order as PDFium sees it.
+    pub fn text(&self, page: u32) -> Result<String, PdfError> {
+        let index = self.page_index(page)?;
+        let pdf_page = self.document.pages().get(index).map_err(malformed)?;
+        let text = pdf_page.text().map_err(malformed)?;
+        let all = text.all();
+        Ok(all)
+    }
+
+    /// Every occurrence of `phrase` (case-insensitive, whitespace-tolerant),
+    /// with some context, page by page.
+    pub fn search(&self, phrase: &str) -> Result<Vec<SearchHit>, PdfError> {
+        let wanted = normalise(phrase);
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut hits = Vec::new();
+        for page in 1..=self.page_count() {
+            let text = normalise(&self.text(page)?);
+            let chars: Vec<char> = text.chars().collect();
+            let wanted_chars: Vec<char> = wanted.chars().collect();
+            let mut start = 0;
+            while start + wanted_chars.len() <= chars.len() {
+                if chars[start..start + wanted_chars.len()] == wanted_chars[..] {
+                    let from = start.saturating_sub(40);
+                    let to = (start + wanted_chars.len() + 40).min(chars.len());
+                    hits.push(SearchHit {
+                        page,
+                        snippet: chars[from..to].iter().collect::<String>().trim().to_owned(),
+                    });
+                    start += wanted_chars.len();
+                } else {
+                    start += 1;
+                }
+            }
+        }
+        Ok(hits)
+    }
+}
+
+/// Lower case with runs of whitespace (including PDF line breaks) as one space.
+fn normalise(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// PNG bytes of a rendered page.
+pub fn encode_png(image: &RgbaImage) -> Result<Vec<u8>, PdfError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| PdfError::Render(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo(name: &str) -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../assets/demo")
+            .join(name);
+        std::fs::read(path).expect("demo PDF")
+    }
+
+    fn engine() -> PdfEngine {
+        PdfEngine::load().expect("PDFium must be installed (scripts/test installs it)")
+    }
+
+    #[test]
+    fn renders_a_page_with_the_watermark_on_it() {
+        let bytes = demo("03-de-an-chuyen-doi-so.pdf");
+        let pdf = engine().open(&bytes).expect("open");
+        assert_eq!(pdf.page_count(), 50);
+        let plain = pdf.render(1, 72.0, &Watermark::none()).expect("render");
+        // A4 at 72 dpi is 595 × 842 points.
+        assert_eq!((plain.width(), plain.height()), (595, 842));
+        let marked = pdf
+            .render(
+                1,
+                72.0,
+                &Watermark::new(["Trần Thị Bình · Máy tính xách tay", "24/11/2026 14:05"]),
+            )
+            .expect("render");
+        let changed = plain
+            .pixels()
+            .zip(marked.pixels())
+            .filter(|(a, b)| a != b)
+            .count();
+        assert!(
+            changed > 5_000,
+            "the watermark must visibly change the page ({changed} pixels)"
+        );
+        let at_150 = pdf.render(3, 150.0, &Watermark::none()).expect("render");
+        assert_eq!(at_150.width(), (595.0_f32 * 150.0 / 72.0).round() as u32);
+        assert!(encode_png(&at_150).expect("png").starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn extracts_and_searches_vietnamese_text() {
+        let bytes = demo("02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf");
+        let pdf = engine().open(&bytes).expect("open");
+        let first = pdf.text(1).expect("text");
+        assert!(
+            first.contains("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            "{first}"
+        );
+        let hits = pdf.search("chữ ký số").expect("search");
+        assert!(!hits.is_empty());
+        assert!(hits.iter().all(|h| h.snippet.contains("chữ ký số")));
+        assert!(pdf
+            .search("không có trong văn bản xyz")
+            .expect("search")
+            .is_empty());
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_crash() {
+        let engine = engine();
+        assert!(matches!(
+            engine.open(b"%PDF-1.7\nthis is not a pdf"),
+            Err(PdfError::Malformed(_))
+        ));
+        assert!(matches!(engine.open(b""), Err(PdfError::Malformed(_))));
+        let bytes = demo("01-bao-cao-kinh-te-xa-hoi.pdf");
+        let truncated = bytes[..bytes.len() / 2].to_vec();
+        let pdf = engine.open(&bytes).expect("open");
+        let count = pdf.page_count();
+        assert_eq!(
+            pdf.text(0),
+            Err(PdfError::PageOutOfRange { page: 0, count })
+        );
+        assert_eq!(
+            pdf.text(count + 1),
+            Err(PdfError::PageOutOfRange {
+                page: count + 1,
+                count
+            })
+        );
+        assert_eq!(
+            pdf.render(1, 2_000.0, &Watermark::none()).err(),
+            Some(PdfError::BadResolution)
+        );
+        // A truncated file is refused or fails cleanly on every page.
+        drop(pdf);
+        if let Ok(pdf) = engine.open(&truncated) {
+            for page in 1..=pdf.page_count() {
+                let _ = pdf.render(page, 72.0, &Watermark::none());
+            }
+        };
+    }
+
+    #[test]
+    fn search_normalises_case_and_line_breaks() {
+        assert_eq!(normalise("  Chữ   KÝ\nsố "), "chữ ký số");
+    }
+}
