@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use ecabinet_client::{AgendaView, AppStatus, Engine, SyncStatus, UiError};
-use ecabinet_domain::{Meeting, MeetingId};
+use ecabinet_client::{AgendaView, AppStatus, DocumentView, Engine, PageHit, SyncStatus, UiError};
+use ecabinet_domain::{DocumentId, Meeting, MeetingId};
 use tauri::State;
 
 type Shared<'a> = State<'a, Arc<Engine>>;
@@ -52,4 +52,29 @@ pub async fn meeting_agenda(
     meeting_id: MeetingId,
 ) -> Result<AgendaView, UiError> {
     Ok(engine.client().await?.agenda(meeting_id).await?)
+}
+
+/// Opens a document for reading (downloads and verifies it if needed) and counts its pages.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_document(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+) -> Result<DocumentView, UiError> {
+    Ok(engine.client().await?.document_view(document_id).await?)
+}
+
+/// Every page where a phrase occurs, with the words around it.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_document(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+    phrase: String,
+) -> Result<Vec<PageHit>, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .find_in_document(document_id, &phrase)
+        .await?)
 }

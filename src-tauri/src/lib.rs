@@ -4,6 +4,7 @@
 //! fresh by a test.
 
 mod commands;
+mod pages;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sync_now,
             commands::list_meetings,
             commands::meeting_agenda,
+            commands::open_document,
+            commands::search_document,
         ])
         .events(collect_events![SyncStatusChanged])
 }
@@ -69,6 +72,7 @@ pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(pages::SCHEME, pages::handle)
         .manage(engine.clone())
         .setup(move |app| {
             builder.mount_events(app);

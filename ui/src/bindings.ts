@@ -60,6 +60,28 @@ async meetingAgenda(meetingId: MeetingId) : Promise<Result<AgendaView, UiError>>
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Opens a document for reading (downloads and verifies it if needed) and counts its pages.
+ */
+async openDocument(documentId: DocumentId) : Promise<Result<DocumentView, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_document", { documentId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every page where a phrase occurs, with the words around it.
+ */
+async searchDocument(documentId: DocumentId, phrase: string) : Promise<Result<PageHit[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search_document", { documentId, phrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -121,6 +143,10 @@ uploader_signing_key: string; published_at: string }
  * A document attached to an agenda item (all its versions share the id).
  */
 export type DocumentId = string
+/**
+ * A document opened for reading: its facts and how many pages it has.
+ */
+export type DocumentView = { document: Document; page_count: number }
 export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; status: MeetingStatus; created_by: PersonId }
 /**
  * A meeting.
@@ -132,6 +158,10 @@ export type Organisation = { id: OrganisationId; name: string }
  * An organisation (a government, a board): the unit of membership.
  */
 export type OrganisationId = string
+/**
+ * One occurrence of a searched phrase: the page (from 1) and the words around it.
+ */
+export type PageHit = { page: number; snippet: string }
 export type Person = { id: PersonId; organisation_id: OrganisationId; name: string; role: Role }
 /**
  * A person: a cabinet member, a secretary.

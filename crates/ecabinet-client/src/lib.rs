@@ -31,7 +31,9 @@ pub use error::{ClientError, ClientResult, UiError};
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
 pub use reading::RenderedPage;
 pub use replica::Replica;
-pub use views::{AgendaView, AppStatus, ProfileSummary, SyncReport, SyncState, SyncStatus};
+pub use views::{
+    AgendaView, AppStatus, DocumentView, PageHit, ProfileSummary, SyncReport, SyncState, SyncStatus,
+};
 
 /// The outcome of the latest sync attempt in this process.
 #[derive(Clone, Debug)]

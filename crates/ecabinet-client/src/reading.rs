@@ -8,6 +8,7 @@ use ecabinet_pdf::{encode_png, PdfEngine, PdfError, SearchHit, Watermark};
 use zeroize::Zeroizing;
 
 use crate::error::{ClientError, ClientResult};
+use crate::views::{DocumentView, PageHit};
 use crate::Client;
 
 /// A rendered page, ready to show or save.
@@ -79,6 +80,35 @@ impl Client {
             })
         })
         .await
+    }
+
+    /// Opens a document for reading: fetches and verifies it if needed, counts its pages.
+    pub async fn document_view(&self, document: DocumentId) -> ClientResult<DocumentView> {
+        let facts = self.document(document).await?;
+        let bytes = self.plaintext(document).await?;
+        let page_count =
+            blocking(move || Ok(PdfEngine::load()?.open(&bytes)?.page_count())).await?;
+        Ok(DocumentView {
+            document: facts,
+            page_count,
+        })
+    }
+
+    /// Search results as the UI shows them.
+    pub async fn find_in_document(
+        &self,
+        document: DocumentId,
+        phrase: &str,
+    ) -> ClientResult<Vec<PageHit>> {
+        Ok(self
+            .search_document(document, phrase)
+            .await?
+            .into_iter()
+            .map(|hit| PageHit {
+                page: hit.page,
+                snippet: hit.snippet,
+            })
+            .collect())
     }
 
     /// The text of one page.

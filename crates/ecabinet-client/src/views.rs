@@ -63,3 +63,19 @@ pub struct AppStatus {
     pub profile: Option<ProfileSummary>,
     pub sync: Option<SyncStatus>,
 }
+
+/// A document opened for reading: its facts and how many pages it has.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DocumentView {
+    pub document: Document,
+    pub page_count: u32,
+}
+
+/// One occurrence of a searched phrase: the page (from 1) and the words around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PageHit {
+    pub page: u32,
+    pub snippet: String,
+}

@@ -1,0 +1,132 @@
+//! Rendered pages reach the webview as images through a custom URI scheme,
+//! `ecabpage://localhost/<document>/<page>?dpi=<dpi>` (on Windows
+//! `http://ecabpage.localhost/…`), never as base64 over IPC: the webview
+//! fetches, caches and decodes them like any image, off the IPC channel.
+
+use std::sync::Arc;
+
+use ecabinet_client::Engine;
+use ecabinet_domain::DocumentId;
+use tauri::http::{header, Request, Response, StatusCode};
+use tauri::{Manager, UriSchemeContext, UriSchemeResponder};
+
+pub const SCHEME: &str = "ecabpage";
+const DEFAULT_DPI: f32 = 110.0;
+
+/// What a page URL asks for.
+#[derive(Debug, PartialEq)]
+pub struct PageRequest {
+    pub document: DocumentId,
+    pub page: u32,
+    pub dpi: f32,
+}
+
+/// Parses `/<document>/<page>` and an optional `dpi=` query.
+pub fn parse(path: &str, query: Option<&str>) -> Result<PageRequest, String> {
+    let mut parts = path.trim_matches('/').split('/');
+    let (Some(document), Some(page), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!("expected /DOCUMENT/PAGE, got {path:?}"));
+    };
+    let document = document
+        .parse()
+        .map_err(|_| format!("{document:?} is not a document id"))?;
+    let page = page
+        .parse()
+        .map_err(|_| format!("{page:?} is not a page number"))?;
+    let mut dpi = DEFAULT_DPI;
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        if let Some(value) = pair.strip_prefix("dpi=") {
+            dpi = value
+                .parse()
+                .map_err(|_| format!("{value:?} is not a resolution"))?;
+        }
+    }
+    Ok(PageRequest {
+        document,
+        page,
+        dpi,
+    })
+}
+
+fn reply(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        // Pages carry the time in their watermark: do not let the webview keep them forever.
+        .header(header::CACHE_CONTROL, "private, max-age=300")
+        .body(body)
+        .unwrap_or_else(|_| Response::new(Vec::new()))
+}
+
+async fn render(engine: &Engine, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let wanted = match parse(request.uri().path(), request.uri().query()) {
+        Ok(wanted) => wanted,
+        Err(message) => {
+            return reply(
+                StatusCode::BAD_REQUEST,
+                "text/plain; charset=utf-8",
+                message.into_bytes(),
+            )
+        }
+    };
+    let outcome = async {
+        let client = engine.client().await?;
+        client
+            .render_page(wanted.document, wanted.page, wanted.dpi)
+            .await
+    }
+    .await;
+    match outcome {
+        Ok(page) => reply(StatusCode::OK, "image/png", page.png),
+        Err(error) => {
+            let status = match error.code() {
+                "invalid_argument" | "not_found" => StatusCode::NOT_FOUND,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let body = serde_json::json!({ "code": error.code(), "message": error.to_string() });
+            reply(status, "application/json", body.to_string().into_bytes())
+        }
+    }
+}
+
+/// The protocol handler: renders on the async runtime and answers when done.
+pub fn handle(
+    context: UriSchemeContext<'_, tauri::Wry>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let engine = context.app_handle().state::<Arc<Engine>>().inner().clone();
+    tauri::async_runtime::spawn(async move {
+        responder.respond(render(&engine, &request).await);
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_urls_parse() {
+        let id = DocumentId::new();
+        assert_eq!(
+            parse(&format!("/{id}/3"), Some("dpi=150")),
+            Ok(PageRequest {
+                document: id,
+                page: 3,
+                dpi: 150.0
+            })
+        );
+        assert_eq!(
+            parse(&format!("/{id}/1"), None).map(|r| r.dpi),
+            Ok(DEFAULT_DPI)
+        );
+        assert!(parse("/not-an-id/1", None).is_err());
+        assert!(parse(&format!("/{id}/three"), None).is_err());
+        assert!(parse(&format!("/{id}/1/extra"), None).is_err());
+        assert!(parse(&format!("/{id}/1"), Some("dpi=lots")).is_err());
+    }
+}
