@@ -47,6 +47,11 @@ install_test_deps() {
   apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core openssl
 }
 
+# Peers the benchmarks compare against, in the same run.
+install_bench_deps() {
+  apt_install mupdf-tools poppler-utils hyperfine
+}
+
 install_pdfium() {
   [ -f "$PDFIUM_DIR/libpdfium.so" ] && return 0
   say "fetching PDFium from the pypdfium2 $PYPDFIUM2_VERSION wheel (PyPI)"

@@ -1,0 +1,188 @@
+//! Benchmark: the first page of the 50-page demo document, from the encrypted
+//! cache — read the sealed chunks, verify them against the signed manifest,
+//! unwrap the key, decrypt, open in PDFium, render at 150 dpi, watermark,
+//! encode PNG — against `mutool draw` and `pdftoppm` rendering the same page
+//! of the plaintext file, in the same run. Prints p50/p95 and the ratios.
+//!
+//! Run: cargo bench -p ecabinet-e2e --bench first_page   (ITERATIONS=N to change the count)
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+
+const DPI: f32 = 150.0;
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+struct Stats {
+    name: String,
+    p50: Duration,
+    p95: Duration,
+}
+
+fn stats(name: &str, mut samples: Vec<Duration>) -> Stats {
+    Stats {
+        name: name.to_owned(),
+        p50: percentile(&mut samples, 0.50),
+        p95: percentile(&mut samples, 0.95),
+    }
+}
+
+fn time_command(iterations: usize, make: impl Fn() -> Command) -> Result<Vec<Duration>> {
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let started = Instant::now();
+        let status = make().status()?;
+        samples.push(started.elapsed());
+        anyhow::ensure!(status.success(), "{:?} failed", make());
+    }
+    Ok(samples)
+}
+
+fn available(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let iterations: usize = std::env::var("ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let pdf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo/03-de-an-chuyen-doi-so.pdf");
+
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Đề án chuyển đổi số")
+        .await?;
+    let document = secretary.add_document(item.id, &pdf, None).await?;
+    member.sync().await?;
+    // Warm the encrypted cache (and PDFium's one-time binding) once.
+    let first = member.render_page(document.id, 1, DPI).await?;
+    anyhow::ensure!(first.page_count == 50, "expected the 50-page demo document");
+    let out = server.dir.path().join("out");
+    std::fs::create_dir_all(&out)?;
+
+    let mut ours = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let started = Instant::now();
+        let page = member.render_page(document.id, 1, DPI).await?;
+        ours.push(started.elapsed());
+        std::hint::black_box(page.png.len());
+    }
+    let mut results = vec![stats(
+        "eCabinet (encrypted cache → watermarked PNG, in process)",
+        ours,
+    )];
+
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let ecab = std::env::var_os("ECAB_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| target_dir.join("release/ecab"));
+    if ecab.exists() {
+        let profile = member.profile_dir().to_path_buf();
+        let doc = document.id.to_string();
+        let target = out.join("ecab.png");
+        let samples = time_command(iterations, || {
+            let mut command = Command::new(&ecab);
+            command.arg("--profile").arg(&profile).args([
+                "doc", "render", &doc, "--page", "1", "--dpi", "150", "--out",
+            ]);
+            command.arg(&target).stdout(std::process::Stdio::null());
+            command
+        })
+        .context("ecab doc render")?;
+        results.push(stats("ecab doc render (whole process)", samples));
+    } else {
+        println!(
+            "(ecab CLI not built at {}; set ECAB_BIN to include the process-level figure)",
+            ecab.display()
+        );
+    }
+
+    let mut peers = Vec::new();
+    if available("mutool") {
+        let target = out.join("mutool.png");
+        let samples = time_command(iterations, || {
+            let mut command = Command::new("mutool");
+            command
+                .args(["draw", "-q", "-r", "150", "-o"])
+                .arg(&target)
+                .arg(&pdf)
+                .arg("1");
+            command
+        })?;
+        peers.push(stats(
+            "mutool draw (plaintext file, whole process)",
+            samples,
+        ));
+    } else {
+        println!("mutool not installed (Debian package mupdf-tools): skipping that peer");
+    }
+    if available("pdftoppm") {
+        let target = out.join("pdftoppm");
+        let samples = time_command(iterations, || {
+            let mut command = Command::new("pdftoppm");
+            command
+                .args(["-r", "150", "-f", "1", "-l", "1", "-png"])
+                .arg(&pdf)
+                .arg(&target);
+            command
+        })?;
+        peers.push(stats("pdftoppm (plaintext file, whole process)", samples));
+    } else {
+        println!("pdftoppm not installed (Debian package poppler-utils): skipping that peer");
+    }
+
+    println!("\nfirst page of a 50-page document at {DPI} dpi, {iterations} runs each");
+    println!("{:<58} {:>9} {:>9}", "", "p50 ms", "p95 ms");
+    for s in results.iter().chain(peers.iter()) {
+        println!("{:<58} {:>9.1} {:>9.1}", s.name, ms(s.p50), ms(s.p95));
+    }
+    let target_ms = 40.0;
+    let ours = &results[0];
+    println!(
+        "\ntarget: p95 ≤ {target_ms} ms in process → {} ({:.1} ms)",
+        if ms(ours.p95) <= target_ms {
+            "met"
+        } else {
+            "NOT met"
+        },
+        ms(ours.p95)
+    );
+    for peer in &peers {
+        for mine in &results {
+            println!(
+                "ratio p95 {} / {}: {:.2}× (below 1 = eCabinet faster)",
+                mine.name.split(" (").next().unwrap_or(&mine.name),
+                peer.name.split(" (").next().unwrap_or(&peer.name),
+                ms(mine.p95) / ms(peer.p95)
+            );
+        }
+    }
+    server.stop().await?;
+    Ok(())
+}
