@@ -138,6 +138,19 @@ async fn documents(backend: Backend) -> Result<()> {
     dung.sync().await?;
     let error = dung.open_document(small.id).await.expect_err("no key yet");
     assert_eq!(error.code(), "no_key");
+    // The next time a secretariat device syncs, it wraps the keys for Dung's device.
+    let report = secretary.sync().await?;
+    assert_eq!(report.keys_distributed, 2, "one key per published document");
+    let (fetched, plaintext) = dung.open_document(small.id).await?;
+    assert_eq!(plaintext.as_slice(), original.as_slice());
+    assert_eq!(fetched.sha256, sha256_b64(&original));
+    assert_eq!(
+        secretary.sync().await?.keys_distributed,
+        0,
+        "nothing left to send"
+    );
+    // Members have no say in key distribution.
+    assert_eq!(binh.distribute_keys().await?, 0);
 
     // Members cannot publish; non-PDFs are refused before any upload.
     let error = binh

@@ -102,12 +102,19 @@ impl Printer {
                 "changes_received": report.changes_received,
                 "round_trips": report.round_trips,
                 "cursor": report.cursor,
+                "keys_distributed": report.keys_distributed,
             }));
         } else {
             println!(
                 "Up to date: {} changes in {} round trips (cursor {}).",
                 report.changes_received, report.round_trips, report.cursor
             );
+            if report.keys_distributed > 0 {
+                println!(
+                    "Sent {} document keys to devices enrolled since their documents were published.",
+                    report.keys_distributed
+                );
+            }
         }
     }
 

@@ -8,7 +8,7 @@ use ecabinet_domain::api::{
     AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
     EnrollResponse, ErrorBody, PullResponse, TokenRequest, TokenResponse,
 };
-use ecabinet_domain::api::{DeviceKeyEnvelope, PublishDocumentRequest, Recipient};
+use ecabinet_domain::api::{DeviceKeyEnvelope, PendingKey, PublishDocumentRequest, Recipient};
 use ecabinet_domain::{AgendaItem, DeviceId, Document, DocumentId, Meeting, MeetingId};
 use reqwest::{Method, RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
@@ -197,6 +197,27 @@ impl ServerApi {
             return Ok(());
         }
         read_json::<serde_json::Value>(response).await.map(|_| ())
+    }
+
+    pub async fn pending_keys(&self, token: &str) -> ClientResult<Vec<PendingKey>> {
+        self.send(
+            self.request(Method::GET, "v1/pending-keys")?
+                .bearer_auth(token),
+        )
+        .await
+    }
+
+    pub async fn add_document_keys(
+        &self,
+        token: &str,
+        document: DocumentId,
+        version: u32,
+        envelopes: &[DeviceKeyEnvelope],
+    ) -> ClientResult<()> {
+        let path = format!("v1/documents/{document}/versions/{version}/keys");
+        self.post::<_, serde_json::Value>(&path, Some(token), &envelopes)
+            .await
+            .map(|_| ())
     }
 
     pub async fn publish_document(

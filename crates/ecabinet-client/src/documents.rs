@@ -158,6 +158,90 @@ impl Client {
         Ok(document)
     }
 
+    /// This device's own key for a document version (cached, else fetched).
+    async fn own_envelope(&self, document: &Document) -> ClientResult<DeviceKeyEnvelope> {
+        let cache = self.cache_dir(document);
+        std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+        if let Ok(bytes) = std::fs::read(cache.join("key.json")) {
+            if let Ok(envelope) = serde_json::from_slice(&bytes) {
+                return Ok(envelope);
+            }
+        }
+        let token = self.token().await?;
+        let envelope = self
+            .api
+            .document_key(&token, document.id, document.version)
+            .await?;
+        let json =
+            serde_json::to_vec(&envelope).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        write_atomic(&cache, "key.json", &json)?;
+        Ok(envelope)
+    }
+
+    /// For a secretariat device: wraps document keys for every device that
+    /// joined after publication. Runs on each sync, so a new member's device
+    /// receives its keys the next time any secretariat device is online.
+    /// Returns how many keys were sent.
+    pub async fn distribute_keys(&self) -> ClientResult<u32> {
+        if self.profile.person.role != ecabinet_domain::Role::Secretary {
+            return Ok(0);
+        }
+        let token = self.token().await?;
+        let pending = self.api.pending_keys(&token).await?;
+        let mut by_document: std::collections::BTreeMap<(DocumentId, u32), Vec<_>> =
+            Default::default();
+        for key in pending {
+            by_document
+                .entry((key.document_id, key.version))
+                .or_default()
+                .push(key);
+        }
+        let mut sent = 0;
+        for ((id, version), waiting) in by_document {
+            let Some(document) = self
+                .replica
+                .latest_document(id)
+                .await?
+                .filter(|d| d.version == version)
+            else {
+                continue;
+            };
+            let envelope = match self.own_envelope(&document).await {
+                Ok(envelope) => envelope,
+                // This device never had the key (enrolled later itself): another
+                // secretariat device will serve these.
+                Err(ClientError::Server { code, .. }) if code == "no_key" => continue,
+                Err(error) => return Err(error),
+            };
+            let context = DocumentManifest::key_context(id, version);
+            let key = self.keys.unwrap_key(
+                &WrappedKey {
+                    ephemeral_public: envelope.ephemeral_public,
+                    ciphertext: envelope.ciphertext,
+                },
+                &context,
+            )?;
+            let mut envelopes = Vec::with_capacity(waiting.len());
+            for target in &waiting {
+                let public: [u8; 32] = b64_decode(&target.agreement_public_key)?
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| ClientError::Protocol("a device key is not 32 bytes".into()))?;
+                let wrapped = wrap_key(&key, &public, &context)?;
+                envelopes.push(DeviceKeyEnvelope {
+                    device_id: target.device_id,
+                    ephemeral_public: wrapped.ephemeral_public,
+                    ciphertext: wrapped.ciphertext,
+                });
+            }
+            self.api
+                .add_document_keys(&token, id, version, &envelopes)
+                .await?;
+            sent += envelopes.len() as u32;
+        }
+        Ok(sent)
+    }
+
     /// Accepts a full agenda item id or an unambiguous prefix.
     pub async fn resolve_agenda_item(&self, reference: &str) -> ClientResult<AgendaItemId> {
         self.resolve(IdTable::AgendaItems, "agenda item", reference)
@@ -221,23 +305,7 @@ impl Client {
         let cache = self.cache_dir(&document);
         std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
 
-        let key_path = cache.join("key.json");
-        let envelope: DeviceKeyEnvelope = match std::fs::read(&key_path) {
-            Ok(bytes) => {
-                serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?
-            }
-            Err(_) => {
-                let token = self.token().await?;
-                let envelope = self
-                    .api
-                    .document_key(&token, document.id, document.version)
-                    .await?;
-                let json = serde_json::to_vec(&envelope)
-                    .map_err(|e| ClientError::Protocol(e.to_string()))?;
-                write_atomic(&cache, "key.json", &json)?;
-                envelope
-            }
-        };
+        let envelope = self.own_envelope(&document).await?;
         let key = self.keys.unwrap_key(
             &WrappedKey {
                 ephemeral_public: envelope.ephemeral_public,

@@ -272,6 +272,7 @@ impl Client {
             changes_received: 0,
             round_trips: 0,
             cursor: state.cursor,
+            keys_distributed: 0,
         };
         loop {
             let request = state.request();
@@ -289,6 +290,12 @@ impl Client {
             }
         }
         report.cursor = state.cursor;
+        // A secretariat device serves keys to devices enrolled since publication.
+        // A failure here is logged, not fatal: the pull itself succeeded.
+        match self.distribute_keys().await {
+            Ok(sent) => report.keys_distributed = sent,
+            Err(error) => tracing::warn!(%error, "could not distribute document keys"),
+        }
         Ok(report)
     }
 

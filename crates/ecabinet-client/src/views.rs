@@ -45,6 +45,8 @@ pub struct SyncReport {
     pub changes_received: u32,
     pub round_trips: u32,
     pub cursor: i64,
+    /// Document keys this (secretariat) device wrapped for devices that joined later.
+    pub keys_distributed: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

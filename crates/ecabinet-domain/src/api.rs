@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::change::Change;
-use crate::ids::{DeviceId, PersonId};
+use crate::ids::{DeviceId, DocumentId, PersonId};
 use crate::model::{Organisation, Person};
 
 /// Current API generation, in every path: `/v1/...`.
@@ -93,6 +93,17 @@ pub struct AddAgendaItemRequest {
 /// One device that may receive document keys (`GET /v1/recipients`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Recipient {
+    pub device_id: DeviceId,
+    pub person_id: PersonId,
+    /// X25519 public key, base64url.
+    pub agreement_public_key: String,
+}
+
+/// A device still waiting for one document version's key (`GET /v1/pending-keys`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingKey {
+    pub document_id: DocumentId,
+    pub version: u32,
     pub device_id: DeviceId,
     pub person_id: PersonId,
     /// X25519 public key, base64url.

@@ -7,7 +7,7 @@ use chrono::Utc;
 use ecabinet_crypto::{
     b64_decode, b64_encode, sha256, verify_signature, CHUNK_OVERHEAD, CHUNK_SIZE,
 };
-use ecabinet_domain::api::{PublishDocumentRequest, Recipient};
+use ecabinet_domain::api::{DeviceKeyEnvelope, PendingKey, PublishDocumentRequest, Recipient};
 use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
 use ecabinet_domain::{validate, DeviceId, Document, DocumentId, DocumentManifest};
 
@@ -193,6 +193,59 @@ impl Services {
             .await?;
         tracing::info!(document = %document.id, version = document.version, keys = keys.len(), "document published");
         Ok(document)
+    }
+
+    /// Devices still waiting for a document's key (secretariat only): any
+    /// secretariat device that holds the key wraps it for them.
+    pub async fn pending_keys(&self, caller: &Caller) -> ServiceResult<Vec<PendingKey>> {
+        caller.require_secretary()?;
+        Ok(self
+            .store()
+            .missing_keys(caller.person.organisation_id)
+            .await?
+            .into_iter()
+            .map(|(document_id, version, device)| PendingKey {
+                document_id,
+                version,
+                device_id: device.id,
+                person_id: device.person_id,
+                agreement_public_key: b64_encode(&device.agreement_public_key),
+            })
+            .collect())
+    }
+
+    /// Stores keys wrapped for devices that joined after publication.
+    pub async fn add_document_keys(
+        &self,
+        caller: &Caller,
+        id: DocumentId,
+        version: u32,
+        envelopes: Vec<DeviceKeyEnvelope>,
+    ) -> ServiceResult<u32> {
+        caller.require_secretary()?;
+        self.visible_document(caller, id, version).await?;
+        let allowed: std::collections::HashSet<DeviceId> = self
+            .store()
+            .active_devices(caller.person.organisation_id)
+            .await?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        let mut keys = Vec::with_capacity(envelopes.len());
+        for envelope in &envelopes {
+            if !allowed.contains(&envelope.device_id) {
+                return Err(ServiceError::BadRequest(format!(
+                    "device {} is not an active device of this organisation",
+                    envelope.device_id
+                )));
+            }
+            let json = serde_json::to_string(envelope)
+                .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+            keys.push((envelope.device_id, json));
+        }
+        let added = self.store().add_document_keys(id, version, &keys).await?;
+        tracing::info!(document = %id, version, added, "keys distributed");
+        Ok(added)
     }
 
     async fn visible_document(

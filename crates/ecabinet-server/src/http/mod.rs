@@ -11,9 +11,9 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use ecabinet_domain::api::{
-    AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
-    EnrollResponse, Health, PublishDocumentRequest, PullResponse, Recipient, TokenRequest,
-    TokenResponse,
+    AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest,
+    DeviceKeyEnvelope, EnrollRequest, EnrollResponse, Health, PendingKey, PublishDocumentRequest,
+    PullResponse, Recipient, TokenRequest, TokenResponse,
 };
 use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, MeetingId};
 use serde::Deserialize;
@@ -55,6 +55,11 @@ pub fn router(services: Services) -> Router {
             "/v1/documents/{document}/versions/{version}/key",
             get(document_key),
         )
+        .route(
+            "/v1/documents/{document}/versions/{version}/keys",
+            post(add_document_keys),
+        )
+        .route("/v1/pending-keys", get(pending_keys))
         .route(
             "/v1/documents/{document}/versions/{version}/chunks/{index}",
             get(get_chunk).put(put_chunk).layer(DefaultBodyLimit::max(
@@ -173,6 +178,25 @@ async fn document_key(
 ) -> Result<impl IntoResponse, ApiError> {
     let envelope = services.document_key(&caller, document, version).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], envelope))
+}
+
+async fn pending_keys(
+    State(services): State<Services>,
+    caller: Caller,
+) -> Result<Json<Vec<PendingKey>>, ApiError> {
+    Ok(Json(services.pending_keys(&caller).await?))
+}
+
+async fn add_document_keys(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version)): ApiPath<(DocumentId, u32)>,
+    ApiJson(envelopes): ApiJson<Vec<DeviceKeyEnvelope>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let added = services
+        .add_document_keys(&caller, document, version, envelopes)
+        .await?;
+    Ok(Json(serde_json::json!({ "added": added })))
 }
 
 async fn put_chunk(

@@ -136,6 +136,19 @@ pub trait Store: Send + Sync + 'static {
         id: DocumentId,
         version: u32,
     ) -> StoreResult<Option<(Document, OrganisationId)>>;
+    /// Active devices of the organisation that hold no key for a published
+    /// document version: (document, version, device).
+    async fn missing_keys(
+        &self,
+        organisation: OrganisationId,
+    ) -> StoreResult<Vec<(DocumentId, u32, DeviceRecord)>>;
+    /// Adds wrapped keys (device id, envelope JSON); a key already present is kept.
+    async fn add_document_keys(
+        &self,
+        id: DocumentId,
+        version: u32,
+        keys: &[(DeviceId, String)],
+    ) -> StoreResult<u32>;
     /// The envelope JSON of this version's key for one device.
     async fn document_key(
         &self,

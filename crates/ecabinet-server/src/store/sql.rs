@@ -500,6 +500,51 @@ macro_rules! sql_store {
                 }
             }
 
+            async fn missing_keys(&self, organisation: OrganisationId) -> StoreResult<Vec<(DocumentId, u32, DeviceRecord)>> {
+                type Row = (Uuid, i64, Uuid, Uuid, String, Vec<u8>, Vec<u8>, DateTime<Utc>, Option<DateTime<Utc>>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT doc.id, doc.version, d.id, d.person_id, d.name, d.signing_public_key, d.agreement_public_key, \
+                            d.enrolled_at, d.revoked_at \
+                     FROM documents doc \
+                     JOIN persons p ON p.organisation_id = doc.organisation_id \
+                     JOIN devices d ON d.person_id = p.id AND d.revoked_at IS NULL \
+                     LEFT JOIN document_keys k ON k.document_id = doc.id AND k.version = doc.version AND k.device_id = d.id \
+                     WHERE doc.organisation_id = $1 AND k.device_id IS NULL \
+                     ORDER BY doc.id, doc.version, d.id LIMIT 5000",
+                )
+                .bind(organisation.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(doc, version, id, person, name, signing, agreement, enrolled_at, revoked_at)| {
+                        let version = u32::try_from(version)
+                            .map_err(|_| StoreError::Corrupt(format!("document {doc} has version {version}")))?;
+                        let device = device_from((id, person, name, signing, agreement, enrolled_at, revoked_at));
+                        Ok((DocumentId(doc), version, device))
+                    })
+                    .collect()
+            }
+
+            async fn add_document_keys(&self, id: DocumentId, version: u32, keys: &[(DeviceId, String)]) -> StoreResult<u32> {
+                let mut tx = self.pool.begin().await?;
+                let mut added = 0;
+                for (device, envelope) in keys {
+                    let result = sqlx::query(
+                        "INSERT INTO document_keys (document_id, version, device_id, envelope) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (document_id, version, device_id) DO NOTHING",
+                    )
+                    .bind(id.0)
+                    .bind(i64::from(version))
+                    .bind(device.0)
+                    .bind(envelope)
+                    .execute(&mut *tx)
+                    .await?;
+                    added += result.rows_affected() as u32;
+                }
+                tx.commit().await?;
+                Ok(added)
+            }
+
             async fn document_key(&self, id: DocumentId, version: u32, device: DeviceId) -> StoreResult<Option<String>> {
                 let row: Option<(String,)> = sqlx::query_as(
                     "SELECT envelope FROM document_keys WHERE document_id = $1 AND version = $2 AND device_id = $3",
