@@ -66,6 +66,39 @@ async fn story(backend: Backend) -> Result<()> {
         .expect_err("nor add items");
     assert_eq!(refused.code(), "forbidden");
 
+    // The secretariat invites from its own device: a new person, and a second device of a member.
+    let invite = secretary
+        .invite(Some("Hoàng Văn Em"), Some(Role::Member), None)
+        .await?;
+    let em = Client::enroll(&server.profile("em"), &server.url(), &invite.code, None).await?;
+    assert_eq!(em.summary().person.name, "Hoàng Văn Em");
+    let people = secretary.people().await?;
+    assert!(people
+        .iter()
+        .any(|p| p.name == "Hoàng Văn Em" && p.role == Role::Member));
+    let second = secretary
+        .invite(None, None, Some(binh.summary().person.id))
+        .await?;
+    let binh_tablet = Client::enroll(
+        &server.profile("binh-tablet"),
+        &server.url(),
+        &second.code,
+        Some("Máy tính bảng"),
+    )
+    .await?;
+    assert_eq!(binh_tablet.summary().person.id, binh.summary().person.id);
+    assert_ne!(binh_tablet.summary().device_id, binh.summary().device_id);
+    let refused = binh
+        .invite(Some("Người lạ"), Some(Role::Secretary), None)
+        .await
+        .expect_err("members may not invite");
+    assert_eq!(refused.code(), "forbidden");
+    let refused = secretary
+        .invite(None, Some(Role::Member), None)
+        .await
+        .expect_err("half an invite");
+    assert_eq!(refused.code(), "bad_request");
+
     // A short id prefix resolves to the meeting.
     let prefix: String = meeting.id.to_string().chars().take(13).collect();
     assert_eq!(binh.resolve_meeting(&prefix).await?, meeting.id);

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use ecabinet_client::{default_profile_dir, Client, ClientError};
+use ecabinet_domain::{PersonId, Role};
 
 use crate::output::Printer;
 
@@ -50,6 +51,25 @@ enum Command {
     Meeting {
         #[command(subcommand)]
         command: MeetingCommand,
+    },
+    /// The organisation's people, with their ids and roles (from the local replica).
+    People,
+    /// Issue a one-time enrolment code (secretariat): for a new person, or another device of a person.
+    Invite {
+        /// The new person's name.
+        #[arg(
+            long,
+            required_unless_present = "person",
+            conflicts_with = "person",
+            requires = "role"
+        )]
+        name: Option<String>,
+        /// The new person's role: member or secretary.
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+        /// An existing person's id, for a new device of theirs.
+        #[arg(long)]
+        person: Option<PersonId>,
     },
     /// Meeting documents.
     Doc {
@@ -131,6 +151,10 @@ enum AgendaCommand {
     },
 }
 
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: use member or secretary"))
+}
+
 fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
@@ -191,6 +215,14 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let client = Client::open(&profile).await?;
             let report = client.sync().await?;
             out.synced(client.profile().device_id, &report);
+        }
+        Command::People => {
+            let client = Client::open(&profile).await?;
+            out.people(&client.people().await?);
+        }
+        Command::Invite { name, role, person } => {
+            let client = Client::open(&profile).await?;
+            out.invited(&client.invite(name.as_deref(), role, person).await?);
         }
         Command::Meetings => {
             let client = Client::open(&profile).await?;

@@ -8,7 +8,8 @@ use ecabinet_client::{
     AgendaView, ClientError, FetchedDocument, ProfileSummary, RenderedPage, SearchHit, SyncReport,
     SyncStatus,
 };
-use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting};
+use ecabinet_domain::api::InviteResponse;
+use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, Person};
 use serde::Serialize;
 use serde_json::json;
 
@@ -115,6 +116,38 @@ impl Printer {
                     report.keys_distributed
                 );
             }
+        }
+    }
+
+    pub fn people(&self, people: &[Person]) {
+        if self.json {
+            self.print_json(&people);
+            return;
+        }
+        println!("{:<36}  {:<9}  NAME", "ID", "ROLE");
+        for person in people {
+            println!("{:<36}  {:<9}  {}", person.id, person.role, person.name);
+        }
+    }
+
+    pub fn invited(&self, invite: &InviteResponse) {
+        if self.json {
+            self.print_json(&json!({
+                "id": invite.person.id,
+                "person": invite.person,
+                "code": invite.code,
+                "expires_at": invite.expires_at,
+            }));
+        } else {
+            println!(
+                "Enrolment code for {} ({}): {}",
+                invite.person.name, invite.person.role, invite.code
+            );
+            println!(
+                "It works once, until {}. On the device: ecab enroll --server URL --code {}",
+                local(invite.expires_at),
+                invite.code
+            );
         }
     }
 

@@ -8,7 +8,9 @@ use ecabinet_domain::api::{
     AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
     EnrollResponse, ErrorBody, PullResponse, TokenRequest, TokenResponse,
 };
-use ecabinet_domain::api::{DeviceKeyEnvelope, PendingKey, PublishDocumentRequest, Recipient};
+use ecabinet_domain::api::{
+    DeviceKeyEnvelope, InviteRequest, InviteResponse, PendingKey, PublishDocumentRequest, Recipient,
+};
 use ecabinet_domain::{AgendaItem, DeviceId, Document, DocumentId, Meeting, MeetingId};
 use reqwest::{Method, RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
@@ -197,6 +199,14 @@ impl ServerApi {
             return Ok(());
         }
         read_json::<serde_json::Value>(response).await.map(|_| ())
+    }
+
+    pub async fn invite(
+        &self,
+        token: &str,
+        request: &InviteRequest,
+    ) -> ClientResult<InviteResponse> {
+        self.post("v1/invites", Some(token), request).await
     }
 
     pub async fn pending_keys(&self, token: &str) -> ClientResult<Vec<PendingKey>> {

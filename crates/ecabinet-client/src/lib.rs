@@ -374,6 +374,38 @@ impl Client {
         })
     }
 
+    /// The organisation's people, from the replica.
+    pub async fn people(&self) -> ClientResult<Vec<ecabinet_domain::Person>> {
+        self.replica.persons().await
+    }
+
+    /// Issues a one-time enrolment code (secretariat): for a new person
+    /// (`name` and `role`), or for another device of `person`.
+    pub async fn invite(
+        &self,
+        name: Option<&str>,
+        role: Option<ecabinet_domain::Role>,
+        person: Option<ecabinet_domain::PersonId>,
+    ) -> ClientResult<ecabinet_domain::api::InviteResponse> {
+        let name = name.map(validate::person_name).transpose()?;
+        let token = self.token().await?;
+        let response = self
+            .api
+            .invite(
+                &token,
+                &ecabinet_domain::api::InviteRequest {
+                    name,
+                    role,
+                    person_id: person,
+                },
+            )
+            .await?;
+        self.replica
+            .put(&ChangeBody::Person(response.person.clone()))
+            .await?;
+        Ok(response)
+    }
+
     /// Creates a meeting (secretariat only; needs the server in this slice).
     pub async fn create_meeting(
         &self,

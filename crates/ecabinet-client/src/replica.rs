@@ -182,6 +182,19 @@ impl Replica {
             .collect()
     }
 
+    /// Everyone in the organisation, by name.
+    pub async fn persons(&self) -> ClientResult<Vec<ecabinet_domain::Person>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM persons")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut persons: Vec<ecabinet_domain::Person> = rows
+            .iter()
+            .map(|(body,)| decode("persons", body))
+            .collect::<ClientResult<_>>()?;
+        persons.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(persons)
+    }
+
     /// The latest known version of a document.
     pub async fn latest_document(&self, id: DocumentId) -> ClientResult<Option<Document>> {
         let row: Option<(String,)> = sqlx::query_as(

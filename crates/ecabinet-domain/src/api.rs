@@ -127,6 +127,22 @@ pub struct PublishDocumentRequest {
     pub keys: Vec<DeviceKeyEnvelope>,
 }
 
+/// `POST /v1/invites` (secretariat): a new person, or a new device of an existing one.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InviteRequest {
+    pub name: Option<String>,
+    pub role: Option<crate::model::Role>,
+    pub person_id: Option<PersonId>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InviteResponse {
+    pub person: Person,
+    /// The one-time code, shown once.
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Every error body the server sends: a stable machine code and a sentence
 /// for the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use ecabinet_crypto::{b64_decode, b64_encode, random_bytes, sha256, verify_signature, SigningKey};
 use ecabinet_domain::api::{
     auth_challenge_message, enrolment_receipt_message, ChallengeResponse, EnrollRequest,
-    EnrollResponse, PullResponse, TokenResponse,
+    EnrollResponse, InviteRequest, InviteResponse, PullResponse, TokenResponse,
 };
 use ecabinet_domain::enrolment::{CodeError, EnrolmentCode};
 use ecabinet_domain::{
@@ -204,6 +204,36 @@ impl Services {
             person,
             code,
             expires_at,
+        })
+    }
+
+    /// The secretariat invites a new person, or a new device of an existing person.
+    pub async fn invite(
+        &self,
+        caller: &Caller,
+        request: InviteRequest,
+    ) -> ServiceResult<InviteResponse> {
+        caller.require_secretary()?;
+        let person = match (request.person_id, request.name, request.role) {
+            (Some(id), None, None) => self
+                .store
+                .person(id)
+                .await?
+                .filter(|p| p.organisation_id == caller.person.organisation_id)
+                .ok_or(ServiceError::NotFound("person"))?,
+            (None, Some(name), Some(role)) => self.create_person(&name, role).await?,
+            _ => {
+                return Err(ServiceError::BadRequest(
+                    "give a name and a role for a new person, or a person id for a new device"
+                        .into(),
+                ))
+            }
+        };
+        let invite = self.issue_invite(person).await?;
+        Ok(InviteResponse {
+            person: invite.person,
+            code: invite.code.to_string(),
+            expires_at: invite.expires_at,
         })
     }
 

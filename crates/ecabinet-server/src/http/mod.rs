@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use ecabinet_domain::api::{
     AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest,
-    DeviceKeyEnvelope, EnrollRequest, EnrollResponse, Health, PendingKey, PublishDocumentRequest,
-    PullResponse, Recipient, TokenRequest, TokenResponse,
+    DeviceKeyEnvelope, EnrollRequest, EnrollResponse, Health, InviteRequest, InviteResponse,
+    PendingKey, PublishDocumentRequest, PullResponse, Recipient, TokenRequest, TokenResponse,
 };
 use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, MeetingId};
 use serde::Deserialize;
@@ -50,6 +50,7 @@ pub fn router(services: Services) -> Router {
         .route("/v1/meetings", post(create_meeting))
         .route("/v1/meetings/{meeting}/agenda", post(add_agenda_item))
         .route("/v1/recipients", get(recipients))
+        .route("/v1/invites", post(invite))
         .route("/v1/documents", post(publish_document))
         .route(
             "/v1/documents/{document}/versions/{version}/key",
@@ -151,6 +152,17 @@ async fn add_agenda_item(
         .add_agenda_item(&caller, meeting, &body.title)
         .await?;
     Ok((StatusCode::CREATED, Json(item)))
+}
+
+async fn invite(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiJson(body): ApiJson<InviteRequest>,
+) -> Result<(StatusCode, Json<InviteResponse>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(services.invite(&caller, body).await?),
+    ))
 }
 
 async fn recipients(
