@@ -74,7 +74,7 @@ async fn main() -> Result<()> {
     let member = server.enrol("Trần Thị Bình", Role::Member).await?;
     let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
     let item = secretary
-        .add_agenda_item(meeting.id, "Đề án chuyển đổi số")
+        .add_agenda_item(meeting.id, "Đề án chuyển đổi số", None)
         .await?;
     let document = secretary.add_document(item.id, &pdf, None).await?;
     member.sync().await?;

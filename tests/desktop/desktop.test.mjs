@@ -207,6 +207,35 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   assert.ok(syncState.length > 0, "the sync state is shown");
 
   await wd.screenshot(join(OUTPUT, "desktop-agenda.png"));
+
+  // 6. The reader: the secretariat comes online (and wraps keys for this new
+  // device), then the member opens the draft decree, goes to page 3, searches.
+  execFileSync(join(BIN, "ecab"), ["--profile", join(work, "secretary"), "sync"], { encoding: "utf8" });
+  const openButtons = await wd.findAll('[data-testid="open-document"]');
+  assert.equal(openButtons.length, 3);
+  await wd.click(openButtons[1]);
+  await waitFor("page 1", () => wd.find('[data-testid="reader-page"][data-state="loaded"] [data-testid="reader-page-image"][data-page="1"]').catch(() => wd.find('[data-testid="reader-page-image"][data-page="1"]')), 60_000);
+  const count = await wd.text(await wd.find('[data-testid="reader-page-count"]'));
+  assert.match(count, /12/, `the decree has 12 pages: ${count}`);
+  // Two pages on (the page-number box is covered by the browser test).
+  await wd.click(await wd.find('[data-testid="reader-next"]'));
+  await waitFor("page 2", () => wd.find('[data-testid="reader-page-image"][data-page="2"]'));
+  await wd.click(await wd.find('[data-testid="reader-next"]'));
+  await waitFor("page 3", async () => {
+    // The image must have really loaded from the ecabpage:// protocol.
+    return wd.script(
+      "const i = document.querySelector('[data-testid=reader-page-image][data-page=\"3\"]');" +
+        "return !!i && i.src.startsWith('ecabpage://') && i.complete && i.naturalWidth > 0;",
+    );
+  }, 60_000);
+  await wd.type(await wd.find('[data-testid="reader-search-input"]'), "chữ ký số");
+  await wd.click(await wd.find('[data-testid="reader-search-submit"]'));
+  const results = await waitFor("search results", async () => {
+    const found = await wd.findAll('[data-testid="reader-search-result"]');
+    return found.length ? found : null;
+  });
+  assert.ok(results.length >= 3, `"chữ ký số" occurs several times (${results.length})`);
+  await wd.screenshot(join(OUTPUT, "desktop-reader.png"));
   // The enrolment is on disk: the CLI sees the same profile.
   const cli = execFileSync(join(BIN, "ecab"), ["--profile", profile, "--json", "meetings"], { encoding: "utf8" });
   assert.equal(JSON.parse(cli).length, 1);

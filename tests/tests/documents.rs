@@ -25,7 +25,7 @@ async fn documents(backend: Backend) -> Result<()> {
     let cuong = server.enrol("Lê Văn Cường", Role::Member).await?;
     let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
     let item = secretary
-        .add_agenda_item(meeting.id, "Dự thảo Nghị định")
+        .add_agenda_item(meeting.id, "Dự thảo Nghị định", None)
         .await?;
 
     // A real demo PDF, and a larger one that spans several chunks.

@@ -78,7 +78,7 @@ async fn concurrent_writers(backend: Backend) -> Result<()> {
         let secretary = secretary.clone();
         tasks.push(tokio::spawn(async move {
             secretary
-                .add_agenda_item(meeting.id, &format!("Mục {i}"))
+                .add_agenda_item(meeting.id, &format!("Mục {i}"), None)
                 .await
         }));
     }
@@ -94,7 +94,12 @@ async fn concurrent_writers(backend: Backend) -> Result<()> {
         .server
         .services
         .store()
-        .changes_since(organisation, 0, 10_000)
+        .changes_since(
+            organisation,
+            0,
+            10_000,
+            ecabinet_server::store::Viewer::Secretariat,
+        )
         .await?;
     let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
     assert_eq!(

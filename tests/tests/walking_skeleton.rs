@@ -22,10 +22,10 @@ async fn story(backend: Backend) -> Result<()> {
         .create_meeting("Phiên họp Chính phủ thường kỳ tháng 12", starts)
         .await?;
     let first = secretary
-        .add_agenda_item(meeting.id, "Báo cáo kinh tế - xã hội")
+        .add_agenda_item(meeting.id, "Báo cáo kinh tế - xã hội", None)
         .await?;
     let second = secretary
-        .add_agenda_item(meeting.id, "Dự thảo Nghị định về giao dịch điện tử")
+        .add_agenda_item(meeting.id, "Dự thảo Nghị định về giao dịch điện tử", None)
         .await?;
     assert_eq!((first.position, second.position), (1, 2));
 
@@ -61,7 +61,7 @@ async fn story(backend: Backend) -> Result<()> {
         .expect_err("members may not create meetings");
     assert_eq!(refused.code(), "forbidden");
     let refused = binh
-        .add_agenda_item(meeting.id, "Mục thêm")
+        .add_agenda_item(meeting.id, "Mục thêm", None)
         .await
         .expect_err("nor add items");
     assert_eq!(refused.code(), "forbidden");

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi as vitest } from "vitest";
 import { startApp, type Api, type App } from "./app";
-import type { AgendaView, AppStatus, Meeting, SyncStatus, UiError } from "./bindings";
+import type { AgendaView, AppStatus, DocumentView, Meeting, PageHit, SyncStatus, UiError } from "./bindings";
 import { en } from "./messages/en";
 import { vi } from "./messages/vi";
 
@@ -27,7 +27,7 @@ const MEETINGS: Meeting[] = [
 const AGENDA: AgendaView = {
   meeting: MEETINGS[1]!,
   items: [
-    { id: "a2", meeting_id: "m-soon", position: 2, title: "Dự án Luật Dữ liệu" },
+    { id: "a2", meeting_id: "m-soon", position: 2, title: "Dự án Luật Dữ liệu", restricted: true },
     { id: "a1", meeting_id: "m-soon", position: 1, title: "Báo cáo tình hình kinh tế - xã hội" },
   ],
   documents: [
@@ -37,7 +37,14 @@ const AGENDA: AgendaView = {
       published_at: "2026-11-20T02:00:00Z",
     },
   ],
+  access: [],
 };
+
+const DOC_VIEW: DocumentView = { document: AGENDA.documents[0]!, page_count: 12 };
+const HITS: PageHit[] = [
+  { page: 3, snippet: "điều 3. phạm vi điều chỉnh luật dữ liệu quy định về dữ liệu số" },
+  { page: 7, snippet: "theo quy định của luật dữ\nliệu và các luật khác" },
+];
 
 function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   let syncHandler: ((e: { payload: unknown }) => void) | null = null;
@@ -51,6 +58,10 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
       listMeetings: vitest.fn(async (): Promise<R<Meeting[]>> => ok(MEETINGS)),
       meetingAgenda: vitest.fn(async (id: string): Promise<R<AgendaView>> =>
         id === "m-soon" ? ok(AGENDA) : fail("not_found"),
+      ),
+      openDocument: vitest.fn(async (id: string): Promise<R<DocumentView>> => (id === "d1" ? ok(DOC_VIEW) : fail("not_found"))),
+      searchDocument: vitest.fn(async (_id: string, phrase: string): Promise<R<PageHit[]>> =>
+        ok(phrase === "Luật Dữ liệu" ? HITS : []),
       ),
     },
     events: {
@@ -201,6 +212,8 @@ describe("main screen", () => {
     // The document sits under its own item (the second), with version and size.
     const items = $$("agenda-item");
     expect(items[0]!.querySelectorAll('[data-testid="agenda-document"]')).toHaveLength(0);
+    expect(items[0]!.querySelector('[data-testid="agenda-item-restricted"]')).toBeNull();
+    expect(items[1]!.querySelector('[data-testid="agenda-item-restricted"]')?.textContent).toBe("Hạn chế");
     const doc = items[1]!.querySelector('[data-testid="agenda-document"]');
     expect(doc?.textContent).toContain("Dự thảo Luật Dữ liệu");
     expect(doc?.textContent).toContain("bản 2 · 2.5 MB");
@@ -280,5 +293,276 @@ describe("start-up", () => {
     app = startApp(root, api, { storage: memoryStorage(), now: NOW });
     await app.ready;
     expect(text("boot-error")).toContain(vi["common.unexpectedError"]);
+  });
+});
+
+describe("document reader", () => {
+  const image = () => $<HTMLImageElement>("reader-page-image");
+  const src = () => image()?.getAttribute("src") ?? null;
+  const key = (k: string, init: KeyboardEventInit = {}, target: EventTarget = document.body) =>
+    target.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...init }));
+  function enter(id: string, value: string) {
+    type(id, value);
+    $(id)!.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+  }
+
+  async function openReader(api = fakeApi(ENROLLED)) {
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW, pagePlatform: "other", pixelRatio: () => 1 });
+    await app.ready;
+    await vitest.waitFor(() => expect($("open-document")).not.toBeNull());
+    $("open-document")!.click();
+    return api;
+  }
+
+  it("opens a document from the agenda and turns pages", async () => {
+    const api = await openReader();
+    // Opening takes a moment: a loading state, the meetings list stays.
+    expect($("reader-loading")).not.toBeNull();
+    expect($("agenda")).toBeNull();
+    expect($$("meeting-item")).toHaveLength(2);
+    expect(text("reader-title")).toBe("Dự thảo Luật Dữ liệu");
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect(api.commands.openDocument).toHaveBeenCalledWith("d1");
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=110");
+    expect(image()!.dataset["page"]).toBe("1");
+    expect(text("reader-version")).toBe("bản 2");
+    expect(text("reader-page-count")).toBe("/ 12");
+    expect($<HTMLInputElement>("reader-page-input")!.value).toBe("1");
+    expect($("reader-prev")!.getAttribute("aria-disabled")).toBe("true");
+    // Twelve pages: every thumbnail exists, lazy-loaded at the engine's lowest resolution.
+    const thumbs = $$("reader-thumb");
+    expect(thumbs).toHaveLength(12);
+    const thumbImg = thumbs[4]!.querySelector("img")!;
+    expect(thumbImg.getAttribute("loading")).toBe("lazy");
+    expect(thumbImg.getAttribute("src")).toBe("ecabpage://localhost/d1/5?dpi=36");
+    expect(thumbs[0]!.getAttribute("aria-current")).toBe("page");
+
+    $("reader-next")!.click();
+    expect(src()).toBe("ecabpage://localhost/d1/2?dpi=110");
+    expect($<HTMLInputElement>("reader-page-input")!.value).toBe("2");
+    $("reader-prev")!.click();
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=110");
+    $("reader-prev")!.click(); // already on the first page
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=110");
+
+    enter("reader-page-input", "3");
+    expect(src()).toBe("ecabpage://localhost/d1/3?dpi=110");
+    expect($("reader-page-hint")!.hidden).toBe(true);
+    expect(thumbs[2]!.getAttribute("aria-current")).toBe("page");
+    expect(thumbs[0]!.hasAttribute("aria-current")).toBe(false);
+
+    // Out of range: brought to the last page, with a hint.
+    enter("reader-page-input", "99");
+    expect(src()).toBe("ecabpage://localhost/d1/12?dpi=110");
+    expect($<HTMLInputElement>("reader-page-input")!.value).toBe("12");
+    expect($("reader-page-hint")!.hidden).toBe(false);
+    expect(text("reader-page-hint")).toBe("Tài liệu có 12 trang: đã chuyển tới trang 12.");
+    expect($("reader-next")!.getAttribute("aria-disabled")).toBe("true");
+
+    // Not a number: refused, the page stays.
+    enter("reader-page-input", "ba");
+    expect(src()).toBe("ecabpage://localhost/d1/12?dpi=110");
+    expect(text("reader-page-hint")).toBe("Nhập số trang từ 1 đến 12.");
+    expect($("reader-page-input")!.getAttribute("aria-invalid")).toBe("true");
+
+    // A thumbnail goes to its page and clears the hint.
+    thumbs[5]!.click();
+    expect(src()).toBe("ecabpage://localhost/d1/6?dpi=110");
+    expect($("reader-page-hint")!.hidden).toBe(true);
+  });
+
+  it("zooms in steps and fits the width", async () => {
+    await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect(text("reader-zoom-level")).toBe("100%");
+    $("reader-zoom-in")!.click();
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=121");
+    expect(text("reader-zoom-level")).toBe("110%");
+    $("reader-zoom-out")!.click();
+    $("reader-zoom-out")!.click();
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=99");
+    expect(text("reader-zoom-level")).toBe("90%");
+    for (let i = 0; i < 10; i++) $("reader-zoom-out")!.click();
+    expect(text("reader-zoom-level")).toBe("50%");
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=55");
+    expect($("reader-zoom-out")!.getAttribute("aria-disabled")).toBe("true");
+
+    // An 800 px wide page area holds an A4 page at 800 / 8.27 ≈ 96 dpi.
+    Object.defineProperty($("reader-canvas")!, "clientWidth", { configurable: true, value: 800 });
+    $("reader-fit-width")!.click();
+    expect(text("reader-zoom-level")).toBe("87%");
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=96");
+  });
+
+  it("asks for sharper pages on high-density screens", async () => {
+    app = startApp(root, fakeApi(ENROLLED), { storage: memoryStorage(), now: NOW, pagePlatform: "windows", pixelRatio: () => 2 });
+    await app.ready;
+    await vitest.waitFor(() => expect($("open-document")).not.toBeNull());
+    $("open-document")!.click();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect(src()).toBe("http://ecabpage.localhost/d1/1?dpi=220");
+  });
+
+  it("searches the document, lists the hits and jumps to one", async () => {
+    const api = await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect($("reader-results")!.hidden).toBe(true);
+    type("reader-search-input", "Luật Dữ liệu");
+    $("reader-search-submit")!.click();
+    expect(api.commands.searchDocument).toHaveBeenCalledWith("d1", "Luật Dữ liệu");
+    await vitest.waitFor(() => expect($$("reader-search-result")).toHaveLength(2));
+    expect($("reader-results")!.hidden).toBe(false);
+    expect(text("reader-search-count")).toBe("2 kết quả");
+    const hits = $$("reader-search-result");
+    expect(hits.map((h) => h.querySelector('[data-testid="reader-search-result-page"]')!.textContent)).toEqual(["Trang 3", "Trang 7"]);
+    // The phrase is marked, whatever its case and line breaks.
+    expect([...hits[0]!.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["luật dữ liệu"]);
+    expect([...hits[1]!.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["luật dữ\nliệu"]);
+    hits[1]!.click();
+    expect(src()).toBe("ecabpage://localhost/d1/7?dpi=110");
+    expect($<HTMLInputElement>("reader-page-input")!.value).toBe("7");
+    expect($$("reader-search-result")[1]!.getAttribute("aria-current")).toBe("true");
+
+    // Nothing found.
+    type("reader-search-input", "ngân sách");
+    $("reader-search-submit")!.click();
+    await vitest.waitFor(() => expect($("reader-search-empty")).not.toBeNull());
+    expect(text("reader-search-count")).toBe("0 kết quả");
+    expect(text("reader-search-empty")).toBe("Không tìm thấy “ngân sách” trong tài liệu.");
+    expect($$("reader-search-result")).toHaveLength(0);
+
+    // Escape in the search box clears it.
+    key("Escape", {}, $("reader-search-input")!);
+    expect($<HTMLInputElement>("reader-search-input")!.value).toBe("");
+    expect($("reader-results")!.hidden).toBe(true);
+    expect($("reader")).not.toBeNull();
+  });
+
+  it("goes back to the agenda with the document's button focused", async () => {
+    await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    $("reader-next")!.click();
+    $("reader-back")!.click();
+    expect($("reader")).toBeNull();
+    expect($$("agenda-item")).toHaveLength(2);
+    expect(document.activeElement).toBe($("open-document"));
+    // Opening again starts on the first page.
+    $("open-document")!.click();
+    await vitest.waitFor(() => expect(src()).toBe("ecabpage://localhost/d1/1?dpi=110"));
+  });
+
+  it("works from the keyboard", async () => {
+    await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    key("ArrowRight");
+    expect(src()).toBe("ecabpage://localhost/d1/2?dpi=110");
+    key("PageDown");
+    expect(src()).toBe("ecabpage://localhost/d1/3?dpi=110");
+    key("ArrowLeft");
+    expect(src()).toBe("ecabpage://localhost/d1/2?dpi=110");
+    key("End");
+    expect(src()).toBe("ecabpage://localhost/d1/12?dpi=110");
+    key("PageUp");
+    expect(src()).toBe("ecabpage://localhost/d1/11?dpi=110");
+    key("Home");
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=110");
+    key("+");
+    expect(text("reader-zoom-level")).toBe("110%");
+    key("-");
+    expect(text("reader-zoom-level")).toBe("100%");
+    // Not while typing in a field.
+    key("ArrowRight", {}, $("reader-page-input")!);
+    key("Escape", {}, $("reader-page-input")!);
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=110");
+    // Ctrl+F goes to the search box; Escape there does not close the reader.
+    key("f", { ctrlKey: true });
+    expect(document.activeElement).toBe($("reader-search-input"));
+    key("Escape", {}, $("reader-search-input")!);
+    expect($("reader")).not.toBeNull();
+    // Escape elsewhere closes it.
+    key("Escape");
+    expect($("reader")).toBeNull();
+    expect($$("agenda-item")).toHaveLength(2);
+    // With the reader closed, the keys do nothing.
+    key("ArrowRight");
+    expect($("reader")).toBeNull();
+  });
+
+  it("shows a page that fails to load with a retry", async () => {
+    await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect($("reader-page")!.dataset["state"]).toBe("loading");
+    image()!.dispatchEvent(new Event("error"));
+    expect($("reader-page")!.dataset["state"]).toBe("error");
+    expect(text("reader-page-error")).toContain("Không hiển thị được trang 1.");
+    $("reader-page-retry")!.click();
+    expect(src()).toBe("ecabpage://localhost/d1/1?dpi=110&retry=1");
+    image()!.dispatchEvent(new Event("load"));
+    expect($("reader-page")!.dataset["state"]).toBe("loaded");
+  });
+
+  it("creates thumbnails only near the current page of a long document", async () => {
+    const api = fakeApi(ENROLLED);
+    api.commands.openDocument.mockResolvedValue(ok({ ...DOC_VIEW, page_count: 200 }));
+    await openReader(api);
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    const withImage = () => $$("reader-thumb").filter((b) => b.querySelector("img")).map((b) => Number(b.dataset["page"]));
+    expect($$("reader-thumb")).toHaveLength(200);
+    expect(withImage()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    enter("reader-page-input", "100");
+    expect(withImage()).toContain(108);
+    expect(withImage()).not.toContain(120);
+  });
+
+  it("explains a missing key in both languages, with a way back", async () => {
+    const api = fakeApi(ENROLLED);
+    api.commands.openDocument.mockResolvedValue(fail("no_key"));
+    await openReader(api);
+    await vitest.waitFor(() => expect($("reader-error")).not.toBeNull());
+    expect(text("reader-error")).toContain("Không mở được tài liệu");
+    expect(text("reader-error")).toContain(vi["error.no_key"]);
+    expect(text("reader-error")).not.toContain("engine says");
+    expect($("reader-controls")!.hidden).toBe(true);
+    $("lang-en")!.click();
+    expect(text("reader-error")).toContain(en["error.no_key"]);
+    expect(text("reader-back")).toContain("Back to agenda");
+    // Retrying asks the engine again.
+    api.commands.openDocument.mockResolvedValue(ok(DOC_VIEW));
+    $("reader-retry")!.click();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect(api.commands.openDocument).toHaveBeenCalledTimes(2);
+    $("reader-back")!.click();
+    expect($$("agenda-item")).toHaveLength(2);
+  });
+
+  it("adds the offline hint when the document is not stored yet", async () => {
+    const api = fakeApi(ENROLLED);
+    api.commands.openDocument.mockResolvedValue(fail("server_unreachable"));
+    await openReader(api);
+    await vitest.waitFor(() => expect($("reader-error")).not.toBeNull());
+    expect(text("reader-error")).toContain(vi["reader.notCached"]);
+    $("reader-error-back")!.click();
+    expect($("reader")).toBeNull();
+    expect($$("agenda-item")).toHaveLength(2);
+  });
+
+  it("stays on its page through a background sync", async () => {
+    const api = await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    $("reader-next")!.click();
+    const shown = image();
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect(api.commands.meetingAgenda).toHaveBeenCalledTimes(2));
+    await vitest.waitFor(() => expect(api.commands.listMeetings).toHaveBeenCalledTimes(2));
+    expect($("reader")).not.toBeNull();
+    expect(image()).toBe(shown); // not even reloaded
+    expect(src()).toBe("ecabpage://localhost/d1/2?dpi=110");
+  });
+
+  it("closes when another meeting is chosen", async () => {
+    await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    $$("meeting-item")[1]!.click();
+    expect($("reader")).toBeNull();
   });
 });

@@ -1,16 +1,21 @@
-import type { commands, SyncStatus, UiError } from "./bindings";
+import type { commands, Document, SyncStatus, UiError } from "./bindings";
 import { focusByKey, focusedKey, h } from "./dom";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
 import { languageSwitch, spinner } from "./views/common";
 import { mountEnroll, type EnrollField, type EnrollState, type EnrollView } from "./views/enroll";
 import { groupMeetings } from "./meetings";
+import { clampPage, clampZoom, fitWidthZoom, parsePageInput, zoomIn, zoomOut, type PagePlatform } from "./reader";
 import { mountMain, type MainState, type MainView } from "./views/main";
+import type { ReaderActions, ReaderState } from "./views/reader";
 
 export const DEFAULT_SERVER_URL = "http://127.0.0.1:8443";
 
 /** Exactly what the app uses from bindings.ts (so a fake can stand in for tests). */
 export interface Api {
-  commands: Pick<typeof commands, "appStatus" | "enroll" | "syncNow" | "listMeetings" | "meetingAgenda">;
+  commands: Pick<
+    typeof commands,
+    "appStatus" | "enroll" | "syncNow" | "listMeetings" | "meetingAgenda" | "openDocument" | "searchDocument"
+  >;
   events: {
     syncStatusChanged: {
       listen(handler: (event: { payload: unknown }) => void): Promise<() => void>;
@@ -22,6 +27,10 @@ export interface AppOptions {
   storage?: Pick<Storage, "getItem" | "setItem"> | null;
   now?: () => Date;
   defaultServerUrl?: string;
+  /** How page images are addressed; by default from the user agent (tests inject it). */
+  pagePlatform?: PagePlatform;
+  /** The screen's pixel ratio, for sharp pages (default: window.devicePixelRatio). */
+  pixelRatio?: () => number;
 }
 
 type Screen =
@@ -74,6 +83,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let destroyed = false;
   let agendaSeq = 0;
   let meetingsSeq = 0;
+  let readerSeq = 0;
+  let searchSeq = 0;
   let unlisten: (() => void) | null = null;
 
   function applyDocumentLocale(): void {
@@ -115,7 +126,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
           enrollView = mountEnroll(root, screen, locale, t, enrollActions);
           break;
         case "main":
-          mainView = mountMain(root, locale, t, mainActions, now);
+          mainView = mountMain(root, locale, t, mainActions, now, readerEnv);
           break;
       }
       mounted = { kind: screen.kind, locale };
@@ -240,6 +251,123 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
   }
 
+  // ── document reader ──────────────────────────────────────────────────────
+  const readerEnv = {
+    ...(options.pagePlatform ? { platform: options.pagePlatform } : {}),
+    ...(options.pixelRatio ? { pixelRatio: options.pixelRatio } : {}),
+  };
+
+  function patchReader(patch: Partial<ReaderState>): void {
+    if (screen.kind === "main" && screen.reader !== null) patchMain({ reader: { ...screen.reader, ...patch } });
+  }
+
+  /** The open reader's page count, or null while it is not open. */
+  function pageCount(): number | null {
+    return screen.kind === "main" && screen.reader?.open.kind === "ready" ? screen.reader.open.data.page_count : null;
+  }
+
+  async function openReader(doc: Pick<Document, "id" | "title" | "version">): Promise<void> {
+    if (screen.kind !== "main") return;
+    const seq = ++readerSeq;
+    searchSeq++;
+    patchMain({
+      reader: {
+        documentId: doc.id,
+        title: doc.title,
+        version: doc.version,
+        open: { kind: "loading" },
+        page: 1,
+        zoom: 1,
+        pageHint: null,
+        searchText: "",
+        search: null,
+      },
+    });
+    await loadDocument(seq, doc.id);
+  }
+
+  async function loadDocument(seq: number, id: string): Promise<void> {
+    const r = await run(() => api.commands.openDocument(id));
+    if (seq !== readerSeq || screen.kind !== "main" || screen.reader?.documentId !== id) return;
+    if (r.ok) patchReader({ open: { kind: "ready", data: r.data }, page: clampPage(screen.reader.page, r.data.page_count) });
+    else patchReader({ open: { kind: "error", error: r.error } });
+  }
+
+  function closeReader(): void {
+    readerSeq++;
+    searchSeq++;
+    patchMain({ reader: null });
+  }
+
+  async function searchReader(text: string): Promise<void> {
+    if (screen.kind !== "main" || screen.reader === null || pageCount() === null) return;
+    const phrase = text.trim();
+    const seq = ++searchSeq;
+    if (phrase === "") {
+      patchReader({ searchText: text, search: null });
+      return;
+    }
+    const id = screen.reader.documentId;
+    const search: NonNullable<ReaderState["search"]> = { phrase, result: { kind: "loading" } };
+    patchReader({ searchText: text, search });
+    const r = await run(() => api.commands.searchDocument(id, phrase));
+    if (seq !== searchSeq || screen.kind !== "main" || screen.reader?.documentId !== id) return;
+    patchReader({ search: { phrase, result: r.ok ? { kind: "ready", data: r.data } : { kind: "error", error: r.error } } });
+  }
+
+  const readerActions: ReaderActions = {
+    closeReader,
+    retryOpen() {
+      if (screen.kind !== "main" || screen.reader === null) return;
+      const seq = ++readerSeq;
+      const id = screen.reader.documentId;
+      patchReader({ open: { kind: "loading" } });
+      void loadDocument(seq, id);
+    },
+    goToPage(page: number) {
+      const count = pageCount();
+      if (count === null || screen.kind !== "main" || screen.reader === null) return;
+      const next = clampPage(page, count);
+      if (next !== screen.reader.page || screen.reader.pageHint !== null) patchReader({ page: next, pageHint: null });
+    },
+    submitPage(text: string) {
+      const count = pageCount();
+      if (count === null) return;
+      const parsed = parsePageInput(text, count);
+      if (parsed.kind === "invalid") patchReader({ pageHint: { kind: "invalid" } });
+      else patchReader({ page: parsed.page, pageHint: parsed.kind === "clamped" ? { kind: "clamped" } : null });
+    },
+    clearPageHint() {
+      if (screen.kind === "main" && screen.reader?.pageHint) patchReader({ pageHint: null });
+    },
+    zoomIn() {
+      if (screen.kind === "main" && screen.reader && pageCount() !== null) patchReader({ zoom: zoomIn(screen.reader.zoom) });
+    },
+    zoomOut() {
+      if (screen.kind === "main" && screen.reader && pageCount() !== null) patchReader({ zoom: zoomOut(screen.reader.zoom) });
+    },
+    fitWidth(widthPx: number) {
+      const zoom = fitWidthZoom(widthPx);
+      if (zoom !== null && pageCount() !== null) patchReader({ zoom: clampZoom(zoom) });
+    },
+    setSearchText(text: string) {
+      if (screen.kind === "main" && screen.reader) screen.reader.searchText = text; // no re-render while typing
+    },
+    search(text: string) {
+      void searchReader(text);
+    },
+    clearSearch() {
+      searchSeq++;
+      if (screen.kind === "main" && screen.reader && (screen.reader.search !== null || screen.reader.searchText !== "")) {
+        patchReader({ searchText: "", search: null });
+      }
+    },
+  };
+
+  function onKeyDown(event: KeyboardEvent): void {
+    if (screen.kind === "main" && screen.reader !== null) mainView?.handleReaderKey(event);
+  }
+
   const mainActions = {
     setLocale,
     async syncNow() {
@@ -257,6 +385,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     },
     selectMeeting(id: string) {
       if (screen.kind !== "main") return;
+      if (screen.reader !== null) closeReader();
       if (screen.selectedId === id && screen.agenda?.kind === "ready") return;
       void loadAgenda(id, false);
     },
@@ -269,6 +398,10 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     dismissNotice() {
       patchMain({ notice: null });
     },
+    openDocument(doc: Document) {
+      void openReader(doc);
+    },
+    reader: readerActions,
   };
 
   function showMain(profile: MainState["profile"], sync: SyncStatus | null): Promise<void> {
@@ -281,6 +414,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       meetings: { kind: "loading" },
       selectedId: null,
       agenda: null,
+      reader: null,
     });
     return loadMeetings(false);
   }
@@ -300,6 +434,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   }
 
   applyDocumentLocale();
+  root.ownerDocument.addEventListener("keydown", onKeyDown);
   api.events.syncStatusChanged
     .listen(() => void refresh())
     .then((off) => {
@@ -318,6 +453,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     },
     destroy() {
       destroyed = true;
+      root.ownerDocument.removeEventListener("keydown", onKeyDown);
       unlisten?.();
     },
   };

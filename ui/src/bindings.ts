@@ -104,7 +104,12 @@ export type AgendaItem = { id: AgendaItemId; meeting_id: MeetingId;
 /**
  * 1-based position on the agenda.
  */
-position: number; title: string }
+position: number; title: string; 
+/**
+ * True when only a named list of persons (and the secretariat) may read
+ * the item's documents; everyone else sees its title only.
+ */
+restricted?: boolean }
 /**
  * One item on a meeting's agenda.
  */
@@ -113,7 +118,12 @@ export type AgendaView = { meeting: Meeting; items: AgendaItem[];
 /**
  * The latest version of each document attached to these items.
  */
-documents: Document[] }
+documents: Document[]; 
+/**
+ * Who may read each restricted item (known to the secretariat and to
+ * the listed persons only).
+ */
+access: ItemAccess[] }
 export type AppStatus = { 
 /**
  * None until this device is enrolled.
@@ -147,6 +157,15 @@ export type DocumentId = string
  * A document opened for reading: its facts and how many pages it has.
  */
 export type DocumentView = { document: Document; page_count: number }
+/**
+ * Who may read a restricted item's documents. Streamed only to the
+ * secretariat and to the persons on the list.
+ */
+export type ItemAccess = { agenda_item_id: AgendaItemId; 
+/**
+ * Empty when the item is open to all participants.
+ */
+persons: PersonId[] }
 export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; status: MeetingStatus; created_by: PersonId }
 /**
  * A meeting.

@@ -25,6 +25,10 @@ const ENGINE_CODES = [
   "corrupt_profile",
   "invalid_input",
   "not_found",
+  "no_key",
+  "pdf",
+  "server_identity",
+  "crypto",
 ];
 
 describe("message catalogues", () => {

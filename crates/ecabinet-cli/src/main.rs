@@ -148,6 +148,26 @@ enum AgendaCommand {
         meeting: String,
         #[arg(long)]
         title: String,
+        /// Only these persons (ids, comma-separated; see `ecab people`) and the
+        /// secretariat may read the item's documents; others see its title only.
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<PersonId>>,
+    },
+    /// Restrict an item to named persons, or open it to all participants again.
+    Access {
+        /// The agenda item (its id, or the first characters of it).
+        item: String,
+        /// Ids of the persons who may read it, comma-separated.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        only: Option<Vec<PersonId>>,
+        /// Open the item to all participants.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -286,12 +306,26 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             );
         }
         Command::Agenda {
-            command: Some(AgendaCommand::Add { meeting, title }),
+            command:
+                Some(AgendaCommand::Add {
+                    meeting,
+                    title,
+                    only,
+                }),
             ..
         } => {
             let client = Client::open(&profile).await?;
             let meeting = client.resolve_meeting(&meeting).await?;
-            out.agenda_item_added(&client.add_agenda_item(meeting, &title).await?);
+            out.agenda_item_added(&client.add_agenda_item(meeting, &title, only).await?);
+        }
+        Command::Agenda {
+            command: Some(AgendaCommand::Access { item, only, all }),
+            ..
+        } => {
+            let client = Client::open(&profile).await?;
+            let item = client.resolve_agenda_item(&item).await?;
+            let only = if all { None } else { only };
+            out.agenda_item_added(&client.set_item_access(item, only).await?);
         }
         Command::Agenda {
             meeting: Some(meeting),
@@ -299,7 +333,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             let meeting = client.resolve_meeting(&meeting).await?;
-            out.agenda(&client.agenda(meeting).await?);
+            out.agenda(&client.agenda(meeting).await?, &client.people().await?);
         }
         Command::Agenda {
             meeting: None,

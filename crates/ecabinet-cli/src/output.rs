@@ -185,13 +185,15 @@ impl Printer {
         }
     }
 
-    pub fn agenda(&self, view: &AgendaView) {
+    /// `people` names the persons of restricted items' access lists.
+    pub fn agenda(&self, view: &AgendaView, people: &[Person]) {
         if self.json {
             self.print_json(&json!({
                 "id": view.meeting.id,
                 "meeting": view.meeting,
                 "items": view.items,
                 "documents": view.documents,
+                "access": view.access,
             }));
             return;
         }
@@ -200,7 +202,26 @@ impl Printer {
             println!("  (no agenda items yet)");
         }
         for item in &view.items {
-            println!("  {:>2}. {}  [{}]", item.position, item.title, item.id);
+            let restriction = if item.restricted {
+                let names: Vec<&str> = view
+                    .access
+                    .iter()
+                    .filter(|a| a.agenda_item_id == item.id)
+                    .flat_map(|a| a.persons.iter())
+                    .filter_map(|id| people.iter().find(|p| p.id == *id).map(|p| p.name.as_str()))
+                    .collect();
+                if names.is_empty() {
+                    "  (restricted)".to_owned()
+                } else {
+                    format!("  (restricted to {})", names.join(", "))
+                }
+            } else {
+                String::new()
+            };
+            println!(
+                "  {:>2}. {}{restriction}  [{}]",
+                item.position, item.title, item.id
+            );
             for document in view
                 .documents
                 .iter()
@@ -299,8 +320,9 @@ impl Printer {
         if self.json {
             self.print_json(item);
         } else {
+            let access = if item.restricted { " (restricted)" } else { "" };
             println!(
-                "Added item {} \"{}\" at position {}.",
+                "Item {} \"{}\" at position {}{access}.",
                 item.id, item.title, item.position
             );
         }

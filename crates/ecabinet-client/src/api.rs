@@ -160,22 +160,41 @@ impl ServerApi {
         token: &str,
         meeting: MeetingId,
         title: &str,
+        only: Option<Vec<ecabinet_domain::PersonId>>,
     ) -> ClientResult<AgendaItem> {
         let body = AddAgendaItemRequest {
             title: title.to_owned(),
+            only,
         };
         self.post(&format!("v1/meetings/{meeting}/agenda"), Some(token), &body)
             .await
     }
+
+    pub async fn set_item_access(
+        &self,
+        token: &str,
+        item: ecabinet_domain::AgendaItemId,
+        only: Option<Vec<ecabinet_domain::PersonId>>,
+    ) -> ClientResult<AgendaItem> {
+        let request = self
+            .request(Method::PUT, &format!("v1/agenda/{item}/access"))?
+            .bearer_auth(token)
+            .json(&ecabinet_domain::api::SetItemAccessRequest { only });
+        self.send(request).await
+    }
 }
 
 impl ServerApi {
-    pub async fn recipients(&self, token: &str) -> ClientResult<Vec<Recipient>> {
-        self.send(
-            self.request(Method::GET, "v1/recipients")?
-                .bearer_auth(token),
-        )
-        .await
+    pub async fn recipients(
+        &self,
+        token: &str,
+        item: ecabinet_domain::AgendaItemId,
+    ) -> ClientResult<Vec<Recipient>> {
+        let request = self
+            .request(Method::GET, "v1/recipients")?
+            .query(&[("item", item.to_string())])
+            .bearer_auth(token);
+        self.send(request).await
     }
 
     pub async fn put_chunk(

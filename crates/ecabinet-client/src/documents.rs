@@ -110,7 +110,7 @@ impl Client {
 
         let key_context = DocumentManifest::key_context(id, version);
         let mut keys = Vec::new();
-        for recipient in self.api.recipients(&token).await? {
+        for recipient in self.api.recipients(&token, item).await? {
             let public: [u8; 32] = b64_decode(&recipient.agreement_public_key)?
                 .as_slice()
                 .try_into()

@@ -245,6 +245,12 @@ impl Client {
         Ok(issued.token)
     }
 
+    /// A current session token (signed in through the device's key), for
+    /// tools that call the HTTP API directly.
+    pub async fn session_token(&self) -> ClientResult<String> {
+        self.token().await
+    }
+
     fn record(&self, outcome: &ClientResult<SyncReport>) {
         let attempt = match outcome {
             Ok(_) => Attempt::Succeeded,
@@ -367,10 +373,12 @@ impl Client {
             })?;
         let items = self.replica.agenda(meeting).await?;
         let documents = self.replica.meeting_documents(meeting).await?;
+        let access = self.replica.meeting_access(meeting).await?;
         Ok(AgendaView {
             meeting: found,
             items,
             documents,
+            access,
         })
     }
 
@@ -424,18 +432,46 @@ impl Client {
         Ok(meeting)
     }
 
-    /// Appends an item to a meeting's agenda (secretariat only).
+    /// Appends an item to a meeting's agenda (secretariat only); `only`
+    /// restricts its documents to the named persons.
     pub async fn add_agenda_item(
         &self,
         meeting: MeetingId,
         title: &str,
+        only: Option<Vec<ecabinet_domain::PersonId>>,
     ) -> ClientResult<AgendaItem> {
         let title = validate::title(title)?;
         let token = self.token().await?;
-        let item = self.api.add_agenda_item(&token, meeting, &title).await?;
+        let item = self
+            .api
+            .add_agenda_item(&token, meeting, &title, only.clone())
+            .await?;
         self.replica
             .put(&ChangeBody::AgendaItem(item.clone()))
             .await?;
+        if let Some(persons) = only {
+            let access = ecabinet_domain::ItemAccess {
+                agenda_item_id: item.id,
+                persons,
+            };
+            self.replica.put(&ChangeBody::ItemAccess(access)).await?;
+        }
         Ok(item)
+    }
+
+    /// Restricts an item to named persons (`Some`), or opens it to all participants (`None`).
+    pub async fn set_item_access(
+        &self,
+        item: ecabinet_domain::AgendaItemId,
+        only: Option<Vec<ecabinet_domain::PersonId>>,
+    ) -> ClientResult<AgendaItem> {
+        let token = self.token().await?;
+        let updated = self.api.set_item_access(&token, item, only).await?;
+        self.replica
+            .put(&ChangeBody::AgendaItem(updated.clone()))
+            .await?;
+        // The access list itself arrives through the change stream.
+        self.sync().await?;
+        Ok(updated)
     }
 }

@@ -195,6 +195,24 @@ impl Replica {
         Ok(persons)
     }
 
+    /// The access lists known for a meeting's items (restricted ones only).
+    pub async fn meeting_access(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Vec<ecabinet_domain::ItemAccess>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT a.body FROM item_access a JOIN agenda_items i ON i.id = a.agenda_item_id WHERE i.meeting_id = $1",
+        )
+        .bind(meeting.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let all: Vec<ecabinet_domain::ItemAccess> = rows
+            .iter()
+            .map(|(body,)| decode("item_access", body))
+            .collect::<ClientResult<_>>()?;
+        Ok(all.into_iter().filter(|a| !a.persons.is_empty()).collect())
+    }
+
     /// The latest known version of a document.
     pub async fn latest_document(&self, id: DocumentId) -> ClientResult<Option<Document>> {
         let row: Option<(String,)> = sqlx::query_as(
@@ -278,6 +296,16 @@ async fn upsert(
             .bind(item.meeting_id.to_string())
             .bind(item.position)
             .bind(encode(item)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ChangeBody::ItemAccess(access) => {
+            sqlx::query(
+                "INSERT INTO item_access (agenda_item_id, body) VALUES ($1, $2) \
+                 ON CONFLICT (agenda_item_id) DO UPDATE SET body = excluded.body",
+            )
+            .bind(access.agenda_item_id.to_string())
+            .bind(encode(access)?)
             .execute(&mut **tx)
             .await?;
         }

@@ -2,7 +2,7 @@
 //! values, exported to TypeScript when the `specta` feature is on.
 
 use chrono::{DateTime, Utc};
-use ecabinet_domain::{AgendaItem, DeviceId, Document, Meeting, Organisation, Person};
+use ecabinet_domain::{AgendaItem, DeviceId, Document, ItemAccess, Meeting, Organisation, Person};
 use serde::{Deserialize, Serialize};
 
 use crate::error::UiError;
@@ -56,6 +56,9 @@ pub struct AgendaView {
     pub items: Vec<AgendaItem>,
     /// The latest version of each document attached to these items.
     pub documents: Vec<Document>,
+    /// Who may read each restricted item (known to the secretariat and to
+    /// the listed persons only).
+    pub access: Vec<ItemAccess>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -88,6 +88,16 @@ pub struct CreateMeetingRequest {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AddAgendaItemRequest {
     pub title: String,
+    /// `None`: all participants; `Some(list)`: only these persons (and the secretariat).
+    #[serde(default)]
+    pub only: Option<Vec<PersonId>>,
+}
+
+/// `PUT /v1/agenda/{item}/access`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SetItemAccessRequest {
+    /// `None`: all participants; `Some(list)`: only these persons (and the secretariat).
+    pub only: Option<Vec<PersonId>>,
 }
 
 /// One device that may receive document keys (`GET /v1/recipients`).

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
-use crate::model::{AgendaItem, Meeting, Organisation, Person};
+use crate::model::{AgendaItem, ItemAccess, Meeting, Organisation, Person};
 
 /// One numbered change: the full new state of one entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +24,7 @@ pub enum ChangeBody {
     Meeting(Meeting),
     AgendaItem(AgendaItem),
     Document(Document),
+    ItemAccess(ItemAccess),
 }
 
 impl ChangeBody {
@@ -34,6 +35,7 @@ impl ChangeBody {
             ChangeBody::Meeting(_) => "meeting",
             ChangeBody::AgendaItem(_) => "agenda_item",
             ChangeBody::Document(_) => "document",
+            ChangeBody::ItemAccess(_) => "item_access",
         }
     }
 }

@@ -101,4 +101,18 @@ pub struct AgendaItem {
     /// 1-based position on the agenda.
     pub position: i32,
     pub title: String,
+    /// True when only a named list of persons (and the secretariat) may read
+    /// the item's documents; everyone else sees its title only.
+    #[serde(default)]
+    pub restricted: bool,
+}
+
+/// Who may read a restricted item's documents. Streamed only to the
+/// secretariat and to the persons on the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ItemAccess {
+    pub agenda_item_id: AgendaItemId,
+    /// Empty when the item is open to all participants.
+    pub persons: Vec<PersonId>,
 }

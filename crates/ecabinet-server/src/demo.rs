@@ -41,7 +41,9 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
         .create_meeting(&acting, MEETING_TITLE, next_thursday_morning())
         .await?;
     for title in AGENDA {
-        services.add_agenda_item(&acting, meeting.id, title).await?;
+        services
+            .add_agenda_item(&acting, meeting.id, title, None)
+            .await?;
     }
     Ok(Some(DemoSummary {
         organisation,

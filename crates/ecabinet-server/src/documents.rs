@@ -9,7 +9,9 @@ use ecabinet_crypto::{
 };
 use ecabinet_domain::api::{DeviceKeyEnvelope, PendingKey, PublishDocumentRequest, Recipient};
 use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
-use ecabinet_domain::{validate, DeviceId, Document, DocumentId, DocumentManifest};
+use ecabinet_domain::{
+    validate, AgendaItemId, DeviceId, Document, DocumentId, DocumentManifest, Role,
+};
 
 use crate::services::{Caller, ServiceError, ServiceResult, Services};
 
@@ -17,14 +19,21 @@ use crate::services::{Caller, ServiceError, ServiceResult, Services};
 pub const MAX_CHUNK_BYTES: usize = CHUNK_SIZE + CHUNK_OVERHEAD;
 
 impl Services {
-    /// The devices a new document's key must be wrapped for (secretariat only).
-    /// In this slice every person of the organisation takes part in every meeting.
-    pub async fn recipients(&self, caller: &Caller) -> ServiceResult<Vec<Recipient>> {
+    /// The devices a new document's key must be wrapped for (secretariat only):
+    /// everyone's for an open item; the listed persons' and the secretariat's
+    /// for a restricted one.
+    pub async fn recipients(
+        &self,
+        caller: &Caller,
+        item: AgendaItemId,
+    ) -> ServiceResult<Vec<Recipient>> {
         caller.require_secretary()?;
-        let devices = self
-            .store()
-            .active_devices(caller.person.organisation_id)
-            .await?;
+        self.store()
+            .agenda_item(item)
+            .await?
+            .filter(|(_, meeting)| meeting.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("agenda item"))?;
+        let devices = self.store().allowed_devices(item).await?;
         Ok(devices
             .into_iter()
             .map(|device| Recipient {
@@ -152,7 +161,7 @@ impl Services {
 
         let allowed: std::collections::HashSet<DeviceId> = self
             .store()
-            .active_devices(caller.person.organisation_id)
+            .allowed_devices(item.id)
             .await?
             .into_iter()
             .map(|d| d.id)
@@ -161,7 +170,7 @@ impl Services {
         for envelope in &request.keys {
             if !allowed.contains(&envelope.device_id) {
                 return Err(ServiceError::BadRequest(format!(
-                    "a key is addressed to device {}, which is not an active device of this organisation",
+                    "a key is addressed to device {}, which may not read this agenda item",
                     envelope.device_id
                 )));
             }
@@ -223,10 +232,10 @@ impl Services {
         envelopes: Vec<DeviceKeyEnvelope>,
     ) -> ServiceResult<u32> {
         caller.require_secretary()?;
-        self.visible_document(caller, id, version).await?;
+        let document = self.visible_document(caller, id, version).await?;
         let allowed: std::collections::HashSet<DeviceId> = self
             .store()
-            .active_devices(caller.person.organisation_id)
+            .allowed_devices(document.agenda_item_id)
             .await?
             .into_iter()
             .map(|d| d.id)
@@ -261,6 +270,24 @@ impl Services {
             .ok_or(ServiceError::NotFound("document"))?;
         if organisation != caller.person.organisation_id {
             return Err(ServiceError::NotFound("document"));
+        }
+        if caller.person.role != Role::Secretary {
+            let (item, _) = self
+                .store()
+                .agenda_item(document.agenda_item_id)
+                .await?
+                .ok_or(ServiceError::NotFound("agenda item"))?;
+            if item.restricted
+                && !self
+                    .store()
+                    .item_access(item.id)
+                    .await?
+                    .contains(&caller.person.id)
+            {
+                return Err(ServiceError::Forbidden(
+                    "this agenda item is restricted to named members; ask the secretariat for access",
+                ));
+            }
         }
         Ok(document)
     }

@@ -17,7 +17,7 @@ use ecabinet_domain::{
 use thiserror::Error;
 
 use crate::blobs::BlobStore;
-use crate::store::{DeviceRecord, Redemption, Store, StoreError};
+use crate::store::{DeviceRecord, Redemption, Store, StoreError, Viewer};
 
 /// How long an enrolment code stays valid.
 pub const INVITE_LIFETIME: Duration = Duration::days(7);
@@ -396,6 +396,7 @@ impl Services {
         caller: &Caller,
         meeting_id: MeetingId,
         title: &str,
+        only: Option<Vec<PersonId>>,
     ) -> ServiceResult<AgendaItem> {
         caller.require_secretary()?;
         let title = validate::title(title)?;
@@ -405,14 +406,62 @@ impl Services {
             .await?
             .filter(|m| m.organisation_id == caller.person.organisation_id)
             .ok_or(ServiceError::NotFound("meeting"))?;
+        let only = self.checked_access_list(caller, only).await?;
         Ok(self
             .store
-            .append_agenda_item(&meeting, AgendaItemId::new(), &title)
+            .append_agenda_item(&meeting, AgendaItemId::new(), &title, only.as_deref())
             .await?)
     }
 
-    /// Everything in the caller's scope after `since`. In this first slice
-    /// every person sees the whole organisation's meetings and agendas.
+    /// Restricts an item to named persons, or opens it to all (`None`).
+    pub async fn set_item_access(
+        &self,
+        caller: &Caller,
+        item: AgendaItemId,
+        only: Option<Vec<PersonId>>,
+    ) -> ServiceResult<AgendaItem> {
+        caller.require_secretary()?;
+        let (item, meeting) = self
+            .store
+            .agenda_item(item)
+            .await?
+            .filter(|(_, m)| m.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("agenda item"))?;
+        let only = self.checked_access_list(caller, only).await?;
+        Ok(self
+            .store
+            .set_item_access(&item, meeting.organisation_id, only.as_deref())
+            .await?)
+    }
+
+    /// Every listed person must belong to the caller's organisation.
+    async fn checked_access_list(
+        &self,
+        caller: &Caller,
+        only: Option<Vec<PersonId>>,
+    ) -> ServiceResult<Option<Vec<PersonId>>> {
+        let Some(mut persons) = only else {
+            return Ok(None);
+        };
+        persons.sort();
+        persons.dedup();
+        let known: std::collections::HashSet<PersonId> = self
+            .store
+            .persons(caller.person.organisation_id)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        if let Some(stranger) = persons.iter().find(|p| !known.contains(p)) {
+            return Err(ServiceError::BadRequest(format!(
+                "{stranger} is not a person of this organisation (see ecab people)"
+            )));
+        }
+        Ok(Some(persons))
+    }
+
+    /// Everything in the caller's scope after `since`: the organisation's
+    /// meetings and agendas, and the documents of items open to the caller.
     pub async fn pull(
         &self,
         caller: &Caller,
@@ -425,9 +474,13 @@ impl Services {
             ));
         }
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
+        let viewer = match caller.person.role {
+            Role::Secretary => Viewer::Secretariat,
+            Role::Member => Viewer::Person(caller.person.id),
+        };
         let changes = self
             .store
-            .changes_since(caller.person.organisation_id, since, limit)
+            .changes_since(caller.person.organisation_id, since, limit, viewer)
             .await?;
         let has_more = changes.len() == limit as usize;
         let next_cursor = changes.last().map_or(since, |c| c.seq);

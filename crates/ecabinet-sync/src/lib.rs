@@ -107,6 +107,7 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
         ChangeBody::AgendaItem(a) => a.id.to_string(),
         // Each version is its own row: a new version never hides an older one.
         ChangeBody::Document(d) => format!("{}/{}", d.id, d.version),
+        ChangeBody::ItemAccess(a) => a.agenda_item_id.to_string(),
     };
     (body.kind(), id)
 }

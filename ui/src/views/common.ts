@@ -43,7 +43,9 @@ export function statePanel(
     hint?: string;
     loading?: boolean;
     tone?: "neutral" | "error";
-    action?: { label: string; onClick: () => void; focusKey: string };
+    action?: PanelAction;
+    /** A second, less prominent action shown after the first. */
+    secondaryAction?: PanelAction;
   },
 ): HTMLElement {
   return h(
@@ -56,17 +58,30 @@ export function statePanel(
     opts.loading ? spinner() : null,
     h("p", { class: "state-title" }, opts.title),
     opts.hint ? h("p", { class: "state-hint" }, opts.hint) : null,
-    opts.action
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-secondary",
-            "data-focus-key": opts.action.focusKey,
-            onclick: opts.action.onClick,
-          },
-          opts.action.label,
-        )
+    opts.action || opts.secondaryAction
+      ? h("div", { class: "state-actions" }, panelButton(opts.action, "btn-secondary"), panelButton(opts.secondaryAction, "btn-quiet"))
       : null,
+  );
+}
+
+export interface PanelAction {
+  label: string;
+  onClick: () => void;
+  focusKey: string;
+  testid?: string;
+}
+
+function panelButton(action: PanelAction | undefined, tone: string): HTMLElement | null {
+  if (!action) return null;
+  return h(
+    "button",
+    {
+      type: "button",
+      class: `btn ${tone}`,
+      "data-focus-key": action.focusKey,
+      "data-testid": action.testid,
+      onclick: action.onClick,
+    },
+    action.label,
   );
 }

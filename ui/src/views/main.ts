@@ -4,6 +4,7 @@ import { formatLastSync, formatMeetingWhen } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
 import { groupMeetings, orderAgendaItems } from "../meetings";
 import { languageSwitch, spinner, statePanel } from "./common";
+import { mountReader, type ReaderActions, type ReaderEnv, type ReaderState, type ReaderView } from "./reader";
 
 export type Loadable<T> =
   | { kind: "loading" }
@@ -21,6 +22,8 @@ export interface MainState {
   selectedId: string | null;
   /** null until a meeting is selected. */
   agenda: Loadable<AgendaView> | null;
+  /** The open document, shown in place of the agenda; null when reading nothing. */
+  reader: ReaderState | null;
 }
 
 export interface MainActions {
@@ -30,10 +33,14 @@ export interface MainActions {
   reloadAgenda(): void;
   dismissNotice(): void;
   setLocale(locale: Locale): void;
+  openDocument(document: Document): void;
+  reader: ReaderActions;
 }
 
 export interface MainView {
   update(state: MainState): void;
+  /** Keyboard shortcuts of the open reader (the app listens on the whole document). */
+  handleReaderKey(event: KeyboardEvent): void;
 }
 
 function statusBadge(status: MeetingStatus, t: Translate, testid: string): HTMLElement {
@@ -44,8 +51,8 @@ function statusBadge(status: MeetingStatus, t: Translate, testid: string): HTMLE
   );
 }
 
-/** The documents attached to one agenda item: title, version and size. */
-function documentList(documents: Document[], t: Translate): HTMLElement | null {
+/** The documents attached to one agenda item: title, version and size; each opens in the reader. */
+function documentList(documents: Document[], t: Translate, open: (d: Document) => void): HTMLElement | null {
   if (documents.length === 0) return null;
   return h(
     "ul",
@@ -54,9 +61,20 @@ function documentList(documents: Document[], t: Translate): HTMLElement | null {
       h(
         "li",
         { class: "agenda-doc", "data-testid": "agenda-document", "data-document-id": d.id },
-        h("span", { class: "doc-icon", "aria-hidden": "true" }, "PDF"),
-        h("span", { class: "doc-title", "data-testid": "agenda-document-title" }, d.title),
-        h("span", { class: "doc-meta" }, t("agenda.documentMeta", { version: String(d.version), size: formatSize(d.size) })),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "doc-open",
+            "data-testid": "open-document",
+            "data-document-id": d.id,
+            "data-focus-key": `open-document:${d.id}`,
+            onclick: () => open(d),
+          },
+          h("span", { class: "doc-icon", "aria-hidden": "true" }, "PDF"),
+          h("span", { class: "doc-title", "data-testid": "agenda-document-title" }, d.title),
+          h("span", { class: "doc-meta" }, t("agenda.documentMeta", { version: String(d.version), size: formatSize(d.size) })),
+        ),
       ),
     ),
   );
@@ -100,6 +118,7 @@ export function mountMain(
   t: Translate,
   actions: MainActions,
   now: () => Date,
+  readerEnv: ReaderEnv = {},
 ): MainView {
   const orgName = h("span", { class: "org-name", "data-testid": "org-name" });
   const personName = h("span", { class: "person-name", "data-testid": "person-name" });
@@ -128,6 +147,10 @@ export function mountMain(
   const meetingsRegion = h("div", { class: "meetings-region", "data-testid": "meeting-list-region" });
   meetingsRegion.addEventListener("keydown", (e) => moveFocus(e, meetingsRegion));
   const agendaRegion = h("div", { class: "agenda-region", "data-testid": "agenda-region" });
+  const agendaPane = h("main", { class: "pane agenda-pane", "aria-label": t("agenda.heading") }, agendaRegion);
+  let readerView: ReaderView | null = null;
+  /** The document whose reader was last shown: its button gets focus back when the reader closes. */
+  let lastDocumentId: string | null = null;
 
   root.replaceChildren(
     h(
@@ -161,7 +184,7 @@ export function mountMain(
           h("h2", { id: "meetings-heading", class: "pane-heading" }, t("meetings.heading")),
           meetingsRegion,
         ),
-        h("main", { class: "pane agenda-pane", "aria-label": t("agenda.heading") }, agendaRegion),
+        agendaPane,
       ),
     ),
   );
@@ -335,13 +358,53 @@ export function mountMain(
                     "div",
                     { class: "agenda-item-body" },
                     h("span", { class: "agenda-item-title", "data-testid": "agenda-item-title" }, item.title),
-                    documentList(documents.filter((d) => d.agenda_item_id === item.id), t),
+                    item.restricted
+                      ? h(
+                          "span",
+                          {
+                            class: "badge badge-restricted",
+                            "data-testid": "agenda-item-restricted",
+                            title: t("agenda.restrictedHint"),
+                          },
+                          t("agenda.restricted"),
+                        )
+                      : null,
+                    documentList(documents.filter((d) => d.agenda_item_id === item.id), t, actions.openDocument),
                   ),
                 ),
               ),
             ),
       ),
     );
+  }
+
+  function renderRightPane(s: MainState): void {
+    const workspace = agendaPane.parentElement;
+    if (s.reader !== null) {
+      if (readerView === null || readerView.documentId !== s.reader.documentId) {
+        readerView = mountReader(s.reader, locale, t, actions.reader, readerEnv);
+        lastDocumentId = s.reader.documentId;
+        agendaPane.classList.add("reading");
+        workspace?.classList.add("reading");
+        agendaPane.setAttribute("aria-label", t("reader.label"));
+        replaceRegion(agendaRegion, readerView.root);
+        readerView.attached();
+      } else {
+        readerView.update(s.reader);
+      }
+      return;
+    }
+    const wasReading = readerView !== null;
+    readerView = null;
+    agendaPane.classList.remove("reading");
+    workspace?.classList.remove("reading");
+    agendaPane.setAttribute("aria-label", t("agenda.heading"));
+    const active = document.activeElement;
+    const focusWasHere = active === null || active === document.body || agendaRegion.contains(active);
+    renderAgenda(s);
+    if (wasReading && focusWasHere && lastDocumentId !== null) {
+      agendaRegion.querySelector<HTMLElement>(`[data-focus-key="open-document:${lastDocumentId}"]`)?.focus();
+    }
   }
 
   return {
@@ -352,7 +415,10 @@ export function mountMain(
       renderSync(s);
       renderNotice(s);
       renderMeetings(s);
-      renderAgenda(s);
+      renderRightPane(s);
+    },
+    handleReaderKey(event) {
+      readerView?.handleKey(event);
     },
   };
 }

@@ -10,12 +10,13 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use ecabinet_domain::api::SetItemAccessRequest;
 use ecabinet_domain::api::{
     AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest,
     DeviceKeyEnvelope, EnrollRequest, EnrollResponse, Health, InviteRequest, InviteResponse,
     PendingKey, PublishDocumentRequest, PullResponse, Recipient, TokenRequest, TokenResponse,
 };
-use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, MeetingId};
+use ecabinet_domain::{AgendaItem, AgendaItemId, Document, DocumentId, Meeting, MeetingId};
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 
@@ -51,6 +52,10 @@ pub fn router(services: Services) -> Router {
         .route("/v1/meetings/{meeting}/agenda", post(add_agenda_item))
         .route("/v1/recipients", get(recipients))
         .route("/v1/invites", post(invite))
+        .route(
+            "/v1/agenda/{item}/access",
+            axum::routing::put(set_item_access),
+        )
         .route("/v1/documents", post(publish_document))
         .route(
             "/v1/documents/{document}/versions/{version}/key",
@@ -149,9 +154,20 @@ async fn add_agenda_item(
     ApiJson(body): ApiJson<AddAgendaItemRequest>,
 ) -> Result<(StatusCode, Json<AgendaItem>), ApiError> {
     let item = services
-        .add_agenda_item(&caller, meeting, &body.title)
+        .add_agenda_item(&caller, meeting, &body.title, body.only)
         .await?;
     Ok((StatusCode::CREATED, Json(item)))
+}
+
+async fn set_item_access(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(item): ApiPath<AgendaItemId>,
+    ApiJson(body): ApiJson<SetItemAccessRequest>,
+) -> Result<Json<AgendaItem>, ApiError> {
+    Ok(Json(
+        services.set_item_access(&caller, item, body.only).await?,
+    ))
 }
 
 async fn invite(
@@ -165,11 +181,17 @@ async fn invite(
     ))
 }
 
+#[derive(Deserialize)]
+struct RecipientsQuery {
+    item: AgendaItemId,
+}
+
 async fn recipients(
     State(services): State<Services>,
     caller: Caller,
+    ApiQuery(query): ApiQuery<RecipientsQuery>,
 ) -> Result<Json<Vec<Recipient>>, ApiError> {
-    Ok(Json(services.recipients(&caller).await?))
+    Ok(Json(services.recipients(&caller, query.item).await?))
 }
 
 async fn publish_document(

@@ -42,6 +42,14 @@ pub struct DeviceRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Whose view of the change stream: the secretariat sees every change; a
+/// person sees the organisation-wide ones and those of items they are listed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    Secretariat,
+    Person(PersonId),
+}
+
 /// What redeeming an invite found.
 #[derive(Debug)]
 pub enum Redemption {
@@ -107,13 +115,25 @@ pub trait Store: Send + Sync + 'static {
 
     async fn create_meeting(&self, meeting: &Meeting) -> StoreResult<()>;
     async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>>;
-    /// Appends an item at the end of the meeting's agenda.
+    /// Appends an item at the end of the meeting's agenda; `only` restricts it to named persons.
     async fn append_agenda_item(
         &self,
         meeting: &Meeting,
-        item_id: ecabinet_domain::AgendaItemId,
+        item_id: AgendaItemId,
         title: &str,
+        only: Option<&[PersonId]>,
     ) -> StoreResult<AgendaItem>;
+    /// Replaces an item's access list (`None`: open to all) and re-announces its
+    /// documents to the new audience.
+    async fn set_item_access(
+        &self,
+        item: &AgendaItem,
+        organisation: OrganisationId,
+        only: Option<&[PersonId]>,
+    ) -> StoreResult<AgendaItem>;
+    async fn item_access(&self, item: AgendaItemId) -> StoreResult<Vec<PersonId>>;
+    /// Active devices that may read the item's documents.
+    async fn allowed_devices(&self, item: AgendaItemId) -> StoreResult<Vec<DeviceRecord>>;
     async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>>;
 
     /// An agenda item and the meeting it belongs to.
@@ -157,11 +177,12 @@ pub trait Store: Send + Sync + 'static {
         device: DeviceId,
     ) -> StoreResult<Option<String>>;
 
-    /// Changes after `since`, oldest first, at most `limit`.
+    /// Changes after `since` that `viewer` may see, oldest first, at most `limit`.
     async fn changes_since(
         &self,
         organisation: OrganisationId,
         since: i64,
         limit: u32,
+        viewer: Viewer,
     ) -> StoreResult<Vec<Change>>;
 }

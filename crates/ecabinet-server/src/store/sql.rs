@@ -10,8 +10,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ecabinet_domain::{
-    AgendaItem, AgendaItemId, Change, ChangeBody, DeviceId, Document, DocumentId, Meeting,
-    MeetingId, MeetingStatus, Organisation, OrganisationId, Person, PersonId, Role,
+    AgendaItem, AgendaItemId, Change, ChangeBody, DeviceId, Document, DocumentId, ItemAccess,
+    Meeting, MeetingId, MeetingStatus, Organisation, OrganisationId, Person, PersonId, Role,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -19,7 +19,7 @@ use sqlx::sqlite::{
 };
 use uuid::Uuid;
 
-use super::{DeviceRecord, Redemption, Store, StoreError, StoreResult};
+use super::{DeviceRecord, Redemption, Store, StoreError, StoreResult, Viewer};
 
 /// The embedded default: one SQLite file in the server's data folder.
 #[derive(Clone, Debug)]
@@ -127,8 +127,45 @@ fn device_from(row: DeviceRow) -> DeviceRecord {
     }
 }
 
+/// Writes an item's access list inside the caller's transaction.
+macro_rules! write_access_fn {
+    ($db:ty, $name:ident, $audience:ident) => {
+        pub(super) async fn $name(tx: &mut sqlx::Transaction<'_, $db>, item: AgendaItemId, persons: &[PersonId]) -> StoreResult<()> {
+            for person in persons {
+                sqlx::query("INSERT INTO item_access (agenda_item_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(item.0)
+                    .bind(person.0)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
+        }
+
+        /// The audience of a change about an item: the item itself when restricted.
+        pub(super) async fn $audience(tx: &mut sqlx::Transaction<'_, $db>, item: AgendaItemId) -> StoreResult<Option<AgendaItemId>> {
+            let row: Option<(bool,)> = sqlx::query_as("SELECT restricted FROM agenda_items WHERE id = $1")
+                .bind(item.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+            Ok(row.and_then(|(restricted,)| restricted.then_some(item)))
+        }
+    };
+}
+
+mod sqlite_helpers {
+    use super::*;
+    write_access_fn!(sqlx::Sqlite, write_access, restricted_audience);
+}
+
+mod postgres_helpers {
+    use super::*;
+    write_access_fn!(sqlx::Postgres, write_access, restricted_audience);
+}
+
 macro_rules! sql_store {
-    ($store:ident, $db:ty, $name:literal) => {
+    ($store:ident, $db:ty, $name:literal, $helpers:ident) => {
+        use $helpers::{restricted_audience, write_access};
+
         impl $store {
             /// Numbers a change and records it, inside the caller's transaction.
             /// The `UPDATE ... RETURNING` locks the organisation's row, so two
@@ -138,18 +175,20 @@ macro_rules! sql_store {
                 organisation: OrganisationId,
                 entity_id: Uuid,
                 body: &ChangeBody,
+                audience: Option<AgendaItemId>,
             ) -> StoreResult<i64> {
                 let (seq,): (i64,) =
                     sqlx::query_as("UPDATE organisations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
                         .bind(organisation.0)
                         .fetch_one(&mut **tx)
                         .await?;
-                sqlx::query("INSERT INTO changes (organisation_id, seq, kind, entity_id, body) VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query("INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(organisation.0)
                     .bind(seq)
                     .bind(body.kind())
                     .bind(entity_id)
                     .bind(body_json(body)?)
+                    .bind(audience.map(|item| item.0))
                     .execute(&mut **tx)
                     .await?;
                 Ok(seq)
@@ -181,8 +220,7 @@ macro_rules! sql_store {
                     &mut tx,
                     organisation.id,
                     organisation.id.0,
-                    &ChangeBody::Organisation(organisation.clone()),
-                )
+                    &ChangeBody::Organisation(organisation.clone()), None)
                 .await?;
                 tx.commit().await?;
                 Ok(())
@@ -208,7 +246,7 @@ macro_rules! sql_store {
                     .bind(person.role.as_str())
                     .execute(&mut *tx)
                     .await?;
-                Self::append_change(&mut tx, person.organisation_id, person.id.0, &ChangeBody::Person(person.clone())).await?;
+                Self::append_change(&mut tx, person.organisation_id, person.id.0, &ChangeBody::Person(person.clone()), None).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -349,7 +387,7 @@ macro_rules! sql_store {
                 .bind(meeting.created_by.0)
                 .execute(&mut *tx)
                 .await?;
-                Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone())).await?;
+                Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone()), None).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -364,7 +402,13 @@ macro_rules! sql_store {
                 row.map(meeting_from).transpose()
             }
 
-            async fn append_agenda_item(&self, meeting: &Meeting, item_id: AgendaItemId, title: &str) -> StoreResult<AgendaItem> {
+            async fn append_agenda_item(
+                &self,
+                meeting: &Meeting,
+                item_id: AgendaItemId,
+                title: &str,
+                only: Option<&[PersonId]>,
+            ) -> StoreResult<AgendaItem> {
                 let mut tx = self.pool.begin().await?;
                 // Lock the organisation's row first (the change's seq comes from
                 // it), so concurrent appends to one agenda take turns.
@@ -383,44 +427,110 @@ macro_rules! sql_store {
                     meeting_id: meeting.id,
                     position,
                     title: title.to_owned(),
+                    restricted: only.is_some(),
                 };
-                sqlx::query("INSERT INTO agenda_items (id, meeting_id, position, title) VALUES ($1, $2, $3, $4)")
+                sqlx::query("INSERT INTO agenda_items (id, meeting_id, position, title, restricted) VALUES ($1, $2, $3, $4, $5)")
                     .bind(item.id.0)
                     .bind(item.meeting_id.0)
                     .bind(item.position)
                     .bind(&item.title)
+                    .bind(item.restricted)
                     .execute(&mut *tx)
                     .await?;
-                Self::append_change(&mut tx, meeting.organisation_id, item.id.0, &ChangeBody::AgendaItem(item.clone())).await?;
+                Self::append_change(&mut tx, meeting.organisation_id, item.id.0, &ChangeBody::AgendaItem(item.clone()), None).await?;
+                if let Some(persons) = only {
+                    write_access(&mut tx, item.id, persons).await?;
+                    let access = ChangeBody::ItemAccess(ItemAccess { agenda_item_id: item.id, persons: persons.to_vec() });
+                    Self::append_change(&mut tx, meeting.organisation_id, item.id.0, &access, Some(item.id)).await?;
+                }
                 tx.commit().await?;
                 Ok(item)
             }
 
+            async fn set_item_access(&self, item: &AgendaItem, organisation: OrganisationId, only: Option<&[PersonId]>) -> StoreResult<AgendaItem> {
+                let mut tx = self.pool.begin().await?;
+                let updated = AgendaItem { restricted: only.is_some(), ..item.clone() };
+                sqlx::query("UPDATE agenda_items SET restricted = $2 WHERE id = $1")
+                    .bind(item.id.0)
+                    .bind(updated.restricted)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM item_access WHERE agenda_item_id = $1")
+                    .bind(item.id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                write_access(&mut tx, item.id, only.unwrap_or_default()).await?;
+                Self::append_change(&mut tx, organisation, item.id.0, &ChangeBody::AgendaItem(updated.clone()), None).await?;
+                let audience = only.map(|_| item.id);
+                let access = ChangeBody::ItemAccess(ItemAccess { agenda_item_id: item.id, persons: only.unwrap_or_default().to_vec() });
+                Self::append_change(&mut tx, organisation, item.id.0, &access, audience).await?;
+                // Re-announce the item's documents to its new audience: a person
+                // just added must receive what was published before.
+                let documents: Vec<(String,)> = sqlx::query_as("SELECT body FROM documents WHERE agenda_item_id = $1 ORDER BY id, version")
+                    .bind(item.id.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for (body,) in documents {
+                    let body: ChangeBody = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    if let ChangeBody::Document(document) = &body {
+                        Self::append_change(&mut tx, organisation, document.id.0, &body, audience).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(updated)
+            }
+
+            async fn item_access(&self, item: AgendaItemId) -> StoreResult<Vec<PersonId>> {
+                let rows: Vec<(Uuid,)> = sqlx::query_as("SELECT person_id FROM item_access WHERE agenda_item_id = $1 ORDER BY person_id")
+                    .bind(item.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|(id,)| PersonId(id)).collect())
+            }
+
+            async fn allowed_devices(&self, item: AgendaItemId) -> StoreResult<Vec<DeviceRecord>> {
+                let rows: Vec<DeviceRow> = sqlx::query_as(
+                    "SELECT d.id, d.person_id, d.name, d.signing_public_key, d.agreement_public_key, d.enrolled_at, d.revoked_at \
+                     FROM agenda_items ai \
+                     JOIN meetings m ON m.id = ai.meeting_id \
+                     JOIN persons p ON p.organisation_id = m.organisation_id \
+                     JOIN devices d ON d.person_id = p.id AND d.revoked_at IS NULL \
+                     WHERE ai.id = $1 AND (NOT ai.restricted OR p.role = 'secretary' \
+                        OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = ai.id AND ia.person_id = p.id)) \
+                     ORDER BY d.id",
+                )
+                .bind(item.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(device_from).collect())
+            }
+
             async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>> {
-                let rows: Vec<(Uuid, Uuid, i32, String)> = sqlx::query_as(
-                    "SELECT id, meeting_id, position, title FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
+                let rows: Vec<(Uuid, Uuid, i32, String, bool)> = sqlx::query_as(
+                    "SELECT id, meeting_id, position, title, restricted FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
                 )
                 .bind(meeting.0)
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, meeting_id, position, title)| AgendaItem {
+                    .map(|(id, meeting_id, position, title, restricted)| AgendaItem {
                         id: AgendaItemId(id),
                         meeting_id: MeetingId(meeting_id),
                         position,
                         title,
+                        restricted,
                     })
                     .collect())
             }
 
             async fn agenda_item(&self, id: AgendaItemId) -> StoreResult<Option<(AgendaItem, Meeting)>> {
-                let row: Option<(Uuid, Uuid, i32, String)> =
-                    sqlx::query_as("SELECT id, meeting_id, position, title FROM agenda_items WHERE id = $1")
+                let row: Option<(Uuid, Uuid, i32, String, bool)> =
+                    sqlx::query_as("SELECT id, meeting_id, position, title, restricted FROM agenda_items WHERE id = $1")
                         .bind(id.0)
                         .fetch_optional(&self.pool)
                         .await?;
-                let Some((id, meeting_id, position, title)) = row else {
+                let Some((id, meeting_id, position, title, restricted)) = row else {
                     return Ok(None);
                 };
                 let meeting = self
@@ -432,6 +542,7 @@ macro_rules! sql_store {
                     meeting_id: MeetingId(meeting_id),
                     position,
                     title,
+                    restricted,
                 };
                 Ok(Some((item, meeting)))
             }
@@ -479,7 +590,8 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                Self::append_change(&mut tx, organisation, document.id.0, &ChangeBody::Document(document.clone())).await?;
+                let audience = restricted_audience(&mut tx, document.agenda_item_id).await?;
+                Self::append_change(&mut tx, organisation, document.id.0, &ChangeBody::Document(document.clone()), audience).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -506,10 +618,13 @@ macro_rules! sql_store {
                     "SELECT doc.id, doc.version, d.id, d.person_id, d.name, d.signing_public_key, d.agreement_public_key, \
                             d.enrolled_at, d.revoked_at \
                      FROM documents doc \
+                     JOIN agenda_items ai ON ai.id = doc.agenda_item_id \
                      JOIN persons p ON p.organisation_id = doc.organisation_id \
                      JOIN devices d ON d.person_id = p.id AND d.revoked_at IS NULL \
                      LEFT JOIN document_keys k ON k.document_id = doc.id AND k.version = doc.version AND k.device_id = d.id \
                      WHERE doc.organisation_id = $1 AND k.device_id IS NULL \
+                       AND (NOT ai.restricted OR p.role = 'secretary' \
+                            OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = ai.id AND ia.person_id = p.id)) \
                      ORDER BY doc.id, doc.version, d.id LIMIT 5000",
                 )
                 .bind(organisation.0)
@@ -557,13 +672,22 @@ macro_rules! sql_store {
                 Ok(row.map(|(envelope,)| envelope))
             }
 
-            async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32) -> StoreResult<Vec<Change>> {
+            async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32, viewer: Viewer) -> StoreResult<Vec<Change>> {
+                let (everything, person) = match viewer {
+                    Viewer::Secretariat => (true, Uuid::nil()),
+                    Viewer::Person(person) => (false, person.0),
+                };
                 let rows: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT seq, body FROM changes WHERE organisation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                    "SELECT c.seq, c.body FROM changes c WHERE c.organisation_id = $1 AND c.seq > $2 \
+                     AND (c.audience IS NULL OR $4 \
+                          OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = c.audience AND ia.person_id = $5)) \
+                     ORDER BY c.seq LIMIT $3",
                 )
                 .bind(organisation.0)
                 .bind(since)
                 .bind(i64::from(limit))
+                .bind(everything)
+                .bind(person)
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter()
@@ -578,8 +702,15 @@ macro_rules! sql_store {
     };
 }
 
-sql_store!(SqliteStore, sqlx::Sqlite, "sqlite");
-sql_store!(PostgresStore, sqlx::Postgres, "postgres");
+mod sqlite_impl {
+    use super::*;
+    sql_store!(SqliteStore, sqlx::Sqlite, "sqlite", sqlite_helpers);
+}
+
+mod postgres_impl {
+    use super::*;
+    sql_store!(PostgresStore, sqlx::Postgres, "postgres", postgres_helpers);
+}
 
 /// Picks the backend from the URL scheme, once, at start-up.
 pub async fn open_store(
