@@ -152,6 +152,50 @@ async fn documents(backend: Backend) -> Result<()> {
     // Members have no say in key distribution.
     assert_eq!(binh.distribute_keys().await?, 0);
 
+    // A revision reaches every member, is marked until opened, and keeps history.
+    let revised_path = server.dir.path().join("revised.pdf");
+    let mut revised_bytes = original.clone();
+    revised_bytes.extend_from_slice(b"\n% revision 2\n");
+    std::fs::write(&revised_path, &revised_bytes)?;
+    let v2 = secretary
+        .revise_document(small.id, &revised_path, None)
+        .await?;
+    assert_eq!(
+        (v2.id, v2.version, v2.title.as_str()),
+        (small.id, 2, "Dự thảo Nghị định")
+    );
+    for member in [&binh, &cuong, &dung] {
+        member.sync().await?;
+        let view = member.agenda(meeting.id).await?;
+        let shown = view
+            .documents
+            .iter()
+            .find(|d| d.id == small.id)
+            .expect("still listed");
+        assert_eq!(shown.version, 2);
+        assert_eq!(
+            view.revised,
+            vec![small.id],
+            "marked as revised until opened"
+        );
+        let (fetched, plaintext) = member.open_document(small.id).await?;
+        assert_eq!(
+            (fetched.version, plaintext.as_slice()),
+            (2, revised_bytes.as_slice())
+        );
+        assert!(
+            member.agenda(meeting.id).await?.revised.is_empty(),
+            "opened: no longer marked"
+        );
+        let history = member.document_history(small.id).await?;
+        assert_eq!(
+            history.iter().map(|d| d.version).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        let (old, _) = member.open_document_version(small.id, 1).await?;
+        assert_eq!(old.sha256, sha256_b64(&original));
+    }
+
     // Members cannot publish; non-PDFs are refused before any upload.
     let error = binh
         .add_document(item.id, &demo_pdf(), None)

@@ -38,6 +38,7 @@ const AGENDA: AgendaView = {
     },
   ],
   access: [],
+  revised: ["d1"],
 };
 
 const DOC_VIEW: DocumentView = { document: AGENDA.documents[0]!, page_count: 12 };
@@ -217,6 +218,7 @@ describe("main screen", () => {
     const doc = items[1]!.querySelector('[data-testid="agenda-document"]');
     expect(doc?.textContent).toContain("Dự thảo Luật Dữ liệu");
     expect(doc?.textContent).toContain("bản 2 · 2.5 MB");
+    expect(doc?.querySelector('[data-testid="document-revised"]')?.textContent).toBe("Đã sửa đổi");
   });
 
   it("moves through the meeting list with the arrow keys", async () => {

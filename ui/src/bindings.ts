@@ -123,7 +123,11 @@ documents: Document[];
  * Who may read each restricted item (known to the secretariat and to
  * the listed persons only).
  */
-access: ItemAccess[] }
+access: ItemAccess[]; 
+/**
+ * Documents whose latest version is a revision this device has not opened yet.
+ */
+revised: DocumentId[] }
 export type AppStatus = { 
 /**
  * None until this device is enrolled.

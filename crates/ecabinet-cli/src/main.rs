@@ -105,6 +105,17 @@ enum DocCommand {
         /// The document (its id, or the first characters of it).
         document: String,
     },
+    /// Replace a document with a new revision (secretariat); earlier versions stay as history.
+    Revise {
+        document: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// New title (default: the current one).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// The versions of a document.
+    History { document: String },
     /// Render a page to a PNG file, watermarked with your name, device and the time.
     Render {
         document: String,
@@ -260,6 +271,29 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let client = Client::open(&profile).await?;
             let item = client.resolve_agenda_item(&item).await?;
             out.document_added(&client.add_document(item, &file, title.as_deref()).await?);
+        }
+        Command::Doc {
+            command:
+                DocCommand::Revise {
+                    document,
+                    file,
+                    title,
+                },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            out.document_added(
+                &client
+                    .revise_document(document, &file, title.as_deref())
+                    .await?,
+            );
+        }
+        Command::Doc {
+            command: DocCommand::History { document },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            out.history(&client.document_history(document).await?);
         }
         Command::Doc {
             command: DocCommand::Fetch { document },

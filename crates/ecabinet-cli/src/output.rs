@@ -194,6 +194,7 @@ impl Printer {
                 "items": view.items,
                 "documents": view.documents,
                 "access": view.access,
+                "revised": view.revised,
             }));
             return;
         }
@@ -227,8 +228,13 @@ impl Printer {
                 .iter()
                 .filter(|d| d.agenda_item_id == item.id)
             {
+                let revised = if view.revised.contains(&document.id) {
+                    "  REVISED: not opened yet"
+                } else {
+                    ""
+                };
                 println!(
-                    "        PDF  {} (v{}, {} KiB)  [{}]",
+                    "        PDF  {} (v{}, {} KiB)  [{}]{revised}",
                     document.title,
                     document.version,
                     document.size.div_ceil(1024),
@@ -248,6 +254,22 @@ impl Printer {
                 document.title,
                 document.size.div_ceil(1024),
                 document.chunk_count
+            );
+        }
+    }
+
+    pub fn history(&self, versions: &[Document]) {
+        if self.json {
+            self.print_json(&versions);
+            return;
+        }
+        for document in versions {
+            println!(
+                "v{}  {}  {} KiB  {}",
+                document.version,
+                local(document.published_at),
+                document.size.div_ceil(1024),
+                document.title
             );
         }
     }

@@ -58,6 +58,60 @@ impl Client {
         file: &Path,
         title: Option<&str>,
     ) -> ClientResult<Document> {
+        self.replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
+        self.publish_version(DocumentId::new(), 1, item, file, title)
+            .await
+    }
+
+    /// Replaces a document with a new revision (secretariat). Earlier versions
+    /// stay readable as history; members' agendas show the new one as revised.
+    pub async fn revise_document(
+        &self,
+        document: DocumentId,
+        file: &Path,
+        title: Option<&str>,
+    ) -> ClientResult<Document> {
+        let latest = self.document(document).await?;
+        let title = title
+            .map(str::to_owned)
+            .unwrap_or_else(|| latest.title.clone());
+        self.publish_version(
+            document,
+            latest.version + 1,
+            latest.agenda_item_id,
+            file,
+            Some(&title),
+        )
+        .await
+    }
+
+    /// Every known version of a document, oldest first.
+    pub async fn document_history(&self, document: DocumentId) -> ClientResult<Vec<Document>> {
+        let versions = self.replica.document_versions(document).await?;
+        if versions.is_empty() {
+            return Err(ClientError::NotFound {
+                kind: "document",
+                reference: document.to_string(),
+            });
+        }
+        Ok(versions)
+    }
+
+    /// Seals, uploads and publishes one version of a document.
+    async fn publish_version(
+        &self,
+        id: DocumentId,
+        version: u32,
+        item: AgendaItemId,
+        file: &Path,
+        title: Option<&str>,
+    ) -> ClientResult<Document> {
         let bytes = Zeroizing::new(std::fs::read(file).map_err(|e| ClientError::io(file, e))?);
         if !bytes.starts_with(b"%PDF-") {
             return Err(ClientError::InvalidArgument(format!(
@@ -80,16 +134,7 @@ impl Client {
             Some(title) => validate::title(title)?,
             None => validate::title(file_name.trim_end_matches(".pdf"))?,
         };
-        self.replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
 
-        let id = DocumentId::new();
-        let version = 1;
         let key = ContentKey::generate()?;
         let context = ChunkContext {
             document_id: *id.as_uuid().as_bytes(),
@@ -301,6 +346,32 @@ impl Client {
         id: DocumentId,
     ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {
         let document = self.document(id).await?;
+        self.open_version(document).await
+    }
+
+    /// Opens one particular version (history).
+    pub async fn open_document_version(
+        &self,
+        id: DocumentId,
+        version: u32,
+    ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {
+        let document = self
+            .replica
+            .document_versions(id)
+            .await?
+            .into_iter()
+            .find(|d| d.version == version)
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "document version",
+                reference: format!("{id} v{version}"),
+            })?;
+        self.open_version(document).await
+    }
+
+    async fn open_version(
+        &self,
+        document: Document,
+    ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {
         let manifest = verified_manifest(&document)?;
         let cache = self.cache_dir(&document);
         std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
@@ -353,6 +424,9 @@ impl Client {
                 "the document's size differs from its manifest".into(),
             ));
         }
+        self.replica
+            .mark_seen(document.id, document.version)
+            .await?;
         let fetched = FetchedDocument {
             id: document.id,
             version: document.version,

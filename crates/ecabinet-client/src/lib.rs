@@ -374,11 +374,13 @@ impl Client {
         let items = self.replica.agenda(meeting).await?;
         let documents = self.replica.meeting_documents(meeting).await?;
         let access = self.replica.meeting_access(meeting).await?;
+        let revised = self.replica.unseen_revisions(meeting).await?;
         Ok(AgendaView {
             meeting: found,
             items,
             documents,
             access,
+            revised,
         })
     }
 

@@ -213,6 +213,45 @@ impl Replica {
         Ok(all.into_iter().filter(|a| !a.persons.is_empty()).collect())
     }
 
+    /// Every known version of a document, oldest first.
+    pub async fn document_versions(&self, id: DocumentId) -> ClientResult<Vec<Document>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM documents WHERE id = $1 ORDER BY version")
+                .bind(id.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("documents", body))
+            .collect()
+    }
+
+    /// Remembers that this device opened a version (for the "revised" marker).
+    pub async fn mark_seen(&self, id: DocumentId, version: u32) -> ClientResult<()> {
+        sqlx::query("INSERT INTO seen_versions (document_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id.to_string())
+            .bind(i64::from(version))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Documents of a meeting whose latest version is a revision this device has not opened.
+    pub async fn unseen_revisions(&self, meeting: MeetingId) -> ClientResult<Vec<DocumentId>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT d.id FROM documents d WHERE d.meeting_id = $1 AND d.version > 1 \
+             AND d.version = (SELECT MAX(version) FROM documents WHERE id = d.id) \
+             AND NOT EXISTS (SELECT 1 FROM seen_versions s WHERE s.document_id = d.id AND s.version = d.version) \
+             ORDER BY d.id",
+        )
+        .bind(meeting.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id,)| id.parse().ok())
+            .collect())
+    }
+
     /// The latest known version of a document.
     pub async fn latest_document(&self, id: DocumentId) -> ClientResult<Option<Document>> {
         let row: Option<(String,)> = sqlx::query_as(

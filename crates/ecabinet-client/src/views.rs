@@ -59,6 +59,8 @@ pub struct AgendaView {
     /// Who may read each restricted item (known to the secretariat and to
     /// the listed persons only).
     pub access: Vec<ItemAccess>,
+    /// Documents whose latest version is a revision this device has not opened yet.
+    pub revised: Vec<ecabinet_domain::DocumentId>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -143,6 +143,20 @@ impl Services {
                 "this document version is already published".into(),
             ));
         }
+        if manifest.version > 1 {
+            // A revision follows the previous version of the same document, on the same item.
+            match self.store().document(manifest.document_id, manifest.version - 1).await? {
+                Some((previous, organisation))
+                    if organisation == caller.person.organisation_id && previous.agenda_item_id == item.id => {}
+                _ => {
+                    return Err(ServiceError::BadRequest(format!(
+                        "version {} follows version {} of the same document on the same item, which does not exist",
+                        manifest.version,
+                        manifest.version - 1
+                    )))
+                }
+            }
+        }
         for (index, chunk) in manifest.chunks.iter().enumerate() {
             let index = index as u32;
             let stored = self

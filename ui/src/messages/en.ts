@@ -64,6 +64,8 @@ export const en: Catalogue = {
   "agenda.documents": "Documents",
   "agenda.restricted": "Restricted",
   "agenda.restrictedHint": "Only the named members and the secretariat can read this item's documents",
+  "agenda.revised": "Revised",
+  "agenda.revisedHint": "A new version you have not opened yet; your notes are kept",
   "agenda.documentMeta": "version {version} · {size}",
   "agenda.loadFailed": "The agenda could not be loaded.",
 

@@ -52,7 +52,12 @@ function statusBadge(status: MeetingStatus, t: Translate, testid: string): HTMLE
 }
 
 /** The documents attached to one agenda item: title, version and size; each opens in the reader. */
-function documentList(documents: Document[], t: Translate, open: (d: Document) => void): HTMLElement | null {
+function documentList(
+  documents: Document[],
+  revised: readonly string[],
+  t: Translate,
+  open: (d: Document) => void,
+): HTMLElement | null {
   if (documents.length === 0) return null;
   return h(
     "ul",
@@ -74,6 +79,13 @@ function documentList(documents: Document[], t: Translate, open: (d: Document) =
           h("span", { class: "doc-icon", "aria-hidden": "true" }, "PDF"),
           h("span", { class: "doc-title", "data-testid": "agenda-document-title" }, d.title),
           h("span", { class: "doc-meta" }, t("agenda.documentMeta", { version: String(d.version), size: formatSize(d.size) })),
+          revised.includes(d.id)
+            ? h(
+                "span",
+                { class: "badge badge-revised", "data-testid": "document-revised", title: t("agenda.revisedHint") },
+                t("agenda.revised"),
+              )
+            : null,
         ),
       ),
     ),
@@ -326,7 +338,7 @@ export function mountMain(
       );
       return;
     }
-    const { meeting, items, documents } = a.data;
+    const { meeting, items, documents, revised } = a.data;
     replaceRegion(
       agendaRegion,
       h(
@@ -369,7 +381,12 @@ export function mountMain(
                           t("agenda.restricted"),
                         )
                       : null,
-                    documentList(documents.filter((d) => d.agenda_item_id === item.id), t, actions.openDocument),
+                    documentList(
+                      documents.filter((d) => d.agenda_item_id === item.id),
+                      revised,
+                      t,
+                      actions.openDocument,
+                    ),
                   ),
                 ),
               ),

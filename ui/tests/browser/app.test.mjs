@@ -125,7 +125,7 @@ function installTauriMock(fixture) {
       case "meeting_agenda": {
         const meeting = fixture.meetings.find((m) => m.id === args.meetingId);
         if (!meeting) throw fail("not_found", "meeting not found");
-        return { meeting, items: fixture.agendas[meeting.id] ?? [], documents: fixture.documents[meeting.id] ?? [], access: [] };
+        return { meeting, items: fixture.agendas[meeting.id] ?? [], documents: fixture.documents[meeting.id] ?? [], access: [], revised: [] };
       }
       case "plugin:event|listen": {
         if (!listeners.has(args.event)) listeners.set(args.event, []);

@@ -95,7 +95,7 @@ function installTauriMock(fixture) {
         return [fixture.meeting];
       case "meeting_agenda":
         if (args.meetingId !== fixture.meeting.id) throw fail("not_found", "meeting not found");
-        return { meeting: fixture.meeting, items: fixture.items, documents: [fixture.document, fixture.locked], access: [] };
+        return { meeting: fixture.meeting, items: fixture.items, documents: [fixture.document, fixture.locked], access: [], revised: [] };
       case "open_document":
         if (args.documentId === fixture.locked.id) throw fail("no_key", "no document key for this device");
         if (args.documentId !== fixture.document.id) throw fail("not_found", "document not found");
