@@ -9,7 +9,7 @@ mod pages;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ecabinet_client::{default_profile_dir, Engine, SyncStatus};
+use ecabinet_client::{default_profile_dir, Engine, PrefetchProgress, SyncStatus};
 use serde::{Deserialize, Serialize};
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Event};
@@ -20,6 +20,10 @@ const BACKGROUND_SYNC_EVERY: Duration = Duration::from_secs(30);
 /// Sent whenever a sync finishes (successfully or not).
 #[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct SyncStatusChanged(pub SyncStatus);
+
+/// Sent while upcoming meetings' packs download in the background.
+#[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct PrefetchProgressChanged(pub PrefetchProgress);
 
 /// The commands and events the UI may use, for Tauri and for the bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -33,7 +37,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::open_document,
             commands::search_document,
         ])
-        .events(collect_events![SyncStatusChanged])
+        .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }
 
 /// The TypeScript the UI imports: `ui/src/bindings.ts`.
@@ -58,6 +62,21 @@ pub(crate) async fn sync_and_announce(
     outcome.map(|_| status)
 }
 
+/// Downloads upcoming meetings' packs, telling the UI how far it got.
+async fn prefetch_and_announce(engine: &Engine, app: &tauri::AppHandle) {
+    let Ok(client) = engine.client().await else {
+        return;
+    };
+    let outcome = client
+        .prefetch(|progress| {
+            let _ = PrefetchProgressChanged(progress.clone()).emit(app);
+        })
+        .await;
+    if let Err(error) = outcome {
+        tracing::info!(%error, "prefetch stopped; it resumes at the next sync");
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -80,8 +99,11 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 loop {
                     if let Ok(Some(_)) = engine.client_if_enrolled().await {
-                        if let Err(error) = sync_and_announce(&engine, &handle).await {
-                            tracing::info!(%error, "background sync did not complete");
+                        match sync_and_announce(&engine, &handle).await {
+                            Ok(_) => prefetch_and_announce(&engine, &handle).await,
+                            Err(error) => {
+                                tracing::info!(%error, "background sync did not complete")
+                            }
                         }
                     }
                     tokio::time::sleep(BACKGROUND_SYNC_EVERY).await;

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi as vitest } from "vitest";
 import { startApp, type Api, type App } from "./app";
-import type { AgendaView, AppStatus, DocumentView, Meeting, PageHit, SyncStatus, UiError } from "./bindings";
+import type { AgendaView, AppStatus, DocumentView, Meeting, PageHit, PrefetchProgress, SyncStatus, UiError } from "./bindings";
 import { en } from "./messages/en";
 import { vi } from "./messages/vi";
 
@@ -49,6 +49,7 @@ const HITS: PageHit[] = [
 
 function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   let syncHandler: ((e: { payload: unknown }) => void) | null = null;
+  let prefetchHandler: ((e: { payload: PrefetchProgress }) => void) | null = null;
   const api = {
     commands: {
       appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok(initial)),
@@ -74,9 +75,20 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
           };
         }),
       },
+      prefetchProgressChanged: {
+        listen: vitest.fn(async (cb: (e: { payload: PrefetchProgress }) => void) => {
+          prefetchHandler = cb;
+          return () => {
+            prefetchHandler = null;
+          };
+        }),
+      },
     },
     emitSync(payload: unknown) {
       syncHandler?.({ payload });
+    },
+    emitPrefetch(payload: PrefetchProgress) {
+      prefetchHandler?.({ payload });
     },
   };
   return api satisfies Api;
@@ -219,6 +231,21 @@ describe("main screen", () => {
     expect(doc?.textContent).toContain("Dự thảo Luật Dữ liệu");
     expect(doc?.textContent).toContain("bản 2 · 2.5 MB");
     expect(doc?.querySelector('[data-testid="document-revised"]')?.textContent).toBe("Đã sửa đổi");
+  });
+
+  it("shows the background download of upcoming packs while it runs", async () => {
+    const api = fakeApi(ENROLLED);
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    expect($("prefetch-progress")).toBeNull();
+    const running: PrefetchProgress = {
+      documents_done: 1, documents_total: 3, bytes_done: 500_000, bytes_total: 2_000_000,
+      current: "Dự thảo Luật Dữ liệu", waiting_for_keys: 0, finished: false,
+    };
+    api.emitPrefetch(running);
+    await vitest.waitFor(() => expect(text("prefetch-progress")).toBe("Đang tải trước tài liệu 1/3 · 0.5/2.0 MB"));
+    api.emitPrefetch({ ...running, documents_done: 3, bytes_done: 2_000_000, current: null, finished: true });
+    await vitest.waitFor(() => expect($("prefetch-progress")).toBeNull());
   });
 
   it("moves through the meeting list with the arrow keys", async () => {

@@ -1,4 +1,4 @@
-import type { commands, Document, SyncStatus, UiError } from "./bindings";
+import type { commands, Document, PrefetchProgress, SyncStatus, UiError } from "./bindings";
 import { focusByKey, focusedKey, h } from "./dom";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
 import { languageSwitch, spinner } from "./views/common";
@@ -19,6 +19,10 @@ export interface Api {
   events: {
     syncStatusChanged: {
       listen(handler: (event: { payload: unknown }) => void): Promise<() => void>;
+    };
+    /** Optional: older shells and test fakes may not send it. */
+    prefetchProgressChanged?: {
+      listen(handler: (event: { payload: PrefetchProgress }) => void): Promise<() => void>;
     };
   };
 }
@@ -443,6 +447,16 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     })
     .catch(() => {
       // Outside Tauri there is no event bridge; the app still works without it.
+    });
+  api.events.prefetchProgressChanged
+    ?.listen((event) => {
+      if (screen.kind === "main") patchMain({ prefetch: event.payload });
+    })
+    .then((off) => {
+      if (destroyed) off();
+    })
+    .catch(() => {
+      // No event bridge outside Tauri.
     });
   const ready = boot();
 

@@ -89,8 +89,10 @@ async searchDocument(documentId: DocumentId, phrase: string) : Promise<Result<Pa
 
 
 export const events = __makeEvents__<{
+prefetchProgressChanged: PrefetchProgressChanged,
 syncStatusChanged: SyncStatusChanged
 }>({
+prefetchProgressChanged: "prefetch-progress-changed",
 syncStatusChanged: "sync-status-changed"
 })
 
@@ -190,6 +192,26 @@ export type Person = { id: PersonId; organisation_id: OrganisationId; name: stri
  * A person: a cabinet member, a secretary.
  */
 export type PersonId = string
+/**
+ * Where a prefetch stands; sent after every chunk.
+ */
+export type PrefetchProgress = { documents_done: number; documents_total: number; 
+/**
+ * Sealed bytes already on this device.
+ */
+bytes_done: number; bytes_total: number; 
+/**
+ * The document being fetched now.
+ */
+current: string | null; 
+/**
+ * Documents this device cannot open yet: no key until the secretariat is online.
+ */
+waiting_for_keys: number; finished: boolean }
+/**
+ * Sent while upcoming meetings' packs download in the background.
+ */
+export type PrefetchProgressChanged = PrefetchProgress
 export type ProfileSummary = { device_id: DeviceId; device_name: string; server_url: string; person: Person; organisation: Organisation }
 export type Role = 
 /**

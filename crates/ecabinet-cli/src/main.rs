@@ -45,6 +45,8 @@ enum Command {
     Status,
     /// Bring the local replica up to date with the server.
     Sync,
+    /// Download the packs of upcoming meetings for offline reading (nearest first), with progress.
+    Prefetch,
     /// Meetings you may see (from the local replica; works offline).
     Meetings,
     /// Manage meetings (secretariat).
@@ -254,6 +256,13 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         Command::Invite { name, role, person } => {
             let client = Client::open(&profile).await?;
             out.invited(&client.invite(name.as_deref(), role, person).await?);
+        }
+        Command::Prefetch => {
+            let client = Client::open(&profile).await?;
+            let done = client
+                .prefetch(|progress| out.prefetch_progress(progress))
+                .await?;
+            out.prefetched(client.profile().device_id, &done);
         }
         Command::Meetings => {
             let client = Client::open(&profile).await?;

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Local, Utc};
 use ecabinet_client::{
-    AgendaView, ClientError, FetchedDocument, ProfileSummary, RenderedPage, SearchHit, SyncReport,
-    SyncStatus,
+    AgendaView, ClientError, FetchedDocument, PrefetchProgress, ProfileSummary, RenderedPage,
+    SearchHit, SyncReport, SyncStatus,
 };
 use ecabinet_domain::api::InviteResponse;
 use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, Person};
@@ -254,6 +254,48 @@ impl Printer {
                 document.title,
                 document.size.div_ceil(1024),
                 document.chunk_count
+            );
+        }
+    }
+
+    /// Progress on stderr, one line per step, so --json stdout stays one document.
+    pub fn prefetch_progress(&self, progress: &PrefetchProgress) {
+        if progress.finished {
+            return;
+        }
+        eprintln!(
+            "[{}/{} documents] {:.1}/{:.1} MB{}",
+            progress.documents_done,
+            progress.documents_total,
+            progress.bytes_done as f64 / 1e6,
+            progress.bytes_total as f64 / 1e6,
+            progress
+                .current
+                .as_deref()
+                .map(|t| format!("  {t}"))
+                .unwrap_or_default()
+        );
+    }
+
+    pub fn prefetched(&self, device: impl Serialize, done: &PrefetchProgress) {
+        if self.json {
+            self.print_json(&json!({
+                "id": device,
+                "documents": done.documents_total,
+                "bytes": done.bytes_total,
+                "waiting_for_keys": done.waiting_for_keys,
+            }));
+            return;
+        }
+        println!(
+            "{} documents ({:.1} MB) are on this device for offline reading.",
+            done.documents_total - done.waiting_for_keys,
+            done.bytes_done as f64 / 1e6
+        );
+        if done.waiting_for_keys > 0 {
+            println!(
+                "{} documents wait for their keys; they arrive when the secretariat is next online.",
+                done.waiting_for_keys
             );
         }
     }

@@ -390,32 +390,8 @@ impl Client {
         let mut plaintext = Zeroizing::new(Vec::with_capacity(manifest.size as usize));
         let mut downloaded = 0;
         for (index, info) in manifest.chunks.iter().enumerate() {
-            let name = format!("{index}.sealed");
-            let path = cache.join(&name);
-            let cached = std::fs::read(&path)
-                .ok()
-                .filter(|bytes| matches_manifest(bytes, info));
-            let sealed = match cached {
-                Some(bytes) => bytes,
-                None => {
-                    let token = self.token().await?;
-                    let bytes = self
-                        .api
-                        .get_chunk(&token, document.id, document.version, index as u32)
-                        .await?;
-                    if !matches_manifest(&bytes, info) {
-                        return Err(ClientError::ServerIdentity(format!(
-                            "chunk {index} of \"{}\" does not match its signed manifest; it was refused",
-                            document.title
-                        )));
-                    }
-                    // Resumable: each verified chunk is kept, so a new attempt
-                    // after a crash or a lost network fetches only the rest.
-                    write_atomic(&cache, &name, &bytes)?;
-                    downloaded += 1;
-                    bytes
-                }
-            };
+            let (sealed, fetched) = self.cached_chunk(&document, &cache, index, info).await?;
+            downloaded += u32::from(fetched);
             let piece = open_chunk(&key, &context, index as u32, index == last, &sealed)?;
             plaintext.extend_from_slice(&piece);
         }
@@ -437,6 +413,59 @@ impl Client {
         };
         Ok((fetched, plaintext))
     }
+}
+
+impl Client {
+    /// One sealed chunk: from the cache if it matches the manifest, else from
+    /// the server (verified, then kept). Returns whether it was downloaded.
+    pub(crate) async fn cached_chunk(
+        &self,
+        document: &Document,
+        cache: &Path,
+        index: usize,
+        info: &ChunkInfo,
+    ) -> ClientResult<(Vec<u8>, bool)> {
+        let name = format!("{index}.sealed");
+        if let Some(bytes) = std::fs::read(cache.join(&name))
+            .ok()
+            .filter(|bytes| matches_manifest(bytes, info))
+        {
+            return Ok((bytes, false));
+        }
+        let token = self.token().await?;
+        let bytes = self
+            .api
+            .get_chunk(&token, document.id, document.version, index as u32)
+            .await?;
+        if !matches_manifest(&bytes, info) {
+            return Err(ClientError::ServerIdentity(format!(
+                "chunk {index} of \"{}\" does not match its signed manifest; it was refused",
+                document.title
+            )));
+        }
+        // Resumable: each verified chunk is kept, so a new attempt after a
+        // crash or a lost network fetches only the rest.
+        write_atomic(cache, &name, &bytes)?;
+        Ok((bytes, true))
+    }
+
+    pub(crate) fn cache_dir_of(&self, document: &Document) -> PathBuf {
+        self.cache_dir(document)
+    }
+
+    pub(crate) async fn ensure_key(&self, document: &Document) -> ClientResult<()> {
+        self.own_envelope(document).await.map(|_| ())
+    }
+}
+
+pub(crate) fn chunk_is_cached(cache: &Path, index: usize, info: &ChunkInfo) -> bool {
+    std::fs::read(cache.join(format!("{index}.sealed")))
+        .map(|bytes| matches_manifest(&bytes, info))
+        .unwrap_or(false)
+}
+
+pub(crate) fn manifest_of(document: &Document) -> ClientResult<DocumentManifest> {
+    verified_manifest(document)
 }
 
 fn matches_manifest(bytes: &[u8], info: &ChunkInfo) -> bool {

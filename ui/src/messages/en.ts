@@ -39,6 +39,7 @@ export const en: Catalogue = {
   "sync.state.offline": "Offline",
   "sync.state.never_synced": "Not synced",
   "sync.lastSync": "Synced at {time}, {date}",
+  "sync.prefetching": "Downloading documents {done}/{total} · {mb}/{totalMb} MB",
   "sync.neverSynced": "Never synchronised",
   "sync.now": "Sync now",
   "sync.running": "Syncing…",

@@ -41,6 +41,7 @@ export const vi = {
   "sync.state.offline": "Ngoại tuyến",
   "sync.state.never_synced": "Chưa đồng bộ",
   "sync.lastSync": "Đồng bộ lúc {time} {date}",
+  "sync.prefetching": "Đang tải trước tài liệu {done}/{total} · {mb}/{totalMb} MB",
   "sync.neverSynced": "Chưa đồng bộ lần nào",
   "sync.now": "Đồng bộ ngay",
   "sync.running": "Đang đồng bộ…",

@@ -1,4 +1,4 @@
-import type { AgendaView, Document, Meeting, MeetingStatus, ProfileSummary, SyncState, SyncStatus } from "../bindings";
+import type { AgendaView, Document, PrefetchProgress, Meeting, MeetingStatus, ProfileSummary, SyncState, SyncStatus } from "../bindings";
 import { h, replaceRegion } from "../dom";
 import { formatLastSync, formatMeetingWhen } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
@@ -24,6 +24,8 @@ export interface MainState {
   agenda: Loadable<AgendaView> | null;
   /** The open document, shown in place of the agenda; null when reading nothing. */
   reader: ReaderState | null;
+  /** Background download of upcoming packs; null when none is running. */
+  prefetch?: PrefetchProgress | null;
 }
 
 export interface MainActions {
@@ -215,6 +217,18 @@ export function mountMain(
         { class: "sync-text" },
         h("span", { class: "sync-state", "data-testid": "sync-state" }, t(`sync.state.${state}`)),
         h("span", { class: "sync-time", "data-testid": "sync-last" }, formatLastSync(s.sync?.last_sync ?? null, t)),
+        s.prefetch && !s.prefetch.finished
+          ? h(
+              "span",
+              { class: "sync-prefetch", "data-testid": "prefetch-progress" },
+              t("sync.prefetching", {
+                done: String(s.prefetch.documents_done),
+                total: String(s.prefetch.documents_total),
+                mb: (s.prefetch.bytes_done / 1e6).toFixed(1),
+                totalMb: (s.prefetch.bytes_total / 1e6).toFixed(1),
+              }),
+            )
+          : null,
       ),
       reason ? h("span", { class: "visually-hidden" }, reason) : null,
     );

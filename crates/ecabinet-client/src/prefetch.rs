@@ -1,0 +1,100 @@
+//! Prefetch: after a sync, the packs of upcoming meetings download in the
+//! background, nearest meeting first, so a minister boarding a plane has them.
+//! Only ciphertext reaches the disk; a chunk already cached and matching its
+//! signed manifest is never fetched again, so an interrupted prefetch (a lost
+//! network, a closed laptop, a killed process) resumes where it stopped.
+
+use chrono::{Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::documents::{chunk_is_cached, manifest_of};
+use crate::error::{ClientError, ClientResult};
+use crate::Client;
+
+/// Meetings that started less than this long ago still count as upcoming.
+const STILL_RELEVANT: Duration = Duration::hours(12);
+
+/// Where a prefetch stands; sent after every chunk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PrefetchProgress {
+    pub documents_done: u32,
+    pub documents_total: u32,
+    /// Sealed bytes already on this device.
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// The document being fetched now.
+    pub current: Option<String>,
+    /// Documents this device cannot open yet: no key until the secretariat is online.
+    pub waiting_for_keys: u32,
+    pub finished: bool,
+}
+
+impl Client {
+    /// Downloads every missing chunk of upcoming meetings' documents, nearest
+    /// meeting first, calling `on_progress` as it goes.
+    pub async fn prefetch(
+        &self,
+        mut on_progress: impl FnMut(&PrefetchProgress),
+    ) -> ClientResult<PrefetchProgress> {
+        let since = Utc::now() - STILL_RELEVANT;
+        let mut queue = Vec::new();
+        // Meetings come soonest first from the replica.
+        for meeting in self
+            .meetings()
+            .await?
+            .into_iter()
+            .filter(|m| m.starts_at >= since)
+        {
+            for document in self.replica.meeting_documents(meeting.id).await? {
+                let manifest = manifest_of(&document)?;
+                queue.push((document, manifest));
+            }
+        }
+        let mut progress = PrefetchProgress {
+            documents_total: queue.len() as u32,
+            ..PrefetchProgress::default()
+        };
+        for (document, manifest) in &queue {
+            let cache = self.cache_dir_of(document);
+            for (index, info) in manifest.chunks.iter().enumerate() {
+                progress.bytes_total += u64::from(info.size);
+                if chunk_is_cached(&cache, index, info) {
+                    progress.bytes_done += u64::from(info.size);
+                }
+            }
+        }
+        on_progress(&progress);
+
+        for (document, manifest) in &queue {
+            progress.current = Some(document.title.clone());
+            match self.ensure_key(document).await {
+                Ok(()) => {}
+                Err(ClientError::Server { code, .. })
+                    if code == "no_key" || code == "forbidden" =>
+                {
+                    progress.waiting_for_keys += 1;
+                    progress.documents_done += 1;
+                    on_progress(&progress);
+                    continue;
+                }
+                Err(error) => return Err(error),
+            }
+            let cache = self.cache_dir_of(document);
+            std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+            for (index, info) in manifest.chunks.iter().enumerate() {
+                let (_, fetched) = self.cached_chunk(document, &cache, index, info).await?;
+                if fetched {
+                    progress.bytes_done += u64::from(info.size);
+                    on_progress(&progress);
+                }
+            }
+            progress.documents_done += 1;
+            on_progress(&progress);
+        }
+        progress.current = None;
+        progress.finished = true;
+        on_progress(&progress);
+        Ok(progress)
+    }
+}

@@ -1,0 +1,92 @@
+//! The minister on a plane: after a sync and a prefetch, the whole pack of the
+//! upcoming meeting opens and renders with the server gone.
+
+use anyhow::Result;
+use chrono::{Duration, Utc};
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+
+fn demo_pdf(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../assets/demo")
+        .join(name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prefetched_pack_reads_offline() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+
+    // An old meeting (not prefetched) and tomorrow's (prefetched).
+    let old = secretary
+        .create_meeting("Họp tháng trước", Utc::now() - Duration::days(30))
+        .await?;
+    let old_item = secretary.add_agenda_item(old.id, "Cũ", None).await?;
+    secretary
+        .add_document(
+            old_item.id,
+            &demo_pdf("01-bao-cao-kinh-te-xa-hoi.pdf"),
+            None,
+        )
+        .await?;
+    let next = secretary
+        .create_meeting("Họp ngày mai", Utc::now() + Duration::days(1))
+        .await?;
+    let item = secretary.add_agenda_item(next.id, "Đề án", None).await?;
+    let big = secretary
+        .add_document(item.id, &demo_pdf("03-de-an-chuyen-doi-so.pdf"), None)
+        .await?;
+    let small = secretary
+        .add_document(
+            item.id,
+            &demo_pdf("02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf"),
+            None,
+        )
+        .await?;
+
+    member.sync().await?;
+    let mut updates = Vec::new();
+    let done = member.prefetch(|p| updates.push(p.clone())).await?;
+    assert!(done.finished);
+    assert_eq!(
+        (
+            done.documents_total,
+            done.documents_done,
+            done.waiting_for_keys
+        ),
+        (2, 2, 0)
+    );
+    assert_eq!(done.bytes_done, done.bytes_total);
+    assert!(updates.len() >= 3, "progress is reported along the way");
+    assert!(
+        updates
+            .windows(2)
+            .all(|w| w[0].bytes_done <= w[1].bytes_done),
+        "progress only grows"
+    );
+
+    // A second prefetch finds everything cached and downloads nothing.
+    let again = member.prefetch(|_| {}).await?;
+    assert_eq!(again.bytes_done, again.bytes_total);
+
+    // The network goes away: the pack still opens, renders and searches.
+    server.server.handle().shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (fetched, _) = member.open_document(big.id).await?;
+    assert_eq!(fetched.chunks_downloaded, 0);
+    let page = member.render_page(small.id, 1, 72.0).await?;
+    assert_eq!(page.page_count, 12);
+    assert!(!member.search_document(big.id, "dữ liệu").await?.is_empty());
+    // The old meeting's document was not prefetched, so it cannot open offline.
+    let old_doc = member.agenda(old.id).await?.documents[0].id;
+    assert_eq!(
+        member
+            .open_document(old_doc)
+            .await
+            .expect_err("offline")
+            .code(),
+        "server_unreachable"
+    );
+    Ok(())
+}
