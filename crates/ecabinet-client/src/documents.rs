@@ -18,7 +18,7 @@ use ecabinet_domain::{
 use zeroize::Zeroizing;
 
 use crate::error::{ClientError, ClientResult};
-use crate::profile::write_atomic;
+use crate::profile::{write_atomic, write_cache_file};
 use crate::replica::IdTable;
 use crate::Client;
 
@@ -445,7 +445,7 @@ impl Client {
         }
         // Resumable: each verified chunk is kept, so a new attempt after a
         // crash or a lost network fetches only the rest.
-        write_atomic(cache, &name, &bytes)?;
+        write_cache_file(cache, &name, &bytes)?;
         Ok((bytes, true))
     }
 

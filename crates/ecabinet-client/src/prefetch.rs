@@ -5,11 +5,15 @@
 //! network, a closed laptop, a killed process) resumes where it stopped.
 
 use chrono::{Duration, Utc};
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::documents::{chunk_is_cached, manifest_of};
 use crate::error::{ClientError, ClientResult};
 use crate::Client;
+
+/// Chunk downloads in flight at once.
+const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// Meetings that started less than this long ago still count as upcoming.
 const STILL_RELEVANT: Duration = Duration::hours(12);
@@ -82,10 +86,21 @@ impl Client {
             }
             let cache = self.cache_dir_of(document);
             std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
-            for (index, info) in manifest.chunks.iter().enumerate() {
-                let (_, fetched) = self.cached_chunk(document, &cache, index, info).await?;
+            // A few chunks in flight at once: the server's lookups and disk
+            // reads overlap with this side's hashing and writing.
+            // The futures are built up front (not in a closure inside the
+            // stream) so the whole task stays `Send` for the desktop's runtime.
+            let pending: Vec<_> = manifest
+                .chunks
+                .iter()
+                .enumerate()
+                .map(|(index, info)| self.cached_chunk(document, &cache, index, info))
+                .collect();
+            let mut fetches = futures::stream::iter(pending).buffer_unordered(CHUNKS_IN_FLIGHT);
+            while let Some(result) = fetches.next().await {
+                let (sealed, fetched) = result?;
                 if fetched {
-                    progress.bytes_done += u64::from(info.size);
+                    progress.bytes_done += sealed.len() as u64;
                     on_progress(&progress);
                 }
             }

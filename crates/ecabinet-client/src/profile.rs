@@ -132,6 +132,17 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult
     Ok(())
 }
 
+/// Writes a cache file by rename but without fsync: cache contents are
+/// verified against their signed hashes on every read, so a file torn by a
+/// power cut is simply fetched again, and skipping one fsync per chunk is what
+/// lets a pack download at network speed.
+pub(crate) fn write_cache_file(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult<()> {
+    let path = dir.join(name);
+    let temp = dir.join(format!(".{name}.tmp"));
+    fs::write(&temp, bytes).map_err(|e| ClientError::io(&temp, e))?;
+    fs::rename(&temp, &path).map_err(|e| ClientError::io(&path, e))
+}
+
 pub(crate) fn write_profile(dir: &Path, profile: &ProfileFile) -> ClientResult<()> {
     let bytes =
         serde_json::to_vec_pretty(profile).map_err(|e| ClientError::Protocol(e.to_string()))?;

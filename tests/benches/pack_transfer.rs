@@ -1,0 +1,227 @@
+//! Benchmark: a 100 MB meeting pack over loopback.
+//! 1. Encryption per core (AES-256-GCM sealing in 1 MiB chunks, one thread).
+//! 2. Encrypt + upload + publish from the secretary's client.
+//! 3. A member's cold download (prefetch: fetch, verify against the signed
+//!    manifest, write to the ciphertext cache with fsync) against `curl`
+//!    fetching the same number of bytes as one static file from nginx, in the
+//!    same run. Prints MB/s and the ratio.
+//!
+//! Run: ./scripts/bench (or cargo bench -p ecabinet-e2e --bench pack_transfer)
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Context, Result};
+use chrono::Utc;
+use ecabinet_crypto::{seal_document, ChunkContext, ContentKey};
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+
+const DOCUMENTS: usize = 4;
+const DOCUMENT_BYTES: usize = 25 * 1024 * 1024;
+
+fn mb_per_s(bytes: u64, elapsed: Duration) -> f64 {
+    bytes as f64 / 1e6 / elapsed.as_secs_f64()
+}
+
+/// Pseudo-random, incompressible bytes behind a PDF header (the pipeline only
+/// needs the header; throughput must not benefit from compressible input).
+fn document(seed: u32) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    let mut state = seed.wrapping_mul(2_654_435_761) | 1;
+    bytes.extend((0..DOCUMENT_BYTES).map(|_| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state >> 24) as u8
+    }));
+    bytes
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// nginx serving `root` on a loopback port, stopped on drop.
+struct Nginx(std::process::Child);
+
+impl Nginx {
+    fn start(dir: &Path, root: &Path, port: u16) -> Result<Self> {
+        let conf = dir.join("nginx.conf");
+        let user = if Command::new("id")
+            .arg("-u")
+            .output()?
+            .stdout
+            .starts_with(b"0")
+        {
+            "user root;"
+        } else {
+            ""
+        };
+        std::fs::write(
+            &conf,
+            format!(
+                "{user}\ndaemon off;\nmaster_process off;\nworker_processes 1;\nerror_log {log} warn;\npid {pid};\n\
+                 events {{ worker_connections 64; }}\n\
+                 http {{ access_log off; sendfile on; client_body_temp_path {tmp}; proxy_temp_path {tmp}; \
+                 fastcgi_temp_path {tmp}; uwsgi_temp_path {tmp}; scgi_temp_path {tmp};\n\
+                 server {{ listen 127.0.0.1:{port}; root {root}; }} }}\n",
+                log = dir.join("error.log").display(),
+                pid = dir.join("nginx.pid").display(),
+                tmp = dir.display(),
+                root = root.display(),
+            ),
+        )?;
+        let child = Command::new("nginx")
+            .arg("-c")
+            .arg(&conf)
+            .arg("-p")
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting nginx (Debian package nginx-light)")?;
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(Self(child));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        anyhow::bail!(
+            "nginx did not start; see {}",
+            dir.join("error.log").display()
+        )
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let work = server.dir.path().to_path_buf();
+    let documents: Vec<Vec<u8>> = (0..DOCUMENTS as u32).map(document).collect();
+    let total: u64 = documents.iter().map(|d| d.len() as u64).sum();
+
+    // 1. Sealing alone, one thread.
+    let key = ContentKey::generate()?;
+    let context = ChunkContext {
+        document_id: [7; 16],
+        version: 1,
+    };
+    let started = Instant::now();
+    let mut sealed_bytes = 0u64;
+    for document in &documents {
+        sealed_bytes += seal_document(&key, &context, document)?
+            .iter()
+            .map(|c| c.len() as u64)
+            .sum::<u64>();
+    }
+    let seal_rate = mb_per_s(total, started.elapsed());
+
+    // 2. The secretary publishes the pack: seal, hash, upload, wrap keys, publish.
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let meeting = secretary
+        .create_meeting("Phiên họp", Utc::now() + chrono::Duration::days(1))
+        .await?;
+    let item = secretary.add_agenda_item(meeting.id, "Hồ sơ", None).await?;
+    let mut paths = Vec::new();
+    for (index, document) in documents.iter().enumerate() {
+        let path = work.join(format!("document-{index}.pdf"));
+        std::fs::write(&path, document)?;
+        paths.push(path);
+    }
+    let started = Instant::now();
+    for path in &paths {
+        secretary.add_document(item.id, path, None).await?;
+    }
+    let upload_rate = mb_per_s(total, started.elapsed());
+
+    // 3a. The member's cold download.
+    member.sync().await?;
+    let started = Instant::now();
+    let done = member.prefetch(|_| {}).await?;
+    let download = started.elapsed();
+    ensure!(
+        done.finished && done.bytes_done == done.bytes_total,
+        "prefetch incomplete"
+    );
+    let download_rate = mb_per_s(done.bytes_total, download);
+
+    // 3b. curl from nginx: the same number of bytes as one static file.
+    let static_root = work.join("static");
+    std::fs::create_dir_all(&static_root)?;
+    let mut blob = Vec::with_capacity(done.bytes_total as usize);
+    for document in &documents {
+        blob.extend_from_slice(document);
+    }
+    blob.resize(done.bytes_total as usize, 0);
+    std::fs::write(static_root.join("pack.bin"), &blob)?;
+    let port = free_port()?;
+    let nginx_dir = work.join("nginx");
+    std::fs::create_dir_all(&nginx_dir)?;
+    let nginx = Nginx::start(&nginx_dir, &static_root, port)?;
+    let url = format!("http://127.0.0.1:{port}/pack.bin");
+    let target = work.join("curl.out");
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let status = Command::new("curl")
+            .args(["-sS", "-o"])
+            .arg(&target)
+            .arg(&url)
+            .status()?;
+        ensure!(status.success(), "curl failed");
+        best = best.min(started.elapsed());
+    }
+    drop(nginx);
+    ensure!(
+        std::fs::metadata(&target)?.len() == done.bytes_total,
+        "curl fetched the wrong size"
+    );
+    let curl_rate = mb_per_s(done.bytes_total, best);
+
+    println!("\n100 MB meeting pack ({DOCUMENTS} × 25 MiB), loopback");
+    println!("{:<62} {:>9}", "", "MB/s");
+    println!(
+        "{:<62} {:>9.0}",
+        "AES-256-GCM sealing, 1 MiB chunks, one thread", seal_rate
+    );
+    println!(
+        "{:<62} {:>9.0}",
+        "secretary: seal + hash + upload + wrap + publish", upload_rate
+    );
+    println!(
+        "{:<62} {:>9.0}",
+        "member: cold download (verify + ciphertext cache)", download_rate
+    );
+    println!(
+        "{:<62} {:>9.0}",
+        "curl ← nginx static file (to a file, best of 3)", curl_rate
+    );
+    println!(
+        "\nencryption per core: {seal_rate:.0} MB/s (target ≥ 500) → {}",
+        if seal_rate >= 500.0 { "met" } else { "NOT met" }
+    );
+    println!(
+        "cold download / curl-from-nginx: {:.2}× (target ≥ 0.70) → {}",
+        download_rate / curl_rate,
+        if download_rate / curl_rate >= 0.7 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    let _ = sealed_bytes;
+    server.stop().await?;
+    Ok(())
+}
