@@ -90,3 +90,61 @@ async fn a_prefetched_pack_reads_offline() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_device_gets_nothing_and_wipes_itself() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let meeting = secretary
+        .create_meeting("Họp ngày mai", Utc::now() + Duration::days(1))
+        .await?;
+    let item = secretary.add_agenda_item(meeting.id, "Đề án", None).await?;
+    let document = secretary
+        .add_document(
+            item.id,
+            &demo_pdf("02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf"),
+            None,
+        )
+        .await?;
+    member.sync().await?;
+    member.prefetch(|_| {}).await?;
+    let token = member.session_token().await?;
+    let dir = member.profile_dir().to_path_buf();
+    assert!(dir.join("cache").exists());
+
+    // A member may not revoke someone else's device; the secretariat may.
+    let other = server.enrol("Lê Văn Cường", Role::Member).await?;
+    let refused = other
+        .revoke_device(member.summary().device_id)
+        .await
+        .expect_err("not theirs");
+    assert_eq!(refused.code(), "forbidden");
+    secretary.revoke_device(member.summary().device_id).await?;
+
+    // The old session gives nothing more: 403 for chunks.
+    let url = format!(
+        "{}/v1/documents/{}/versions/1/chunks/0",
+        server.url(),
+        document.id
+    );
+    let response = reqwest::Client::new()
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await?;
+    assert_eq!(response.status(), 403);
+
+    // At its next contact the device erases its keys, replica and cache.
+    let fresh = ecabinet_client::Client::open(&dir).await?;
+    let error = fresh.sync().await.expect_err("revoked");
+    assert_eq!(error.code(), "device_revoked");
+    assert!(!dir.join("cache").exists(), "cache wiped");
+    assert!(!dir.join("device-keys.json").exists(), "keys wiped");
+    assert!(!dir.join("replica.sqlite3").exists(), "replica wiped");
+    let error = ecabinet_client::Client::open(&dir)
+        .await
+        .expect_err("revoked profile");
+    assert_eq!(error.code(), "device_revoked");
+    Ok(())
+}

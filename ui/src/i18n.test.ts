@@ -29,6 +29,7 @@ const ENGINE_CODES = [
   "pdf",
   "server_identity",
   "crypto",
+  "device_revoked",
 ];
 
 describe("message catalogues", () => {

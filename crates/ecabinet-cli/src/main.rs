@@ -45,6 +45,13 @@ enum Command {
     Status,
     /// Bring the local replica up to date with the server.
     Sync,
+    /// Revoke a device (a lost laptop): the secretariat any device, a person their own.
+    Revoke {
+        /// The device's id.
+        device: ecabinet_domain::DeviceId,
+    },
+    /// Devices still waiting for document keys (secretariat); `ecab sync` sends them.
+    Keys,
     /// Download the packs of upcoming meetings for offline reading (nearest first), with progress.
     Prefetch,
     /// Meetings you may see (from the local replica; works offline).
@@ -256,6 +263,18 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         Command::Invite { name, role, person } => {
             let client = Client::open(&profile).await?;
             out.invited(&client.invite(name.as_deref(), role, person).await?);
+        }
+        Command::Revoke { device } => {
+            let client = Client::open(&profile).await?;
+            client.revoke_device(device).await?;
+            out.note(&format!(
+                "Device {device} is revoked: it receives nothing more and erases its documents and keys at its next contact."
+            ));
+        }
+        Command::Keys => {
+            let client = Client::open(&profile).await?;
+            let pending = client.pending_keys().await?;
+            out.pending_keys(&pending, &client.people().await?);
         }
         Command::Prefetch => {
             let client = Client::open(&profile).await?;

@@ -8,7 +8,7 @@ use ecabinet_client::{
     AgendaView, ClientError, FetchedDocument, PrefetchProgress, ProfileSummary, RenderedPage,
     SearchHit, SyncReport, SyncStatus,
 };
-use ecabinet_domain::api::InviteResponse;
+use ecabinet_domain::api::{InviteResponse, PendingKey};
 use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, Person};
 use serde::Serialize;
 use serde_json::json;
@@ -117,6 +117,32 @@ impl Printer {
                 );
             }
         }
+    }
+
+    pub fn pending_keys(&self, pending: &[PendingKey], people: &[Person]) {
+        if self.json {
+            let rows: Vec<_> = pending
+                .iter()
+                .map(|k| json!({ "id": k.device_id, "person_id": k.person_id, "document_id": k.document_id, "version": k.version }))
+                .collect();
+            self.print_json(&rows);
+            return;
+        }
+        if pending.is_empty() {
+            println!("Every device has the keys of every document it may read.");
+            return;
+        }
+        for key in pending {
+            let name = people
+                .iter()
+                .find(|p| p.id == key.person_id)
+                .map_or("?", |p| p.name.as_str());
+            println!(
+                "{name}: device {} waits for document {} v{}",
+                key.device_id, key.document_id, key.version
+            );
+        }
+        println!("Run `ecab sync` on this secretariat device to send them.");
     }
 
     pub fn people(&self, people: &[Person]) {

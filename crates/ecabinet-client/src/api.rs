@@ -228,6 +228,19 @@ impl ServerApi {
         self.post("v1/invites", Some(token), request).await
     }
 
+    pub async fn revoke_device(&self, token: &str, device: DeviceId) -> ClientResult<()> {
+        let response = self
+            .request(Method::POST, &format!("v1/devices/{device}/revoke"))?
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        read_json::<serde_json::Value>(response).await.map(|_| ())
+    }
+
     pub async fn pending_keys(&self, token: &str) -> ClientResult<Vec<PendingKey>> {
         self.send(
             self.request(Method::GET, "v1/pending-keys")?

@@ -223,6 +223,13 @@ impl Client {
         Ok(envelope)
     }
 
+    /// Devices still waiting for document keys (secretariat): they receive them
+    /// at this device's next sync.
+    pub async fn pending_keys(&self) -> ClientResult<Vec<ecabinet_domain::api::PendingKey>> {
+        let token = self.token().await?;
+        self.api.pending_keys(&token).await
+    }
+
     /// For a secretariat device: wraps document keys for every device that
     /// joined after publication. Runs on each sync, so a new member's device
     /// receives its keys the next time any secretariat device is online.

@@ -18,6 +18,8 @@ pub enum ClientError {
     },
     #[error("the profile at {path} is damaged ({detail}); move that folder aside and enrol this device again")]
     CorruptProfile { path: String, detail: String },
+    #[error("this device was revoked by the organisation; its documents and keys have been erased. Ask the secretariat for a new enrolment code")]
+    Revoked,
     #[error("the device keys could not be unlocked: {0}")]
     Locked(String),
     #[error(transparent)]
@@ -69,6 +71,7 @@ impl ClientError {
             ClientError::AlreadyEnrolled { .. } => "already_enrolled",
             ClientError::CorruptProfile { .. } => "corrupt_profile",
             ClientError::Locked(_) => "keys_locked",
+            ClientError::Revoked => "device_revoked",
             ClientError::MalformedCode(_) => "malformed_code",
             ClientError::InvalidInput(_) => "invalid_input",
             ClientError::InvalidArgument(_) => "invalid_argument",

@@ -79,6 +79,9 @@ impl Client {
     pub async fn open(dir: &Path) -> ClientResult<Self> {
         let profile = profile::read_profile(dir)?
             .ok_or_else(|| ClientError::NotEnrolled(dir.display().to_string()))?;
+        if profile.revoked {
+            return Err(ClientError::Revoked);
+        }
         let keys = profile::load_keys(dir)?;
         let base =
             parse_server_url(&profile.server_url).map_err(|e| ClientError::CorruptProfile {
@@ -111,7 +114,7 @@ impl Client {
         code: &str,
         device_name: Option<&str>,
     ) -> ClientResult<Self> {
-        if let Some(existing) = profile::read_profile(dir)? {
+        if let Some(existing) = profile::read_profile(dir)?.filter(|p| !p.revoked) {
             return Err(ClientError::AlreadyEnrolled {
                 device_name: existing.device_name,
                 person: existing.person.name,
@@ -182,6 +185,7 @@ impl Client {
             device_name,
             person: response.person,
             organisation: response.organisation,
+            revoked: false,
         };
         // The commit point: from here on the profile counts as enrolled.
         profile::write_profile(dir, &profile)?;
@@ -228,7 +232,16 @@ impl Client {
                 return Ok(token.clone());
             }
         }
-        let challenge = self.api.challenge(self.profile.device_id).await?;
+        let challenge = match self.api.challenge(self.profile.device_id).await {
+            Err(ClientError::Server { code, .. }) if code == "device_revoked" => {
+                // Remote wipe at first contact after revocation.
+                self.replica.close().await;
+                profile::wipe_revoked(&self.dir, &self.profile)?;
+                tracing::warn!("this device was revoked: keys, replica and cache erased");
+                return Err(ClientError::Revoked);
+            }
+            other => other?,
+        };
         let challenge_bytes =
             b64_decode(&challenge.challenge).map_err(|e| ClientError::Protocol(e.to_string()))?;
         let signature = self.keys.signing.sign(&auth_challenge_message(
@@ -384,6 +397,13 @@ impl Client {
             access,
             revised,
         })
+    }
+
+    /// Revokes a device (the secretariat any device, a person their own):
+    /// it gets nothing more and wipes itself at its next contact.
+    pub async fn revoke_device(&self, device: ecabinet_domain::DeviceId) -> ClientResult<()> {
+        let token = self.token().await?;
+        self.api.revoke_device(&token, device).await
     }
 
     /// The organisation's people, from the replica.

@@ -41,6 +41,10 @@ pub struct ProfileFile {
     pub device_name: String,
     pub person: Person,
     pub organisation: Organisation,
+    /// Set when the server said this device is revoked; its keys, replica and
+    /// cache are gone, and only this file remains to say so.
+    #[serde(default)]
+    pub revoked: bool,
 }
 
 /// The default profile folder: `$XDG_DATA_HOME/ecabinet/profile`.
@@ -154,6 +158,19 @@ fn passphrase_from_env() -> Option<Zeroizing<String>> {
         .ok()
         .filter(|p| !p.is_empty())
         .map(Zeroizing::new)
+}
+
+/// Remote wipe: removes the keys, the replica and the document cache, and
+/// records the revocation in `profile.json` so every later command says why.
+pub(crate) fn wipe_revoked(dir: &Path, profile: &ProfileFile) -> ClientResult<()> {
+    let cache = dir.join("cache");
+    if cache.exists() {
+        fs::remove_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+    }
+    clear_unfinished(dir)?;
+    let mut revoked = profile.clone();
+    revoked.revoked = true;
+    write_profile(dir, &revoked)
 }
 
 /// Seals and stores freshly generated device keys.

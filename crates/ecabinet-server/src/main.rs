@@ -46,6 +46,14 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Revoke a device (a lost or stolen laptop): it gets nothing more and wipes itself at next contact.
+    Revoke {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The device's id (the server logs every enrolment with it; `ecab status` shows it on the device).
+        #[arg(long)]
+        device: ecabinet_domain::DeviceId,
+    },
     /// Print a one-time enrolment code for a new person, or a new device of an existing person.
     Invite {
         #[command(flatten)]
@@ -138,6 +146,12 @@ async fn run(cli: Cli) -> Result<()> {
                 handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
             });
             server.wait().await.context("the server stopped")?;
+            Ok(())
+        }
+        Command::Revoke { store, device } => {
+            let services = open_services(&store.data, store.database_url.as_deref()).await?;
+            services.revoke_device(None, device).await?;
+            println!("Device {device} is revoked. It receives nothing more and wipes its cache at its next contact.");
             Ok(())
         }
         Command::Invite {

@@ -358,6 +358,42 @@ impl Services {
         })
     }
 
+    /// Revokes a device: from then on it gets nothing, and at its next contact
+    /// it wipes its cache and keys. The secretariat may revoke any device of
+    /// the organisation; a person may revoke their own devices.
+    pub async fn revoke_device(
+        &self,
+        caller: Option<&Caller>,
+        device: DeviceId,
+    ) -> ServiceResult<()> {
+        let record = self
+            .store
+            .device(device)
+            .await?
+            .ok_or(ServiceError::NotFound("device"))?;
+        if let Some(caller) = caller {
+            let owner = self
+                .store
+                .person(record.person_id)
+                .await?
+                .ok_or(ServiceError::NotFound("person"))?;
+            let allowed = owner.organisation_id == caller.person.organisation_id
+                && (caller.person.role == Role::Secretary || owner.id == caller.person.id);
+            if !allowed {
+                return Err(ServiceError::Forbidden(
+                    "only the secretariat or the device's owner may revoke it",
+                ));
+            }
+        }
+        if !self.store.revoke_device(device, Utc::now()).await? {
+            return Err(ServiceError::Conflict(
+                "this device is already revoked".into(),
+            ));
+        }
+        tracing::warn!(%device, "device revoked");
+        Ok(())
+    }
+
     async fn active_device(&self, id: DeviceId) -> ServiceResult<DeviceRecord> {
         let device = self
             .store

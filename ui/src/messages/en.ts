@@ -144,6 +144,7 @@ export const en: Catalogue = {
   "error.not_found": "The requested information was not found.",
   "error.no_key":
     "This device does not have the key to decrypt this document yet; it will be sent when the secretariat is next online.",
+  "error.device_revoked": "This device was revoked; its documents and keys have been erased. Ask the secretariat for a new enrolment code.",
   "error.pdf": "This document's PDF file cannot be read.",
   "error.server_identity":
     "Data received from the server failed verification and was not used. Please contact technical support.",

@@ -147,6 +147,7 @@ export const vi = {
   "error.not_found": "Không tìm thấy dữ liệu được yêu cầu.",
   "error.no_key":
     "Thiết bị này chưa có khoá giải mã tài liệu; khoá sẽ được gửi khi Văn phòng trực tuyến trở lại.",
+  "error.device_revoked": "Thiết bị này đã bị thu hồi; tài liệu và khoá trên máy đã được xoá. Vui lòng xin Văn phòng một mã đăng ký mới.",
   "error.pdf": "Không đọc được tệp PDF của tài liệu này.",
   "error.server_identity":
     "Dữ liệu nhận từ máy chủ không vượt qua bước xác minh nên không được sử dụng. Vui lòng liên hệ bộ phận hỗ trợ kỹ thuật.",

@@ -52,6 +52,7 @@ pub fn router(services: Services) -> Router {
         .route("/v1/meetings/{meeting}/agenda", post(add_agenda_item))
         .route("/v1/recipients", get(recipients))
         .route("/v1/invites", post(invite))
+        .route("/v1/devices/{device}/revoke", post(revoke_device))
         .route(
             "/v1/agenda/{item}/access",
             axum::routing::put(set_item_access),
@@ -168,6 +169,15 @@ async fn set_item_access(
     Ok(Json(
         services.set_item_access(&caller, item, body.only).await?,
     ))
+}
+
+async fn revoke_device(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(device): ApiPath<ecabinet_domain::DeviceId>,
+) -> Result<StatusCode, ApiError> {
+    services.revoke_device(Some(&caller), device).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn invite(

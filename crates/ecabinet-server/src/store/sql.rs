@@ -333,6 +333,15 @@ macro_rules! sql_store {
                 Ok(row.map(device_from))
             }
 
+            async fn revoke_device(&self, id: DeviceId, at: DateTime<Utc>) -> StoreResult<bool> {
+                let result = sqlx::query("UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                    .bind(id.0)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(result.rows_affected() == 1)
+            }
+
             async fn put_challenge(&self, challenge: &[u8], device: DeviceId, expires_at: DateTime<Utc>) -> StoreResult<()> {
                 sqlx::query("INSERT INTO auth_challenges (challenge, device_id, expires_at) VALUES ($1, $2, $3)")
                     .bind(challenge)
