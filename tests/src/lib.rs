@@ -34,6 +34,15 @@ impl TestServer {
     }
 
     pub async fn start_with(backend: Backend, demo: bool) -> Result<Self> {
+        Self::start_full(backend, demo, Default::default()).await
+    }
+
+    /// With a device policy of the test's choosing (cache days and cap).
+    pub async fn start_full(
+        backend: Backend,
+        demo: bool,
+        policy: ecabinet_domain::api::DevicePolicy,
+    ) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let (database_url, postgres) = match backend {
             Backend::Sqlite => (None, None),
@@ -49,6 +58,7 @@ impl TestServer {
             database_url,
             tls: None,
             demo,
+            policy,
         })
         .await?;
         Ok(Self {

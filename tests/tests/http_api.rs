@@ -129,6 +129,7 @@ async fn plain_http_off_loopback_is_refused() -> Result<()> {
         database_url: None,
         tls: None,
         demo: false,
+        policy: Default::default(),
     })
     .await
     .expect_err("must refuse");

@@ -148,3 +148,57 @@ async fn a_revoked_device_gets_nothing_and_wipes_itself() -> Result<()> {
     assert_eq!(error.code(), "device_revoked");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cache_follows_the_organisations_policy() -> Result<()> {
+    let policy = ecabinet_domain::api::DevicePolicy {
+        cache_days_after_meeting: 7,
+        cache_cap_bytes: 150_000,
+    };
+    let server = TestServer::start_full(Backend::Sqlite, false, policy).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let mut documents = Vec::new();
+    for (days, file) in [
+        (-10, "01-bao-cao-kinh-te-xa-hoi.pdf"),
+        (-2, "02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf"),
+        (1, "03-de-an-chuyen-doi-so.pdf"),
+    ] {
+        let meeting = secretary
+            .create_meeting(&format!("Họp {days}"), Utc::now() + Duration::days(days))
+            .await?;
+        let item = secretary.add_agenda_item(meeting.id, "Mục", None).await?;
+        documents.push(
+            secretary
+                .add_document(item.id, &demo_pdf(file), None)
+                .await?,
+        );
+    }
+    member.sync().await?;
+    for document in &documents[..2] {
+        member.open_document(document.id).await?;
+    }
+    member.prefetch(|_| {}).await?;
+    let cached = |d: &ecabinet_domain::Document| {
+        member
+            .profile_dir()
+            .join("cache")
+            .join(d.id.to_string())
+            .join("1")
+            .exists()
+    };
+
+    // After a sync: the meeting of 10 days ago is past the 7-day policy; the
+    // one of 2 days ago goes because the cache is over its cap; tomorrow's
+    // pack stays even though it alone exceeds the cap.
+    member.sync().await?;
+    assert!(!cached(&documents[0]), "expired");
+    assert!(!cached(&documents[1]), "evicted by the cap");
+    assert!(cached(&documents[2]), "upcoming packs are never evicted");
+    let report = member.enforce_cache_policy().await?;
+    assert_eq!(
+        report.removed_versions, 0,
+        "a second pass has nothing to do"
+    );
+    Ok(())
+}

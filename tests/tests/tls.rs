@@ -93,6 +93,7 @@ async fn enrol_and_sync_over_tls_with_an_internal_ca() -> Result<()> {
             key: dir.path().join("server.key"),
         }),
         demo: true,
+        policy: Default::default(),
     })
     .await?;
     assert!(server.url().starts_with("https://"), "{}", server.url());

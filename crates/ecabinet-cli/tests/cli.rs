@@ -38,6 +38,7 @@ async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {
         database_url: None,
         tls: None,
         demo: true,
+        policy: Default::default(),
     })
     .await?;
     let url = server.url();

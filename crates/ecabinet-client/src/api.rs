@@ -241,6 +241,11 @@ impl ServerApi {
         read_json::<serde_json::Value>(response).await.map(|_| ())
     }
 
+    pub async fn policy(&self, token: &str) -> ClientResult<ecabinet_domain::api::DevicePolicy> {
+        self.send(self.request(Method::GET, "v1/policy")?.bearer_auth(token))
+            .await
+    }
+
     pub async fn pending_keys(&self, token: &str) -> ClientResult<Vec<PendingKey>> {
         self.send(
             self.request(Method::GET, "v1/pending-keys")?

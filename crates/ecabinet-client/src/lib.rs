@@ -3,6 +3,7 @@
 //! server. Both shells are thin: every rule and every byte moved lives here.
 
 mod api;
+mod cache;
 mod documents;
 mod engine;
 mod error;
@@ -25,6 +26,7 @@ use ecabinet_domain::enrolment::EnrolmentCode;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use api::{parse_server_url, ServerApi};
+pub use cache::CacheReport;
 pub use documents::FetchedDocument;
 pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
@@ -311,6 +313,14 @@ impl Client {
             }
         }
         report.cursor = state.cursor;
+        // The organisation's cache rules, then their enforcement.
+        match self.api.policy(&token).await {
+            Ok(policy) => self.replica.set_policy(&policy).await?,
+            Err(error) => tracing::warn!(%error, "could not read the device policy"),
+        }
+        if let Err(error) = self.enforce_cache_policy().await {
+            tracing::warn!(%error, "could not apply the cache policy");
+        }
         // A secretariat device serves keys to devices enrolled since publication.
         // A failure here is logged, not fatal: the pull itself succeeded.
         match self.distribute_keys().await {

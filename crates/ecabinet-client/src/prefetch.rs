@@ -107,6 +107,9 @@ impl Client {
             progress.documents_done += 1;
             on_progress(&progress);
         }
+        if let Err(error) = self.enforce_cache_policy().await {
+            tracing::warn!(%error, "could not apply the cache policy");
+        }
         progress.current = None;
         progress.finished = true;
         on_progress(&progress);

@@ -252,6 +252,32 @@ impl Replica {
             .collect())
     }
 
+    pub async fn set_policy(
+        &self,
+        policy: &ecabinet_domain::api::DevicePolicy,
+    ) -> ClientResult<()> {
+        sqlx::query(
+            "INSERT INTO device_policy (singleton, body) VALUES (1, $1) \
+             ON CONFLICT (singleton) DO UPDATE SET body = excluded.body",
+        )
+        .bind(encode(policy)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The last policy received, or the defaults before the first sync.
+    pub async fn policy(&self) -> ClientResult<ecabinet_domain::api::DevicePolicy> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM device_policy WHERE singleton = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map_or_else(
+            || Ok(Default::default()),
+            |(body,)| decode("device_policy", &body),
+        )
+    }
+
     /// The latest known version of a document.
     pub async fn latest_document(&self, id: DocumentId) -> ClientResult<Option<Document>> {
         let row: Option<(String,)> = sqlx::query_as(

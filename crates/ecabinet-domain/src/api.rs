@@ -153,6 +153,24 @@ pub struct InviteResponse {
     pub expires_at: DateTime<Utc>,
 }
 
+/// `GET /v1/policy`: rules the organisation sets for its devices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicePolicy {
+    /// A meeting's documents are erased from devices this many days after it.
+    pub cache_days_after_meeting: u32,
+    /// The most a device keeps in its document cache, in bytes.
+    pub cache_cap_bytes: u64,
+}
+
+impl Default for DevicePolicy {
+    fn default() -> Self {
+        Self {
+            cache_days_after_meeting: 30,
+            cache_cap_bytes: 4 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
 /// Every error body the server sends: a stable machine code and a sentence
 /// for the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,6 +45,12 @@ enum Command {
         /// Seed a demo organisation, people and meeting on first start.
         #[arg(long)]
         demo: bool,
+        /// Devices erase a meeting's documents this many days after it.
+        #[arg(long, default_value_t = 30)]
+        cache_days: u32,
+        /// The most each device keeps in its document cache, in MiB.
+        #[arg(long, default_value_t = 4096)]
+        cache_cap_mb: u64,
     },
     /// Revoke a device (a lost or stolen laptop): it gets nothing more and wipes itself at next contact.
     Revoke {
@@ -125,6 +131,8 @@ async fn run(cli: Cli) -> Result<()> {
             tls_cert,
             tls_key,
             demo,
+            cache_days,
+            cache_cap_mb,
         } => {
             let tls = tls_cert
                 .zip(tls_key)
@@ -135,6 +143,10 @@ async fn run(cli: Cli) -> Result<()> {
                 database_url: store.database_url,
                 tls,
                 demo,
+                policy: ecabinet_domain::api::DevicePolicy {
+                    cache_days_after_meeting: cache_days,
+                    cache_cap_bytes: cache_cap_mb * 1024 * 1024,
+                },
             })
             .await?;
             println!("eCabinet server listening on {}", server.url());

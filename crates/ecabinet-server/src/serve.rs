@@ -28,6 +28,8 @@ pub struct ServeConfig {
     pub tls: Option<TlsFiles>,
     /// Seed the demo organisation and meeting on first start.
     pub demo: bool,
+    /// What devices are told about their document cache.
+    pub policy: ecabinet_domain::api::DevicePolicy,
 }
 
 #[derive(Debug, Error)]
@@ -131,7 +133,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
             tracing::info!(meeting = %summary.meeting.id, "seeded the demo organisation and meeting");
         }
     }
-    let app = crate::http::router(services.clone());
+    let app = crate::http::router(services.clone().with_policy(config.policy));
     let handle = Handle::new();
     let listener =
         std::net::TcpListener::bind(config.listen).map_err(|source| ServeError::Listen {

@@ -102,6 +102,7 @@ pub struct Services {
     store: Arc<dyn Store>,
     pub(crate) blobs: BlobStore,
     server_key: Arc<SigningKey>,
+    policy: ecabinet_domain::api::DevicePolicy,
 }
 
 impl std::fmt::Debug for Services {
@@ -122,7 +123,18 @@ impl Services {
             store,
             blobs,
             server_key,
+            policy: ecabinet_domain::api::DevicePolicy::default(),
         })
+    }
+
+    /// Sets what devices are told about their cache.
+    pub fn with_policy(mut self, policy: ecabinet_domain::api::DevicePolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn policy(&self) -> ecabinet_domain::api::DevicePolicy {
+        self.policy
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

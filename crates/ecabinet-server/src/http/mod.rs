@@ -52,6 +52,7 @@ pub fn router(services: Services) -> Router {
         .route("/v1/meetings/{meeting}/agenda", post(add_agenda_item))
         .route("/v1/recipients", get(recipients))
         .route("/v1/invites", post(invite))
+        .route("/v1/policy", get(policy))
         .route("/v1/devices/{device}/revoke", post(revoke_device))
         .route(
             "/v1/agenda/{item}/access",
@@ -178,6 +179,13 @@ async fn revoke_device(
 ) -> Result<StatusCode, ApiError> {
     services.revoke_device(Some(&caller), device).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn policy(
+    State(services): State<Services>,
+    _caller: Caller,
+) -> Json<ecabinet_domain::api::DevicePolicy> {
+    Json(services.policy())
 }
 
 async fn invite(
