@@ -74,7 +74,7 @@ enum Command {
         )]
         name: Option<String>,
         /// The new person's role: member or secretary.
-        #[arg(long, value_parser = parse_role)]
+        #[arg(long)]
         role: Option<Role>,
         /// An existing person's id, for a new device of theirs.
         #[arg(long)]
@@ -189,10 +189,6 @@ enum AgendaCommand {
         #[arg(long)]
         all: bool,
     },
-}
-
-fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: use member or secretary"))
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {

@@ -210,14 +210,8 @@ impl ServerApi {
             .request(Method::PUT, &path)?
             .bearer_auth(token)
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(sealed)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(e))?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        read_json::<serde_json::Value>(response).await.map(|_| ())
+            .body(sealed);
+        self.send_expecting_no_body(response).await
     }
 
     pub async fn invite(
@@ -229,12 +223,15 @@ impl ServerApi {
     }
 
     pub async fn revoke_device(&self, token: &str, device: DeviceId) -> ClientResult<()> {
-        let response = self
+        let request = self
             .request(Method::POST, &format!("v1/devices/{device}/revoke"))?
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(e))?;
+            .bearer_auth(token);
+        self.send_expecting_no_body(request).await
+    }
+
+    /// Sends a request whose success answer has no body (204); errors are read as usual.
+    async fn send_expecting_no_body(&self, request: RequestBuilder) -> ClientResult<()> {
+        let response = request.send().await.map_err(|e| self.unreachable(e))?;
         if response.status().is_success() {
             return Ok(());
         }

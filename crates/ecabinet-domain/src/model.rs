@@ -32,6 +32,15 @@ impl Role {
     }
 }
 
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    /// For command lines: `secretary` or `member`, with a message saying so otherwise.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: use secretary or member"))
+    }
+}
+
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -115,4 +124,30 @@ pub struct ItemAccess {
     pub agenda_item_id: AgendaItemId,
     /// Empty when the item is open to all participants.
     pub persons: Vec<PersonId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_from_command_lines() {
+        assert_eq!("Secretary".parse::<Role>(), Ok(Role::Secretary));
+        assert_eq!(" member ".parse::<Role>(), Ok(Role::Member));
+        let error = "chair".parse::<Role>().expect_err("not a role");
+        assert!(error.contains("secretary or member"), "{error}");
+        assert_eq!(Role::parse(Role::Member.as_str()), Some(Role::Member));
+    }
+
+    #[test]
+    fn meeting_statuses_round_trip() {
+        for status in [
+            MeetingStatus::Draft,
+            MeetingStatus::Published,
+            MeetingStatus::Cancelled,
+        ] {
+            assert_eq!(MeetingStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(MeetingStatus::parse("archived"), None);
+    }
 }

@@ -73,7 +73,7 @@ enum Command {
         )]
         name: Option<String>,
         /// The new person's role: secretary or member.
-        #[arg(long, value_parser = parse_role)]
+        #[arg(long)]
         role: Option<Role>,
         /// An existing person (id or exact name) who is adding a device.
         #[arg(long)]
@@ -85,10 +85,6 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-}
-
-fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: use secretary or member"))
 }
 
 fn default_data_dir() -> PathBuf {
