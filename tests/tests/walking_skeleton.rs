@@ -99,6 +99,25 @@ async fn story(backend: Backend) -> Result<()> {
         .expect_err("half an invite");
     assert_eq!(refused.code(), "bad_request");
 
+    // A member links another device of their own, but not of someone else.
+    let link = cuong.link_device().await?;
+    let cuong_phone = Client::enroll(
+        &server.profile("cuong-phone"),
+        &server.url(),
+        &link.code,
+        Some("Điện thoại"),
+    )
+    .await?;
+    assert_eq!(cuong_phone.summary().person.id, cuong.summary().person.id);
+    let devices = cuong.devices().await?;
+    assert_eq!(devices.len(), 2);
+    assert_eq!(devices.iter().filter(|d| d.this_device).count(), 1);
+    let refused = cuong
+        .invite(None, None, Some(binh.summary().person.id))
+        .await
+        .expect_err("not someone else's device");
+    assert_eq!(refused.code(), "forbidden");
+
     // A short id prefix resolves to the meeting.
     let prefix: String = meeting.id.to_string().chars().take(13).collect();
     assert_eq!(binh.resolve_meeting(&prefix).await?, meeting.id);

@@ -45,6 +45,13 @@ enum Command {
     Status,
     /// Bring the local replica up to date with the server.
     Sync,
+    /// Your devices, as the server knows them.
+    Devices,
+    /// Manage your own devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
     /// Revoke a device (a lost laptop): the secretariat any device, a person their own.
     Revoke {
         /// The device's id.
@@ -94,6 +101,12 @@ enum Command {
         #[command(subcommand)]
         command: Option<AgendaCommand>,
     },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Print a one-time code that enrols another device of yours (`ecab enroll` on it).
+    Link,
 }
 
 #[derive(Subcommand)]
@@ -259,6 +272,16 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         Command::Invite { name, role, person } => {
             let client = Client::open(&profile).await?;
             out.invited(&client.invite(name.as_deref(), role, person).await?);
+        }
+        Command::Devices => {
+            let client = Client::open(&profile).await?;
+            out.devices(&client.devices().await?);
+        }
+        Command::Device {
+            command: DeviceCommand::Link,
+        } => {
+            let client = Client::open(&profile).await?;
+            out.invited(&client.link_device().await?);
         }
         Command::Revoke { device } => {
             let client = Client::open(&profile).await?;

@@ -8,7 +8,7 @@ use ecabinet_client::{
     AgendaView, ClientError, FetchedDocument, PrefetchProgress, ProfileSummary, RenderedPage,
     SearchHit, SyncReport, SyncStatus,
 };
-use ecabinet_domain::api::{InviteResponse, PendingKey};
+use ecabinet_domain::api::{DeviceSummary, InviteResponse, PendingKey};
 use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, Person};
 use serde::Serialize;
 use serde_json::json;
@@ -143,6 +143,26 @@ impl Printer {
             );
         }
         println!("Run `ecab sync` on this secretariat device to send them.");
+    }
+
+    pub fn devices(&self, devices: &[DeviceSummary]) {
+        if self.json {
+            self.print_json(&devices);
+            return;
+        }
+        for device in devices {
+            let state = match device.revoked_at {
+                Some(at) => format!("revoked {}", local(at)),
+                None if device.this_device => "this device".to_owned(),
+                None => "active".to_owned(),
+            };
+            println!(
+                "{}  {:<24}  enrolled {}  ({state})",
+                device.id,
+                device.name,
+                local(device.enrolled_at)
+            );
+        }
     }
 
     pub fn people(&self, people: &[Person]) {

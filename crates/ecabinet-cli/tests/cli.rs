@@ -55,7 +55,9 @@ async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {
         out.stderr
     );
 
-    let typo = format!("{}Z", &code[..code.len() - 1]);
+    // Change the check symbol to a different one (never to itself).
+    let replacement = if code.ends_with('Z') { 'Y' } else { 'Z' };
+    let typo = format!("{}{replacement}", &code[..code.len() - 1]);
     let out = ecab(&profile, &["enroll", "--server", &url, "--code", &typo]).await?;
     assert_ne!(out.code, 0);
     assert!(

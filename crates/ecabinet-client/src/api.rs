@@ -222,6 +222,14 @@ impl ServerApi {
         self.post("v1/invites", Some(token), request).await
     }
 
+    pub async fn own_devices(
+        &self,
+        token: &str,
+    ) -> ClientResult<Vec<ecabinet_domain::api::DeviceSummary>> {
+        self.send(self.request(Method::GET, "v1/devices")?.bearer_auth(token))
+            .await
+    }
+
     pub async fn revoke_device(&self, token: &str, device: DeviceId) -> ClientResult<()> {
         let request = self
             .request(Method::POST, &format!("v1/devices/{device}/revoke"))?

@@ -409,6 +409,17 @@ impl Client {
         })
     }
 
+    /// This person's devices, as the server knows them.
+    pub async fn devices(&self) -> ClientResult<Vec<ecabinet_domain::api::DeviceSummary>> {
+        let token = self.token().await?;
+        self.api.own_devices(&token).await
+    }
+
+    /// A one-time code to enrol another device of this same person.
+    pub async fn link_device(&self) -> ClientResult<ecabinet_domain::api::InviteResponse> {
+        self.invite(None, None, Some(self.profile.person.id)).await
+    }
+
     /// Revokes a device (the secretariat any device, a person their own):
     /// it gets nothing more and wipes itself at its next contact.
     pub async fn revoke_device(&self, device: ecabinet_domain::DeviceId) -> ClientResult<()> {

@@ -171,6 +171,17 @@ impl Default for DevicePolicy {
     }
 }
 
+/// One of a person's devices (`GET /v1/devices`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeviceSummary {
+    pub id: DeviceId,
+    pub name: String,
+    pub enrolled_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// The device asking.
+    pub this_device: bool,
+}
+
 /// Every error body the server sends: a stable machine code and a sentence
 /// for the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -225,7 +225,13 @@ impl Services {
         caller: &Caller,
         request: InviteRequest,
     ) -> ServiceResult<InviteResponse> {
-        caller.require_secretary()?;
+        // Anyone may link another device of their own; everything else is the secretariat's.
+        let linking_own_device = request.person_id == Some(caller.person.id)
+            && request.name.is_none()
+            && request.role.is_none();
+        if !linking_own_device {
+            caller.require_secretary()?;
+        }
         let person = match (request.person_id, request.name, request.role) {
             (Some(id), None, None) => self
                 .store
@@ -404,6 +410,26 @@ impl Services {
         }
         tracing::warn!(%device, "device revoked");
         Ok(())
+    }
+
+    /// The caller's own devices (active and revoked), oldest first.
+    pub async fn own_devices(
+        &self,
+        caller: &Caller,
+    ) -> ServiceResult<Vec<ecabinet_domain::api::DeviceSummary>> {
+        Ok(self
+            .store
+            .devices_of(caller.person.id)
+            .await?
+            .into_iter()
+            .map(|d| ecabinet_domain::api::DeviceSummary {
+                id: d.id,
+                name: d.name,
+                enrolled_at: d.enrolled_at,
+                revoked_at: d.revoked_at,
+                this_device: d.id == caller.device,
+            })
+            .collect())
     }
 
     async fn active_device(&self, id: DeviceId) -> ServiceResult<DeviceRecord> {

@@ -53,6 +53,7 @@ pub fn router(services: Services) -> Router {
         .route("/v1/recipients", get(recipients))
         .route("/v1/invites", post(invite))
         .route("/v1/policy", get(policy))
+        .route("/v1/devices", get(own_devices))
         .route("/v1/devices/{device}/revoke", post(revoke_device))
         .route(
             "/v1/agenda/{item}/access",
@@ -170,6 +171,13 @@ async fn set_item_access(
     Ok(Json(
         services.set_item_access(&caller, item, body.only).await?,
     ))
+}
+
+async fn own_devices(
+    State(services): State<Services>,
+    caller: Caller,
+) -> Result<Json<Vec<ecabinet_domain::api::DeviceSummary>>, ApiError> {
+    Ok(Json(services.own_devices(&caller).await?))
 }
 
 async fn revoke_device(

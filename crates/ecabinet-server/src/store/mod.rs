@@ -92,6 +92,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Redemption>;
 
     async fn device(&self, id: DeviceId) -> StoreResult<Option<DeviceRecord>>;
+    /// A person's devices, oldest first.
+    async fn devices_of(&self, person: PersonId) -> StoreResult<Vec<DeviceRecord>>;
     /// Marks a device revoked (once); returns false if it was unknown or already revoked.
     async fn revoke_device(&self, id: DeviceId, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn put_challenge(

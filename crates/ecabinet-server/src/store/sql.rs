@@ -333,6 +333,17 @@ macro_rules! sql_store {
                 Ok(row.map(device_from))
             }
 
+            async fn devices_of(&self, person: PersonId) -> StoreResult<Vec<DeviceRecord>> {
+                let rows: Vec<DeviceRow> = sqlx::query_as(
+                    "SELECT id, person_id, name, signing_public_key, agreement_public_key, enrolled_at, revoked_at \
+                     FROM devices WHERE person_id = $1 ORDER BY id",
+                )
+                .bind(person.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(device_from).collect())
+            }
+
             async fn revoke_device(&self, id: DeviceId, at: DateTime<Utc>) -> StoreResult<bool> {
                 let result = sqlx::query("UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
                     .bind(id.0)
