@@ -118,6 +118,37 @@ async fn story(backend: Backend) -> Result<()> {
         .expect_err("not someone else's device");
     assert_eq!(refused.code(), "forbidden");
 
+    // The secretariat moves and then cancels the meeting; members see both after a sync.
+    use ecabinet_domain::api::UpdateMeetingRequest;
+    let moved = starts + chrono::Duration::hours(2);
+    let request = UpdateMeetingRequest {
+        starts_at: Some(moved),
+        ..Default::default()
+    };
+    secretary.update_meeting(meeting.id, request).await?;
+    let request = UpdateMeetingRequest {
+        status: Some(ecabinet_domain::MeetingStatus::Cancelled),
+        ..Default::default()
+    };
+    secretary.update_meeting(meeting.id, request).await?;
+    cuong.sync().await?;
+    let seen = cuong.agenda(meeting.id).await?.meeting;
+    assert_eq!(
+        (seen.starts_at, seen.status),
+        (moved, ecabinet_domain::MeetingStatus::Cancelled)
+    );
+    let refused = cuong
+        .update_meeting(
+            meeting.id,
+            UpdateMeetingRequest {
+                title: Some("x".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("members may not edit meetings");
+    assert_eq!(refused.code(), "forbidden");
+
     // A short id prefix resolves to the meeting.
     let prefix: String = meeting.id.to_string().chars().take(13).collect();
     assert_eq!(binh.resolve_meeting(&prefix).await?, meeting.id);

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use ecabinet_client::{default_profile_dir, Client, ClientError};
-use ecabinet_domain::{PersonId, Role};
+use ecabinet_domain::api::UpdateMeetingRequest;
+use ecabinet_domain::{MeetingStatus, PersonId, Role};
 
 use crate::output::Printer;
 
@@ -171,6 +172,20 @@ enum MeetingCommand {
         #[arg(long, value_parser = parse_time)]
         starts: DateTime<Utc>,
     },
+    /// Change a meeting's title or start time.
+    Edit {
+        /// The meeting (its id, or the first characters of it).
+        meeting: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// New start time, RFC 3339.
+        #[arg(long, value_parser = parse_time)]
+        starts: Option<DateTime<Utc>>,
+    },
+    /// Cancel a meeting (members see it as cancelled).
+    Cancel { meeting: String },
+    /// Publish a meeting again (after a cancellation).
+    Publish { meeting: String },
 }
 
 #[derive(Subcommand)]
@@ -311,6 +326,50 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             out.meeting_created(&client.create_meeting(&title, starts).await?);
+        }
+        Command::Meeting {
+            command:
+                MeetingCommand::Edit {
+                    meeting,
+                    title,
+                    starts,
+                },
+        } => {
+            if title.is_none() && starts.is_none() {
+                return Err(ClientError::InvalidArgument(
+                    "give --title and/or --starts to change".into(),
+                ));
+            }
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            let request = UpdateMeetingRequest {
+                title,
+                starts_at: starts,
+                status: None,
+            };
+            out.meeting_created(&client.update_meeting(meeting, request).await?);
+        }
+        Command::Meeting {
+            command: MeetingCommand::Cancel { meeting },
+        } => {
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            let request = UpdateMeetingRequest {
+                status: Some(MeetingStatus::Cancelled),
+                ..Default::default()
+            };
+            out.meeting_created(&client.update_meeting(meeting, request).await?);
+        }
+        Command::Meeting {
+            command: MeetingCommand::Publish { meeting },
+        } => {
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            let request = UpdateMeetingRequest {
+                status: Some(MeetingStatus::Published),
+                ..Default::default()
+            };
+            out.meeting_created(&client.update_meeting(meeting, request).await?);
         }
         Command::Doc {
             command: DocCommand::Add { item, file, title },

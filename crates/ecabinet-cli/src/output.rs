@@ -223,10 +223,11 @@ impl Printer {
             self.print_json(meeting);
         } else {
             println!(
-                "Created meeting {} \"{}\" at {}.",
+                "Meeting {} \"{}\" at {} ({}).",
                 meeting.id,
                 meeting.title,
-                local(meeting.starts_at)
+                local(meeting.starts_at),
+                meeting.status.as_str()
             );
         }
     }

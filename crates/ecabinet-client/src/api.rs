@@ -170,6 +170,19 @@ impl ServerApi {
             .await
     }
 
+    pub async fn update_meeting(
+        &self,
+        token: &str,
+        meeting: MeetingId,
+        request: &ecabinet_domain::api::UpdateMeetingRequest,
+    ) -> ClientResult<Meeting> {
+        let request = self
+            .request(Method::PATCH, &format!("v1/meetings/{meeting}"))?
+            .bearer_auth(token)
+            .json(request);
+        self.send(request).await
+    }
+
     pub async fn set_item_access(
         &self,
         token: &str,

@@ -504,6 +504,23 @@ impl Client {
         Ok(item)
     }
 
+    /// Changes a meeting's title, start or status (secretariat): cancel, publish, move.
+    pub async fn update_meeting(
+        &self,
+        meeting: MeetingId,
+        request: ecabinet_domain::api::UpdateMeetingRequest,
+    ) -> ClientResult<Meeting> {
+        if let Some(title) = &request.title {
+            validate::title(title)?;
+        }
+        let token = self.token().await?;
+        let updated = self.api.update_meeting(&token, meeting, &request).await?;
+        self.replica
+            .put(&ChangeBody::Meeting(updated.clone()))
+            .await?;
+        Ok(updated)
+    }
+
     /// Restricts an item to named persons (`Some`), or opens it to all participants (`None`).
     pub async fn set_item_access(
         &self,

@@ -84,6 +84,14 @@ pub struct CreateMeetingRequest {
     pub starts_at: DateTime<Utc>,
 }
 
+/// `PATCH /v1/meetings/{id}`: only the fields given change.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct UpdateMeetingRequest {
+    pub title: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub status: Option<crate::model::MeetingStatus>,
+}
+
 /// `POST /v1/meetings/{id}/agenda`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AddAgendaItemRequest {

@@ -487,6 +487,33 @@ impl Services {
             .await?)
     }
 
+    /// Changes a meeting's title, start or status (secretariat only).
+    pub async fn update_meeting(
+        &self,
+        caller: &Caller,
+        id: MeetingId,
+        request: ecabinet_domain::api::UpdateMeetingRequest,
+    ) -> ServiceResult<Meeting> {
+        caller.require_secretary()?;
+        let mut meeting = self
+            .store
+            .meeting(id)
+            .await?
+            .filter(|m| m.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("meeting"))?;
+        if let Some(title) = request.title {
+            meeting.title = validate::title(&title)?;
+        }
+        if let Some(starts_at) = request.starts_at {
+            meeting.starts_at = starts_at;
+        }
+        if let Some(status) = request.status {
+            meeting.status = status;
+        }
+        self.store.update_meeting(&meeting).await?;
+        Ok(meeting)
+    }
+
     /// Restricts an item to named persons, or opens it to all (`None`).
     pub async fn set_item_access(
         &self,

@@ -49,6 +49,10 @@ pub fn router(services: Services) -> Router {
         .route("/v1/auth/token", post(token))
         .route("/v1/changes", get(pull))
         .route("/v1/meetings", post(create_meeting))
+        .route(
+            "/v1/meetings/{meeting}",
+            axum::routing::patch(update_meeting),
+        )
         .route("/v1/meetings/{meeting}/agenda", post(add_agenda_item))
         .route("/v1/recipients", get(recipients))
         .route("/v1/invites", post(invite))
@@ -148,6 +152,15 @@ async fn create_meeting(
         .create_meeting(&caller, &body.title, body.starts_at)
         .await?;
     Ok((StatusCode::CREATED, Json(meeting)))
+}
+
+async fn update_meeting(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::UpdateMeetingRequest>,
+) -> Result<Json<Meeting>, ApiError> {
+    Ok(Json(services.update_meeting(&caller, meeting, body).await?))
 }
 
 async fn add_agenda_item(

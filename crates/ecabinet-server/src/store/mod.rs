@@ -119,6 +119,8 @@ pub trait Store: Send + Sync + 'static {
 
     async fn create_meeting(&self, meeting: &Meeting) -> StoreResult<()>;
     async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>>;
+    /// Stores a meeting's new title, start and status, and announces it.
+    async fn update_meeting(&self, meeting: &Meeting) -> StoreResult<()>;
     /// Appends an item at the end of the meeting's agenda; `only` restricts it to named persons.
     async fn append_agenda_item(
         &self,

@@ -412,6 +412,20 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn update_meeting(&self, meeting: &Meeting) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE meetings SET title = $2, starts_at = $3, status = $4 WHERE id = $1")
+                    .bind(meeting.id.0)
+                    .bind(&meeting.title)
+                    .bind(meeting.starts_at)
+                    .bind(meeting.status.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone()), None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>> {
                 let row: Option<MeetingRow> = sqlx::query_as(
                     "SELECT id, organisation_id, title, starts_at, status, created_by FROM meetings WHERE id = $1",
