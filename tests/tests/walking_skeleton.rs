@@ -118,6 +118,44 @@ async fn story(backend: Backend) -> Result<()> {
         .expect_err("not someone else's device");
     assert_eq!(refused.code(), "forbidden");
 
+    // An item with its presenting ministry and recommended action reaches members.
+    let detailed = secretary
+        .add_agenda_item_with(
+            meeting.id,
+            "Đề án chuyển đổi số",
+            None,
+            ecabinet_domain::ItemDetails {
+                presenting_ministry: Some("Bộ Khoa học và Công nghệ".into()),
+                summary: Some("Kết quả năm nay.\nKế hoạch năm tới.".into()),
+                recommended_action: Some("Thông qua".into()),
+            },
+        )
+        .await?;
+    cuong.sync().await?;
+    let seen = cuong.agenda(meeting.id).await?;
+    let item = seen
+        .items
+        .iter()
+        .find(|i| i.id == detailed.id)
+        .expect("synced");
+    assert_eq!(
+        item.details.presenting_ministry.as_deref(),
+        Some("Bộ Khoa học và Công nghệ")
+    );
+    assert_eq!(
+        item.details.recommended_action.as_deref(),
+        Some("Thông qua")
+    );
+    let too_long = ecabinet_domain::ItemDetails {
+        summary: Some("x".repeat(5_000)),
+        ..Default::default()
+    };
+    let refused = secretary
+        .add_agenda_item_with(meeting.id, "Quá dài", None, too_long)
+        .await
+        .expect_err("summary too long");
+    assert_eq!(refused.code(), "invalid_input");
+
     // The secretariat moves and then cancels the meeting; members see both after a sync.
     use ecabinet_domain::api::UpdateMeetingRequest;
     let moved = starts + chrono::Duration::hours(2);

@@ -28,7 +28,7 @@ const AGENDA: AgendaView = {
   meeting: MEETINGS[1]!,
   items: [
     { id: "a2", meeting_id: "m-soon", position: 2, title: "Dự án Luật Dữ liệu", restricted: true },
-    { id: "a1", meeting_id: "m-soon", position: 1, title: "Báo cáo tình hình kinh tế - xã hội" },
+    { id: "a1", meeting_id: "m-soon", position: 1, title: "Báo cáo tình hình kinh tế - xã hội", details: { presenting_ministry: "Bộ Tài chính", summary: null, recommended_action: "Cho ý kiến" } },
   ],
   documents: [
     {
@@ -226,6 +226,9 @@ describe("main screen", () => {
     const items = $$("agenda-item");
     expect(items[0]!.querySelectorAll('[data-testid="agenda-document"]')).toHaveLength(0);
     expect(items[0]!.querySelector('[data-testid="agenda-item-restricted"]')).toBeNull();
+    expect(items[0]!.querySelector('[data-testid="agenda-item-ministry"]')?.textContent).toBe("Cơ quan trình: Bộ Tài chính");
+    expect(items[0]!.querySelector('[data-testid="agenda-item-action"]')?.textContent).toBe("Đề xuất: Cho ý kiến");
+    expect(items[1]!.querySelector('[data-testid="agenda-item-ministry"]')).toBeNull();
     expect(items[1]!.querySelector('[data-testid="agenda-item-restricted"]')?.textContent).toBe("Hạn chế");
     const doc = items[1]!.querySelector('[data-testid="agenda-document"]');
     expect(doc?.textContent).toContain("Dự thảo Luật Dữ liệu");

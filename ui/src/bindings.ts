@@ -111,7 +111,7 @@ position: number; title: string;
  * True when only a named list of persons (and the secretariat) may read
  * the item's documents; everyone else sees its title only.
  */
-restricted?: boolean }
+restricted?: boolean; details?: ItemDetails }
 /**
  * One item on a meeting's agenda.
  */
@@ -172,6 +172,18 @@ export type ItemAccess = { agenda_item_id: AgendaItemId;
  * Empty when the item is open to all participants.
  */
 persons: PersonId[] }
+/**
+ * What the secretariat writes about an item besides its title.
+ */
+export type ItemDetails = { 
+/**
+ * The ministry or agency presenting the item.
+ */
+presenting_ministry: string | null; summary: string | null; 
+/**
+ * What the secretariat proposes the cabinet decide.
+ */
+recommended_action: string | null }
 export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; status: MeetingStatus; created_by: PersonId }
 /**
  * A meeting.

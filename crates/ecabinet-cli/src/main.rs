@@ -200,6 +200,15 @@ enum AgendaCommand {
         /// secretariat may read the item's documents; others see its title only.
         #[arg(long, value_delimiter = ',')]
         only: Option<Vec<PersonId>>,
+        /// The ministry or agency presenting the item.
+        #[arg(long)]
+        ministry: Option<String>,
+        /// A summary for the members.
+        #[arg(long)]
+        summary: Option<String>,
+        /// What the secretariat proposes the cabinet decide.
+        #[arg(long)]
+        action: Option<String>,
     },
     /// Restrict an item to named persons, or open it to all participants again.
     Access {
@@ -451,12 +460,24 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     meeting,
                     title,
                     only,
+                    ministry,
+                    summary,
+                    action,
                 }),
             ..
         } => {
             let client = Client::open(&profile).await?;
             let meeting = client.resolve_meeting(&meeting).await?;
-            out.agenda_item_added(&client.add_agenda_item(meeting, &title, only).await?);
+            let details = ecabinet_domain::ItemDetails {
+                presenting_ministry: ministry,
+                summary,
+                recommended_action: action,
+            };
+            out.agenda_item_added(
+                &client
+                    .add_agenda_item_with(meeting, &title, only, details)
+                    .await?,
+            );
         }
         Command::Agenda {
             command: Some(AgendaCommand::Access { item, only, all }),

@@ -270,6 +270,12 @@ impl Printer {
                 "  {:>2}. {}{restriction}  [{}]",
                 item.position, item.title, item.id
             );
+            if let Some(ministry) = &item.details.presenting_ministry {
+                println!("      presented by {ministry}");
+            }
+            if let Some(action) = &item.details.recommended_action {
+                println!("      recommended: {action}");
+            }
             for document in view
                 .documents
                 .iter()

@@ -161,10 +161,12 @@ impl ServerApi {
         meeting: MeetingId,
         title: &str,
         only: Option<Vec<ecabinet_domain::PersonId>>,
+        details: ecabinet_domain::ItemDetails,
     ) -> ClientResult<AgendaItem> {
         let body = AddAgendaItemRequest {
             title: title.to_owned(),
             only,
+            details,
         };
         self.post(&format!("v1/meetings/{meeting}/agenda"), Some(token), &body)
             .await

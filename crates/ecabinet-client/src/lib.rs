@@ -485,11 +485,24 @@ impl Client {
         title: &str,
         only: Option<Vec<ecabinet_domain::PersonId>>,
     ) -> ClientResult<AgendaItem> {
+        self.add_agenda_item_with(meeting, title, only, Default::default())
+            .await
+    }
+
+    /// [`Client::add_agenda_item`] with the presenting ministry, summary and recommended action.
+    pub async fn add_agenda_item_with(
+        &self,
+        meeting: MeetingId,
+        title: &str,
+        only: Option<Vec<ecabinet_domain::PersonId>>,
+        details: ecabinet_domain::ItemDetails,
+    ) -> ClientResult<AgendaItem> {
         let title = validate::title(title)?;
+        let details = validate::item_details(&details)?;
         let token = self.token().await?;
         let item = self
             .api
-            .add_agenda_item(&token, meeting, &title, only.clone())
+            .add_agenda_item(&token, meeting, &title, only.clone(), details)
             .await?;
         self.replica
             .put(&ChangeBody::AgendaItem(item.clone()))

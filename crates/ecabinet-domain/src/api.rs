@@ -99,6 +99,8 @@ pub struct AddAgendaItemRequest {
     /// `None`: all participants; `Some(list)`: only these persons (and the secretariat).
     #[serde(default)]
     pub only: Option<Vec<PersonId>>,
+    #[serde(default)]
+    pub details: crate::model::ItemDetails,
 }
 
 /// `PUT /v1/agenda/{item}/access`.

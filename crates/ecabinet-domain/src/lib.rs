@@ -13,5 +13,7 @@ pub mod validate;
 pub use change::{Change, ChangeBody};
 pub use document::{ChunkInfo, Document, DocumentManifest};
 pub use ids::{AgendaItemId, DeviceId, DocumentId, MeetingId, OrganisationId, PersonId};
-pub use model::{AgendaItem, ItemAccess, Meeting, MeetingStatus, Organisation, Person, Role};
+pub use model::{
+    AgendaItem, ItemAccess, ItemDetails, Meeting, MeetingStatus, Organisation, Person, Role,
+};
 pub use validate::ValidationError;

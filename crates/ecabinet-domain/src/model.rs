@@ -114,6 +114,19 @@ pub struct AgendaItem {
     /// the item's documents; everyone else sees its title only.
     #[serde(default)]
     pub restricted: bool,
+    #[serde(default)]
+    pub details: ItemDetails,
+}
+
+/// What the secretariat writes about an item besides its title.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ItemDetails {
+    /// The ministry or agency presenting the item.
+    pub presenting_ministry: Option<String>,
+    pub summary: Option<String>,
+    /// What the secretariat proposes the cabinet decide.
+    pub recommended_action: Option<String>,
 }
 
 /// Who may read a restricted item's documents. Streamed only to the

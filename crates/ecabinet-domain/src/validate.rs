@@ -42,6 +42,50 @@ pub fn single_line(
     Ok(trimmed.to_owned())
 }
 
+/// Longest free text of an item (summary, recommended action).
+pub const MAX_TEXT_CHARS: usize = 4_000;
+
+/// Trims a multi-line text field; empty means absent.
+pub fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, ValidationError> {
+    let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(ValidationError::TooLong { field, chars, max });
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(ValidationError::ControlCharacters { field });
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// Checks and normalises an item's details.
+pub fn item_details(
+    details: &crate::model::ItemDetails,
+) -> Result<crate::model::ItemDetails, ValidationError> {
+    Ok(crate::model::ItemDetails {
+        presenting_ministry: details
+            .presenting_ministry
+            .as_deref()
+            .map(|m| single_line("presenting ministry", m, MAX_NAME_CHARS))
+            .transpose()?,
+        summary: optional_text("summary", details.summary.as_deref(), MAX_TEXT_CHARS)?,
+        recommended_action: optional_text(
+            "recommended action",
+            details.recommended_action.as_deref(),
+            MAX_TEXT_CHARS,
+        )?,
+    })
+}
+
 pub fn title(value: &str) -> Result<String, ValidationError> {
     single_line("title", value, MAX_TITLE_CHARS)
 }
@@ -83,6 +127,30 @@ mod tests {
         assert!(matches!(
             title(&too_long),
             Err(ValidationError::TooLong { chars: 301, .. })
+        ));
+    }
+
+    #[test]
+    fn item_details_are_trimmed_and_bounded() {
+        let details = crate::model::ItemDetails {
+            presenting_ministry: Some("  Bộ Tư pháp ".into()),
+            summary: Some("Dòng 1\nDòng 2".into()),
+            recommended_action: Some("   ".into()),
+        };
+        let checked = item_details(&details).expect("valid");
+        assert_eq!(checked.presenting_ministry.as_deref(), Some("Bộ Tư pháp"));
+        assert_eq!(checked.summary.as_deref(), Some("Dòng 1\nDòng 2"));
+        assert_eq!(checked.recommended_action, None, "blank means absent");
+        let long = crate::model::ItemDetails {
+            summary: Some("x".repeat(MAX_TEXT_CHARS + 1)),
+            ..Default::default()
+        };
+        assert!(matches!(
+            item_details(&long),
+            Err(ValidationError::TooLong {
+                field: "summary",
+                ..
+            })
         ));
     }
 

@@ -17,6 +17,22 @@ pub const AGENDA: [&str; 3] = [
     "Đề án chuyển đổi số quốc gia: kết quả và kế hoạch năm tới",
 ];
 
+/// Who presents each demo item, and what the secretariat recommends.
+const AGENDA_DETAILS: [(&str, &str); 3] = [
+    (
+        "Bộ Tài chính",
+        "Cho ý kiến về báo cáo; thống nhất các nhiệm vụ trọng tâm tháng tới.",
+    ),
+    (
+        "Bộ Khoa học và Công nghệ",
+        "Thông qua dự thảo Nghị định, giao Bộ chủ trì tiếp thu ý kiến và hoàn thiện.",
+    ),
+    (
+        "Bộ Khoa học và Công nghệ",
+        "Cho ý kiến về kết quả và thông qua kế hoạch năm tới.",
+    ),
+];
+
 #[derive(Debug)]
 pub struct DemoSummary {
     pub organisation: Organisation,
@@ -40,9 +56,14 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
     let meeting = services
         .create_meeting(&acting, MEETING_TITLE, next_thursday_morning())
         .await?;
-    for title in AGENDA {
+    for (title, (ministry, action)) in AGENDA.into_iter().zip(AGENDA_DETAILS) {
+        let details = ecabinet_domain::ItemDetails {
+            presenting_ministry: Some(ministry.to_owned()),
+            summary: None,
+            recommended_action: Some(action.to_owned()),
+        };
         services
-            .add_agenda_item(&acting, meeting.id, title, None)
+            .add_agenda_item(&acting, meeting.id, title, None, &details)
             .await?;
     }
     Ok(Some(DemoSummary {

@@ -471,9 +471,11 @@ impl Services {
         meeting_id: MeetingId,
         title: &str,
         only: Option<Vec<PersonId>>,
+        details: &ecabinet_domain::ItemDetails,
     ) -> ServiceResult<AgendaItem> {
         caller.require_secretary()?;
         let title = validate::title(title)?;
+        let details = validate::item_details(details)?;
         let meeting = self
             .store
             .meeting(meeting_id)
@@ -483,7 +485,13 @@ impl Services {
         let only = self.checked_access_list(caller, only).await?;
         Ok(self
             .store
-            .append_agenda_item(&meeting, AgendaItemId::new(), &title, only.as_deref())
+            .append_agenda_item(
+                &meeting,
+                AgendaItemId::new(),
+                &title,
+                only.as_deref(),
+                &details,
+            )
             .await?)
     }
 

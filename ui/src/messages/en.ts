@@ -64,6 +64,8 @@ export const en: Catalogue = {
   "agenda.empty": "This agenda has no items yet.",
   "agenda.documents": "Documents",
   "agenda.restricted": "Restricted",
+  "agenda.presentedBy": "Presented by {ministry}",
+  "agenda.recommended": "Recommended: {action}",
   "agenda.restrictedHint": "Only the named members and the secretariat can read this item's documents",
   "agenda.revised": "Revised",
   "agenda.revisedHint": "A new version you have not opened yet; your notes are kept",

@@ -66,6 +66,8 @@ export const vi = {
   "agenda.empty": "Chương trình họp chưa có nội dung.",
   "agenda.documents": "Tài liệu",
   "agenda.restricted": "Hạn chế",
+  "agenda.presentedBy": "Cơ quan trình: {ministry}",
+  "agenda.recommended": "Đề xuất: {action}",
   "agenda.restrictedHint": "Chỉ những người được chỉ định và Văn phòng Chính phủ đọc được tài liệu của mục này",
   "agenda.revised": "Đã sửa đổi",
   "agenda.revisedHint": "Có bản mới mà bạn chưa mở; ghi chú của bạn vẫn được giữ",

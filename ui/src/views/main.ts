@@ -384,6 +384,20 @@ export function mountMain(
                     "div",
                     { class: "agenda-item-body" },
                     h("span", { class: "agenda-item-title", "data-testid": "agenda-item-title" }, item.title),
+                    item.details?.presenting_ministry
+                      ? h(
+                          "span",
+                          { class: "agenda-item-ministry", "data-testid": "agenda-item-ministry" },
+                          t("agenda.presentedBy", { ministry: item.details.presenting_ministry }),
+                        )
+                      : null,
+                    item.details?.recommended_action
+                      ? h(
+                          "span",
+                          { class: "agenda-item-action", "data-testid": "agenda-item-action" },
+                          t("agenda.recommended", { action: item.details.recommended_action }),
+                        )
+                      : null,
                     item.restricted
                       ? h(
                           "span",

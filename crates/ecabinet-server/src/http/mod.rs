@@ -170,7 +170,7 @@ async fn add_agenda_item(
     ApiJson(body): ApiJson<AddAgendaItemRequest>,
 ) -> Result<(StatusCode, Json<AgendaItem>), ApiError> {
     let item = services
-        .add_agenda_item(&caller, meeting, &body.title, body.only)
+        .add_agenda_item(&caller, meeting, &body.title, body.only, &body.details)
         .await?;
     Ok((StatusCode::CREATED, Json(item)))
 }

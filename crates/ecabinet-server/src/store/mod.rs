@@ -128,6 +128,7 @@ pub trait Store: Send + Sync + 'static {
         item_id: AgendaItemId,
         title: &str,
         only: Option<&[PersonId]>,
+        details: &ecabinet_domain::ItemDetails,
     ) -> StoreResult<AgendaItem>;
     /// Replaces an item's access list (`None`: open to all) and re-announces its
     /// documents to the new audience.

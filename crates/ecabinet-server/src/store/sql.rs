@@ -11,7 +11,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ecabinet_domain::{
     AgendaItem, AgendaItemId, Change, ChangeBody, DeviceId, Document, DocumentId, ItemAccess,
-    Meeting, MeetingId, MeetingStatus, Organisation, OrganisationId, Person, PersonId, Role,
+    ItemDetails, Meeting, MeetingId, MeetingStatus, Organisation, OrganisationId, Person, PersonId,
+    Role,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -77,6 +78,14 @@ fn parse_role(text: &str) -> StoreResult<Role> {
 fn parse_status(text: &str) -> StoreResult<MeetingStatus> {
     MeetingStatus::parse(text)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown meeting status {text:?}")))
+}
+
+fn details_json(details: &ItemDetails) -> StoreResult<String> {
+    serde_json::to_string(details).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse_details(text: &str) -> StoreResult<ItemDetails> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("agenda item details: {e}")))
 }
 
 fn body_json(body: &ChangeBody) -> StoreResult<String> {
@@ -442,6 +451,7 @@ macro_rules! sql_store {
                 item_id: AgendaItemId,
                 title: &str,
                 only: Option<&[PersonId]>,
+                details: &ItemDetails,
             ) -> StoreResult<AgendaItem> {
                 let mut tx = self.pool.begin().await?;
                 // Lock the organisation's row first (the change's seq comes from
@@ -462,13 +472,15 @@ macro_rules! sql_store {
                     position,
                     title: title.to_owned(),
                     restricted: only.is_some(),
+                    details: details.clone(),
                 };
-                sqlx::query("INSERT INTO agenda_items (id, meeting_id, position, title, restricted) VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query("INSERT INTO agenda_items (id, meeting_id, position, title, restricted, details) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(item.id.0)
                     .bind(item.meeting_id.0)
                     .bind(item.position)
                     .bind(&item.title)
                     .bind(item.restricted)
+                    .bind(details_json(&item.details)?)
                     .execute(&mut *tx)
                     .await?;
                 Self::append_change(&mut tx, meeting.organisation_id, item.id.0, &ChangeBody::AgendaItem(item.clone()), None).await?;
@@ -540,31 +552,33 @@ macro_rules! sql_store {
             }
 
             async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>> {
-                let rows: Vec<(Uuid, Uuid, i32, String, bool)> = sqlx::query_as(
-                    "SELECT id, meeting_id, position, title, restricted FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
+                let rows: Vec<(Uuid, Uuid, i32, String, bool, String)> = sqlx::query_as(
+                    "SELECT id, meeting_id, position, title, restricted, details FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
                 )
                 .bind(meeting.0)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(id, meeting_id, position, title, restricted)| AgendaItem {
-                        id: AgendaItemId(id),
-                        meeting_id: MeetingId(meeting_id),
-                        position,
-                        title,
-                        restricted,
+                rows.into_iter()
+                    .map(|(id, meeting_id, position, title, restricted, details)| {
+                        Ok(AgendaItem {
+                            id: AgendaItemId(id),
+                            meeting_id: MeetingId(meeting_id),
+                            position,
+                            title,
+                            restricted,
+                            details: parse_details(&details)?,
+                        })
                     })
-                    .collect())
+                    .collect()
             }
 
             async fn agenda_item(&self, id: AgendaItemId) -> StoreResult<Option<(AgendaItem, Meeting)>> {
-                let row: Option<(Uuid, Uuid, i32, String, bool)> =
-                    sqlx::query_as("SELECT id, meeting_id, position, title, restricted FROM agenda_items WHERE id = $1")
+                let row: Option<(Uuid, Uuid, i32, String, bool, String)> =
+                    sqlx::query_as("SELECT id, meeting_id, position, title, restricted, details FROM agenda_items WHERE id = $1")
                         .bind(id.0)
                         .fetch_optional(&self.pool)
                         .await?;
-                let Some((id, meeting_id, position, title, restricted)) = row else {
+                let Some((id, meeting_id, position, title, restricted, details)) = row else {
                     return Ok(None);
                 };
                 let meeting = self
@@ -577,6 +591,7 @@ macro_rules! sql_store {
                     position,
                     title,
                     restricted,
+                    details: parse_details(&details)?,
                 };
                 Ok(Some((item, meeting)))
             }
