@@ -263,6 +263,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// `ecab meeting cancel` and `ecab meeting publish`.
+async fn set_meeting_status(
+    profile: &std::path::Path,
+    meeting: &str,
+    status: MeetingStatus,
+    out: &Printer,
+) -> Result<(), ClientError> {
+    let client = Client::open(profile).await?;
+    let meeting = client.resolve_meeting(meeting).await?;
+    let request = UpdateMeetingRequest {
+        status: Some(status),
+        ..Default::default()
+    };
+    out.meeting_created(&client.update_meeting(meeting, request).await?);
+    Ok(())
+}
+
 async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
     let profile = cli.profile;
     match cli.command {
@@ -360,26 +377,10 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         }
         Command::Meeting {
             command: MeetingCommand::Cancel { meeting },
-        } => {
-            let client = Client::open(&profile).await?;
-            let meeting = client.resolve_meeting(&meeting).await?;
-            let request = UpdateMeetingRequest {
-                status: Some(MeetingStatus::Cancelled),
-                ..Default::default()
-            };
-            out.meeting_created(&client.update_meeting(meeting, request).await?);
-        }
+        } => set_meeting_status(&profile, &meeting, MeetingStatus::Cancelled, out).await?,
         Command::Meeting {
             command: MeetingCommand::Publish { meeting },
-        } => {
-            let client = Client::open(&profile).await?;
-            let meeting = client.resolve_meeting(&meeting).await?;
-            let request = UpdateMeetingRequest {
-                status: Some(MeetingStatus::Published),
-                ..Default::default()
-            };
-            out.meeting_created(&client.update_meeting(meeting, request).await?);
-        }
+        } => set_meeting_status(&profile, &meeting, MeetingStatus::Published, out).await?,
         Command::Doc {
             command: DocCommand::Add { item, file, title },
         } => {

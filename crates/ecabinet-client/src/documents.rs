@@ -43,7 +43,7 @@ fn chunk_context(document: &Document) -> ChunkContext {
 }
 
 impl Client {
-    fn cache_dir(&self, document: &Document) -> PathBuf {
+    pub(crate) fn cache_dir(&self, document: &Document) -> PathBuf {
         self.dir
             .join("cache")
             .join(document.id.to_string())
@@ -204,7 +204,10 @@ impl Client {
     }
 
     /// This device's own key for a document version (cached, else fetched).
-    async fn own_envelope(&self, document: &Document) -> ClientResult<DeviceKeyEnvelope> {
+    pub(crate) async fn own_envelope(
+        &self,
+        document: &Document,
+    ) -> ClientResult<DeviceKeyEnvelope> {
         let cache = self.cache_dir(document);
         std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
         if let Ok(bytes) = std::fs::read(cache.join("key.json")) {
@@ -454,14 +457,6 @@ impl Client {
         // crash or a lost network fetches only the rest.
         write_cache_file(cache, &name, &bytes)?;
         Ok((bytes, true))
-    }
-
-    pub(crate) fn cache_dir_of(&self, document: &Document) -> PathBuf {
-        self.cache_dir(document)
-    }
-
-    pub(crate) async fn ensure_key(&self, document: &Document) -> ClientResult<()> {
-        self.own_envelope(document).await.map(|_| ())
     }
 }
 

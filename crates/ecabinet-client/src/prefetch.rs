@@ -60,7 +60,7 @@ impl Client {
             ..PrefetchProgress::default()
         };
         for (document, manifest) in &queue {
-            let cache = self.cache_dir_of(document);
+            let cache = self.cache_dir(document);
             for (index, info) in manifest.chunks.iter().enumerate() {
                 progress.bytes_total += u64::from(info.size);
                 if chunk_is_cached(&cache, index, info) {
@@ -72,8 +72,8 @@ impl Client {
 
         for (document, manifest) in &queue {
             progress.current = Some(document.title.clone());
-            match self.ensure_key(document).await {
-                Ok(()) => {}
+            match self.own_envelope(document).await {
+                Ok(_) => {}
                 Err(ClientError::Server { code, .. })
                     if code == "no_key" || code == "forbidden" =>
                 {
@@ -84,7 +84,7 @@ impl Client {
                 }
                 Err(error) => return Err(error),
             }
-            let cache = self.cache_dir_of(document);
+            let cache = self.cache_dir(document);
             std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
             // A few chunks in flight at once: the server's lookups and disk
             // reads overlap with this side's hashing and writing.
