@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
+use crate::ids::{AnnotationId, PersonId};
 use crate::model::{AgendaItem, ItemAccess, Meeting, Organisation, Person};
+use crate::ops::Op;
 
 /// One numbered change: the full new state of one entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +27,17 @@ pub enum ChangeBody {
     AgendaItem(AgendaItem),
     Document(Document),
     ItemAccess(ItemAccess),
+    /// An op a device pushed and the server accepted.
+    Op(Op),
+    /// An annotation this viewer may no longer read (its author stopped
+    /// sharing it): forget it.
+    AnnotationHidden(AnnotationHidden),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationHidden {
+    pub annotation_id: AnnotationId,
+    pub author: PersonId,
 }
 
 impl ChangeBody {
@@ -36,6 +49,8 @@ impl ChangeBody {
             ChangeBody::AgendaItem(_) => "agenda_item",
             ChangeBody::Document(_) => "document",
             ChangeBody::ItemAccess(_) => "item_access",
+            ChangeBody::Op(_) => "op",
+            ChangeBody::AnnotationHidden(_) => "annotation_hidden",
         }
     }
 }

@@ -77,6 +77,18 @@ entity_id!(
     /// A document attached to an agenda item (all its versions share the id).
     DocumentId
 );
+entity_id!(
+    /// One operation made on a device: the unit of sync, idempotent by this id.
+    OpId
+);
+entity_id!(
+    /// An annotation (note, highlight, ink, bookmark) on a document.
+    AnnotationId
+);
+entity_id!(
+    /// One of a person's private keys, shared only among that person's devices.
+    PersonKeyId
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,17 +2,23 @@
 //! the JSON shapes that cross the wire between the client engine and the
 //! server. Nothing here performs IO, so every rule is unit-testable.
 
+pub mod annotation;
 pub mod api;
 pub mod change;
 pub mod document;
 pub mod enrolment;
 pub mod ids;
 pub mod model;
+pub mod ops;
 pub mod validate;
+pub mod wire;
 
-pub use change::{Change, ChangeBody};
+pub use change::{AnnotationHidden, Change, ChangeBody};
 pub use document::{ChunkInfo, Document, DocumentManifest};
-pub use ids::{AgendaItemId, DeviceId, DocumentId, MeetingId, OrganisationId, PersonId};
+pub use ids::{
+    AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, OpId, OrganisationId, PersonId,
+    PersonKeyId,
+};
 pub use model::{
     AgendaItem, ItemAccess, ItemDetails, Meeting, MeetingStatus, Organisation, Person, Role,
 };

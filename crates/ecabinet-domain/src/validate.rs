@@ -20,6 +20,8 @@ pub enum ValidationError {
     },
     #[error("{field} must not contain control characters")]
     ControlCharacters { field: &'static str },
+    #[error("{field} is not valid: {reason}")]
+    Invalid { field: &'static str, reason: String },
 }
 
 /// Trims and checks a single-line text field; returns the text to store.

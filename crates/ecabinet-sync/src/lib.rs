@@ -2,6 +2,9 @@
 //! hands it what the server answered; it decides what to write to the local
 //! replica and where the cursor moves. Tests drive it with plain values.
 
+pub mod merge;
+pub mod push;
+
 use std::collections::HashMap;
 
 use ecabinet_domain::api::PullResponse;
@@ -52,6 +55,8 @@ pub enum SyncError {
     CursorBackwards { from: i64, to: i64 },
     #[error("the server said more changes wait but sent none; refusing to loop")]
     EmptyPageWithMore,
+    #[error("the server answered {answered} of the {sent} changes sent")]
+    PushAnswerMismatch { sent: usize, answered: usize },
 }
 
 /// Checks a page against the state it was requested from and reduces it to
@@ -108,6 +113,9 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
         // Each version is its own row: a new version never hides an older one.
         ChangeBody::Document(d) => format!("{}/{}", d.id, d.version),
         ChangeBody::ItemAccess(a) => a.agenda_item_id.to_string(),
+        // Ops are facts, not snapshots: every one is kept.
+        ChangeBody::Op(op) => op.id.to_string(),
+        ChangeBody::AnnotationHidden(h) => h.annotation_id.to_string(),
     };
     (body.kind(), id)
 }
