@@ -3,8 +3,11 @@
 
 use std::sync::Arc;
 
-use ecabinet_client::{AgendaView, AppStatus, DocumentView, Engine, PageHit, SyncStatus, UiError};
-use ecabinet_domain::{DocumentId, Meeting, MeetingId};
+use ecabinet_client::{
+    AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentView, Engine,
+    NewAnnotation, PageHit, SyncStatus, UiError,
+};
+use ecabinet_domain::{AnnotationId, DocumentId, Meeting, MeetingId};
 use tauri::State;
 
 type Shared<'a> = State<'a, Arc<Engine>>;
@@ -76,5 +79,40 @@ pub async fn search_document(
         .client()
         .await?
         .find_in_document(document_id, &phrase)
+        .await?)
+}
+
+/// The annotations on a document that this person may read (works offline).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_annotations(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+) -> Result<AnnotationList, UiError> {
+    Ok(engine.client().await?.annotations(document_id).await?)
+}
+
+/// Adds a highlight, note, ink drawing or bookmark; saved at once, sent at the next sync.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_annotation(
+    engine: Shared<'_>,
+    annotation: NewAnnotation,
+) -> Result<AnnotationView, UiError> {
+    Ok(engine.client().await?.annotate(annotation).await?)
+}
+
+/// Changes, shares, withdraws or deletes one of this person's annotations (works offline).
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_annotation(
+    engine: Shared<'_>,
+    annotation_id: AnnotationId,
+    edit: AnnotationEdit,
+) -> Result<AnnotationView, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .edit_annotation(annotation_id, edit)
         .await?)
 }

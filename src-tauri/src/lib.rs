@@ -36,6 +36,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::meeting_agenda,
             commands::open_document,
             commands::search_document,
+            commands::list_annotations,
+            commands::create_annotation,
+            commands::edit_annotation,
         ])
         .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }

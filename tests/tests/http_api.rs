@@ -98,7 +98,10 @@ async fn concurrent_writers(backend: Backend) -> Result<()> {
             organisation,
             0,
             10_000,
-            ecabinet_server::store::Viewer::Secretariat,
+            ecabinet_server::store::Viewer {
+                person: secretary.summary().person.id,
+                secretariat: true,
+            },
         )
         .await?;
     let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();

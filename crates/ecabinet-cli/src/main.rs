@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
-use ecabinet_client::{default_profile_dir, Client, ClientError};
+use ecabinet_client::{default_profile_dir, AnnotationEdit, Client, ClientError, NewAnnotation};
+use ecabinet_domain::annotation::AnnotationKind;
 use ecabinet_domain::api::UpdateMeetingRequest;
 use ecabinet_domain::{MeetingStatus, PersonId, Role};
 
@@ -88,6 +89,39 @@ enum Command {
         #[arg(long)]
         person: Option<PersonId>,
     },
+    /// Annotate a document (works offline: saved here, sent at the next sync).
+    Annotate {
+        /// The document (its id, or the first characters of it).
+        document: String,
+        /// The page (from 1) of the document's latest version.
+        #[arg(long)]
+        page: u32,
+        /// A note's text.
+        #[arg(long, required_unless_present_any = ["highlight", "bookmark"])]
+        note: Option<String>,
+        /// Highlight this text (as it appears on the page).
+        #[arg(long, conflicts_with = "bookmark")]
+        highlight: Option<String>,
+        /// Bookmark the page.
+        #[arg(long)]
+        bookmark: bool,
+        /// yellow, green, blue, pink or orange.
+        #[arg(long)]
+        colour: Option<String>,
+        /// Share with the secretariat or all participants (default: private to you).
+        #[arg(long)]
+        share: Option<ecabinet_domain::ops::ShareScope>,
+    },
+    /// The annotations on a document you may read (from this device; works offline).
+    Annotations {
+        /// The document (its id, or the first characters of it).
+        document: String,
+    },
+    /// Change, share or delete one of your annotations (works offline).
+    Annotation {
+        #[command(subcommand)]
+        command: AnnotationCommand,
+    },
     /// Meeting documents.
     Doc {
         #[command(subcommand)]
@@ -102,6 +136,24 @@ enum Command {
         #[command(subcommand)]
         command: Option<AgendaCommand>,
     },
+}
+
+#[derive(Subcommand)]
+enum AnnotationCommand {
+    /// Change a note's text or colour, or who it is shared with.
+    Edit {
+        /// The annotation (its id, or the first characters of it).
+        annotation: String,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        colour: Option<String>,
+        /// private (withdraws sharing), secretariat or participants.
+        #[arg(long)]
+        share: Option<ecabinet_domain::ops::ShareScope>,
+    },
+    /// Delete an annotation (on all your devices).
+    Delete { annotation: String },
 }
 
 #[derive(Subcommand)]
@@ -305,6 +357,79 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let client = Client::open(&profile).await?;
             let report = client.sync().await?;
             out.synced(client.profile().device_id, &report);
+        }
+        Command::Annotate {
+            document,
+            page,
+            note,
+            highlight,
+            bookmark,
+            colour,
+            share,
+        } => {
+            let client = Client::open(&profile).await?;
+            let document_id = client.resolve_document(&document).await?;
+            let kind = if highlight.is_some() {
+                AnnotationKind::Highlight
+            } else if bookmark {
+                AnnotationKind::Bookmark
+            } else {
+                AnnotationKind::Note
+            };
+            let view = client
+                .annotate(NewAnnotation {
+                    document_id,
+                    kind: Some(kind),
+                    page,
+                    quote: highlight,
+                    text: note,
+                    colour,
+                    share,
+                    ..Default::default()
+                })
+                .await?;
+            out.annotation_saved(&view);
+        }
+        Command::Annotations { document } => {
+            let client = Client::open(&profile).await?;
+            let document_id = client.resolve_document(&document).await?;
+            out.annotations(&client.annotations(document_id).await?);
+        }
+        Command::Annotation { command } => {
+            let client = Client::open(&profile).await?;
+            let (reference, edit) = match command {
+                AnnotationCommand::Edit {
+                    annotation,
+                    text,
+                    colour,
+                    share,
+                } => {
+                    if text.is_none() && colour.is_none() && share.is_none() {
+                        return Err(ClientError::InvalidArgument(
+                            "say what to change: --text, --colour or --share".into(),
+                        ));
+                    }
+                    (
+                        annotation,
+                        AnnotationEdit {
+                            text,
+                            colour,
+                            share,
+                            ..Default::default()
+                        },
+                    )
+                }
+                AnnotationCommand::Delete { annotation } => (
+                    annotation,
+                    AnnotationEdit {
+                        deleted: Some(true),
+                        ..Default::default()
+                    },
+                ),
+            };
+            let id = client.resolve_annotation(&reference).await?;
+            let view = client.edit_annotation(id, edit).await?;
+            out.annotation_saved(&view);
         }
         Command::People => {
             let client = Client::open(&profile).await?;

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Local, Utc};
 use ecabinet_client::{
-    AgendaView, ClientError, FetchedDocument, PrefetchProgress, ProfileSummary, RenderedPage,
-    SearchHit, SyncReport, SyncStatus,
+    AgendaView, AnnotationList, AnnotationView, ClientError, FetchedDocument, Placement,
+    PrefetchProgress, ProfileSummary, RenderedPage, SearchHit, SyncReport, SyncState, SyncStatus,
 };
 use ecabinet_domain::api::{DeviceSummary, InviteResponse, PendingKey};
 use ecabinet_domain::{AgendaItem, Document, DocumentId, Meeting, Person};
@@ -88,10 +88,109 @@ impl Printer {
             );
             println!("device: {} ({})", summary.device_name, summary.device_id);
             println!("server: {}", summary.server_url);
+            let state = match sync.state {
+                SyncState::Online => "online",
+                SyncState::Offline => "offline",
+                SyncState::NeverSynced => "never synced",
+            };
+            println!("state: {state}");
             match sync.last_sync {
                 Some(time) => println!("last sync: {}", local(time)),
                 None => println!("last sync: never"),
             }
+            if sync.waiting_to_send > 0 {
+                println!(
+                    "waiting to be sent: {} change(s); run `ecab sync` when online",
+                    sync.waiting_to_send
+                );
+            } else {
+                println!("waiting to be sent: nothing");
+            }
+            for rejected in &sync.rejected {
+                println!(
+                    "refused by the server: {} {} ({}): {}",
+                    rejected.kind, rejected.entity_id, rejected.code, rejected.reason
+                );
+            }
+        }
+    }
+
+    pub fn annotation_saved(&self, view: &AnnotationView) {
+        if self.json {
+            self.print_json(view);
+            return;
+        }
+        println!(
+            "Saved {} {} on page {} ({}).",
+            view.kind.as_str(),
+            view.id,
+            view.page,
+            view.share.as_str()
+        );
+        if view.waiting_to_send {
+            println!("Saved on this device; it waits to be sent: run `ecab sync` when online.");
+        }
+    }
+
+    pub fn annotations(&self, list: &AnnotationList) {
+        if self.json {
+            self.print_json(list);
+            return;
+        }
+        if list.annotations.is_empty() {
+            println!(
+                "No annotations on this document (version {}).",
+                list.version
+            );
+        }
+        let mut unplaced_heading = false;
+        for view in &list.annotations {
+            if view.placement == Placement::Unplaced && !unplaced_heading {
+                println!(
+                    "Notes that could not be placed on version {}:",
+                    list.version
+                );
+                unplaced_heading = true;
+            }
+            let who = if view.mine {
+                "you".to_owned()
+            } else {
+                view.author_name.clone()
+            };
+            let place = match view.placement {
+                Placement::Original => format!("p.{}", view.page),
+                Placement::Moved => format!(
+                    "p.{} (moved from p.{} of v{})",
+                    view.page, view.anchor.page, view.anchor.version
+                ),
+                Placement::Unplaced => {
+                    format!("was p.{} of v{}", view.anchor.page, view.anchor.version)
+                }
+            };
+            let mut line = format!(
+                "{}  {}  {}  {}  [{}]",
+                view.id,
+                place,
+                view.kind.as_str(),
+                who,
+                view.share.as_str()
+            );
+            if !view.anchor.quote.is_empty() {
+                line.push_str(&format!("  \"{}\"", view.anchor.quote));
+            }
+            if !view.text.is_empty() {
+                line.push_str(&format!("  {}", view.text));
+            }
+            if view.waiting_to_send {
+                line.push_str("  (waiting to be sent)");
+            }
+            println!("{line}");
+        }
+        if list.locked > 0 {
+            println!(
+                "{} annotation(s) cannot be opened on this device yet: their key comes from another of your devices at its next sync.",
+                list.locked
+            );
         }
     }
 
@@ -104,12 +203,24 @@ impl Printer {
                 "round_trips": report.round_trips,
                 "cursor": report.cursor,
                 "keys_distributed": report.keys_distributed,
+                "changes_sent": report.changes_sent,
+                "changes_rejected": report.changes_rejected,
+                "bytes_sent": report.bytes_sent,
             }));
         } else {
             println!(
                 "Up to date: {} changes in {} round trips (cursor {}).",
                 report.changes_received, report.round_trips, report.cursor
             );
+            if report.changes_sent > 0 {
+                println!("Sent {} change(s).", report.changes_sent);
+            }
+            if report.changes_rejected > 0 {
+                println!(
+                    "The server refused {} change(s): see `ecab status` for why.",
+                    report.changes_rejected
+                );
+            }
             if report.keys_distributed > 0 {
                 println!(
                     "Sent {} document keys to devices enrolled since their documents were published.",

@@ -147,6 +147,55 @@ impl ServerApi {
         self.send(request).await
     }
 
+    /// Sends a packed, signed batch of ops; returns the server's answer per op
+    /// and the bytes sent (for the benchmarks).
+    pub async fn push_ops(
+        &self,
+        token: &str,
+        batch: &ecabinet_domain::ops::PushBatch,
+    ) -> ClientResult<(ecabinet_domain::ops::PushResponse, usize)> {
+        use ecabinet_domain::wire;
+        let body = wire::pack(batch).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let sent = body.len();
+        let request = self
+            .request(Method::POST, "v1/ops")?
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, wire::PACKED_CONTENT_TYPE)
+            .body(body);
+        let response = request.send().await.map_err(|e| self.unreachable(e))?;
+        if !response.status().is_success() {
+            return read_json(response).await;
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Protocol(format!("reading the answer failed: {e}")))?;
+        let answer = wire::unpack(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok((answer, sent))
+    }
+
+    pub async fn person_keys(&self, token: &str) -> ClientResult<ecabinet_domain::api::PersonKeys> {
+        let request = self
+            .request(Method::GET, "v1/person-keys")?
+            .bearer_auth(token);
+        self.send(request).await
+    }
+
+    pub async fn add_person_keys(
+        &self,
+        token: &str,
+        envelopes: &[ecabinet_domain::api::PersonKeyEnvelope],
+    ) -> ClientResult<u32> {
+        self.post(
+            "v1/person-keys",
+            Some(token),
+            &ecabinet_domain::api::AddPersonKeysRequest {
+                envelopes: envelopes.to_vec(),
+            },
+        )
+        .await
+    }
+
     pub async fn create_meeting(
         &self,
         token: &str,

@@ -2,11 +2,14 @@
 //! the device's profile and keys, the local replica, and sync with the
 //! server. Both shells are thin: every rule and every byte moved lives here.
 
+mod anchoring;
+mod annotations;
 mod api;
 mod cache;
 mod documents;
 mod engine;
 mod error;
+mod oplog;
 mod prefetch;
 mod profile;
 mod reading;
@@ -25,12 +28,14 @@ use ecabinet_domain::api::{
 use ecabinet_domain::enrolment::EnrolmentCode;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
+pub use annotations::{AnnotationEdit, AnnotationList, AnnotationView, NewAnnotation, Placement};
 pub use api::{parse_server_url, ServerApi};
 pub use cache::CacheReport;
 pub use documents::FetchedDocument;
 pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
+pub use oplog::RejectedChange;
 pub use prefetch::PrefetchProgress;
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
 pub use reading::RenderedPage;
@@ -281,22 +286,107 @@ impl Client {
         }
     }
 
-    /// Brings the replica up to date: pulls pages until the server has no more.
+    /// Sends this device's waiting changes, then brings the replica up to
+    /// date: pulls pages until the server has no more.
     pub async fn sync(&self) -> ClientResult<SyncReport> {
-        let outcome = self.pull_all().await;
+        let outcome = self.push_and_pull().await;
         self.record(&outcome);
         outcome
     }
 
-    async fn pull_all(&self) -> ClientResult<SyncReport> {
+    async fn push_and_pull(&self) -> ClientResult<SyncReport> {
         let token = self.token().await?;
-        let mut state = self.replica.pull_state().await?;
         let mut report = SyncReport {
             changes_received: 0,
             round_trips: 0,
-            cursor: state.cursor,
+            cursor: 0,
             keys_distributed: 0,
+            changes_sent: 0,
+            changes_rejected: 0,
+            bytes_sent: 0,
         };
+        // Person keys first: a sibling device can read our notes only once
+        // it has the key they are sealed for.
+        if let Err(error) = self.sync_person_keys(&token).await {
+            tracing::warn!(%error, "could not exchange person keys");
+        }
+        self.push_outbox(&token, &mut report).await?;
+        self.pull_all(&token, &mut report).await?;
+        if let Err(error) = self.sync_person_keys(&token).await {
+            tracing::warn!(%error, "could not exchange person keys");
+        }
+        Ok(report)
+    }
+
+    /// The ops at the head of the outbox, encoded once and signed once.
+    async fn next_batch(
+        &self,
+    ) -> ClientResult<
+        Option<(
+            Vec<ecabinet_domain::ops::Op>,
+            ecabinet_domain::ops::PushBatch,
+        )>,
+    > {
+        let outbox = self
+            .replica
+            .outbox(ecabinet_sync::push::PUSH_BATCH_OPS)
+            .await?;
+        if outbox.is_empty() {
+            return Ok(None);
+        }
+        let encoded = ecabinet_domain::wire::encode_ops(&outbox)
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let signature = self
+            .keys
+            .signing
+            .sign(&ecabinet_domain::ops::push_signing_message(
+                self.profile.device_id,
+                &ecabinet_crypto::sha256(&encoded),
+            ));
+        let batch = ecabinet_domain::ops::PushBatch {
+            device_id: self.profile.device_id,
+            ops: encoded.into(),
+            signature: signature.to_vec().into(),
+        };
+        Ok(Some((outbox, batch)))
+    }
+
+    /// The next batch this device would push, for tools and tests that speak
+    /// HTTP themselves (nothing is marked sent).
+    pub async fn signed_outbox_batch(
+        &self,
+    ) -> ClientResult<Option<ecabinet_domain::ops::PushBatch>> {
+        Ok(self.next_batch().await?.map(|(_, batch)| batch))
+    }
+
+    /// Sends the outbox in signed batches, oldest first, and records each answer.
+    async fn push_outbox(&self, token: &str, report: &mut SyncReport) -> ClientResult<()> {
+        loop {
+            let Some((outbox, batch)) = self.next_batch().await? else {
+                return Ok(());
+            };
+            let (response, sent) = self.api.push_ops(token, &batch).await?;
+            report.round_trips += 1;
+            report.bytes_sent = report.bytes_sent.saturating_add(sent as u32);
+            let matched = ecabinet_sync::push::match_results(&outbox, response)
+                .map_err(|e| ClientError::Protocol(e.to_string()))?;
+            for (op, result) in &matched {
+                match result {
+                    ecabinet_domain::ops::OpResult::Accepted { .. } => report.changes_sent += 1,
+                    ecabinet_domain::ops::OpResult::Rejected { code, reason } => {
+                        report.changes_rejected += 1;
+                        tracing::warn!(op = %op.id, %code, %reason, "the server refused a change");
+                    }
+                }
+            }
+            self.replica.record_results(&matched).await?;
+        }
+    }
+
+    async fn pull_all(&self, token: &str, report: &mut SyncReport) -> ClientResult<()> {
+        let token = token.to_owned();
+        let mut state = self.replica.pull_state().await?;
+        report.cursor = state.cursor;
         loop {
             let request = state.request();
             let page = self.api.pull(&token, request.since, request.limit).await?;
@@ -305,7 +395,12 @@ impl Client {
             let applied = ecabinet_sync::apply_page(state, &page)
                 .map_err(|e| ClientError::Protocol(e.to_string()))?;
             self.replica
-                .apply(&applied.writes, applied.state, Utc::now())
+                .apply(
+                    &applied.writes,
+                    applied.state,
+                    Utc::now(),
+                    self.profile.person.id,
+                )
                 .await?;
             state = applied.state;
             if !applied.more {
@@ -327,7 +422,7 @@ impl Client {
             Ok(sent) => report.keys_distributed = sent,
             Err(error) => tracing::warn!(%error, "could not distribute document keys"),
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Online, offline or never synced, with the last success and the last error.
@@ -354,6 +449,8 @@ impl Client {
             last_sync,
             cursor: cursor as f64,
             last_error,
+            waiting_to_send: self.replica.pending_count().await?,
+            rejected: self.replica.rejected_changes(20).await?,
         })
     }
 

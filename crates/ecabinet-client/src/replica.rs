@@ -18,7 +18,7 @@ use crate::error::{ClientError, ClientResult};
 
 #[derive(Clone, Debug)]
 pub struct Replica {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 fn decode<T: DeserializeOwned>(table: &str, body: &str) -> ClientResult<T> {
@@ -85,10 +85,25 @@ impl Replica {
         writes: &[ChangeBody],
         state: PullState,
         synced_at: DateTime<Utc>,
+        me: ecabinet_domain::PersonId,
     ) -> ClientResult<()> {
         let mut tx = self.pool.begin().await?;
         for body in writes {
-            upsert(&mut tx, body).await?;
+            match body {
+                ChangeBody::Op(accepted) => {
+                    crate::oplog::store_received(&mut tx, &accepted.op, accepted.author).await?
+                }
+                ChangeBody::AnnotationHidden(hidden) => {
+                    crate::oplog::forget_annotation(
+                        &mut tx,
+                        hidden.annotation_id,
+                        hidden.author,
+                        me,
+                    )
+                    .await?
+                }
+                other => upsert(&mut tx, other).await?,
+            }
         }
         sqlx::query("UPDATE sync_state SET cursor = $1, last_sync = $2 WHERE singleton = 1")
             .bind(state.cursor)
@@ -363,6 +378,12 @@ async fn upsert(
             .bind(encode(item)?)
             .execute(&mut **tx)
             .await?;
+        }
+        // Ops are applied by the op log (see `apply`), never as snapshots.
+        ChangeBody::Op(_) | ChangeBody::AnnotationHidden(_) => {
+            return Err(ClientError::Protocol(
+                "an op cannot be stored as an entity".into(),
+            ))
         }
         ChangeBody::ItemAccess(access) => {
             sqlx::query(

@@ -37,6 +37,10 @@ pub struct SyncStatus {
     /// Position in the server's change stream (a number for JavaScript's sake).
     pub cursor: f64,
     pub last_error: Option<UiError>,
+    /// Changes saved on this device that the server has not accepted yet.
+    pub waiting_to_send: u32,
+    /// Changes the server refused, newest first, with its reasons.
+    pub rejected: Vec<crate::oplog::RejectedChange>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -47,6 +51,12 @@ pub struct SyncReport {
     pub cursor: i64,
     /// Document keys this (secretariat) device wrapped for devices that joined later.
     pub keys_distributed: u32,
+    /// Changes of this device the server accepted in this sync.
+    pub changes_sent: u32,
+    /// Changes of this device the server refused (see the status for why).
+    pub changes_rejected: u32,
+    /// Bytes of packed changes sent.
+    pub bytes_sent: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -26,7 +26,15 @@ impl ContentKey {
         Ok(Self(Zeroizing::new(random_bytes::<32>()?)))
     }
 
-    fn cipher(&self) -> Result<LessSafeKey, CryptoError> {
+    pub(crate) fn from_array(raw: [u8; 32]) -> Self {
+        Self(Zeroizing::new(raw))
+    }
+
+    pub(crate) fn raw(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    pub(crate) fn cipher(&self) -> Result<LessSafeKey, CryptoError> {
         UnboundKey::new(&AES_256_GCM, self.0.as_ref())
             .map(LessSafeKey::new)
             .map_err(|_| CryptoError::MalformedKey("AES-256 key"))
@@ -161,7 +169,7 @@ pub struct WrappedKey {
     pub ciphertext: String,
 }
 
-struct Len32;
+pub(crate) struct Len32;
 impl KeyType for Len32 {
     fn len(&self) -> usize {
         32

@@ -7,6 +7,7 @@ mod device;
 mod document;
 mod encoding;
 mod seal;
+mod secret;
 
 pub use device::{verify_signature, DeviceKeys, SigningKey};
 pub use document::{
@@ -15,6 +16,7 @@ pub use document::{
 };
 pub use encoding::{b64_decode, b64_encode};
 pub use seal::{seal, unseal, KeyProtection, SealedBox, PASSPHRASE_ITERATIONS};
+pub use secret::{open_with_nonce, seal_with_nonce, unwrap_secret, wrap_secret, SEAL_TAG_BYTES};
 
 /// The key-derivation settings recorded in a [`SealedBox`].
 pub mod seal_kdf {

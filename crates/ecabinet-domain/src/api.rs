@@ -248,3 +248,42 @@ mod tests {
         assert_eq!(auth.len(), 27 + 16 + 3);
     }
 }
+
+/// One of a person's keys, wrapped for one of that person's devices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonKeyEnvelope {
+    pub key_id: crate::PersonKeyId,
+    pub device_id: DeviceId,
+    pub ephemeral_public: String,
+    pub ciphertext: String,
+}
+
+/// An active device of the caller's own person, with the key to wrap for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiblingDevice {
+    pub device_id: DeviceId,
+    pub agreement_public_key: String,
+}
+
+/// `GET /v1/person-keys`: the caller's person's wrapped keys and active devices,
+/// so each device can open its own envelopes and wrap the keys its
+/// siblings still lack.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonKeys {
+    pub envelopes: Vec<PersonKeyEnvelope>,
+    pub devices: Vec<SiblingDevice>,
+}
+
+/// `POST /v1/person-keys`: envelopes for the caller's own person's devices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddPersonKeysRequest {
+    pub envelopes: Vec<PersonKeyEnvelope>,
+}
+
+/// The context a person key is wrapped under: bound to the person and the key.
+pub fn person_key_context(person: PersonId, key: crate::PersonKeyId) -> Vec<u8> {
+    let mut context = b"ecabinet/person-key/v1\0".to_vec();
+    context.extend_from_slice(person.0.as_bytes());
+    context.extend_from_slice(key.0.as_bytes());
+    context
+}

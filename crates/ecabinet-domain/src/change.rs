@@ -28,10 +28,17 @@ pub enum ChangeBody {
     Document(Document),
     ItemAccess(ItemAccess),
     /// An op a device pushed and the server accepted.
-    Op(Op),
+    Op(AcceptedOp),
     /// An annotation this viewer may no longer read (its author stopped
     /// sharing it): forget it.
     AnnotationHidden(AnnotationHidden),
+}
+
+/// An accepted op and the person whose device made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedOp {
+    pub author: PersonId,
+    pub op: Op,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ pub mod ops;
 pub mod validate;
 pub mod wire;
 
-pub use change::{AnnotationHidden, Change, ChangeBody};
+pub use change::{AcceptedOp, AnnotationHidden, Change, ChangeBody};
 pub use document::{ChunkInfo, Document, DocumentManifest};
 pub use ids::{
     AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, OpId, OrganisationId, PersonId,

@@ -5,6 +5,8 @@ pub mod blobs;
 pub mod demo;
 pub mod documents;
 pub mod http;
+pub mod op_rules;
+pub mod push;
 pub mod serve;
 pub mod services;
 pub mod store;

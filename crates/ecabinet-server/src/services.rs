@@ -16,7 +16,10 @@ use ecabinet_domain::{
 };
 use thiserror::Error;
 
+use tokio::sync::watch;
+
 use crate::blobs::BlobStore;
+use crate::push::OpWriter;
 use crate::store::{DeviceRecord, Redemption, Store, StoreError, Viewer};
 
 /// How long an enrolment code stays valid.
@@ -61,6 +64,38 @@ pub enum ServiceError {
     Blob(#[from] std::io::Error),
     #[error("server key error: {0}")]
     Crypto(#[from] ecabinet_crypto::CryptoError),
+    #[error("the signature does not match this device's key; nothing was stored")]
+    BadSignature,
+    #[error("{0}; try again shortly")]
+    Unavailable(String),
+}
+
+/// How often each server instance looks at the newest change number, so
+/// changes written by another instance (or by `ecabinet-server invite`)
+/// still poke this instance's listeners.
+const CURSOR_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+
+async fn follow_cursor(store: Arc<dyn Store>, cursor: std::sync::Weak<watch::Sender<i64>>) {
+    let mut tick = tokio::time::interval(CURSOR_POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(cursor) = cursor.upgrade() else {
+            return; // The services were dropped.
+        };
+        match store.newest_seq().await {
+            Ok(newest) => {
+                cursor.send_if_modified(|current| {
+                    let newer = newest > *current;
+                    if newer {
+                        *current = newest;
+                    }
+                    newer
+                });
+            }
+            Err(error) => tracing::warn!(%error, "could not read the newest change number"),
+        }
+    }
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
@@ -99,10 +134,12 @@ pub struct IssuedInvite {
 
 #[derive(Clone)]
 pub struct Services {
-    store: Arc<dyn Store>,
+    pub(crate) store: Arc<dyn Store>,
     pub(crate) blobs: BlobStore,
     server_key: Arc<SigningKey>,
     policy: ecabinet_domain::api::DevicePolicy,
+    pub(crate) writer: OpWriter,
+    pub(crate) cursor: Arc<watch::Sender<i64>>,
 }
 
 impl std::fmt::Debug for Services {
@@ -119,11 +156,16 @@ impl Services {
         let candidate = SigningKey::generate()?;
         let pkcs8 = store.server_signing_key(candidate.pkcs8()).await?;
         let server_key = Arc::new(SigningKey::from_pkcs8(&pkcs8)?);
+        let cursor = Arc::new(watch::channel(0).0);
+        let writer = OpWriter::start(store.clone(), cursor.clone());
+        tokio::spawn(follow_cursor(store.clone(), Arc::downgrade(&cursor)));
         Ok(Self {
             store,
             blobs,
             server_key,
             policy: ecabinet_domain::api::DevicePolicy::default(),
+            writer,
+            cursor,
         })
     }
 
@@ -583,9 +625,9 @@ impl Services {
             ));
         }
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
-        let viewer = match caller.person.role {
-            Role::Secretary => Viewer::Secretariat,
-            Role::Member => Viewer::Person(caller.person.id),
+        let viewer = Viewer {
+            person: caller.person.id,
+            secretariat: caller.person.role == Role::Secretary,
         };
         let changes = self
             .store

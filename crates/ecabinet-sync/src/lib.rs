@@ -114,7 +114,7 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
         ChangeBody::Document(d) => format!("{}/{}", d.id, d.version),
         ChangeBody::ItemAccess(a) => a.agenda_item_id.to_string(),
         // Ops are facts, not snapshots: every one is kept.
-        ChangeBody::Op(op) => op.id.to_string(),
+        ChangeBody::Op(accepted) => accepted.op.id.to_string(),
         ChangeBody::AnnotationHidden(h) => h.annotation_id.to_string(),
     };
     (body.kind(), id)

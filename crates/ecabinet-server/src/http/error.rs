@@ -31,6 +31,8 @@ impl From<ServiceError> for ApiError {
             ServiceError::NoOrganisation => (StatusCode::SERVICE_UNAVAILABLE, "no_organisation"),
             ServiceError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ServiceError::NoKey(_) => (StatusCode::NOT_FOUND, "no_key"),
+            ServiceError::BadSignature => (StatusCode::FORBIDDEN, "bad_signature"),
+            ServiceError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }

@@ -74,6 +74,11 @@ pub fn router(services: Services) -> Router {
         )
         .route("/v1/pending-keys", get(pending_keys))
         .route(
+            "/v1/ops",
+            post(push_ops).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
+        )
+        .route("/v1/person-keys", get(person_keys).post(add_person_keys))
+        .route(
             "/v1/documents/{document}/versions/{version}/chunks/{index}",
             get(get_chunk).put(put_chunk).layer(DefaultBodyLimit::max(
                 crate::documents::MAX_CHUNK_BYTES + 1024,
@@ -141,6 +146,54 @@ async fn pull(
     Ok(Json(
         services.pull(&caller, query.since, query.limit).await?,
     ))
+}
+
+/// A packed push of a few thousand ops is far below this.
+const MAX_PUSH_BYTES: usize = 8 << 20;
+
+/// `POST /v1/ops`: a packed, signed batch in; a packed answer per op out.
+async fn push_ops(
+    State(services): State<Services>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let packed_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == ecabinet_domain::wire::PACKED_CONTENT_TYPE);
+    if !packed_type {
+        return Err(ServiceError::BadRequest(format!(
+            "send changes as {}",
+            ecabinet_domain::wire::PACKED_CONTENT_TYPE
+        ))
+        .into());
+    }
+    let response = services.push(&caller, &body).await?;
+    let packed = ecabinet_domain::wire::pack(&response)
+        .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            ecabinet_domain::wire::PACKED_CONTENT_TYPE,
+        )],
+        packed,
+    ))
+}
+
+async fn person_keys(
+    State(services): State<Services>,
+    caller: Caller,
+) -> Result<Json<ecabinet_domain::api::PersonKeys>, ApiError> {
+    Ok(Json(services.person_keys(&caller).await?))
+}
+
+async fn add_person_keys(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiJson(body): ApiJson<ecabinet_domain::api::AddPersonKeysRequest>,
+) -> Result<Json<u32>, ApiError> {
+    Ok(Json(services.add_person_keys(&caller, body).await?))
 }
 
 async fn create_meeting(

@@ -2,6 +2,7 @@
 //! instantiated for SQLite and PostgreSQL, which differ only in their
 //! migrations and connection set-up; one test story runs against both.
 
+mod ops_sql;
 mod sql;
 
 use async_trait::async_trait;
@@ -42,12 +43,23 @@ pub struct DeviceRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Whose view of the change stream: the secretariat sees every change; a
-/// person sees the organisation-wide ones and those of items they are listed on.
+/// Whose view of the change stream: everyone sees the organisation-wide
+/// changes; a person also sees those of items they are listed on and their
+/// own private data; the secretariat sees every item and what is shared with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Viewer {
-    Secretariat,
-    Person(PersonId),
+pub struct Viewer {
+    pub person: PersonId,
+    pub secretariat: bool,
+}
+
+/// A device's push whose signature the service has checked.
+#[derive(Clone, Debug)]
+pub struct VerifiedBatch {
+    pub organisation: OrganisationId,
+    pub device: DeviceId,
+    pub person: PersonId,
+    pub secretary: bool,
+    pub ops: Vec<ecabinet_domain::ops::Op>,
 }
 
 /// What redeeming an invite found.
@@ -183,6 +195,29 @@ pub trait Store: Send + Sync + 'static {
         version: u32,
         device: DeviceId,
     ) -> StoreResult<Option<String>>;
+
+    /// Stores a group of verified batches in one transaction (one fsync for
+    /// all) and answers each op, in order. An op already answered gets the
+    /// same answer again.
+    async fn push_ops(
+        &self,
+        batches: &[VerifiedBatch],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>>;
+    /// Every wrapped person key of a person: (key, device, envelope JSON).
+    async fn person_keys(
+        &self,
+        person: PersonId,
+    ) -> StoreResult<Vec<(ecabinet_domain::PersonKeyId, DeviceId, String)>>;
+    /// Adds wrapped person keys; one already present is kept. Returns how many were new.
+    async fn add_person_keys(
+        &self,
+        person: PersonId,
+        entries: &[(ecabinet_domain::PersonKeyId, DeviceId, String)],
+    ) -> StoreResult<u32>;
+
+    /// The newest change number of any organisation on this database.
+    async fn newest_seq(&self) -> StoreResult<i64>;
 
     /// Changes after `since` that `viewer` may see, oldest first, at most `limit`.
     async fn changes_since(

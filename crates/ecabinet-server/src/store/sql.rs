@@ -25,7 +25,7 @@ use super::{DeviceRecord, Redemption, Store, StoreError, StoreResult, Viewer};
 /// The embedded default: one SQLite file in the server's data folder.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -54,7 +54,7 @@ impl SqliteStore {
 /// The scale-out backend: several stateless servers on one PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PostgresStore {
@@ -721,13 +721,30 @@ macro_rules! sql_store {
                 Ok(row.map(|(envelope,)| envelope))
             }
 
+            async fn push_ops(&self, batches: &[crate::store::VerifiedBatch], now: DateTime<Utc>) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>> {
+                self.push_ops_impl(batches, now).await
+            }
+
+            async fn newest_seq(&self) -> StoreResult<i64> {
+                let (newest,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(last_seq), 0) FROM organisations")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(newest)
+            }
+
+            async fn person_keys(&self, person: PersonId) -> StoreResult<Vec<(ecabinet_domain::PersonKeyId, DeviceId, String)>> {
+                self.person_keys_impl(person).await
+            }
+
+            async fn add_person_keys(&self, person: PersonId, entries: &[(ecabinet_domain::PersonKeyId, DeviceId, String)]) -> StoreResult<u32> {
+                self.add_person_keys_impl(person, entries).await
+            }
+
             async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32, viewer: Viewer) -> StoreResult<Vec<Change>> {
-                let (everything, person) = match viewer {
-                    Viewer::Secretariat => (true, Uuid::nil()),
-                    Viewer::Person(person) => (false, person.0),
-                };
+                let (everything, person) = (viewer.secretariat, viewer.person.0);
                 let rows: Vec<(i64, String)> = sqlx::query_as(
                     "SELECT c.seq, c.body FROM changes c WHERE c.organisation_id = $1 AND c.seq > $2 \
+                     AND (c.audience_person IS NULL OR c.audience_person = $5 OR ($4 AND c.audience_secretariat)) \
                      AND (c.audience IS NULL OR $4 \
                           OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = c.audience AND ia.person_id = $5)) \
                      ORDER BY c.seq LIMIT $3",

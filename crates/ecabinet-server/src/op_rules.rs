@@ -1,0 +1,327 @@
+//! What the server accepts from a device's ops, decided without IO: the
+//! storage layer loads the facts (the annotation as stored, whether its
+//! document exists and may be read by the author) and applies the decision.
+
+use ecabinet_domain::ops::{AnnotationOp, DocumentRef, Hlc, ShareScope};
+use ecabinet_domain::{AgendaItemId, AnnotationId, DeviceId, OpId, PersonId};
+
+/// A refused op: a stable code for programs, a reason for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: &'static str,
+    pub reason: String,
+}
+
+impl Rejection {
+    fn new(code: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// What the server keeps of an annotation to route its ops.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnotationRecord {
+    pub id: AnnotationId,
+    pub document: DocumentRef,
+    pub item: AgendaItemId,
+    pub author: PersonId,
+    pub share: ShareScope,
+    /// The write that set `share`: (clock, device, op), compared like the devices do.
+    pub share_stamp: (Hlc, DeviceId, OpId),
+}
+
+/// Whether the document an annotation is made on exists and its author may read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentAccess {
+    Missing,
+    Forbidden,
+    Readable(AgendaItemId),
+}
+
+/// Who receives an op.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Routing {
+    /// The author's devices only.
+    Private(PersonId),
+    /// The author's devices and the secretariat's.
+    Secretariat(PersonId),
+    /// Everyone who may read the item's documents.
+    Participants(AgendaItemId),
+}
+
+impl AnnotationRecord {
+    pub fn routing(&self) -> Routing {
+        match self.share {
+            ShareScope::Private => Routing::Private(self.author),
+            ShareScope::Secretariat => Routing::Secretariat(self.author),
+            ShareScope::Participants => Routing::Participants(self.item),
+        }
+    }
+}
+
+/// An accepted annotation op: the record as it now stands, and whether its
+/// audience changed (then the server hides it from the old audience and
+/// replays its earlier ops to the new one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnotationDecision {
+    pub record: AnnotationRecord,
+    pub created: bool,
+    pub audience_changed_from: Option<ShareScope>,
+}
+
+/// The op's author, as the server authenticated them.
+#[derive(Clone, Copy, Debug)]
+pub struct Author {
+    pub person: PersonId,
+    pub device: DeviceId,
+}
+
+/// Decides one annotation op. `access` is needed only when the op creates
+/// the annotation (the storage layer loads it then).
+pub fn decide_annotation(
+    existing: Option<&AnnotationRecord>,
+    op_id: OpId,
+    hlc: Hlc,
+    author: Author,
+    op: &AnnotationOp,
+    access: Option<DocumentAccess>,
+) -> Result<AnnotationDecision, Rejection> {
+    let stamp = (hlc, author.device, op_id);
+    if op.share.is_some_and(|s| s != ShareScope::Private) && op.share_wrap.is_none() {
+        return Err(Rejection::new(
+            "missing_share_key",
+            "a shared annotation must carry its key for the document's readers",
+        ));
+    }
+    let Some(existing) = existing else {
+        let Some(document) = op.document else {
+            return Err(Rejection::new(
+                "unknown_annotation",
+                "this annotation is not known to the server and the change does not create it",
+            ));
+        };
+        if op.person_wrap.is_none() {
+            return Err(Rejection::new(
+                "missing_key",
+                "a new annotation must carry its key for its author's devices",
+            ));
+        }
+        let item = match access {
+            Some(DocumentAccess::Readable(item)) => item,
+            Some(DocumentAccess::Forbidden) => {
+                return Err(Rejection::new(
+                    "forbidden",
+                    "you may not read this document, so you cannot annotate it",
+                ))
+            }
+            Some(DocumentAccess::Missing) | None => {
+                return Err(Rejection::new(
+                    "unknown_document",
+                    format!(
+                        "document {} version {} does not exist",
+                        document.id, document.version
+                    ),
+                ))
+            }
+        };
+        return Ok(AnnotationDecision {
+            record: AnnotationRecord {
+                id: op.annotation_id,
+                document,
+                item,
+                author: author.person,
+                share: op.share.unwrap_or(ShareScope::Private),
+                share_stamp: stamp,
+            },
+            created: true,
+            audience_changed_from: None,
+        });
+    };
+    if existing.author != author.person {
+        return Err(Rejection::new(
+            "not_yours",
+            "only the author's devices may change an annotation",
+        ));
+    }
+    if op.document.is_some_and(|d| d != existing.document) {
+        return Err(Rejection::new(
+            "document_mismatch",
+            "an annotation cannot move to another document",
+        ));
+    }
+    let mut record = existing.clone();
+    let mut audience_changed_from = None;
+    if let Some(share) = op.share {
+        if stamp > existing.share_stamp {
+            record.share = share;
+            record.share_stamp = stamp;
+            if share != existing.share {
+                audience_changed_from = Some(existing.share);
+            }
+        }
+    }
+    Ok(AnnotationDecision {
+        record,
+        created: false,
+        audience_changed_from,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecabinet_domain::ops::{Bytes, PersonKeyWrap};
+    use ecabinet_domain::{DocumentId, PersonKeyId};
+
+    fn author() -> Author {
+        Author {
+            person: PersonId::new(),
+            device: DeviceId::new(),
+        }
+    }
+
+    fn create(share: Option<ShareScope>) -> AnnotationOp {
+        AnnotationOp {
+            annotation_id: AnnotationId::new(),
+            document: Some(DocumentRef {
+                id: DocumentId::new(),
+                version: 1,
+            }),
+            share,
+            person_wrap: Some(PersonKeyWrap {
+                person_key_id: PersonKeyId::new(),
+                sealed: Bytes(vec![1; 60]),
+            }),
+            share_wrap: share
+                .filter(|s| *s != ShareScope::Private)
+                .map(|_| Bytes(vec![2; 60])),
+            sealed: Bytes(vec![3; 30]),
+        }
+    }
+
+    fn edit(of: &AnnotationOp, share: Option<ShareScope>) -> AnnotationOp {
+        AnnotationOp {
+            annotation_id: of.annotation_id,
+            document: None,
+            share,
+            person_wrap: None,
+            share_wrap: share
+                .filter(|s| *s != ShareScope::Private)
+                .map(|_| Bytes(vec![2; 60])),
+            sealed: Bytes(vec![4; 30]),
+        }
+    }
+
+    #[test]
+    fn a_new_annotation_needs_a_readable_document_and_its_key() {
+        let who = author();
+        let op = create(None);
+        let item = AgendaItemId::new();
+        let decided = decide_annotation(
+            None,
+            OpId::new(),
+            Hlc::new(1, 0),
+            who,
+            &op,
+            Some(DocumentAccess::Readable(item)),
+        )
+        .expect("accepted");
+        assert!(decided.created);
+        assert_eq!(decided.record.share, ShareScope::Private);
+        assert_eq!(decided.record.routing(), Routing::Private(who.person));
+
+        let refused = |access| {
+            decide_annotation(None, OpId::new(), Hlc::new(1, 0), who, &op, access)
+                .expect_err("refused")
+                .code
+        };
+        assert_eq!(refused(Some(DocumentAccess::Forbidden)), "forbidden");
+        assert_eq!(refused(Some(DocumentAccess::Missing)), "unknown_document");
+        let mut keyless = create(None);
+        keyless.person_wrap = None;
+        let error = decide_annotation(
+            None,
+            OpId::new(),
+            Hlc::new(1, 0),
+            who,
+            &keyless,
+            Some(DocumentAccess::Readable(item)),
+        )
+        .expect_err("refused");
+        assert_eq!(error.code, "missing_key");
+        let orphan = edit(&op, None);
+        let error = decide_annotation(None, OpId::new(), Hlc::new(1, 0), who, &orphan, None)
+            .expect_err("refused");
+        assert_eq!(error.code, "unknown_annotation");
+    }
+
+    #[test]
+    fn only_the_author_may_edit_and_sharing_follows_the_latest_clock() {
+        let who = author();
+        let op = create(None);
+        let item = AgendaItemId::new();
+        let record = decide_annotation(
+            None,
+            OpId::new(),
+            Hlc::new(10, 0),
+            who,
+            &op,
+            Some(DocumentAccess::Readable(item)),
+        )
+        .expect("accepted")
+        .record;
+
+        let stranger = author();
+        let error = decide_annotation(
+            Some(&record),
+            OpId::new(),
+            Hlc::new(11, 0),
+            stranger,
+            &edit(&op, None),
+            None,
+        )
+        .expect_err("refused");
+        assert_eq!(error.code, "not_yours");
+
+        let shared = decide_annotation(
+            Some(&record),
+            OpId::new(),
+            Hlc::new(20, 0),
+            who,
+            &edit(&op, Some(ShareScope::Participants)),
+            None,
+        )
+        .expect("accepted");
+        assert_eq!(shared.audience_changed_from, Some(ShareScope::Private));
+        assert_eq!(shared.record.routing(), Routing::Participants(item));
+
+        // An older "make it private" from another device loses to the share.
+        let stale = decide_annotation(
+            Some(&shared.record),
+            OpId::new(),
+            Hlc::new(15, 0),
+            who,
+            &edit(&op, Some(ShareScope::Private)),
+            None,
+        )
+        .expect("accepted: its other fields still count");
+        assert_eq!(stale.audience_changed_from, None);
+        assert_eq!(stale.record.share, ShareScope::Participants);
+
+        let mut unwrapped = edit(&op, Some(ShareScope::Secretariat));
+        unwrapped.share_wrap = None;
+        let error = decide_annotation(
+            Some(&shared.record),
+            OpId::new(),
+            Hlc::new(30, 0),
+            who,
+            &unwrapped,
+            None,
+        )
+        .expect_err("refused");
+        assert_eq!(error.code, "missing_share_key");
+    }
+}

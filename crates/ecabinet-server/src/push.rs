@@ -1,0 +1,294 @@
+//! Receiving devices' ops. Each push's signature is checked where it arrives
+//! (in parallel); then one writer task stores whatever batches have queued
+//! up in a single transaction — group commit — so a burst of pushes costs
+//! one fsync, not one each.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use chrono::Utc;
+use ecabinet_domain::ops::OpResult;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use ecabinet_crypto::{b64_encode, sha256, verify_signature};
+use ecabinet_domain::api::{
+    AddPersonKeysRequest, DeviceKeyEnvelope, PersonKeyEnvelope, PersonKeys, SiblingDevice,
+};
+use ecabinet_domain::ops::{push_signing_message, OpBody, PushBatch, PushResponse};
+use ecabinet_domain::{wire, DeviceId, Role};
+
+use crate::services::{Caller, ServiceError, ServiceResult, Services};
+use crate::store::{Store, StoreError, VerifiedBatch};
+
+/// Most ops stored in one transaction; more wait for the next.
+const MAX_GROUP_OPS: usize = 20_000;
+/// Batches waiting for the writer before pushers are slowed down.
+const QUEUE_DEPTH: usize = 1_024;
+
+type Reply = oneshot::Sender<Result<Vec<OpResult>, String>>;
+
+struct Job {
+    batch: VerifiedBatch,
+    reply: Reply,
+}
+
+/// The single writer of ops.
+#[derive(Clone)]
+pub struct OpWriter {
+    queue: mpsc::Sender<Job>,
+    commits: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for OpWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpWriter")
+            .field("commits", &self.commits())
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the server could not store the changes: {0}")]
+pub struct WriteFailed(pub String);
+
+impl OpWriter {
+    /// Starts the writer; `cursor` learns the newest sequence number after each commit.
+    pub fn start(store: Arc<dyn Store>, cursor: Arc<watch::Sender<i64>>) -> Self {
+        let (queue, jobs) = mpsc::channel(QUEUE_DEPTH);
+        let commits = Arc::new(AtomicU64::new(0));
+        tokio::spawn(run(store, jobs, cursor, commits.clone()));
+        Self { queue, commits }
+    }
+
+    /// Queues a verified batch and waits for its answers, which come only
+    /// after the transaction holding it has committed.
+    pub async fn submit(&self, batch: VerifiedBatch) -> Result<Vec<OpResult>, WriteFailed> {
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send(Job { batch, reply })
+            .await
+            .map_err(|_| WriteFailed("the writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| WriteFailed("the writer stopped before answering".into()))?
+            .map_err(WriteFailed)
+    }
+
+    /// Transactions committed so far: with group commit, far fewer than pushes.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+}
+
+async fn run(
+    store: Arc<dyn Store>,
+    mut jobs: mpsc::Receiver<Job>,
+    cursor: Arc<watch::Sender<i64>>,
+    commits: Arc<AtomicU64>,
+) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        let mut ops = group[0].batch.ops.len();
+        while ops < MAX_GROUP_OPS {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    ops += job.batch.ops.len();
+                    group.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        // One organisation per transaction (a server normally serves one).
+        group.sort_by_key(|job| job.batch.organisation);
+        while !group.is_empty() {
+            let organisation = group[0].batch.organisation;
+            let end = group
+                .iter()
+                .position(|job| job.batch.organisation != organisation)
+                .unwrap_or(group.len());
+            let (batches, replies): (Vec<VerifiedBatch>, Vec<Reply>) =
+                group.drain(..end).map(|job| (job.batch, job.reply)).unzip();
+            match store.push_ops(&batches, Utc::now()).await {
+                Ok(answers) => {
+                    commits.fetch_add(1, Ordering::Relaxed);
+                    let newest = answers
+                        .iter()
+                        .flatten()
+                        .filter_map(|result| match result {
+                            OpResult::Accepted { seq, .. } => Some(*seq),
+                            OpResult::Rejected { .. } => None,
+                        })
+                        .max();
+                    if let Some(newest) = newest {
+                        cursor.send_if_modified(|current| {
+                            let newer = newest > *current;
+                            if newer {
+                                *current = newest;
+                            }
+                            newer
+                        });
+                    }
+                    for (reply, answer) in replies.into_iter().zip(answers) {
+                        let _ = reply.send(Ok(answer));
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, "storing pushed ops failed");
+                    for reply in replies {
+                        let _ = reply.send(Err(error.to_string()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Most ops one push may carry.
+pub const MAX_PUSH_OPS: usize = 5_000;
+/// Most sealed bytes one op may carry (a long note with ink fits easily).
+pub const MAX_OP_BYTES: usize = 256 * 1024;
+
+impl Services {
+    /// Checks a packed push (signature, sender, order) and stores it through
+    /// the group-commit writer. A malformed or forged push is refused whole,
+    /// and nothing of it is stored.
+    pub async fn push(&self, caller: &Caller, packed: &[u8]) -> ServiceResult<PushResponse> {
+        let batch: PushBatch = wire::unpack(packed).map_err(|e| {
+            ServiceError::BadRequest(format!("the pushed changes are malformed: {e}"))
+        })?;
+        if batch.device_id != caller.device {
+            return Err(ServiceError::Forbidden(
+                "a device may push only its own changes",
+            ));
+        }
+        let device = self
+            .store
+            .device(caller.device)
+            .await?
+            .ok_or(ServiceError::NotFound("device"))?;
+        let message = push_signing_message(device.id, &sha256(&batch.ops.0));
+        verify_signature(&device.signing_public_key, &message, &batch.signature.0)
+            .map_err(|_| ServiceError::BadSignature)?;
+        let ops = wire::decode_ops(&batch.ops.0).map_err(|e| {
+            ServiceError::BadRequest(format!("the pushed changes are malformed: {e}"))
+        })?;
+        if ops.len() > MAX_PUSH_OPS {
+            return Err(ServiceError::BadRequest(format!(
+                "at most {MAX_PUSH_OPS} changes per push"
+            )));
+        }
+        let mut previous = 0;
+        for op in &ops {
+            if op.device_id != caller.device {
+                return Err(ServiceError::BadRequest(
+                    "every change in a push must come from the pushing device".into(),
+                ));
+            }
+            if op.device_seq <= previous {
+                return Err(ServiceError::BadRequest(
+                    "changes must be pushed in the order the device made them".into(),
+                ));
+            }
+            previous = op.device_seq;
+            let OpBody::Annotation(body) = &op.body;
+            let size = body.sealed.0.len()
+                + body.share_wrap.as_ref().map_or(0, |w| w.0.len())
+                + body.person_wrap.as_ref().map_or(0, |w| w.sealed.0.len());
+            if size > MAX_OP_BYTES {
+                return Err(ServiceError::BadRequest(format!(
+                    "a change may carry at most {MAX_OP_BYTES} bytes"
+                )));
+            }
+        }
+        let results = self
+            .writer
+            .submit(VerifiedBatch {
+                organisation: caller.person.organisation_id,
+                device: caller.device,
+                person: caller.person.id,
+                secretary: caller.person.role == Role::Secretary,
+                ops,
+            })
+            .await
+            .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        Ok(PushResponse { results })
+    }
+
+    /// The caller's person's wrapped keys and active devices.
+    pub async fn person_keys(&self, caller: &Caller) -> ServiceResult<PersonKeys> {
+        let envelopes = self
+            .store
+            .person_keys(caller.person.id)
+            .await?
+            .into_iter()
+            .map(|(key_id, device_id, envelope)| {
+                let wrapped: DeviceKeyEnvelope = serde_json::from_str(&envelope)
+                    .map_err(|e| StoreError::Corrupt(format!("person key envelope: {e}")))?;
+                Ok(PersonKeyEnvelope {
+                    key_id,
+                    device_id,
+                    ephemeral_public: wrapped.ephemeral_public,
+                    ciphertext: wrapped.ciphertext,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let devices = self
+            .store
+            .devices_of(caller.person.id)
+            .await?
+            .into_iter()
+            .filter(|d| d.revoked_at.is_none())
+            .map(|d| SiblingDevice {
+                device_id: d.id,
+                agreement_public_key: b64_encode(&d.agreement_public_key),
+            })
+            .collect();
+        Ok(PersonKeys { envelopes, devices })
+    }
+
+    /// Stores person keys wrapped by one of the person's devices for others of
+    /// that person's active devices (never for anyone else's).
+    pub async fn add_person_keys(
+        &self,
+        caller: &Caller,
+        request: AddPersonKeysRequest,
+    ) -> ServiceResult<u32> {
+        let own: Vec<DeviceId> = self
+            .store
+            .devices_of(caller.person.id)
+            .await?
+            .into_iter()
+            .filter(|d| d.revoked_at.is_none())
+            .map(|d| d.id)
+            .collect();
+        let mut entries = Vec::with_capacity(request.envelopes.len());
+        for envelope in request.envelopes {
+            if !own.contains(&envelope.device_id) {
+                return Err(ServiceError::Forbidden(
+                    "person keys may be given only to the same person's active devices",
+                ));
+            }
+            let stored = serde_json::to_string(&DeviceKeyEnvelope {
+                device_id: envelope.device_id,
+                ephemeral_public: envelope.ephemeral_public,
+                ciphertext: envelope.ciphertext,
+            })
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            entries.push((envelope.key_id, envelope.device_id, stored));
+        }
+        Ok(self
+            .store
+            .add_person_keys(caller.person.id, &entries)
+            .await?)
+    }
+
+    /// Follows the organisation's newest change number: the source of pokes.
+    pub fn cursor_updates(&self) -> watch::Receiver<i64> {
+        self.cursor.subscribe()
+    }
+
+    /// Group commits made so far.
+    pub fn op_commits(&self) -> u64 {
+        self.writer.commits()
+    }
+}
