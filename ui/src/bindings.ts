@@ -82,6 +82,39 @@ async searchDocument(documentId: DocumentId, phrase: string) : Promise<Result<Pa
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The annotations on a document that this person may read (works offline).
+ */
+async listAnnotations(documentId: DocumentId) : Promise<Result<AnnotationList, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_annotations", { documentId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a highlight, note, ink drawing or bookmark; saved at once, sent at the next sync.
+ */
+async createAnnotation(annotation: NewAnnotation) : Promise<Result<AnnotationView, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_annotation", { annotation }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes, shares, withdraws or deletes one of this person's annotations (works offline).
+ */
+async editAnnotation(annotationId: AnnotationId, edit: AnnotationEdit) : Promise<Result<AnnotationView, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("edit_annotation", { annotationId, edit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -130,6 +163,62 @@ access: ItemAccess[];
  * Documents whose latest version is a revision this device has not opened yet.
  */
 revised: DocumentId[] }
+/**
+ * Where an annotation sits: the page and rectangles on the version it was
+ * made on, and the quoted text with some context either side, so it can be
+ * found again on a revision whose pages moved.
+ */
+export type Anchor = { version: number; 
+/**
+ * 1-based.
+ */
+page: number; rects: PageRect[]; quote: string; before: string; after: string }
+/**
+ * A change to an annotation; absent fields stay as they are.
+ */
+export type AnnotationEdit = { text: string | null; colour: string | null; ink: Stroke[] | null; share: ShareScope | null; deleted: boolean | null }
+/**
+ * An annotation (note, highlight, ink, bookmark) on a document.
+ */
+export type AnnotationId = string
+export type AnnotationKind = 
+/**
+ * A highlighted text range.
+ */
+"highlight" | 
+/**
+ * A free note pinned to a point of a page.
+ */
+"note" | 
+/**
+ * Pen strokes.
+ */
+"ink" | 
+/**
+ * A bookmarked page.
+ */
+"bookmark"
+/**
+ * A document's annotations.
+ */
+export type AnnotationList = { document_id: DocumentId; version: number; annotations: AnnotationView[]; 
+/**
+ * Annotations whose key has not reached this device yet (a new device
+ * waiting for its person's key from another of their devices).
+ */
+locked: number }
+/**
+ * One annotation as the reader shows it.
+ */
+export type AnnotationView = { id: AnnotationId; document_id: DocumentId; author_id: PersonId; author_name: string; mine: boolean; kind: AnnotationKind; 
+/**
+ * The page on the latest version (or, when unplaced, on the version it was made on).
+ */
+page: number; placement: Placement; anchor: Anchor; colour: string; text: string; ink: Stroke[]; share: ShareScope; 
+/**
+ * Saved here but not yet accepted by the server.
+ */
+waiting_to_send: boolean; updated_at: string | null }
 export type AppStatus = { 
 /**
  * None until this device is enrolled.
@@ -190,6 +279,18 @@ export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: s
  */
 export type MeetingId = string
 export type MeetingStatus = "draft" | "published" | "cancelled"
+/**
+ * What a person asks to add.
+ */
+export type NewAnnotation = { document_id: DocumentId; kind: AnnotationKind | null; 
+/**
+ * 1-based page of the document's latest version.
+ */
+page: number; 
+/**
+ * For a highlight: the text, as it appears on the page.
+ */
+quote: string | null; rects: PageRect[]; ink: Stroke[]; text: string | null; colour: string | null; share: ShareScope | null }
 export type Organisation = { id: OrganisationId; name: string }
 /**
  * An organisation (a government, a board): the unit of membership.
@@ -199,11 +300,33 @@ export type OrganisationId = string
  * One occurrence of a searched phrase: the page (from 1) and the words around it.
  */
 export type PageHit = { page: number; snippet: string }
+/**
+ * A rectangle on a page, in fractions of the page's width and height from
+ * its top-left corner, so it holds at any zoom.
+ */
+export type PageRect = { x: number; y: number; width: number; height: number }
 export type Person = { id: PersonId; organisation_id: OrganisationId; name: string; role: Role }
 /**
  * A person: a cabinet member, a secretary.
  */
 export type PersonId = string
+/**
+ * Where an annotation shows on the document's latest version.
+ */
+export type Placement = 
+/**
+ * Made on this version.
+ */
+"original" | 
+/**
+ * Made on an earlier version; found again by its text.
+ */
+"moved" | 
+/**
+ * Made on an earlier version whose text is gone from this one: listed
+ * with its old page and quote, never dropped.
+ */
+"unplaced"
 /**
  * Where a prefetch stands; sent after every chunk.
  */
@@ -225,6 +348,10 @@ waiting_for_keys: number; finished: boolean }
  */
 export type PrefetchProgressChanged = PrefetchProgress
 export type ProfileSummary = { device_id: DeviceId; device_name: string; server_url: string; person: Person; organisation: Organisation }
+/**
+ * A change the server refused, kept so the person sees why.
+ */
+export type RejectedChange = { op_id: string; kind: string; entity_id: string; code: string; reason: string }
 export type Role = 
 /**
  * Builds agendas, distributes documents, runs votes.
@@ -234,6 +361,26 @@ export type Role =
  * A cabinet member: reads, annotates, gives opinions and votes.
  */
 "member"
+/**
+ * Who may read an annotation besides its author's own devices.
+ */
+export type ShareScope = 
+/**
+ * Only the author's devices.
+ */
+"private" | 
+/**
+ * The author and the secretariat.
+ */
+"secretariat" | 
+/**
+ * Everyone who may read the document.
+ */
+"participants"
+/**
+ * One pen stroke: points in page fractions, and the pen's width in the same unit.
+ */
+export type Stroke = { points: ([number, number])[]; width: number }
 export type SyncState = 
 /**
  * This device has never completed a sync.
@@ -251,7 +398,15 @@ export type SyncStatus = { state: SyncState; last_sync: string | null;
 /**
  * Position in the server's change stream (a number for JavaScript's sake).
  */
-cursor: number; last_error: UiError | null }
+cursor: number; last_error: UiError | null; 
+/**
+ * Changes saved on this device that the server has not accepted yet.
+ */
+waiting_to_send: number; 
+/**
+ * Changes the server refused, newest first, with its reasons.
+ */
+rejected: RejectedChange[] }
 /**
  * Sent whenever a sync finishes (successfully or not).
  */
