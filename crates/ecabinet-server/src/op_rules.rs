@@ -42,7 +42,7 @@ pub enum DocumentAccess {
 }
 
 /// Who receives an op.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Routing {
     /// The author's devices only.
     Private(PersonId),

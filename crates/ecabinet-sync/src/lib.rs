@@ -12,7 +12,7 @@ use ecabinet_domain::ChangeBody;
 use thiserror::Error;
 
 /// How many changes one pull asks for: large pages, few round trips.
-pub const PULL_PAGE_SIZE: u32 = 5_000;
+pub const PULL_PAGE_SIZE: u32 = 10_000;
 
 /// What the client should request next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use ecabinet_domain::ops::{DocumentRef, Hlc, Op, OpBody, OpResult, ShareScope};
+use ecabinet_domain::ops::{DocumentRef, Hlc, OpBody, OpResult, ShareScope};
 use ecabinet_domain::{
     AcceptedOp, AgendaItemId, AnnotationHidden, AnnotationId, ChangeBody, DeviceId, DocumentId,
     OpId, PersonId, PersonKeyId,
@@ -42,6 +42,18 @@ fn json(body: &ChangeBody) -> StoreResult<String> {
 
 /// Where a change goes: (item audience, person audience, secretariat sees it).
 type Audience = (Option<Uuid>, Option<Uuid>, bool);
+
+/// Rows written in bulk: one multi-row INSERT per thousand rows instead of a
+/// statement per op, which is most of the cost of a group commit.
+#[derive(Default)]
+struct Pending {
+    changes: Vec<(i64, Uuid, String, Audience)>,
+    ops: Vec<(Uuid, Uuid, Uuid, Option<i64>, Option<i64>, Option<String>, Option<String>)>,
+}
+
+/// Rows per multi-row INSERT: 8 parameters each stays far below both
+/// databases' limits on bound parameters.
+const BULK_ROWS: usize = 1_000;
 
 macro_rules! ops_store {
     ($store:ident, $db:ty) => {
@@ -152,33 +164,6 @@ macro_rules! ops_store {
                 })
             }
 
-            async fn record_op(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                organisation: Uuid,
-                op: &Op,
-                outcome: &OpResult,
-            ) -> StoreResult<()> {
-                let (seq, hlc, code, reason) = match outcome {
-                    OpResult::Accepted { seq, hlc } => (Some(*seq), Some(hlc.0 as i64), None, None),
-                    OpResult::Rejected { code, reason } => (None, None, Some(code.as_str()), Some(reason.as_str())),
-                };
-                sqlx::query(
-                    "INSERT INTO ops (op_id, organisation_id, device_id, entity_id, seq, hlc, reject_code, reject_reason) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(op.id.0)
-                .bind(organisation)
-                .bind(op.device_id.0)
-                .bind(op.body.entity_id())
-                .bind(seq)
-                .bind(hlc)
-                .bind(code)
-                .bind(reason)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
-
             async fn load_annotation(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 id: AnnotationId,
@@ -251,6 +236,48 @@ macro_rules! ops_store {
                 Ok(())
             }
 
+            async fn flush(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                organisation: Uuid,
+                pending: &mut Pending,
+            ) -> StoreResult<()> {
+                for chunk in pending.changes.chunks(BULK_ROWS) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience, audience_person, audience_secretariat) ",
+                    );
+                    insert.push_values(chunk, |mut row, (seq, entity, body, audience)| {
+                        row.push_bind(organisation)
+                            .push_bind(*seq)
+                            .push_bind("op")
+                            .push_bind(*entity)
+                            .push_bind(body.clone())
+                            .push_bind(audience.0)
+                            .push_bind(audience.1)
+                            .push_bind(audience.2);
+                    });
+                    insert.build().execute(&mut **tx).await?;
+                }
+                for chunk in pending.ops.chunks(BULK_ROWS) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO ops (op_id, organisation_id, device_id, entity_id, seq, hlc, reject_code, reject_reason) ",
+                    );
+                    insert.push_values(chunk, |mut row, (op, device, entity, seq, hlc, code, reason)| {
+                        row.push_bind(*op)
+                            .push_bind(organisation)
+                            .push_bind(*device)
+                            .push_bind(*entity)
+                            .push_bind(*seq)
+                            .push_bind(*hlc)
+                            .push_bind(code.clone())
+                            .push_bind(reason.clone());
+                    });
+                    insert.build().execute(&mut **tx).await?;
+                }
+                pending.changes.clear();
+                pending.ops.clear();
+                Ok(())
+            }
+
             pub(super) async fn push_ops_impl(
                 &self,
                 batches: &[VerifiedBatch],
@@ -274,6 +301,36 @@ macro_rules! ops_store {
                         .await?;
                 let mut annotations: HashMap<AnnotationId, Option<AnnotationRecord>> = HashMap::new();
                 let mut pushed: HashMap<DeviceId, i64> = HashMap::new();
+                // Facts read once per group: who may read which document, where an item's changes go.
+                let mut access_seen: HashMap<(DocumentRef, PersonId), DocumentAccess> = HashMap::new();
+                let mut audiences: HashMap<Routing, Audience> = HashMap::new();
+                let mut pending = Pending::default();
+                // Every annotation the group touches, read in a few queries.
+                let mut wanted: Vec<Uuid> = batches
+                    .iter()
+                    .flat_map(|b| b.ops.iter().map(|op| op.body.entity_id()))
+                    .collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                for chunk in wanted.chunks(BULK_ROWS) {
+                    let mut select = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT a.id, a.document_id, a.document_version, d.agenda_item_id, a.author, a.share, a.share_hlc, a.share_device, a.share_op \
+                         FROM annotations a JOIN documents d ON d.id = a.document_id AND d.version = a.document_version WHERE a.id IN (",
+                    );
+                    let mut list = select.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    select.push(")");
+                    let rows: Vec<AnnotationRow> = select.build_query_as().fetch_all(&mut *tx).await?;
+                    for id in chunk {
+                        annotations.insert(AnnotationId(*id), None);
+                    }
+                    for row in rows {
+                        let record = record_from(row)?;
+                        annotations.insert(record.id, Some(record));
+                    }
+                }
                 let mut answers = Vec::with_capacity(batches.len());
                 for batch in batches {
                     let mut through = match pushed.get(&batch.device) {
@@ -291,6 +348,7 @@ macro_rules! ops_store {
                     for op in &batch.ops {
                         let device_seq = i64::try_from(op.device_seq).unwrap_or(i64::MAX);
                         if device_seq <= through {
+                            Self::flush(&mut tx, organisation, &mut pending).await?;
                             results.push(Self::replay_answer(&mut tx, op.id).await?);
                             continue;
                         }
@@ -306,7 +364,14 @@ macro_rules! ops_store {
                         }
                         let existing = annotations.get(&body.annotation_id).cloned().flatten();
                         let access = match (&existing, body.document) {
-                            (None, Some(document)) => Some(Self::document_access(&mut tx, document, batch.person, batch.secretary).await?),
+                            (None, Some(document)) => Some(match access_seen.get(&(document, batch.person)) {
+                                Some(known) => *known,
+                                None => {
+                                    let found = Self::document_access(&mut tx, document, batch.person, batch.secretary).await?;
+                                    access_seen.insert((document, batch.person), found);
+                                    found
+                                }
+                            }),
                             _ => None,
                         };
                         let decided = decide_annotation(existing.as_ref(), op.id, hlc, author, body, access);
@@ -314,6 +379,7 @@ macro_rules! ops_store {
                             Err(Rejection { code, reason }) => OpResult::Rejected { code: code.into(), reason },
                             Ok(decision) => {
                                 if let (Some(before), Some(_)) = (&existing, decision.audience_changed_from) {
+                                    Self::flush(&mut tx, organisation, &mut pending).await?;
                                     Self::reroute(&mut tx, organisation, &mut seq, before, &decision.record).await?;
                                 }
                                 if decision.created || decision.record != *existing.as_ref().unwrap_or(&decision.record) {
@@ -321,18 +387,33 @@ macro_rules! ops_store {
                                 }
                                 let mut kept = op.clone();
                                 kept.hlc = hlc;
-                                let audience = Self::audience_of(&mut tx, decision.record.routing()).await?;
-                                let at = Self::append_routed(&mut tx, organisation, &mut seq, body.annotation_id.0, "op", &json(&ChangeBody::Op(AcceptedOp { author: batch.person, op: kept }))?, audience).await?;
+                                let routing = decision.record.routing();
+                                let audience = match audiences.get(&routing) {
+                                    Some(known) => *known,
+                                    None => {
+                                        let found = Self::audience_of(&mut tx, routing).await?;
+                                        audiences.insert(routing, found);
+                                        found
+                                    }
+                                };
+                                seq += 1;
+                                let at = seq;
+                                pending.changes.push((at, body.annotation_id.0, json(&ChangeBody::Op(AcceptedOp { author: batch.person, op: kept }))?, audience));
                                 annotations.insert(body.annotation_id, Some(decision.record));
                                 OpResult::Accepted { seq: at, hlc }
                             }
                         };
-                        Self::record_op(&mut tx, organisation, op, &outcome).await?;
+                        let row = match &outcome {
+                            OpResult::Accepted { seq, hlc } => (Some(*seq), Some(hlc.0 as i64), None, None),
+                            OpResult::Rejected { code, reason } => (None, None, Some(code.clone()), Some(reason.clone())),
+                        };
+                        pending.ops.push((op.id.0, op.device_id.0, op.body.entity_id(), row.0, row.1, row.2, row.3));
                         results.push(outcome);
                     }
                     pushed.insert(batch.device, through);
                     answers.push(results);
                 }
+                Self::flush(&mut tx, organisation, &mut pending).await?;
                 for (device, through) in &pushed {
                     sqlx::query("UPDATE devices SET pushed_through = $1 WHERE id = $2 AND pushed_through < $1")
                         .bind(*through)
