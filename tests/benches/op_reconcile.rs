@@ -16,7 +16,7 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ReadDoc, Value, ROOT};
 use chrono::Utc;
 use ecabinet_crypto::{b64_encode, seal_with_nonce, sha256, ContentKey, DeviceKeys};
-use ecabinet_domain::annotation::{AnnotationFields, AnnotationKind, Anchor};
+use ecabinet_domain::annotation::{Anchor, AnnotationFields, AnnotationKind};
 use ecabinet_domain::api::EnrollRequest;
 use ecabinet_domain::ops::{
     push_signing_message, AnnotationOp, Bytes, DocumentRef, Hlc, Op, OpBody, OpResult,
@@ -115,10 +115,10 @@ fn build_push(device: &mut BenchDevice, document: DocumentRef, edits: &[Edit]) -
         });
     }
     let encoded = wire::encode_ops(&ops)?;
-    let signature = device
-        .keys
-        .signing
-        .sign(&push_signing_message(device.caller.device, &sha256(&encoded)));
+    let signature = device.keys.signing.sign(&push_signing_message(
+        device.caller.device,
+        &sha256(&encoded),
+    ));
     Ok(wire::pack(&PushBatch {
         device_id: device.caller.device,
         ops: Bytes(encoded),
@@ -171,7 +171,8 @@ fn automerge_devices(all: &[Vec<Edit>], base: &[u8]) -> Result<(Vec<AutoCommit>,
                 progressed = true;
             }
             if let Some(message) = server.sync().generate_sync_message(&mut server_state) {
-                doc.sync().receive_sync_message(&mut device_state, message)?;
+                doc.sync()
+                    .receive_sync_message(&mut device_state, message)?;
                 progressed = true;
             }
             if !progressed {
@@ -192,8 +193,12 @@ async fn main() -> Result<()> {
     let server = TestServer::start(Backend::Sqlite).await?;
     let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
     secretary.sync().await?;
-    let meeting = secretary.create_meeting("Phiên họp (đo)", Utc::now()).await?;
-    let item = secretary.add_agenda_item(meeting.id, "Dự thảo", None).await?;
+    let meeting = secretary
+        .create_meeting("Phiên họp (đo)", Utc::now())
+        .await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo", None)
+        .await?;
     let pdf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../assets/demo/03-de-an-chuyen-doi-so.pdf");
     let published = secretary.add_document(item.id, &pdf, None).await?;
@@ -270,7 +275,10 @@ async fn main() -> Result<()> {
                 .count();
         }
         ours.push(started.elapsed());
-        ensure!(accepted == DEVICES * OPS_PER_DEVICE, "only {accepted} ops accepted");
+        ensure!(
+            accepted == DEVICES * OPS_PER_DEVICE,
+            "only {accepted} ops accepted"
+        );
 
         // automerge: the server merges the same edits from 50 device docs.
         let (mut docs, sync_bytes) = automerge_devices(&all, &base)?;
@@ -308,7 +316,10 @@ async fn main() -> Result<()> {
     theirs.sort();
     let (our_p50, our_p95) = (percentile(&ours, 0.5), percentile(&ours, 0.95));
     let (their_p50, their_p95) = (percentile(&theirs, 0.5), percentile(&theirs, 0.95));
-    println!("reconcile {} ops from {DEVICES} devices, {ROUNDS} rounds:", DEVICES * OPS_PER_DEVICE);
+    println!(
+        "reconcile {} ops from {DEVICES} devices, {ROUNDS} rounds:",
+        DEVICES * OPS_PER_DEVICE
+    );
     println!(
         "  eCabinet server (verify 50 batch signatures, authorise, durable SQLite commit, answer): p50 {:.1} ms, p95 {:.1} ms; {commits} group commits for {} pushes",
         ms(our_p50),

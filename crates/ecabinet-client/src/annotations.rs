@@ -599,10 +599,10 @@ impl Client {
                     continue;
                 };
                 let slot = (document.id, document.version);
-                if !share_keys.contains_key(&slot) {
+                if let std::collections::btree_map::Entry::Vacant(entry) = share_keys.entry(slot) {
                     match self.share_key(document).await {
                         Ok(found) => {
-                            share_keys.insert(slot, found);
+                            entry.insert(found);
                         }
                         Err(error) => {
                             tracing::debug!(%error, "no share key for this document version");

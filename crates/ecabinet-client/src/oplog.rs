@@ -251,7 +251,8 @@ impl Replica {
 
     /// Changes the server refused, newest first.
     pub async fn rejected_changes(&self, limit: u32) -> ClientResult<Vec<RejectedChange>> {
-        let rows: Vec<(Uuid, String, Uuid, Option<String>, Option<String>)> = sqlx::query_as(
+        type Row = (Uuid, String, Uuid, Option<String>, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT op_id, kind, entity_id, reject_code, reject_reason FROM ops WHERE state = 'rejected' \
              ORDER BY device_seq DESC LIMIT $1",
         )

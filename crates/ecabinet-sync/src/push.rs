@@ -17,10 +17,10 @@ pub fn push_batches(outbox: &[Op]) -> impl Iterator<Item = &[Op]> {
 
 /// Pairs each op sent with its answer; a response that does not answer every
 /// op, one for one, is refused rather than guessed at.
-pub fn match_results<'a>(
-    sent: &'a [Op],
+pub fn match_results(
+    sent: &[Op],
     response: PushResponse,
-) -> Result<Vec<(&'a Op, OpResult)>, SyncError> {
+) -> Result<Vec<(&Op, OpResult)>, SyncError> {
     if response.results.len() != sent.len() {
         return Err(SyncError::PushAnswerMismatch {
             sent: sent.len(),

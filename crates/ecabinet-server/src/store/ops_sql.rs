@@ -43,12 +43,23 @@ fn json(body: &ChangeBody) -> StoreResult<String> {
 /// Where a change goes: (item audience, person audience, secretariat sees it).
 type Audience = (Option<Uuid>, Option<Uuid>, bool);
 
+/// An `ops` row: op, device, entity, and seq + hlc or refusal code + reason.
+type OpRow = (
+    Uuid,
+    Uuid,
+    Uuid,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Rows written in bulk: one multi-row INSERT per thousand rows instead of a
 /// statement per op, which is most of the cost of a group commit.
 #[derive(Default)]
 struct Pending {
     changes: Vec<(i64, Uuid, String, Audience)>,
-    ops: Vec<(Uuid, Uuid, Uuid, Option<i64>, Option<i64>, Option<String>, Option<String>)>,
+    ops: Vec<OpRow>,
 }
 
 /// Rows per multi-row INSERT: 8 parameters each stays far below both
