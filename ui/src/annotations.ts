@@ -128,7 +128,7 @@ export function rectBetween(a: Point, b: Point): PageRect {
 }
 
 /** Below this (about 4 px on a page at 100 %) a highlight drag is taken for a slip of the hand. */
-export const MIN_HIGHLIGHT_SIDE = 0.004;
+const MIN_HIGHLIGHT_SIDE = 0.004;
 
 export function isSlip(rect: PageRect): boolean {
   return rect.width < MIN_HIGHLIGHT_SIDE || rect.height < MIN_HIGHLIGHT_SIDE;
@@ -149,7 +149,7 @@ export function rectCentre(r: PageRect): Point {
 /** The pen's width, as a fraction of the page width (about 3 px at 100 %). */
 export const PEN_WIDTH = 0.003;
 /** Points closer than this to the previous one add nothing visible. */
-export const MIN_INK_STEP = 0.002;
+const MIN_INK_STEP = 0.002;
 /** The engine's limit on the points of one annotation (ecabinet-domain's MAX_INK_POINTS). */
 export const MAX_INK_POINTS = 20_000;
 

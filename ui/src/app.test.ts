@@ -1,7 +1,20 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi as vitest } from "vitest";
 import { startApp, type Api, type App } from "./app";
-import type { AgendaView, AppStatus, DocumentView, Meeting, PageHit, PrefetchProgress, SyncStatus, UiError } from "./bindings";
+import type {
+  AgendaView,
+  AnnotationEdit,
+  AnnotationList,
+  AnnotationView,
+  AppStatus,
+  DocumentView,
+  Meeting,
+  NewAnnotation,
+  PageHit,
+  PrefetchProgress,
+  SyncStatus,
+  UiError,
+} from "./bindings";
 import { en } from "./messages/en";
 import { vi } from "./messages/vi";
 
@@ -9,7 +22,14 @@ type R<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
 const ok = <T>(data: T): R<T> => ({ status: "ok", data });
 const fail = (code: string, message = `engine says ${code}`): R<never> => ({ status: "error", error: { code, message } });
 
-const SYNCED: SyncStatus = { state: "online", last_sync: "2026-11-24T07:05:00Z", cursor: 12, last_error: null };
+const SYNCED: SyncStatus = {
+  state: "online",
+  last_sync: "2026-11-24T07:05:00Z",
+  cursor: 12,
+  last_error: null,
+  waiting_to_send: 0,
+  rejected: [],
+};
 const ENROLLED: AppStatus = {
   profile: {
     device_id: "dev-1",
@@ -47,8 +67,57 @@ const HITS: PageHit[] = [
   { page: 7, snippet: "theo quy định của luật dữ\nliệu và các luật khác" },
 ];
 
+/** An annotation as list_annotations returns it; by default the member's own, private, on version 2. */
+function annotation(fields: Partial<AnnotationView> & Pick<AnnotationView, "id" | "kind" | "page">): AnnotationView {
+  return {
+    document_id: "d1",
+    author_id: "p1",
+    author_name: "Nguyễn Thị Lan",
+    mine: true,
+    placement: "original",
+    anchor: { version: 2, page: fields.page, rects: [], quote: "", before: "", after: "" },
+    colour: "yellow",
+    text: "",
+    ink: [],
+    share: "private",
+    waiting_to_send: false,
+    updated_at: "2026-11-24T07:00:00Z",
+    ...fields,
+  };
+}
+
+const MY_NOTE = annotation({
+  id: "n-mine",
+  kind: "note",
+  page: 3,
+  text: "Cần làm rõ phạm vi điều chỉnh",
+  anchor: { version: 2, page: 3, rects: [{ x: 0.2, y: 0.3, width: 0.02, height: 0.02 }], quote: "", before: "", after: "" },
+});
+const THEIR_HIGHLIGHT = annotation({
+  id: "h-theirs",
+  kind: "highlight",
+  page: 1,
+  mine: false,
+  author_id: "p2",
+  author_name: "Trần Văn Nam",
+  share: "participants",
+  colour: "green",
+  placement: "moved",
+  anchor: { version: 1, page: 2, rects: [{ x: 0.1, y: 0.2, width: 0.5, height: 0.03 }], quote: "dữ liệu số", before: "", after: "" },
+});
+const UNPLACED = annotation({
+  id: "u-old",
+  kind: "highlight",
+  page: 5,
+  placement: "unplaced",
+  text: "Điều này đã bị bỏ?",
+  anchor: { version: 1, page: 5, rects: [{ x: 0.1, y: 0.5, width: 0.4, height: 0.03 }], quote: "khoản 4 Điều 12", before: "", after: "" },
+});
+
 function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   let syncHandler: ((e: { payload: unknown }) => void) | null = null;
+  // The engine's local store of annotations: create and edit change what list returns.
+  const store = { annotations: [MY_NOTE, THEIR_HIGHLIGHT, UNPLACED], locked: 0, next: 1 };
   let prefetchHandler: ((e: { payload: PrefetchProgress }) => void) | null = null;
   const api = {
     commands: {
@@ -65,6 +134,36 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
       searchDocument: vitest.fn(async (_id: string, phrase: string): Promise<R<PageHit[]>> =>
         ok(phrase === "Luật Dữ liệu" ? HITS : []),
       ),
+      listAnnotations: vitest.fn(async (id: string): Promise<R<AnnotationList>> =>
+        ok({ document_id: id, version: 2, annotations: [...store.annotations], locked: store.locked }),
+      ),
+      createAnnotation: vitest.fn(async (a: NewAnnotation): Promise<R<AnnotationView>> => {
+        const made = annotation({
+          id: `new-${store.next++}`,
+          kind: a.kind ?? "note",
+          page: a.page,
+          anchor: { version: 2, page: a.page, rects: a.rects, quote: a.quote ?? "", before: "", after: "" },
+          colour: a.colour ?? "yellow",
+          text: a.text ?? "",
+          ink: a.ink,
+          waiting_to_send: true,
+        });
+        store.annotations.push(made);
+        return ok(made);
+      }),
+      editAnnotation: vitest.fn(async (id: string, edit: AnnotationEdit): Promise<R<AnnotationView>> => {
+        const old = store.annotations.find((a) => a.id === id);
+        if (!old) return fail("not_found");
+        const changed: AnnotationView = {
+          ...old,
+          text: edit.text ?? old.text,
+          colour: edit.colour ?? old.colour,
+          share: edit.share ?? old.share,
+          waiting_to_send: true,
+        };
+        store.annotations = edit.deleted ? store.annotations.filter((a) => a.id !== id) : store.annotations.map((a) => (a.id === id ? changed : a));
+        return ok(changed);
+      }),
     },
     events: {
       syncStatusChanged: {
@@ -90,6 +189,7 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
     emitPrefetch(payload: PrefetchProgress) {
       prefetchHandler?.({ payload });
     },
+    store,
   };
   return api satisfies Api;
 }
@@ -596,5 +696,265 @@ describe("document reader", () => {
     await vitest.waitFor(() => expect(image()).not.toBeNull());
     $$("meeting-item")[1]!.click();
     expect($("reader")).toBeNull();
+  });
+});
+
+describe("annotations in the reader", () => {
+  const image = () => $<HTMLImageElement>("reader-page-image");
+  const items = () => $$("annotation-item");
+  const itemById = (id: string) => items().find((i) => i.dataset["annotationId"] === id)!;
+  const within = (el: Element, id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const marks = () => $$("annotation-mark").map((m) => m.dataset["annotationId"]);
+
+  async function openReader(api = fakeApi(ENROLLED)) {
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW, pagePlatform: "other", pixelRatio: () => 1 });
+    await app.ready;
+    await vitest.waitFor(() => expect($("open-document")).not.toBeNull());
+    $("open-document")!.click();
+    await vitest.waitFor(() => expect(items().length).toBeGreaterThan(0));
+    // jsdom lays nothing out: give the page an 800 × 1000 px box at (100, 50).
+    const layer = $("annotation-layer")!;
+    layer.getBoundingClientRect = () => ({ left: 100, top: 50, width: 800, height: 1000, right: 900, bottom: 1050, x: 100, y: 50, toJSON: () => ({}) });
+    return api;
+  }
+  const mouse = (type: string, x: number, y: number) =>
+    $("annotation-layer")!.dispatchEvent(new MouseEvent(type, { clientX: x, clientY: y, button: 0, bubbles: true, cancelable: true }));
+
+  it("lists the document's annotations by page, others' with their author, lost ones apart", async () => {
+    const api = await openReader();
+    expect(api.commands.listAnnotations).toHaveBeenCalledWith("d1");
+    expect(items().map((i) => i.dataset["annotationId"])).toEqual(["h-theirs", "n-mine", "u-old"]);
+    expect($$("annotation-page-group").map((g) => g.dataset["page"])).toEqual(["1", "3"]);
+
+    const theirs = itemById("h-theirs");
+    expect(within(theirs, "annotation-kind")!.textContent).toBe("Tô sáng");
+    expect(within(theirs, "annotation-author")!.textContent).toBe("Trần Văn Nam");
+    expect(within(theirs, "annotation-share")!.textContent).toBe("Chia sẻ với người dự họp");
+    expect(within(theirs, "annotation-quote")!.textContent).toBe("“dữ liệu số”");
+    expect(within(theirs, "annotation-moved")!.textContent).toBe("Chuyển từ tr. 2 của bản 1");
+
+    const mine = itemById("n-mine");
+    expect(within(mine, "annotation-author")!.textContent).toBe("Bạn");
+    expect(within(mine, "annotation-share")!.textContent).toBe("Chỉ mình tôi");
+    expect(within(mine, "annotation-text")!.textContent).toBe("Cần làm rõ phạm vi điều chỉnh");
+    expect(within(mine, "annotation-waiting")).toBeNull();
+
+    const unplaced = $("annotation-unplaced")!;
+    expect(unplaced.textContent).toContain("Ghi chú không đặt được trên bản này");
+    expect(within(unplaced, "annotation-unplaced-from")!.textContent).toBe("Trang 5 của bản 1");
+    expect(within(unplaced, "annotation-quote")!.textContent).toBe("“khoản 4 Điều 12”");
+    expect(text("annotation-panel-toggle")).toBe("Tất cả ghi chú (3)");
+  });
+
+  it("draws the current page's annotations over it and jumps to an annotation's page", async () => {
+    await openReader();
+    // Page 1: the other member's highlight (moved there from an earlier version).
+    expect(marks()).toEqual(["h-theirs"]);
+    const highlight = $("annotation-mark")!;
+    expect([highlight.style.left, highlight.style.top, highlight.style.width]).toEqual(["10%", "20%", "50%"]);
+    expect(highlight.classList.contains("annot-moved")).toBe(true);
+
+    within(itemById("n-mine"), "annotation-item-open")!.click();
+    expect(image()!.dataset["page"]).toBe("3");
+    expect(marks()).toEqual(["n-mine"]);
+    const pin = $("annotation-mark")!;
+    expect([pin.style.left, pin.style.top]).toEqual(["21%", "31%"]);
+    expect(itemById("n-mine").getAttribute("aria-current")).toBe("true");
+
+    // An annotation that lost its place is listed, never drawn, and does not move the reader.
+    within(itemById("u-old"), "annotation-item-open")!.click();
+    expect(image()!.dataset["page"]).toBe("3");
+    $("reader-page-input")!.focus();
+    type("reader-page-input", "5");
+    $("reader-page-input")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+    expect(marks()).toEqual([]);
+  });
+
+  it("writes a note where the page is clicked, saved on this device until the next sync", async () => {
+    const api = await openReader();
+    $("annotation-tool-note")!.click();
+    expect($("annotation-tool-note")!.getAttribute("aria-pressed")).toBe("true");
+    expect(text("annotation-hint")).toBe(vi["annotations.hint.note"]);
+    mouse("click", 500, 300);
+    const input = $<HTMLTextAreaElement>("annotation-note-input")!;
+    expect(document.activeElement).toBe(input);
+    // An empty note is not saved.
+    $("annotation-note-save")!.click();
+    expect(api.commands.createAnnotation).not.toHaveBeenCalled();
+    expect($("annotation-note-editor")!.textContent).toContain(vi["annotations.noteEmpty"]);
+
+    type("annotation-note-input", "  Đề nghị bổ sung số liệu năm 2025  ");
+    $("annotation-note-save")!.click();
+    await vitest.waitFor(() => expect(items()).toHaveLength(4));
+    expect(api.commands.createAnnotation).toHaveBeenCalledWith({
+      document_id: "d1",
+      kind: "note",
+      page: 1,
+      rects: [{ x: 0.49, y: 0.24, width: 0.02, height: 0.02 }],
+      ink: [],
+      text: "Đề nghị bổ sung số liệu năm 2025",
+      colour: "yellow",
+      quote: null,
+      share: null,
+    });
+    expect($("annotation-note-editor")).toBeNull();
+    const made = itemById("new-1");
+    expect(within(made, "annotation-waiting")!.textContent).toBe("Chờ gửi");
+    expect(made.getAttribute("aria-current")).toBe("true");
+    expect(text("annotation-status")).toBe("Đã lưu trên máy này — sẽ gửi khi có mạng");
+    expect(marks()).toContain("new-1");
+    // The header's count of changes waiting to be sent is read again.
+    await vitest.waitFor(() => expect(api.commands.appStatus).toHaveBeenCalledTimes(2));
+  });
+
+  it("highlights a dragged rectangle and draws with the pen, in the chosen colour", async () => {
+    const api = await openReader();
+    $("annotation-tool-highlight")!.click();
+    $("annotation-colour-blue")!.click();
+    expect($("annotation-colour-blue")!.getAttribute("aria-checked")).toBe("true");
+    mouse("pointerdown", 180, 250);
+    mouse("pointermove", 400, 270);
+    mouse("pointerup", 500, 276);
+    await vitest.waitFor(() => expect(api.commands.createAnnotation).toHaveBeenCalledTimes(1));
+    expect(api.commands.createAnnotation.mock.calls[0]![0]).toMatchObject({
+      kind: "highlight",
+      page: 1,
+      rects: [{ x: 0.1, y: 0.2, width: 0.4, height: 0.026 }],
+      colour: "blue",
+    });
+    // A click with the highlighter is a slip, not a highlight.
+    mouse("pointerdown", 300, 300);
+    mouse("pointerup", 301, 300);
+    expect(api.commands.createAnnotation).toHaveBeenCalledTimes(1);
+
+    $("annotation-tool-ink")!.click();
+    mouse("pointerdown", 100, 50);
+    mouse("pointermove", 300, 250);
+    mouse("pointermove", 500, 250);
+    mouse("pointerup", 500, 250);
+    await vitest.waitFor(() => expect(api.commands.createAnnotation).toHaveBeenCalledTimes(2));
+    const ink = api.commands.createAnnotation.mock.calls[1]![0];
+    expect(ink).toMatchObject({ kind: "ink", rects: [], colour: "blue" });
+    expect(ink.ink).toEqual([{ points: [[0, 0], [0.25, 0.2], [0.5, 0.2]], width: 0.003 }]);
+    // Escape puts the pen down without closing the reader.
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    expect($("annotation-tool-select")!.getAttribute("aria-pressed")).toBe("true");
+    expect($("reader")).not.toBeNull();
+  });
+
+  it("bookmarks the page once", async () => {
+    const api = await openReader();
+    $("annotation-tool-bookmark")!.click();
+    await vitest.waitFor(() => expect($("annotation-tool-bookmark")!.getAttribute("aria-pressed")).toBe("true"));
+    expect(api.commands.createAnnotation).toHaveBeenCalledWith(expect.objectContaining({ kind: "bookmark", page: 1, rects: [], text: null }));
+    $("annotation-tool-bookmark")!.click();
+    expect(api.commands.createAnnotation).toHaveBeenCalledTimes(1);
+  });
+
+  it("edits, recolours, shares and deletes the member's own annotation only", async () => {
+    const api = await openReader();
+    within(itemById("h-theirs"), "annotation-item-open")!.click();
+    expect($("annotation-editor")).toBeNull();
+
+    within(itemById("n-mine"), "annotation-item-open")!.click();
+    expect($<HTMLTextAreaElement>("annotation-edit-input")!.value).toBe("Cần làm rõ phạm vi điều chỉnh");
+    type("annotation-edit-input", "Cần làm rõ phạm vi điều chỉnh đối với dữ liệu cá nhân");
+    $("annotation-edit-save")!.click();
+    await vitest.waitFor(() => expect(within(itemById("n-mine"), "annotation-text")!.textContent).toBe("Cần làm rõ phạm vi điều chỉnh đối với dữ liệu cá nhân"));
+    expect(api.commands.editAnnotation).toHaveBeenLastCalledWith("n-mine", {
+      text: "Cần làm rõ phạm vi điều chỉnh đối với dữ liệu cá nhân",
+      colour: null,
+      ink: null,
+      share: null,
+      deleted: null,
+    });
+    expect(within(itemById("n-mine"), "annotation-waiting")).not.toBeNull();
+
+    $("annotation-edit-colour-pink")!.click();
+    await vitest.waitFor(() => expect($("annotation-edit-colour-pink")!.getAttribute("aria-checked")).toBe("true"));
+    expect(api.commands.editAnnotation).toHaveBeenLastCalledWith("n-mine", expect.objectContaining({ colour: "pink", text: null }));
+
+    const share = $<HTMLSelectElement>("annotation-share-select")!;
+    expect([...share.options].map((o) => o.textContent)).toEqual(["Chỉ mình tôi", "Chia sẻ với Văn phòng", "Chia sẻ với người dự họp"]);
+    share.value = "secretariat";
+    share.dispatchEvent(new Event("change", { bubbles: true }));
+    await vitest.waitFor(() => expect(within(itemById("n-mine"), "annotation-share")!.textContent).toBe("Chia sẻ với Văn phòng"));
+    expect(api.commands.editAnnotation).toHaveBeenLastCalledWith("n-mine", expect.objectContaining({ share: "secretariat" }));
+
+    // Deleting asks first; "keep it" keeps it.
+    $("annotation-delete")!.click();
+    expect(text("annotation-delete-question")).toContain(vi["annotations.deleteConfirm"]);
+    expect(document.activeElement).toBe($("annotation-delete-cancel"));
+    $("annotation-delete-cancel")!.click();
+    expect(api.commands.editAnnotation).toHaveBeenCalledTimes(3);
+    $("annotation-delete")!.click();
+    $("annotation-delete-confirm")!.click();
+    await vitest.waitFor(() => expect(items().map((i) => i.dataset["annotationId"])).toEqual(["h-theirs", "u-old"]));
+    expect(api.commands.editAnnotation).toHaveBeenLastCalledWith("n-mine", expect.objectContaining({ deleted: true }));
+    expect(text("annotation-status")).toBe("Đã xoá trên máy này — sẽ gửi khi có mạng");
+  });
+
+  it("keeps the note's text when saving fails, and says why", async () => {
+    const api = await openReader();
+    api.commands.createAnnotation.mockResolvedValueOnce(fail("invalid_input"));
+    $("annotation-tool-note")!.click();
+    mouse("click", 200, 200);
+    type("annotation-note-input", "Ý kiến của Bộ");
+    $("annotation-note-save")!.click();
+    await vitest.waitFor(() => expect(text("annotation-status")).toBe(`Chưa lưu được: ${vi["error.invalid_input"]}`));
+    expect($<HTMLTextAreaElement>("annotation-note-input")!.value).toBe("Ý kiến của Bộ");
+  });
+
+  it("shows annotations from the member's other device after a sync", async () => {
+    const api = await openReader();
+    api.store.annotations = [...api.store.annotations, annotation({ id: "from-laptop", kind: "bookmark", page: 1 })];
+    api.store.locked = 2;
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect(items().map((i) => i.dataset["annotationId"])).toContain("from-laptop"));
+    expect(text("annotation-locked")).toBe(
+      "2 ghi chú chưa mở được trên máy này; chúng sẽ hiện ra khi khoá được gửi tới từ thiết bị khác của bạn.",
+    );
+    expect(api.commands.listAnnotations).toHaveBeenCalledTimes(2);
+  });
+
+  it("shows a failed list with a retry", async () => {
+    const api = fakeApi(ENROLLED);
+    api.commands.listAnnotations.mockResolvedValueOnce(fail("crypto"));
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW, pagePlatform: "other", pixelRatio: () => 1 });
+    await app.ready;
+    await vitest.waitFor(() => expect($("open-document")).not.toBeNull());
+    $("open-document")!.click();
+    await vitest.waitFor(() => expect($("annotation-error")).not.toBeNull());
+    expect(text("annotation-error")).toContain(vi["error.crypto"]);
+    $("annotation-error")!.querySelector("button")!.click();
+    await vitest.waitFor(() => expect(items()).toHaveLength(3));
+  });
+});
+
+describe("changes waiting to be sent and refused changes", () => {
+  it("counts the waiting changes and lists the refused ones until acknowledged", async () => {
+    const rejected: SyncStatus["rejected"] = [
+      { op_id: "op-2", kind: "annotation", entity_id: "a-2", code: "forbidden", reason: "you may not read this document" },
+      { op_id: "op-1", kind: "annotation", entity_id: "a-1", code: "quota", reason: "too many notes" },
+    ];
+    const api = fakeApi({ ...ENROLLED, sync: { ...SYNCED, waiting_to_send: 3, rejected } });
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    expect(text("sync-waiting")).toBe("3 thay đổi chờ gửi");
+    expect($("sync-waiting")!.hidden).toBe(false);
+    expect(text("sync-rejected")).toContain("Máy chủ không nhận 2 thay đổi của bạn:");
+    expect($$("sync-rejected-item").map((i) => i.textContent)).toEqual([
+      vi["sync.rejected.forbidden"],
+      "Máy chủ không nhận thay đổi này (too many notes).",
+    ]);
+    $("sync-rejected-dismiss")!.click();
+    expect($("sync-rejected")).toBeNull();
+    expect(document.activeElement).toBe($("sync-now"));
+
+    // Sent: the count goes; the same refusals stay acknowledged.
+    api.commands.syncNow.mockResolvedValueOnce(ok({ ...SYNCED, rejected }));
+    $("sync-now")!.click();
+    await vitest.waitFor(() => expect($("sync-waiting")!.hidden).toBe(true));
+    expect($("sync-rejected")).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-import type { commands, Document, PrefetchProgress, SyncStatus, UiError } from "./bindings";
+import type { AnnotationDraft, AnnotationSave } from "./annotations";
+import type { AnnotationEdit, AnnotationView, commands, Document, PrefetchProgress, SyncStatus, UiError } from "./bindings";
 import { focusByKey, focusedKey, h } from "./dom";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
 import { languageSwitch, spinner } from "./views/common";
@@ -14,7 +15,16 @@ export const DEFAULT_SERVER_URL = "http://127.0.0.1:8443";
 export interface Api {
   commands: Pick<
     typeof commands,
-    "appStatus" | "enroll" | "syncNow" | "listMeetings" | "meetingAgenda" | "openDocument" | "searchDocument"
+    | "appStatus"
+    | "enroll"
+    | "syncNow"
+    | "listMeetings"
+    | "meetingAgenda"
+    | "openDocument"
+    | "searchDocument"
+    | "listAnnotations"
+    | "createAnnotation"
+    | "editAnnotation"
   >;
   events: {
     syncStatusChanged: {
@@ -89,6 +99,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let meetingsSeq = 0;
   let readerSeq = 0;
   let searchSeq = 0;
+  let annotationsSeq = 0;
   let unlisten: (() => void) | null = null;
 
   function applyDocumentLocale(): void {
@@ -245,14 +256,23 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     else if (!(quiet && screen.agenda?.kind === "ready")) patchMain({ agenda: { kind: "error", error: r.error } });
   }
 
-  /** Re-reads status, meetings and the open agenda without flashing loading states. */
+  /** Re-reads who this is and the sync state (e.g. how many changes wait to be sent). */
+  async function loadStatus(): Promise<void> {
+    const status = await run(() => api.commands.appStatus());
+    if (screen.kind === "main" && status.ok && status.data.profile) patchMain({ profile: status.data.profile, sync: status.data.sync });
+  }
+
+  /**
+   * Re-reads status, meetings, the open agenda and the open document's
+   * annotations (a sync may bring some from the person's other devices)
+   * without flashing loading states.
+   */
   async function refresh(): Promise<void> {
     if (screen.kind !== "main") return;
-    const status = await run(() => api.commands.appStatus());
-    if (screen.kind !== "main") return;
-    if (status.ok && status.data.profile) patchMain({ profile: status.data.profile, sync: status.data.sync });
+    await loadStatus();
     await loadMeetings(true);
     if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
+    await loadAnnotations(true);
   }
 
   // ── document reader ──────────────────────────────────────────────────────
@@ -285,6 +305,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         pageHint: null,
         searchText: "",
         search: null,
+        annotations: { kind: "loading" },
+        annotationSave: null,
       },
     });
     await loadDocument(seq, doc.id);
@@ -293,14 +315,54 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   async function loadDocument(seq: number, id: string): Promise<void> {
     const r = await run(() => api.commands.openDocument(id));
     if (seq !== readerSeq || screen.kind !== "main" || screen.reader?.documentId !== id) return;
-    if (r.ok) patchReader({ open: { kind: "ready", data: r.data }, page: clampPage(screen.reader.page, r.data.page_count) });
-    else patchReader({ open: { kind: "error", error: r.error } });
+    if (r.ok) {
+      patchReader({ open: { kind: "ready", data: r.data }, page: clampPage(screen.reader.page, r.data.page_count) });
+      await loadAnnotations(false);
+    } else {
+      patchReader({ open: { kind: "error", error: r.error } });
+    }
   }
 
   function closeReader(): void {
     readerSeq++;
     searchSeq++;
+    annotationsSeq++;
     patchMain({ reader: null });
+  }
+
+  /** Reads the open document's annotations (from this device: works offline). Quietly keeps what is shown if that fails. */
+  async function loadAnnotations(quiet: boolean): Promise<void> {
+    if (screen.kind !== "main" || screen.reader === null || pageCount() === null) return;
+    const id = screen.reader.documentId;
+    const seq = ++annotationsSeq;
+    if (!quiet) patchReader({ annotations: { kind: "loading" } });
+    const r = await run(() => api.commands.listAnnotations(id));
+    if (seq !== annotationsSeq || screen.kind !== "main" || screen.reader?.documentId !== id) return;
+    if (r.ok) patchReader({ annotations: { kind: "ready", data: r.data } });
+    else if (!(quiet && screen.reader.annotations.kind === "ready")) patchReader({ annotations: { kind: "error", error: r.error } });
+  }
+
+  /**
+   * Runs a create or edit (saved on this device at once, sent at the next
+   * sync), then re-reads the list and the count of changes waiting to be sent.
+   */
+  async function saveAnnotation(
+    change: Extract<AnnotationSave, { kind: "saved" }>["change"],
+    call: () => Promise<CommandResult<AnnotationView>>,
+  ): Promise<AnnotationView | null> {
+    if (screen.kind !== "main" || screen.reader === null) return null;
+    const id = screen.reader.documentId;
+    const current = () => screen.kind === "main" && screen.reader?.documentId === id;
+    patchReader({ annotationSave: { kind: "saving" } });
+    const r = await run(call);
+    if (!r.ok) {
+      if (current()) patchReader({ annotationSave: { kind: "failed", error: r.error } });
+      return null;
+    }
+    if (current()) patchReader({ annotationSave: { kind: "saved", change, waiting: r.data.waiting_to_send } });
+    await loadAnnotations(true);
+    await loadStatus();
+    return r.data;
   }
 
   async function searchReader(text: string): Promise<void> {
@@ -366,6 +428,19 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         patchReader({ searchText: "", search: null });
       }
     },
+    reloadAnnotations() {
+      void loadAnnotations(false);
+    },
+    createAnnotation(draft: AnnotationDraft) {
+      if (screen.kind !== "main" || screen.reader === null) return Promise.resolve(null);
+      // New annotations start private: sharing is a separate, deliberate step.
+      const annotation = { ...draft, document_id: screen.reader.documentId, quote: null, share: null };
+      return saveAnnotation("created", () => api.commands.createAnnotation(annotation));
+    },
+    async editAnnotation(id: string, edit: Partial<AnnotationEdit>) {
+      const full: AnnotationEdit = { text: null, colour: null, ink: null, share: null, deleted: null, ...edit };
+      return (await saveAnnotation(edit.deleted ? "deleted" : "edited", () => api.commands.editAnnotation(id, full))) !== null;
+    },
   };
 
   function onKeyDown(event: KeyboardEvent): void {
@@ -383,6 +458,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         patchMain({ syncing: false, sync: r.data });
         await loadMeetings(true);
         if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
+        await loadAnnotations(true);
       } else {
         patchMain({ syncing: false, notice: r.error });
       }

@@ -52,8 +52,12 @@ pub fn reanchor(anchor: &Anchor, pages: &[String]) -> Option<u32> {
         if !text.contains(&quote) {
             continue;
         }
-        let with_before = !before.is_empty() && text.contains(&format!("{before}{quote}"));
-        let with_after = !after.is_empty() && text.contains(&format!("{quote}{after}"));
+        // Normalising trims the context, so the space at the seam may or may not be there.
+        let joined = |a: &str, b: &str| {
+            text.contains(&format!("{a} {b}")) || text.contains(&format!("{a}{b}"))
+        };
+        let with_before = !before.is_empty() && joined(&before, &quote);
+        let with_after = !after.is_empty() && joined(&quote, &after);
         let score = 1 + u8::from(with_before) + u8::from(with_after);
         let distance = page.abs_diff(anchor.page);
         let candidate = (score, u32::MAX - distance, page);

@@ -159,7 +159,7 @@ export const en: Catalogue = {
   "annotations.page": "Page {page}",
   "annotations.you": "You",
   "annotations.someone": "Another member",
-  "annotations.waiting": "Waiting to be sent",
+  "annotations.waiting": "Not sent yet",
   "annotations.waitingHint": "Saved on this device — will be sent when online",
   "annotations.movedFrom": "Moved from p. {page} of version {version}",
   "annotations.unplaced": "Notes that could not be placed on this version",

@@ -1,4 +1,5 @@
 import type { AgendaView, Document, PrefetchProgress, Meeting, MeetingStatus, ProfileSummary, SyncState, SyncStatus } from "../bindings";
+import { rejectedReason } from "../annotations";
 import { h, replaceRegion } from "../dom";
 import { formatLastSync, formatMeetingWhen } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
@@ -158,6 +159,10 @@ export function mountMain(
     syncButtonLabel,
   );
   const notice = h("div", { class: "notice-region" });
+  const rejectedRegion = h("div", { class: "notice-region" });
+  /** The refused changes last shown, and those the person has acknowledged (shown again when others come). */
+  let shownRejected: string | null = null;
+  let dismissedRejected = "";
   const meetingsRegion = h("div", { class: "meetings-region", "data-testid": "meeting-list-region" });
   meetingsRegion.addEventListener("keydown", (e) => moveFocus(e, meetingsRegion));
   const agendaRegion = h("div", { class: "agenda-region", "data-testid": "agenda-region" });
@@ -189,6 +194,7 @@ export function mountMain(
         ),
       ),
       notice,
+      rejectedRegion,
       h(
         "div",
         { class: "workspace" },
@@ -229,12 +235,79 @@ export function mountMain(
               }),
             )
           : null,
+        waitingToSend(s.sync?.waiting_to_send ?? 0),
       ),
       reason ? h("span", { class: "visually-hidden" }, reason) : null,
     );
     syncButton.setAttribute("aria-disabled", String(s.syncing));
     syncButtonSpinner.hidden = !s.syncing;
     syncButtonLabel.textContent = t(s.syncing ? "sync.running" : "sync.now");
+  }
+
+  /** Changes saved here that the server has not accepted yet: present (hidden at 0) so it can be watched. */
+  function waitingToSend(count: number): HTMLElement {
+    return h(
+      "span",
+      {
+        class: "sync-waiting",
+        "data-testid": "sync-waiting",
+        "data-count": count,
+        title: t("sync.waitingHint"),
+        hidden: count === 0,
+      },
+      t(count === 1 ? "sync.waitingOne" : "sync.waiting", { count }),
+    );
+  }
+
+  /** Changes the server refused, each with its reason, until the person acknowledges them. */
+  function renderRejected(s: MainState): void {
+    const rejected = s.sync?.rejected ?? [];
+    const key = rejected.map((r) => r.op_id).join(" ");
+    const visible = key !== "" && key !== dismissedRejected;
+    // Rendered only when it changes: the banner is an alert, read out each time it appears.
+    if ((visible ? key : "") === shownRejected) return;
+    shownRejected = visible ? key : "";
+    replaceRegion(
+      rejectedRegion,
+      visible
+        ? h(
+            "div",
+            { class: "notice notice-warning", role: "alert", "data-testid": "sync-rejected" },
+            h(
+              "div",
+              null,
+              h(
+                "p",
+                { class: "notice-title" },
+                t(rejected.length === 1 ? "sync.rejectedTitleOne" : "sync.rejectedTitle", { count: rejected.length }),
+              ),
+              h(
+                "ul",
+                { class: "notice-list" },
+                rejected.map((r) =>
+                  h("li", { "data-testid": "sync-rejected-item", "data-op-id": r.op_id, "data-code": r.code }, rejectedReason(r, t)),
+                ),
+              ),
+            ),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-quiet",
+                "data-testid": "sync-rejected-dismiss",
+                "data-focus-key": "sync-rejected-dismiss",
+                onclick: () => {
+                  dismissedRejected = key;
+                  renderRejected(s);
+                  // The banner is gone: keep keyboard focus in the header, next to the sync state.
+                  syncButton.focus();
+                },
+              },
+              t("sync.rejectedDismiss"),
+            ),
+          )
+        : null,
+    );
   }
 
   function renderNotice(s: MainState): void {
@@ -459,6 +532,7 @@ export function mountMain(
       personRole.textContent = t(`role.${s.profile.person.role}`);
       renderSync(s);
       renderNotice(s);
+      renderRejected(s);
       renderMeetings(s);
       renderRightPane(s);
     },

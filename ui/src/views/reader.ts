@@ -1,4 +1,5 @@
-import type { DocumentView, PageHit } from "../bindings";
+import type { AnnotationSave } from "../annotations";
+import type { AnnotationList, DocumentView, PageHit } from "../bindings";
 import { h, replaceRegion } from "../dom";
 import { errorMessage, isEngineError, type Locale, type Translate } from "../i18n";
 import {
@@ -17,6 +18,7 @@ import {
   type PagePlatform,
   type ReaderCommand,
 } from "../reader";
+import { mountAnnotations, type AnnotationActions } from "./annotations";
 import { spinner, statePanel } from "./common";
 import type { Loadable } from "./main";
 
@@ -36,9 +38,13 @@ export interface ReaderState {
   searchText: string;
   /** The last search run, if any. */
   search: { phrase: string; result: Loadable<PageHit[]> } | null;
+  /** The document's highlights, notes, drawings and bookmarks (loaded once it is open). */
+  annotations: Loadable<AnnotationList>;
+  /** What became of the last change to them. */
+  annotationSave: AnnotationSave | null;
 }
 
-export interface ReaderActions {
+export interface ReaderActions extends AnnotationActions {
   closeReader(): void;
   retryOpen(): void;
   goToPage(page: number): void;
@@ -102,6 +108,7 @@ export function mountReader(
   const pixelRatio = () => env.pixelRatio?.() ?? (typeof window === "undefined" ? 1 : window.devicePixelRatio || 1);
   const url = (page: number, dpi: number) => pageUrl(documentId, page, dpi, env.platform);
   let state = initial;
+  const notes = mountAnnotations(initial, locale, t, actions);
 
   // ── toolbar ─────────────────────────────────────────────────────────────
   const titleEl = h("h2", { id: "reader-title", class: "reader-title", "data-testid": "reader-title" });
@@ -253,6 +260,7 @@ export function mountReader(
       fitWidth,
     ),
     searchForm,
+    notes.toolbar,
   );
 
   // ── body ────────────────────────────────────────────────────────────────
@@ -290,7 +298,7 @@ export function mountReader(
     ),
     resultsRegion,
   );
-  const layout = h("div", { class: "reader-layout" }, thumbs, canvas, results);
+  const layout = h("div", { class: "reader-layout" }, thumbs, canvas, results, notes.panel);
   // Pages are confidential: no dragging them out, no "save image" menu.
   layout.addEventListener("contextmenu", (e) => {
     if (e.target instanceof HTMLImageElement) e.preventDefault();
@@ -466,6 +474,7 @@ export function mountReader(
       if (img.naturalWidth > 0) img.style.width = `${Math.round(pageCssWidth(img.naturalWidth, dpi, zoom))}px`;
       pageBox.dataset["state"] = "loaded";
       pageBox.style.minHeight = "";
+      notes.pageLoaded();
     });
     img.addEventListener("error", () => {
       if (!img.isConnected) return;
@@ -476,6 +485,7 @@ export function mountReader(
     replaceRegion(
       pageBox,
       img,
+      notes.layer,
       h(
         "div",
         { class: "reader-page-loading", "data-testid": "reader-page-loading" },
@@ -642,6 +652,7 @@ export function mountReader(
     renderThumbs(s, count);
     renderPageImage(s, count);
     renderResults(s);
+    notes.update(s);
     shownPage = s.page;
   }
 
@@ -688,6 +699,10 @@ export function mountReader(
     update,
     handleKey(event) {
       if (event.defaultPrevented || event.isComposing) return;
+      if (notes.handleKey(event)) {
+        event.preventDefault();
+        return;
+      }
       const command = readerKeyCommand(event, keyTarget(event.target));
       if (command) run(command, event);
     },

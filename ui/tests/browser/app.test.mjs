@@ -44,7 +44,7 @@ const FIXTURE = {
     },
     organisation: { id: "0193a4f0-0000-7000-8000-0000000000f1", name: "Văn phòng Chính phủ" },
   },
-  sync: { state: "online", last_sync: "2026-11-24T07:05:00Z", cursor: 42, last_error: null },
+  sync: { state: "online", last_sync: "2026-11-24T07:05:00Z", cursor: 42, last_error: null, waiting_to_send: 0, rejected: [] },
   // Deliberately not in display order: the later meeting comes first.
   meetings: [
     {
@@ -339,21 +339,37 @@ test("eCabinet desktop UI", async (t) => {
 
   await t.test("a sync-status-changed event refreshes the status and the list", async () => {
     const before = (await ipcCalls("list_meetings")).length;
+    assert.equal(await byId("sync-waiting").isVisible(), false, "nothing waits to be sent yet");
     await page.evaluate(() => {
-      const next = { state: "offline", last_sync: "2026-11-24T08:30:00Z", cursor: 43, last_error: { code: "server_unreachable", message: "connection refused" } };
+      const next = {
+        state: "offline", last_sync: "2026-11-24T08:30:00Z", cursor: 43,
+        last_error: { code: "server_unreachable", message: "connection refused" },
+        waiting_to_send: 2,
+        rejected: [{ op_id: "op-1", kind: "annotation", entity_id: "a-1", code: "forbidden", reason: "you may not read this document, so you cannot annotate it" }],
+      };
       window.__ipc.setSync(next);
       window.__ipc.emit("sync-status-changed", next);
     });
     await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.state === "offline");
     assert.equal(await byId("sync-state").textContent(), "Ngoại tuyến");
     assert.equal(await byId("sync-last").textContent(), "Đồng bộ lúc 15:30 24/11/2026");
+    // Notes made offline wait on this device; a refused one is explained in Vietnamese.
+    assert.equal(await byId("sync-waiting").textContent(), "2 thay đổi chờ gửi");
+    assert.match(await byId("sync-rejected").textContent(), /Máy chủ không nhận 1 thay đổi của bạn:/);
+    assert.deepEqual(await byId("sync-rejected-item").allTextContents(), [
+      "Bạn không có quyền đọc tài liệu này nên không thể ghi chú trên đó.",
+    ]);
     assert.ok((await ipcCalls("list_meetings")).length > before);
     // The open agenda stays on screen during a background refresh.
     assert.equal(await byId("agenda-item").count(), 3);
 
-    await page.evaluate(() => window.__ipc.setSync({ state: "online", last_sync: "2026-11-24T08:35:00Z", cursor: 44, last_error: null }));
+    await page.evaluate(() =>
+      window.__ipc.setSync({ state: "online", last_sync: "2026-11-24T08:35:00Z", cursor: 44, last_error: null, waiting_to_send: 0, rejected: [] }),
+    );
     await byId("sync-now").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.dataset.state === "online");
+    assert.equal(await byId("sync-waiting").isVisible(), false);
+    assert.equal(await byId("sync-rejected").count(), 0);
     assert.equal((await ipcCalls("sync_now")).length, 1);
   });
 

@@ -38,15 +38,30 @@ const PAGE_COUNT = 12;
 const FLAKY_PAGE = 11;
 
 const ORG = "0193a4f0-0000-7000-8000-0000000000f1";
+const ME = "0193a4f0-0000-7000-8000-0000000000a1";
+const MY_NOTE = "0193a4f0-0000-7000-8000-0000000000e1";
+const THEIR_HIGHLIGHT = "0193a4f0-0000-7000-8000-0000000000e2";
+const UNPLACED = "0193a4f0-0000-7000-8000-0000000000e3";
+
+/** An AnnotationView of the document, as list_annotations returns it (mine, private, on version 2, unless told). */
+function annotation({ id, kind, page, version = 2, rects = [], quote = "", placement = "original", ...rest }) {
+  return {
+    id, document_id: DOC_ID, author_id: ME, author_name: "Nguyễn Thị Lan", mine: true, kind, page, placement,
+    anchor: { version, page, rects, quote, before: "", after: "" },
+    colour: "yellow", text: "", ink: [], share: "private", waiting_to_send: false, updated_at: "2026-11-23T09:00:00Z",
+    ...rest,
+  };
+}
+
 const FIXTURE = {
   profile: {
     device_id: "0193a4f0-0000-7000-8000-000000000001",
     device_name: "Máy tính bảng",
     server_url: "http://127.0.0.1:8443",
-    person: { id: "0193a4f0-0000-7000-8000-0000000000a1", organisation_id: ORG, name: "Nguyễn Thị Lan", role: "member" },
+    person: { id: ME, organisation_id: ORG, name: "Nguyễn Thị Lan", role: "member" },
     organisation: { id: ORG, name: "Văn phòng Chính phủ" },
   },
-  sync: { state: "online", last_sync: "2026-11-24T07:05:00Z", cursor: 42, last_error: null },
+  sync: { state: "online", last_sync: "2026-11-24T07:05:00Z", cursor: 42, last_error: null, waiting_to_send: 0, rejected: [] },
   meeting: {
     id: "m-1",
     organisation_id: ORG,
@@ -71,6 +86,24 @@ const FIXTURE = {
     manifest_signature: "", uploader_signing_key: "", published_at: "2026-11-21T02:00:00Z",
   },
   pageCount: PAGE_COUNT,
+  /** What list_annotations starts with: the member's note, a colleague's shared highlight, one that lost its place. */
+  annotations: [
+    annotation({
+      id: MY_NOTE, kind: "note", page: 2, text: "Đề nghị làm rõ khái niệm “dữ liệu số”",
+      rects: [{ x: 0.62, y: 0.2, width: 0.02, height: 0.02 }],
+    }),
+    annotation({
+      id: THEIR_HIGHLIGHT, kind: "highlight", page: 2, colour: "green", share: "participants", mine: false,
+      author_id: "0193a4f0-0000-7000-8000-0000000000a2", author_name: "Trần Văn Nam",
+      text: "Thống nhất với đề xuất của Bộ Công an", quote: "cơ sở dữ liệu quốc gia",
+      rects: [{ x: 0.11, y: 0.3, width: 0.55, height: 0.025 }],
+    }),
+    annotation({
+      id: UNPLACED, kind: "highlight", page: 7, version: 1, placement: "unplaced", colour: "orange",
+      text: "Khoản này đã bị bỏ?", quote: "khoản 4 Điều 12 về dữ liệu mở",
+      rects: [{ x: 0.1, y: 0.5, width: 0.5, height: 0.025 }],
+    }),
+  ],
   hits: {
     "dữ liệu": [
       { page: 3, snippet: "điều 3. giải thích từ ngữ: dữ liệu số là dữ liệu về sự vật, hiện tượng, sự kiện" },
@@ -80,17 +113,51 @@ const FIXTURE = {
   },
 };
 
-/** Runs in the page: the Tauri IPC bridge, answering as an enrolled device (see app.test.mjs). */
+/**
+ * Runs in the page: the Tauri IPC bridge, answering as an enrolled device (see
+ * app.test.mjs). Annotations live in the page like the engine's local store:
+ * created and edited at once, each change counted as waiting to be sent.
+ */
 function installTauriMock(fixture) {
   const calls = [];
   const callbacks = new Map();
   let nextId = 1;
+  let annotations = fixture.annotations;
+  let waiting = 0;
+  let made = 0;
   const fail = (code, message) => ({ code, message });
   async function invoke(cmd, args = {}) {
     calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
     switch (cmd) {
       case "app_status":
-        return { profile: fixture.profile, sync: fixture.sync };
+        return { profile: fixture.profile, sync: { ...fixture.sync, waiting_to_send: waiting } };
+      case "list_annotations":
+        if (args.documentId !== fixture.document.id) throw fail("not_found", "document not found");
+        return { document_id: args.documentId, version: fixture.document.version, annotations, locked: 0 };
+      case "create_annotation": {
+        const a = args.annotation;
+        const view = {
+          id: `0193a4f0-0000-7000-8000-0000000001${String(++made).padStart(2, "0")}`,
+          document_id: a.document_id, author_id: fixture.profile.person.id, author_name: fixture.profile.person.name,
+          mine: true, kind: a.kind, page: a.page, placement: "original",
+          anchor: { version: fixture.document.version, page: a.page, rects: a.rects, quote: a.quote ?? "", before: "", after: "" },
+          colour: a.colour ?? "yellow", text: a.text ?? "", ink: a.ink, share: a.share ?? "private",
+          waiting_to_send: true, updated_at: null,
+        };
+        annotations = [...annotations, view];
+        waiting += 1;
+        return view;
+      }
+      case "edit_annotation": {
+        const old = annotations.find((a) => a.id === args.annotationId);
+        if (!old) throw fail("not_found", "annotation not found");
+        if (!old.mine) throw fail("invalid_input", "only the author may change an annotation");
+        const { text, colour, share, deleted } = args.edit;
+        const view = { ...old, text: text ?? old.text, colour: colour ?? old.colour, share: share ?? old.share, waiting_to_send: true };
+        annotations = deleted ? annotations.filter((a) => a !== old) : annotations.map((a) => (a === old ? view : a));
+        waiting += 1;
+        return view;
+      }
       case "list_meetings":
         return [fixture.meeting];
       case "meeting_agenda":
@@ -396,6 +463,104 @@ test("eCabinet document reader", async (t) => {
     assert.equal(await byId("reader-results").isVisible(), false);
   });
 
+  await t.test("annotations: listed by page, drawn on the page, a highlight dragged, a note written and edited", async () => {
+    const itemIds = () => byId("annotation-item").evaluateAll((els) => els.map((el) => el.dataset.annotationId));
+    const item = (id) => page.locator(`[data-testid="annotation-item"][data-annotation-id="${id}"]`);
+    const panel = byId("annotation-panel");
+    assert.deepEqual((await ipcCalls("list_annotations")).map((c) => c.args), [{ documentId: DOC_ID }]);
+    assert.deepEqual(await itemIds(), [MY_NOTE, THEIR_HIGHLIGHT, UNPLACED]);
+    assert.equal(await panel.locator('[data-testid="annotation-page-group"]').count(), 1);
+    // A colleague's shared note names its author and who may see it; the member's own says "you".
+    assert.equal(await item(THEIR_HIGHLIGHT).locator('[data-testid="annotation-author"]').textContent(), "Trần Văn Nam");
+    assert.equal(await item(THEIR_HIGHLIGHT).locator('[data-testid="annotation-share"]').textContent(), "Chia sẻ với người dự họp");
+    assert.equal(await item(MY_NOTE).locator('[data-testid="annotation-author"]').textContent(), "Bạn");
+    assert.equal(await item(MY_NOTE).locator('[data-testid="annotation-share"]').textContent(), "Chỉ mình tôi");
+    // The one whose text is gone from this version is listed apart, with its old page and quote.
+    const unplaced = byId("annotation-unplaced");
+    assert.match(await unplaced.textContent(), /Ghi chú không đặt được trên bản này/);
+    assert.equal(await unplaced.locator('[data-testid="annotation-unplaced-from"]').textContent(), "Trang 7 của bản 1");
+    assert.equal(await unplaced.locator('[data-testid="annotation-quote"]').textContent(), "“khoản 4 Điều 12 về dữ liệu mở”");
+
+    // Clicking the member's note goes to its page, where both page-2 annotations are drawn.
+    await item(MY_NOTE).locator('[data-testid="annotation-item-open"]').click();
+    await pageShown(2);
+    assert.deepEqual(await byId("annotation-mark").evaluateAll((els) => els.map((el) => el.dataset.annotationId).sort()), [MY_NOTE, THEIR_HIGHLIGHT].sort());
+    // The layer covers exactly the page image, and a highlight sits where its fractions say.
+    const imageBox = await byId("reader-page-image").boundingBox();
+    const layerBox = await byId("annotation-layer").boundingBox();
+    for (const k of ["x", "y", "width", "height"]) assert.ok(Math.abs(imageBox[k] - layerBox[k]) < 1, `layer ${k}`);
+    const theirs = await page.locator(`[data-testid="annotation-mark"][data-annotation-id="${THEIR_HIGHLIGHT}"]`).boundingBox();
+    assert.ok(Math.abs(theirs.x - (imageBox.x + 0.11 * imageBox.width)) < 1.5, `highlight at x ${theirs.x}`);
+    assert.ok(Math.abs(theirs.width - 0.55 * imageBox.width) < 1.5, `highlight width ${theirs.width}`);
+
+    // Drag a highlight across the visible part of the page.
+    await byId("annotation-tool-highlight").click();
+    await byId("annotation-colour-blue").click();
+    const from = { x: imageBox.x + 80, y: imageBox.y + 420 };
+    const to = { x: imageBox.x + 520, y: imageBox.y + 446 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, to.y, { steps: 4 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => window.__ipc.calls.some((c) => c.cmd === "create_annotation"));
+    const [created] = (await ipcCalls("create_annotation")).map((c) => c.args.annotation);
+    assert.equal(created.kind, "highlight");
+    assert.equal(created.document_id, DOC_ID);
+    assert.equal(created.page, 2);
+    assert.equal(created.colour, "blue");
+    assert.equal(created.share, null, "new annotations start private");
+    assert.equal(created.rects.length, 1);
+    const [rect] = created.rects;
+    for (const k of ["x", "y", "width", "height"]) assert.ok(rect[k] >= 0 && rect[k] <= 1, `${k} = ${rect[k]} is a page fraction`);
+    assert.ok(rect.x + rect.width <= 1 && rect.y + rect.height <= 1);
+    assert.ok(Math.abs(rect.x - 80 / imageBox.width) < 0.003, `x ${rect.x}`);
+    assert.ok(Math.abs(rect.width - 440 / imageBox.width) < 0.003, `width ${rect.width}`);
+    assert.ok(Math.abs(rect.height - 26 / imageBox.height) < 0.003, `height ${rect.height}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="annotation-item"]').length === 4);
+    assert.equal(await byId("annotation-status").textContent(), "Đã lưu trên máy này — sẽ gửi khi có mạng");
+    assert.equal(await byId("annotation-mark").count(), 3);
+
+    // Write a note: the note tool, a click on the page, the inline editor.
+    await byId("annotation-tool-note").click();
+    await page.mouse.click(imageBox.x + 300, imageBox.y + 160);
+    await byId("annotation-note-input").fill("Xin ý kiến Bộ Tư pháp về điều này");
+    await byId("annotation-note-save").click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="annotation-item"]').length === 5);
+    const note = (await ipcCalls("create_annotation")).map((c) => c.args.annotation)[1];
+    assert.equal(note.kind, "note");
+    assert.equal(note.text, "Xin ý kiến Bộ Tư pháp về điều này");
+    assert.ok(Math.abs(note.rects[0].x + 0.01 - 300 / imageBox.width) < 0.003, `note at ${note.rects[0].x}`);
+    assert.equal(await byId("annotation-note-editor").count(), 0);
+
+    // Edit the member's first note.
+    await byId("annotation-tool-select").click();
+    await item(MY_NOTE).locator('[data-testid="annotation-item-open"]').click();
+    await byId("annotation-edit-input").fill("Đề nghị làm rõ khái niệm “dữ liệu số” và “dữ liệu gốc”");
+    await byId("annotation-edit-save").click();
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-annotation-id="${id}"] [data-testid="annotation-text"]`)?.textContent.includes("dữ liệu gốc"),
+      MY_NOTE,
+    );
+    assert.deepEqual((await ipcCalls("edit_annotation")).map((c) => c.args), [
+      { annotationId: MY_NOTE, edit: { text: "Đề nghị làm rõ khái niệm “dữ liệu số” và “dữ liệu gốc”", colour: null, ink: null, share: null, deleted: null } },
+    ]);
+    assert.equal(await item(MY_NOTE).locator('[data-testid="annotation-waiting"]').textContent(), "Chờ gửi");
+    // The header counts the three changes waiting to be sent.
+    await page.waitForFunction(() => document.querySelector('[data-testid="sync-waiting"]')?.textContent === "3 thay đổi chờ gửi");
+    // A colleague's annotation opens for reading only.
+    await item(THEIR_HIGHLIGHT).locator('[data-testid="annotation-item-open"]').click();
+    assert.equal(await byId("annotation-editor").count(), 0);
+    await item(MY_NOTE).locator('[data-testid="annotation-item-open"]').click();
+    await byId("annotation-editor").waitFor();
+    await page.screenshot({ path: path.join(OUT, "browser-reader-annotations.png") });
+
+    // Back to where the next step expects the reader.
+    await byId("reader-page-input").fill("6");
+    await byId("reader-page-input").press("Enter");
+    await pageShown(6);
+  });
+
   await t.test("English, then back to the agenda", async () => {
     await byId("lang-en").click();
     await page.waitForFunction(() => document.documentElement.lang === "en");
@@ -403,6 +568,8 @@ test("eCabinet document reader", async (t) => {
     assert.equal((await byId("reader-back").textContent()).trim(), "←Back to agenda");
     assert.equal(await byId("reader-fit-width").textContent(), "Fit width");
     assert.equal(await byId("reader-version").textContent(), "version 2");
+    assert.equal(await byId("annotation-tool-highlight").textContent(), "Highlight");
+    assert.equal(await byId("annotation-panel-toggle").textContent(), "All notes (5)");
     await page.screenshot({ path: path.join(OUT, "browser-reader-en.png") });
     await byId("reader-canvas").focus();
     await page.keyboard.press("Escape");
