@@ -1,20 +1,19 @@
--- Offline writes. Devices push signed batches of ops; each accepted op joins
--- the change stream, and this table remembers every op's answer so that a
--- re-pushed op gets the same answer (accepted with its seq, or rejected).
+-- Offline writes. Devices push signed batches of ops; each accepted op is one
+-- row of the change stream (its binary form in `payload`), and each push's
+-- answers are kept as one row, so a re-pushed op gets the same answer
+-- (accepted with its seq, or rejected) without a row per op.
 
-CREATE TABLE ops (
-    op_id            BLOB PRIMARY KEY NOT NULL,
-    organisation_id  BLOB NOT NULL REFERENCES organisations(id),
-    device_id        BLOB NOT NULL REFERENCES devices(id),
-    entity_id        BLOB NOT NULL,
-    -- Accepted: the op's change and the clock reading kept.
-    seq              BIGINT,
-    hlc              BIGINT,
-    -- Rejected: why.
-    reject_code      TEXT,
-    reject_reason    TEXT
+CREATE TABLE push_batches (
+    device_id   BLOB NOT NULL REFERENCES devices(id),
+    first_seq   BIGINT NOT NULL,
+    last_seq    BIGINT NOT NULL,
+    -- postcard of [(op id, answer)] for device_seq first_seq..=last_seq
+    answers     BLOB NOT NULL,
+    PRIMARY KEY (device_id, first_seq)
 );
-CREATE INDEX ops_by_entity ON ops(entity_id);
+
+ALTER TABLE changes ADD COLUMN payload BLOB;
+CREATE INDEX changes_by_entity ON changes(entity_id);
 
 -- The highest device_seq this device has had answered: ops at or below it
 -- are replays, answered from the ops table.

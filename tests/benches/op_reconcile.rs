@@ -5,6 +5,10 @@
 //! op against automerge's sync messages; and a cold client pulling 50,000
 //! ops (round trips per 10,000 and time to be current).
 //!
+//! The workload: each of the 50 devices makes 20 notes shared with the
+//! participants; each note is created, re-worded four times, recoloured
+//! twice, moved twice and deleted (10 ops), with short Vietnamese texts.
+//!
 //! Run: ./scripts/bench (or cargo bench -p ecabinet-e2e --bench op_reconcile)
 
 use std::sync::Arc;
@@ -16,7 +20,7 @@ use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ReadDoc, Value, ROOT};
 use chrono::Utc;
 use ecabinet_crypto::{b64_encode, seal_with_nonce, sha256, ContentKey, DeviceKeys};
-use ecabinet_domain::annotation::{Anchor, AnnotationFields, AnnotationKind};
+use ecabinet_domain::annotation::{Anchor, AnnotationFields, AnnotationKind, PageRect};
 use ecabinet_domain::api::EnrollRequest;
 use ecabinet_domain::ops::{
     push_signing_message, AnnotationOp, Bytes, DocumentRef, Hlc, Op, OpBody, OpResult,
@@ -37,26 +41,60 @@ struct BenchDevice {
     seq: u64,
 }
 
+/// What one edit changes. The workload mixes them as a member's marking-up
+/// does: a note is made, its text revised, recoloured, moved, finally deleted.
+#[derive(Clone)]
+enum Change {
+    Create(String),
+    Text(String),
+    Colour(&'static str),
+    Move(u32),
+    Delete,
+}
+
 /// One logical edit, as both systems receive it.
 #[derive(Clone)]
 struct Edit {
     annotation: AnnotationId,
-    create: bool,
-    text: String,
+    change: Change,
 }
+
+/// Notes as ministers write them: short, in Vietnamese.
+const PHRASES: [&str; 8] = [
+    "Đồng ý",
+    "Xem lại khoản 2",
+    "Hỏi Bộ Tư pháp về điều 5",
+    "Số liệu chưa khớp với báo cáo quý III",
+    "Cần thêm ý kiến Bộ Tài chính",
+    "Không đồng ý mức phạt",
+    "Đề nghị bỏ điểm c",
+    "Bổ sung lộ trình thực hiện",
+];
 
 fn edits(device: usize, round: usize) -> Vec<Edit> {
     let notes = OPS_PER_DEVICE / EDITS_PER_NOTE;
     let mut out = Vec::with_capacity(OPS_PER_DEVICE);
-    for _ in 0..notes {
+    for note in 0..notes {
         let annotation = AnnotationId::new();
-        for edit in 0..EDITS_PER_NOTE {
-            out.push(Edit {
-                annotation,
-                create: edit == 0,
-                text: format!("Vòng {round}, máy {device}: xem lại khoản {edit} điều 3"),
-            });
-        }
+        let phrase = |k: usize| PHRASES[(device + note + k + round) % PHRASES.len()].to_owned();
+        let script = [
+            Change::Create(phrase(0)),
+            Change::Text(phrase(1)),
+            Change::Colour("green"),
+            Change::Move(2),
+            Change::Text(phrase(2)),
+            Change::Colour("pink"),
+            Change::Text(phrase(3)),
+            Change::Move(3),
+            Change::Text(phrase(4)),
+            Change::Delete,
+        ];
+        out.extend(
+            script
+                .into_iter()
+                .take(EDITS_PER_NOTE)
+                .map(|change| Edit { annotation, change }),
+        );
     }
     out
 }
@@ -78,24 +116,48 @@ fn build_push(device: &mut BenchDevice, document: DocumentRef, edits: &[Edit]) -
     for (index, edit) in edits.iter().enumerate() {
         device.seq += 1;
         let id = OpId::new();
-        let fields = AnnotationFields {
-            kind: edit.create.then_some(AnnotationKind::Note),
-            anchor: edit.create.then(|| Anchor {
-                version: document.version,
-                page: 1,
-                rects: Vec::new(),
-                quote: String::new(),
-                before: String::new(),
-                after: String::new(),
-            }),
-            colour: edit.create.then(|| "yellow".to_owned()),
-            text: Some(edit.text.clone()),
-            ink: None,
-            deleted: None,
+        let create = matches!(edit.change, Change::Create(_));
+        let anchor = |page| Anchor {
+            version: document.version,
+            page,
+            rects: vec![PageRect {
+                x: 0.12,
+                y: 0.3,
+                width: 0.5,
+                height: 0.03,
+            }],
+            quote: String::new(),
+            before: String::new(),
+            after: String::new(),
+        };
+        let fields = match &edit.change {
+            Change::Create(text) => AnnotationFields {
+                kind: Some(AnnotationKind::Note),
+                anchor: Some(anchor(1)),
+                colour: Some("yellow".to_owned()),
+                text: Some(text.clone()),
+                ..Default::default()
+            },
+            Change::Text(text) => AnnotationFields {
+                text: Some(text.clone()),
+                ..Default::default()
+            },
+            Change::Colour(colour) => AnnotationFields {
+                colour: Some((*colour).to_owned()),
+                ..Default::default()
+            },
+            Change::Move(page) => AnnotationFields {
+                anchor: Some(anchor(*page)),
+                ..Default::default()
+            },
+            Change::Delete => AnnotationFields {
+                deleted: Some(true),
+                ..Default::default()
+            },
         };
         let mut nonce = [0u8; 12];
         nonce.copy_from_slice(&id.0.as_bytes()[4..]);
-        let sealed = seal_with_nonce(&key, nonce, id.0.as_bytes(), &wire::encode(&fields)?)?;
+        let sealed = seal_with_nonce(&key, nonce, id.0.as_bytes(), &fields.encode()?)?;
         ops.push(Op {
             id,
             device_id: device.caller.device,
@@ -103,13 +165,13 @@ fn build_push(device: &mut BenchDevice, document: DocumentRef, edits: &[Edit]) -
             hlc: Hlc::new(now, index as u16),
             body: OpBody::Annotation(AnnotationOp {
                 annotation_id: edit.annotation,
-                document: edit.create.then_some(document),
-                share: edit.create.then_some(ShareScope::Participants),
-                person_wrap: edit.create.then(|| PersonKeyWrap {
+                document: create.then_some(document),
+                share: create.then_some(ShareScope::Participants),
+                person_wrap: create.then(|| PersonKeyWrap {
                     person_key_id: PersonKeyId::new(),
                     sealed: Bytes(vec![7; 60]),
                 }),
-                share_wrap: edit.create.then(|| Bytes(vec![9; 60])),
+                share_wrap: create.then(|| Bytes(vec![9; 60])),
                 sealed: Bytes(sealed),
             }),
         });
@@ -141,11 +203,9 @@ fn automerge_devices(all: &[Vec<Edit>], base: &[u8]) -> Result<(Vec<AutoCommit>,
         };
         for edit in edits {
             let key = edit.annotation.to_string();
-            let note = if edit.create {
+            let note = if let Change::Create(_) = edit.change {
                 let note = doc.put_object(&annotations, &key, ObjType::Map)?;
                 doc.put(&note, "kind", "note")?;
-                doc.put(&note, "page", 1_i64)?;
-                doc.put(&note, "colour", "yellow")?;
                 doc.put(&note, "share", "participants")?;
                 note
             } else {
@@ -154,7 +214,21 @@ fn automerge_devices(all: &[Vec<Edit>], base: &[u8]) -> Result<(Vec<AutoCommit>,
                     _ => anyhow::bail!("edit before create"),
                 }
             };
-            doc.put(&note, "text", edit.text.as_str())?;
+            match &edit.change {
+                Change::Create(text) => {
+                    doc.put(&note, "page", 1_i64)?;
+                    doc.put(&note, "rect", "0.12,0.3,0.5,0.03")?;
+                    doc.put(&note, "colour", "yellow")?;
+                    doc.put(&note, "text", text.as_str())?;
+                }
+                Change::Text(text) => doc.put(&note, "text", text.as_str())?,
+                Change::Colour(colour) => doc.put(&note, "colour", *colour)?,
+                Change::Move(page) => {
+                    doc.put(&note, "page", i64::from(*page))?;
+                    doc.put(&note, "rect", "0.12,0.3,0.5,0.03")?;
+                }
+                Change::Delete => doc.put(&note, "deleted", true)?,
+            }
             doc.commit();
         }
         // Bytes this device sends a server holding only the base.
@@ -252,7 +326,14 @@ async fn main() -> Result<()> {
             })
             .collect::<Result<_>>()?;
         our_bytes += pushes.iter().map(|(_, p)| p.len()).sum::<usize>();
-        text_bytes += all.iter().flatten().map(|e| e.text.len()).sum::<usize>();
+        text_bytes += all
+            .iter()
+            .flatten()
+            .map(|e| match &e.change {
+                Change::Create(text) | Change::Text(text) => text.len(),
+                _ => 0,
+            })
+            .sum::<usize>();
         total_ops += DEVICES * OPS_PER_DEVICE;
 
         // Ours: 50 devices push at once; done when every op has its answer.

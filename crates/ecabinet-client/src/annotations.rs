@@ -15,8 +15,7 @@ use ecabinet_domain::ops::{
     AnnotationOp, Bytes, DocumentRef, Op, OpBody, PersonKeyWrap, ShareScope,
 };
 use ecabinet_domain::{
-    wire, AnnotationId, DeviceId, Document, DocumentId, DocumentManifest, OpId, PersonId,
-    PersonKeyId,
+    AnnotationId, DeviceId, Document, DocumentId, DocumentManifest, OpId, PersonId, PersonKeyId,
 };
 use ecabinet_sync::merge::{AnnotationState, Stamp};
 use serde::{Deserialize, Serialize};
@@ -221,8 +220,11 @@ impl Client {
         fields.validate()?;
         let op_id = OpId::new();
         let device = self.profile.device_id;
-        let plain =
-            Zeroizing::new(wire::encode(fields).map_err(|e| ClientError::Protocol(e.to_string()))?);
+        let plain = Zeroizing::new(
+            fields
+                .encode()
+                .map_err(|e| ClientError::Protocol(e.to_string()))?,
+        );
         let sealed = seal_with_nonce(
             annotation_key,
             op_nonce(op_id),
@@ -636,7 +638,7 @@ impl Client {
                     continue;
                 }
             };
-            let fields: AnnotationFields = match wire::decode(&plain) {
+            let fields = match AnnotationFields::decode(&plain) {
                 Ok(fields) => fields,
                 Err(error) => {
                     tracing::warn!(op = %op.id, %error, "an annotation change is unreadable; ignored");

@@ -78,6 +78,61 @@ pub struct AnnotationFields {
     pub deleted: Option<bool>,
 }
 
+/// One field an op sets. Ops are sealed, so absent fields must cost nothing:
+/// a list of the fields present beats a tag per possible field inside the
+/// (incompressible) ciphertext.
+#[derive(Serialize, Deserialize)]
+enum FieldValue {
+    Kind(AnnotationKind),
+    Anchor(Anchor),
+    Colour(String),
+    Text(String),
+    Ink(Vec<Stroke>),
+    Deleted(bool),
+}
+
+impl AnnotationFields {
+    /// The compact form that gets sealed into an op.
+    pub fn encode(&self) -> Result<Vec<u8>, crate::wire::WireError> {
+        let mut present = Vec::new();
+        if let Some(kind) = self.kind {
+            present.push(FieldValue::Kind(kind));
+        }
+        if let Some(anchor) = &self.anchor {
+            present.push(FieldValue::Anchor(anchor.clone()));
+        }
+        if let Some(colour) = &self.colour {
+            present.push(FieldValue::Colour(colour.clone()));
+        }
+        if let Some(text) = &self.text {
+            present.push(FieldValue::Text(text.clone()));
+        }
+        if let Some(ink) = &self.ink {
+            present.push(FieldValue::Ink(ink.clone()));
+        }
+        if let Some(deleted) = self.deleted {
+            present.push(FieldValue::Deleted(deleted));
+        }
+        crate::wire::encode(&present)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, crate::wire::WireError> {
+        let present: Vec<FieldValue> = crate::wire::decode(bytes)?;
+        let mut fields = Self::default();
+        for value in present {
+            match value {
+                FieldValue::Kind(kind) => fields.kind = Some(kind),
+                FieldValue::Anchor(anchor) => fields.anchor = Some(anchor),
+                FieldValue::Colour(colour) => fields.colour = Some(colour),
+                FieldValue::Text(text) => fields.text = Some(text),
+                FieldValue::Ink(ink) => fields.ink = Some(ink),
+                FieldValue::Deleted(deleted) => fields.deleted = Some(deleted),
+            }
+        }
+        Ok(fields)
+    }
+}
+
 /// Longest note text accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 20_000;
 /// Most ink points in one annotation.
@@ -147,6 +202,33 @@ impl AnnotationFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_round_trip_and_absent_fields_cost_nothing() {
+        let edit = AnnotationFields {
+            text: Some("Đồng ý".into()),
+            ..Default::default()
+        };
+        let bytes = edit.encode().expect("encode");
+        assert_eq!(bytes.len(), 1 + 1 + 1 + "Đồng ý".len());
+        assert_eq!(AnnotationFields::decode(&bytes).expect("decode"), edit);
+        let full = AnnotationFields {
+            kind: Some(AnnotationKind::Ink),
+            anchor: None,
+            colour: Some("blue".into()),
+            text: Some(String::new()),
+            ink: Some(vec![Stroke {
+                points: vec![[0.1, 0.2], [0.3, 0.4]],
+                width: 0.01,
+            }]),
+            deleted: Some(false),
+        };
+        assert_eq!(
+            AnnotationFields::decode(&full.encode().expect("encode")).expect("decode"),
+            full
+        );
+        assert!(AnnotationFields::decode(&[9, 9, 9]).is_err());
+    }
 
     #[test]
     fn unknown_colours_and_huge_notes_are_refused() {

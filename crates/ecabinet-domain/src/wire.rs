@@ -35,13 +35,42 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WireError> {
     postcard::from_bytes(bytes).map_err(|e| WireError::Malformed(e.to_string()))
 }
 
-/// The bytes a device signs for a batch of ops.
-pub fn encode_ops(ops: &[Op]) -> Result<Vec<u8>, WireError> {
-    encode(ops)
+/// An op as it travels in a push: the device is said once, by the batch.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PushedOp<B> {
+    id: crate::OpId,
+    device_seq: u64,
+    hlc: crate::ops::Hlc,
+    body: B,
 }
 
-pub fn decode_ops(bytes: &[u8]) -> Result<Vec<Op>, WireError> {
-    decode(bytes)
+/// The bytes a device signs for a batch of ops (all its own).
+pub fn encode_ops(ops: &[Op]) -> Result<Vec<u8>, WireError> {
+    let pushed: Vec<PushedOp<&crate::ops::OpBody>> = ops
+        .iter()
+        .map(|op| PushedOp {
+            id: op.id,
+            device_seq: op.device_seq,
+            hlc: op.hlc,
+            body: &op.body,
+        })
+        .collect();
+    encode(&pushed)
+}
+
+/// The ops of a push made by `device`.
+pub fn decode_ops(bytes: &[u8], device: crate::DeviceId) -> Result<Vec<Op>, WireError> {
+    let pushed: Vec<PushedOp<crate::ops::OpBody>> = decode(bytes)?;
+    Ok(pushed
+        .into_iter()
+        .map(|op| Op {
+            id: op.id,
+            device_id: device,
+            device_seq: op.device_seq,
+            hlc: op.hlc,
+            body: op.body,
+        })
+        .collect())
 }
 
 /// Encodes and deflates a value for the wire.
@@ -95,9 +124,16 @@ mod tests {
 
     #[test]
     fn ops_round_trip_and_encode_deterministically() {
-        let ops = vec![op(1), op(2)];
+        let device = DeviceId::new();
+        let ops: Vec<Op> = [op(1), op(2)]
+            .into_iter()
+            .map(|op| Op {
+                device_id: device,
+                ..op
+            })
+            .collect();
         let bytes = encode_ops(&ops).expect("encode");
-        assert_eq!(decode_ops(&bytes).expect("decode"), ops);
+        assert_eq!(decode_ops(&bytes, device).expect("decode"), ops);
         assert_eq!(encode_ops(&ops).expect("encode"), bytes);
     }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use ecabinet_domain::ops::{DocumentRef, Hlc, OpBody, OpResult, ShareScope};
 use ecabinet_domain::{
-    AcceptedOp, AgendaItemId, AnnotationHidden, AnnotationId, ChangeBody, DeviceId, DocumentId,
-    OpId, PersonId, PersonKeyId,
+    wire, AcceptedOp, AgendaItemId, AnnotationHidden, AnnotationId, ChangeBody, DeviceId,
+    DocumentId, OpId, PersonId, PersonKeyId,
 };
 use uuid::Uuid;
 
@@ -43,24 +43,20 @@ fn json(body: &ChangeBody) -> StoreResult<String> {
 /// Where a change goes: (item audience, person audience, secretariat sees it).
 type Audience = (Option<Uuid>, Option<Uuid>, bool);
 
-/// An `ops` row: op, device, entity, and seq + hlc or refusal code + reason.
-type OpRow = (
-    Uuid,
-    Uuid,
-    Uuid,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
-
 /// Rows written in bulk: one multi-row INSERT per thousand rows instead of a
 /// statement per op, which is most of the cost of a group commit.
 #[derive(Default)]
 struct Pending {
-    changes: Vec<(i64, Uuid, String, Audience)>,
-    ops: Vec<OpRow>,
+    /// (seq, entity, payload, audience) of accepted ops.
+    changes: Vec<(i64, Uuid, Vec<u8>, Audience)>,
+    /// (device, first seq, last seq, encoded answers) of each push.
+    batches: Vec<(Uuid, i64, i64, Vec<u8>)>,
+    /// Annotations created or re-shared, by id (the last state wins).
+    annotations: HashMap<AnnotationId, AnnotationRecord>,
 }
+
+/// One push's answers, by device sequence.
+type Answers = Vec<(u64, ecabinet_domain::OpId, OpResult)>;
 
 /// Rows per multi-row INSERT: 8 parameters each stays far below both
 /// databases' limits on bound parameters.
@@ -70,6 +66,8 @@ macro_rules! ops_store {
     ($store:ident, $db:ty) => {
         impl $store {
             /// Appends one change with an explicit audience, numbering it from `seq`.
+            /// Ops travel as `payload` (binary); other changes as JSON `body`.
+            #[allow(clippy::too_many_arguments)]
             async fn append_routed(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 organisation: Uuid,
@@ -77,18 +75,20 @@ macro_rules! ops_store {
                 entity: Uuid,
                 kind: &str,
                 body: &str,
+                payload: Option<&[u8]>,
                 audience: Audience,
             ) -> StoreResult<i64> {
                 *seq += 1;
                 sqlx::query(
-                    "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience, audience_person, audience_secretariat) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, payload, audience, audience_person, audience_secretariat) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(organisation)
                 .bind(*seq)
                 .bind(kind)
                 .bind(entity)
                 .bind(body)
+                .bind(payload)
                 .bind(audience.0)
                 .bind(audience.1)
                 .bind(audience.2)
@@ -150,27 +150,39 @@ macro_rules! ops_store {
                 })
             }
 
+            /// The answer already given to a re-pushed op: from this group's own
+            /// pushes, else from the stored answers of the push that carried it.
             async fn replay_answer(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                op: OpId,
+                group: &HashMap<DeviceId, Vec<Answers>>,
+                op: &ecabinet_domain::ops::Op,
             ) -> StoreResult<OpResult> {
-                let row: Option<(Option<i64>, Option<i64>, Option<String>, Option<String>)> =
-                    sqlx::query_as("SELECT seq, hlc, reject_code, reject_reason FROM ops WHERE op_id = $1")
-                        .bind(op.0)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                Ok(match row {
-                    Some((Some(seq), Some(hlc), _, _)) => OpResult::Accepted {
-                        seq,
-                        hlc: Hlc(hlc as u64),
-                    },
-                    Some((_, _, code, reason)) => OpResult::Rejected {
-                        code: code.unwrap_or_else(|| "rejected".into()),
-                        reason: reason.unwrap_or_default(),
-                    },
-                    None => OpResult::Rejected {
+                let find = |answers: &Answers| {
+                    answers
+                        .iter()
+                        .find(|(seq, _, _)| *seq == op.device_seq)
+                        .map(|(_, id, result)| (*id, result.clone()))
+                };
+                let mut found = group.get(&op.device_id).and_then(|pushes| pushes.iter().find_map(find));
+                if found.is_none() {
+                    let row: Option<(Vec<u8>,)> = sqlx::query_as(
+                        "SELECT answers FROM push_batches WHERE device_id = $1 AND first_seq <= $2 AND last_seq >= $2",
+                    )
+                    .bind(op.device_id.0)
+                    .bind(op.device_seq as i64)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if let Some((bytes,)) = row {
+                        let answers: Answers = wire::decode(&bytes)
+                            .map_err(|e| StoreError::Corrupt(format!("stored push answers: {e}")))?;
+                        found = find(&answers);
+                    }
+                }
+                Ok(match found {
+                    Some((id, result)) if id == op.id => result,
+                    _ => OpResult::Rejected {
                         code: "stale_sequence".into(),
-                        reason: "this device already sent a later change; this one was never received".into(),
+                        reason: "this device already sent a later change under this number; this one was never received".into(),
                     },
                 })
             }
@@ -189,31 +201,6 @@ macro_rules! ops_store {
                 row.map(record_from).transpose()
             }
 
-            async fn save_annotation(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                organisation: Uuid,
-                record: &AnnotationRecord,
-            ) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO annotations (id, organisation_id, document_id, document_version, author, share, share_hlc, share_device, share_op) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                     ON CONFLICT (id) DO UPDATE SET share = excluded.share, share_hlc = excluded.share_hlc, \
-                     share_device = excluded.share_device, share_op = excluded.share_op",
-                )
-                .bind(record.id.0)
-                .bind(organisation)
-                .bind(record.document.id.0)
-                .bind(i64::from(record.document.version))
-                .bind(record.author.0)
-                .bind(record.share.as_str())
-                .bind(record.share_stamp.0 .0 as i64)
-                .bind(record.share_stamp.1 .0)
-                .bind(record.share_stamp.2 .0)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
-
             /// An annotation's audience changed: the old audience forgets it,
             /// the new one receives every op it has had so far.
             async fn reroute(
@@ -229,19 +216,24 @@ macro_rules! ops_store {
                         author: after.author,
                     }))?;
                     let audience = Self::audience_of(tx, before.routing()).await?;
-                    Self::append_routed(tx, organisation, seq, after.id.0, "annotation_hidden", &hidden, audience).await?;
+                    Self::append_routed(tx, organisation, seq, after.id.0, "annotation_hidden", &hidden, None, audience).await?;
                 }
                 if after.share != ShareScope::Private {
-                    let earlier: Vec<(String,)> = sqlx::query_as(
-                        "SELECT c.body FROM ops o JOIN changes c ON c.organisation_id = o.organisation_id AND c.seq = o.seq \
-                         WHERE o.entity_id = $1 AND o.seq IS NOT NULL ORDER BY o.seq",
+                    // Earlier replays repeat ops: each op once, in its first position.
+                    let earlier: Vec<(Vec<u8>,)> = sqlx::query_as(
+                        "SELECT payload FROM changes WHERE entity_id = $1 AND kind = 'op' AND payload IS NOT NULL ORDER BY seq",
                     )
                     .bind(after.id.0)
                     .fetch_all(&mut **tx)
                     .await?;
                     let audience = Self::audience_of(tx, after.routing()).await?;
-                    for (body,) in earlier {
-                        Self::append_routed(tx, organisation, seq, after.id.0, "op", &body, audience).await?;
+                    let mut seen = std::collections::HashSet::new();
+                    for (payload,) in earlier {
+                        let accepted: AcceptedOp = wire::decode(&payload)
+                            .map_err(|e| StoreError::Corrupt(format!("stored op: {e}")))?;
+                        if seen.insert(accepted.op.id) {
+                            Self::append_routed(tx, organisation, seq, after.id.0, "op", "", Some(&payload), audience).await?;
+                        }
                     }
                 }
                 Ok(())
@@ -254,38 +246,57 @@ macro_rules! ops_store {
             ) -> StoreResult<()> {
                 for chunk in pending.changes.chunks(BULK_ROWS) {
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience, audience_person, audience_secretariat) ",
+                        "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, payload, audience, audience_person, audience_secretariat) ",
                     );
-                    insert.push_values(chunk, |mut row, (seq, entity, body, audience)| {
+                    insert.push_values(chunk, |mut row, (seq, entity, payload, audience)| {
                         row.push_bind(organisation)
                             .push_bind(*seq)
                             .push_bind("op")
                             .push_bind(*entity)
-                            .push_bind(body.clone())
+                            .push_bind("")
+                            .push_bind(payload.clone())
                             .push_bind(audience.0)
                             .push_bind(audience.1)
                             .push_bind(audience.2);
                     });
                     insert.build().execute(&mut **tx).await?;
                 }
-                for chunk in pending.ops.chunks(BULK_ROWS) {
+                for chunk in pending.batches.chunks(BULK_ROWS) {
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO ops (op_id, organisation_id, device_id, entity_id, seq, hlc, reject_code, reject_reason) ",
+                        "INSERT INTO push_batches (device_id, first_seq, last_seq, answers) ",
                     );
-                    insert.push_values(chunk, |mut row, (op, device, entity, seq, hlc, code, reason)| {
-                        row.push_bind(*op)
-                            .push_bind(organisation)
-                            .push_bind(*device)
-                            .push_bind(*entity)
-                            .push_bind(*seq)
-                            .push_bind(*hlc)
-                            .push_bind(code.clone())
-                            .push_bind(reason.clone());
+                    insert.push_values(chunk, |mut row, (device, first, last, answers)| {
+                        row.push_bind(*device)
+                            .push_bind(*first)
+                            .push_bind(*last)
+                            .push_bind(answers.clone());
                     });
                     insert.build().execute(&mut **tx).await?;
                 }
+                let records: Vec<AnnotationRecord> = pending.annotations.drain().map(|(_, r)| r).collect();
+                for chunk in records.chunks(BULK_ROWS) {
+                    let mut upsert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO annotations (id, organisation_id, document_id, document_version, author, share, share_hlc, share_device, share_op) ",
+                    );
+                    upsert.push_values(chunk, |mut row, record| {
+                        row.push_bind(record.id.0)
+                            .push_bind(organisation)
+                            .push_bind(record.document.id.0)
+                            .push_bind(i64::from(record.document.version))
+                            .push_bind(record.author.0)
+                            .push_bind(record.share.as_str())
+                            .push_bind(record.share_stamp.0 .0 as i64)
+                            .push_bind(record.share_stamp.1 .0)
+                            .push_bind(record.share_stamp.2 .0);
+                    });
+                    upsert.push(
+                        " ON CONFLICT (id) DO UPDATE SET share = excluded.share, share_hlc = excluded.share_hlc, \
+                         share_device = excluded.share_device, share_op = excluded.share_op",
+                    );
+                    upsert.build().execute(&mut **tx).await?;
+                }
                 pending.changes.clear();
-                pending.ops.clear();
+                pending.batches.clear();
                 Ok(())
             }
 
@@ -302,6 +313,7 @@ macro_rules! ops_store {
                     return Err(StoreError::Config("one group commit serves one organisation".into()));
                 }
                 let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+                let t0 = std::time::Instant::now();
                 let mut tx = self.pool.begin().await?;
                 // A write first: it takes SQLite's write lock (and PostgreSQL's
                 // row lock) before anything is read, and tells us where to number from.
@@ -316,6 +328,7 @@ macro_rules! ops_store {
                 let mut access_seen: HashMap<(DocumentRef, PersonId), DocumentAccess> = HashMap::new();
                 let mut audiences: HashMap<Routing, Audience> = HashMap::new();
                 let mut pending = Pending::default();
+                let mut group: HashMap<DeviceId, Vec<Answers>> = HashMap::new();
                 // Every annotation the group touches, read in a few queries.
                 let mut wanted: Vec<Uuid> = batches
                     .iter()
@@ -342,6 +355,7 @@ macro_rules! ops_store {
                         annotations.insert(record.id, Some(record));
                     }
                 }
+                let t1 = t0.elapsed();
                 let mut answers = Vec::with_capacity(batches.len());
                 for batch in batches {
                     let mut through = match pushed.get(&batch.device) {
@@ -356,11 +370,11 @@ macro_rules! ops_store {
                     };
                     let author = Author { person: batch.person, device: batch.device };
                     let mut results = Vec::with_capacity(batch.ops.len());
+                    let mut new_answers: Answers = Vec::new();
                     for op in &batch.ops {
                         let device_seq = i64::try_from(op.device_seq).unwrap_or(i64::MAX);
                         if device_seq <= through {
-                            Self::flush(&mut tx, organisation, &mut pending).await?;
-                            results.push(Self::replay_answer(&mut tx, op.id).await?);
+                            results.push(Self::replay_answer(&mut tx, &group, op).await?);
                             continue;
                         }
                         through = device_seq;
@@ -394,7 +408,7 @@ macro_rules! ops_store {
                                     Self::reroute(&mut tx, organisation, &mut seq, before, &decision.record).await?;
                                 }
                                 if decision.created || decision.record != *existing.as_ref().unwrap_or(&decision.record) {
-                                    Self::save_annotation(&mut tx, organisation, &decision.record).await?;
+                                    pending.annotations.insert(decision.record.id, decision.record.clone());
                                 }
                                 let mut kept = op.clone();
                                 kept.hlc = hlc;
@@ -409,22 +423,27 @@ macro_rules! ops_store {
                                 };
                                 seq += 1;
                                 let at = seq;
-                                pending.changes.push((at, body.annotation_id.0, json(&ChangeBody::Op(AcceptedOp { author: batch.person, op: kept }))?, audience));
+                                let payload = wire::encode(&AcceptedOp { author: batch.person, op: kept })
+                                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                                pending.changes.push((at, body.annotation_id.0, payload, audience));
                                 annotations.insert(body.annotation_id, Some(decision.record));
                                 OpResult::Accepted { seq: at, hlc }
                             }
                         };
-                        let row = match &outcome {
-                            OpResult::Accepted { seq, hlc } => (Some(*seq), Some(hlc.0 as i64), None, None),
-                            OpResult::Rejected { code, reason } => (None, None, Some(code.clone()), Some(reason.clone())),
-                        };
-                        pending.ops.push((op.id.0, op.device_id.0, op.body.entity_id(), row.0, row.1, row.2, row.3));
+                        new_answers.push((op.device_seq, op.id, outcome.clone()));
                         results.push(outcome);
+                    }
+                    if let (Some(first), Some(last)) = (new_answers.first(), new_answers.last()) {
+                        let encoded = wire::encode(&new_answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        pending.batches.push((batch.device.0, first.0 as i64, last.0 as i64, encoded));
+                        group.entry(batch.device).or_default().push(new_answers);
                     }
                     pushed.insert(batch.device, through);
                     answers.push(results);
                 }
+                let t2 = t0.elapsed();
                 Self::flush(&mut tx, organisation, &mut pending).await?;
+                let t3 = t0.elapsed();
                 for (device, through) in &pushed {
                     sqlx::query("UPDATE devices SET pushed_through = $1 WHERE id = $2 AND pushed_through < $1")
                         .bind(*through)
@@ -437,7 +456,13 @@ macro_rules! ops_store {
                     .bind(organisation)
                     .execute(&mut *tx)
                     .await?;
+                let t4 = t0.elapsed();
                 tx.commit().await?;
+                tracing::debug!(
+                    ops = batches.iter().map(|b| b.ops.len()).sum::<usize>(),
+                    load = ?t1, decide = ?t2, flush = ?t3, updates = ?t4, commit = ?t0.elapsed(),
+                    "group commit of pushed ops"
+                );
                 Ok(answers)
             }
 
