@@ -80,6 +80,28 @@ async fn prefetch_and_announce(engine: &Engine, app: &tauri::AppHandle) {
     }
 }
 
+/// Keeps the server's event socket open while the app runs, waking the sync
+/// loop whenever the server is ahead; reconnects with backoff (1 s … 30 s),
+/// and wakes the loop on reconnection so the app catches up at once.
+async fn follow_server(engine: Arc<Engine>, poked: Arc<tokio::sync::Notify>) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        if let Ok(Some(client)) = engine.client_if_enrolled().await {
+            let wake = poked.clone();
+            let started = std::time::Instant::now();
+            let outcome = client.follow_server(move |_| wake.notify_one()).await;
+            if started.elapsed() > Duration::from_secs(60) {
+                backoff = Duration::from_secs(1);
+            }
+            if let Err(error) = outcome {
+                tracing::info!(%error, "event socket closed; retrying in {} s", backoff.as_secs());
+            }
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(BACKGROUND_SYNC_EVERY);
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -99,6 +121,8 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let handle = app.handle().clone();
+            let poked = Arc::new(tokio::sync::Notify::new());
+            tauri::async_runtime::spawn(follow_server(engine.clone(), poked.clone()));
             tauri::async_runtime::spawn(async move {
                 loop {
                     if let Ok(Some(_)) = engine.client_if_enrolled().await {
@@ -109,7 +133,8 @@ pub fn run() {
                             }
                         }
                     }
-                    tokio::time::sleep(BACKGROUND_SYNC_EVERY).await;
+                    // The next sync: when the server pokes, or after the interval.
+                    let _ = tokio::time::timeout(BACKGROUND_SYNC_EVERY, poked.notified()).await;
                 }
             });
             if let Some(window) = app.get_webview_window("main") {

@@ -363,3 +363,55 @@ async fn bad_pushes_are_refused_and_replays_get_the_same_answer() -> Result<()> 
     assert_eq!(report.changes_rejected, 0);
     server.stop().await
 }
+
+/// The event socket: a device following the server hears that a change
+/// happened (even one it may not see), pulls, and its cursor then matches
+/// the server's, so it is not poked again for nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_pokes_followers_when_the_stream_moves() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let other = std::sync::Arc::new(server.enrol("Lê Văn Cường", Role::Member).await?);
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary.add_agenda_item(meeting.id, "Mục 1", None).await?;
+    let document = secretary
+        .add_document(item.id, &demo_pdf("03-de-an-chuyen-doi-so.pdf"), None)
+        .await?;
+    member.sync().await?;
+    other.sync().await?;
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let follower = other.clone();
+    let follow = tokio::spawn(async move {
+        follower
+            .follow_server(move |cursor| {
+                let _ = tx.send(cursor);
+            })
+            .await
+    });
+    // A private note: Cường may not see it, but the stream moved.
+    member
+        .annotate(NewAnnotation {
+            document_id: document.id,
+            page: 1,
+            text: Some("riêng".into()),
+            ..Default::default()
+        })
+        .await?;
+    member.sync().await?;
+    let cursor = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .context("no poke within 10 s")?
+        .context("the socket closed")?;
+    let report = other.sync().await?;
+    assert_eq!(
+        report.cursor, cursor,
+        "the cursor moves past changes one may not see"
+    );
+    assert_eq!(report.changes_received, 0);
+    assert!(texts(&other, document.id).await?.is_empty());
+    follow.abort();
+    server.stop().await
+}

@@ -47,6 +47,13 @@ enum Command {
     Status,
     /// Bring the local replica up to date with the server.
     Sync,
+    /// Stay connected and sync whenever the server says something changed
+    /// (reconnecting by itself after network loss); Ctrl-C stops.
+    Watch {
+        /// Stop after the first sync the server triggered.
+        #[arg(long)]
+        once: bool,
+    },
     /// Your devices, as the server knows them.
     Devices,
     /// Manage your own devices.
@@ -430,6 +437,45 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let id = client.resolve_annotation(&reference).await?;
             let view = client.edit_annotation(id, edit).await?;
             out.annotation_saved(&view);
+        }
+        Command::Watch { once } => {
+            let client = Client::open(&profile).await?;
+            let mut backoff = std::time::Duration::from_secs(1);
+            loop {
+                // Catch up first: the socket only says what happens from now on.
+                match client.sync().await {
+                    Ok(report) => out.synced(client.profile().device_id, &report),
+                    Err(error) => out.note(&format!("offline: {error}")),
+                }
+                let (behind, mut poked) = tokio::sync::mpsc::unbounded_channel();
+                let follow = client.follow_server(move |cursor| {
+                    let _ = behind.send(cursor);
+                });
+                tokio::pin!(follow);
+                let ended = loop {
+                    tokio::select! {
+                        ended = &mut follow => break ended,
+                        Some(_) = poked.recv() => {
+                            backoff = std::time::Duration::from_secs(1);
+                            match client.sync().await {
+                                Ok(report) => out.synced(client.profile().device_id, &report),
+                                Err(error) => out.note(&format!("sync failed: {error}")),
+                            }
+                            if once {
+                                return Ok(());
+                            }
+                        }
+                    }
+                };
+                if let Err(error) = ended {
+                    out.note(&format!(
+                        "lost the server ({error}); retrying in {} s",
+                        backoff.as_secs()
+                    ));
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(std::time::Duration::from_secs(30));
+            }
         }
         Command::People => {
             let client = Client::open(&profile).await?;

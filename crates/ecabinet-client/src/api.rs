@@ -174,6 +174,61 @@ impl ServerApi {
         Ok((answer, sent))
     }
 
+    /// Opens the server's event socket and calls `on_poke` for each "cursor is
+    /// now N" until the socket closes (Ok) or fails (Err: offline).
+    pub async fn follow_events(
+        &self,
+        token: &str,
+        mut on_poke: impl FnMut(ecabinet_domain::api::Poke),
+    ) -> ClientResult<()> {
+        use futures::StreamExt;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        use tokio_tungstenite::tungstenite::Message;
+
+        let mut url = self
+            .base
+            .join("v1/events")
+            .map_err(|e| ClientError::InvalidServerUrl {
+                url: self.base.to_string(),
+                reason: e.to_string(),
+            })?;
+        let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+        url.set_scheme(scheme)
+            .map_err(|()| ClientError::Protocol("cannot form the event socket's address".into()))?;
+        let mut request = url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let bearer = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| ClientError::Protocol("the session token is not a valid header".into()))?;
+        request.headers_mut().insert("authorization", bearer);
+        let (mut socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(|e| ClientError::ServerUnreachable {
+                url: self.base.to_string(),
+                detail: e.to_string(),
+            })?;
+        while let Some(message) = socket.next().await {
+            match message {
+                Ok(Message::Text(text)) => {
+                    let poke = serde_json::from_str(text.as_str())
+                        .map_err(|e| ClientError::Protocol(format!("an event: {e}")))?;
+                    on_poke(poke);
+                }
+                Ok(Message::Close(_)) => return Ok(()),
+                Ok(_) => {}
+                Err(error) => {
+                    return Err(ClientError::ServerUnreachable {
+                        url: self.base.to_string(),
+                        detail: error.to_string(),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub async fn person_keys(&self, token: &str) -> ClientResult<ecabinet_domain::api::PersonKeys> {
         let request = self
             .request(Method::GET, "v1/person-keys")?

@@ -425,6 +425,26 @@ impl Client {
         Ok(())
     }
 
+    /// Follows the server's event socket, calling `on_behind` whenever the
+    /// server's change stream is ahead of this replica (the caller then
+    /// syncs). Returns when the socket closes or the network drops; callers
+    /// reconnect with backoff and fall back to timed syncs meanwhile.
+    pub async fn follow_server(&self, mut on_behind: impl FnMut(i64)) -> ClientResult<()> {
+        let token = self.token().await?;
+        let replica = self.replica.clone();
+        let cursor = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
+            replica.pull_state().await?.cursor,
+        ));
+        self.api
+            .follow_events(&token, |poke| {
+                if poke.cursor > cursor.load(std::sync::atomic::Ordering::Relaxed) {
+                    cursor.store(poke.cursor, std::sync::atomic::Ordering::Relaxed);
+                    on_behind(poke.cursor);
+                }
+            })
+            .await
+    }
+
     /// Online, offline or never synced, with the last success and the last error.
     pub async fn sync_status(&self) -> ClientResult<SyncStatus> {
         let last_sync = self.replica.last_sync().await?;

@@ -287,3 +287,10 @@ pub fn person_key_context(person: PersonId, key: crate::PersonKeyId) -> Vec<u8> 
     context.extend_from_slice(key.0.as_bytes());
     context
 }
+
+/// What the server's event socket (`GET /v1/events`) says: the organisation's
+/// change stream has reached `cursor`; pull if you are behind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poke {
+    pub cursor: i64,
+}

@@ -629,12 +629,17 @@ impl Services {
             person: caller.person.id,
             secretariat: caller.person.role == Role::Secretary,
         };
+        // Read first: every change numbered up to here is committed, so a
+        // page that ends before the limit has seen all of them, visible or
+        // not, and the cursor may move to it.
+        let newest = self.store.last_seq(caller.person.organisation_id).await?;
         let changes = self
             .store
             .changes_since(caller.person.organisation_id, since, limit, viewer)
             .await?;
         let has_more = changes.len() == limit as usize;
-        let next_cursor = changes.last().map_or(since, |c| c.seq);
+        let last = changes.last().map_or(since, |c| c.seq);
+        let next_cursor = if has_more { last } else { last.max(newest) };
         Ok(PullResponse {
             changes,
             next_cursor,

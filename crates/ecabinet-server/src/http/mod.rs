@@ -78,6 +78,7 @@ pub fn router(services: Services) -> Router {
             post(push_ops).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
         )
         .route("/v1/person-keys", get(person_keys).post(add_person_keys))
+        .route("/v1/events", get(events))
         .route(
             "/v1/documents/{document}/versions/{version}/chunks/{index}",
             get(get_chunk).put(put_chunk).layer(DefaultBodyLimit::max(
@@ -179,6 +180,53 @@ async fn push_ops(
         )],
         packed,
     ))
+}
+
+/// `GET /v1/events`: a WebSocket that says "the cursor is now N" whenever
+/// the organisation's change stream moves; clients then pull. It carries no
+/// data, so it needs no audience filtering; a slow client just skips values.
+async fn events(
+    State(services): State<Services>,
+    _caller: Caller,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> axum::response::Response {
+    let cursor = services.cursor_updates();
+    upgrade.on_upgrade(move |socket| poke(socket, cursor))
+}
+
+async fn poke(
+    mut socket: axum::extract::ws::WebSocket,
+    mut cursor: tokio::sync::watch::Receiver<i64>,
+) {
+    use axum::extract::ws::Message;
+    let text = |value: i64| {
+        serde_json::to_string(&ecabinet_domain::api::Poke { cursor: value }).unwrap_or_default()
+    };
+    let first = *cursor.borrow_and_update();
+    if socket
+        .send(Message::Text(text(first).into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            changed = cursor.changed() => {
+                if changed.is_err() {
+                    break; // the server is stopping
+                }
+                let value = *cursor.borrow_and_update();
+                if socket.send(Message::Text(text(value).into())).await.is_err() {
+                    break;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
 }
 
 async fn person_keys(

@@ -218,6 +218,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// The newest change number of any organisation on this database.
     async fn newest_seq(&self) -> StoreResult<i64>;
+    /// The newest change number of one organisation.
+    async fn last_seq(&self, organisation: OrganisationId) -> StoreResult<i64>;
 
     /// Changes after `since` that `viewer` may see, oldest first, at most `limit`.
     async fn changes_since(

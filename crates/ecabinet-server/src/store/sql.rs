@@ -761,6 +761,14 @@ macro_rules! sql_store {
                 Ok(newest)
             }
 
+            async fn last_seq(&self, organisation: OrganisationId) -> StoreResult<i64> {
+                let row: Option<(i64,)> = sqlx::query_as("SELECT last_seq FROM organisations WHERE id = $1")
+                    .bind(organisation.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map_or(0, |(seq,)| seq))
+            }
+
             async fn person_keys(&self, person: PersonId) -> StoreResult<Vec<(ecabinet_domain::PersonKeyId, DeviceId, String)>> {
                 self.person_keys_impl(person).await
             }
