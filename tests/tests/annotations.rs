@@ -415,3 +415,52 @@ async fn the_server_pokes_followers_when_the_stream_moves() -> Result<()> {
     follow.abort();
     server.stop().await
 }
+
+/// A highlight drawn as a rectangle (as in the desktop reader) takes the
+/// words under it as its quote, so it can follow them to a revision.
+#[tokio::test]
+async fn a_drawn_highlight_takes_the_words_under_it() -> Result<()> {
+    use ecabinet_domain::annotation::PageRect;
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary.add_agenda_item(meeting.id, "Mục 1", None).await?;
+    let document = secretary
+        .add_document(
+            item.id,
+            &demo_pdf("02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf"),
+            None,
+        )
+        .await?;
+    member.sync().await?;
+    let drawn = member
+        .annotate(NewAnnotation {
+            document_id: document.id,
+            kind: Some(AnnotationKind::Highlight),
+            page: 1,
+            rects: vec![PageRect {
+                x: 0.0,
+                y: 0.0,
+                width: 1.0,
+                height: 0.25,
+            }],
+            ..Default::default()
+        })
+        .await?;
+    let page = member.page_text(document.id, 1).await?;
+    let first_words: String = drawn
+        .anchor
+        .quote
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        !first_words.is_empty() && page.contains(&first_words),
+        "quote {:?} should be words of page 1",
+        drawn.anchor.quote
+    );
+    server.stop().await
+}

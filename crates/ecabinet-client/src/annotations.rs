@@ -272,17 +272,34 @@ impl Client {
                 "pages are numbered from 1".into(),
             ));
         }
-        let quote = new.quote.clone().unwrap_or_default();
+        // A highlight drawn over the page: its words become the quote, so it
+        // can follow its text to a later version.
+        let (quote, drawn) = match new.quote.clone() {
+            Some(quote) => (quote, false),
+            None if kind == AnnotationKind::Highlight && !new.rects.is_empty() => (
+                self.text_under(document.id, new.page, new.rects.clone())
+                    .await
+                    .unwrap_or_default(),
+                true,
+            ),
+            None => (String::new(), false),
+        };
         let (before, after) = if quote.trim().is_empty() {
             (String::new(), String::new())
         } else {
             let text = self.page_text(document.id, new.page).await?;
-            anchoring::context_of(&text, &quote).ok_or_else(|| {
-                ClientError::InvalidArgument(format!(
-                    "the text {quote:?} is not on page {} of this document",
-                    new.page
-                ))
-            })?
+            match anchoring::context_of(&text, &quote) {
+                Some(context) => context,
+                // Words under a drawn rectangle may cut a word in half: keep
+                // them without context rather than refuse the highlight.
+                None if drawn => (String::new(), String::new()),
+                None => {
+                    return Err(ClientError::InvalidArgument(format!(
+                        "the text {quote:?} is not on page {} of this document",
+                        new.page
+                    )))
+                }
+            }
         };
         let annotation = AnnotationId::new();
         let annotation_key = ContentKey::generate()?;

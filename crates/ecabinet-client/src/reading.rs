@@ -112,6 +112,31 @@ impl Client {
     }
 
     /// The text of one page.
+    /// The words under rectangles of a page (fractions of the page), joined:
+    /// what a reader's highlight covers.
+    pub async fn text_under(
+        &self,
+        document: DocumentId,
+        page: u32,
+        rects: Vec<ecabinet_domain::annotation::PageRect>,
+    ) -> ClientResult<String> {
+        let bytes = self.plaintext(document).await?;
+        blocking(move || {
+            let engine = PdfEngine::load()?;
+            let pdf = engine.open(&bytes)?;
+            let mut pieces = Vec::new();
+            for r in &rects {
+                let piece = pdf.text_in(page, r.x, r.y, r.width, r.height)?;
+                let piece = piece.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !piece.is_empty() {
+                    pieces.push(piece);
+                }
+            }
+            Ok(pieces.join(" "))
+        })
+        .await
+    }
+
     pub async fn page_text(&self, document: DocumentId, page: u32) -> ClientResult<String> {
         let bytes = self.plaintext(document).await?;
         blocking(move || PdfEngine::load()?.open(&bytes)?.text(page)).await

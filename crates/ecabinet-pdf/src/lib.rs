@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use image::RgbaImage;
-use pdfium_render::prelude::{PdfDocument, PdfRenderConfig, Pdfium, PdfiumError};
+use pdfium_render::prelude::{PdfDocument, PdfRect, PdfRenderConfig, Pdfium, PdfiumError};
 use thiserror::Error;
 
 pub use watermark::Watermark;
@@ -182,6 +182,30 @@ impl OpenPdf<'_> {
         let text = pdf_page.text().map_err(malformed)?;
         let all = text.all();
         Ok(all)
+    }
+
+    /// The text inside a rectangle given in fractions of the page (x, y from
+    /// the top-left corner, width, height), as a reader selects it.
+    pub fn text_in(
+        &self,
+        page: u32,
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    ) -> Result<String, PdfError> {
+        let index = self.page_index(page)?;
+        let pdf_page = self.document.pages().get(index).map_err(malformed)?;
+        let (page_width, page_height) = (pdf_page.width().value, pdf_page.height().value);
+        // PDF space counts from the bottom-left corner, in points.
+        let rect = PdfRect::new_from_values(
+            page_height * (1.0 - (y + height)),
+            page_width * x,
+            page_height * (1.0 - y),
+            page_width * (x + width),
+        );
+        let text = pdf_page.text().map_err(malformed)?;
+        Ok(text.inside_rect(rect))
     }
 
     /// Every occurrence of `phrase` (case-insensitive, whitespace-tolerant),
