@@ -99,6 +99,11 @@ class WebDriver {
   async click(element) {
     await this.call("POST", `${this.session}/element/${element}/click`, {});
   }
+  /** Scrolls the element matching `css` into the middle of the window, then clicks it. */
+  async reveal(css) {
+    await this.script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' });", [css]);
+    await this.click(await this.find(css));
+  }
   async script(source, args = []) {
     return this.call("POST", `${this.session}/execute/sync`, { script: source, args });
   }
@@ -239,4 +244,68 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   // The enrolment is on disk: the CLI sees the same profile.
   const cli = execFileSync(join(BIN, "ecab"), ["--profile", profile, "--json", "meetings"], { encoding: "utf8" });
   assert.equal(JSON.parse(cli).length, 1);
+
+  // 7. Bình's second device (a headless ecab profile: her "tablet"), then
+  // both devices annotate while the server is down, and both reconnect.
+  const ecab = (args) => execFileSync(join(BIN, "ecab"), args, { encoding: "utf8" });
+  const tabletInvite = JSON.parse(
+    execFileSync(join(BIN, "ecabinet-server"), ["invite", "--data", join(work, "server"), "--person", DEMO_MEMBER, "--json"], {
+      encoding: "utf8",
+    }),
+  );
+  const tablet = join(work, "tablet");
+  ecab(["--profile", tablet, "enroll", "--server", url, "--code", tabletInvite.code, "--device-name", "Máy tính bảng"]);
+  ecab(["--profile", join(work, "secretary"), "sync"]); // keys for the new device
+  const meetingId = JSON.parse(ecab(["--profile", tablet, "--json", "meetings"]))[0].id;
+  const agenda = JSON.parse(ecab(["--profile", tablet, "--json", "agenda", meetingId]));
+  const decree = agenda.documents.find((d) => /Nghị định/.test(d.title));
+  assert.ok(decree, "the tablet sees the draft decree");
+  ecab(["--profile", tablet, "sync"]);
+  ecab(["--profile", tablet, "doc", "fetch", decree.id]);
+
+  stop(server);
+  await waitFor("the server to stop", () => server.exitCode !== null || server.signalCode !== null);
+  // Offline: a note in the app, on page 3 …
+  await wd.reveal('[data-testid="annotation-tool-note"]');
+  await wd.reveal('[data-testid="annotation-layer"]');
+  await waitFor("the note editor", () => wd.find('[data-testid="annotation-note-input"]'));
+  await wd.script("document.querySelector('[data-testid=annotation-note-input]').scrollIntoView({ block: 'center' });", []);
+  const noteInput = await wd.find('[data-testid="annotation-note-input"]');
+  await wd.call("POST", `${wd.session}/element/${noteInput}/value`, { text: "Ghi chú trên máy tính xách tay" });
+  await wd.reveal('[data-testid="annotation-note-save"]');
+  await waitFor("the note waiting to be sent", async () =>
+    (await wd.script("return document.querySelector('[data-testid=sync-waiting]')?.dataset.count", [])) === "1");
+  // … and one on the tablet, which says it waits to be sent.
+  const saved = ecab(["--profile", tablet, "annotate", decree.id, "--page", "3", "--note", "Ghi chú trên máy tính bảng"]);
+  assert.match(saved, /waits to be sent/);
+
+  // The server comes back on the same address; both devices sync.
+  const serverPort = new URL(url).port;
+  const again = startProcess(join(BIN, "ecabinet-server"), [
+    "serve", "--data", join(work, "server"), "--listen", `127.0.0.1:${serverPort}`,
+  ]);
+  children.push(again);
+  await waitFor("the server again", () => again.output.includes("listening on"));
+  ecab(["--profile", tablet, "sync"]);
+  await wd.click(await wd.find('[data-testid="sync-now"]'));
+  await sleep(1500);
+  ecab(["--profile", tablet, "sync"]);
+  await wd.click(await wd.find('[data-testid="sync-now"]'));
+  const onTablet = JSON.parse(ecab(["--profile", tablet, "--json", "annotations", decree.id]));
+  assert.deepEqual(
+    onTablet.annotations.map((a) => a.text).sort(),
+    ["Ghi chú trên máy tính bảng", "Ghi chú trên máy tính xách tay"],
+    "the tablet shows both notes",
+  );
+  // The panel lists both notes, each with its text, once the keys and ops have crossed.
+  const texts = await waitFor("both notes in the app", async () => {
+    const shown = await wd.script(
+      "return [...document.querySelectorAll('[data-testid=annotation-item]')].map((e) => e.textContent);",
+      [],
+    );
+    const both = shown.length === 2 && shown.some((t) => t.includes("máy tính bảng")) && shown.some((t) => t.includes("máy tính xách tay"));
+    return both ? shown : null;
+  }, 30_000);
+  assert.equal(texts.length, 2);
+  await wd.screenshot(join(OUTPUT, "desktop-annotations.png"));
 });
