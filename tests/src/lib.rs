@@ -2,6 +2,7 @@
 //! PostgreSQL cluster of the test's own), issue invites, enrol client engines.
 
 pub mod postgres;
+pub mod relay;
 
 use std::path::PathBuf;
 

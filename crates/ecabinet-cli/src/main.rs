@@ -129,6 +129,38 @@ enum Command {
         #[command(subcommand)]
         command: AnnotationCommand,
     },
+    /// Votes (secretariat): open one on an agenda item, or close one.
+    Motion {
+        #[command(subcommand)]
+        command: MotionCommand,
+    },
+    /// Vote on an open motion (works offline: the ballot waits to be sent).
+    Vote {
+        /// The motion (its id, or the first characters of it).
+        motion: String,
+        /// yes, no, abstain (or the motion's own options).
+        choice: String,
+    },
+    /// A motion's progress or, once closed, its result; `verify` re-checks it.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Tally {
+        #[arg(required = true)]
+        motion: Option<String>,
+        #[command(subcommand)]
+        command: Option<TallyCommand>,
+    },
+    /// Record a member's attendance (secretariat), or check yourself in.
+    Attendance {
+        /// The meeting (its id, or the first characters of it).
+        meeting: String,
+        /// The member's id (see `ecab people`).
+        person: PersonId,
+        /// present, remote or absent.
+        presence: String,
+        /// Why absent.
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Meeting documents.
     Doc {
         #[command(subcommand)]
@@ -143,6 +175,41 @@ enum Command {
         #[command(subcommand)]
         command: Option<AgendaCommand>,
     },
+}
+
+#[derive(Subcommand)]
+enum MotionCommand {
+    /// Put a question to the vote on an agenda item.
+    Open {
+        /// The agenda item (its id, or the first characters of it).
+        item: String,
+        #[arg(long)]
+        question: String,
+        /// Closes by itself at this time (RFC 3339).
+        #[arg(long, value_parser = parse_time)]
+        closes: Option<DateTime<Utc>>,
+        /// simple or two-thirds.
+        #[arg(long, default_value = "simple")]
+        rule: ecabinet_domain::voting::MajorityRule,
+        /// Majority of members present, or of all members.
+        #[arg(long, default_value = "present")]
+        of: ecabinet_domain::voting::MajorityBase,
+        /// Fewest members present for the vote to count.
+        #[arg(long)]
+        quorum: Option<u32>,
+        /// The options (default yes,no,abstain); the first carries the motion.
+        #[arg(long, value_delimiter = ',')]
+        options: Option<Vec<String>>,
+    },
+    /// Close a vote now and publish its result.
+    Close { motion: String },
+}
+
+#[derive(Subcommand)]
+enum TallyCommand {
+    /// Re-check every ballot's signature and receipt, the rule and the count
+    /// from the exported ballots, and that your own ballot is in as cast.
+    Verify { motion: String },
 }
 
 #[derive(Subcommand)]
@@ -476,6 +543,102 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(std::time::Duration::from_secs(30));
             }
+        }
+        Command::Motion { command } => {
+            let client = Client::open(&profile).await?;
+            match command {
+                MotionCommand::Open {
+                    item,
+                    question,
+                    closes,
+                    rule,
+                    of,
+                    quorum,
+                    options,
+                } => {
+                    let item = client.resolve_agenda_item(&item).await?;
+                    let motion = client
+                        .open_motion(
+                            item,
+                            &ecabinet_domain::api::OpenMotionRequest {
+                                question,
+                                options,
+                                rule,
+                                base: of,
+                                quorum,
+                                closes_at: closes,
+                            },
+                        )
+                        .await?;
+                    out.motion(&motion);
+                }
+                MotionCommand::Close { motion } => {
+                    let id = client.resolve_motion(&motion).await?;
+                    out.motion(&client.close_motion(id).await?);
+                }
+            }
+        }
+        Command::Vote { motion, choice } => {
+            let client = Client::open(&profile).await?;
+            let id = client.resolve_motion(&motion).await?;
+            let outcome = client.vote(id, &choice).await?;
+            out.voted(id, &outcome);
+            if let ecabinet_client::VoteOutcome::Refused { code, reason } = outcome {
+                return Err(ClientError::Server {
+                    status: 409,
+                    code,
+                    message: reason,
+                });
+            }
+        }
+        Command::Tally { motion, command } => {
+            let client = Client::open(&profile).await?;
+            match (command, motion) {
+                (Some(TallyCommand::Verify { motion }), _) => {
+                    let id = client.resolve_motion(&motion).await?;
+                    let _ = client.sync().await;
+                    let verification = client.verify_tally(id).await?;
+                    out.verification(&verification);
+                    if !verification.verified() {
+                        return Err(ClientError::InvalidArgument(
+                            "the tally did not verify (see above)".into(),
+                        ));
+                    }
+                }
+                (None, Some(motion)) => {
+                    let id = client.resolve_motion(&motion).await?;
+                    if let Err(error) = client.sync().await {
+                        out.note(&format!(
+                            "offline, showing what this device last heard: {error}"
+                        ));
+                    }
+                    out.motion(&client.motion(id).await?);
+                }
+                (None, None) => {
+                    return Err(ClientError::InvalidArgument("say which motion".into()))
+                }
+            }
+        }
+        Command::Attendance {
+            meeting,
+            person,
+            presence,
+            reason,
+        } => {
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            let presence = match presence.trim().to_ascii_lowercase().as_str() {
+                "present" => ecabinet_domain::voting::Presence::Present,
+                "remote" => ecabinet_domain::voting::Presence::Remote,
+                "absent" => ecabinet_domain::voting::Presence::Absent { reason },
+                other => {
+                    return Err(ClientError::InvalidArgument(format!(
+                        "{other:?} is not an attendance: use present, remote or absent"
+                    )))
+                }
+            };
+            let recorded = client.record_attendance(meeting, person, presence).await?;
+            out.attendance(&recorded);
         }
         Command::People => {
             let client = Client::open(&profile).await?;

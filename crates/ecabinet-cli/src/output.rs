@@ -555,4 +555,100 @@ impl Printer {
             );
         }
     }
+
+    pub fn motion(&self, motion: &ecabinet_domain::voting::Motion) {
+        if self.json {
+            self.print_json(motion);
+            return;
+        }
+        println!("{}  {}", motion.id, motion.question);
+        match &motion.tally {
+            None => {
+                let closes = motion
+                    .closes_at
+                    .map_or_else(String::new, |at| format!(", closes {}", local(at)));
+                println!("open: {} voted so far{closes}", motion.votes_cast);
+            }
+            Some(tally) => {
+                let counts: Vec<String> = tally
+                    .counts
+                    .iter()
+                    .map(|(o, n)| format!("{o} {n}"))
+                    .collect();
+                println!("closed: {}", counts.join(", "));
+                println!(
+                    "{} present of {} members; {} needed of {}; quorum {}",
+                    tally.present,
+                    tally.members,
+                    tally.required,
+                    tally.base,
+                    if tally.quorum_met { "met" } else { "NOT met" }
+                );
+                println!(
+                    "{}",
+                    if tally.adopted {
+                        "ADOPTED"
+                    } else {
+                        "NOT ADOPTED"
+                    }
+                );
+            }
+        }
+    }
+
+    pub fn voted(&self, motion: ecabinet_domain::MotionId, outcome: &ecabinet_client::VoteOutcome) {
+        if self.json {
+            self.print_json(&json!({ "id": motion, "vote": outcome }));
+            return;
+        }
+        match outcome {
+            ecabinet_client::VoteOutcome::Counted { seq } => {
+                println!("Your vote was counted (receipt for change {seq}).")
+            }
+            ecabinet_client::VoteOutcome::Waiting => println!(
+                "Your vote is saved on this device and waits to be sent: it goes out as soon as the network is back (run `ecab sync`)."
+            ),
+            ecabinet_client::VoteOutcome::Refused { reason, .. } => {
+                println!("Your vote was NOT counted: {reason}")
+            }
+        }
+    }
+
+    pub fn verification(&self, verification: &ecabinet_client::TallyVerification) {
+        if self.json {
+            self.print_json(&json!({ "id": verification.motion_id, "verified": verification.verified(), "verification": verification }));
+            return;
+        }
+        println!(
+            "{} ballots checked; recount {} the published tally.",
+            verification.ballots_checked,
+            if verification.matches_published {
+                "matches"
+            } else {
+                "DOES NOT match"
+            }
+        );
+        match verification.own_ballot_included {
+            Some(true) => println!("Your ballot is included as you cast it."),
+            Some(false) => println!("Your ballot is NOT included as you cast it."),
+            None => {}
+        }
+        for problem in &verification.problems {
+            println!("problem: {problem}");
+        }
+        if verification.verified() {
+            println!("VERIFIED");
+        }
+    }
+
+    pub fn attendance(&self, attendance: &ecabinet_domain::voting::Attendance) {
+        if self.json {
+            self.print_json(&json!({ "id": attendance.person_id, "attendance": attendance }));
+            return;
+        }
+        println!(
+            "Recorded {:?} for {}.",
+            attendance.presence, attendance.person_id
+        );
+    }
 }

@@ -16,10 +16,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use ecabinet_domain::Role;
+use ecabinet_e2e::relay::{relay, Link};
 use ecabinet_server::{start, RunningServer, ServeConfig};
 use serde_json::Value;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
 
 const CI_SEED: u64 = 20_261_124;
 const CI_STEPS: usize = 70;
@@ -37,40 +36,6 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-}
-
-/// A TCP relay in front of the server for one client: cutting it is that
-/// client going offline (open connections drop too).
-struct Link {
-    online: watch::Sender<bool>,
-    port: u16,
-}
-
-async fn relay(upstream: Arc<Mutex<SocketAddr>>) -> Result<Link> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let port = listener.local_addr()?.port();
-    let (online, watch) = watch::channel(true);
-    tokio::spawn(async move {
-        while let Ok((mut inbound, _)) = listener.accept().await {
-            let mut watch = watch.clone();
-            if !*watch.borrow_and_update() {
-                continue; // offline: the connection is dropped at once
-            }
-            let Ok(target) = upstream.lock().map(|a| *a) else {
-                continue;
-            };
-            tokio::spawn(async move {
-                let Ok(mut outbound) = TcpStream::connect(target).await else {
-                    return;
-                };
-                tokio::select! {
-                    _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                    _ = async { while watch.changed().await.is_ok() { if !*watch.borrow() { break; } } } => {}
-                }
-            });
-        }
-    });
-    Ok(Link { online, port })
 }
 
 struct Device {

@@ -482,7 +482,9 @@ impl Client {
             .collect();
         let mut ids: Vec<AnnotationId> = Vec::new();
         for stored in &ops {
-            let OpBody::Annotation(body) = &stored.op.body;
+            let OpBody::Annotation(body) = &stored.op.body else {
+                continue;
+            };
             if !ids.contains(&body.annotation_id) {
                 ids.push(body.annotation_id);
             }
@@ -586,11 +588,15 @@ impl Client {
         let mine: Vec<&Op> = stored.iter().map(|s| &s.op).collect();
         // The author is whoever's device created it.
         let author = stored.iter().find_map(|s| {
-            let OpBody::Annotation(body) = &s.op.body;
+            let OpBody::Annotation(body) = &s.op.body else {
+                return None;
+            };
             body.document.map(|_| s.author)
         });
         let document = mine.iter().find_map(|op| {
-            let OpBody::Annotation(body) = &op.body;
+            let OpBody::Annotation(body) = &op.body else {
+                return None;
+            };
             body.document
         });
         let Some(document) = document else {
@@ -599,7 +605,9 @@ impl Client {
         // The annotation key: through a person key, else through the share key.
         let mut key = None;
         for op in &mine {
-            let OpBody::Annotation(body) = &op.body;
+            let OpBody::Annotation(body) = &op.body else {
+                continue;
+            };
             if let Some(wrap) = &body.person_wrap {
                 if let Some(person_key) = person_keys.get(&wrap.person_key_id) {
                     if let Ok(found) =
@@ -613,7 +621,9 @@ impl Client {
         }
         if key.is_none() {
             for op in &mine {
-                let OpBody::Annotation(body) = &op.body;
+                let OpBody::Annotation(body) = &op.body else {
+                    continue;
+                };
                 let Some(wrap) = &body.share_wrap else {
                     continue;
                 };
@@ -642,7 +652,9 @@ impl Client {
         };
         let mut state = AnnotationState::new(annotation);
         for op in &mine {
-            let OpBody::Annotation(body) = &op.body;
+            let OpBody::Annotation(body) = &op.body else {
+                continue;
+            };
             let plain = match open_with_nonce(
                 &key,
                 op_nonce(op.id),

@@ -122,6 +122,37 @@ impl ServerApi {
         self.send(request).await
     }
 
+    pub(crate) async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> ClientResult<T> {
+        self.post(path, Some(token), body).await
+    }
+
+    pub(crate) async fn put_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> ClientResult<T> {
+        let request = self
+            .request(Method::PUT, path)?
+            .json(body)
+            .bearer_auth(token);
+        self.send(request).await
+    }
+
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> ClientResult<T> {
+        let request = self.request(Method::GET, path)?.bearer_auth(token);
+        self.send(request).await
+    }
+
     pub async fn health(&self) -> ClientResult<ecabinet_domain::api::Health> {
         self.send(self.request(Method::GET, "healthz")?).await
     }

@@ -15,6 +15,7 @@ mod profile;
 mod reading;
 mod replica;
 mod views;
+mod voting;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -43,6 +44,7 @@ pub use replica::Replica;
 pub use views::{
     AgendaView, AppStatus, DocumentView, PageHit, ProfileSummary, SyncReport, SyncState, SyncStatus,
 };
+pub use voting::{verify_export, TallyVerification, VoteOutcome};
 
 /// The outcome of the latest sync attempt in this process.
 #[derive(Clone, Debug)]

@@ -64,10 +64,14 @@ fn now_ms() -> u64 {
     u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0)
 }
 
-/// The annotation an op is about and, on its creating op, the document.
-fn annotation_of(op: &Op) -> (AnnotationId, Option<DocumentId>) {
-    let ecabinet_domain::ops::OpBody::Annotation(body) = &op.body;
-    (body.annotation_id, body.document.map(|d| d.id))
+/// The annotation an op creates and its document, for the annotation index.
+fn created_annotation(op: &Op) -> Option<(AnnotationId, DocumentId)> {
+    match &op.body {
+        ecabinet_domain::ops::OpBody::Annotation(body) => {
+            body.document.map(|d| (body.annotation_id, d.id))
+        }
+        ecabinet_domain::ops::OpBody::Ballot(_) => None,
+    }
 }
 
 /// Inserts a received op (or confirms one of ours), inside a pull's transaction.
@@ -76,7 +80,7 @@ pub(crate) async fn store_received(
     op: &Op,
     author: PersonId,
 ) -> ClientResult<()> {
-    let (annotation, document) = annotation_of(op);
+    let created = created_annotation(op);
     sqlx::query(
         "INSERT INTO ops (op_id, device_id, device_seq, hlc, kind, entity_id, body, state, created_at, author) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $9) \
@@ -94,7 +98,7 @@ pub(crate) async fn store_received(
     .bind(author.0)
     .execute(&mut **tx)
     .await?;
-    if let Some(document) = document {
+    if let Some((annotation, document)) = created {
         sqlx::query(
             "INSERT INTO annotation_index (annotation_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
@@ -167,7 +171,7 @@ impl Replica {
             .bind(hlc.0 as i64)
             .execute(&mut *tx)
             .await?;
-        let (annotation, document) = annotation_of(&op);
+        let created = created_annotation(&op);
         sqlx::query(
             "INSERT INTO ops (op_id, device_id, device_seq, hlc, kind, entity_id, body, state, created_at, author) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
@@ -183,7 +187,7 @@ impl Replica {
         .bind(author.0)
         .execute(&mut *tx)
         .await?;
-        if let Some(document) = document {
+        if let Some((annotation, document)) = created {
             sqlx::query(
                 "INSERT INTO annotation_index (annotation_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             )
@@ -247,6 +251,30 @@ impl Replica {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The server's answer to one of this device's ops, once it has one.
+    pub async fn op_outcome(&self, op: ecabinet_domain::OpId) -> ClientResult<Option<OpResult>> {
+        let row: Option<(String, Option<i64>, i64, Option<String>, Option<String>)> =
+            sqlx::query_as(
+                "SELECT state, seq, hlc, reject_code, reject_reason FROM ops WHERE op_id = $1",
+            )
+            .bind(op.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(
+            row.and_then(|(state, seq, hlc, code, reason)| match state.as_str() {
+                "accepted" => Some(OpResult::Accepted {
+                    seq: seq.unwrap_or_default(),
+                    hlc: Hlc(hlc as u64),
+                }),
+                "rejected" => Some(OpResult::Rejected {
+                    code: code.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                }),
+                _ => None,
+            }),
+        )
     }
 
     /// Changes the server refused, newest first.

@@ -385,6 +385,39 @@ async fn upsert(
                 "an op cannot be stored as an entity".into(),
             ))
         }
+        ChangeBody::Motion(motion) => {
+            sqlx::query(
+                "INSERT INTO motions (id, meeting_id, agenda_item_id, body) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            )
+            .bind(motion.id.to_string())
+            .bind(motion.meeting_id.to_string())
+            .bind(motion.agenda_item_id.to_string())
+            .bind(encode(motion)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ChangeBody::Attendance(attendance) => {
+            sqlx::query(
+                "INSERT INTO attendance (meeting_id, person_id, body) VALUES ($1, $2, $3) \
+                 ON CONFLICT (meeting_id, person_id) DO UPDATE SET body = excluded.body",
+            )
+            .bind(attendance.meeting_id.to_string())
+            .bind(attendance.person_id.to_string())
+            .bind(encode(attendance)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ChangeBody::Ballot(ballot) => {
+            sqlx::query(
+                "INSERT INTO own_ballots (motion_id, seq, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(ballot.ballot.motion_id.to_string())
+            .bind(ballot.seq)
+            .bind(encode(ballot)?)
+            .execute(&mut **tx)
+            .await?;
+        }
         ChangeBody::ItemAccess(access) => {
             sqlx::query(
                 "INSERT INTO item_access (agenda_item_id, body) VALUES ($1, $2) \
@@ -410,4 +443,68 @@ async fn upsert(
         }
     }
     Ok(())
+}
+
+impl Replica {
+    /// Motions of a meeting, oldest first.
+    pub async fn motions(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Vec<ecabinet_domain::voting::Motion>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM motions WHERE meeting_id = $1 ORDER BY id")
+                .bind(meeting.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|(body,)| decode("motions", body)).collect()
+    }
+
+    pub async fn motion(
+        &self,
+        id: ecabinet_domain::MotionId,
+    ) -> ClientResult<Option<ecabinet_domain::voting::Motion>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT body FROM motions WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(body,)| decode("motions", &body)).transpose()
+    }
+
+    /// Motion ids starting with `prefix`.
+    pub async fn motion_ids_with_prefix(&self, prefix: &str) -> ClientResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM motions WHERE id LIKE $1 || '%'")
+            .bind(prefix.trim().to_ascii_lowercase())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    pub async fn attendance(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Vec<ecabinet_domain::voting::Attendance>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM attendance WHERE meeting_id = $1")
+                .bind(meeting.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("attendance", body))
+            .collect()
+    }
+
+    /// This person's accepted ballots on a motion, with their receipts, oldest first.
+    pub async fn own_ballots(
+        &self,
+        motion: ecabinet_domain::MotionId,
+    ) -> ClientResult<Vec<ecabinet_domain::voting::CountedBallot>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM own_ballots WHERE motion_id = $1 ORDER BY seq")
+                .bind(motion.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("own_ballots", body))
+            .collect()
+    }
 }

@@ -294,3 +294,45 @@ pub fn person_key_context(person: PersonId, key: crate::PersonKeyId) -> Vec<u8> 
 pub struct Poke {
     pub cursor: i64,
 }
+
+/// `POST /v1/agenda/{item}/motions` (secretariat): puts a question to the vote.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpenMotionRequest {
+    pub question: String,
+    /// Default: yes, no, abstain. The first option carries the motion.
+    #[serde(default)]
+    pub options: Option<Vec<String>>,
+    pub rule: crate::voting::MajorityRule,
+    pub base: crate::voting::MajorityBase,
+    #[serde(default)]
+    pub quorum: Option<u32>,
+    /// Closes by itself then, if set.
+    #[serde(default)]
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+/// `PUT /v1/meetings/{meeting}/attendance/{person}`: the secretariat records
+/// anyone's attendance; a member may check themselves in (present or remote).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AttendanceRequest {
+    pub presence: crate::voting::Presence,
+}
+
+/// A voting device's public key, for re-verifying its ballots.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoterDevice {
+    pub device_id: DeviceId,
+    pub person_id: PersonId,
+    pub signing_public_key: String,
+}
+
+/// `GET /v1/motions/{motion}/export`: everything needed to recount a closed
+/// motion without trusting the server: every accepted ballot with its
+/// receipt, the voters' device keys; the server's key is pinned by clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MotionExportView {
+    pub motion: crate::voting::Motion,
+    pub ballots: Vec<crate::voting::CountedBallot>,
+    pub devices: Vec<VoterDevice>,
+    pub server_signing_key: String,
+}

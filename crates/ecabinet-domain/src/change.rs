@@ -32,6 +32,10 @@ pub enum ChangeBody {
     /// An annotation this viewer may no longer read (its author stopped
     /// sharing it): forget it.
     AnnotationHidden(AnnotationHidden),
+    Motion(crate::voting::Motion),
+    Attendance(crate::voting::Attendance),
+    /// The voter's own accepted ballot and its receipt (to the voter only).
+    Ballot(crate::voting::CountedBallot),
 }
 
 /// An accepted op and the person whose device made it.
@@ -58,6 +62,9 @@ impl ChangeBody {
             ChangeBody::ItemAccess(_) => "item_access",
             ChangeBody::Op(_) => "op",
             ChangeBody::AnnotationHidden(_) => "annotation_hidden",
+            ChangeBody::Motion(_) => "motion",
+            ChangeBody::Attendance(_) => "attendance",
+            ChangeBody::Ballot(_) => "ballot",
         }
     }
 }

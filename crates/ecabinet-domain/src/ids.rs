@@ -89,6 +89,10 @@ entity_id!(
     /// One of a person's private keys, shared only among that person's devices.
     PersonKeyId
 );
+entity_id!(
+    /// A question put to the vote.
+    MotionId
+);
 
 #[cfg(test)]
 mod tests {

@@ -11,13 +11,14 @@ pub mod ids;
 pub mod model;
 pub mod ops;
 pub mod validate;
+pub mod voting;
 pub mod wire;
 
 pub use change::{AcceptedOp, AnnotationHidden, Change, ChangeBody};
 pub use document::{ChunkInfo, Document, DocumentManifest};
 pub use ids::{
-    AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, OpId, OrganisationId, PersonId,
-    PersonKeyId,
+    AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, MotionId, OpId, OrganisationId,
+    PersonId, PersonKeyId,
 };
 pub use model::{
     AgendaItem, ItemAccess, ItemDetails, Meeting, MeetingStatus, Organisation, Person, Role,

@@ -159,20 +159,35 @@ pub struct Op {
 #[serde(rename_all = "snake_case")]
 pub enum OpBody {
     Annotation(AnnotationOp),
+    Ballot(BallotOp),
 }
 
 impl OpBody {
     pub fn kind(&self) -> &'static str {
         match self {
             OpBody::Annotation(_) => "annotation",
+            OpBody::Ballot(_) => "ballot",
         }
     }
 
     pub fn entity_id(&self) -> Uuid {
         match self {
             OpBody::Annotation(op) => op.annotation_id.0,
+            OpBody::Ballot(op) => op.motion_id.0,
         }
     }
+}
+
+/// A vote, signed on its own (see [`crate::voting::ballot_message`]) so it
+/// can be verified one by one after export, whatever batch carried it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotOp {
+    pub motion_id: crate::MotionId,
+    pub voter: crate::PersonId,
+    pub choice: String,
+    pub cast_at: chrono::DateTime<chrono::Utc>,
+    pub nonce: Bytes,
+    pub signature: Bytes,
 }
 
 /// Who may read an annotation besides its author's own devices.

@@ -10,6 +10,7 @@ pub mod push;
 pub mod serve;
 pub mod services;
 pub mod store;
+pub mod voting;
 
 pub use serve::{start, RunningServer, ServeConfig, ServeError, TlsFiles};
 pub use services::Services;

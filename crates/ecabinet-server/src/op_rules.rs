@@ -2,7 +2,11 @@
 //! storage layer loads the facts (the annotation as stored, whether its
 //! document exists and may be read by the author) and applies the decision.
 
-use ecabinet_domain::ops::{AnnotationOp, DocumentRef, Hlc, ShareScope};
+use chrono::{DateTime, Utc};
+use ecabinet_domain::ops::{
+    AnnotationOp, BallotOp, DocumentRef, Hlc, ShareScope, MAX_CLOCK_SKEW_MS,
+};
+use ecabinet_domain::voting::{Motion, MotionStatus, Presence};
 use ecabinet_domain::{AgendaItemId, AnnotationId, DeviceId, OpId, PersonId};
 
 /// A refused op: a stable code for programs, a reason for people.
@@ -170,6 +174,77 @@ pub fn decide_annotation(
     })
 }
 
+/// Decides one ballot. `presence` is the voter's attendance for the
+/// motion's meeting, if recorded (a first vote records them present).
+pub fn decide_ballot(
+    motion: Option<&Motion>,
+    voter: PersonId,
+    voter_is_member: bool,
+    ballot: &BallotOp,
+    presence: Option<&Presence>,
+    now: DateTime<Utc>,
+) -> Result<(), Rejection> {
+    let Some(motion) = motion else {
+        return Err(Rejection::new("unknown_motion", "this vote does not exist"));
+    };
+    if ballot.voter != voter {
+        return Err(Rejection::new(
+            "not_your_ballot",
+            "a ballot may only be cast in its voter's own name",
+        ));
+    }
+    if !voter_is_member {
+        return Err(Rejection::new("not_a_member", "only cabinet members vote"));
+    }
+    let closed_at = match (motion.status, motion.closes_at) {
+        (MotionStatus::Closed, _) => motion.closed_at,
+        (MotionStatus::Open, Some(closes)) if now > closes => Some(closes),
+        _ => None,
+    };
+    if motion.status == MotionStatus::Closed || closed_at.is_some() {
+        let when = closed_at.map_or_else(String::new, |t| {
+            format!(
+                " at {}",
+                t.with_timezone(&chrono::Local).format("%H:%M:%S %d/%m/%Y")
+            )
+        });
+        return Err(Rejection::new(
+            "motion_closed",
+            format!(
+                "the vote closed{when}, before this ballot reached the server; it was not counted"
+            ),
+        ));
+    }
+    match presence {
+        Some(Presence::Absent { .. }) => {
+            return Err(Rejection::new(
+                "not_present",
+                "you are recorded as absent from this meeting; ask the secretariat to record you present",
+            ))
+        }
+        Some(Presence::Substituted { .. }) => {
+            return Err(Rejection::new(
+                "substituted",
+                "a substitute sits for you in this meeting, so you cannot vote",
+            ))
+        }
+        _ => {}
+    }
+    if !motion.options.contains(&ballot.choice) {
+        return Err(Rejection::new(
+            "bad_choice",
+            format!("the choices are: {}", motion.options.join(", ")),
+        ));
+    }
+    if ballot.cast_at > now + chrono::Duration::milliseconds(MAX_CLOCK_SKEW_MS as i64) {
+        return Err(Rejection::new(
+            "bad_time",
+            "the ballot is dated in the future; check this device's clock",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,5 +398,113 @@ mod tests {
         )
         .expect_err("refused");
         assert_eq!(error.code, "missing_share_key");
+    }
+
+    mod ballots {
+        use super::super::*;
+        use ecabinet_domain::ops::Bytes;
+        use ecabinet_domain::voting::{MajorityBase, MajorityRule, DEFAULT_OPTIONS};
+        use ecabinet_domain::{MeetingId, MotionId};
+
+        fn motion(status: MotionStatus, closes_at: Option<DateTime<Utc>>) -> Motion {
+            Motion {
+                id: MotionId::new(),
+                meeting_id: MeetingId::new(),
+                agenda_item_id: AgendaItemId::new(),
+                question: "Thông qua dự thảo?".into(),
+                options: DEFAULT_OPTIONS.iter().map(|s| (*s).to_owned()).collect(),
+                rule: MajorityRule::Simple,
+                base: MajorityBase::Present,
+                quorum: None,
+                status,
+                opened_at: Utc::now(),
+                closes_at,
+                closed_at: None,
+                votes_cast: 0,
+                tally: None,
+            }
+        }
+
+        fn ballot(voter: PersonId, choice: &str, cast_at: DateTime<Utc>) -> BallotOp {
+            BallotOp {
+                motion_id: MotionId::new(),
+                voter,
+                choice: choice.into(),
+                cast_at,
+                nonce: Bytes(vec![1; 16]),
+                signature: Bytes(vec![2; 64]),
+            }
+        }
+
+        #[test]
+        fn only_members_vote_in_their_own_name_on_open_motions() {
+            let now = Utc::now();
+            let voter = PersonId::new();
+            let open = motion(MotionStatus::Open, None);
+            let code = |m: Option<&Motion>,
+                        who: PersonId,
+                        member: bool,
+                        b: &BallotOp,
+                        p: Option<&Presence>| {
+                decide_ballot(m, who, member, b, p, now)
+                    .err()
+                    .map(|r| r.code)
+            };
+            let good = ballot(voter, "yes", now);
+            assert_eq!(code(Some(&open), voter, true, &good, None), None);
+            assert_eq!(code(None, voter, true, &good, None), Some("unknown_motion"));
+            assert_eq!(
+                code(Some(&open), PersonId::new(), true, &good, None),
+                Some("not_your_ballot")
+            );
+            assert_eq!(
+                code(Some(&open), voter, false, &good, None),
+                Some("not_a_member")
+            );
+            assert_eq!(
+                code(Some(&open), voter, true, &ballot(voter, "maybe", now), None),
+                Some("bad_choice")
+            );
+            let absent = Presence::Absent {
+                reason: Some("công tác".into()),
+            };
+            assert_eq!(
+                code(Some(&open), voter, true, &good, Some(&absent)),
+                Some("not_present")
+            );
+            let replaced = Presence::Substituted { by: None };
+            assert_eq!(
+                code(Some(&open), voter, true, &good, Some(&replaced)),
+                Some("substituted")
+            );
+            assert_eq!(
+                code(Some(&open), voter, true, &good, Some(&Presence::Remote)),
+                None
+            );
+            let future = ballot(voter, "yes", now + chrono::Duration::minutes(5));
+            assert_eq!(
+                code(Some(&open), voter, true, &future, None),
+                Some("bad_time")
+            );
+        }
+
+        #[test]
+        fn a_ballot_at_the_closing_instant_counts_and_one_after_does_not() {
+            let now = Utc::now();
+            let voter = PersonId::new();
+            let b = ballot(voter, "no", now);
+            let closing_now = motion(MotionStatus::Open, Some(now));
+            assert!(decide_ballot(Some(&closing_now), voter, true, &b, None, now).is_ok());
+            let closed_before = motion(
+                MotionStatus::Open,
+                Some(now - chrono::Duration::milliseconds(1)),
+            );
+            let refused =
+                decide_ballot(Some(&closed_before), voter, true, &b, None, now).expect_err("late");
+            assert_eq!(refused.code, "motion_closed");
+            assert!(refused.reason.contains("not counted"), "{}", refused.reason);
+            let closed = motion(MotionStatus::Closed, None);
+            assert!(decide_ballot(Some(&closed), voter, true, &b, None, now).is_err());
+        }
     }
 }

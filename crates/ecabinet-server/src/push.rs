@@ -58,10 +58,14 @@ pub struct WriteFailed(pub String);
 
 impl OpWriter {
     /// Starts the writer; `cursor` learns the newest sequence number after each commit.
-    pub fn start(store: Arc<dyn Store>, cursor: Arc<watch::Sender<i64>>) -> Self {
+    pub fn start(
+        store: Arc<dyn Store>,
+        cursor: Arc<watch::Sender<i64>>,
+        server_key: Arc<ecabinet_crypto::SigningKey>,
+    ) -> Self {
         let (queue, jobs) = mpsc::channel(QUEUE_DEPTH);
         let commits = Arc::new(AtomicU64::new(0));
-        tokio::spawn(run(store, jobs, cursor, commits.clone()));
+        tokio::spawn(run(store, jobs, cursor, commits.clone(), server_key));
         Self { queue, commits }
     }
 
@@ -90,7 +94,9 @@ async fn run(
     mut jobs: mpsc::Receiver<Job>,
     cursor: Arc<watch::Sender<i64>>,
     commits: Arc<AtomicU64>,
+    server_key: Arc<ecabinet_crypto::SigningKey>,
 ) {
+    let receipts = move |message: &[u8]| server_key.sign(message);
     while let Some(first) = jobs.recv().await {
         let mut group = vec![first];
         let mut ops = group[0].batch.ops.len();
@@ -116,7 +122,7 @@ async fn run(
                 .unwrap_or(group.len());
             let (batches, replies): (Vec<VerifiedBatch>, Vec<Reply>) =
                 group.drain(..end).map(|job| (job.batch, job.reply)).unzip();
-            match store.push_ops(&batches, Utc::now()).await {
+            match store.push_ops(&batches, Utc::now(), &receipts).await {
                 Ok(answers) => {
                     commits.fetch_add(1, Ordering::Relaxed);
                     let newest = answers
@@ -193,10 +199,28 @@ impl Services {
                 ));
             }
             previous = op.device_seq;
-            let OpBody::Annotation(body) = &op.body;
-            let size = body.sealed.0.len()
-                + body.share_wrap.as_ref().map_or(0, |w| w.0.len())
-                + body.person_wrap.as_ref().map_or(0, |w| w.sealed.0.len());
+            let size = match &op.body {
+                OpBody::Annotation(body) => {
+                    body.sealed.0.len()
+                        + body.share_wrap.as_ref().map_or(0, |w| w.0.len())
+                        + body.person_wrap.as_ref().map_or(0, |w| w.sealed.0.len())
+                }
+                OpBody::Ballot(ballot) => {
+                    // Each ballot carries its own signature, checked here so a
+                    // forged one is refused before anything is stored.
+                    let message = ecabinet_domain::voting::ballot_message(
+                        ballot.motion_id,
+                        ballot.voter,
+                        &ballot.choice,
+                        caller.device,
+                        ballot.cast_at,
+                        &ballot.nonce.0,
+                    );
+                    verify_signature(&device.signing_public_key, &message, &ballot.signature.0)
+                        .map_err(|_| ServiceError::BadSignature)?;
+                    ballot.choice.len() + ballot.nonce.0.len()
+                }
+            };
             if size > MAX_OP_BYTES {
                 return Err(ServiceError::BadRequest(format!(
                     "a change may carry at most {MAX_OP_BYTES} bytes"

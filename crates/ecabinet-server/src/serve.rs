@@ -95,6 +95,8 @@ pub struct RunningServer {
     pub scheme: &'static str,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
+    /// Closes motions at their set time while the server runs.
+    closer: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -104,6 +106,7 @@ impl RunningServer {
 
     /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
     pub async fn shutdown(self) -> std::io::Result<()> {
+        self.closer.abort();
         self.handle
             .graceful_shutdown(Some(std::time::Duration::from_secs(5)));
         self.task
@@ -134,6 +137,7 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         }
     }
     let app = crate::http::router(services.clone().with_policy(config.policy));
+    let closer = tokio::spawn(crate::voting::close_motions_on_time(services.clone()));
     let handle = Handle::new();
     let listener =
         std::net::TcpListener::bind(config.listen).map_err(|source| ServeError::Listen {
@@ -183,5 +187,6 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         scheme,
         handle,
         task,
+        closer,
     })
 }

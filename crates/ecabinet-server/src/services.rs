@@ -157,7 +157,7 @@ impl Services {
         let pkcs8 = store.server_signing_key(candidate.pkcs8()).await?;
         let server_key = Arc::new(SigningKey::from_pkcs8(&pkcs8)?);
         let cursor = Arc::new(watch::channel(0).0);
-        let writer = OpWriter::start(store.clone(), cursor.clone());
+        let writer = OpWriter::start(store.clone(), cursor.clone(), server_key.clone());
         tokio::spawn(follow_cursor(store.clone(), Arc::downgrade(&cursor)));
         Ok(Self {
             store,

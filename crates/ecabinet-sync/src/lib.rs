@@ -116,6 +116,9 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
         // Ops are facts, not snapshots: every one is kept.
         ChangeBody::Op(accepted) => accepted.op.id.to_string(),
         ChangeBody::AnnotationHidden(h) => h.annotation_id.to_string(),
+        ChangeBody::Motion(m) => m.id.to_string(),
+        ChangeBody::Attendance(a) => format!("{}/{}", a.meeting_id, a.person_id),
+        ChangeBody::Ballot(b) => format!("{}/{}", b.ballot.motion_id, b.seq),
     };
     (body.kind(), id)
 }

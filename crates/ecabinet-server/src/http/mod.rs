@@ -79,6 +79,13 @@ pub fn router(services: Services) -> Router {
         )
         .route("/v1/person-keys", get(person_keys).post(add_person_keys))
         .route("/v1/events", get(events))
+        .route("/v1/agenda/{item}/motions", post(open_motion))
+        .route("/v1/motions/{motion}/close", post(close_motion))
+        .route("/v1/motions/{motion}/export", get(motion_export))
+        .route(
+            "/v1/meetings/{meeting}/attendance/{person}",
+            axum::routing::put(record_attendance),
+        )
         .route(
             "/v1/documents/{document}/versions/{version}/chunks/{index}",
             get(get_chunk).put(put_chunk).layer(DefaultBodyLimit::max(
@@ -227,6 +234,45 @@ async fn poke(
             },
         }
     }
+}
+
+async fn open_motion(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(item): ApiPath<AgendaItemId>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::OpenMotionRequest>,
+) -> Result<(StatusCode, Json<ecabinet_domain::voting::Motion>), ApiError> {
+    let motion = services.open_motion(&caller, item, body).await?;
+    Ok((StatusCode::CREATED, Json(motion)))
+}
+
+async fn close_motion(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(motion): ApiPath<ecabinet_domain::MotionId>,
+) -> Result<Json<ecabinet_domain::voting::Motion>, ApiError> {
+    Ok(Json(services.close_motion(&caller, motion).await?))
+}
+
+async fn motion_export(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(motion): ApiPath<ecabinet_domain::MotionId>,
+) -> Result<Json<ecabinet_domain::api::MotionExportView>, ApiError> {
+    Ok(Json(services.motion_export(&caller, motion).await?))
+}
+
+async fn record_attendance(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((meeting, person)): ApiPath<(MeetingId, ecabinet_domain::PersonId)>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::AttendanceRequest>,
+) -> Result<Json<ecabinet_domain::voting::Attendance>, ApiError> {
+    Ok(Json(
+        services
+            .record_attendance(&caller, meeting, person, body.presence)
+            .await?,
+    ))
 }
 
 async fn person_keys(

@@ -4,6 +4,7 @@
 
 mod ops_sql;
 mod sql;
+mod voting_sql;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -51,6 +52,19 @@ pub struct Viewer {
     pub person: PersonId,
     pub secretariat: bool,
 }
+
+/// Everything needed to re-verify a motion's tally: the motion, every
+/// accepted ballot with its receipt, and the signing key of each device that
+/// voted (device, its person, Ed25519 public key).
+#[derive(Clone, Debug)]
+pub struct MotionExport {
+    pub motion: ecabinet_domain::voting::Motion,
+    pub ballots: Vec<ecabinet_domain::voting::CountedBallot>,
+    pub devices: Vec<(DeviceId, PersonId, Vec<u8>)>,
+}
+
+/// Signs ballot receipts with the server's key (the store never holds it).
+pub type ReceiptSigner = dyn Fn(&[u8]) -> [u8; 64] + Send + Sync;
 
 /// A device's push whose signature the service has checked.
 #[derive(Clone, Debug)]
@@ -203,6 +217,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         batches: &[VerifiedBatch],
         now: DateTime<Utc>,
+        receipts: &ReceiptSigner,
     ) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>>;
     /// Every wrapped person key of a person: (key, device, envelope JSON).
     async fn person_keys(
@@ -215,6 +230,38 @@ pub trait Store: Send + Sync + 'static {
         person: PersonId,
         entries: &[(ecabinet_domain::PersonKeyId, DeviceId, String)],
     ) -> StoreResult<u32>;
+
+    /// Stores a new open motion and announces it to the item's audience.
+    async fn create_motion(
+        &self,
+        organisation: OrganisationId,
+        motion: &ecabinet_domain::voting::Motion,
+    ) -> StoreResult<()>;
+    async fn motion(
+        &self,
+        id: ecabinet_domain::MotionId,
+    ) -> StoreResult<Option<(ecabinet_domain::voting::Motion, OrganisationId)>>;
+    /// Closes an open motion with its tally (None: unknown or already closed).
+    async fn close_motion(
+        &self,
+        id: ecabinet_domain::MotionId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<ecabinet_domain::voting::Motion>>;
+    /// Open motions whose closing time has come.
+    async fn due_motions(&self, now: DateTime<Utc>) -> StoreResult<Vec<ecabinet_domain::MotionId>>;
+    async fn set_attendance(
+        &self,
+        organisation: OrganisationId,
+        attendance: &ecabinet_domain::voting::Attendance,
+    ) -> StoreResult<()>;
+    async fn attendance(
+        &self,
+        meeting: MeetingId,
+    ) -> StoreResult<Vec<(PersonId, ecabinet_domain::voting::Presence)>>;
+    async fn motion_export(
+        &self,
+        id: ecabinet_domain::MotionId,
+    ) -> StoreResult<Option<MotionExport>>;
 
     /// The newest change number of any organisation on this database.
     async fn newest_seq(&self) -> StoreResult<i64>;

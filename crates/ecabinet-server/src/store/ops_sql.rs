@@ -13,9 +13,14 @@ use ecabinet_domain::{
 use uuid::Uuid;
 
 use super::sql::{PostgresStore, SqliteStore};
-use super::{StoreError, StoreResult, VerifiedBatch};
+use super::{ReceiptSigner, StoreError, StoreResult, VerifiedBatch};
+use ecabinet_domain::voting::{
+    receipt_message, Attendance, Ballot, CountedBallot, Motion, Presence,
+};
+use ecabinet_domain::{MeetingId, MotionId};
+
 use crate::op_rules::{
-    decide_annotation, AnnotationRecord, Author, DocumentAccess, Rejection, Routing,
+    decide_annotation, decide_ballot, AnnotationRecord, Author, DocumentAccess, Rejection, Routing,
 };
 
 type AnnotationRow = (Uuid, Uuid, i64, Uuid, Uuid, String, i64, Uuid, Uuid);
@@ -47,8 +52,11 @@ type Audience = (Option<Uuid>, Option<Uuid>, bool);
 /// statement per op, which is most of the cost of a group commit.
 #[derive(Default)]
 struct Pending {
-    /// (seq, entity, payload, audience) of accepted ops.
-    changes: Vec<(i64, Uuid, Vec<u8>, Audience)>,
+    /// (seq, kind, entity, JSON body, binary payload, audience) of new changes.
+    changes: Vec<(i64, &'static str, Uuid, String, Option<Vec<u8>>, Audience)>,
+    /// Accepted ballots and first-vote attendance records.
+    ballots: Vec<CountedBallot>,
+    attendance: Vec<(Attendance, bool)>,
     /// (device, first seq, last seq, encoded answers) of each push.
     batches: Vec<(Uuid, i64, i64, Vec<u8>)>,
     /// Annotations created or re-shared, by id (the last state wins).
@@ -248,12 +256,12 @@ macro_rules! ops_store {
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, payload, audience, audience_person, audience_secretariat) ",
                     );
-                    insert.push_values(chunk, |mut row, (seq, entity, payload, audience)| {
+                    insert.push_values(chunk, |mut row, (seq, kind, entity, body, payload, audience)| {
                         row.push_bind(organisation)
                             .push_bind(*seq)
-                            .push_bind("op")
+                            .push_bind(*kind)
                             .push_bind(*entity)
-                            .push_bind("")
+                            .push_bind(body.clone())
                             .push_bind(payload.clone())
                             .push_bind(audience.0)
                             .push_bind(audience.1)
@@ -295,8 +303,40 @@ macro_rules! ops_store {
                     );
                     upsert.build().execute(&mut **tx).await?;
                 }
+                for chunk in pending.ballots.chunks(BULK_ROWS) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO ballots (seq, motion_id, voter, device_id, choice, cast_at, nonce, signature, accepted_at, receipt) ",
+                    );
+                    insert.push_values(chunk, |mut row, counted| {
+                        row.push_bind(counted.seq)
+                            .push_bind(counted.ballot.motion_id.0)
+                            .push_bind(counted.ballot.voter.0)
+                            .push_bind(counted.ballot.device_id.0)
+                            .push_bind(counted.ballot.choice.clone())
+                            .push_bind(counted.ballot.cast_at)
+                            .push_bind(counted.ballot.nonce.0.clone())
+                            .push_bind(counted.ballot.signature.0.clone())
+                            .push_bind(counted.accepted_at)
+                            .push_bind(counted.receipt.0.clone());
+                    });
+                    insert.build().execute(&mut **tx).await?;
+                }
+                for (attendance, may_vote) in &pending.attendance {
+                    sqlx::query(
+                        "INSERT INTO attendance (meeting_id, person_id, presence, may_vote) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (meeting_id, person_id) DO UPDATE SET presence = excluded.presence, may_vote = excluded.may_vote",
+                    )
+                    .bind(attendance.meeting_id.0)
+                    .bind(attendance.person_id.0)
+                    .bind(serde_json::to_string(&attendance.presence).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                    .bind(*may_vote)
+                    .execute(&mut **tx)
+                    .await?;
+                }
                 pending.changes.clear();
                 pending.batches.clear();
+                pending.ballots.clear();
+                pending.attendance.clear();
                 Ok(())
             }
 
@@ -304,6 +344,7 @@ macro_rules! ops_store {
                 &self,
                 batches: &[VerifiedBatch],
                 now: DateTime<Utc>,
+                receipts: &ReceiptSigner,
             ) -> StoreResult<Vec<Vec<OpResult>>> {
                 let Some(first) = batches.first() else {
                     return Ok(Vec::new());
@@ -329,6 +370,9 @@ macro_rules! ops_store {
                 let mut audiences: HashMap<Routing, Audience> = HashMap::new();
                 let mut pending = Pending::default();
                 let mut group: HashMap<DeviceId, Vec<Answers>> = HashMap::new();
+                let mut motions: HashMap<MotionId, Option<Motion>> = HashMap::new();
+                let mut presences: HashMap<(MeetingId, PersonId), Option<Presence>> = HashMap::new();
+                let mut voted: std::collections::BTreeSet<MotionId> = Default::default();
                 // Every annotation the group touches, read in a few queries.
                 let mut wanted: Vec<Uuid> = batches
                     .iter()
@@ -382,52 +426,131 @@ macro_rules! ops_store {
                         if clamped {
                             tracing::warn!(device = %op.device_id, op = %op.id, claimed = op.hlc.millis(), "a device's clock is far ahead; its reading was clamped");
                         }
-                        let OpBody::Annotation(body) = &op.body;
-                        if !annotations.contains_key(&body.annotation_id) {
-                            let loaded = Self::load_annotation(&mut tx, body.annotation_id).await?;
-                            annotations.insert(body.annotation_id, loaded);
-                        }
-                        let existing = annotations.get(&body.annotation_id).cloned().flatten();
-                        let access = match (&existing, body.document) {
-                            (None, Some(document)) => Some(match access_seen.get(&(document, batch.person)) {
-                                Some(known) => *known,
-                                None => {
-                                    let found = Self::document_access(&mut tx, document, batch.person, batch.secretary).await?;
-                                    access_seen.insert((document, batch.person), found);
-                                    found
-                                }
-                            }),
-                            _ => None,
-                        };
-                        let decided = decide_annotation(existing.as_ref(), op.id, hlc, author, body, access);
-                        let outcome = match decided {
-                            Err(Rejection { code, reason }) => OpResult::Rejected { code: code.into(), reason },
-                            Ok(decision) => {
-                                if let (Some(before), Some(_)) = (&existing, decision.audience_changed_from) {
-                                    Self::flush(&mut tx, organisation, &mut pending).await?;
-                                    Self::reroute(&mut tx, organisation, &mut seq, before, &decision.record).await?;
-                                }
-                                if decision.created || decision.record != *existing.as_ref().unwrap_or(&decision.record) {
-                                    pending.annotations.insert(decision.record.id, decision.record.clone());
-                                }
-                                let mut kept = op.clone();
-                                kept.hlc = hlc;
-                                let routing = decision.record.routing();
-                                let audience = match audiences.get(&routing) {
+                        let outcome = match &op.body {
+                            OpBody::Annotation(body) => {
+                            if !annotations.contains_key(&body.annotation_id) {
+                                let loaded = Self::load_annotation(&mut tx, body.annotation_id).await?;
+                                annotations.insert(body.annotation_id, loaded);
+                            }
+                            let existing = annotations.get(&body.annotation_id).cloned().flatten();
+                            let access = match (&existing, body.document) {
+                                (None, Some(document)) => Some(match access_seen.get(&(document, batch.person)) {
                                     Some(known) => *known,
                                     None => {
-                                        let found = Self::audience_of(&mut tx, routing).await?;
-                                        audiences.insert(routing, found);
+                                        let found = Self::document_access(&mut tx, document, batch.person, batch.secretary).await?;
+                                        access_seen.insert((document, batch.person), found);
                                         found
                                     }
+                                }),
+                                _ => None,
+                            };
+                            let decided = decide_annotation(existing.as_ref(), op.id, hlc, author, body, access);
+                            match decided {
+                                Err(Rejection { code, reason }) => OpResult::Rejected { code: code.into(), reason },
+                                Ok(decision) => {
+                                    if let (Some(before), Some(_)) = (&existing, decision.audience_changed_from) {
+                                        Self::flush(&mut tx, organisation, &mut pending).await?;
+                                        Self::reroute(&mut tx, organisation, &mut seq, before, &decision.record).await?;
+                                    }
+                                    if decision.created || decision.record != *existing.as_ref().unwrap_or(&decision.record) {
+                                        pending.annotations.insert(decision.record.id, decision.record.clone());
+                                    }
+                                    let mut kept = op.clone();
+                                    kept.hlc = hlc;
+                                    let routing = decision.record.routing();
+                                    let audience = match audiences.get(&routing) {
+                                        Some(known) => *known,
+                                        None => {
+                                            let found = Self::audience_of(&mut tx, routing).await?;
+                                            audiences.insert(routing, found);
+                                            found
+                                        }
+                                    };
+                                    seq += 1;
+                                    let at = seq;
+                                    let payload = wire::encode(&AcceptedOp { author: batch.person, op: kept })
+                                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                                    pending.changes.push((at, "op", body.annotation_id.0, String::new(), Some(payload), audience));
+                                    annotations.insert(body.annotation_id, Some(decision.record));
+                                    OpResult::Accepted { seq: at, hlc }
+                                }
+                            }
+                            }
+                            OpBody::Ballot(body) => {
+                                if !motions.contains_key(&body.motion_id) {
+                                    // Updating the row locks it: a ballot and the motion's closing cannot interleave.
+                                    let row: Option<(String,)> = sqlx::query_as("UPDATE motions SET body = body WHERE id = $1 RETURNING body")
+                                        .bind(body.motion_id.0)
+                                        .fetch_optional(&mut *tx)
+                                        .await?;
+                                    let motion = row
+                                        .map(|(text,)| serde_json::from_str::<Motion>(&text))
+                                        .transpose()
+                                        .map_err(|e| StoreError::Corrupt(format!("motion: {e}")))?;
+                                    motions.insert(body.motion_id, motion);
+                                }
+                                let motion = motions.get(&body.motion_id).cloned().flatten();
+                                let presence = match &motion {
+                                    Some(m) => match presences.get(&(m.meeting_id, batch.person)) {
+                                        Some(known) => known.clone(),
+                                        None => {
+                                            let row: Option<(String,)> = sqlx::query_as("SELECT presence FROM attendance WHERE meeting_id = $1 AND person_id = $2")
+                                                .bind(m.meeting_id.0)
+                                                .bind(batch.person.0)
+                                                .fetch_optional(&mut *tx)
+                                                .await?;
+                                            let found = row
+                                                .map(|(text,)| serde_json::from_str::<Presence>(&text))
+                                                .transpose()
+                                                .map_err(|e| StoreError::Corrupt(format!("attendance: {e}")))?;
+                                            presences.insert((m.meeting_id, batch.person), found.clone());
+                                            found
+                                        }
+                                    },
+                                    None => None,
                                 };
-                                seq += 1;
-                                let at = seq;
-                                let payload = wire::encode(&AcceptedOp { author: batch.person, op: kept })
-                                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                                pending.changes.push((at, body.annotation_id.0, payload, audience));
-                                annotations.insert(body.annotation_id, Some(decision.record));
-                                OpResult::Accepted { seq: at, hlc }
+                                let decided = decide_ballot(motion.as_ref(), batch.person, !batch.secretary, body, presence.as_ref(), now);
+                                match (decided, motion) {
+                                    (Err(Rejection { code, reason }), _) => OpResult::Rejected { code: code.into(), reason },
+                                    (Ok(()), None) => OpResult::Rejected {
+                                        code: "unknown_motion".into(),
+                                        reason: "this vote does not exist".into(),
+                                    },
+                                    (Ok(()), Some(motion)) => {
+                                        seq += 1;
+                                        let at = seq;
+                                        let ballot = Ballot {
+                                            motion_id: body.motion_id,
+                                            voter: batch.person,
+                                            choice: body.choice.clone(),
+                                            device_id: op.device_id,
+                                            cast_at: body.cast_at,
+                                            nonce: body.nonce.clone(),
+                                            signature: body.signature.clone(),
+                                        };
+                                        let receipt = receipts(&receipt_message(&ecabinet_crypto::sha256(&ballot.signed_bytes()), at, now));
+                                        let counted = CountedBallot { ballot, seq: at, accepted_at: now, receipt: ecabinet_domain::ops::Bytes(receipt.to_vec()) };
+                                        let own = json(&ChangeBody::Ballot(counted.clone()))?;
+                                        pending.changes.push((at, "ballot", body.motion_id.0, own, None, (None, Some(batch.person.0), false)));
+                                        pending.ballots.push(counted);
+                                        if presence.is_none() {
+                                            // A member's first vote in a meeting records them present.
+                                            let attendance = Attendance {
+                                                meeting_id: motion.meeting_id,
+                                                person_id: batch.person,
+                                                presence: Presence::Present,
+                                                recorded_at: now,
+                                            };
+                                            seq += 1;
+                                            let announced = json(&ChangeBody::Attendance(attendance.clone()))?;
+                                            pending.changes.push((seq, "attendance", batch.person.0, announced, None, (None, None, true)));
+                                            pending.attendance.push((attendance, true));
+                                            presences.insert((motion.meeting_id, batch.person), Some(Presence::Present));
+                                        }
+                                        voted.insert(body.motion_id);
+                                        OpResult::Accepted { seq: at, hlc }
+                                    }
+                                }
                             }
                         };
                         new_answers.push((op.device_seq, op.id, outcome.clone()));
@@ -443,6 +566,23 @@ macro_rules! ops_store {
                 }
                 let t2 = t0.elapsed();
                 Self::flush(&mut tx, organisation, &mut pending).await?;
+                // Progress of each motion voted on: how many have voted, never how.
+                for motion_id in &voted {
+                    let Some(Some(mut motion)) = motions.remove(motion_id) else { continue };
+                    let (voters,): (i64,) = sqlx::query_as("SELECT COUNT(DISTINCT voter) FROM ballots WHERE motion_id = $1")
+                        .bind(motion_id.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    motion.votes_cast = u32::try_from(voters).unwrap_or(u32::MAX);
+                    let body = json(&ChangeBody::Motion(motion.clone()))?;
+                    sqlx::query("UPDATE motions SET body = $1 WHERE id = $2")
+                        .bind(serde_json::to_string(&motion).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                        .bind(motion_id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    let audience = Self::audience_of(&mut tx, Routing::Participants(motion.agenda_item_id)).await?;
+                    Self::append_routed(&mut tx, organisation, &mut seq, motion_id.0, "motion", &body, None, audience).await?;
+                }
                 let t3 = t0.elapsed();
                 for (device, through) in &pushed {
                     sqlx::query("UPDATE devices SET pushed_through = $1 WHERE id = $2 AND pushed_through < $1")

@@ -750,8 +750,36 @@ macro_rules! sql_store {
                 Ok(row.map(|(envelope,)| envelope))
             }
 
-            async fn push_ops(&self, batches: &[crate::store::VerifiedBatch], now: DateTime<Utc>) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>> {
-                self.push_ops_impl(batches, now).await
+            async fn push_ops(&self, batches: &[crate::store::VerifiedBatch], now: DateTime<Utc>, receipts: &crate::store::ReceiptSigner) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>> {
+                self.push_ops_impl(batches, now, receipts).await
+            }
+
+            async fn create_motion(&self, organisation: OrganisationId, motion: &ecabinet_domain::voting::Motion) -> StoreResult<()> {
+                self.create_motion_impl(organisation, motion).await
+            }
+
+            async fn motion(&self, id: ecabinet_domain::MotionId) -> StoreResult<Option<(ecabinet_domain::voting::Motion, OrganisationId)>> {
+                self.motion_impl(id).await
+            }
+
+            async fn close_motion(&self, id: ecabinet_domain::MotionId, now: DateTime<Utc>) -> StoreResult<Option<ecabinet_domain::voting::Motion>> {
+                self.close_motion_impl(id, now).await
+            }
+
+            async fn due_motions(&self, now: DateTime<Utc>) -> StoreResult<Vec<ecabinet_domain::MotionId>> {
+                self.due_motions_impl(now).await
+            }
+
+            async fn set_attendance(&self, organisation: OrganisationId, attendance: &ecabinet_domain::voting::Attendance) -> StoreResult<()> {
+                self.set_attendance_impl(organisation, attendance).await
+            }
+
+            async fn attendance(&self, meeting: MeetingId) -> StoreResult<Vec<(PersonId, ecabinet_domain::voting::Presence)>> {
+                self.attendance_impl(meeting).await
+            }
+
+            async fn motion_export(&self, id: ecabinet_domain::MotionId) -> StoreResult<Option<crate::store::MotionExport>> {
+                self.motion_export_impl(id).await
             }
 
             async fn newest_seq(&self) -> StoreResult<i64> {

@@ -1,0 +1,336 @@
+//! Voting from this device: casting a signed ballot (offline too: it waits
+//! in the outbox), and re-verifying a closed motion's tally from its export
+//! without trusting the server.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use ecabinet_crypto::{b64_decode, random_bytes, sha256, verify_signature};
+use ecabinet_domain::api::{AttendanceRequest, MotionExportView, OpenMotionRequest};
+use ecabinet_domain::ops::{BallotOp, Bytes, Op, OpBody};
+use ecabinet_domain::voting::{
+    self, ballot_message, receipt_message, Attendance, Motion, MotionStatus, Presence, Tally,
+};
+use ecabinet_domain::{AgendaItemId, ChangeBody, MeetingId, MotionId, OpId, PersonId};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ClientError, ClientResult};
+use crate::Client;
+
+/// What became of a vote just cast.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum VoteOutcome {
+    /// The server counted it and signed a receipt.
+    Counted { seq: f64 },
+    /// Saved on this device; sent when the network returns.
+    Waiting,
+    /// The server refused it (e.g. the vote had closed), with its reason.
+    Refused { code: String, reason: String },
+}
+
+/// The outcome of re-verifying a closed motion.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TallyVerification {
+    pub motion_id: MotionId,
+    pub ballots_checked: u32,
+    /// The tally recomputed from the ballots whose signatures and receipts hold.
+    pub recount: Option<Tally>,
+    /// Whether the recount equals the tally the server published.
+    pub matches_published: bool,
+    /// For a voter: whether their latest ballot is in the export as cast.
+    pub own_ballot_included: Option<bool>,
+    /// Everything that did not hold; empty when the tally is verified.
+    pub problems: Vec<String>,
+}
+
+impl TallyVerification {
+    pub fn verified(&self) -> bool {
+        self.problems.is_empty() && self.matches_published
+    }
+}
+
+/// Re-checks every ballot signature and receipt of an export, recounts with
+/// the motion's rule, and compares with the published tally. `own` is this
+/// voter's latest ballot signature for the motion, if they voted.
+pub fn verify_export(
+    export: &MotionExportView,
+    pinned_server_key: &[u8],
+    own: Option<&[u8]>,
+) -> TallyVerification {
+    let mut problems = Vec::new();
+    let motion = &export.motion;
+    let server_key = b64_decode(&export.server_signing_key).unwrap_or_default();
+    if server_key != pinned_server_key {
+        problems.push("the export is signed by a server key this device does not trust".into());
+    }
+    let devices: HashMap<_, _> = export
+        .devices
+        .iter()
+        .map(|d| {
+            (
+                d.device_id,
+                (
+                    d.person_id,
+                    b64_decode(&d.signing_public_key).unwrap_or_default(),
+                ),
+            )
+        })
+        .collect();
+    let mut valid = Vec::new();
+    for counted in &export.ballots {
+        let ballot = &counted.ballot;
+        let Some((person, key)) = devices.get(&ballot.device_id) else {
+            problems.push(format!(
+                "ballot {}: its device is not in the export",
+                counted.seq
+            ));
+            continue;
+        };
+        if *person != ballot.voter {
+            problems.push(format!(
+                "ballot {}: cast from another person's device",
+                counted.seq
+            ));
+            continue;
+        }
+        if ballot.motion_id != motion.id {
+            problems.push(format!("ballot {}: belongs to another motion", counted.seq));
+            continue;
+        }
+        if verify_signature(key, &ballot.message(), &ballot.signature.0).is_err() {
+            problems.push(format!(
+                "ballot {} ({} → {:?}): the voter's signature does not match; it was altered",
+                counted.seq, ballot.voter, ballot.choice
+            ));
+            continue;
+        }
+        let receipt = receipt_message(
+            &sha256(&ballot.signed_bytes()),
+            counted.seq,
+            counted.accepted_at,
+        );
+        if verify_signature(&server_key, &receipt, &counted.receipt.0).is_err() {
+            problems.push(format!(
+                "ballot {}: the server's receipt does not match",
+                counted.seq
+            ));
+            continue;
+        }
+        valid.push(counted.clone());
+    }
+    let own_ballot_included = own.map(|signature| {
+        export
+            .ballots
+            .iter()
+            .any(|b| b.ballot.signature.0 == signature && valid.iter().any(|v| v.seq == b.seq))
+    });
+    if own_ballot_included == Some(false) {
+        problems.push("your own latest ballot is not in the export as you cast it".into());
+    }
+    let (recount, matches_published) = match (&motion.tally, motion.closed_at) {
+        (Some(published), Some(closed_at)) => {
+            let counted = voting::counted(&valid, closed_at);
+            let recount = voting::tally(motion, &counted, published.present, published.members);
+            let same = recount == *published;
+            if !same {
+                problems.push(format!(
+                    "the recount ({:?}) differs from the published tally ({:?})",
+                    recount.counts, published.counts
+                ));
+            }
+            (Some(recount), same)
+        }
+        _ => {
+            problems.push("the motion is not closed: there is no tally to verify yet".into());
+            (None, false)
+        }
+    };
+    TallyVerification {
+        motion_id: motion.id,
+        ballots_checked: export.ballots.len() as u32,
+        recount,
+        matches_published,
+        own_ballot_included,
+        problems,
+    }
+}
+
+impl Client {
+    /// Puts a question to the vote on an agenda item (secretariat; online).
+    pub async fn open_motion(
+        &self,
+        item: AgendaItemId,
+        request: &OpenMotionRequest,
+    ) -> ClientResult<Motion> {
+        let token = self.token().await?;
+        let motion: Motion = self
+            .api
+            .post_json(&format!("v1/agenda/{item}/motions"), &token, request)
+            .await?;
+        self.replica
+            .put(&ChangeBody::Motion(motion.clone()))
+            .await?;
+        Ok(motion)
+    }
+
+    /// Closes a vote now (secretariat; online); returns it with its tally.
+    pub async fn close_motion(&self, motion: MotionId) -> ClientResult<Motion> {
+        let token = self.token().await?;
+        let closed: Motion = self
+            .api
+            .post_json(
+                &format!("v1/motions/{motion}/close"),
+                &token,
+                &serde_json::json!({}),
+            )
+            .await?;
+        self.replica
+            .put(&ChangeBody::Motion(closed.clone()))
+            .await?;
+        Ok(closed)
+    }
+
+    /// Records attendance (secretariat: anyone; a member: their own check-in).
+    pub async fn record_attendance(
+        &self,
+        meeting: MeetingId,
+        person: PersonId,
+        presence: Presence,
+    ) -> ClientResult<Attendance> {
+        let token = self.token().await?;
+        let attendance: Attendance = self
+            .api
+            .put_json(
+                &format!("v1/meetings/{meeting}/attendance/{person}"),
+                &token,
+                &AttendanceRequest { presence },
+            )
+            .await?;
+        self.replica
+            .put(&ChangeBody::Attendance(attendance.clone()))
+            .await?;
+        Ok(attendance)
+    }
+
+    /// The motions of a meeting, as last synced (works offline).
+    pub async fn motions(&self, meeting: MeetingId) -> ClientResult<Vec<Motion>> {
+        self.replica.motions(meeting).await
+    }
+
+    /// One motion, as last synced.
+    pub async fn motion(&self, id: MotionId) -> ClientResult<Motion> {
+        self.replica
+            .motion(id)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "motion",
+                reference: id.to_string(),
+            })
+    }
+
+    /// Accepts a full motion id or an unambiguous prefix.
+    pub async fn resolve_motion(&self, reference: &str) -> ClientResult<MotionId> {
+        let reference = reference.trim();
+        if let Ok(id) = reference.parse::<MotionId>() {
+            return Ok(id);
+        }
+        let not_found = || ClientError::NotFound {
+            kind: "motion",
+            reference: reference.to_owned(),
+        };
+        if reference.len() < 4 {
+            return Err(not_found());
+        }
+        match self
+            .replica
+            .motion_ids_with_prefix(reference)
+            .await?
+            .as_slice()
+        {
+            [] => Err(not_found()),
+            [one] => one.parse().map_err(|_| not_found()),
+            many => Err(ClientError::InvalidArgument(format!(
+                "{reference:?} matches {} motions; give more of the id",
+                many.len()
+            ))),
+        }
+    }
+
+    /// Casts (or changes) this member's vote: signs the ballot, saves it in
+    /// the outbox, and sends it at once if the server is reachable.
+    pub async fn vote(&self, motion: MotionId, choice: &str) -> ClientResult<VoteOutcome> {
+        let known = self.motion(motion).await?;
+        let choice = choice.trim().to_lowercase();
+        if !known.options.contains(&choice) {
+            return Err(ClientError::InvalidArgument(format!(
+                "{choice:?} is not a choice of this vote: use {}",
+                known.options.join(", ")
+            )));
+        }
+        if known.status == MotionStatus::Closed {
+            return Err(ClientError::InvalidArgument(
+                "this vote has closed; a ballot would not be counted".into(),
+            ));
+        }
+        let cast_at = Utc::now();
+        let nonce = random_bytes::<16>()?.to_vec();
+        let voter = self.profile.person.id;
+        let device = self.profile.device_id;
+        let signature = self.keys.signing.sign(&ballot_message(
+            motion, voter, &choice, device, cast_at, &nonce,
+        ));
+        let op_id = OpId::new();
+        let body = OpBody::Ballot(BallotOp {
+            motion_id: motion,
+            voter,
+            choice,
+            cast_at,
+            nonce: Bytes(nonce),
+            signature: Bytes(signature.to_vec()),
+        });
+        self.replica
+            .record_local_op(voter, |hlc, device_seq| Op {
+                id: op_id,
+                device_id: device,
+                device_seq,
+                hlc,
+                body,
+            })
+            .await?;
+        match self.sync().await {
+            Ok(_) => {}
+            Err(ClientError::ServerUnreachable { .. }) => return Ok(VoteOutcome::Waiting),
+            Err(error) => return Err(error),
+        }
+        Ok(match self.replica.op_outcome(op_id).await? {
+            Some(ecabinet_domain::ops::OpResult::Accepted { seq, .. }) => {
+                VoteOutcome::Counted { seq: seq as f64 }
+            }
+            Some(ecabinet_domain::ops::OpResult::Rejected { code, reason }) => {
+                VoteOutcome::Refused { code, reason }
+            }
+            None => VoteOutcome::Waiting,
+        })
+    }
+
+    /// Fetches a closed motion's ballots and re-verifies its tally, and that
+    /// this member's own latest ballot is included as cast.
+    pub async fn verify_tally(&self, motion: MotionId) -> ClientResult<TallyVerification> {
+        let token = self.token().await?;
+        let export: MotionExportView = self
+            .api
+            .get_json(&format!("v1/motions/{motion}/export"), &token)
+            .await?;
+        let pinned = b64_decode(&self.profile.server_signing_key)?;
+        let own = self.replica.own_ballots(motion).await?;
+        let latest = own.iter().max_by_key(|b| (b.ballot.cast_at, b.seq));
+        Ok(verify_export(
+            &export,
+            &pinned,
+            latest.map(|b| b.ballot.signature.0.as_slice()),
+        ))
+    }
+}

@@ -1,0 +1,243 @@
+//! Votes in the meeting: the secretariat opens and closes motions and
+//! records attendance; ballots arrive as signed ops (see `push`); anyone who
+//! may see a closed motion can export its ballots and recount.
+
+use chrono::{DateTime, Utc};
+use ecabinet_crypto::b64_encode;
+use ecabinet_domain::api::{MotionExportView, OpenMotionRequest, VoterDevice};
+use ecabinet_domain::voting::{Attendance, Motion, MotionStatus, Presence, DEFAULT_OPTIONS};
+use ecabinet_domain::{validate, AgendaItemId, MeetingId, MotionId, PersonId, Role};
+
+use crate::services::{Caller, ServiceError, ServiceResult, Services};
+
+/// Most options one motion may offer.
+const MAX_OPTIONS: usize = 10;
+
+impl Services {
+    /// Tells followers at once that the stream moved (results must reach
+    /// every connected client quickly, not at the next poll).
+    pub(crate) async fn poke(&self, organisation: ecabinet_domain::OrganisationId) {
+        match self.store.last_seq(organisation).await {
+            Ok(newest) => {
+                self.cursor.send_if_modified(|current| {
+                    let newer = newest > *current;
+                    if newer {
+                        *current = newest;
+                    }
+                    newer
+                });
+            }
+            Err(error) => tracing::warn!(%error, "could not read the newest change number"),
+        }
+    }
+
+    pub async fn open_motion(
+        &self,
+        caller: &Caller,
+        item: AgendaItemId,
+        request: OpenMotionRequest,
+    ) -> ServiceResult<Motion> {
+        caller.require_secretary()?;
+        let (item, meeting) = self
+            .store
+            .agenda_item(item)
+            .await?
+            .ok_or(ServiceError::NotFound("agenda item"))?;
+        if meeting.organisation_id != caller.person.organisation_id {
+            return Err(ServiceError::NotFound("agenda item"));
+        }
+        let question = validate::title(&request.question)?;
+        let options: Vec<String> = match request.options {
+            Some(options) => options.iter().map(|o| o.trim().to_owned()).collect(),
+            None => DEFAULT_OPTIONS.iter().map(|o| (*o).to_owned()).collect(),
+        };
+        let mut distinct = options.clone();
+        distinct.sort();
+        distinct.dedup();
+        if options.len() < 2
+            || options.len() > MAX_OPTIONS
+            || distinct.len() != options.len()
+            || options
+                .iter()
+                .any(|o| o.is_empty() || o.chars().count() > 60)
+        {
+            return Err(ServiceError::BadRequest(format!(
+                "a vote needs 2 to {MAX_OPTIONS} different, non-empty options"
+            )));
+        }
+        let now = Utc::now();
+        if request.closes_at.is_some_and(|at| at <= now) {
+            return Err(ServiceError::BadRequest(
+                "the closing time must be in the future".into(),
+            ));
+        }
+        let motion = Motion {
+            id: MotionId::new(),
+            meeting_id: meeting.id,
+            agenda_item_id: item.id,
+            question,
+            options,
+            rule: request.rule,
+            base: request.base,
+            quorum: request.quorum,
+            status: MotionStatus::Open,
+            opened_at: now,
+            closes_at: request.closes_at,
+            closed_at: None,
+            votes_cast: 0,
+            tally: None,
+        };
+        self.store
+            .create_motion(caller.person.organisation_id, &motion)
+            .await?;
+        self.poke(caller.person.organisation_id).await;
+        Ok(motion)
+    }
+
+    pub async fn close_motion(&self, caller: &Caller, id: MotionId) -> ServiceResult<Motion> {
+        caller.require_secretary()?;
+        let (motion, organisation) = self
+            .store
+            .motion(id)
+            .await?
+            .ok_or(ServiceError::NotFound("motion"))?;
+        if organisation != caller.person.organisation_id {
+            return Err(ServiceError::NotFound("motion"));
+        }
+        if motion.status == MotionStatus::Closed {
+            return Err(ServiceError::Conflict("this vote is already closed".into()));
+        }
+        let closed = self
+            .store
+            .close_motion(id, Utc::now())
+            .await?
+            .ok_or_else(|| ServiceError::Conflict("this vote is already closed".into()))?;
+        self.poke(organisation).await;
+        Ok(closed)
+    }
+
+    /// Closes motions whose time has come; run every second by the server.
+    pub async fn close_due_motions(&self, now: DateTime<Utc>) -> ServiceResult<u32> {
+        let mut closed = 0;
+        for id in self.store.due_motions(now).await? {
+            if let Some(motion) = self.store.close_motion(id, now).await? {
+                closed += 1;
+                if let Some((_, organisation)) = self.store.motion(motion.id).await? {
+                    self.poke(organisation).await;
+                }
+            }
+        }
+        Ok(closed)
+    }
+
+    /// The secretariat records anyone's attendance; a member may check
+    /// themselves in, in the room or remotely, and nothing else.
+    pub async fn record_attendance(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        person: PersonId,
+        presence: Presence,
+    ) -> ServiceResult<Attendance> {
+        let found = self
+            .store
+            .meeting(meeting)
+            .await?
+            .filter(|m| m.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("meeting"))?;
+        let subject = self
+            .store
+            .person(person)
+            .await?
+            .filter(|p| p.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("person"))?;
+        if subject.role != Role::Member {
+            return Err(ServiceError::BadRequest(
+                "attendance is recorded for cabinet members".into(),
+            ));
+        }
+        let self_check_in = person == caller.person.id && presence.may_vote();
+        if caller.person.role != Role::Secretary && !self_check_in {
+            return Err(ServiceError::Forbidden(
+                "only the secretariat records attendance; you may check yourself in",
+            ));
+        }
+        if let Presence::Absent {
+            reason: Some(reason),
+        } = &presence
+        {
+            validate::title(reason)?;
+        }
+        let attendance = Attendance {
+            meeting_id: found.id,
+            person_id: subject.id,
+            presence,
+            recorded_at: Utc::now(),
+        };
+        self.store
+            .set_attendance(caller.person.organisation_id, &attendance)
+            .await?;
+        self.poke(caller.person.organisation_id).await;
+        Ok(attendance)
+    }
+
+    /// Every ballot of a closed motion, with receipts and the voters' device
+    /// keys, for anyone who may see the motion. Named votes are public once
+    /// closed; while open, nobody sees how anyone voted.
+    pub async fn motion_export(
+        &self,
+        caller: &Caller,
+        id: MotionId,
+    ) -> ServiceResult<MotionExportView> {
+        let (motion, organisation) = self
+            .store
+            .motion(id)
+            .await?
+            .ok_or(ServiceError::NotFound("motion"))?;
+        if organisation != caller.person.organisation_id {
+            return Err(ServiceError::NotFound("motion"));
+        }
+        if caller.person.role != Role::Secretary {
+            let access = self.store.item_access(motion.agenda_item_id).await?;
+            if !access.is_empty() && !access.contains(&caller.person.id) {
+                return Err(ServiceError::Forbidden("this item is restricted"));
+            }
+        }
+        if motion.status != MotionStatus::Closed {
+            return Err(ServiceError::Conflict(
+                "the ballots are published when the vote closes".into(),
+            ));
+        }
+        let export = self
+            .store
+            .motion_export(id)
+            .await?
+            .ok_or(ServiceError::NotFound("motion"))?;
+        Ok(MotionExportView {
+            motion: export.motion,
+            ballots: export.ballots,
+            devices: export
+                .devices
+                .into_iter()
+                .map(|(device_id, person_id, key)| VoterDevice {
+                    device_id,
+                    person_id,
+                    signing_public_key: b64_encode(&key),
+                })
+                .collect(),
+            server_signing_key: b64_encode(&self.server_public_key()),
+        })
+    }
+}
+
+/// Closes due motions every second while the server runs.
+pub async fn close_motions_on_time(services: Services) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = services.close_due_motions(Utc::now()).await {
+            tracing::warn!(%error, "closing due motions failed");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Votes end to end, on both databases: three members in the room, one
+//! remote, one offline who reconnects before the close and one after; the
+//! tally, supersession, receipts, the verification, a ballot edited in the
+//! database by hand, and bad ballots refused with nothing stored.
+
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use ecabinet_client::{Client, VoteOutcome};
+use ecabinet_domain::api::OpenMotionRequest;
+use ecabinet_domain::voting::{MajorityBase, MajorityRule, MotionStatus, Presence};
+use ecabinet_domain::Role;
+use ecabinet_e2e::relay::{relay, Link};
+use ecabinet_e2e::{Backend, TestServer};
+
+/// A member whose connection the test can cut.
+async fn member_behind_relay(server: &TestServer, name: &str) -> Result<(Client, Link)> {
+    let upstream = Arc::new(Mutex::new(server.server.local_addr));
+    let link = relay(upstream).await?;
+    let code = server.invite(name, Role::Member).await?;
+    let client = Client::enroll(&server.profile(name), &link.url(), &code, None).await?;
+    Ok((client, link))
+}
+
+fn open_request(question: &str) -> OpenMotionRequest {
+    OpenMotionRequest {
+        question: question.into(),
+        options: None,
+        rule: MajorityRule::Simple,
+        base: MajorityBase::Present,
+        quorum: Some(3),
+        closes_at: None,
+    }
+}
+
+async fn scenario(backend: Backend) -> Result<()> {
+    let server = TestServer::start(backend).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let mut room = Vec::new();
+    for name in ["Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"] {
+        room.push(server.enrol(name, Role::Member).await?);
+    }
+    let remote = server.enrol("Hoàng Văn Em", Role::Member).await?;
+    let (late, late_link) = member_behind_relay(&server, "Vũ Thị Giang").await?;
+    let (too_late, too_late_link) = member_behind_relay(&server, "Đỗ Văn Hùng").await?;
+    secretary.sync().await?;
+    let meeting = secretary
+        .create_meeting("Phiên họp thường kỳ", Utc::now())
+        .await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo Nghị định", None)
+        .await?;
+    for member in &room {
+        secretary
+            .record_attendance(meeting.id, member.summary().person.id, Presence::Present)
+            .await?;
+    }
+    // The remote member checks in by themselves.
+    remote
+        .record_attendance(meeting.id, remote.summary().person.id, Presence::Remote)
+        .await?;
+    let refused = remote
+        .record_attendance(
+            meeting.id,
+            room[0].summary().person.id,
+            Presence::Absent { reason: None },
+        )
+        .await
+        .expect_err("a member records only their own check-in");
+    assert_eq!(refused.code(), "forbidden");
+
+    let motion = secretary
+        .open_motion(item.id, &open_request("Thông qua dự thảo Nghị định?"))
+        .await?;
+    for member in room.iter().chain([&remote, &late, &too_late]) {
+        member.sync().await?;
+    }
+
+    // In the room: Cường first says yes, then changes to no (one counted ballot).
+    assert!(matches!(
+        room[0].vote(motion.id, "yes").await?,
+        VoteOutcome::Counted { .. }
+    ));
+    room[1].vote(motion.id, "yes").await?;
+    room[1].vote(motion.id, "no").await?;
+    room[2].vote(motion.id, "abstain").await?;
+    remote.vote(motion.id, "yes").await?;
+    // Two members lose the network and vote anyway: their ballots wait.
+    late_link.set_online(false);
+    too_late_link.set_online(false);
+    assert_eq!(late.vote(motion.id, "yes").await?, VoteOutcome::Waiting);
+    assert_eq!(too_late.vote(motion.id, "no").await?, VoteOutcome::Waiting);
+    assert_eq!(late.sync_status().await?.waiting_to_send, 1);
+    // Progress shows how many voted, never how.
+    secretary.sync().await?;
+    assert_eq!(secretary.motion(motion.id).await?.votes_cast, 4);
+
+    // One reconnects before the close: counted.
+    late_link.set_online(true);
+    let report = late.sync().await?;
+    assert_eq!(report.changes_sent, 1);
+
+    let closed = secretary.close_motion(motion.id).await?;
+    let tally = closed
+        .tally
+        .clone()
+        .context("a closed motion has its tally")?;
+    assert_eq!(
+        tally.counts,
+        vec![
+            ("yes".to_owned(), 3),
+            ("no".to_owned(), 1),
+            ("abstain".to_owned(), 1)
+        ]
+    );
+    // Present: three in the room, the remote one, and the late voter (recorded by their vote).
+    assert_eq!((tally.present, tally.base, tally.required), (5, 5, 3));
+    assert!(tally.quorum_met && tally.adopted);
+    assert_eq!(tally.named.len(), 5);
+
+    // The other reconnects after the close: refused, with the reason shown.
+    too_late_link.set_online(true);
+    let report = too_late.sync().await?;
+    assert_eq!(report.changes_rejected, 1);
+    let status = too_late.sync_status().await?;
+    assert_eq!(status.rejected.len(), 1);
+    assert_eq!(status.rejected[0].code, "motion_closed");
+    assert!(status.rejected[0].reason.contains("not counted"));
+
+    // Everyone sees the result; a voter and the secretariat verify it.
+    room[0].sync().await?;
+    let seen = room[0].motion(motion.id).await?;
+    assert_eq!(seen.status, MotionStatus::Closed);
+    assert_eq!(seen.tally, closed.tally);
+    let verified = room[0].verify_tally(motion.id).await?;
+    assert!(verified.verified(), "{:?}", verified.problems);
+    assert_eq!(verified.own_ballot_included, Some(true));
+    assert_eq!(
+        verified.ballots_checked, 6,
+        "superseded ballots are exported too"
+    );
+    let verified = secretary.verify_tally(motion.id).await?;
+    assert!(verified.verified(), "{:?}", verified.problems);
+
+    // A member who has not heard of the close yet: the server refuses, and says why.
+    match room[2].vote(motion.id, "yes").await? {
+        VoteOutcome::Refused { code, reason } => {
+            assert_eq!(code, "motion_closed");
+            assert!(reason.contains("not counted"), "{reason}");
+        }
+        other => panic!("a ballot after the close must be refused, got {other:?}"),
+    }
+    // Once it knows, the device refuses before signing anything.
+    assert_eq!(
+        room[2]
+            .vote(motion.id, "yes")
+            .await
+            .expect_err("closed")
+            .code(),
+        "invalid_argument"
+    );
+    let after = secretary.verify_tally(motion.id).await?;
+    assert_eq!(
+        after.ballots_checked, 6,
+        "nothing was stored for the refused ballots"
+    );
+    server.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_in_the_room_remotely_and_offline_on_sqlite() -> Result<()> {
+    scenario(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_in_the_room_remotely_and_offline_on_postgres() -> Result<()> {
+    scenario(Backend::Postgres).await
+}
+
+/// A ballot edited in the database by hand is caught by the verification.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verification_catches_a_ballot_edited_in_the_database() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let binh = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let cuong = server.enrol("Lê Văn Cường", Role::Member).await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary.add_agenda_item(meeting.id, "Mục 1", None).await?;
+    let mut request = open_request("Thông qua?");
+    request.quorum = None;
+    let motion = secretary.open_motion(item.id, &request).await?;
+    binh.sync().await?;
+    cuong.sync().await?;
+    binh.vote(motion.id, "no").await?;
+    cuong.vote(motion.id, "yes").await?;
+    secretary.close_motion(motion.id).await?;
+    assert!(binh.verify_tally(motion.id).await?.verified());
+
+    // Someone with access to the database turns Bình's "no" into a "yes".
+    let database = server.dir.path().join("server").join("ecabinet.sqlite3");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", database.display())).await?;
+    let changed = sqlx::query("UPDATE ballots SET choice = 'yes' WHERE voter = $1")
+        .bind(binh.summary().person.id.0)
+        .execute(&pool)
+        .await?;
+    assert_eq!(changed.rows_affected(), 1);
+    pool.close().await;
+
+    let verification = binh.verify_tally(motion.id).await?;
+    assert!(!verification.verified());
+    assert_eq!(verification.own_ballot_included, Some(false));
+    assert!(
+        verification
+            .problems
+            .iter()
+            .any(|p| p.contains("signature does not match")),
+        "{:?}",
+        verification.problems
+    );
+    let by_secretary = secretary.verify_tally(motion.id).await?;
+    assert!(!by_secretary.verified(), "anyone's verification catches it");
+    server.stop().await
+}
