@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use ecabinet_client::{
     AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentView, Engine,
-    NewAnnotation, PageHit, SyncStatus, UiError,
+    NewAnnotation, PageHit, SyncStatus, TallyVerification, UiError, VoteOutcome,
 };
-use ecabinet_domain::{AnnotationId, DocumentId, Meeting, MeetingId};
+use ecabinet_domain::api::OpenMotionRequest;
+use ecabinet_domain::voting::{Attendance, Motion, Presence};
+use ecabinet_domain::{AgendaItemId, AnnotationId, DocumentId, Meeting, MeetingId, MotionId};
 use tauri::State;
 
 type Shared<'a> = State<'a, Arc<Engine>>;
@@ -115,4 +117,75 @@ pub async fn edit_annotation(
         .await?
         .edit_annotation(annotation_id, edit)
         .await?)
+}
+
+/// The motions of a meeting, as last synced (works offline).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_motions(
+    engine: Shared<'_>,
+    meeting_id: MeetingId,
+) -> Result<Vec<Motion>, UiError> {
+    Ok(engine.client().await?.motions(meeting_id).await?)
+}
+
+/// Casts or changes this member's vote (saved offline, sent when possible).
+#[tauri::command]
+#[specta::specta]
+pub async fn cast_vote(
+    engine: Shared<'_>,
+    motion_id: MotionId,
+    choice: String,
+) -> Result<VoteOutcome, UiError> {
+    Ok(engine.client().await?.vote(motion_id, &choice).await?)
+}
+
+/// Re-verifies a closed motion's tally from its exported ballots.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_tally(
+    engine: Shared<'_>,
+    motion_id: MotionId,
+) -> Result<TallyVerification, UiError> {
+    Ok(engine.client().await?.verify_tally(motion_id).await?)
+}
+
+/// Checks this member in for a meeting, in the room or remotely.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_in(
+    engine: Shared<'_>,
+    meeting_id: MeetingId,
+    remote: bool,
+) -> Result<Attendance, UiError> {
+    let client = engine.client().await?;
+    let presence = if remote {
+        Presence::Remote
+    } else {
+        Presence::Present
+    };
+    let me = client.summary().person.id;
+    Ok(client.record_attendance(meeting_id, me, presence).await?)
+}
+
+/// Puts a question to the vote on an agenda item (secretariat).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_motion(
+    engine: Shared<'_>,
+    agenda_item_id: AgendaItemId,
+    request: OpenMotionRequest,
+) -> Result<Motion, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .open_motion(agenda_item_id, &request)
+        .await?)
+}
+
+/// Closes a vote now and publishes its result (secretariat).
+#[tauri::command]
+#[specta::specta]
+pub async fn close_motion(engine: Shared<'_>, motion_id: MotionId) -> Result<Motion, UiError> {
+    Ok(engine.client().await?.close_motion(motion_id).await?)
 }

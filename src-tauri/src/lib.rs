@@ -39,6 +39,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::list_annotations,
             commands::create_annotation,
             commands::edit_annotation,
+            commands::list_motions,
+            commands::cast_vote,
+            commands::verify_tally,
+            commands::check_in,
+            commands::open_motion,
+            commands::close_motion,
         ])
         .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }

@@ -115,6 +115,72 @@ async editAnnotation(annotationId: AnnotationId, edit: AnnotationEdit) : Promise
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The motions of a meeting, as last synced (works offline).
+ */
+async listMotions(meetingId: MeetingId) : Promise<Result<Motion[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_motions", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Casts or changes this member's vote (saved offline, sent when possible).
+ */
+async castVote(motionId: MotionId, choice: string) : Promise<Result<VoteOutcome, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("cast_vote", { motionId, choice }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Re-verifies a closed motion's tally from its exported ballots.
+ */
+async verifyTally(motionId: MotionId) : Promise<Result<TallyVerification, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("verify_tally", { motionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks this member in for a meeting, in the room or remotely.
+ */
+async checkIn(meetingId: MeetingId, remote: boolean) : Promise<Result<Attendance, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_in", { meetingId, remote }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Puts a question to the vote on an agenda item (secretariat).
+ */
+async openMotion(agendaItemId: AgendaItemId, request: OpenMotionRequest) : Promise<Result<Motion, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_motion", { agendaItemId, request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Closes a vote now and publishes its result (secretariat).
+ */
+async closeMotion(motionId: MotionId) : Promise<Result<Motion, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("close_motion", { motionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -224,6 +290,7 @@ export type AppStatus = {
  * None until this device is enrolled.
  */
 profile: ProfileSummary | null; sync: SyncStatus | null }
+export type Attendance = { meeting_id: MeetingId; person_id: PersonId; presence: Presence; recorded_at: string }
 /**
  * One enrolled device (laptop, CLI profile) of a person.
  */
@@ -273,12 +340,65 @@ presenting_ministry: string | null; summary: string | null;
  * What the secretariat proposes the cabinet decide.
  */
 recommended_action: string | null }
+/**
+ * Of whom the majority is counted.
+ */
+export type MajorityBase = 
+/**
+ * Members present in the room or remotely (abstentions count in the base).
+ */
+"present" | 
+/**
+ * All members of the organisation.
+ */
+"all_members"
+/**
+ * How many votes carry a motion.
+ */
+export type MajorityRule = 
+/**
+ * More than half of the base vote for the first option.
+ */
+"simple" | 
+/**
+ * At least two thirds of the base vote for the first option.
+ */
+"two_thirds"
 export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; status: MeetingStatus; created_by: PersonId }
 /**
  * A meeting.
  */
 export type MeetingId = string
 export type MeetingStatus = "draft" | "published" | "cancelled"
+/**
+ * A question put to the vote on an agenda item.
+ */
+export type Motion = { id: MotionId; meeting_id: MeetingId; agenda_item_id: AgendaItemId; question: string; 
+/**
+ * The first option is the one that carries the motion ("yes").
+ */
+options: string[]; rule: MajorityRule; base: MajorityBase; 
+/**
+ * Fewest members present for the vote to count.
+ */
+quorum: number | null; status: MotionStatus; opened_at: string; 
+/**
+ * Closes by itself at this time, if set.
+ */
+closes_at: string | null; closed_at: string | null; 
+/**
+ * How many members have voted so far (never how).
+ */
+votes_cast: number; 
+/**
+ * Set when closed.
+ */
+tally: Tally | null }
+/**
+ * A question put to the vote.
+ */
+export type MotionId = string
+export type MotionStatus = "open" | "closed"
 /**
  * What a person asks to add.
  */
@@ -291,6 +411,18 @@ page: number;
  * For a highlight: the text, as it appears on the page.
  */
 quote: string | null; rects: PageRect[]; ink: Stroke[]; text: string | null; colour: string | null; share: ShareScope | null }
+/**
+ * `POST /v1/agenda/{item}/motions` (secretariat): puts a question to the vote.
+ */
+export type OpenMotionRequest = { question: string; 
+/**
+ * Default: yes, no, abstain. The first option carries the motion.
+ */
+options?: string[] | null; rule: MajorityRule; base: MajorityBase; quorum?: number | null; 
+/**
+ * Closes by itself then, if set.
+ */
+closes_at?: string | null }
 export type Organisation = { id: OrganisationId; name: string }
 /**
  * An organisation (a government, a board): the unit of membership.
@@ -347,6 +479,10 @@ waiting_for_keys: number; finished: boolean }
  * Sent while upcoming meetings' packs download in the background.
  */
 export type PrefetchProgressChanged = PrefetchProgress
+/**
+ * Where a member was for a meeting.
+ */
+export type Presence = { status: "present" } | { status: "remote" } | { status: "absent"; reason: string | null } | { status: "substituted"; by: PersonId | null }
 export type ProfileSummary = { device_id: DeviceId; device_name: string; server_url: string; person: Person; organisation: Organisation }
 /**
  * A change the server refused, kept so the person sees why.
@@ -412,9 +548,73 @@ rejected: RejectedChange[] }
  */
 export type SyncStatusChanged = SyncStatus
 /**
+ * The result of a closed motion.
+ */
+export type Tally = { 
+/**
+ * Votes per option, in the motion's order.
+ */
+counts: ([string, number])[]; 
+/**
+ * Members present (in the room or remotely) when it closed.
+ */
+present: number; 
+/**
+ * Members of the organisation.
+ */
+members: number; 
+/**
+ * The number the majority is counted of.
+ */
+base: number; 
+/**
+ * Votes for the first option needed to carry it.
+ */
+required: number; quorum_met: boolean; adopted: boolean; 
+/**
+ * Who voted what (named votes).
+ */
+named: ([PersonId, string])[] }
+/**
+ * The outcome of re-verifying a closed motion.
+ */
+export type TallyVerification = { motion_id: MotionId; ballots_checked: number; 
+/**
+ * The tally recomputed from the ballots whose signatures and receipts hold.
+ */
+recount: Tally | null; 
+/**
+ * Whether the recount equals the tally the server published.
+ */
+matches_published: boolean; 
+/**
+ * For a voter: whether their latest ballot is in the export as cast.
+ */
+own_ballot_included: boolean | null; 
+/**
+ * Everything that did not hold; empty when the tally is verified.
+ */
+problems: string[] }
+/**
  * An error as the UI receives it.
  */
 export type UiError = { code: string; message: string }
+/**
+ * What became of a vote just cast.
+ */
+export type VoteOutcome = 
+/**
+ * The server counted it and signed a receipt.
+ */
+{ outcome: "counted"; seq: number } | 
+/**
+ * Saved on this device; sent when the network returns.
+ */
+{ outcome: "waiting" } | 
+/**
+ * The server refused it (e.g. the vote had closed), with its reason.
+ */
+{ outcome: "refused"; code: string; reason: string }
 
 /** tauri-specta globals **/
 

@@ -297,6 +297,7 @@ pub struct Poke {
 
 /// `POST /v1/agenda/{item}/motions` (secretariat): puts a question to the vote.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OpenMotionRequest {
     pub question: String,
     /// Default: yes, no, abstain. The first option carries the motion.
