@@ -103,3 +103,144 @@ impl TestServer {
         Ok(())
     }
 }
+
+/// A device whose keys the test holds, enrolled straight through the
+/// services: for crafting pushes a real client would never send (forged,
+/// replayed, in another's name) and for benchmarks that drive many devices.
+pub struct RawDevice {
+    pub keys: ecabinet_crypto::DeviceKeys,
+    pub caller: ecabinet_server::services::Caller,
+    pub token: String,
+    seq: u64,
+}
+
+impl TestServer {
+    pub async fn raw_device(&self, name: &str, role: Role) -> Result<RawDevice> {
+        use ecabinet_crypto::b64_encode;
+        let services = &self.server.services;
+        services.ensure_organisation("Chính phủ (kiểm thử)").await?;
+        let person = services.create_person(name, role).await?;
+        let code = services.issue_invite(person.clone()).await?.code;
+        let keys = ecabinet_crypto::DeviceKeys::generate()?;
+        let enrolled = services
+            .enroll(ecabinet_domain::api::EnrollRequest {
+                code: code.to_string(),
+                device_name: format!("{name} (raw)"),
+                signing_public_key: b64_encode(&keys.signing.public_key()),
+                agreement_public_key: b64_encode(&keys.agreement_public_key()),
+            })
+            .await?;
+        let challenge = services.challenge(enrolled.device_id).await?;
+        let bytes = ecabinet_crypto::b64_decode(&challenge.challenge)?;
+        let signature = keys
+            .signing
+            .sign(&ecabinet_domain::api::auth_challenge_message(
+                enrolled.device_id,
+                &bytes,
+            ));
+        let token = services
+            .token(
+                enrolled.device_id,
+                &challenge.challenge,
+                &b64_encode(&signature),
+            )
+            .await?
+            .token;
+        Ok(RawDevice {
+            keys,
+            caller: ecabinet_server::services::Caller {
+                device: enrolled.device_id,
+                person,
+            },
+            token,
+            seq: 0,
+        })
+    }
+}
+
+impl RawDevice {
+    /// Ops from these bodies, numbered and clocked as this device's next ones.
+    pub fn ops(
+        &mut self,
+        bodies: Vec<ecabinet_domain::ops::OpBody>,
+    ) -> Vec<ecabinet_domain::ops::Op> {
+        let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        bodies
+            .into_iter()
+            .enumerate()
+            .map(|(index, body)| {
+                self.seq += 1;
+                ecabinet_domain::ops::Op {
+                    id: ecabinet_domain::OpId::new(),
+                    device_id: self.caller.device,
+                    device_seq: self.seq,
+                    hlc: ecabinet_domain::ops::Hlc::new(now, index as u16),
+                    body,
+                }
+            })
+            .collect()
+    }
+
+    /// A push of `ops`, signed by this device.
+    pub fn batch(
+        &self,
+        ops: &[ecabinet_domain::ops::Op],
+    ) -> Result<ecabinet_domain::ops::PushBatch> {
+        let encoded = ecabinet_domain::wire::encode_ops(ops)?;
+        let signature = self
+            .keys
+            .signing
+            .sign(&ecabinet_domain::ops::push_signing_message(
+                self.caller.device,
+                &ecabinet_crypto::sha256(&encoded),
+            ));
+        Ok(ecabinet_domain::ops::PushBatch {
+            device_id: self.caller.device,
+            ops: encoded.into(),
+            signature: signature.to_vec().into(),
+        })
+    }
+
+    /// A ballot signed by this device, in `voter`'s name.
+    pub fn ballot(
+        &self,
+        motion: ecabinet_domain::MotionId,
+        voter: ecabinet_domain::PersonId,
+        choice: &str,
+    ) -> Result<ecabinet_domain::ops::OpBody> {
+        let cast_at = chrono::Utc::now();
+        let nonce = ecabinet_crypto::random_bytes::<16>()?.to_vec();
+        let signature = self
+            .keys
+            .signing
+            .sign(&ecabinet_domain::voting::ballot_message(
+                motion,
+                voter,
+                choice,
+                self.caller.device,
+                cast_at,
+                &nonce,
+            ));
+        Ok(ecabinet_domain::ops::OpBody::Ballot(
+            ecabinet_domain::ops::BallotOp {
+                motion_id: motion,
+                voter,
+                choice: choice.to_owned(),
+                cast_at,
+                nonce: nonce.into(),
+                signature: signature.to_vec().into(),
+            },
+        ))
+    }
+
+    /// Sends a packed body to `POST /v1/ops` with this device's session.
+    pub async fn post(&self, server_url: &str, body: Vec<u8>) -> Result<reqwest::Response> {
+        Ok(reqwest::Client::new()
+            .post(format!("{server_url}/v1/ops"))
+            .bearer_auth(&self.token)
+            .header("content-type", ecabinet_domain::wire::PACKED_CONTENT_TYPE)
+            .body(body)
+            .send()
+            .await?)
+    }
+}

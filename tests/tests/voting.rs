@@ -223,3 +223,96 @@ async fn verification_catches_a_ballot_edited_in_the_database() -> Result<()> {
     assert!(!by_secretary.verified(), "anyone's verification catches it");
     server.stop().await
 }
+
+/// Bad ballots at the HTTP level: a forged signature and a malformed payload
+/// are refused whole (403, 400); a ballot in another's name, on an unknown
+/// or closed motion, from a non-member or with a wrong choice is refused with
+/// its code; a replay gets the same answer. Only the one good ballot is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_ballots_are_refused_and_nothing_is_stored() -> Result<()> {
+    use ecabinet_domain::ops::{OpBody, OpResult, PushResponse};
+    use ecabinet_domain::{wire, MotionId};
+
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let mut voter = server.raw_device("Trần Thị Bình", Role::Member).await?;
+    let other = server.raw_device("Lê Văn Cường", Role::Member).await?;
+    let mut clerk = server.raw_device("Thư ký", Role::Secretary).await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary.add_agenda_item(meeting.id, "Mục 1", None).await?;
+    let mut request = open_request("Thông qua?");
+    request.quorum = None;
+    let motion = secretary.open_motion(item.id, &request).await?;
+    let url = server.url();
+    let answers = |response: reqwest::Response| async move {
+        anyhow::ensure!(response.status() == 200, "status {}", response.status());
+        Ok::<PushResponse, anyhow::Error>(wire::unpack(&response.bytes().await?)?)
+    };
+    let code_of = |result: &OpResult| match result {
+        OpResult::Rejected { code, .. } => code.clone(),
+        OpResult::Accepted { .. } => "accepted".to_owned(),
+    };
+
+    // A ballot whose own signature was tampered with, in a correctly signed batch.
+    let me = voter.caller.person.id;
+    let mut forged = voter.ballot(motion.id, me, "yes")?;
+    if let OpBody::Ballot(ballot) = &mut forged {
+        ballot.choice = "no".into();
+    }
+    let ops = voter.ops(vec![forged]);
+    let response = voter.post(&url, wire::pack(&voter.batch(&ops)?)?).await?;
+    assert_eq!(response.status(), 403);
+    // Garbage.
+    assert_eq!(
+        voter.post(&url, b"\x00garbage".to_vec()).await?.status(),
+        400
+    );
+
+    // One push with the good ballot and four bad ones.
+    let bodies = vec![
+        voter.ballot(motion.id, me, "yes")?,
+        voter.ballot(motion.id, other.caller.person.id, "no")?,
+        voter.ballot(MotionId::new(), me, "yes")?,
+        voter.ballot(motion.id, me, "maybe")?,
+    ];
+    let ops = voter.ops(bodies);
+    let batch = voter.batch(&ops)?;
+    let first = answers(voter.post(&url, wire::pack(&batch)?).await?).await?;
+    let codes: Vec<String> = first.results.iter().map(code_of).collect();
+    assert_eq!(
+        codes,
+        [
+            "accepted",
+            "not_your_ballot",
+            "unknown_motion",
+            "bad_choice"
+        ]
+    );
+    // The same push again: the same answers, nothing stored twice.
+    let again = answers(voter.post(&url, wire::pack(&batch)?).await?).await?;
+    assert_eq!(again, first);
+    // The secretariat does not vote.
+    let ops = clerk.ops(vec![clerk.ballot(
+        motion.id,
+        clerk.caller.person.id,
+        "yes",
+    )?]);
+    let clerk_answer = answers(clerk.post(&url, wire::pack(&clerk.batch(&ops)?)?).await?).await?;
+    assert_eq!(code_of(&clerk_answer.results[0]), "not_a_member");
+
+    secretary.close_motion(motion.id).await?;
+    let ops = voter.ops(vec![voter.ballot(motion.id, me, "no")?]);
+    let late = answers(voter.post(&url, wire::pack(&voter.batch(&ops)?)?).await?).await?;
+    assert_eq!(code_of(&late.results[0]), "motion_closed");
+
+    let verified = secretary.verify_tally(motion.id).await?;
+    assert!(verified.verified(), "{:?}", verified.problems);
+    assert_eq!(
+        verified.ballots_checked, 1,
+        "only the good ballot was stored"
+    );
+    let tally = verified.recount.context("recount")?;
+    assert_eq!(tally.counts[0], ("yes".to_owned(), 1));
+    server.stop().await
+}
