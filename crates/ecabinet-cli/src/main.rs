@@ -129,6 +129,28 @@ enum Command {
         #[command(subcommand)]
         command: AnnotationCommand,
     },
+    /// Your position on an agenda item before the meeting (works offline).
+    Position {
+        /// The agenda item (its id, or the first characters of it).
+        item: String,
+        /// no-objection, objection or speak.
+        stance: String,
+        /// Why you object.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Positions on a meeting's items, and the items proposed for adoption without discussion.
+    Positions {
+        /// The meeting (its id, or the first characters of it).
+        meeting: String,
+    },
+    /// Adopt without discussion the items nobody objected to or asked to speak on (chair/secretariat).
+    Adopt {
+        meeting: String,
+        /// Only these items (ids, comma-separated); default: every item proposed.
+        #[arg(long, value_delimiter = ',')]
+        items: Option<Vec<String>>,
+    },
     /// Votes (secretariat): open one on an agenda item, or close one.
     Motion {
         #[command(subcommand)]
@@ -577,6 +599,63 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     out.motion(&client.close_motion(id).await?);
                 }
             }
+        }
+        Command::Position {
+            item,
+            stance,
+            reason,
+        } => {
+            let client = Client::open(&profile).await?;
+            let item = client.resolve_agenda_item(&item).await?;
+            let stance = match stance.trim().to_ascii_lowercase().as_str() {
+                "no-objection" | "no_objection" => ecabinet_domain::positions::Stance::NoObjection,
+                "objection" => ecabinet_domain::positions::Stance::Objection {
+                    reason: reason.ok_or_else(|| {
+                        ClientError::InvalidArgument("say why you object: --reason".into())
+                    })?,
+                },
+                "speak" => ecabinet_domain::positions::Stance::Speak,
+                other => {
+                    return Err(ClientError::InvalidArgument(format!(
+                    "{other:?} is not a position: use no-objection, objection --reason … or speak"
+                )))
+                }
+            };
+            let outcome = client.set_position(item, stance).await?;
+            out.position_saved(item, &outcome);
+            if let ecabinet_client::VoteOutcome::Refused { code, reason } = outcome {
+                return Err(ClientError::Server {
+                    status: 409,
+                    code,
+                    message: reason,
+                });
+            }
+        }
+        Command::Positions { meeting } => {
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            if let Err(error) = client.sync().await {
+                out.note(&format!(
+                    "offline, showing what this device last heard: {error}"
+                ));
+            }
+            out.positions(&client.positions(meeting).await?, &client.people().await?);
+        }
+        Command::Adopt { meeting, items } => {
+            let client = Client::open(&profile).await?;
+            let meeting = client.resolve_meeting(&meeting).await?;
+            let items = match items {
+                Some(references) => {
+                    let mut ids = Vec::new();
+                    for reference in references {
+                        ids.push(client.resolve_agenda_item(&reference).await?);
+                    }
+                    Some(ids)
+                }
+                None => None,
+            };
+            let decisions = client.adopt_without_discussion(meeting, items).await?;
+            out.adopted(&decisions);
         }
         Command::Vote { motion, choice } => {
             let client = Client::open(&profile).await?;

@@ -651,4 +651,85 @@ impl Printer {
             attendance.presence, attendance.person_id
         );
     }
+
+    pub fn position_saved(
+        &self,
+        item: ecabinet_domain::AgendaItemId,
+        outcome: &ecabinet_client::VoteOutcome,
+    ) {
+        if self.json {
+            self.print_json(&json!({ "id": item, "position": outcome }));
+            return;
+        }
+        match outcome {
+            ecabinet_client::VoteOutcome::Counted { .. } => println!("Your position is recorded."),
+            ecabinet_client::VoteOutcome::Waiting => println!(
+                "Your position is saved on this device and waits to be sent: run `ecab sync` when online."
+            ),
+            ecabinet_client::VoteOutcome::Refused { reason, .. } => println!("Your position was NOT recorded: {reason}"),
+        }
+    }
+
+    pub fn positions(&self, items: &[ecabinet_client::ItemPositionsView], people: &[Person]) {
+        if self.json {
+            let rows: Vec<_> = items
+                .iter()
+                .map(|v| json!({ "id": v.item.id, "title": v.item.title, "summary": v.summary, "mine": v.mine, "decision": v.decision }))
+                .collect();
+            self.print_json(&rows);
+            return;
+        }
+        let name = |id: &ecabinet_domain::PersonId| {
+            people
+                .iter()
+                .find(|p| p.id == *id)
+                .map_or_else(|| id.to_string(), |p| p.name.clone())
+        };
+        for view in items {
+            println!(
+                "{}. {}  ({})",
+                view.item.position, view.item.title, view.item.id
+            );
+            let s = &view.summary;
+            println!(
+                "   no objection {}, objections {}, wish to speak {}, not answered {}",
+                s.no_objection.len(),
+                s.objections.len(),
+                s.speakers.len(),
+                s.silent.len()
+            );
+            for (person, reason) in &s.objections {
+                println!("   objection from {}: {reason}", name(person));
+            }
+            for person in &s.speakers {
+                println!("   wishes to speak: {}", name(person));
+            }
+            match &view.decision {
+                Some(decision) if decision.adopted_without_discussion => {
+                    println!("   ADOPTED without discussion")
+                }
+                _ if s.proposed_without_discussion => {
+                    println!("   proposed for adoption without discussion")
+                }
+                _ => println!("   needs discussion"),
+            }
+        }
+    }
+
+    pub fn adopted(&self, decisions: &[ecabinet_domain::positions::ItemDecision]) {
+        if self.json {
+            let rows: Vec<_> = decisions
+                .iter()
+                .map(|d| json!({ "id": d.agenda_item_id, "decision": d }))
+                .collect();
+            self.print_json(&rows);
+            return;
+        }
+        if decisions.is_empty() {
+            println!("No item could be adopted without discussion.");
+        }
+        for decision in decisions {
+            println!("Adopted without discussion: {}", decision.agenda_item_id);
+        }
+    }
 }

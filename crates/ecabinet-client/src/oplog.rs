@@ -70,7 +70,7 @@ fn created_annotation(op: &Op) -> Option<(AnnotationId, DocumentId)> {
         ecabinet_domain::ops::OpBody::Annotation(body) => {
             body.document.map(|d| (body.annotation_id, d.id))
         }
-        ecabinet_domain::ops::OpBody::Ballot(_) => None,
+        ecabinet_domain::ops::OpBody::Ballot(_) | ecabinet_domain::ops::OpBody::Position(_) => None,
     }
 }
 

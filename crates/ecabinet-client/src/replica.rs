@@ -408,6 +408,29 @@ async fn upsert(
             .execute(&mut **tx)
             .await?;
         }
+        ChangeBody::Position(position) => {
+            sqlx::query(
+                "INSERT INTO positions (agenda_item_id, person_id, meeting_id, body) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (agenda_item_id, person_id) DO UPDATE SET body = excluded.body",
+            )
+            .bind(position.agenda_item_id.to_string())
+            .bind(position.person_id.to_string())
+            .bind(position.meeting_id.to_string())
+            .bind(encode(position)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        ChangeBody::ItemDecision(decision) => {
+            sqlx::query(
+                "INSERT INTO item_decisions (agenda_item_id, meeting_id, body) VALUES ($1, $2, $3) \
+                 ON CONFLICT (agenda_item_id) DO UPDATE SET body = excluded.body",
+            )
+            .bind(decision.agenda_item_id.to_string())
+            .bind(decision.meeting_id.to_string())
+            .bind(encode(decision)?)
+            .execute(&mut **tx)
+            .await?;
+        }
         ChangeBody::Ballot(ballot) => {
             sqlx::query(
                 "INSERT INTO own_ballots (motion_id, seq, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -505,6 +528,36 @@ impl Replica {
                 .await?;
         rows.iter()
             .map(|(body,)| decode("own_ballots", body))
+            .collect()
+    }
+}
+
+impl Replica {
+    pub async fn positions(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Vec<ecabinet_domain::positions::Position>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM positions WHERE meeting_id = $1")
+                .bind(meeting.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("positions", body))
+            .collect()
+    }
+
+    pub async fn item_decisions(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Vec<ecabinet_domain::positions::ItemDecision>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM item_decisions WHERE meeting_id = $1")
+                .bind(meeting.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("item_decisions", body))
             .collect()
     }
 }

@@ -337,3 +337,12 @@ pub struct MotionExportView {
     pub devices: Vec<VoterDevice>,
     pub server_signing_key: String,
 }
+
+/// `POST /v1/meetings/{meeting}/adopt` (chair/secretariat): adopts items
+/// without discussion; `None` adopts every item proposed for it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AdoptRequest {
+    #[serde(default)]
+    pub items: Option<Vec<crate::AgendaItemId>>,
+}

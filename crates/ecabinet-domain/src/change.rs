@@ -36,6 +36,9 @@ pub enum ChangeBody {
     Attendance(crate::voting::Attendance),
     /// The voter's own accepted ballot and its receipt (to the voter only).
     Ballot(crate::voting::CountedBallot),
+    /// A member's position on an item (to that member and the secretariat).
+    Position(crate::positions::Position),
+    ItemDecision(crate::positions::ItemDecision),
 }
 
 /// An accepted op and the person whose device made it.
@@ -65,6 +68,8 @@ impl ChangeBody {
             ChangeBody::Motion(_) => "motion",
             ChangeBody::Attendance(_) => "attendance",
             ChangeBody::Ballot(_) => "ballot",
+            ChangeBody::Position(_) => "position",
+            ChangeBody::ItemDecision(_) => "item_decision",
         }
     }
 }

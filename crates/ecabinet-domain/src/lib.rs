@@ -10,6 +10,7 @@ pub mod enrolment;
 pub mod ids;
 pub mod model;
 pub mod ops;
+pub mod positions;
 pub mod validate;
 pub mod voting;
 pub mod wire;

@@ -160,6 +160,14 @@ pub struct Op {
 pub enum OpBody {
     Annotation(AnnotationOp),
     Ballot(BallotOp),
+    Position(PositionOp),
+}
+
+/// A member's position on an agenda item before the meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionOp {
+    pub agenda_item_id: crate::AgendaItemId,
+    pub stance: crate::positions::Stance,
 }
 
 impl OpBody {
@@ -167,6 +175,7 @@ impl OpBody {
         match self {
             OpBody::Annotation(_) => "annotation",
             OpBody::Ballot(_) => "ballot",
+            OpBody::Position(_) => "position",
         }
     }
 
@@ -174,6 +183,7 @@ impl OpBody {
         match self {
             OpBody::Annotation(op) => op.annotation_id.0,
             OpBody::Ballot(op) => op.motion_id.0,
+            OpBody::Position(op) => op.agenda_item_id.0,
         }
     }
 }

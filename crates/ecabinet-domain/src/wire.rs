@@ -138,6 +138,47 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_op_survives_the_binary_encoding() {
+        // postcard cannot decode internally tagged enums: this catches one
+        // slipping into an op body.
+        use crate::ops::{BallotOp, PositionOp};
+        use crate::positions::Stance;
+        let device = DeviceId::new();
+        let bodies = vec![
+            OpBody::Ballot(BallotOp {
+                motion_id: crate::MotionId::new(),
+                voter: crate::PersonId::new(),
+                choice: "yes".into(),
+                cast_at: chrono::Utc::now(),
+                nonce: Bytes(vec![1; 16]),
+                signature: Bytes(vec![2; 64]),
+            }),
+            OpBody::Position(PositionOp {
+                agenda_item_id: crate::AgendaItemId::new(),
+                stance: Stance::Objection {
+                    reason: "Chưa rõ nguồn kinh phí".into(),
+                },
+            }),
+            OpBody::Position(PositionOp {
+                agenda_item_id: crate::AgendaItemId::new(),
+                stance: Stance::Speak,
+            }),
+        ];
+        let ops: Vec<Op> = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(n, body)| Op {
+                device_id: device,
+                device_seq: n as u64 + 1,
+                body,
+                ..op(1)
+            })
+            .collect();
+        let bytes = encode_ops(&ops).expect("encode");
+        assert_eq!(decode_ops(&bytes, device).expect("decode"), ops);
+    }
+
+    #[test]
     fn a_packed_batch_round_trips() {
         let batch = PushBatch {
             device_id: DeviceId::new(),

@@ -245,6 +245,48 @@ pub fn decide_ballot(
     Ok(())
 }
 
+/// Longest reason for an objection, in characters.
+pub const MAX_REASON_CHARS: usize = 2_000;
+
+/// Decides one position: members only, on items they may read, until the
+/// meeting starts; an objection says why.
+pub fn decide_position(
+    member: bool,
+    may_read: bool,
+    meeting_starts_at: DateTime<Utc>,
+    stance: &ecabinet_domain::positions::Stance,
+    now: DateTime<Utc>,
+) -> Result<(), Rejection> {
+    if !member {
+        return Err(Rejection::new(
+            "not_a_member",
+            "positions are given by cabinet members",
+        ));
+    }
+    if !may_read {
+        return Err(Rejection::new(
+            "forbidden",
+            "this item is restricted to named members",
+        ));
+    }
+    if now >= meeting_starts_at {
+        return Err(Rejection::new(
+            "meeting_started",
+            "positions can be changed only until the meeting starts; raise it in the meeting",
+        ));
+    }
+    if let ecabinet_domain::positions::Stance::Objection { reason } = stance {
+        let chars = reason.trim().chars().count();
+        if chars == 0 || chars > MAX_REASON_CHARS {
+            return Err(Rejection::new(
+                "bad_reason",
+                format!("an objection needs a reason of 1 to {MAX_REASON_CHARS} characters"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,5 +548,35 @@ mod tests {
             let closed = motion(MotionStatus::Closed, None);
             assert!(decide_ballot(Some(&closed), voter, true, &b, None, now).is_err());
         }
+    }
+
+    #[test]
+    fn positions_until_the_meeting_starts_with_a_reason_for_objections() {
+        use ecabinet_domain::positions::Stance;
+        let now = Utc::now();
+        let later = now + chrono::Duration::hours(1);
+        let code = |member, may_read, starts, stance: &Stance| {
+            decide_position(member, may_read, starts, stance, now)
+                .err()
+                .map(|r| r.code)
+        };
+        assert_eq!(code(true, true, later, &Stance::NoObjection), None);
+        assert_eq!(
+            code(true, true, now, &Stance::Speak),
+            Some("meeting_started")
+        );
+        assert_eq!(
+            code(false, true, later, &Stance::Speak),
+            Some("not_a_member")
+        );
+        assert_eq!(code(true, false, later, &Stance::Speak), Some("forbidden"));
+        let blank = Stance::Objection {
+            reason: "  ".into(),
+        };
+        assert_eq!(code(true, true, later, &blank), Some("bad_reason"));
+        let reasoned = Stance::Objection {
+            reason: "Chưa lấy ý kiến địa phương".into(),
+        };
+        assert_eq!(code(true, true, later, &reasoned), None);
     }
 }

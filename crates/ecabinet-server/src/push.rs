@@ -220,6 +220,10 @@ impl Services {
                         .map_err(|_| ServiceError::BadSignature)?;
                     ballot.choice.len() + ballot.nonce.0.len()
                 }
+                OpBody::Position(position) => match &position.stance {
+                    ecabinet_domain::positions::Stance::Objection { reason } => reason.len(),
+                    _ => 0,
+                },
             };
             if size > MAX_OP_BYTES {
                 return Err(ServiceError::BadRequest(format!(

@@ -230,6 +230,80 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Adopts without discussion the items nobody objected to or asked to
+    /// speak on (all such items, or the ones named), recording each.
+    pub async fn adopt_without_discussion(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        items: Option<Vec<AgendaItemId>>,
+    ) -> ServiceResult<Vec<ecabinet_domain::positions::ItemDecision>> {
+        caller.require_secretary()?;
+        let found = self
+            .store
+            .meeting(meeting)
+            .await?
+            .filter(|m| m.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("meeting"))?;
+        let agenda = self.store.agenda(found.id).await?;
+        let members: Vec<PersonId> = self
+            .store
+            .persons(caller.person.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == Role::Member)
+            .map(|p| p.id)
+            .collect();
+        let positions = self.store.positions(found.id).await?;
+        let mut decisions = Vec::new();
+        for item in &agenda {
+            let named = items
+                .as_ref()
+                .is_none_or(|wanted| wanted.contains(&item.id));
+            if !named {
+                continue;
+            }
+            let on_item: Vec<_> = positions
+                .iter()
+                .filter(|p| p.agenda_item_id == item.id)
+                .collect();
+            let summary = ecabinet_domain::positions::summarise(&on_item, &members);
+            if !summary.proposed_without_discussion {
+                if items.is_some() {
+                    return Err(ServiceError::Conflict(format!(
+                        "item {} ({}) has objections or members who wish to speak: it needs discussion",
+                        item.position, item.title
+                    )));
+                }
+                continue;
+            }
+            decisions.push(ecabinet_domain::positions::ItemDecision {
+                agenda_item_id: item.id,
+                meeting_id: found.id,
+                adopted_without_discussion: true,
+                decided_at: Utc::now(),
+                decided_by: caller.person.id,
+            });
+        }
+        if let Some(wanted) = &items {
+            if let Some(stranger) = wanted
+                .iter()
+                .find(|id| !agenda.iter().any(|i| i.id == **id))
+            {
+                return Err(ServiceError::BadRequest(format!(
+                    "{stranger} is not an item of this meeting"
+                )));
+            }
+        }
+        self.store
+            .record_decisions(caller.person.organisation_id, &decisions)
+            .await?;
+        self.poke(caller.person.organisation_id).await;
+        Ok(decisions)
+    }
+}
+
 /// Closes due motions every second while the server runs.
 pub async fn close_motions_on_time(services: Services) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));

@@ -119,6 +119,8 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
         ChangeBody::Motion(m) => m.id.to_string(),
         ChangeBody::Attendance(a) => format!("{}/{}", a.meeting_id, a.person_id),
         ChangeBody::Ballot(b) => format!("{}/{}", b.ballot.motion_id, b.seq),
+        ChangeBody::Position(p) => format!("{}/{}", p.agenda_item_id, p.person_id),
+        ChangeBody::ItemDecision(d) => d.agenda_item_id.to_string(),
     };
     (body.kind(), id)
 }

@@ -81,6 +81,7 @@ pub fn router(services: Services) -> Router {
         .route("/v1/events", get(events))
         .route("/v1/agenda/{item}/motions", post(open_motion))
         .route("/v1/motions/{motion}/close", post(close_motion))
+        .route("/v1/meetings/{meeting}/adopt", post(adopt))
         .route("/v1/motions/{motion}/export", get(motion_export))
         .route(
             "/v1/meetings/{meeting}/attendance/{person}",
@@ -252,6 +253,19 @@ async fn close_motion(
     ApiPath(motion): ApiPath<ecabinet_domain::MotionId>,
 ) -> Result<Json<ecabinet_domain::voting::Motion>, ApiError> {
     Ok(Json(services.close_motion(&caller, motion).await?))
+}
+
+async fn adopt(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::AdoptRequest>,
+) -> Result<Json<Vec<ecabinet_domain::positions::ItemDecision>>, ApiError> {
+    Ok(Json(
+        services
+            .adopt_without_discussion(&caller, meeting, body.items)
+            .await?,
+    ))
 }
 
 async fn motion_export(

@@ -263,6 +263,18 @@ pub trait Store: Send + Sync + 'static {
         id: ecabinet_domain::MotionId,
     ) -> StoreResult<Option<MotionExport>>;
 
+    /// Every member's position on the items of a meeting.
+    async fn positions(
+        &self,
+        meeting: MeetingId,
+    ) -> StoreResult<Vec<ecabinet_domain::positions::Position>>;
+    /// Records the chair's decisions and announces them, in one transaction.
+    async fn record_decisions(
+        &self,
+        organisation: OrganisationId,
+        decisions: &[ecabinet_domain::positions::ItemDecision],
+    ) -> StoreResult<()>;
+
     /// The newest change number of any organisation on this database.
     async fn newest_seq(&self) -> StoreResult<i64>;
     /// The newest change number of one organisation.

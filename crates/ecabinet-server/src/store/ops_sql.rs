@@ -20,7 +20,8 @@ use ecabinet_domain::voting::{
 use ecabinet_domain::{MeetingId, MotionId};
 
 use crate::op_rules::{
-    decide_annotation, decide_ballot, AnnotationRecord, Author, DocumentAccess, Rejection, Routing,
+    decide_annotation, decide_ballot, decide_position, AnnotationRecord, Author, DocumentAccess,
+    Rejection, Routing,
 };
 
 type AnnotationRow = (Uuid, Uuid, i64, Uuid, Uuid, String, i64, Uuid, Uuid);
@@ -245,6 +246,83 @@ macro_rules! ops_store {
                     }
                 }
                 Ok(())
+            }
+
+            /// A member's position: checked, then kept if it is the newest
+            /// write for (item, member), and sent to the member and the secretariat.
+            #[allow(clippy::too_many_arguments)]
+            async fn apply_position(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                organisation: Uuid,
+                seq: &mut i64,
+                batch: &VerifiedBatch,
+                op_id: ecabinet_domain::OpId,
+                device: DeviceId,
+                hlc: Hlc,
+                body: &ecabinet_domain::ops::PositionOp,
+                now: DateTime<Utc>,
+            ) -> StoreResult<OpResult> {
+                let item: Option<(Uuid, DateTime<Utc>, bool)> = sqlx::query_as(
+                    "SELECT a.meeting_id, m.starts_at, a.restricted FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id \
+                     WHERE a.id = $1 AND m.organisation_id = $2",
+                )
+                .bind(body.agenda_item_id.0)
+                .bind(organisation)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some((meeting, starts_at, restricted)) = item else {
+                    return Ok(OpResult::Rejected { code: "unknown_item".into(), reason: "this agenda item does not exist".into() });
+                };
+                let may_read = if restricted {
+                    let (listed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM item_access WHERE agenda_item_id = $1 AND person_id = $2")
+                        .bind(body.agenda_item_id.0)
+                        .bind(batch.person.0)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    listed > 0
+                } else {
+                    true
+                };
+                if let Err(Rejection { code, reason }) = decide_position(!batch.secretary, may_read, starts_at, &body.stance, now) {
+                    return Ok(OpResult::Rejected { code: code.into(), reason });
+                }
+                let current: Option<(i64, Uuid, Uuid)> = sqlx::query_as(
+                    "SELECT hlc, device_id, op_id FROM positions WHERE agenda_item_id = $1 AND person_id = $2",
+                )
+                .bind(body.agenda_item_id.0)
+                .bind(batch.person.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let newer = current.is_none_or(|(h, d, o)| (hlc.0, device.0, op_id.0) > (h as u64, d, o));
+                if !newer {
+                    // An older write from another of the member's devices:
+                    // accepted, already superseded; it changes nothing.
+                    return Ok(OpResult::Accepted { seq: *seq, hlc });
+                }
+                let position = ecabinet_domain::positions::Position {
+                    agenda_item_id: body.agenda_item_id,
+                    meeting_id: MeetingId(meeting),
+                    person_id: batch.person,
+                    stance: body.stance.clone(),
+                    recorded_at: now,
+                };
+                sqlx::query(
+                    "INSERT INTO positions (agenda_item_id, person_id, stance, hlc, device_id, op_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (agenda_item_id, person_id) DO UPDATE SET stance = excluded.stance, hlc = excluded.hlc, \
+                     device_id = excluded.device_id, op_id = excluded.op_id, recorded_at = excluded.recorded_at",
+                )
+                .bind(body.agenda_item_id.0)
+                .bind(batch.person.0)
+                .bind(serde_json::to_string(&body.stance).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                .bind(hlc.0 as i64)
+                .bind(device.0)
+                .bind(op_id.0)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                let announced = json(&ChangeBody::Position(position))?;
+                let at = Self::append_routed(tx, organisation, seq, body.agenda_item_id.0, "position", &announced, None, (None, Some(batch.person.0), true)).await?;
+                Ok(OpResult::Accepted { seq: at, hlc })
             }
 
             async fn flush(
@@ -475,6 +553,9 @@ macro_rules! ops_store {
                                     OpResult::Accepted { seq: at, hlc }
                                 }
                             }
+                            }
+                            OpBody::Position(body) => {
+                                Self::apply_position(&mut tx, organisation, &mut seq, batch, op.id, op.device_id, hlc, body, now).await?
                             }
                             OpBody::Ballot(body) => {
                                 if !motions.contains_key(&body.motion_id) {

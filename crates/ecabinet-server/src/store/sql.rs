@@ -782,6 +782,14 @@ macro_rules! sql_store {
                 self.motion_export_impl(id).await
             }
 
+            async fn positions(&self, meeting: MeetingId) -> StoreResult<Vec<ecabinet_domain::positions::Position>> {
+                self.positions_impl(meeting).await
+            }
+
+            async fn record_decisions(&self, organisation: OrganisationId, decisions: &[ecabinet_domain::positions::ItemDecision]) -> StoreResult<()> {
+                self.record_decisions_impl(organisation, decisions).await
+            }
+
             async fn newest_seq(&self) -> StoreResult<i64> {
                 let (newest,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(last_seq), 0) FROM organisations")
                     .fetch_one(&self.pool)

@@ -257,6 +257,52 @@ macro_rules! voting_store {
                 tx.commit().await?;
                 Ok(Some(MotionExport { motion, ballots, devices }))
             }
+
+            pub(super) async fn positions_impl(&self, meeting: MeetingId) -> StoreResult<Vec<ecabinet_domain::positions::Position>> {
+                let rows: Vec<(Uuid, Uuid, String, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT p.agenda_item_id, p.person_id, p.stance, p.recorded_at FROM positions p \
+                     JOIN agenda_items a ON a.id = p.agenda_item_id WHERE a.meeting_id = $1",
+                )
+                .bind(meeting.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(item, person, stance, recorded_at)| {
+                        Ok(ecabinet_domain::positions::Position {
+                            agenda_item_id: AgendaItemId(item),
+                            meeting_id: meeting,
+                            person_id: PersonId(person),
+                            stance: serde_json::from_str(&stance).map_err(|e| StoreError::Corrupt(format!("position: {e}")))?,
+                            recorded_at,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub(super) async fn record_decisions_impl(
+                &self,
+                organisation: OrganisationId,
+                decisions: &[ecabinet_domain::positions::ItemDecision],
+            ) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE organisations SET last_seq = last_seq WHERE id = $1")
+                    .bind(organisation.0)
+                    .execute(&mut *tx)
+                    .await?;
+                for decision in decisions {
+                    let body = ChangeBody::ItemDecision(decision.clone());
+                    sqlx::query(
+                        "INSERT INTO item_decisions (agenda_item_id, body) VALUES ($1, $2) ON CONFLICT (agenda_item_id) DO UPDATE SET body = excluded.body",
+                    )
+                    .bind(decision.agenda_item_id.0)
+                    .bind(serde_json::to_string(decision).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                    .execute(&mut *tx)
+                    .await?;
+                    Self::announce(&mut tx, organisation, decision.agenda_item_id, decision.agenda_item_id.0, &body).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
         }
     };
 }

@@ -1,0 +1,147 @@
+//! Positions before the meeting, from this device: saved offline like every
+//! op, summarised per item for the secretariat, and the chair's adoption of
+//! the items nobody objected to.
+
+use ecabinet_domain::api::AdoptRequest;
+use ecabinet_domain::ops::{Op, OpBody, OpResult, PositionOp};
+use ecabinet_domain::positions::{summarise, ItemDecision, ItemPositions, Stance};
+use ecabinet_domain::{AgendaItem, AgendaItemId, ChangeBody, MeetingId, OpId, Role};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ClientError, ClientResult};
+use crate::voting::VoteOutcome;
+use crate::Client;
+
+/// One agenda item with the positions this device knows of.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ItemPositionsView {
+    pub item: AgendaItem,
+    /// Everyone's positions (complete for the secretariat; a member sees their own).
+    pub summary: ItemPositions,
+    pub mine: Option<Stance>,
+    pub decision: Option<ItemDecision>,
+}
+
+impl Client {
+    /// Records this member's position on an item; saved at once (offline
+    /// too), sent now if the server is reachable. Changeable until the
+    /// meeting starts; the latest counts.
+    pub async fn set_position(
+        &self,
+        item: AgendaItemId,
+        stance: Stance,
+    ) -> ClientResult<VoteOutcome> {
+        if self.profile.person.role != Role::Member {
+            return Err(ClientError::InvalidArgument(
+                "positions are given by cabinet members".into(),
+            ));
+        }
+        let found = self
+            .replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
+        if let Stance::Objection { reason } = &stance {
+            if reason.trim().is_empty() {
+                return Err(ClientError::InvalidArgument(
+                    "say why you object: --reason".into(),
+                ));
+            }
+        }
+        let meeting = self.replica.meeting(found.meeting_id).await?;
+        if meeting.is_some_and(|m| m.starts_at <= chrono::Utc::now()) {
+            return Err(ClientError::InvalidArgument(
+                "the meeting has started: positions can no longer be changed".into(),
+            ));
+        }
+        let op_id = OpId::new();
+        let device = self.profile.device_id;
+        self.replica
+            .record_local_op(self.profile.person.id, |hlc, device_seq| Op {
+                id: op_id,
+                device_id: device,
+                device_seq,
+                hlc,
+                body: OpBody::Position(PositionOp {
+                    agenda_item_id: item,
+                    stance,
+                }),
+            })
+            .await?;
+        match self.sync().await {
+            Ok(_) => {}
+            Err(ClientError::ServerUnreachable { .. }) => return Ok(VoteOutcome::Waiting),
+            Err(error) => return Err(error),
+        }
+        Ok(match self.replica.op_outcome(op_id).await? {
+            Some(OpResult::Accepted { seq, .. }) => VoteOutcome::Counted { seq: seq as f64 },
+            Some(OpResult::Rejected { code, reason }) => VoteOutcome::Refused { code, reason },
+            None => VoteOutcome::Waiting,
+        })
+    }
+
+    /// Each item of a meeting with the positions known here and any decision.
+    pub async fn positions(&self, meeting: MeetingId) -> ClientResult<Vec<ItemPositionsView>> {
+        let agenda = self.replica.agenda(meeting).await?;
+        let positions = self.replica.positions(meeting).await?;
+        let decisions = self.replica.item_decisions(meeting).await?;
+        let members: Vec<_> = self
+            .replica
+            .persons()
+            .await?
+            .into_iter()
+            .filter(|p| p.role == Role::Member)
+            .map(|p| p.id)
+            .collect();
+        let me = self.profile.person.id;
+        Ok(agenda
+            .into_iter()
+            .map(|item| {
+                let on_item: Vec<_> = positions
+                    .iter()
+                    .filter(|p| p.agenda_item_id == item.id)
+                    .collect();
+                ItemPositionsView {
+                    summary: summarise(&on_item, &members),
+                    mine: on_item
+                        .iter()
+                        .find(|p| p.person_id == me)
+                        .map(|p| p.stance.clone()),
+                    decision: decisions
+                        .iter()
+                        .find(|d| d.agenda_item_id == item.id)
+                        .cloned(),
+                    item,
+                }
+            })
+            .collect())
+    }
+
+    /// Adopts without discussion the items nobody objected to or asked to
+    /// speak on (all of them, or those named); secretariat, online.
+    pub async fn adopt_without_discussion(
+        &self,
+        meeting: MeetingId,
+        items: Option<Vec<AgendaItemId>>,
+    ) -> ClientResult<Vec<ItemDecision>> {
+        let token = self.token().await?;
+        let decisions: Vec<ItemDecision> = self
+            .api
+            .post_json(
+                &format!("v1/meetings/{meeting}/adopt"),
+                &token,
+                &AdoptRequest { items },
+            )
+            .await?;
+        for decision in &decisions {
+            self.replica
+                .put(&ChangeBody::ItemDecision(decision.clone()))
+                .await?;
+        }
+        Ok(decisions)
+    }
+}
