@@ -151,6 +151,13 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         items: Option<Vec<String>>,
     },
+    /// Written opinions between meetings: ask, answer, follow, report.
+    Opinion {
+        #[command(subcommand)]
+        command: OpinionCommand,
+    },
+    /// Requests for your written opinion (from this device; works offline).
+    Opinions,
     /// Votes (secretariat): open one on an agenda item, or close one.
     Motion {
         #[command(subcommand)]
@@ -225,6 +232,55 @@ enum MotionCommand {
     },
     /// Close a vote now and publish its result.
     Close { motion: String },
+}
+
+#[derive(Subcommand)]
+enum OpinionCommand {
+    /// Ask the members for written opinions on an item's draft (secretariat).
+    Request {
+        /// The agenda item (its id, or the first characters of it).
+        item: String,
+        #[arg(long)]
+        question: String,
+        /// RFC 3339, e.g. 2026-12-03T17:00:00+07:00
+        #[arg(long, value_parser = parse_time)]
+        deadline: DateTime<Utc>,
+        /// Only these members (ids, comma-separated); default: all members.
+        #[arg(long, value_delimiter = ',')]
+        to: Option<Vec<PersonId>>,
+        /// The answers (default agree,disagree,agree_with_comments).
+        #[arg(long, value_delimiter = ',')]
+        answers: Option<Vec<String>>,
+        /// A substitute allowed to answer for a member: MEMBER_ID:SUBSTITUTE_ID (repeatable).
+        #[arg(long)]
+        mandate: Vec<String>,
+        /// When to remind those who have not answered (RFC 3339, comma-separated).
+        #[arg(long, value_delimiter = ',', value_parser = parse_time)]
+        remind: Vec<DateTime<Utc>>,
+    },
+    /// Answer a request (signed; works offline, sent when the network is back).
+    Answer {
+        request: String,
+        #[arg(long)]
+        choice: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+        /// Answer for this member, under a mandate recorded for this request.
+        #[arg(long = "for")]
+        on_behalf_of: Option<PersonId>,
+        /// Annotations in the draft the answer concerns (ids, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        annotations: Vec<ecabinet_domain::AnnotationId>,
+    },
+    /// Who has answered, who has not, time left (secretariat).
+    Status { request: String },
+    /// The summary of opinions: grouped by answer, every comment, signer, signature validity.
+    Report {
+        request: String,
+        /// FILE.csv or FILE.json
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -656,6 +712,101 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             };
             let decisions = client.adopt_without_discussion(meeting, items).await?;
             out.adopted(&decisions);
+        }
+        Command::Opinions => {
+            let client = Client::open(&profile).await?;
+            if let Err(error) = client.sync().await {
+                out.note(&format!(
+                    "offline, showing what this device last heard: {error}"
+                ));
+            }
+            out.opinion_requests(&client.opinion_requests().await?);
+        }
+        Command::Opinion { command } => {
+            let client = Client::open(&profile).await?;
+            match command {
+                OpinionCommand::Request {
+                    item,
+                    question,
+                    deadline,
+                    to,
+                    answers,
+                    mandate,
+                    remind,
+                } => {
+                    let item = client.resolve_agenda_item(&item).await?;
+                    let mut mandates = Vec::new();
+                    for text in mandate {
+                        let (member, substitute) = text.split_once(':').ok_or_else(|| {
+                            ClientError::InvalidArgument(format!(
+                                "{text:?}: write a mandate as MEMBER_ID:SUBSTITUTE_ID"
+                            ))
+                        })?;
+                        let parse = |id: &str| {
+                            id.parse::<PersonId>().map_err(|_| {
+                                ClientError::InvalidArgument(format!(
+                                    "{id:?} is not a person id (see ecab people)"
+                                ))
+                            })
+                        };
+                        mandates.push(ecabinet_domain::opinions::Mandate {
+                            member: parse(member)?,
+                            substitute: parse(substitute)?,
+                        });
+                    }
+                    let request = client
+                        .request_opinions(
+                            item,
+                            &ecabinet_domain::api::RequestOpinionsRequest {
+                                question,
+                                deadline,
+                                recipients: to,
+                                answers,
+                                documents: None,
+                                mandates,
+                                reminders: remind,
+                            },
+                        )
+                        .await?;
+                    out.opinion_request(&request);
+                }
+                OpinionCommand::Answer {
+                    request,
+                    choice,
+                    comment,
+                    on_behalf_of,
+                    annotations,
+                } => {
+                    let id = client.resolve_opinion_request(&request).await?;
+                    let outcome = client
+                        .answer_opinion(id, &choice, &comment, on_behalf_of, annotations)
+                        .await?;
+                    out.answered(id, &outcome);
+                    if let ecabinet_client::VoteOutcome::Refused { code, reason } = outcome {
+                        return Err(ClientError::Server {
+                            status: 409,
+                            code,
+                            message: reason,
+                        });
+                    }
+                }
+                OpinionCommand::Status { request } => {
+                    let id = client.resolve_opinion_request(&request).await?;
+                    let view = client.opinion_status(id).await?;
+                    out.opinion_status(&view.status, &client.people().await?);
+                }
+                OpinionCommand::Report { request, out: path } => {
+                    let id = client.resolve_opinion_request(&request).await?;
+                    let status = client.opinion_report(id, &path).await?;
+                    out.note(&format!(
+                        "wrote {} ({} counted, {} late, {} not answered)",
+                        path.display(),
+                        status.counted.len(),
+                        status.late.len(),
+                        status.not_answered.len()
+                    ));
+                }
+            }
         }
         Command::Vote { motion, choice } => {
             let client = Client::open(&profile).await?;

@@ -732,4 +732,122 @@ impl Printer {
             println!("Adopted without discussion: {}", decision.agenda_item_id);
         }
     }
+
+    pub fn opinion_request(&self, request: &ecabinet_domain::opinions::OpinionRequest) {
+        if self.json {
+            self.print_json(request);
+            return;
+        }
+        println!("{}  {}", request.id, request.question);
+        println!(
+            "asked of {} member(s); answers: {}; deadline {}",
+            request.recipients.len(),
+            request.answers.join(", "),
+            local(request.deadline)
+        );
+    }
+
+    pub fn opinion_requests(&self, views: &[ecabinet_client::OpinionRequestView]) {
+        if self.json {
+            let rows: Vec<_> = views
+                .iter()
+                .map(|v| json!({ "id": v.request.id, "view": v }))
+                .collect();
+            self.print_json(&rows);
+            return;
+        }
+        if views.is_empty() {
+            println!("No request for your opinion.");
+        }
+        for view in views {
+            let answered = view.responses.iter().any(|r| !r.late);
+            println!(
+                "{}  {}  (deadline {}){}{}",
+                view.request.id,
+                view.request.question,
+                local(view.request.deadline),
+                if answered {
+                    "  answered"
+                } else {
+                    "  NOT ANSWERED"
+                },
+                if view.reminded > 0 {
+                    "  (reminded)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+
+    pub fn answered(
+        &self,
+        request: ecabinet_domain::OpinionRequestId,
+        outcome: &ecabinet_client::VoteOutcome,
+    ) {
+        if self.json {
+            self.print_json(&json!({ "id": request, "answer": outcome }));
+            return;
+        }
+        match outcome {
+            ecabinet_client::VoteOutcome::Counted { .. } => println!("Your signed answer was received."),
+            ecabinet_client::VoteOutcome::Waiting => println!(
+                "Your signed answer is saved on this device and waits to be sent: run `ecab sync` when online."
+            ),
+            ecabinet_client::VoteOutcome::Refused { reason, .. } => println!("Your answer was NOT accepted: {reason}"),
+        }
+    }
+
+    pub fn opinion_status(
+        &self,
+        status: &ecabinet_domain::opinions::OpinionStatus,
+        people: &[Person],
+    ) {
+        if self.json {
+            self.print_json(&json!({ "id": status.request.id, "status": status }));
+            return;
+        }
+        let name = |id: &ecabinet_domain::PersonId| {
+            people
+                .iter()
+                .find(|p| p.id == *id)
+                .map_or_else(|| id.to_string(), |p| p.name.clone())
+        };
+        let left = status.request.deadline - Utc::now();
+        if left > chrono::Duration::zero() {
+            println!(
+                "{} — {} h {} min left",
+                status.request.question,
+                left.num_hours(),
+                left.num_minutes() % 60
+            );
+        } else {
+            println!("{} — deadline passed", status.request.question);
+        }
+        for (answer, n) in &status.per_answer {
+            println!("  {answer}: {n}");
+        }
+        for r in &status.counted {
+            let by = if r.response.signer != r.response.respondent {
+                format!(" (signed by {} for them)", name(&r.response.signer))
+            } else {
+                String::new()
+            };
+            println!(
+                "  answered: {} → {}{by}",
+                name(&r.response.respondent),
+                r.response.choice
+            );
+        }
+        for r in &status.late {
+            println!(
+                "  LATE (not counted): {} → {}",
+                name(&r.response.respondent),
+                r.response.choice
+            );
+        }
+        for person in &status.not_answered {
+            println!("  not answered: {}", name(person));
+        }
+    }
 }

@@ -70,7 +70,9 @@ fn created_annotation(op: &Op) -> Option<(AnnotationId, DocumentId)> {
         ecabinet_domain::ops::OpBody::Annotation(body) => {
             body.document.map(|d| (body.annotation_id, d.id))
         }
-        ecabinet_domain::ops::OpBody::Ballot(_) | ecabinet_domain::ops::OpBody::Position(_) => None,
+        ecabinet_domain::ops::OpBody::Ballot(_)
+        | ecabinet_domain::ops::OpBody::Position(_)
+        | ecabinet_domain::ops::OpBody::Opinion(_) => None,
     }
 }
 

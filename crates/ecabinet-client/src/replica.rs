@@ -408,6 +408,29 @@ async fn upsert(
             .execute(&mut **tx)
             .await?;
         }
+        ChangeBody::OpinionRequest(request) => {
+            sqlx::query("INSERT INTO opinion_requests (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body")
+                .bind(request.id.to_string())
+                .bind(encode(request)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+        ChangeBody::OpinionResponse(received) => {
+            sqlx::query("INSERT INTO opinion_responses (request_id, seq, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(received.response.request_id.to_string())
+                .bind(received.seq)
+                .bind(encode(received)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+        ChangeBody::Reminder(reminder) => {
+            sqlx::query("INSERT INTO reminders (request_id, sent_at, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(reminder.request_id.to_string())
+                .bind(sortable(reminder.sent_at))
+                .bind(encode(reminder)?)
+                .execute(&mut **tx)
+                .await?;
+        }
         ChangeBody::Position(position) => {
             sqlx::query(
                 "INSERT INTO positions (agenda_item_id, person_id, meeting_id, body) VALUES ($1, $2, $3, $4) \
@@ -558,6 +581,43 @@ impl Replica {
                 .await?;
         rows.iter()
             .map(|(body,)| decode("item_decisions", body))
+            .collect()
+    }
+}
+
+impl Replica {
+    pub async fn opinion_requests(
+        &self,
+    ) -> ClientResult<Vec<ecabinet_domain::opinions::OpinionRequest>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM opinion_requests ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|(body,)| decode("opinion_requests", body))
+            .collect()
+    }
+
+    pub async fn opinion_responses(
+        &self,
+        request: ecabinet_domain::OpinionRequestId,
+    ) -> ClientResult<Vec<ecabinet_domain::opinions::ReceivedResponse>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM opinion_responses WHERE request_id = $1 ORDER BY seq")
+                .bind(request.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("opinion_responses", body))
+            .collect()
+    }
+
+    pub async fn reminders(&self) -> ClientResult<Vec<ecabinet_domain::opinions::Reminder>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM reminders ORDER BY sent_at DESC")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("reminders", body))
             .collect()
     }
 }

@@ -346,3 +346,32 @@ pub struct AdoptRequest {
     #[serde(default)]
     pub items: Option<Vec<crate::AgendaItemId>>,
 }
+
+/// `POST /v1/agenda/{item}/opinions` (secretariat): asks for written opinions.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RequestOpinionsRequest {
+    pub question: String,
+    pub deadline: DateTime<Utc>,
+    /// Default: every member.
+    #[serde(default)]
+    pub recipients: Option<Vec<PersonId>>,
+    /// Default: agree, disagree, agree with comments.
+    #[serde(default)]
+    pub answers: Option<Vec<String>>,
+    /// Default: the item's documents.
+    #[serde(default)]
+    pub documents: Option<Vec<DocumentId>>,
+    #[serde(default)]
+    pub mandates: Vec<crate::opinions::Mandate>,
+    #[serde(default)]
+    pub reminders: Vec<DateTime<Utc>>,
+}
+
+/// `GET /v1/opinions/{request}/status` (secretariat): the status and the
+/// signing keys of the devices that answered, to check every signature.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpinionStatusView {
+    pub status: crate::opinions::OpinionStatus,
+    pub devices: Vec<VoterDevice>,
+}

@@ -39,6 +39,11 @@ pub enum ChangeBody {
     /// A member's position on an item (to that member and the secretariat).
     Position(crate::positions::Position),
     ItemDecision(crate::positions::ItemDecision),
+    OpinionRequest(crate::opinions::OpinionRequest),
+    /// A received response (to its member and the secretariat).
+    OpinionResponse(crate::opinions::ReceivedResponse),
+    /// "Your opinion is awaited" (to one member).
+    Reminder(crate::opinions::Reminder),
 }
 
 /// An accepted op and the person whose device made it.
@@ -70,6 +75,9 @@ impl ChangeBody {
             ChangeBody::Ballot(_) => "ballot",
             ChangeBody::Position(_) => "position",
             ChangeBody::ItemDecision(_) => "item_decision",
+            ChangeBody::OpinionRequest(_) => "opinion_request",
+            ChangeBody::OpinionResponse(_) => "opinion_response",
+            ChangeBody::Reminder(_) => "reminder",
         }
     }
 }

@@ -93,6 +93,10 @@ entity_id!(
     /// A question put to the vote.
     MotionId
 );
+entity_id!(
+    /// A request for the members' written opinions.
+    OpinionRequestId
+);
 
 #[cfg(test)]
 mod tests {

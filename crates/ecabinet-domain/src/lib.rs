@@ -9,6 +9,7 @@ pub mod document;
 pub mod enrolment;
 pub mod ids;
 pub mod model;
+pub mod opinions;
 pub mod ops;
 pub mod positions;
 pub mod validate;
@@ -18,8 +19,8 @@ pub mod wire;
 pub use change::{AcceptedOp, AnnotationHidden, Change, ChangeBody};
 pub use document::{ChunkInfo, Document, DocumentManifest};
 pub use ids::{
-    AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, MotionId, OpId, OrganisationId,
-    PersonId, PersonKeyId,
+    AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, MotionId, OpId, OpinionRequestId,
+    OrganisationId, PersonId, PersonKeyId,
 };
 pub use model::{
     AgendaItem, ItemAccess, ItemDetails, Meeting, MeetingStatus, Organisation, Person, Role,

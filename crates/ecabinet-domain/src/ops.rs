@@ -161,6 +161,44 @@ pub enum OpBody {
     Annotation(AnnotationOp),
     Ballot(BallotOp),
     Position(PositionOp),
+    Opinion(OpinionOp),
+}
+
+/// A submitted written opinion, signed on its own (see
+/// [`crate::opinions::response_message`]); the signer is the pushing device's person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpinionOp {
+    pub request_id: crate::OpinionRequestId,
+    /// The member the response is from (the signer, or whom they substitute for).
+    pub respondent: crate::PersonId,
+    pub choice: String,
+    pub comment: String,
+    pub annotations: Vec<crate::AnnotationId>,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    pub nonce: Bytes,
+    pub signature: Bytes,
+}
+
+impl OpinionOp {
+    /// The response as signed by `signer` on `device`.
+    pub fn response(
+        &self,
+        signer: crate::PersonId,
+        device: crate::DeviceId,
+    ) -> crate::opinions::OpinionResponse {
+        crate::opinions::OpinionResponse {
+            request_id: self.request_id,
+            respondent: self.respondent,
+            signer,
+            device_id: device,
+            choice: self.choice.clone(),
+            comment: self.comment.clone(),
+            annotations: self.annotations.clone(),
+            submitted_at: self.submitted_at,
+            nonce: self.nonce.clone(),
+            signature: self.signature.clone(),
+        }
+    }
 }
 
 /// A member's position on an agenda item before the meeting.
@@ -176,6 +214,7 @@ impl OpBody {
             OpBody::Annotation(_) => "annotation",
             OpBody::Ballot(_) => "ballot",
             OpBody::Position(_) => "position",
+            OpBody::Opinion(_) => "opinion",
         }
     }
 
@@ -184,6 +223,7 @@ impl OpBody {
             OpBody::Annotation(op) => op.annotation_id.0,
             OpBody::Ballot(op) => op.motion_id.0,
             OpBody::Position(op) => op.agenda_item_id.0,
+            OpBody::Opinion(op) => op.request_id.0,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod documents;
 pub mod http;
 pub mod op_rules;
+pub mod opinions;
 pub mod push;
 pub mod serve;
 pub mod services;

@@ -245,6 +245,48 @@ pub fn decide_ballot(
     Ok(())
 }
 
+/// Decides one written opinion: the signer answers for themselves or under a
+/// mandate, with one of the request's answers and a comment of bounded size.
+/// A response after the deadline is accepted but marked late.
+pub fn decide_opinion(
+    request: Option<&ecabinet_domain::opinions::OpinionRequest>,
+    signer: PersonId,
+    op: &ecabinet_domain::ops::OpinionOp,
+) -> Result<(), Rejection> {
+    use ecabinet_domain::opinions::MAX_COMMENT_CHARS;
+    let Some(request) = request else {
+        return Err(Rejection::new(
+            "unknown_request",
+            "this request for opinions does not exist",
+        ));
+    };
+    if !request.recipients.contains(&op.respondent) {
+        return Err(Rejection::new(
+            "not_asked",
+            "this member was not asked for an opinion",
+        ));
+    }
+    if !request.answers_for(signer, op.respondent) {
+        return Err(Rejection::new(
+            "no_mandate",
+            "you may answer for this member only under a mandate the secretariat records for this request",
+        ));
+    }
+    if !request.answers.contains(&op.choice) {
+        return Err(Rejection::new(
+            "bad_choice",
+            format!("the answers are: {}", request.answers.join(", ")),
+        ));
+    }
+    if op.comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(Rejection::new(
+            "comment_too_long",
+            format!("a comment may have at most {MAX_COMMENT_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Longest reason for an objection, in characters.
 pub const MAX_REASON_CHARS: usize = 2_000;
 

@@ -220,6 +220,13 @@ impl Services {
                         .map_err(|_| ServiceError::BadSignature)?;
                     ballot.choice.len() + ballot.nonce.0.len()
                 }
+                OpBody::Opinion(opinion) => {
+                    let response = opinion.response(caller.person.id, caller.device);
+                    let message = ecabinet_domain::opinions::response_message(&response);
+                    verify_signature(&device.signing_public_key, &message, &opinion.signature.0)
+                        .map_err(|_| ServiceError::BadSignature)?;
+                    opinion.comment.len() + opinion.choice.len()
+                }
                 OpBody::Position(position) => match &position.stance {
                     ecabinet_domain::positions::Stance::Objection { reason } => reason.len(),
                     _ => 0,

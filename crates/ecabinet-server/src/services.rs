@@ -140,6 +140,7 @@ pub struct Services {
     policy: ecabinet_domain::api::DevicePolicy,
     pub(crate) writer: OpWriter,
     pub(crate) cursor: Arc<watch::Sender<i64>>,
+    pub(crate) notifier: Arc<dyn crate::opinions::Notifier>,
 }
 
 impl std::fmt::Debug for Services {
@@ -166,6 +167,7 @@ impl Services {
             policy: ecabinet_domain::api::DevicePolicy::default(),
             writer,
             cursor,
+            notifier: Arc::new(crate::opinions::LogNotifier),
         })
     }
 

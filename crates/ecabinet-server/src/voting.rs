@@ -304,7 +304,7 @@ impl Services {
     }
 }
 
-/// Closes due motions every second while the server runs.
+/// Closes due motions and sends due reminders, every second while the server runs.
 pub async fn close_motions_on_time(services: Services) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -312,6 +312,9 @@ pub async fn close_motions_on_time(services: Services) {
         tick.tick().await;
         if let Err(error) = services.close_due_motions(Utc::now()).await {
             tracing::warn!(%error, "closing due motions failed");
+        }
+        if let Err(error) = services.send_due_reminders(Utc::now()).await {
+            tracing::warn!(%error, "sending due reminders failed");
         }
     }
 }

@@ -121,6 +121,14 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
         ChangeBody::Ballot(b) => format!("{}/{}", b.ballot.motion_id, b.seq),
         ChangeBody::Position(p) => format!("{}/{}", p.agenda_item_id, p.person_id),
         ChangeBody::ItemDecision(d) => d.agenda_item_id.to_string(),
+        ChangeBody::OpinionRequest(r) => r.id.to_string(),
+        ChangeBody::OpinionResponse(r) => format!("{}/{}", r.response.request_id, r.seq),
+        ChangeBody::Reminder(r) => format!(
+            "{}/{}/{}",
+            r.request_id,
+            r.person_id,
+            r.sent_at.timestamp_millis()
+        ),
     };
     (body.kind(), id)
 }

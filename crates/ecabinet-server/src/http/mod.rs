@@ -82,6 +82,8 @@ pub fn router(services: Services) -> Router {
         .route("/v1/agenda/{item}/motions", post(open_motion))
         .route("/v1/motions/{motion}/close", post(close_motion))
         .route("/v1/meetings/{meeting}/adopt", post(adopt))
+        .route("/v1/agenda/{item}/opinions", post(request_opinions))
+        .route("/v1/opinions/{request}/status", get(opinion_status))
         .route("/v1/motions/{motion}/export", get(motion_export))
         .route(
             "/v1/meetings/{meeting}/attendance/{person}",
@@ -253,6 +255,24 @@ async fn close_motion(
     ApiPath(motion): ApiPath<ecabinet_domain::MotionId>,
 ) -> Result<Json<ecabinet_domain::voting::Motion>, ApiError> {
     Ok(Json(services.close_motion(&caller, motion).await?))
+}
+
+async fn request_opinions(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(item): ApiPath<AgendaItemId>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::RequestOpinionsRequest>,
+) -> Result<(StatusCode, Json<ecabinet_domain::opinions::OpinionRequest>), ApiError> {
+    let request = services.request_opinions(&caller, item, body).await?;
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+async fn opinion_status(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(request): ApiPath<ecabinet_domain::OpinionRequestId>,
+) -> Result<Json<ecabinet_domain::api::OpinionStatusView>, ApiError> {
+    Ok(Json(services.opinion_status(&caller, request).await?))
 }
 
 async fn adopt(

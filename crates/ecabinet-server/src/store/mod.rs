@@ -263,6 +263,42 @@ pub trait Store: Send + Sync + 'static {
         id: ecabinet_domain::MotionId,
     ) -> StoreResult<Option<MotionExport>>;
 
+    /// The ids of the documents attached to an item.
+    async fn agenda_documents(&self, item: AgendaItemId) -> StoreResult<Vec<DocumentId>>;
+    async fn create_opinion_request(
+        &self,
+        organisation: OrganisationId,
+        request: &ecabinet_domain::opinions::OpinionRequest,
+    ) -> StoreResult<()>;
+    async fn opinion_request(
+        &self,
+        id: ecabinet_domain::OpinionRequestId,
+    ) -> StoreResult<Option<(ecabinet_domain::opinions::OpinionRequest, OrganisationId)>>;
+    /// Every response received, oldest first (late and superseded included).
+    async fn opinion_responses(
+        &self,
+        id: ecabinet_domain::OpinionRequestId,
+    ) -> StoreResult<Vec<ecabinet_domain::opinions::ReceivedResponse>>;
+    /// Reminders whose time has come and that have not gone out: (request, organisation, reminder time).
+    async fn due_reminders(
+        &self,
+        now: DateTime<Utc>,
+    ) -> StoreResult<
+        Vec<(
+            ecabinet_domain::opinions::OpinionRequest,
+            OrganisationId,
+            DateTime<Utc>,
+        )>,
+    >;
+    /// Records that a reminder went out and sends it in-app; false if it already had.
+    async fn record_reminders(
+        &self,
+        organisation: OrganisationId,
+        request: ecabinet_domain::OpinionRequestId,
+        reminder_at: DateTime<Utc>,
+        reminders: &[ecabinet_domain::opinions::Reminder],
+    ) -> StoreResult<bool>;
+
     /// Every member's position on the items of a meeting.
     async fn positions(
         &self,

@@ -20,8 +20,8 @@ use ecabinet_domain::voting::{
 use ecabinet_domain::{MeetingId, MotionId};
 
 use crate::op_rules::{
-    decide_annotation, decide_ballot, decide_position, AnnotationRecord, Author, DocumentAccess,
-    Rejection, Routing,
+    decide_annotation, decide_ballot, decide_opinion, decide_position, AnnotationRecord, Author,
+    DocumentAccess, Rejection, Routing,
 };
 
 type AnnotationRow = (Uuid, Uuid, i64, Uuid, Uuid, String, i64, Uuid, Uuid);
@@ -325,6 +325,57 @@ macro_rules! ops_store {
                 Ok(OpResult::Accepted { seq: at, hlc })
             }
 
+            /// A written opinion: checked, stored with its late flag, sent to
+            /// the member and the secretariat.
+            #[allow(clippy::too_many_arguments)]
+            async fn apply_opinion(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                organisation: Uuid,
+                seq: &mut i64,
+                batch: &VerifiedBatch,
+                device: DeviceId,
+                hlc: Hlc,
+                body: &ecabinet_domain::ops::OpinionOp,
+                now: DateTime<Utc>,
+            ) -> StoreResult<OpResult> {
+                let row: Option<(String,)> = sqlx::query_as("SELECT body FROM opinion_requests WHERE id = $1 AND organisation_id = $2")
+                    .bind(body.request_id.0)
+                    .bind(organisation)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let request: Option<ecabinet_domain::opinions::OpinionRequest> = row
+                    .map(|(text,)| serde_json::from_str(&text))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("opinion request: {e}")))?;
+                if let Err(Rejection { code, reason }) = decide_opinion(request.as_ref(), batch.person, body) {
+                    return Ok(OpResult::Rejected { code: code.into(), reason });
+                }
+                let Some(request) = request else {
+                    return Ok(OpResult::Rejected { code: "unknown_request".into(), reason: "this request for opinions does not exist".into() });
+                };
+                *seq += 1;
+                let at = *seq;
+                let received = ecabinet_domain::opinions::ReceivedResponse {
+                    response: body.response(batch.person, device),
+                    seq: at,
+                    received_at: now,
+                    late: now > request.deadline,
+                };
+                let text = serde_json::to_string(&received).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query("INSERT INTO opinion_responses (seq, request_id, respondent, body) VALUES ($1, $2, $3, $4)")
+                    .bind(at)
+                    .bind(body.request_id.0)
+                    .bind(body.respondent.0)
+                    .bind(&text)
+                    .execute(&mut **tx)
+                    .await?;
+                // append_routed numbers the change: give it the number the response carries.
+                *seq -= 1;
+                let announced = json(&ChangeBody::OpinionResponse(received))?;
+                Self::append_routed(tx, organisation, seq, body.request_id.0, "opinion_response", &announced, None, (None, Some(body.respondent.0), true)).await?;
+                Ok(OpResult::Accepted { seq: at, hlc })
+            }
+
             async fn flush(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 organisation: Uuid,
@@ -553,6 +604,9 @@ macro_rules! ops_store {
                                     OpResult::Accepted { seq: at, hlc }
                                 }
                             }
+                            }
+                            OpBody::Opinion(body) => {
+                                Self::apply_opinion(&mut tx, organisation, &mut seq, batch, op.device_id, hlc, body, now).await?
                             }
                             OpBody::Position(body) => {
                                 Self::apply_position(&mut tx, organisation, &mut seq, batch, op.id, op.device_id, hlc, body, now).await?

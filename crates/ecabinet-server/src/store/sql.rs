@@ -782,6 +782,34 @@ macro_rules! sql_store {
                 self.motion_export_impl(id).await
             }
 
+            async fn agenda_documents(&self, item: AgendaItemId) -> StoreResult<Vec<DocumentId>> {
+                let rows: Vec<(Uuid,)> = sqlx::query_as("SELECT DISTINCT id FROM documents WHERE agenda_item_id = $1")
+                    .bind(item.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|(id,)| DocumentId(id)).collect())
+            }
+
+            async fn create_opinion_request(&self, organisation: OrganisationId, request: &ecabinet_domain::opinions::OpinionRequest) -> StoreResult<()> {
+                self.create_opinion_request_impl(organisation, request).await
+            }
+
+            async fn opinion_request(&self, id: ecabinet_domain::OpinionRequestId) -> StoreResult<Option<(ecabinet_domain::opinions::OpinionRequest, OrganisationId)>> {
+                self.opinion_request_impl(id).await
+            }
+
+            async fn opinion_responses(&self, id: ecabinet_domain::OpinionRequestId) -> StoreResult<Vec<ecabinet_domain::opinions::ReceivedResponse>> {
+                self.opinion_responses_impl(id).await
+            }
+
+            async fn due_reminders(&self, now: DateTime<Utc>) -> StoreResult<Vec<(ecabinet_domain::opinions::OpinionRequest, OrganisationId, DateTime<Utc>)>> {
+                self.due_reminders_impl(now).await
+            }
+
+            async fn record_reminders(&self, organisation: OrganisationId, request: ecabinet_domain::OpinionRequestId, reminder_at: DateTime<Utc>, reminders: &[ecabinet_domain::opinions::Reminder]) -> StoreResult<bool> {
+                self.record_reminders_impl(organisation, request, reminder_at, reminders).await
+            }
+
             async fn positions(&self, meeting: MeetingId) -> StoreResult<Vec<ecabinet_domain::positions::Position>> {
                 self.positions_impl(meeting).await
             }

@@ -303,6 +303,122 @@ macro_rules! voting_store {
                 tx.commit().await?;
                 Ok(())
             }
+
+            pub(super) async fn create_opinion_request_impl(
+                &self,
+                organisation: OrganisationId,
+                request: &ecabinet_domain::opinions::OpinionRequest,
+            ) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO opinion_requests (id, organisation_id, agenda_item_id, deadline, body) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(request.id.0)
+                    .bind(organisation.0)
+                    .bind(request.agenda_item_id.0)
+                    .bind(request.deadline)
+                    .bind(serde_json::to_string(request).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::announce(&mut tx, organisation, request.agenda_item_id, request.id.0, &ChangeBody::OpinionRequest(request.clone())).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(super) async fn opinion_request_impl(
+                &self,
+                id: ecabinet_domain::OpinionRequestId,
+            ) -> StoreResult<Option<(ecabinet_domain::opinions::OpinionRequest, OrganisationId)>> {
+                let row: Option<(String, Uuid)> = sqlx::query_as("SELECT body, organisation_id FROM opinion_requests WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|(body, org)| {
+                    Ok((
+                        serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("opinion request: {e}")))?,
+                        OrganisationId(org),
+                    ))
+                })
+                .transpose()
+            }
+
+            pub(super) async fn opinion_responses_impl(
+                &self,
+                id: ecabinet_domain::OpinionRequestId,
+            ) -> StoreResult<Vec<ecabinet_domain::opinions::ReceivedResponse>> {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM opinion_responses WHERE request_id = $1 ORDER BY seq")
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|(body,)| serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("opinion response: {e}"))))
+                    .collect()
+            }
+
+            pub(super) async fn due_reminders_impl(
+                &self,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Vec<(ecabinet_domain::opinions::OpinionRequest, OrganisationId, DateTime<Utc>)>> {
+                let rows: Vec<(String, Uuid)> = sqlx::query_as("SELECT body, organisation_id FROM opinion_requests")
+                    .fetch_all(&self.pool)
+                    .await?;
+                let sent: Vec<(Uuid, DateTime<Utc>)> = sqlx::query_as("SELECT request_id, reminder_at FROM reminders_sent")
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut due = Vec::new();
+                for (body, org) in rows {
+                    let request: ecabinet_domain::opinions::OpinionRequest =
+                        serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("opinion request: {e}")))?;
+                    for at in &request.reminders {
+                        let done = sent.iter().any(|(id, when)| *id == request.id.0 && when == at);
+                        if *at <= now && !done && now < request.deadline {
+                            due.push((request.clone(), OrganisationId(org), *at));
+                        }
+                    }
+                }
+                Ok(due)
+            }
+
+            pub(super) async fn record_reminders_impl(
+                &self,
+                organisation: OrganisationId,
+                request: ecabinet_domain::OpinionRequestId,
+                reminder_at: DateTime<Utc>,
+                reminders: &[ecabinet_domain::opinions::Reminder],
+            ) -> StoreResult<bool> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE organisations SET last_seq = last_seq WHERE id = $1")
+                    .bind(organisation.0)
+                    .execute(&mut *tx)
+                    .await?;
+                let inserted = sqlx::query("INSERT INTO reminders_sent (request_id, reminder_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(request.0)
+                    .bind(reminder_at)
+                    .execute(&mut *tx)
+                    .await?;
+                if inserted.rows_affected() == 0 {
+                    return Ok(false); // another instance sent these already
+                }
+                for reminder in reminders {
+                    let (seq,): (i64,) =
+                        sqlx::query_as("UPDATE organisations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
+                            .bind(organisation.0)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let body = ChangeBody::Reminder(reminder.clone());
+                    sqlx::query(
+                        "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience_person, audience_secretariat) VALUES ($1, $2, $3, $4, $5, $6, FALSE)",
+                    )
+                    .bind(organisation.0)
+                    .bind(seq)
+                    .bind(body.kind())
+                    .bind(request.0)
+                    .bind(json(&body)?)
+                    .bind(reminder.person_id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
         }
     };
 }

@@ -1,0 +1,336 @@
+//! Written opinions from this device: answering (signed; offline too, the
+//! response waits in the outbox), the secretariat's status and its report.
+
+use std::path::Path;
+
+use chrono::Utc;
+use ecabinet_crypto::{b64_decode, random_bytes, verify_signature};
+use ecabinet_domain::api::{OpinionStatusView, RequestOpinionsRequest};
+use ecabinet_domain::opinions::{
+    response_message, OpinionRequest, OpinionStatus, ReceivedResponse,
+};
+use ecabinet_domain::ops::{Bytes, Op, OpBody, OpResult, OpinionOp};
+use ecabinet_domain::{AgendaItemId, AnnotationId, ChangeBody, OpId, OpinionRequestId, PersonId};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ClientError, ClientResult};
+use crate::voting::VoteOutcome;
+use crate::Client;
+
+/// A request as a member sees it: theirs to answer (or to answer for someone).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OpinionRequestView {
+    pub request: OpinionRequest,
+    /// The members this person may answer for (themselves, or under a mandate).
+    pub answering_for: Vec<PersonId>,
+    /// This person's received responses, oldest first.
+    pub responses: Vec<ReceivedResponse>,
+    /// Reminders received for this request.
+    pub reminded: u32,
+}
+
+impl Client {
+    /// Asks the members for written opinions (secretariat; online).
+    pub async fn request_opinions(
+        &self,
+        item: AgendaItemId,
+        request: &RequestOpinionsRequest,
+    ) -> ClientResult<OpinionRequest> {
+        let token = self.token().await?;
+        let created: OpinionRequest = self
+            .api
+            .post_json(&format!("v1/agenda/{item}/opinions"), &token, request)
+            .await?;
+        self.replica
+            .put(&ChangeBody::OpinionRequest(created.clone()))
+            .await?;
+        Ok(created)
+    }
+
+    /// The requests this person may answer, from the replica (works offline).
+    pub async fn opinion_requests(&self) -> ClientResult<Vec<OpinionRequestView>> {
+        let me = self.profile.person.id;
+        let reminders = self.replica.reminders().await?;
+        let mut views = Vec::new();
+        for request in self.replica.opinion_requests().await? {
+            let answering_for: Vec<PersonId> = request
+                .recipients
+                .iter()
+                .filter(|member| request.answers_for(me, **member))
+                .copied()
+                .collect();
+            if answering_for.is_empty()
+                && self.profile.person.role != ecabinet_domain::Role::Secretary
+            {
+                continue;
+            }
+            views.push(OpinionRequestView {
+                responses: self.replica.opinion_responses(request.id).await?,
+                reminded: reminders
+                    .iter()
+                    .filter(|r| r.request_id == request.id)
+                    .count() as u32,
+                answering_for,
+                request,
+            });
+        }
+        Ok(views)
+    }
+
+    /// Accepts a full request id or an unambiguous prefix.
+    pub async fn resolve_opinion_request(&self, reference: &str) -> ClientResult<OpinionRequestId> {
+        let reference = reference.trim();
+        if let Ok(id) = reference.parse() {
+            return Ok(id);
+        }
+        let matches: Vec<OpinionRequestId> = self
+            .replica
+            .opinion_requests()
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .filter(|id| {
+                reference.len() >= 4 && id.to_string().starts_with(&reference.to_ascii_lowercase())
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(ClientError::NotFound {
+                kind: "opinion request",
+                reference: reference.to_owned(),
+            }),
+            many => Err(ClientError::InvalidArgument(format!(
+                "{reference:?} matches {} requests; give more of the id",
+                many.len()
+            ))),
+        }
+    }
+
+    /// Submits a signed response (for oneself, or for `on_behalf_of` under a
+    /// mandate). A new submission supersedes the earlier one until the deadline.
+    pub async fn answer_opinion(
+        &self,
+        request: OpinionRequestId,
+        choice: &str,
+        comment: &str,
+        on_behalf_of: Option<PersonId>,
+        annotations: Vec<AnnotationId>,
+    ) -> ClientResult<VoteOutcome> {
+        let known = self
+            .replica
+            .opinion_requests()
+            .await?
+            .into_iter()
+            .find(|r| r.id == request)
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "opinion request",
+                reference: request.to_string(),
+            })?;
+        let me = self.profile.person.id;
+        let respondent = on_behalf_of.unwrap_or(me);
+        if !known.answers_for(me, respondent) {
+            return Err(ClientError::InvalidArgument(if respondent == me {
+                "you were not asked for an opinion on this request".into()
+            } else {
+                "you have no mandate to answer for this member on this request".into()
+            }));
+        }
+        let choice = choice.trim().to_owned();
+        if !known.answers.contains(&choice) {
+            return Err(ClientError::InvalidArgument(format!(
+                "{choice:?} is not an answer of this request: use {}",
+                known.answers.join(", ")
+            )));
+        }
+        let device = self.profile.device_id;
+        let mut op = OpinionOp {
+            request_id: request,
+            respondent,
+            choice,
+            comment: comment.trim().to_owned(),
+            annotations,
+            submitted_at: Utc::now(),
+            nonce: Bytes(random_bytes::<16>()?.to_vec()),
+            signature: Bytes::default(),
+        };
+        let signature = self
+            .keys
+            .signing
+            .sign(&response_message(&op.response(me, device)));
+        op.signature = Bytes(signature.to_vec());
+        let op_id = OpId::new();
+        self.replica
+            .record_local_op(me, |hlc, device_seq| Op {
+                id: op_id,
+                device_id: device,
+                device_seq,
+                hlc,
+                body: OpBody::Opinion(op),
+            })
+            .await?;
+        match self.sync().await {
+            Ok(_) => {}
+            Err(ClientError::ServerUnreachable { .. }) => return Ok(VoteOutcome::Waiting),
+            Err(error) => return Err(error),
+        }
+        Ok(match self.replica.op_outcome(op_id).await? {
+            Some(OpResult::Accepted { seq, .. }) => VoteOutcome::Counted { seq: seq as f64 },
+            Some(OpResult::Rejected { code, reason }) => VoteOutcome::Refused { code, reason },
+            None => VoteOutcome::Waiting,
+        })
+    }
+
+    /// Who answered, who has not, time left (secretariat; online).
+    pub async fn opinion_status(
+        &self,
+        request: OpinionRequestId,
+    ) -> ClientResult<OpinionStatusView> {
+        let token = self.token().await?;
+        self.api
+            .get_json(&format!("v1/opinions/{request}/status"), &token)
+            .await
+    }
+
+    /// Writes the summary of opinions: grouped by answer, every comment, the
+    /// signer, whether the signature holds, and when; `.csv` or `.json`.
+    pub async fn opinion_report(
+        &self,
+        request: OpinionRequestId,
+        out: &Path,
+    ) -> ClientResult<OpinionStatus> {
+        let OpinionStatusView { status, devices } = self.opinion_status(request).await?;
+        let people = self.replica.persons().await?;
+        let name = |id: PersonId| {
+            people
+                .iter()
+                .find(|p| p.id == id)
+                .map_or_else(|| id.to_string(), |p| p.name.clone())
+        };
+        let valid = |r: &ReceivedResponse| {
+            devices
+                .iter()
+                .find(|d| d.device_id == r.response.device_id && d.person_id == r.response.signer)
+                .and_then(|d| b64_decode(&d.signing_public_key).ok())
+                .is_some_and(|key| {
+                    verify_signature(
+                        &key,
+                        &response_message(&r.response),
+                        &r.response.signature.0,
+                    )
+                    .is_ok()
+                })
+        };
+        let extension = out
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let body = match extension.as_str() {
+            "json" => {
+                let rows: Vec<_> = status
+                    .counted
+                    .iter()
+                    .chain(&status.late)
+                    .map(|r| ReportRow::new(r, &name, valid(r)))
+                    .collect();
+                serde_json::to_vec_pretty(&serde_json::json!({
+                    "request": status.request,
+                    "per_answer": status.per_answer,
+                    "responses": rows,
+                    "not_answered": status.not_answered.iter().map(|p| name(*p)).collect::<Vec<_>>(),
+                }))
+                .map_err(|e| ClientError::Protocol(e.to_string()))?
+            }
+            "csv" => {
+                let mut csv = String::from(
+                    "answer,member,signed_by,on_behalf,signature_valid,received_at,late,comment\n",
+                );
+                let mut rows: Vec<&ReceivedResponse> =
+                    status.counted.iter().chain(&status.late).collect();
+                rows.sort_by_key(|r| {
+                    (
+                        r.late,
+                        status
+                            .request
+                            .answers
+                            .iter()
+                            .position(|a| *a == r.response.choice),
+                        r.seq,
+                    )
+                });
+                for r in rows {
+                    let row = ReportRow::new(r, &name, valid(r));
+                    csv.push_str(
+                        &[
+                            csv_field(&row.answer),
+                            csv_field(&row.member),
+                            csv_field(&row.signed_by),
+                            row.on_behalf.to_string(),
+                            row.signature_valid.to_string(),
+                            row.received_at.clone(),
+                            row.late.to_string(),
+                            csv_field(&row.comment),
+                        ]
+                        .join(","),
+                    );
+                    csv.push('\n');
+                }
+                csv.into_bytes()
+            }
+            _ => {
+                return Err(ClientError::InvalidArgument(
+                    "write the report to a .csv or .json file".into(),
+                ))
+            }
+        };
+        std::fs::write(out, body).map_err(|e| ClientError::io(out, e))?;
+        Ok(status)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReportRow {
+    answer: String,
+    member: String,
+    signed_by: String,
+    on_behalf: bool,
+    signature_valid: bool,
+    received_at: String,
+    late: bool,
+    comment: String,
+}
+
+impl ReportRow {
+    fn new(r: &ReceivedResponse, name: &dyn Fn(PersonId) -> String, valid: bool) -> Self {
+        Self {
+            answer: r.response.choice.clone(),
+            member: name(r.response.respondent),
+            signed_by: name(r.response.signer),
+            on_behalf: r.response.signer != r.response.respondent,
+            signature_valid: valid,
+            received_at: r.received_at.to_rfc3339(),
+            late: r.late,
+            comment: r.response.comment.clone(),
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(super::csv_field("Đồng ý"), "Đồng ý");
+        assert_eq!(super::csv_field("a, b"), "\"a, b\"");
+        assert_eq!(super::csv_field("nói \"không\""), "\"nói \"\"không\"\"\"");
+    }
+}

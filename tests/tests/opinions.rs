@@ -1,0 +1,158 @@
+//! A written-opinion round, on both databases: a member answers and
+//! changes their answer, a deputy answers for a member under a mandate, a
+//! reminder reaches only those who have not answered, a late answer is kept
+//! and marked but not counted, and the report carries every signed comment.
+
+use anyhow::{Context, Result};
+use chrono::{Duration, Utc};
+use ecabinet_client::VoteOutcome;
+use ecabinet_domain::api::RequestOpinionsRequest;
+use ecabinet_domain::opinions::Mandate;
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+
+async fn scenario(backend: Backend) -> Result<()> {
+    let server = TestServer::start(backend).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let an = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let late = server.enrol("Lê Văn Cường", Role::Member).await?;
+    let absent = server.enrol("Phạm Thị Dung", Role::Member).await?;
+    let deputy = server
+        .enrol("Hoàng Văn Em (Thứ trưởng)", Role::Member)
+        .await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Lấy ý kiến", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo Nghị định", None)
+        .await?;
+    let now = Utc::now();
+    let recipients = vec![
+        an.summary().person.id,
+        late.summary().person.id,
+        absent.summary().person.id,
+    ];
+    let request = secretary
+        .request_opinions(
+            item.id,
+            &RequestOpinionsRequest {
+                question: "Ý kiến về dự thảo Nghị định giao dịch điện tử?".into(),
+                deadline: now + Duration::seconds(4),
+                recipients: Some(recipients),
+                answers: None,
+                documents: None,
+                mandates: vec![Mandate {
+                    member: absent.summary().person.id,
+                    substitute: deputy.summary().person.id,
+                }],
+                reminders: vec![now + Duration::milliseconds(1500)],
+            },
+        )
+        .await?;
+    for client in [&an, &late, &absent, &deputy] {
+        client.sync().await?;
+    }
+    assert_eq!(an.opinion_requests().await?.len(), 1);
+    assert_eq!(
+        deputy.opinion_requests().await?[0].answering_for,
+        vec![absent.summary().person.id]
+    );
+
+    // An answers, then changes her answer before the deadline.
+    assert!(matches!(
+        an.answer_opinion(request.id, "agree", "Đồng ý", None, vec![])
+            .await?,
+        VoteOutcome::Counted { .. }
+    ));
+    an.answer_opinion(
+        request.id,
+        "disagree",
+        "Điều 5 chưa rõ, cần sửa",
+        None,
+        vec![],
+    )
+    .await?;
+    // The deputy answers for Dung under the mandate; not for anyone else.
+    deputy
+        .answer_opinion(
+            request.id,
+            "agree_with_comments",
+            "Đề nghị bổ sung lộ trình",
+            Some(absent.summary().person.id),
+            vec![],
+        )
+        .await?;
+    let refused = deputy
+        .answer_opinion(
+            request.id,
+            "agree",
+            "",
+            Some(late.summary().person.id),
+            vec![],
+        )
+        .await
+        .expect_err("no mandate for this member");
+    assert_eq!(refused.code(), "invalid_argument");
+
+    // The reminder reaches Cường (who has not answered) only.
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    late.sync().await?;
+    an.sync().await?;
+    assert_eq!(late.opinion_requests().await?[0].reminded, 1);
+    assert_eq!(an.opinion_requests().await?[0].reminded, 0);
+
+    // After the deadline, Cường's answer is kept, marked late, not counted.
+    tokio::time::sleep(std::time::Duration::from_millis(2_000)).await;
+    late.answer_opinion(request.id, "agree", "Xin lỗi vì trễ hạn", None, vec![])
+        .await?;
+    let view = secretary.opinion_status(request.id).await?;
+    let status = &view.status;
+    assert_eq!(status.counted.len(), 2);
+    assert_eq!(status.superseded.len(), 1);
+    assert_eq!(status.late.len(), 1);
+    assert_eq!(status.not_answered, vec![late.summary().person.id]);
+    let counts: Vec<u32> = status.per_answer.iter().map(|(_, n)| *n).collect();
+    assert_eq!(counts, vec![0, 1, 1]);
+    let by_deputy = status
+        .counted
+        .iter()
+        .find(|r| r.response.respondent == absent.summary().person.id)
+        .context("the deputy's answer")?;
+    assert_eq!(
+        by_deputy.response.signer,
+        deputy.summary().person.id,
+        "the response says who signed for the member"
+    );
+
+    // The report: grouped by answer, every comment, signer, signature validity.
+    let dir = tempfile::tempdir()?;
+    let csv = dir.path().join("tong-hop.csv");
+    secretary.opinion_report(request.id, &csv).await?;
+    let text = std::fs::read_to_string(&csv)?;
+    assert!(text.starts_with("answer,member,signed_by,on_behalf,signature_valid"));
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(text.contains("Điều 5 chưa rõ, cần sửa") && text.contains("Hoàng Văn Em (Thứ trưởng)"));
+    assert!(
+        text.lines().skip(1).all(|l| l.contains(",true,")),
+        "every signature holds: {text}"
+    );
+    let json = dir.path().join("tong-hop.json");
+    secretary.opinion_report(request.id, &json).await?;
+    let parsed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json)?)?;
+    assert_eq!(parsed["responses"].as_array().map(Vec::len), Some(3));
+    let wrong = secretary
+        .opinion_report(request.id, &dir.path().join("x.docx"))
+        .await
+        .expect_err("format");
+    assert_eq!(wrong.code(), "invalid_argument");
+    server.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_written_opinion_round_on_sqlite() -> Result<()> {
+    scenario(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_written_opinion_round_on_postgres() -> Result<()> {
+    scenario(Backend::Postgres).await
+}
