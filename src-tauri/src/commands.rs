@@ -5,11 +5,15 @@ use std::sync::Arc;
 
 use ecabinet_client::{
     AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentView, Engine,
-    NewAnnotation, PageHit, SyncStatus, TallyVerification, UiError, VoteOutcome,
+    ItemPositionsView, NewAnnotation, OpinionRequestView, PageHit, SyncStatus, TallyVerification,
+    UiError, VoteOutcome,
 };
 use ecabinet_domain::api::OpenMotionRequest;
+use ecabinet_domain::opinions::OpinionStatus;
+use ecabinet_domain::positions::{ItemDecision, Stance};
 use ecabinet_domain::voting::{Attendance, Motion, Presence};
 use ecabinet_domain::{AgendaItemId, AnnotationId, DocumentId, Meeting, MeetingId, MotionId};
+use ecabinet_domain::{OpinionRequestId, PersonId};
 use tauri::State;
 
 type Shared<'a> = State<'a, Arc<Engine>>;
@@ -188,4 +192,82 @@ pub async fn open_motion(
 #[specta::specta]
 pub async fn close_motion(engine: Shared<'_>, motion_id: MotionId) -> Result<Motion, UiError> {
     Ok(engine.client().await?.close_motion(motion_id).await?)
+}
+
+/// Records this member's position on an agenda item (offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_position(
+    engine: Shared<'_>,
+    agenda_item_id: AgendaItemId,
+    stance: Stance,
+) -> Result<VoteOutcome, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .set_position(agenda_item_id, stance)
+        .await?)
+}
+
+/// Each item of a meeting with the positions known here and any decision.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_positions(
+    engine: Shared<'_>,
+    meeting_id: MeetingId,
+) -> Result<Vec<ItemPositionsView>, UiError> {
+    Ok(engine.client().await?.positions(meeting_id).await?)
+}
+
+/// Adopts without discussion every item nobody objected to or asked to speak on (chair).
+#[tauri::command]
+#[specta::specta]
+pub async fn adopt_without_discussion(
+    engine: Shared<'_>,
+    meeting_id: MeetingId,
+) -> Result<Vec<ItemDecision>, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .adopt_without_discussion(meeting_id, None)
+        .await?)
+}
+
+/// Requests for this person's written opinion (works offline).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_opinion_requests(engine: Shared<'_>) -> Result<Vec<OpinionRequestView>, UiError> {
+    Ok(engine.client().await?.opinion_requests().await?)
+}
+
+/// Submits a signed written opinion (for oneself or under a mandate).
+#[tauri::command]
+#[specta::specta]
+pub async fn answer_opinion(
+    engine: Shared<'_>,
+    request_id: OpinionRequestId,
+    choice: String,
+    comment: String,
+    on_behalf_of: Option<PersonId>,
+) -> Result<VoteOutcome, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .answer_opinion(request_id, &choice, &comment, on_behalf_of, Vec::new())
+        .await?)
+}
+
+/// Who has answered a request, who has not (secretariat).
+#[tauri::command]
+#[specta::specta]
+pub async fn opinion_status(
+    engine: Shared<'_>,
+    request_id: OpinionRequestId,
+) -> Result<OpinionStatus, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .opinion_status(request_id)
+        .await?
+        .status)
 }

@@ -45,6 +45,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::check_in,
             commands::open_motion,
             commands::close_motion,
+            commands::set_position,
+            commands::list_positions,
+            commands::adopt_without_discussion,
+            commands::list_opinion_requests,
+            commands::answer_opinion,
+            commands::opinion_status,
         ])
         .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }

@@ -181,6 +181,72 @@ async closeMotion(motionId: MotionId) : Promise<Result<Motion, UiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Records this member's position on an agenda item (offline too).
+ */
+async setPosition(agendaItemId: AgendaItemId, stance: Stance) : Promise<Result<VoteOutcome, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_position", { agendaItemId, stance }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Each item of a meeting with the positions known here and any decision.
+ */
+async listPositions(meetingId: MeetingId) : Promise<Result<ItemPositionsView[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_positions", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adopts without discussion every item nobody objected to or asked to speak on (chair).
+ */
+async adoptWithoutDiscussion(meetingId: MeetingId) : Promise<Result<ItemDecision[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("adopt_without_discussion", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Requests for this person's written opinion (works offline).
+ */
+async listOpinionRequests() : Promise<Result<OpinionRequestView[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_opinion_requests") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Submits a signed written opinion (for oneself or under a mandate).
+ */
+async answerOpinion(requestId: OpinionRequestId, choice: string, comment: string, onBehalfOf: PersonId | null) : Promise<Result<VoteOutcome, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("answer_opinion", { requestId, choice, comment, onBehalfOf }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Who has answered a request, who has not (secretariat).
+ */
+async opinionStatus(requestId: OpinionRequestId) : Promise<Result<OpinionStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("opinion_status", { requestId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -329,6 +395,10 @@ export type ItemAccess = { agenda_item_id: AgendaItemId;
  */
 persons: PersonId[] }
 /**
+ * What the chair decided about an item without discussion.
+ */
+export type ItemDecision = { agenda_item_id: AgendaItemId; meeting_id: MeetingId; adopted_without_discussion: boolean; decided_at: string; decided_by: PersonId }
+/**
  * What the secretariat writes about an item besides its title.
  */
 export type ItemDetails = { 
@@ -340,6 +410,26 @@ presenting_ministry: string | null; summary: string | null;
  * What the secretariat proposes the cabinet decide.
  */
 recommended_action: string | null }
+/**
+ * Who said what on one item.
+ */
+export type ItemPositions = { no_objection: PersonId[]; objections: ([PersonId, string])[]; speakers: PersonId[]; 
+/**
+ * Members who have not answered.
+ */
+silent: PersonId[]; 
+/**
+ * Neither an objection nor a wish to speak: adopt without discussion.
+ */
+proposed_without_discussion: boolean }
+/**
+ * One agenda item with the positions this device knows of.
+ */
+export type ItemPositionsView = { item: AgendaItem; 
+/**
+ * Everyone's positions (complete for the secretariat; a member sees their own).
+ */
+summary: ItemPositions; mine: Stance | null; decision: ItemDecision | null }
 /**
  * Of whom the majority is counted.
  */
@@ -364,6 +454,10 @@ export type MajorityRule =
  * At least two thirds of the base vote for the first option.
  */
 "two_thirds"
+/**
+ * A substitute (e.g. a deputy minister) allowed to answer for a member.
+ */
+export type Mandate = { member: PersonId; substitute: PersonId }
 export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; status: MeetingStatus; created_by: PersonId }
 /**
  * A meeting.
@@ -423,6 +517,79 @@ options?: string[] | null; rule: MajorityRule; base: MajorityBase; quorum?: numb
  * Closes by itself then, if set.
  */
 closes_at?: string | null }
+export type OpinionRequest = { id: OpinionRequestId; agenda_item_id: AgendaItemId; question: string; 
+/**
+ * The drafts the opinion is asked on.
+ */
+documents: DocumentId[]; answers: string[]; deadline: string; recipients: PersonId[]; mandates: Mandate[]; 
+/**
+ * When reminders go to those who have not answered.
+ */
+reminders: string[]; created_at: string }
+/**
+ * A request for the members' written opinions.
+ */
+export type OpinionRequestId = string
+/**
+ * A request as a member sees it: theirs to answer (or to answer for someone).
+ */
+export type OpinionRequestView = { request: OpinionRequest; 
+/**
+ * The members this person may answer for (themselves, or under a mandate).
+ */
+answering_for: PersonId[]; 
+/**
+ * This person's received responses, oldest first.
+ */
+responses: ReceivedResponse[]; 
+/**
+ * Reminders received for this request.
+ */
+reminded: number }
+/**
+ * A submitted response, as signed on the device.
+ */
+export type OpinionResponse = { request_id: OpinionRequestId; 
+/**
+ * The member the response is from.
+ */
+respondent: PersonId; 
+/**
+ * Who signed it: the member, or their substitute under a mandate.
+ */
+signer: PersonId; device_id: DeviceId; choice: string; comment: string; 
+/**
+ * Annotations in the draft the response points to (clauses it concerns).
+ */
+annotations: AnnotationId[]; submitted_at: string; 
+/**
+ * Base64url in JSON.
+ */
+nonce: string; 
+/**
+ * Base64url in JSON.
+ */
+signature: string }
+/**
+ * Where a request stands: who answered (their latest counted response), who has not.
+ */
+export type OpinionStatus = { request: OpinionRequest; 
+/**
+ * Each member's latest response received in time.
+ */
+counted: ReceivedResponse[]; 
+/**
+ * Responses received after the deadline.
+ */
+late: ReceivedResponse[]; 
+/**
+ * Earlier submissions superseded by a later one.
+ */
+superseded: ReceivedResponse[]; not_answered: PersonId[]; 
+/**
+ * Counted responses per answer, in the request's order.
+ */
+per_answer: ([string, number])[] }
 export type Organisation = { id: OrganisationId; name: string }
 /**
  * An organisation (a government, a board): the unit of membership.
@@ -485,6 +652,14 @@ export type PrefetchProgressChanged = PrefetchProgress
 export type Presence = { status: "present" } | { status: "remote" } | { status: "absent"; reason: string | null } | { status: "substituted"; by: PersonId | null }
 export type ProfileSummary = { device_id: DeviceId; device_name: string; server_url: string; person: Person; organisation: Organisation }
 /**
+ * A response the server accepted: when, and whether after the deadline.
+ */
+export type ReceivedResponse = { response: OpinionResponse; seq: number; received_at: string; 
+/**
+ * Received after the deadline: kept, shown, never counted.
+ */
+late: boolean }
+/**
  * A change the server refused, kept so the person sees why.
  */
 export type RejectedChange = { op_id: string; kind: string; entity_id: string; code: string; reason: string }
@@ -513,6 +688,7 @@ export type ShareScope =
  * Everyone who may read the document.
  */
 "participants"
+export type Stance = "no_objection" | { objection: { reason: string } } | "speak"
 /**
  * One pen stroke: points in page fractions, and the pen's width in the same unit.
  */

@@ -66,7 +66,11 @@ pub struct OpinionResponse {
     /// Annotations in the draft the response points to (clauses it concerns).
     pub annotations: Vec<AnnotationId>,
     pub submitted_at: DateTime<Utc>,
+    /// Base64url in JSON.
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub nonce: Bytes,
+    /// Base64url in JSON.
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub signature: Bytes,
 }
 
