@@ -9,7 +9,6 @@
 //! (`ECAB_SIM_SEED=random` picks one). The seed is printed either way.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

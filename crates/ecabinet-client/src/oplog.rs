@@ -257,13 +257,13 @@ impl Replica {
 
     /// The server's answer to one of this device's ops, once it has one.
     pub async fn op_outcome(&self, op: ecabinet_domain::OpId) -> ClientResult<Option<OpResult>> {
-        let row: Option<(String, Option<i64>, i64, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT state, seq, hlc, reject_code, reject_reason FROM ops WHERE op_id = $1",
-            )
-            .bind(op.0)
-            .fetch_optional(&self.pool)
-            .await?;
+        type Row = (String, Option<i64>, i64, Option<String>, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT state, seq, hlc, reject_code, reject_reason FROM ops WHERE op_id = $1",
+        )
+        .bind(op.0)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(
             row.and_then(|(state, seq, hlc, code, reason)| match state.as_str() {
                 "accepted" => Some(OpResult::Accepted {

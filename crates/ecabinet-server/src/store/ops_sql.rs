@@ -49,12 +49,14 @@ fn json(body: &ChangeBody) -> StoreResult<String> {
 /// Where a change goes: (item audience, person audience, secretariat sees it).
 type Audience = (Option<Uuid>, Option<Uuid>, bool);
 
+/// A new change row: (seq, kind, entity, JSON body, binary payload, audience).
+type ChangeRow = (i64, &'static str, Uuid, String, Option<Vec<u8>>, Audience);
+
 /// Rows written in bulk: one multi-row INSERT per thousand rows instead of a
 /// statement per op, which is most of the cost of a group commit.
 #[derive(Default)]
 struct Pending {
-    /// (seq, kind, entity, JSON body, binary payload, audience) of new changes.
-    changes: Vec<(i64, &'static str, Uuid, String, Option<Vec<u8>>, Audience)>,
+    changes: Vec<ChangeRow>,
     /// Accepted ballots and first-vote attendance records.
     ballots: Vec<CountedBallot>,
     attendance: Vec<(Attendance, bool)>,
