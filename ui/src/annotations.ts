@@ -205,6 +205,15 @@ const REJECTED_KEYS: Readonly<Record<string, MessageKey>> = {
   stale_sequence: "sync.rejected.stale_sequence",
   missing_key: "sync.rejected.missing_key",
   missing_share_key: "sync.rejected.missing_key",
+  // Ballots (decide_ballot): also shown on the vote itself.
+  motion_closed: "sync.rejected.motion_closed",
+  not_present: "sync.rejected.not_present",
+  substituted: "sync.rejected.substituted",
+  not_a_member: "sync.rejected.not_a_member",
+  unknown_motion: "sync.rejected.unknown_motion",
+  bad_choice: "sync.rejected.bad_choice",
+  bad_time: "sync.rejected.bad_time",
+  not_your_ballot: "sync.rejected.not_your_ballot",
 };
 
 export function kindKey(kind: AnnotationKind): MessageKey {

@@ -7,13 +7,19 @@ import type {
   AnnotationList,
   AnnotationView,
   AppStatus,
+  Attendance,
   DocumentView,
   Meeting,
+  Motion,
   NewAnnotation,
+  OpenMotionRequest,
   PageHit,
   PrefetchProgress,
   SyncStatus,
+  Tally,
+  TallyVerification,
   UiError,
+  VoteOutcome,
 } from "./bindings";
 import { en } from "./messages/en";
 import { vi } from "./messages/vi";
@@ -114,11 +120,54 @@ const UNPLACED = annotation({
   anchor: { version: 1, page: 5, rects: [{ x: 0.1, y: 0.5, width: 0.4, height: 0.03 }], quote: "khoản 4 Điều 12", before: "", after: "" },
 });
 
+/** A vote on the draft law (item a2), open until 10:00 in Vietnam. */
+const OPEN_MOTION: Motion = {
+  id: "mo-1",
+  meeting_id: "m-soon",
+  agenda_item_id: "a2",
+  question: "Thông qua dự án Luật Dữ liệu?",
+  options: ["yes", "no", "abstain"],
+  rule: "simple",
+  base: "present",
+  quorum: 5,
+  status: "open",
+  opened_at: "2026-11-26T02:40:00Z",
+  closes_at: "2026-11-26T03:00:00Z",
+  closed_at: null,
+  votes_cast: 3,
+  tally: null,
+};
+const TALLY: Tally = {
+  counts: [["yes", 6], ["no", 1], ["abstain", 1]],
+  present: 8,
+  members: 9,
+  base: 8,
+  required: 5,
+  quorum_met: true,
+  adopted: true,
+  named: [["p1", "yes"], ["p2", "no"]],
+};
+const CLOSED_MOTION: Motion = { ...OPEN_MOTION, status: "closed", closed_at: "2026-11-26T02:58:00Z", votes_cast: 8, tally: TALLY };
+const VERIFIED: TallyVerification = {
+  motion_id: "mo-1",
+  ballots_checked: 8,
+  recount: TALLY,
+  matches_published: true,
+  own_ballot_included: true,
+  problems: [],
+};
+const SECRETARY: AppStatus = {
+  ...ENROLLED,
+  profile: { ...ENROLLED.profile!, person: { id: "p0", organisation_id: "o1", name: "Lê Văn Thư", role: "secretary" } },
+};
+
 function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   let syncHandler: ((e: { payload: unknown }) => void) | null = null;
   // The engine's local store of annotations: create and edit change what list returns.
   const store = { annotations: [MY_NOTE, THEIR_HIGHLIGHT, UNPLACED], locked: 0, next: 1 };
   let prefetchHandler: ((e: { payload: PrefetchProgress }) => void) | null = null;
+  // The engine's replica of motions: the secretariat's open and close change it.
+  const votes = { motions: [] as Motion[] };
   const api = {
     commands: {
       appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok(initial)),
@@ -164,6 +213,32 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
         store.annotations = edit.deleted ? store.annotations.filter((a) => a.id !== id) : store.annotations.map((a) => (a.id === id ? changed : a));
         return ok(changed);
       }),
+      listMotions: vitest.fn(async (id: string): Promise<R<Motion[]>> => ok(votes.motions.filter((m) => m.meeting_id === id))),
+      castVote: vitest.fn(async (_id: string, _choice: string): Promise<R<VoteOutcome>> => ok({ outcome: "counted", seq: 41 })),
+      verifyTally: vitest.fn(async (_id: string): Promise<R<TallyVerification>> => ok(VERIFIED)),
+      checkIn: vitest.fn(async (meetingId: string, remote: boolean): Promise<R<Attendance>> =>
+        ok({ meeting_id: meetingId, person_id: "p1", presence: { status: remote ? "remote" : "present" }, recorded_at: "2026-11-26T02:05:00Z" }),
+      ),
+      openMotion: vitest.fn(async (itemId: string, request: OpenMotionRequest): Promise<R<Motion>> => {
+        const made: Motion = {
+          ...OPEN_MOTION,
+          id: `mo-new-${votes.motions.length}`,
+          agenda_item_id: itemId,
+          question: request.question,
+          rule: request.rule,
+          base: request.base,
+          quorum: request.quorum ?? null,
+          closes_at: request.closes_at ?? null,
+          votes_cast: 0,
+        };
+        votes.motions.push(made);
+        return ok(made);
+      }),
+      closeMotion: vitest.fn(async (id: string): Promise<R<Motion>> => {
+        const closed = { ...votes.motions.find((m) => m.id === id)!, status: "closed" as const, closed_at: "2026-11-24T03:10:00Z", tally: TALLY };
+        votes.motions = votes.motions.map((m) => (m.id === id ? closed : m));
+        return ok(closed);
+      }),
     },
     events: {
       syncStatusChanged: {
@@ -190,6 +265,7 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
       prefetchHandler?.({ payload });
     },
     store,
+    votes,
   };
   return api satisfies Api;
 }
@@ -956,5 +1032,274 @@ describe("changes waiting to be sent and refused changes", () => {
     $("sync-now")!.click();
     await vitest.waitFor(() => expect($("sync-waiting")!.hidden).toBe(true));
     expect($("sync-rejected")).toBeNull();
+  });
+});
+
+describe("votes in the meeting", () => {
+  const card = () => $("motion-card")!;
+  const within = (el: Element, id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const option = (choice: string) => $$("vote-option").find((b) => b.dataset["choice"] === choice)!;
+  const item = (id: string) => $$("agenda-item").find((i) => i.dataset["itemId"] === id)!;
+
+  async function start(status: AppStatus, motions: Motion[]) {
+    const api = fakeApi(status);
+    api.votes.motions = motions;
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    await vitest.waitFor(() => expect($$("agenda-item")).toHaveLength(2));
+    return api;
+  }
+
+  it("shows an open vote under its item; a member votes, and may change the vote", async () => {
+    const api = await start(ENROLLED, [OPEN_MOTION]);
+    await vitest.waitFor(() => expect($("motion-card")).not.toBeNull());
+    expect(api.commands.listMotions).toHaveBeenCalledWith("m-soon");
+    expect(within(item("a2"), "motion-card")).toBe(card());
+    expect(within(item("a1"), "motion-card")).toBeNull();
+    expect([card().dataset["motionId"], card().dataset["status"]]).toEqual(["mo-1", "open"]);
+    expect(text("motion-title")).toBe("Thông qua dự án Luật Dữ liệu?");
+    expect(text("motion-status")).toBe("Đang biểu quyết — 3 người đã bỏ phiếu · kết thúc lúc 10:00");
+    expect($$("vote-option").map((b) => b.textContent)).toEqual(["Tán thành", "Không tán thành", "Không biểu quyết"]);
+    expect(card().textContent).toContain(vi["vote.changeHint"]);
+    expect($("vote-outcome")).toBeNull();
+    expect($("motion-result")).toBeNull();
+
+    option("yes").focus();
+    option("yes").click();
+    await vitest.waitFor(() => expect($("vote-outcome")?.dataset["state"]).toBe("counted"));
+    expect(api.commands.castVote).toHaveBeenCalledWith("mo-1", "yes");
+    expect(text("vote-outcome")).toBe("✓ Đã ghi nhận phiếu “Tán thành” của bạn.");
+    expect(option("yes").getAttribute("aria-pressed")).toBe("true");
+    // Focus stays on the option through the re-render.
+    expect(document.activeElement).toBe(option("yes"));
+    // The count of votes cast is read again.
+    expect(api.commands.listMotions).toHaveBeenCalledTimes(2);
+
+    // The vote that stands is not sent twice; another choice replaces it.
+    option("yes").click();
+    expect(api.commands.castVote).toHaveBeenCalledTimes(1);
+    option("no").click();
+    await vitest.waitFor(() => expect(text("vote-outcome")).toBe("✓ Đã ghi nhận phiếu “Không tán thành” của bạn."));
+    expect(api.commands.castVote).toHaveBeenLastCalledWith("mo-1", "no");
+    expect(option("no").getAttribute("aria-pressed")).toBe("true");
+    expect(option("yes").getAttribute("aria-pressed")).toBe("false");
+  });
+
+  it("shows a refused vote with its reason, and the vote that still stands", async () => {
+    const api = await start(ENROLLED, [OPEN_MOTION]);
+    await vitest.waitFor(() => expect($("motion-card")).not.toBeNull());
+    option("abstain").click();
+    await vitest.waitFor(() => expect($("vote-outcome")?.dataset["state"]).toBe("counted"));
+    api.commands.castVote.mockResolvedValueOnce(
+      ok({ outcome: "refused", code: "motion_closed", reason: "the vote closed at 10:00:00 26/11/2026, before this ballot reached the server; it was not counted" }),
+    );
+    option("yes").click();
+    await vitest.waitFor(() => expect($("vote-outcome")?.dataset["state"]).toBe("refused"));
+    expect($("vote-outcome")!.getAttribute("role")).toBe("alert");
+    expect(text("vote-outcome")).toBe(
+      `Phiếu “Tán thành” không được tính: ${vi["sync.rejected.motion_closed"]} Phiếu “Không biểu quyết” bạn bỏ trước đó vẫn giữ nguyên.`,
+    );
+    expect(option("abstain").getAttribute("aria-pressed")).toBe("true");
+
+    api.commands.castVote.mockResolvedValueOnce(fail("quota", "too many ballots"));
+    option("no").click();
+    await vitest.waitFor(() => expect($("vote-outcome")?.dataset["state"]).toBe("failed"));
+    expect(text("vote-outcome")).toContain("Chưa bỏ được phiếu “Không tán thành”: too many ballots");
+  });
+
+  it("warns a member who is offline during a vote; a saved vote is settled by the sync that sends it", async () => {
+    const offline: SyncStatus = { ...SYNCED, state: "offline", last_error: { code: "server_unreachable", message: "x" } };
+    const api = await start({ ...ENROLLED, sync: offline }, [OPEN_MOTION]);
+    await vitest.waitFor(() => expect($("offline-vote-warning")).not.toBeNull());
+    expect(text("offline-vote-warning")).toBe(
+      "Bạn đang ngoại tuyến — phiếu sẽ được gửi khi có mạng; nếu biểu quyết kết thúc trước đó, phiếu sẽ không được tính.",
+    );
+    expect($("offline-vote-warning")!.getAttribute("role")).toBe("alert");
+
+    api.commands.castVote.mockResolvedValueOnce(ok({ outcome: "waiting" }));
+    api.commands.appStatus.mockResolvedValue(ok({ ...ENROLLED, sync: { ...offline, waiting_to_send: 1 } }));
+    option("yes").click();
+    await vitest.waitFor(() => expect($("vote-outcome")?.dataset["state"]).toBe("waiting"));
+    expect(text("vote-outcome")).toBe("Đã lưu trên máy — sẽ gửi khi có mạng. Phiếu của bạn: “Tán thành”.");
+    expect(text("sync-waiting")).toBe("1 thay đổi chờ gửi");
+
+    // The network returns after the vote closed: the server refuses the ballot, and says why.
+    const refusal = { op_id: "op-9", kind: "ballot", entity_id: "mo-1", code: "motion_closed", reason: "the vote closed" };
+    api.commands.appStatus.mockResolvedValue(ok({ ...ENROLLED, sync: { ...SYNCED, rejected: [refusal] } }));
+    api.votes.motions = [{ ...CLOSED_MOTION, tally: { ...TALLY, named: [] } }];
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect(card().dataset["status"]).toBe("closed"));
+    expect($("offline-vote-warning")).toBeNull();
+    expect($("vote-outcome")!.dataset["state"]).toBe("refused");
+    expect(text("vote-outcome")).toContain(vi["sync.rejected.motion_closed"]);
+    expect($$("sync-rejected-item").map((i) => i.textContent)).toEqual([vi["sync.rejected.motion_closed"]]);
+  });
+
+  it("reloads the motions on a sync, then shows the result and verifies it", async () => {
+    const api = await start(ENROLLED, [OPEN_MOTION]);
+    await vitest.waitFor(() => expect($("motion-card")).not.toBeNull());
+    api.votes.motions = [CLOSED_MOTION];
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect(card().dataset["status"]).toBe("closed"));
+    expect(text("motion-status")).toBe("Đã kết thúc lúc 09:58");
+    expect($("vote-option")).toBeNull();
+    const result = $("motion-result")!;
+    expect(result.dataset["adopted"]).toBe("true");
+    expect(text("motion-verdict")).toBe("Thông qua");
+    expect($$("motion-count").map((c) => [c.dataset["choice"], c.textContent])).toEqual([
+      ["yes", "Tán thành6"],
+      ["no", "Không tán thành1"],
+      ["abstain", "Không biểu quyết1"],
+    ]);
+    expect([...result.querySelectorAll(".vote-details li")].map((li) => li.textContent)).toEqual([
+      "Có mặt: 8/9 thành viên",
+      "Cần 5/8 phiếu “Tán thành” (quá nửa số thành viên có mặt)",
+      "Đủ túc số (5 thành viên)",
+    ]);
+    expect(text("motion-own-vote")).toBe("Phiếu của bạn: “Tán thành”");
+
+    $("motion-verify")!.click();
+    await vitest.waitFor(() => expect($("motion-verification")).not.toBeNull());
+    expect(api.commands.verifyTally).toHaveBeenCalledWith("mo-1");
+    expect($("motion-verification")!.dataset["state"]).toBe("verified");
+    expect(text("motion-verification")).toContain("✓ Đã kiểm chứng: đếm lại 8 phiếu có chữ ký hợp lệ");
+    expect($$("motion-verification-line").map((l) => l.textContent)).toEqual(["Phiếu của bạn được tính đúng như đã bỏ."]);
+
+    api.commands.verifyTally.mockResolvedValueOnce(
+      ok({ ...VERIFIED, matches_published: false, own_ballot_included: false, problems: ["ballot 3 (p2 → \"no\"): the voter's signature does not match; it was altered"] }),
+    );
+    $("motion-verify")!.click();
+    await vitest.waitFor(() => expect($("motion-verification")!.dataset["state"]).toBe("problems"));
+    expect($("motion-verification")!.getAttribute("role")).toBe("alert");
+    expect(text("motion-verification")).toContain(vi["vote.verify.failed"]);
+    expect($$("motion-verification-line").map((l) => l.textContent)).toEqual([
+      "ballot 3 (p2 → \"no\"): the voter's signature does not match; it was altered",
+    ]);
+
+    api.commands.verifyTally.mockResolvedValueOnce(fail("server_unreachable"));
+    $("motion-verify")!.click();
+    await vitest.waitFor(() => expect($("motion-verification")!.dataset["state"]).toBe("error"));
+    expect(text("motion-verification")).toBe(`Chưa kiểm tra được: ${vi["error.server_unreachable"]}`);
+  });
+
+  it("checks the member in, in the room or remotely", async () => {
+    const api = await start(ENROLLED, []);
+    expect(text("check-in-status")).toBe(vi["checkIn.hint"]);
+    $("check-in-room")!.click();
+    await vitest.waitFor(() => expect(text("check-in-status")).toBe("✓ Đã điểm danh: có mặt tại phòng họp lúc 09:05"));
+    expect(api.commands.checkIn).toHaveBeenCalledWith("m-soon", false);
+    expect($("check-in-room")!.getAttribute("aria-pressed")).toBe("true");
+
+    api.commands.checkIn.mockResolvedValueOnce(fail("server_unreachable"));
+    $("check-in-remote")!.click();
+    await vitest.waitFor(() => expect($("check-in-status")!.getAttribute("role")).toBe("alert"));
+    expect(text("check-in-status")).toBe(`Chưa điểm danh được: ${vi["error.server_unreachable"]}`);
+    expect(api.commands.checkIn).toHaveBeenLastCalledWith("m-soon", true);
+    $("check-in-remote")!.click();
+    await vitest.waitFor(() => expect(text("check-in-status")).toBe("✓ Đã điểm danh: tham dự trực tuyến lúc 09:05"));
+  });
+
+  it("shows a failed list of votes with a retry", async () => {
+    const api = fakeApi(ENROLLED);
+    api.commands.listMotions.mockResolvedValueOnce(fail("storage", "local database error"));
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    await vitest.waitFor(() => expect($("motions-error")).not.toBeNull());
+    expect(text("motions-error")).toContain("Không tải được các biểu quyết: local database error");
+    api.votes.motions = [OPEN_MOTION];
+    $("motions-error")!.querySelector("button")!.click();
+    await vitest.waitFor(() => expect($("motion-card")).not.toBeNull());
+    expect($("motions-error")).toBeNull();
+  });
+
+  it("reads in English", async () => {
+    const storage = memoryStorage();
+    storage.setItem("ecabinet.locale", "en");
+    const api = fakeApi(ENROLLED);
+    api.votes.motions = [{ ...OPEN_MOTION, votes_cast: 1 }];
+    app = startApp(root, api, { storage, now: NOW });
+    await app.ready;
+    await vitest.waitFor(() => expect($("motion-card")).not.toBeNull());
+    expect(text("motion-status")).toBe("Voting open — 1 member has voted · closes at 10:00");
+    expect($$("vote-option").map((b) => b.textContent)).toEqual(["Yes", "No", "Abstain"]);
+    expect(text("check-in-room")).toBe("In the meeting room");
+  });
+
+  describe("for the secretariat", () => {
+    it("opens a vote on an item, checking the form first", async () => {
+      const api = await start(SECRETARY, []);
+      expect($$("motion-open-form")).toHaveLength(2);
+      expect($("check-in")).toBeNull();
+      const form = within(item("a1"), "motion-open-form")!;
+      const field = <T extends HTMLElement>(id: string) => within(form, id) as T;
+      const fill = (id: string, value: string) => {
+        const input = field<HTMLInputElement>(id);
+        input.value = value;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      };
+
+      field("motion-open-submit").click();
+      expect(api.commands.openMotion).not.toHaveBeenCalled();
+      expect(within(form, "motion-open-error")!.textContent).toBe(vi["vote.form.questionRequired"]);
+      expect(field("motion-question").getAttribute("aria-invalid")).toBe("true");
+      expect(document.activeElement).toBe(field("motion-question"));
+
+      fill("motion-question", "  Thông qua Báo cáo tình hình kinh tế - xã hội?  ");
+      fill("motion-closes-at", "09:30");
+      field("motion-open-submit").click();
+      expect(within(form, "motion-open-error")!.textContent).toBe(vi["vote.form.closesPast"]);
+
+      // Typing survives a background sync.
+      api.emitSync({ state: "online" });
+      await vitest.waitFor(() => expect(api.commands.listMotions).toHaveBeenCalledTimes(2));
+      expect(within(item("a1"), "motion-question")).toBe(field("motion-question"));
+      expect(field<HTMLInputElement>("motion-question").value).toBe("  Thông qua Báo cáo tình hình kinh tế - xã hội?  ");
+
+      fill("motion-closes-at", "10:30");
+      fill("motion-quorum", "6");
+      field<HTMLSelectElement>("motion-rule").value = "two_thirds";
+      field<HTMLSelectElement>("motion-base").value = "all_members";
+      field("motion-open-submit").click();
+      await vitest.waitFor(() => expect(within(item("a1"), "motion-card")).not.toBeNull());
+      expect(api.commands.openMotion).toHaveBeenCalledWith("a1", {
+        question: "Thông qua Báo cáo tình hình kinh tế - xã hội?",
+        options: null,
+        rule: "two_thirds",
+        base: "all_members",
+        quorum: 6,
+        closes_at: "2026-11-24T03:30:00.000Z",
+      });
+      expect(field<HTMLInputElement>("motion-question").value).toBe("");
+      expect(within(form, "motion-open-error")!.hidden).toBe(true);
+      // The secretariat sees the count, not the ballot buttons.
+      expect(text("motion-status")).toBe("Đang biểu quyết — 0 người đã bỏ phiếu · kết thúc lúc 10:30");
+      expect($("vote-option")).toBeNull();
+
+      api.commands.openMotion.mockResolvedValueOnce(fail("forbidden", "only the secretariat opens votes"));
+      fill("motion-question", "Lần hai?");
+      field("motion-open-submit").click();
+      await vitest.waitFor(() => expect(within(form, "motion-open-error")!.textContent).toBe(`Chưa mở được biểu quyết: ${vi["error.forbidden"]}`));
+      expect(field<HTMLInputElement>("motion-question").value).toBe("Lần hai?");
+    });
+
+    it("closes a vote after a confirmation", async () => {
+      const api = await start(SECRETARY, [OPEN_MOTION]);
+      await vitest.waitFor(() => expect($("motion-close")).not.toBeNull());
+      $("motion-close")!.click();
+      expect(card().textContent).toContain(vi["vote.closeConfirm"]);
+      expect(document.activeElement).toBe($("motion-close-cancel"));
+      $("motion-close-cancel")!.click();
+      expect($("motion-close-confirm")).toBeNull();
+      expect(document.activeElement).toBe($("motion-close"));
+      expect(api.commands.closeMotion).not.toHaveBeenCalled();
+
+      $("motion-close")!.click();
+      $("motion-close-confirm")!.click();
+      await vitest.waitFor(() => expect(card().dataset["status"]).toBe("closed"));
+      expect(api.commands.closeMotion).toHaveBeenCalledWith("mo-1");
+      expect(text("motion-verdict")).toBe("Thông qua");
+      expect($("motion-close")).toBeNull();
+      expect($("motion-own-vote")).toBeNull();
+    });
   });
 });

@@ -1,13 +1,28 @@
 import type { AnnotationDraft, AnnotationSave } from "./annotations";
-import type { AnnotationEdit, AnnotationView, commands, Document, PrefetchProgress, SyncStatus, UiError } from "./bindings";
+import type {
+  AgendaItemId,
+  AnnotationEdit,
+  AnnotationView,
+  commands,
+  Document,
+  Motion,
+  MotionId,
+  OpenMotionRequest,
+  PrefetchProgress,
+  SyncStatus,
+  TallyVerification,
+  UiError,
+} from "./bindings";
 import { focusByKey, focusedKey, h } from "./dom";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
 import { languageSwitch, spinner } from "./views/common";
 import { mountEnroll, type EnrollField, type EnrollState, type EnrollView } from "./views/enroll";
 import { groupMeetings } from "./meetings";
 import { clampPage, clampZoom, fitWidthZoom, parsePageInput, zoomIn, zoomOut, type PagePlatform } from "./reader";
-import { mountMain, type MainState, type MainView } from "./views/main";
+import { mountMain, type Loadable, type MainState, type MainView } from "./views/main";
 import type { ReaderActions, ReaderState } from "./views/reader";
+import { NO_VOTING, type Pending, type VotingActions, type VotingState } from "./views/voting";
+import { ballotFromOutcome, ballotRefusals, settleBallots, standingChoice, withMotion, type Ballot } from "./voting";
 
 export const DEFAULT_SERVER_URL = "http://127.0.0.1:8443";
 
@@ -25,6 +40,12 @@ export interface Api {
     | "listAnnotations"
     | "createAnnotation"
     | "editAnnotation"
+    | "listMotions"
+    | "castVote"
+    | "verifyTally"
+    | "checkIn"
+    | "openMotion"
+    | "closeMotion"
   >;
   events: {
     syncStatusChanged: {
@@ -68,6 +89,14 @@ async function run<T>(call: () => Promise<CommandResult<T>>): Promise<Outcome<T>
 
 const CODE_ERRORS = new Set(["unknown_code", "code_used", "code_expired", "malformed_code"]);
 
+/** `record` with `id` set to `value`, or without it when `value` is null. */
+function withEntry<T>(record: Readonly<Record<string, T>>, id: string, value: T | null): Record<string, T> {
+  const next = { ...record };
+  if (value === null) delete next[id];
+  else next[id] = value;
+  return next;
+}
+
 function fieldForError(error: unknown): EnrollField | null {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : null;
   if (typeof code !== "string") return null;
@@ -100,6 +129,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let readerSeq = 0;
   let searchSeq = 0;
   let annotationsSeq = 0;
+  let motionsSeq = 0;
   let unlisten: (() => void) | null = null;
 
   function applyDocumentLocale(): void {
@@ -221,7 +251,14 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
 
   // ── main screen ──────────────────────────────────────────────────────────
   function patchMain(patch: Partial<Omit<MainState, "kind">>): void {
-    if (screen.kind === "main") setScreen({ ...screen, ...patch });
+    if (screen.kind !== "main") return;
+    const next = { ...screen, ...patch };
+    // A ballot that waited is settled by the sync that sends it, once and for all.
+    if (patch.sync !== undefined) {
+      const ballots = settleBallots(next.voting.ballots, next.sync);
+      if (ballots !== next.voting.ballots) next.voting = { ...next.voting, ballots };
+    }
+    setScreen(next);
   }
 
   async function loadMeetings(quiet: boolean): Promise<void> {
@@ -249,12 +286,114 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
 
   async function loadAgenda(id: string, quiet: boolean): Promise<void> {
     const seq = ++agendaSeq;
-    if (!quiet) patchMain({ selectedId: id, agenda: { kind: "loading" } });
+    if (!quiet && screen.kind === "main") {
+      patchMain({ selectedId: id, agenda: { kind: "loading" }, voting: { ...screen.voting, motions: null } });
+    }
     const r = await run(() => api.commands.meetingAgenda(id));
     if (seq !== agendaSeq || screen.kind !== "main" || screen.selectedId !== id) return;
-    if (r.ok) patchMain({ agenda: { kind: "ready", data: r.data } });
-    else if (!(quiet && screen.agenda?.kind === "ready")) patchMain({ agenda: { kind: "error", error: r.error } });
+    if (r.ok) {
+      patchMain({ agenda: { kind: "ready", data: r.data } });
+      await loadMotions(id, quiet);
+    } else if (!(quiet && screen.agenda?.kind === "ready")) {
+      patchMain({ agenda: { kind: "error", error: r.error } });
+    }
   }
+
+  // ── votes ────────────────────────────────────────────────────────────────
+  function patchVoting(patch: Partial<VotingState>): void {
+    if (screen.kind === "main") patchMain({ voting: { ...screen.voting, ...patch } });
+  }
+
+  /** The voting state, or null off the main screen. */
+  function voting(): VotingState | null {
+    return screen.kind === "main" ? screen.voting : null;
+  }
+
+  /** Reads the meeting's motions as last synced (works offline); a quiet reload keeps what is shown if it fails. */
+  async function loadMotions(meetingId: string, quiet: boolean): Promise<void> {
+    const seq = ++motionsSeq;
+    if (!quiet) patchVoting({ motions: { kind: "loading" } });
+    const r = await run(() => api.commands.listMotions(meetingId));
+    if (seq !== motionsSeq || screen.kind !== "main" || screen.selectedId !== meetingId) return;
+    if (r.ok) patchVoting({ motions: { kind: "ready", data: r.data } });
+    else if (!(quiet && screen.voting.motions?.kind === "ready")) patchVoting({ motions: { kind: "error", error: r.error } });
+  }
+
+  /** Shows the secretariat's own change at once, before the sync that brings it to everyone. */
+  function showMotion(motion: Motion): void {
+    const v = voting();
+    if (v?.motions?.kind === "ready" && screen.kind === "main" && screen.selectedId === motion.meeting_id) {
+      patchVoting({ motions: { kind: "ready", data: withMotion(v.motions.data, motion) } });
+    }
+  }
+
+  function setPending(part: "opening" | "closing", id: string, value: Pending | null): void {
+    const v = voting();
+    if (v) patchVoting({ [part]: withEntry(v[part], id, value) });
+  }
+
+  const votingActions: VotingActions = {
+    reloadMotions() {
+      if (screen.kind === "main" && screen.selectedId !== null) void loadMotions(screen.selectedId, false);
+    },
+    async castVote(motionId: MotionId, choice: string) {
+      if (screen.kind !== "main") return;
+      const previous = screen.voting.ballots[motionId];
+      // A click on the vote that already stands, or during a send, adds nothing.
+      if (previous?.kind === "sending" || standingChoice(previous) === choice) return;
+      const earlier = standingChoice(previous);
+      // Refusals already listed are of earlier ballots; a new one would be about this one.
+      const known = ballotRefusals(screen.sync, motionId).map((r) => r.op_id);
+      patchVoting({ ballots: withEntry(screen.voting.ballots, motionId, { kind: "sending", choice, earlier }) });
+      const r = await run(() => api.commands.castVote(motionId, choice));
+      const v = voting();
+      if (v) {
+        const ballot: Ballot = r.ok ? ballotFromOutcome(r.data, choice, earlier, known) : { kind: "failed", choice, earlier, error: r.error };
+        patchVoting({ ballots: withEntry(v.ballots, motionId, ballot) });
+      }
+      // The count of votes cast, and of changes waiting to be sent, have moved.
+      await loadStatus();
+      if (screen.kind === "main" && screen.selectedId !== null) await loadMotions(screen.selectedId, true);
+    },
+    async verifyTally(motionId: MotionId) {
+      const v = voting();
+      if (!v || v.verifications[motionId]?.kind === "loading") return;
+      patchVoting({ verifications: withEntry(v.verifications, motionId, { kind: "loading" }) });
+      const r = await run(() => api.commands.verifyTally(motionId));
+      const latest = voting();
+      if (latest) {
+        const result: Loadable<TallyVerification> = r.ok ? { kind: "ready", data: r.data } : { kind: "error", error: r.error };
+        patchVoting({ verifications: withEntry(latest.verifications, motionId, result) });
+      }
+    },
+    async checkIn(remote: boolean) {
+      if (screen.kind !== "main" || screen.selectedId === null) return;
+      const meetingId = screen.selectedId;
+      if (screen.voting.checkIns[meetingId]?.kind === "sending") return;
+      patchVoting({ checkIns: withEntry(screen.voting.checkIns, meetingId, { kind: "sending", remote }) });
+      const r = await run(() => api.commands.checkIn(meetingId, remote));
+      const v = voting();
+      if (v) {
+        const state = r.ok ? { kind: "done" as const, attendance: r.data } : { kind: "failed" as const, remote, error: r.error };
+        patchVoting({ checkIns: withEntry(v.checkIns, meetingId, state) });
+      }
+    },
+    async openMotion(itemId: AgendaItemId, request: OpenMotionRequest) {
+      if (voting()?.opening[itemId]?.kind === "sending") return false;
+      setPending("opening", itemId, { kind: "sending" });
+      const r = await run(() => api.commands.openMotion(itemId, request));
+      setPending("opening", itemId, r.ok ? null : { kind: "failed", error: r.error });
+      if (r.ok) showMotion(r.data);
+      return r.ok;
+    },
+    async closeMotion(motionId: MotionId) {
+      if (voting()?.closing[motionId]?.kind === "sending") return;
+      setPending("closing", motionId, { kind: "sending" });
+      const r = await run(() => api.commands.closeMotion(motionId));
+      setPending("closing", motionId, r.ok ? null : { kind: "failed", error: r.error });
+      if (r.ok) showMotion(r.data);
+    },
+  };
 
   /** Re-reads who this is and the sync state (e.g. how many changes wait to be sent). */
   async function loadStatus(): Promise<void> {
@@ -482,6 +621,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       void openReader(doc);
     },
     reader: readerActions,
+    voting: votingActions,
   };
 
   function showMain(profile: MainState["profile"], sync: SyncStatus | null): Promise<void> {
@@ -495,6 +635,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       selectedId: null,
       agenda: null,
       reader: null,
+      voting: NO_VOTING,
     });
     return loadMeetings(false);
   }

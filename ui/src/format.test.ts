@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatLastSync, formatMeetingWhen, zonedDateKey, zonedParts } from "./format";
+import { formatLastSync, formatMeetingWhen, formatTime, zonedDateKey, zonedParts } from "./format";
 import { translator } from "./i18n";
 
 const tVi = translator("vi");
@@ -63,5 +63,13 @@ describe("formatLastSync", () => {
   it("says when it never synced", () => {
     expect(formatLastSync(null, tVi)).toBe("Chưa đồng bộ lần nào");
     expect(formatLastSync(null, tEn)).toBe("Never synchronised");
+  });
+});
+
+describe("formatTime", () => {
+  it("gives the time of day in Vietnam, or the text when it is not a date", () => {
+    expect(formatTime("2026-11-24T03:05:00Z", tVi)).toBe("10:05");
+    expect(formatTime("2026-11-24T17:00:00Z", tEn)).toBe("00:00");
+    expect(formatTime("soon", tVi)).toBe("soon");
   });
 });

@@ -85,6 +85,12 @@ export function formatMeetingWhen(iso: string, t: Translate, timeZone: string = 
   });
 }
 
+/** The time of day in Vietnam, e.g. "14:05"; the text itself if it is not a date. */
+export function formatTime(iso: string, t: Translate, timeZone: string = TIME_ZONE): string {
+  const p = zonedParts(iso, timeZone);
+  return p ? timeText(p, t) : iso;
+}
+
 /** e.g. vi "Đồng bộ lúc 14:05 24/11/2026", en "Synced at 14:05, 24 Nov 2026". */
 export function formatLastSync(
   iso: string | null,

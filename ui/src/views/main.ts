@@ -6,6 +6,7 @@ import { errorMessage, type Locale, type Translate } from "../i18n";
 import { groupMeetings, orderAgendaItems } from "../meetings";
 import { languageSwitch, spinner, statePanel } from "./common";
 import { mountReader, type ReaderActions, type ReaderEnv, type ReaderState, type ReaderView } from "./reader";
+import { mountVoting, type VotingActions, type VotingContext, type VotingState } from "./voting";
 
 export type Loadable<T> =
   | { kind: "loading" }
@@ -27,6 +28,8 @@ export interface MainState {
   reader: ReaderState | null;
   /** Background download of upcoming packs; null when none is running. */
   prefetch?: PrefetchProgress | null;
+  /** Votes in the selected meeting, and this session's ballots, check-ins and requests. */
+  voting: VotingState;
 }
 
 export interface MainActions {
@@ -38,6 +41,7 @@ export interface MainActions {
   setLocale(locale: Locale): void;
   openDocument(document: Document): void;
   reader: ReaderActions;
+  voting: VotingActions;
 }
 
 export interface MainView {
@@ -93,6 +97,15 @@ function documentList(
       ),
     ),
   );
+}
+
+/**
+ * Everything the agenda is drawn from, as text: a background sync that changes
+ * none of it leaves the agenda as it is (focus, half-typed forms, alerts).
+ */
+function agendaInputs(s: MainState): string {
+  const sync = s.sync && [s.sync.state, s.sync.waiting_to_send, s.sync.rejected];
+  return JSON.stringify([s.agenda, s.voting, s.profile.person, sync]);
 }
 
 /** Sizes as a person reads them: KB below a megabyte, MB above. */
@@ -170,6 +183,11 @@ export function mountMain(
   let readerView: ReaderView | null = null;
   /** The document whose reader was last shown: its button gets focus back when the reader closes. */
   let lastDocumentId: string | null = null;
+  /** The state the agenda was last drawn from (see agendaInputs); null while the reader is shown. */
+  let drawn: { state: MainState; inputs: string } | null = null;
+  const voting = mountVoting(locale, t, actions.voting, now, () => {
+    if (drawn) renderAgenda(drawn.state);
+  });
 
   root.replaceChildren(
     h(
@@ -426,6 +444,7 @@ export function mountMain(
       return;
     }
     const { meeting, items, documents, revised } = a.data;
+    const votes: VotingContext = { meeting, voting: s.voting, profile: s.profile, sync: s.sync };
     replaceRegion(
       agendaRegion,
       h(
@@ -442,6 +461,7 @@ export function mountMain(
             h("span", { class: "agenda-when" }, formatMeetingWhen(meeting.starts_at, t)),
             statusBadge(meeting.status, t, "agenda-status"),
           ),
+          voting.meetingBar(votes),
         ),
         items.length === 0
           ? statePanel({ testid: "agenda-no-items", title: t("agenda.empty") })
@@ -488,6 +508,7 @@ export function mountMain(
                       t,
                       actions.openDocument,
                     ),
+                    voting.itemVotes(item.id, votes),
                   ),
                 ),
               ),
@@ -499,6 +520,7 @@ export function mountMain(
   function renderRightPane(s: MainState): void {
     const workspace = agendaPane.parentElement;
     if (s.reader !== null) {
+      drawn = null;
       if (readerView === null || readerView.documentId !== s.reader.documentId) {
         readerView = mountReader(s.reader, locale, t, actions.reader, readerEnv);
         lastDocumentId = s.reader.documentId;
@@ -513,6 +535,9 @@ export function mountMain(
       return;
     }
     const wasReading = readerView !== null;
+    const inputs = agendaInputs(s);
+    if (!wasReading && drawn?.inputs === inputs) return;
+    drawn = { state: s, inputs };
     readerView = null;
     agendaPane.classList.remove("reading");
     workspace?.classList.remove("reading");

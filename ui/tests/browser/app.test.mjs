@@ -26,6 +26,7 @@ const CONTENT_TYPES = {
 };
 
 const GOOD_CODE = "7QK2-M9XD-4TBN-C8WH";
+const MEMBER_ID = "0193a4f0-0000-7000-8000-0000000000a1";
 const WRONG_CODE = "7QK2-M9XD-4TBN-XXXX";
 const DEVICE_NAME = "Máy tính bảng của Bộ trưởng";
 
@@ -37,7 +38,7 @@ const FIXTURE = {
     device_name: DEVICE_NAME,
     server_url: "http://127.0.0.1:8443",
     person: {
-      id: "0193a4f0-0000-7000-8000-0000000000a1",
+      id: MEMBER_ID,
       organisation_id: "0193a4f0-0000-7000-8000-0000000000f1",
       name: "Nguyễn Thị Lan",
       role: "member",
@@ -84,6 +85,35 @@ const FIXTURE = {
   },
 };
 
+/** A vote on the first item of m-1, as list_motions returns it: open, then closed with its result. */
+const OPEN_MOTION = {
+  id: "mo-1",
+  meeting_id: "m-1",
+  agenda_item_id: "i-1",
+  question: "Thông qua dự án Luật Dữ liệu (sửa đổi)?",
+  options: ["yes", "no", "abstain"],
+  rule: "simple",
+  base: "present",
+  quorum: 10,
+  status: "open",
+  opened_at: "2099-11-26T02:30:00Z",
+  closes_at: "2099-11-26T02:45:00Z",
+  closed_at: null,
+  votes_cast: 2,
+  tally: null,
+};
+const TALLY = {
+  counts: [["yes", 15], ["no", 2], ["abstain", 1]],
+  present: 18,
+  members: 21,
+  base: 18,
+  required: 10,
+  quorum_met: true,
+  adopted: true,
+  named: [[MEMBER_ID, "yes"]],
+};
+const CLOSED_MOTION = { ...OPEN_MOTION, status: "closed", closed_at: "2099-11-26T02:44:00Z", votes_cast: 18, tally: TALLY };
+
 /**
  * Runs in the page before any of its scripts. It stands in for what the Tauri
  * runtime injects (window.__TAURI_INTERNALS__), the way @tauri-apps/api/mocks'
@@ -100,6 +130,7 @@ function installTauriMock(fixture) {
   // The engine keeps its profile on disk; the mock keeps it across reloads.
   let enrolled = sessionStorage.getItem("mock.enrolled") === "1";
   let sync = fixture.sync;
+  let motions = [];
 
   const fail = (code, message) => ({ code, message });
   const wait = (cmd) =>
@@ -126,6 +157,22 @@ function installTauriMock(fixture) {
         const meeting = fixture.meetings.find((m) => m.id === args.meetingId);
         if (!meeting) throw fail("not_found", "meeting not found");
         return { meeting, items: fixture.agendas[meeting.id] ?? [], documents: fixture.documents[meeting.id] ?? [], access: [], revised: [] };
+      }
+      case "list_motions":
+        return motions.filter((m) => m.meeting_id === args.meetingId);
+      case "cast_vote":
+        return { outcome: "counted", seq: 57 };
+      case "check_in":
+        return {
+          meeting_id: args.meetingId,
+          person_id: fixture.profile.person.id,
+          presence: { status: args.remote ? "remote" : "present" },
+          recorded_at: "2099-11-26T02:05:00Z",
+        };
+      case "verify_tally": {
+        const motion = motions.find((m) => m.id === args.motionId);
+        if (motion?.status !== "closed") throw fail("conflict", "the ballots are published when the vote closes");
+        return { motion_id: motion.id, ballots_checked: 18, recount: motion.tally, matches_published: true, own_ballot_included: true, problems: [] };
       }
       case "plugin:event|listen": {
         if (!listeners.has(args.event)) listeners.set(args.event, []);
@@ -171,6 +218,9 @@ function installTauriMock(fixture) {
     },
     setSync(next) {
       sync = next;
+    },
+    setMotions(next) {
+      motions = next;
     },
     emit(event, payload) {
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
@@ -371,6 +421,58 @@ test("eCabinet desktop UI", async (t) => {
     assert.equal(await byId("sync-waiting").isVisible(), false);
     assert.equal(await byId("sync-rejected").count(), 0);
     assert.equal((await ipcCalls("sync_now")).length, 1);
+  });
+
+  await t.test("a member votes on an open motion, then sees the result after a sync and verifies it", async () => {
+    // The secretariat opens a vote: the server pokes, the app syncs and says so.
+    const changeMotions = (next) =>
+      page.evaluate((list) => {
+        window.__ipc.setMotions(list);
+        window.__ipc.emit("sync-status-changed", null);
+      }, next);
+    await changeMotions([OPEN_MOTION]);
+    const card = page.locator('[data-testid="motion-card"][data-motion-id="mo-1"]');
+    await card.waitFor();
+    assert.equal(await card.getAttribute("data-status"), "open");
+    assert.equal(await byId("agenda-item").first().locator('[data-testid="motion-card"]').count(), 1, "under its item");
+    assert.equal(await byId("motion-title").textContent(), OPEN_MOTION.question);
+    assert.equal(await byId("motion-status").textContent(), "Đang biểu quyết — 2 người đã bỏ phiếu · kết thúc lúc 09:45");
+    assert.deepEqual(await byId("vote-option").allTextContents(), ["Tán thành", "Không tán thành", "Không biểu quyết"]);
+    assert.equal(await byId("offline-vote-warning").count(), 0, "online: no warning");
+
+    await page.locator('[data-testid="vote-option"][data-choice="yes"]').click();
+    await page.waitForSelector('[data-testid="vote-outcome"][data-state="counted"]');
+    assert.equal(await byId("vote-outcome").textContent(), "✓ Đã ghi nhận phiếu “Tán thành” của bạn.");
+    assert.equal(await page.locator('[data-testid="vote-option"][data-choice="yes"]').getAttribute("aria-pressed"), "true");
+    assert.deepEqual((await ipcCalls("cast_vote")).map((c) => c.args), [{ motionId: "mo-1", choice: "yes" }]);
+
+    await byId("check-in-room").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="check-in-room"]')?.getAttribute("aria-pressed") === "true");
+    assert.equal(await byId("check-in-status").textContent(), "✓ Đã điểm danh: có mặt tại phòng họp lúc 09:05");
+    assert.deepEqual((await ipcCalls("check_in")).map((c) => c.args), [{ meetingId: "m-1", remote: false }]);
+
+    // The vote closes: the next sync brings the result.
+    await changeMotions([CLOSED_MOTION]);
+    await page.waitForSelector('[data-testid="motion-card"][data-motion-id="mo-1"][data-status="closed"]');
+    assert.equal(await byId("vote-option").count(), 0);
+    assert.equal(await byId("motion-status").textContent(), "Đã kết thúc lúc 09:44");
+    assert.equal(await byId("motion-result").getAttribute("data-adopted"), "true");
+    assert.equal(await byId("motion-verdict").textContent(), "Thông qua");
+    assert.deepEqual(await byId("motion-count").allTextContents(), ["Tán thành15", "Không tán thành2", "Không biểu quyết1"]);
+    assert.deepEqual(await page.locator('[data-testid="motion-result"] .vote-details li').allTextContents(), [
+      "Có mặt: 18/21 thành viên",
+      "Cần 10/18 phiếu “Tán thành” (quá nửa số thành viên có mặt)",
+      "Đủ túc số (10 thành viên)",
+    ]);
+    assert.equal(await byId("motion-own-vote").textContent(), "Phiếu của bạn: “Tán thành”");
+
+    await byId("motion-verify").click();
+    await page.waitForSelector('[data-testid="motion-verification"][data-state="verified"]');
+    assert.match(await byId("motion-verification").textContent(), /^✓ Đã kiểm chứng: đếm lại 18 phiếu có chữ ký hợp lệ/);
+    assert.deepEqual(await byId("motion-verification-line").allTextContents(), ["Phiếu của bạn được tính đúng như đã bỏ."]);
+    assert.deepEqual((await ipcCalls("verify_tally")).map((c) => c.args), [{ motionId: "mo-1" }]);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, "browser-vote.png") });
   });
 
   await t.test("switching to English changes the labels and is remembered", async () => {

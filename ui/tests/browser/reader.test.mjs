@@ -163,6 +163,8 @@ function installTauriMock(fixture) {
       case "meeting_agenda":
         if (args.meetingId !== fixture.meeting.id) throw fail("not_found", "meeting not found");
         return { meeting: fixture.meeting, items: fixture.items, documents: [fixture.document, fixture.locked], access: [], revised: [] };
+      case "list_motions":
+        return [];
       case "open_document":
         if (args.documentId === fixture.locked.id) throw fail("no_key", "no document key for this device");
         if (args.documentId !== fixture.document.id) throw fail("not_found", "document not found");
