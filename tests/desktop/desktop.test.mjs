@@ -308,4 +308,31 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   }, 30_000);
   assert.equal(texts.length, 2);
   await wd.screenshot(join(OUTPUT, "desktop-annotations.png"));
+
+  // 8. A vote in the meeting: the secretariat opens a motion on the decree;
+  // the app shows it (poked by the server), the member votes, the
+  // secretariat closes it, and the member verifies the result.
+  const secretaryProfile = join(work, "secretary");
+  const decreeItem = agenda.items.find((i) => /Nghị định/.test(i.title));
+  assert.ok(decreeItem, "the decree's agenda item");
+  const motion = JSON.parse(
+    ecab(["--profile", secretaryProfile, "--json", "motion", "open", decreeItem.id, "--question", "Thông qua dự thảo Nghị định?"]),
+  );
+  await wd.reveal('[data-testid="reader-back"]');
+  const yes = await waitFor("the vote card", () => wd.find(`[data-testid="motion-card"][data-motion-id="${motion.id}"] [data-testid="vote-option"][data-choice="yes"]`), 30_000);
+  await wd.script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", [
+    `[data-testid="motion-card"][data-motion-id="${motion.id}"]`,
+  ]);
+  await wd.click(yes);
+  await waitFor("the vote counted", async () =>
+    (await wd.script("return document.querySelector('[data-testid=vote-outcome]')?.dataset.state", [])) === "counted");
+  await wd.screenshot(join(OUTPUT, "desktop-vote-cast.png"));
+  const closed = JSON.parse(ecab(["--profile", secretaryProfile, "--json", "motion", "close", motion.id]));
+  assert.equal(closed.tally.counts[0][1], 1, "one yes");
+  await waitFor("the result in the app", () => wd.find(`[data-testid="motion-card"][data-motion-id="${motion.id}"] [data-testid="motion-result"]`), 30_000);
+  await wd.reveal(`[data-testid="motion-card"][data-motion-id="${motion.id}"] [data-testid="motion-verify"]`);
+  await waitFor("the verification", async () =>
+    (await wd.script("return document.querySelector('[data-testid=motion-verification]')?.dataset.state", [])) === "verified", 30_000);
+  await wd.script("document.querySelector('[data-testid=motion-verification]').scrollIntoView({ block: 'center' });", []);
+  await wd.screenshot(join(OUTPUT, "desktop-vote-result.png"));
 });
