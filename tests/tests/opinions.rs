@@ -139,6 +139,17 @@ async fn scenario(backend: Backend) -> Result<()> {
     secretary.opinion_report(request.id, &json).await?;
     let parsed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json)?)?;
     assert_eq!(parsed["responses"].as_array().map(Vec::len), Some(3));
+    let pdf = dir.path().join("tong-hop.pdf");
+    secretary.opinion_report(request.id, &pdf).await?;
+    let bytes = std::fs::read(&pdf)?;
+    let engine = ecabinet_pdf::PdfEngine::load()?;
+    let document = engine.open(&bytes)?;
+    let text = document.text(1)?;
+    assert!(text.contains("TỔNG HỢP Ý KIẾN THÀNH VIÊN"), "{text}");
+    assert!(
+        text.contains("Điều 5 chưa rõ") && text.contains("ký thay"),
+        "{text}"
+    );
     let wrong = secretary
         .opinion_report(request.id, &dir.path().join("x.docx"))
         .await

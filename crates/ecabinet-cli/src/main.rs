@@ -277,7 +277,7 @@ enum OpinionCommand {
     /// The summary of opinions: grouped by answer, every comment, signer, signature validity.
     Report {
         request: String,
-        /// FILE.csv or FILE.json
+        /// FILE.pdf, FILE.csv or FILE.json
         #[arg(long)]
         out: PathBuf,
     },

@@ -278,15 +278,103 @@ impl Client {
                 }
                 csv.into_bytes()
             }
+            "pdf" => {
+                let paragraphs = report_paragraphs(&status, &name, &valid);
+                tokio::task::spawn_blocking(move || {
+                    ecabinet_pdf::PdfEngine::load()
+                        .and_then(|engine| engine.write_report(&paragraphs))
+                })
+                .await
+                .map_err(|e| ClientError::Pdf(e.to_string()))?
+                .map_err(|e| ClientError::Pdf(e.to_string()))?
+            }
             _ => {
                 return Err(ClientError::InvalidArgument(
-                    "write the report to a .csv or .json file".into(),
+                    "write the report to a .pdf, .csv or .json file".into(),
                 ))
             }
         };
         std::fs::write(out, body).map_err(|e| ClientError::io(out, e))?;
         Ok(status)
     }
+}
+
+/// The summary of opinions as a document: per answer, each member's signed
+/// response with its comment; then late responses; then who did not answer.
+fn report_paragraphs(
+    status: &OpinionStatus,
+    name: &dyn Fn(PersonId) -> String,
+    valid: &dyn Fn(&ReceivedResponse) -> bool,
+) -> Vec<ecabinet_pdf::ReportLine> {
+    use ecabinet_pdf::ReportLine;
+    let local = |t: chrono::DateTime<Utc>| {
+        t.with_timezone(&chrono::Local)
+            .format("%H:%M %d/%m/%Y")
+            .to_string()
+    };
+    let mut lines = vec![
+        ReportLine::heading("TỔNG HỢP Ý KIẾN THÀNH VIÊN"),
+        ReportLine::strong(status.request.question.clone()),
+        ReportLine::body(format!(
+            "Hạn trả lời: {} · Số thành viên được hỏi: {} · Đã trả lời đúng hạn: {} · Trễ hạn: {} · Chưa trả lời: {}",
+            local(status.request.deadline),
+            status.request.recipients.len(),
+            status.counted.len(),
+            status.late.len(),
+            status.not_answered.len()
+        )),
+    ];
+    let entry = |r: &ReceivedResponse| {
+        let signer = if r.response.signer == r.response.respondent {
+            String::new()
+        } else {
+            format!(" (ký thay: {})", name(r.response.signer))
+        };
+        let check = if valid(r) {
+            "chữ ký hợp lệ"
+        } else {
+            "CHỮ KÝ KHÔNG HỢP LỆ"
+        };
+        let mut text = format!(
+            "• {}{signer} — {} — {check}",
+            name(r.response.respondent),
+            local(r.received_at)
+        );
+        if !r.response.comment.is_empty() {
+            text.push_str(&format!("\n  Ý kiến: {}", r.response.comment));
+        }
+        ReportLine::body(text)
+    };
+    for (answer, count) in &status.per_answer {
+        lines.push(ReportLine::strong(format!("{answer}: {count}")));
+        lines.extend(
+            status
+                .counted
+                .iter()
+                .filter(|r| r.response.choice == *answer)
+                .map(entry),
+        );
+    }
+    if !status.late.is_empty() {
+        lines.push(ReportLine::strong("Trả lời trễ hạn (không tính)"));
+        lines.extend(status.late.iter().map(|r| {
+            let mut line = entry(r);
+            line.text = format!("{} → {}", line.text, r.response.choice);
+            line
+        }));
+    }
+    if !status.not_answered.is_empty() {
+        lines.push(ReportLine::strong("Chưa trả lời"));
+        lines.push(ReportLine::body(
+            status
+                .not_answered
+                .iter()
+                .map(|p| name(*p))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    lines
 }
 
 #[derive(Serialize, Deserialize)]

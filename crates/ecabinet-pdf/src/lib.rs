@@ -7,6 +7,7 @@
 //! `scripts/lib.sh`); [`PdfEngine::load`] finds it once per process.
 
 mod watermark;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -16,6 +17,7 @@ use pdfium_render::prelude::{PdfDocument, PdfRect, PdfRenderConfig, Pdfium, Pdfi
 use thiserror::Error;
 
 pub use watermark::Watermark;
+pub use writer::ReportLine;
 
 /// Where the library may be: `PDFIUM_DYNAMIC_LIB_PATH` (a folder), the
 /// executable's folder, and the cache `scripts/lib.sh` fills.
