@@ -316,3 +316,46 @@ async fn bad_ballots_are_refused_and_nothing_is_stored() -> Result<()> {
     assert_eq!(tally.counts[0], ("yes".to_owned(), 1));
     server.stop().await
 }
+
+/// A motion with a closing time closes by itself, at that time; a member
+/// replaced by a substitute cannot vote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_motion_closes_at_its_time_and_substitutes_replace_members() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let binh = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let cuong = server.enrol("Lê Văn Cường", Role::Member).await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary.add_agenda_item(meeting.id, "Mục 1", None).await?;
+    secretary
+        .record_attendance(
+            meeting.id,
+            cuong.summary().person.id,
+            Presence::Substituted { by: None },
+        )
+        .await?;
+    let mut request = open_request("Thông qua?");
+    request.quorum = None;
+    request.closes_at = Some(Utc::now() + chrono::Duration::milliseconds(1500));
+    let motion = secretary.open_motion(item.id, &request).await?;
+    binh.sync().await?;
+    cuong.sync().await?;
+    assert!(matches!(
+        binh.vote(motion.id, "yes").await?,
+        VoteOutcome::Counted { .. }
+    ));
+    match cuong.vote(motion.id, "no").await? {
+        VoteOutcome::Refused { code, .. } => assert_eq!(code, "substituted"),
+        other => panic!("a substituted member must not vote: {other:?}"),
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(3_000)).await;
+    binh.sync().await?;
+    let closed = binh.motion(motion.id).await?;
+    assert_eq!(closed.status, MotionStatus::Closed, "closed by itself");
+    assert_eq!(closed.closed_at, request.closes_at, "at its set time");
+    let tally = closed.tally.context("tally")?;
+    assert_eq!(tally.counts[0], ("yes".to_owned(), 1));
+    assert!(tally.adopted);
+    server.stop().await
+}

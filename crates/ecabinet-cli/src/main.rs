@@ -184,11 +184,14 @@ enum Command {
         meeting: String,
         /// The member's id (see `ecab people`).
         person: PersonId,
-        /// present, remote or absent.
+        /// present, remote, absent or substituted.
         presence: String,
         /// Why absent.
         #[arg(long)]
         reason: Option<String>,
+        /// Who sits in for the member (substituted).
+        #[arg(long)]
+        by: Option<PersonId>,
     },
     /// Meeting documents.
     Doc {
@@ -854,6 +857,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             person,
             presence,
             reason,
+            by,
         } => {
             let client = Client::open(&profile).await?;
             let meeting = client.resolve_meeting(&meeting).await?;
@@ -861,9 +865,10 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 "present" => ecabinet_domain::voting::Presence::Present,
                 "remote" => ecabinet_domain::voting::Presence::Remote,
                 "absent" => ecabinet_domain::voting::Presence::Absent { reason },
+                "substituted" => ecabinet_domain::voting::Presence::Substituted { by },
                 other => {
                     return Err(ClientError::InvalidArgument(format!(
-                        "{other:?} is not an attendance: use present, remote or absent"
+                        "{other:?} is not an attendance: use present, remote, absent or substituted"
                     )))
                 }
             };
