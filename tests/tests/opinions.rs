@@ -167,3 +167,84 @@ async fn a_written_opinion_round_on_sqlite() -> Result<()> {
 async fn a_written_opinion_round_on_postgres() -> Result<()> {
     scenario(Backend::Postgres).await
 }
+
+/// A draft answer follows its author to their other device and nowhere else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_stay_with_their_author() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let laptop = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let other = server.enrol("Lê Văn Cường", Role::Member).await?;
+    let code = server
+        .server
+        .services
+        .issue_invite(laptop.summary().person)
+        .await?
+        .code;
+    let tablet = ecabinet_client::Client::enroll(
+        &server.profile("tablet"),
+        &server.url(),
+        &code.to_string(),
+        None,
+    )
+    .await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Lấy ý kiến", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo", None)
+        .await?;
+    let request = secretary
+        .request_opinions(
+            item.id,
+            &RequestOpinionsRequest {
+                question: "Ý kiến?".into(),
+                deadline: Utc::now() + Duration::hours(1),
+                recipients: None,
+                answers: None,
+                documents: None,
+                mandates: vec![],
+                reminders: vec![],
+            },
+        )
+        .await?;
+    for client in [&laptop, &tablet, &other] {
+        client.sync().await?;
+    }
+    laptop
+        .save_opinion_draft(
+            request.id,
+            "agree_with_comments",
+            "Bản nháp: cần xem lại khoản 3",
+        )
+        .await?;
+    tablet.sync().await?;
+    laptop.sync().await?;
+    tablet.sync().await?;
+    let draft = tablet
+        .opinion_draft(request.id)
+        .await?
+        .context("the draft reached the tablet")?;
+    assert_eq!(draft.comment, "Bản nháp: cần xem lại khoản 3");
+    tablet
+        .save_opinion_draft(request.id, "agree", "Bản nháp 2")
+        .await?;
+    laptop.sync().await?;
+    assert_eq!(
+        laptop
+            .opinion_draft(request.id)
+            .await?
+            .context("draft")?
+            .comment,
+        "Bản nháp 2"
+    );
+    for outsider in [&secretary, &other] {
+        outsider.sync().await?;
+        assert!(
+            outsider.opinion_draft(request.id).await?.is_none(),
+            "a draft is private"
+        );
+    }
+    let status = secretary.opinion_status(request.id).await?;
+    assert!(status.status.counted.is_empty(), "a draft is not an answer");
+    server.stop().await
+}

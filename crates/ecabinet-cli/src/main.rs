@@ -275,6 +275,14 @@ enum OpinionCommand {
         #[arg(long, value_delimiter = ',')]
         annotations: Vec<ecabinet_domain::AnnotationId>,
     },
+    /// Save a draft answer (private to your devices), or show it.
+    Draft {
+        request: String,
+        #[arg(long)]
+        choice: Option<String>,
+        #[arg(long)]
+        comment: Option<String>,
+    },
     /// Who has answered, who has not, time left (secretariat).
     Status { request: String },
     /// The summary of opinions: grouped by answer, every comment, signer, signature validity.
@@ -791,6 +799,31 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                             code,
                             message: reason,
                         });
+                    }
+                }
+                OpinionCommand::Draft {
+                    request,
+                    choice,
+                    comment,
+                } => {
+                    let id = client.resolve_opinion_request(&request).await?;
+                    if choice.is_some() || comment.is_some() {
+                        let current = client.opinion_draft(id).await?;
+                        let choice = choice
+                            .or_else(|| current.as_ref().map(|d| d.choice.clone()))
+                            .unwrap_or_default();
+                        let comment = comment
+                            .or_else(|| current.map(|d| d.comment))
+                            .unwrap_or_default();
+                        client.save_opinion_draft(id, &choice, &comment).await?;
+                        out.note("draft saved: only your own devices can read it; it is not an answer until you submit it with `ecab opinion answer`");
+                    } else {
+                        match client.opinion_draft(id).await? {
+                            Some(draft) => {
+                                out.note(&format!("draft: {} — {}", draft.choice, draft.comment))
+                            }
+                            None => out.note("no draft for this request"),
+                        }
                     }
                 }
                 OpinionCommand::Status { request } => {

@@ -145,7 +145,7 @@ impl Client {
     }
 
     /// The person keys this device holds.
-    async fn person_keys(&self) -> ClientResult<HashMap<PersonKeyId, ContentKey>> {
+    pub(crate) async fn person_keys(&self) -> ClientResult<HashMap<PersonKeyId, ContentKey>> {
         let mut keys = HashMap::new();
         for (id, envelope, _) in self.replica.person_keys().await? {
             keys.insert(id, self.open_person_key(id, &envelope)?);
@@ -155,7 +155,7 @@ impl Client {
 
     /// The key new annotations are sealed for: the person's first key this
     /// device knows, or a new one (offline is fine: it is sent at the next sync).
-    async fn current_person_key(&self) -> ClientResult<(PersonKeyId, ContentKey)> {
+    pub(crate) async fn current_person_key(&self) -> ClientResult<(PersonKeyId, ContentKey)> {
         if let Some((id, envelope, _)) = self.replica.person_keys().await?.into_iter().next() {
             return Ok((id, self.open_person_key(id, &envelope)?));
         }

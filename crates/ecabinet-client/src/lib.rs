@@ -38,7 +38,7 @@ pub use documents::FetchedDocument;
 pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
-pub use opinions::OpinionRequestView;
+pub use opinions::{OpinionDraft, OpinionRequestView};
 pub use oplog::RejectedChange;
 pub use positions::ItemPositionsView;
 pub use prefetch::PrefetchProgress;

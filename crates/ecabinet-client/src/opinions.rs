@@ -422,3 +422,99 @@ mod tests {
         assert_eq!(super::csv_field("nói \"không\""), "\"nói \"\"không\"\"\"");
     }
 }
+
+/// A draft answer, private to its author's devices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OpinionDraft {
+    pub choice: String,
+    pub comment: String,
+    pub saved_at: Option<chrono::DateTime<Utc>>,
+}
+
+fn draft_aad(request: OpinionRequestId, op: OpId) -> Vec<u8> {
+    let mut aad = b"ecabinet/opinion-draft/v1\0".to_vec();
+    aad.extend_from_slice(request.0.as_bytes());
+    aad.extend_from_slice(op.0.as_bytes());
+    aad
+}
+
+impl Client {
+    /// Saves a draft answer: sealed for this person's devices only (the
+    /// secretariat never sees it), synced to their other devices, offline too.
+    pub async fn save_opinion_draft(
+        &self,
+        request: OpinionRequestId,
+        choice: &str,
+        comment: &str,
+    ) -> ClientResult<()> {
+        use ecabinet_crypto::{seal_with_nonce, wrap_secret, ContentKey};
+        use ecabinet_domain::ops::{OpinionDraftOp, PersonKeyWrap};
+        let draft = OpinionDraft {
+            choice: choice.trim().to_owned(),
+            comment: comment.to_owned(),
+            saved_at: None,
+        };
+        let op_id = OpId::new();
+        let key = ContentKey::generate()?;
+        let (person_key_id, person_key) = self.current_person_key().await?;
+        let aad = draft_aad(request, op_id);
+        let plain = serde_json::to_vec(&draft).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let mut nonce = [0u8; 12];
+        nonce.copy_from_slice(&op_id.0.as_bytes()[4..]);
+        let body = OpBody::OpinionDraft(OpinionDraftOp {
+            request_id: request,
+            key: PersonKeyWrap {
+                person_key_id,
+                sealed: Bytes(wrap_secret(&person_key, &key, &aad)?),
+            },
+            sealed: Bytes(seal_with_nonce(&key, nonce, &aad, &plain)?),
+        });
+        let device = self.profile.device_id;
+        self.replica
+            .record_local_op(self.profile.person.id, |hlc, device_seq| Op {
+                id: op_id,
+                device_id: device,
+                device_seq,
+                hlc,
+                body,
+            })
+            .await?;
+        if let Err(error) = self.sync().await {
+            tracing::info!(%error, "the draft is saved here and will sync later");
+        }
+        Ok(())
+    }
+
+    /// The latest draft answer from any of this person's devices, if any.
+    pub async fn opinion_draft(
+        &self,
+        request: OpinionRequestId,
+    ) -> ClientResult<Option<OpinionDraft>> {
+        use ecabinet_crypto::{open_with_nonce, unwrap_secret};
+        let keys = self.person_keys().await?;
+        let mut latest = None;
+        for op in self.replica.opinion_drafts(request).await? {
+            let OpBody::OpinionDraft(body) = &op.body else {
+                continue;
+            };
+            let Some(person_key) = keys.get(&body.key.person_key_id) else {
+                continue;
+            };
+            let aad = draft_aad(request, op.id);
+            let Ok(key) = unwrap_secret(person_key, &body.key.sealed.0, &aad) else {
+                continue;
+            };
+            let mut nonce = [0u8; 12];
+            nonce.copy_from_slice(&op.id.0.as_bytes()[4..]);
+            let Ok(plain) = open_with_nonce(&key, nonce, &aad, &body.sealed.0) else {
+                continue;
+            };
+            if let Ok(mut draft) = serde_json::from_slice::<OpinionDraft>(&plain) {
+                draft.saved_at = op.hlc.to_time();
+                latest = Some(draft);
+            }
+        }
+        Ok(latest)
+    }
+}

@@ -72,7 +72,8 @@ fn created_annotation(op: &Op) -> Option<(AnnotationId, DocumentId)> {
         }
         ecabinet_domain::ops::OpBody::Ballot(_)
         | ecabinet_domain::ops::OpBody::Position(_)
-        | ecabinet_domain::ops::OpBody::Opinion(_) => None,
+        | ecabinet_domain::ops::OpBody::Opinion(_)
+        | ecabinet_domain::ops::OpBody::OpinionDraft(_) => None,
     }
 }
 
@@ -319,6 +320,20 @@ impl Replica {
                 })
             })
             .collect()
+    }
+
+    /// This person's drafts of an opinion (any of their devices), oldest first.
+    pub async fn opinion_drafts(
+        &self,
+        request: ecabinet_domain::OpinionRequestId,
+    ) -> ClientResult<Vec<Op>> {
+        let rows: Vec<(Vec<u8>,)> = sqlx::query_as(
+            "SELECT body FROM ops WHERE kind = 'opinion_draft' AND entity_id = $1 AND state <> 'rejected' ORDER BY hlc",
+        )
+        .bind(request.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|(body,)| decode_op(body)).collect()
     }
 
     /// The document an annotation is on.

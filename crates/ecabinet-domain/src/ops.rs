@@ -162,6 +162,17 @@ pub enum OpBody {
     Ballot(BallotOp),
     Position(PositionOp),
     Opinion(OpinionOp),
+    OpinionDraft(OpinionDraftOp),
+}
+
+/// A draft of a written opinion: private to its author's devices, sealed
+/// under a key of its own that is wrapped with one of the author's person keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpinionDraftOp {
+    pub request_id: crate::OpinionRequestId,
+    pub key: PersonKeyWrap,
+    /// The draft (choice, comment), sealed.
+    pub sealed: Bytes,
 }
 
 /// A submitted written opinion, signed on its own (see
@@ -215,6 +226,7 @@ impl OpBody {
             OpBody::Ballot(_) => "ballot",
             OpBody::Position(_) => "position",
             OpBody::Opinion(_) => "opinion",
+            OpBody::OpinionDraft(_) => "opinion_draft",
         }
     }
 
@@ -224,6 +236,7 @@ impl OpBody {
             OpBody::Ballot(op) => op.motion_id.0,
             OpBody::Position(op) => op.agenda_item_id.0,
             OpBody::Opinion(op) => op.request_id.0,
+            OpBody::OpinionDraft(op) => op.request_id.0,
         }
     }
 }

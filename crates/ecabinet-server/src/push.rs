@@ -227,6 +227,7 @@ impl Services {
                         .map_err(|_| ServiceError::BadSignature)?;
                     opinion.comment.len() + opinion.choice.len()
                 }
+                OpBody::OpinionDraft(draft) => draft.sealed.0.len() + draft.key.sealed.0.len(),
                 OpBody::Position(position) => match &position.stance {
                     ecabinet_domain::positions::Stance::Objection { reason } => reason.len(),
                     _ => 0,

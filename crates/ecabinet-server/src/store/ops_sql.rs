@@ -607,6 +607,30 @@ macro_rules! ops_store {
                                 }
                             }
                             }
+                            OpBody::OpinionDraft(body) => {
+                                // Only its author's devices receive a draft; the server checks
+                                // that the request exists and the author may answer it.
+                                let row: Option<(String,)> = sqlx::query_as("SELECT body FROM opinion_requests WHERE id = $1 AND organisation_id = $2")
+                                    .bind(body.request_id.0)
+                                    .bind(organisation)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                                let request: Option<ecabinet_domain::opinions::OpinionRequest> = row
+                                    .map(|(text,)| serde_json::from_str(&text))
+                                    .transpose()
+                                    .map_err(|e| StoreError::Corrupt(format!("opinion request: {e}")))?;
+                                let may_answer = request.is_some_and(|r| r.recipients.iter().any(|m| r.answers_for(batch.person, *m)));
+                                if may_answer {
+                                    let mut kept = op.clone();
+                                    kept.hlc = hlc;
+                                    let payload = wire::encode(&AcceptedOp { author: batch.person, op: kept })
+                                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                                    let at = Self::append_routed(&mut tx, organisation, &mut seq, body.request_id.0, "op", "", Some(&payload), (None, Some(batch.person.0), false)).await?;
+                                    OpResult::Accepted { seq: at, hlc }
+                                } else {
+                                    OpResult::Rejected { code: "not_asked".into(), reason: "you were not asked for an opinion on this request".into() }
+                                }
+                            }
                             OpBody::Opinion(body) => {
                                 Self::apply_opinion(&mut tx, organisation, &mut seq, batch, op.device_id, hlc, body, now).await?
                             }
