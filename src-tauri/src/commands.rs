@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use ecabinet_client::{
     AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentView, Engine,
-    ItemPositionsView, NewAnnotation, OpinionRequestView, PageHit, SyncStatus, TallyVerification,
-    UiError, VoteOutcome,
+    ItemPositionsView, NewAnnotation, OpinionDraft, OpinionRequestView, PageHit, SyncStatus,
+    TallyVerification, UiError, VoteOutcome,
 };
 use ecabinet_domain::api::OpenMotionRequest;
 use ecabinet_domain::opinions::OpinionStatus;
@@ -270,4 +270,30 @@ pub async fn opinion_status(
         .opinion_status(request_id)
         .await?
         .status)
+}
+
+/// Saves a draft answer, private to this person's devices (offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_opinion_draft(
+    engine: Shared<'_>,
+    request_id: OpinionRequestId,
+    choice: String,
+    comment: String,
+) -> Result<(), UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .save_opinion_draft(request_id, &choice, &comment)
+        .await?)
+}
+
+/// The latest draft answer from any of this person's devices.
+#[tauri::command]
+#[specta::specta]
+pub async fn opinion_draft(
+    engine: Shared<'_>,
+    request_id: OpinionRequestId,
+) -> Result<Option<OpinionDraft>, UiError> {
+    Ok(engine.client().await?.opinion_draft(request_id).await?)
 }

@@ -51,6 +51,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::list_opinion_requests,
             commands::answer_opinion,
             commands::opinion_status,
+            commands::save_opinion_draft,
+            commands::opinion_draft,
         ])
         .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }

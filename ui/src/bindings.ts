@@ -247,6 +247,28 @@ async opinionStatus(requestId: OpinionRequestId) : Promise<Result<OpinionStatus,
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Saves a draft answer, private to this person's devices (offline too).
+ */
+async saveOpinionDraft(requestId: OpinionRequestId, choice: string, comment: string) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_opinion_draft", { requestId, choice, comment }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The latest draft answer from any of this person's devices.
+ */
+async opinionDraft(requestId: OpinionRequestId) : Promise<Result<OpinionDraft | null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("opinion_draft", { requestId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -517,6 +539,10 @@ options?: string[] | null; rule: MajorityRule; base: MajorityBase; quorum?: numb
  * Closes by itself then, if set.
  */
 closes_at?: string | null }
+/**
+ * A draft answer, private to its author's devices.
+ */
+export type OpinionDraft = { choice: string; comment: string; saved_at: string | null }
 export type OpinionRequest = { id: OpinionRequestId; agenda_item_id: AgendaItemId; question: string; 
 /**
  * The drafts the opinion is asked on.
