@@ -248,3 +248,88 @@ async fn drafts_stay_with_their_author() -> Result<()> {
     assert!(status.status.counted.is_empty(), "a draft is not an answer");
     server.stop().await
 }
+
+/// An oversized comment, a forged response and an answer from someone not
+/// asked are refused; nothing of them is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_responses_are_refused_and_nothing_is_stored() -> Result<()> {
+    use ecabinet_domain::opinions::{response_message, MAX_COMMENT_CHARS};
+    use ecabinet_domain::ops::{Bytes, OpBody, OpResult, OpinionOp, PushResponse};
+    use ecabinet_domain::wire;
+
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let mut member = server.raw_device("Trần Thị Bình", Role::Member).await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Lấy ý kiến", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo", None)
+        .await?;
+    let request = secretary
+        .request_opinions(
+            item.id,
+            &RequestOpinionsRequest {
+                question: "Ý kiến?".into(),
+                deadline: Utc::now() + Duration::hours(1),
+                recipients: None,
+                answers: None,
+                documents: None,
+                mandates: vec![],
+                reminders: vec![],
+            },
+        )
+        .await?;
+    let outsider = server.raw_device("Người ngoài", Role::Member).await?;
+    let sign = |device: &ecabinet_e2e::RawDevice, comment: String, respondent| {
+        let mut op = OpinionOp {
+            request_id: request.id,
+            respondent,
+            choice: "agree".into(),
+            comment,
+            annotations: vec![],
+            submitted_at: Utc::now(),
+            nonce: Bytes(vec![7; 16]),
+            signature: Bytes::default(),
+        };
+        let message = response_message(&op.response(device.caller.person.id, device.caller.device));
+        op.signature = Bytes(device.keys.signing.sign(&message).to_vec());
+        op
+    };
+    let me = member.caller.person.id;
+    let oversized = sign(&member, "x".repeat(MAX_COMMENT_CHARS + 1), me);
+    let mut forged = sign(&member, "Đồng ý".into(), me);
+    forged.choice = "disagree".into();
+    let ops = member.ops(vec![OpBody::Opinion(oversized)]);
+    let response = member
+        .post(&server.url(), wire::pack(&member.batch(&ops)?)?)
+        .await?;
+    assert_eq!(response.status(), 200);
+    let answer: PushResponse = wire::unpack(&response.bytes().await?)?;
+    assert!(
+        matches!(&answer.results[0], OpResult::Rejected { code, .. } if code == "comment_too_long")
+    );
+    let ops = member.ops(vec![OpBody::Opinion(forged)]);
+    let response = member
+        .post(&server.url(), wire::pack(&member.batch(&ops)?)?)
+        .await?;
+    assert_eq!(response.status(), 403, "a forged response refuses the push");
+    // Someone who was not asked (enrolled after the request was made).
+    let mut late_comer = outsider;
+    let theirs = sign(
+        &late_comer,
+        "Tôi cũng muốn góp ý".into(),
+        late_comer.caller.person.id,
+    );
+    let ops = late_comer.ops(vec![OpBody::Opinion(theirs)]);
+    let response = late_comer
+        .post(&server.url(), wire::pack(&late_comer.batch(&ops)?)?)
+        .await?;
+    let answer: PushResponse = wire::unpack(&response.bytes().await?)?;
+    assert!(matches!(&answer.results[0], OpResult::Rejected { code, .. } if code == "not_asked"));
+    let status = secretary.opinion_status(request.id).await?.status;
+    assert!(
+        status.counted.is_empty() && status.late.is_empty(),
+        "nothing stored"
+    );
+    server.stop().await
+}
