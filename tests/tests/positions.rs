@@ -154,3 +154,35 @@ async fn positions_before_the_meeting_on_sqlite() -> Result<()> {
 async fn positions_before_the_meeting_on_postgres() -> Result<()> {
     scenario(Backend::Postgres).await
 }
+
+/// The secretariat reorders the agenda; every device sees the new order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agenda_can_be_reordered() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let mut ids = Vec::new();
+    for title in ["Một", "Hai", "Ba", "Bốn"] {
+        ids.push(secretary.add_agenda_item(meeting.id, title, None).await?.id);
+    }
+    let moved = secretary.move_agenda_item(ids[3], 1).await?;
+    assert_eq!(moved.len(), 4, "every item's position changed");
+    secretary.move_agenda_item(ids[1], 99).await?; // past the end: last
+    member.sync().await?;
+    let titles: Vec<String> = member
+        .agenda(meeting.id)
+        .await?
+        .items
+        .into_iter()
+        .map(|i| format!("{}:{}", i.position, i.title))
+        .collect();
+    assert_eq!(titles, ["1:Bốn", "2:Một", "3:Ba", "4:Hai"]);
+    let refused = member
+        .move_agenda_item(ids[0], 2)
+        .await
+        .expect_err("members do not reorder");
+    assert_eq!(refused.code(), "forbidden");
+    server.stop().await
+}

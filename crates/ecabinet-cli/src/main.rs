@@ -405,6 +405,14 @@ enum MeetingCommand {
 
 #[derive(Subcommand)]
 enum AgendaCommand {
+    /// Move an item to another position on its agenda (secretariat).
+    Move {
+        /// The agenda item (its id, or the first characters of it).
+        item: String,
+        /// The new position, from 1.
+        #[arg(long)]
+        to: i32,
+    },
     /// Append an item to a meeting's agenda.
     Add {
         /// The meeting (its id, or the first characters of it).
@@ -1081,6 +1089,16 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     .add_agenda_item_with(meeting, &title, only, details)
                     .await?,
             );
+        }
+        Command::Agenda {
+            command: Some(AgendaCommand::Move { item, to }),
+            ..
+        } => {
+            let client = Client::open(&profile).await?;
+            let item = client.resolve_agenda_item(&item).await?;
+            for moved in client.move_agenda_item(item, to).await? {
+                out.agenda_item_added(&moved);
+            }
         }
         Command::Agenda {
             command: Some(AgendaCommand::Access { item, only, all }),

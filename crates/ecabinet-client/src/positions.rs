@@ -121,6 +121,29 @@ impl Client {
             .collect())
     }
 
+    /// Moves an agenda item to `position` (from 1); secretariat, online.
+    pub async fn move_agenda_item(
+        &self,
+        item: AgendaItemId,
+        position: i32,
+    ) -> ClientResult<Vec<AgendaItem>> {
+        let token = self.token().await?;
+        let moved: Vec<AgendaItem> = self
+            .api
+            .post_json(
+                &format!("v1/agenda/{item}/move"),
+                &token,
+                &ecabinet_domain::api::MoveAgendaItemRequest { position },
+            )
+            .await?;
+        for item in &moved {
+            self.replica
+                .put(&ChangeBody::AgendaItem(item.clone()))
+                .await?;
+        }
+        Ok(moved)
+    }
+
     /// Adopts without discussion the items nobody objected to or asked to
     /// speak on (all of them, or those named); secretariat, online.
     pub async fn adopt_without_discussion(

@@ -375,3 +375,9 @@ pub struct OpinionStatusView {
     pub status: crate::opinions::OpinionStatus,
     pub devices: Vec<VoterDevice>,
 }
+
+/// `POST /v1/agenda/{item}/move` (secretariat): moves an item to a position (from 1).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MoveAgendaItemRequest {
+    pub position: i32,
+}

@@ -304,6 +304,37 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Moves an agenda item (secretariat); the others are renumbered.
+    pub async fn move_agenda_item(
+        &self,
+        caller: &Caller,
+        item: AgendaItemId,
+        position: i32,
+    ) -> ServiceResult<Vec<ecabinet_domain::AgendaItem>> {
+        caller.require_secretary()?;
+        let (_, meeting) = self
+            .store
+            .agenda_item(item)
+            .await?
+            .ok_or(ServiceError::NotFound("agenda item"))?;
+        if meeting.organisation_id != caller.person.organisation_id {
+            return Err(ServiceError::NotFound("agenda item"));
+        }
+        if position < 1 {
+            return Err(ServiceError::BadRequest(
+                "positions are numbered from 1".into(),
+            ));
+        }
+        let moved = self
+            .store
+            .move_agenda_item(caller.person.organisation_id, item, position)
+            .await?;
+        self.poke(caller.person.organisation_id).await;
+        Ok(moved)
+    }
+}
+
 /// Closes due motions and sends due reminders, every second while the server runs.
 pub async fn close_motions_on_time(services: Services) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));

@@ -83,6 +83,7 @@ pub fn router(services: Services) -> Router {
         .route("/v1/motions/{motion}/close", post(close_motion))
         .route("/v1/meetings/{meeting}/adopt", post(adopt))
         .route("/v1/agenda/{item}/opinions", post(request_opinions))
+        .route("/v1/agenda/{item}/move", post(move_agenda_item))
         .route("/v1/opinions/{request}/status", get(opinion_status))
         .route("/v1/motions/{motion}/export", get(motion_export))
         .route(
@@ -255,6 +256,19 @@ async fn close_motion(
     ApiPath(motion): ApiPath<ecabinet_domain::MotionId>,
 ) -> Result<Json<ecabinet_domain::voting::Motion>, ApiError> {
     Ok(Json(services.close_motion(&caller, motion).await?))
+}
+
+async fn move_agenda_item(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(item): ApiPath<AgendaItemId>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::MoveAgendaItemRequest>,
+) -> Result<Json<Vec<AgendaItem>>, ApiError> {
+    Ok(Json(
+        services
+            .move_agenda_item(&caller, item, body.position)
+            .await?,
+    ))
 }
 
 async fn request_opinions(

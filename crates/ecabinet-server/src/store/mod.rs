@@ -168,6 +168,14 @@ pub trait Store: Send + Sync + 'static {
     /// Active devices that may read the item's documents.
     async fn allowed_devices(&self, item: AgendaItemId) -> StoreResult<Vec<DeviceRecord>>;
     async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>>;
+    /// Moves an item to `position` (from 1) and renumbers the others, in one
+    /// transaction; announces every item whose position changed.
+    async fn move_agenda_item(
+        &self,
+        organisation: OrganisationId,
+        item: AgendaItemId,
+        position: i32,
+    ) -> StoreResult<Vec<AgendaItem>>;
 
     /// An agenda item and the meeting it belongs to.
     async fn agenda_item(&self, id: AgendaItemId) -> StoreResult<Option<(AgendaItem, Meeting)>>;

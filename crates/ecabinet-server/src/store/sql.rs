@@ -601,6 +601,57 @@ macro_rules! sql_store {
                     .collect()
             }
 
+            async fn move_agenda_item(&self, organisation: OrganisationId, item: AgendaItemId, position: i32) -> StoreResult<Vec<AgendaItem>> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE organisations SET last_seq = last_seq WHERE id = $1")
+                    .bind(organisation.0)
+                    .execute(&mut *tx)
+                    .await?;
+                let (meeting,): (Uuid,) = sqlx::query_as("SELECT meeting_id FROM agenda_items WHERE id = $1")
+                    .bind(item.0)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let rows: Vec<(Uuid, Uuid, i32, String, bool, String)> = sqlx::query_as(
+                    "SELECT id, meeting_id, position, title, restricted, details FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
+                )
+                .bind(meeting)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut items = rows
+                    .into_iter()
+                    .map(|(id, meeting_id, position, title, restricted, details)| {
+                        Ok(AgendaItem { id: AgendaItemId(id), meeting_id: MeetingId(meeting_id), position, title, restricted, details: parse_details(&details)? })
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
+                let from = items.iter().position(|i| i.id == item).ok_or(StoreError::NotFound)?;
+                let moving = items.remove(from);
+                let to = usize::try_from(position - 1).unwrap_or(0).min(items.len());
+                items.insert(to, moving);
+                // Out of the way first: positions are unique per meeting.
+                sqlx::query("UPDATE agenda_items SET position = -position WHERE meeting_id = $1")
+                    .bind(meeting)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut moved = Vec::new();
+                for (index, entry) in items.iter_mut().enumerate() {
+                    let new_position = index as i32 + 1;
+                    sqlx::query("UPDATE agenda_items SET position = $1 WHERE id = $2")
+                        .bind(new_position)
+                        .bind(entry.id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    if entry.position != new_position {
+                        entry.position = new_position;
+                        // Titles and positions are visible to everyone, restricted or not.
+                        Self::append_change(&mut tx, organisation, entry.id.0, &ChangeBody::AgendaItem(entry.clone()), None).await?;
+                        moved.push(entry.clone());
+                    }
+                }
+                tx.commit().await?;
+                Ok(moved)
+            }
+
             async fn agenda_item(&self, id: AgendaItemId) -> StoreResult<Option<(AgendaItem, Meeting)>> {
                 let row: Option<(Uuid, Uuid, i32, String, bool, String)> =
                     sqlx::query_as("SELECT id, meeting_id, position, title, restricted, details FROM agenda_items WHERE id = $1")
