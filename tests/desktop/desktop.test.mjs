@@ -335,4 +335,54 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
     (await wd.script("return document.querySelector('[data-testid=motion-verification]')?.dataset.state", [])) === "verified", 30_000);
   await wd.script("document.querySelector('[data-testid=motion-verification]').scrollIntoView({ block: 'center' });", []);
   await wd.screenshot(join(OUTPUT, "desktop-vote-result.png"));
+
+  // 9. Before the meeting: the member objects to an item, with a reason.
+  const positionControl = `[data-testid="position-control"][data-item-id="${decreeItem.id}"]`;
+  await wd.reveal(`${positionControl} [data-testid="position-objection"]`);
+  const reason = await waitFor("the reason box", () => wd.find(`${positionControl} [data-testid="position-reason"]`));
+  await wd.call("POST", `${wd.session}/element/${reason}/value`, { text: "Cần đánh giá thêm tác động đến doanh nghiệp nhỏ" });
+  await wd.reveal(`${positionControl} [data-testid="position-save"]`);
+  await waitFor("the position recorded", async () =>
+    (await wd.script("return document.querySelector(arguments[0])?.dataset.state", [`${positionControl} [data-testid="position-outcome"]`])) === "counted");
+  await wd.screenshot(join(OUTPUT, "desktop-position.png"));
+
+  // 10. A written opinion: the secretariat asks, the member answers in the app.
+  const deadline = new Date(Date.now() + 3_600_000).toISOString();
+  const opinion = JSON.parse(
+    ecab(["--profile", secretaryProfile, "--json", "opinion", "request", decreeItem.id, "--question", "Ý kiến về dự thảo Nghị định?", "--deadline", deadline]),
+  );
+  await wd.reveal('[data-testid="opinions-tab"]');
+  const request = `[data-testid="opinion-request"][data-request-id="${opinion.id}"]`;
+  await waitFor("the opinion request", () => wd.find(request), 30_000);
+  await wd.reveal(`${request} [data-testid="opinion-choice"][data-choice="agree_with_comments"]`);
+  const comment = await wd.find(`${request} [data-testid="opinion-comment"]`);
+  await wd.call("POST", `${wd.session}/element/${comment}/value`, { text: "Đề nghị bổ sung lộ trình chuyển đổi" });
+  await wd.reveal(`${request} [data-testid="opinion-submit"]`);
+  await waitFor("the answer received", async () =>
+    (await wd.script("return document.querySelector(arguments[0])?.dataset.state", [`${request} [data-testid="opinion-outcome"]`])) === "counted", 30_000);
+  await wd.screenshot(join(OUTPUT, "desktop-opinion.png"));
+  const status = JSON.parse(ecab(["--profile", secretaryProfile, "--json", "opinion", "status", opinion.id]));
+  assert.equal(status.status.counted.length, 1, "the secretariat has the signed answer");
+
+  // 11. The secretariat's own app: positions per item and the opinion round.
+  await wd.close();
+  stop(driver);
+  await waitFor("tauri-driver to stop", () => driver.exitCode !== null || driver.signalCode !== null);
+  const secretaryDriver = startProcess("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, DISPLAY: display, ECAB_PROFILE: secretaryProfile, ECAB_LOG: "warn" },
+  });
+  children.push(secretaryDriver);
+  const sd = new WebDriver(`http://127.0.0.1:${port}`);
+  await waitFor("tauri-driver again", async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok);
+  await sd.newSession(join(BIN, "ecabinet-desktop"), { ECAB_PROFILE: secretaryProfile });
+  t.after(() => sd.close());
+  await waitFor("the secretariat's main screen", () => sd.find('[data-testid="main-screen"]'), 30_000);
+  const firstMeeting = await waitFor("the meeting", async () => (await sd.findAll('[data-testid="meeting-item"]'))[0]);
+  await sd.click(firstMeeting);
+  await waitFor("the positions summary", () => sd.find('[data-testid="positions-summary"]'), 30_000);
+  await sd.script("document.querySelector('[data-testid=positions-summary]').scrollIntoView({ block: 'center' });", []);
+  await sd.screenshot(join(OUTPUT, "desktop-secretariat-positions.png"));
+  await sd.reveal('[data-testid="opinions-tab"]');
+  await waitFor("the opinion dashboard", () => sd.find('[data-testid="opinion-dashboard"]'), 30_000);
+  await sd.screenshot(join(OUTPUT, "desktop-secretariat-opinions.png"));
 });

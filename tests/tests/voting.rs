@@ -349,6 +349,12 @@ async fn a_motion_closes_at_its_time_and_substitutes_replace_members() -> Result
         VoteOutcome::Refused { code, .. } => assert_eq!(code, "substituted"),
         other => panic!("a substituted member must not vote: {other:?}"),
     }
+    // Nor check himself back in.
+    let refused = cuong
+        .record_attendance(meeting.id, cuong.summary().person.id, Presence::Present)
+        .await
+        .expect_err("cannot undo the secretariat's record");
+    assert_eq!(refused.code(), "forbidden");
     tokio::time::sleep(std::time::Duration::from_millis(3_000)).await;
     binh.sync().await?;
     let closed = binh.motion(motion.id).await?;

@@ -316,8 +316,14 @@ impl Client {
         if let Err(error) = self.sync_person_keys(&token).await {
             tracing::warn!(%error, "could not exchange person keys");
         }
-        self.push_outbox(&token, &mut report).await?;
+        // A push the server refuses as a whole must not keep this device
+        // from receiving: pull anyway, then report the push's error.
+        let pushed = self.push_outbox(&token, &mut report).await;
+        if let Err(ClientError::ServerUnreachable { .. } | ClientError::Revoked) = &pushed {
+            return pushed.map(|()| report);
+        }
         self.pull_all(&token, &mut report).await?;
+        pushed?;
         if let Err(error) = self.sync_person_keys(&token).await {
             tracing::warn!(%error, "could not exchange person keys");
         }

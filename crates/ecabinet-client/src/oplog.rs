@@ -88,7 +88,8 @@ pub(crate) async fn store_received(
         "INSERT INTO ops (op_id, device_id, device_seq, hlc, kind, entity_id, body, state, created_at, author) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $9) \
          ON CONFLICT (op_id) DO UPDATE SET hlc = excluded.hlc, body = excluded.body, \
-         state = CASE WHEN ops.state = 'pending' THEN 'accepted' ELSE ops.state END",
+         state = CASE WHEN ops.state = 'pending' THEN 'accepted' ELSE ops.state END \
+         WHERE ops.device_id = excluded.device_id AND ops.author = excluded.author",
     )
     .bind(op.id.0)
     .bind(op.device_id.0)

@@ -236,10 +236,11 @@ pub fn decide_ballot(
             format!("the choices are: {}", motion.options.join(", ")),
         ));
     }
-    if ballot.cast_at > now + chrono::Duration::milliseconds(MAX_CLOCK_SKEW_MS as i64) {
+    let skew = chrono::Duration::milliseconds(MAX_CLOCK_SKEW_MS as i64);
+    if ballot.cast_at > now + skew || ballot.cast_at < motion.opened_at - skew {
         return Err(Rejection::new(
             "bad_time",
-            "the ballot is dated in the future; check this device's clock",
+            "the ballot is dated outside the vote; check this device's clock",
         ));
     }
     Ok(())
@@ -252,6 +253,7 @@ pub fn decide_opinion(
     request: Option<&ecabinet_domain::opinions::OpinionRequest>,
     signer: PersonId,
     op: &ecabinet_domain::ops::OpinionOp,
+    now: DateTime<Utc>,
 ) -> Result<(), Rejection> {
     use ecabinet_domain::opinions::MAX_COMMENT_CHARS;
     let Some(request) = request else {
@@ -276,6 +278,13 @@ pub fn decide_opinion(
         return Err(Rejection::new(
             "bad_choice",
             format!("the answers are: {}", request.answers.join(", ")),
+        ));
+    }
+    let skew = chrono::Duration::milliseconds(MAX_CLOCK_SKEW_MS as i64);
+    if op.submitted_at < request.created_at - skew || op.submitted_at > now + skew {
+        return Err(Rejection::new(
+            "bad_time",
+            "the response is dated outside the request; check this device's clock",
         ));
     }
     if op.comment.chars().count() > MAX_COMMENT_CHARS {
@@ -568,6 +577,12 @@ mod tests {
             let future = ballot(voter, "yes", now + chrono::Duration::minutes(5));
             assert_eq!(
                 code(Some(&open), voter, true, &future, None),
+                Some("bad_time")
+            );
+            // Dated long before the vote opened (a far past year would not even store).
+            let ancient = ballot(voter, "yes", now - chrono::Duration::days(400 * 365));
+            assert_eq!(
+                code(Some(&open), voter, true, &ancient, None),
                 Some("bad_time")
             );
         }

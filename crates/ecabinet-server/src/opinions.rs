@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use ecabinet_domain::api::RequestOpinionsRequest;
 use ecabinet_domain::opinions::{self, OpinionRequest, Reminder, DEFAULT_ANSWERS};
 use ecabinet_domain::{validate, AgendaItemId, OpinionRequestId, Person, Role};
@@ -96,10 +96,16 @@ impl Services {
             question,
             documents,
             answers,
-            deadline: request.deadline,
+            // Milliseconds: what both databases store exactly, so a reminder
+            // time read back equals the one recorded as sent.
+            deadline: request.deadline.trunc_subsecs(3),
             recipients,
             mandates: request.mandates,
-            reminders: request.reminders,
+            reminders: request
+                .reminders
+                .iter()
+                .map(|t| t.trunc_subsecs(3))
+                .collect(),
             created_at: now,
         };
         self.store

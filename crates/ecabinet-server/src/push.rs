@@ -193,7 +193,7 @@ impl Services {
         }
         let mut previous = 0;
         for op in &ops {
-            if op.device_seq <= previous {
+            if op.device_seq <= previous || op.device_seq > i64::MAX as u64 {
                 return Err(ServiceError::BadRequest(
                     "changes must be pushed in the order the device made them".into(),
                 ));

@@ -162,6 +162,18 @@ impl Services {
                 "only the secretariat records attendance; you may check yourself in",
             ));
         }
+        if caller.person.role != Role::Secretary {
+            // A member cannot undo the secretariat's "absent" or "substituted".
+            let recorded = self.store.attendance(found.id).await?;
+            if recorded
+                .iter()
+                .any(|(p, presence)| *p == person && !presence.may_vote())
+            {
+                return Err(ServiceError::Forbidden(
+                    "the secretariat recorded you absent or substituted for this meeting; ask it to change that",
+                ));
+            }
+        }
         if let Presence::Absent {
             reason: Some(reason),
         } = &presence
@@ -198,8 +210,13 @@ impl Services {
             return Err(ServiceError::NotFound("motion"));
         }
         if caller.person.role != Role::Secretary {
+            let restricted = self
+                .store
+                .agenda_item(motion.agenda_item_id)
+                .await?
+                .is_none_or(|(item, _)| item.restricted);
             let access = self.store.item_access(motion.agenda_item_id).await?;
-            if !access.is_empty() && !access.contains(&caller.person.id) {
+            if restricted && !access.contains(&caller.person.id) {
                 return Err(ServiceError::Forbidden("this item is restricted"));
             }
         }

@@ -127,18 +127,34 @@ macro_rules! ops_store {
                 })
             }
 
+            /// Whether a person may read an item (open, or listed on it).
+            async fn may_read_item(tx: &mut sqlx::Transaction<'_, $db>, item: AgendaItemId, person: PersonId) -> StoreResult<bool> {
+                let (restricted, listed): (bool, i64) = sqlx::query_as(
+                    "SELECT a.restricted, (SELECT COUNT(*) FROM item_access ia WHERE ia.agenda_item_id = a.id AND ia.person_id = $2) \
+                     FROM agenda_items a WHERE a.id = $1",
+                )
+                .bind(item.0)
+                .bind(person.0)
+                .fetch_optional(&mut **tx)
+                .await?
+                .unwrap_or((true, 0));
+                Ok(!restricted || listed > 0)
+            }
+
             async fn document_access(
                 tx: &mut sqlx::Transaction<'_, $db>,
+                organisation: Uuid,
                 document: DocumentRef,
                 person: PersonId,
                 secretary: bool,
             ) -> StoreResult<DocumentAccess> {
                 let row: Option<(Uuid, bool)> = sqlx::query_as(
                     "SELECT d.agenda_item_id, a.restricted FROM documents d JOIN agenda_items a ON a.id = d.agenda_item_id \
-                     WHERE d.id = $1 AND d.version = $2",
+                     WHERE d.id = $1 AND d.version = $2 AND d.organisation_id = $3",
                 )
                 .bind(document.id.0)
                 .bind(i64::from(document.version))
+                .bind(organisation)
                 .fetch_optional(&mut **tx)
                 .await?;
                 let Some((item, restricted)) = row else {
@@ -349,7 +365,7 @@ macro_rules! ops_store {
                     .map(|(text,)| serde_json::from_str(&text))
                     .transpose()
                     .map_err(|e| StoreError::Corrupt(format!("opinion request: {e}")))?;
-                if let Err(Rejection { code, reason }) = decide_opinion(request.as_ref(), batch.person, body) {
+                if let Err(Rejection { code, reason }) = decide_opinion(request.as_ref(), batch.person, body, now) {
                     return Ok(OpResult::Rejected { code: code.into(), reason });
                 }
                 let Some(request) = request else {
@@ -373,8 +389,13 @@ macro_rules! ops_store {
                     .await?;
                 // append_routed numbers the change: give it the number the response carries.
                 *seq -= 1;
+                let signer = received.response.signer;
                 let announced = json(&ChangeBody::OpinionResponse(received))?;
                 Self::append_routed(tx, organisation, seq, body.request_id.0, "opinion_response", &announced, None, (None, Some(body.respondent.0), true)).await?;
+                if signer != body.respondent {
+                    // The substitute's devices keep what they signed, too.
+                    Self::append_routed(tx, organisation, seq, body.request_id.0, "opinion_response", &announced, None, (None, Some(signer.0), false)).await?;
+                }
                 Ok(OpResult::Accepted { seq: at, hlc })
             }
 
@@ -568,7 +589,7 @@ macro_rules! ops_store {
                                 (None, Some(document)) => Some(match access_seen.get(&(document, batch.person)) {
                                     Some(known) => *known,
                                     None => {
-                                        let found = Self::document_access(&mut tx, document, batch.person, batch.secretary).await?;
+                                        let found = Self::document_access(&mut tx, organisation, document, batch.person, batch.secretary).await?;
                                         access_seen.insert((document, batch.person), found);
                                         found
                                     }
@@ -640,8 +661,9 @@ macro_rules! ops_store {
                             OpBody::Ballot(body) => {
                                 if !motions.contains_key(&body.motion_id) {
                                     // Updating the row locks it: a ballot and the motion's closing cannot interleave.
-                                    let row: Option<(String,)> = sqlx::query_as("UPDATE motions SET body = body WHERE id = $1 RETURNING body")
+                                    let row: Option<(String,)> = sqlx::query_as("UPDATE motions SET body = body WHERE id = $1 AND organisation_id = $2 RETURNING body")
                                         .bind(body.motion_id.0)
+                                        .bind(organisation)
                                         .fetch_optional(&mut *tx)
                                         .await?;
                                     let motion = row
@@ -670,7 +692,15 @@ macro_rules! ops_store {
                                     },
                                     None => None,
                                 };
-                                let decided = decide_ballot(motion.as_ref(), batch.person, !batch.secretary, body, presence.as_ref(), now);
+                                let may_read = match &motion {
+                                    Some(m) => Self::may_read_item(&mut tx, m.agenda_item_id, batch.person).await?,
+                                    None => true,
+                                };
+                                let decided = if may_read {
+                                    decide_ballot(motion.as_ref(), batch.person, !batch.secretary, body, presence.as_ref(), now)
+                                } else {
+                                    Err(Rejection { code: "forbidden", reason: "this item is restricted to named members".into() })
+                                };
                                 match (decided, motion) {
                                     (Err(Rejection { code, reason }), _) => OpResult::Rejected { code: code.into(), reason },
                                     (Ok(()), None) => OpResult::Rejected {

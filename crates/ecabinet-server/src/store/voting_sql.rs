@@ -139,6 +139,12 @@ macro_rules! voting_store {
             /// that first locks the motion's row (ballots lock it too).
             pub(super) async fn close_motion_impl(&self, id: MotionId, now: DateTime<Utc>) -> StoreResult<Option<Motion>> {
                 let mut tx = self.pool.begin().await?;
+                // The organisation's row first, as group commits do, so the two
+                // never wait on each other in opposite orders (PostgreSQL).
+                sqlx::query("UPDATE organisations SET last_seq = last_seq WHERE id = (SELECT organisation_id FROM motions WHERE id = $1)")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
                 let row: Option<(String, Uuid)> =
                     sqlx::query_as("UPDATE motions SET status = status WHERE id = $1 AND status = 'open' RETURNING body, organisation_id")
                         .bind(id.0)
@@ -153,7 +159,16 @@ macro_rules! voting_store {
                 // server only gets to it a moment later.
                 let closed_at = motion.closes_at.map_or(now, |at| at.min(now));
                 let ballots = Self::ballots_of(&mut tx, id).await?;
-                let counted = voting::counted(&ballots, closed_at);
+                // A member marked absent or substituted after voting no longer counts.
+                let barred: Vec<(Uuid,)> = sqlx::query_as("SELECT person_id FROM attendance WHERE meeting_id = $1 AND NOT may_vote")
+                    .bind(motion.meeting_id.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let eligible: Vec<CountedBallot> = ballots
+                    .into_iter()
+                    .filter(|b| !barred.iter().any(|(p,)| *p == b.ballot.voter.0))
+                    .collect();
+                let counted = voting::counted(&eligible, closed_at);
                 let (present, members) = Self::presence_counts(&mut tx, organisation, motion.meeting_id).await?;
                 motion.status = MotionStatus::Closed;
                 motion.closed_at = Some(closed_at);
