@@ -214,6 +214,13 @@ const REJECTED_KEYS: Readonly<Record<string, MessageKey>> = {
   bad_choice: "sync.rejected.bad_choice",
   bad_time: "sync.rejected.bad_time",
   not_your_ballot: "sync.rejected.not_your_ballot",
+  // Positions (decide_position) and written opinions (decide_opinion): also shown on the item or the request.
+  meeting_started: "sync.rejected.meeting_started",
+  bad_reason: "sync.rejected.bad_reason",
+  unknown_request: "sync.rejected.unknown_request",
+  not_asked: "sync.rejected.not_asked",
+  no_mandate: "sync.rejected.no_mandate",
+  comment_too_long: "sync.rejected.comment_too_long",
 };
 
 export function kindKey(kind: AnnotationKind): MessageKey {

@@ -9,12 +9,17 @@ import type {
   AppStatus,
   Attendance,
   DocumentView,
+  ItemDecision,
+  ItemPositionsView,
   Meeting,
   Motion,
   NewAnnotation,
   OpenMotionRequest,
+  OpinionRequestView,
+  OpinionStatus,
   PageHit,
   PrefetchProgress,
+  Stance,
   SyncStatus,
   Tally,
   TallyVerification,
@@ -161,6 +166,33 @@ const SECRETARY: AppStatus = {
   profile: { ...ENROLLED.profile!, person: { id: "p0", organisation_id: "o1", name: "Lê Văn Thư", role: "secretary" } },
 };
 
+/** Each item of m-soon as list_positions returns it to a member: nobody else's positions, nothing decided. */
+const QUIET_POSITIONS: ItemPositionsView[] = AGENDA.items.map((item) => ({
+  item,
+  summary: { no_objection: [], objections: [], speakers: [], silent: ["p1", "p2", "p3"], proposed_without_discussion: true },
+  mine: null,
+  decision: null,
+}));
+
+/** A request for written opinions on the draft law: p1 answers for themself and, under a mandate, for p2. */
+const REQUEST: OpinionRequestView = {
+  request: {
+    id: "r-1",
+    agenda_item_id: "a2",
+    question: "Cho ý kiến về dự thảo Luật Dữ liệu",
+    documents: ["d1"],
+    answers: ["agree", "disagree", "agree_with_comments"],
+    deadline: "2026-11-25T10:00:00Z",
+    recipients: ["p1", "p2", "p3"],
+    mandates: [{ member: "p2", substitute: "p1" }],
+    reminders: [],
+    created_at: "2026-11-20T02:00:00Z",
+  },
+  answering_for: ["p1", "p2"],
+  responses: [],
+  reminded: 1,
+};
+
 function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   let syncHandler: ((e: { payload: unknown }) => void) | null = null;
   // The engine's local store of annotations: create and edit change what list returns.
@@ -168,6 +200,9 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   let prefetchHandler: ((e: { payload: PrefetchProgress }) => void) | null = null;
   // The engine's replica of motions: the secretariat's open and close change it.
   const votes = { motions: [] as Motion[] };
+  // The engine's replica of positions and requests for opinions; the secretariat's dashboards come from the server.
+  const stances = { list: QUIET_POSITIONS };
+  const opinions = { requests: [] as OpinionRequestView[], status: {} as Record<string, OpinionStatus>, seq: 1 };
   const api = {
     commands: {
       appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok(initial)),
@@ -239,6 +274,32 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
         votes.motions = votes.motions.map((m) => (m.id === id ? closed : m));
         return ok(closed);
       }),
+      setPosition: vitest.fn(async (itemId: string, stance: Stance): Promise<R<VoteOutcome>> => {
+        stances.list = stances.list.map((v) => (v.item.id === itemId ? { ...v, mine: stance } : v));
+        return ok({ outcome: "counted", seq: 50 });
+      }),
+      listPositions: vitest.fn(async (meetingId: string): Promise<R<ItemPositionsView[]>> => ok(stances.list.filter((v) => v.item.meeting_id === meetingId))),
+      adoptWithoutDiscussion: vitest.fn(async (meetingId: string): Promise<R<ItemDecision[]>> => {
+        const decided = stances.list
+          .filter((v) => v.item.meeting_id === meetingId && v.summary.proposed_without_discussion && v.decision === null)
+          .map((v) => ({ agenda_item_id: v.item.id, meeting_id: meetingId, adopted_without_discussion: true, decided_at: "2026-11-24T03:05:00Z", decided_by: "p0" }));
+        stances.list = stances.list.map((v) => ({ ...v, decision: decided.find((d) => d.agenda_item_id === v.item.id) ?? v.decision }));
+        return ok(decided);
+      }),
+      listOpinionRequests: vitest.fn(async (): Promise<R<OpinionRequestView[]>> => ok(opinions.requests)),
+      answerOpinion: vitest.fn(async (requestId: string, choice: string, comment: string, onBehalfOf: string | null): Promise<R<VoteOutcome>> => {
+        const respondent = onBehalfOf ?? "p1";
+        const seq = opinions.seq++;
+        const received = {
+          response: { request_id: requestId, respondent, signer: "p1", device_id: "dev-1", choice, comment, annotations: [], submitted_at: "2026-11-24T03:00:00Z", nonce: "", signature: "" },
+          seq,
+          received_at: "2026-11-24T03:00:01Z",
+          late: false,
+        };
+        opinions.requests = opinions.requests.map((v) => (v.request.id === requestId ? { ...v, responses: [...v.responses, received] } : v));
+        return ok({ outcome: "counted", seq });
+      }),
+      opinionStatus: vitest.fn(async (id: string): Promise<R<OpinionStatus>> => (opinions.status[id] ? ok(opinions.status[id]) : fail("server_unreachable"))),
     },
     events: {
       syncStatusChanged: {
@@ -266,6 +327,8 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
     },
     store,
     votes,
+    stances,
+    opinions,
   };
   return api satisfies Api;
 }
@@ -1301,5 +1364,370 @@ describe("votes in the meeting", () => {
       expect($("motion-close")).toBeNull();
       expect($("motion-own-vote")).toBeNull();
     });
+  });
+});
+
+describe("positions before the meeting", () => {
+  const control = (itemId: string) => $$("position-control").find((c) => c.dataset["itemId"] === itemId)!;
+  const within = (el: Element, id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`)!;
+
+  async function start(status: AppStatus, list: ItemPositionsView[] = QUIET_POSITIONS, now = NOW) {
+    const api = fakeApi(status);
+    api.stances.list = list;
+    app = startApp(root, api, { storage: memoryStorage(), now });
+    await app.ready;
+    await vitest.waitFor(() => expect($$("agenda-item")).toHaveLength(2));
+    return api;
+  }
+
+  it("lets a member object with a reason, then change to speaking; the latest stands", async () => {
+    const api = await start(ENROLLED);
+    await vitest.waitFor(() => expect($$("position-control")).toHaveLength(2));
+    expect(api.commands.listPositions).toHaveBeenCalledWith("m-soon");
+    const c = control("a2");
+    expect(within(c, "position-current").textContent).toBe(vi["positions.none"]);
+    expect([...c.querySelectorAll("[data-choice]")].map((b) => b.textContent)).toEqual(["Không phản đối", "Phản đối", "Đăng ký phát biểu"]);
+    expect(within(c, "position-reason").closest<HTMLElement>(".vote-field")!.hidden).toBe(true);
+    expect($("positions-summary")).toBeNull();
+
+    within(c, "position-objection").click();
+    expect(within(control("a2"), "position-objection").getAttribute("aria-pressed")).toBe("true");
+    expect(document.activeElement).toBe(within(c, "position-reason"));
+    within(c, "position-save").click();
+    expect(api.commands.setPosition).not.toHaveBeenCalled();
+    expect(within(c, "position-error").textContent).toBe(vi["positions.reasonRequired"]);
+
+    const reason = within(c, "position-reason") as HTMLTextAreaElement;
+    reason.value = "  Chưa đánh giá tác động đối với doanh nghiệp nhỏ  ";
+    reason.dispatchEvent(new Event("input", { bubbles: true }));
+    // A background sync leaves the half-written reason alone.
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect(api.commands.listPositions).toHaveBeenCalledTimes(2));
+    expect(reason.value).toBe("  Chưa đánh giá tác động đối với doanh nghiệp nhỏ  ");
+    expect(within(control("a2"), "position-objection").getAttribute("aria-pressed")).toBe("true");
+
+    within(c, "position-save").click();
+    await vitest.waitFor(() => expect(within(c, "position-outcome").dataset["state"]).toBe("counted"));
+    expect(api.commands.setPosition).toHaveBeenCalledWith("a2", { objection: { reason: "Chưa đánh giá tác động đối với doanh nghiệp nhỏ" } });
+    expect(within(c, "position-outcome").textContent).toBe("✓ Đã ghi nhận ý kiến “Phản đối” của bạn.");
+    expect(within(c, "position-current").textContent).toBe("Ý kiến hiện tại của bạn: Phản đối");
+    expect(within(c, "position-error").hidden).toBe(true);
+    expect(within(control("a1"), "position-outcome").hidden).toBe(true);
+
+    within(c, "position-speak").click();
+    within(c, "position-save").click();
+    await vitest.waitFor(() => expect(within(c, "position-current").textContent).toBe("Ý kiến hiện tại của bạn: Đăng ký phát biểu"));
+    expect(api.commands.setPosition).toHaveBeenLastCalledWith("a2", "speak");
+    expect(within(c, "position-reason").closest<HTMLElement>(".vote-field")!.hidden).toBe(true);
+  });
+
+  it("says when a position waits to be sent, is refused, or cannot be sent", async () => {
+    const api = await start(ENROLLED);
+    await vitest.waitFor(() => expect($$("position-control")).toHaveLength(2));
+    const c = control("a1");
+    api.commands.setPosition.mockResolvedValueOnce(ok({ outcome: "waiting" }));
+    api.commands.appStatus.mockResolvedValue(ok({ ...ENROLLED, sync: { ...SYNCED, state: "offline", waiting_to_send: 1 } }));
+    within(c, "position-no-objection").click();
+    within(c, "position-save").click();
+    await vitest.waitFor(() => expect(within(c, "position-outcome").dataset["state"]).toBe("waiting"));
+    expect(within(c, "position-outcome").textContent).toBe("Đã lưu trên máy — sẽ gửi khi có mạng. Ý kiến của bạn: “Không phản đối”.");
+    expect(within(c, "position-current").textContent).toBe("Ý kiến hiện tại của bạn: Không phản đối");
+
+    // The network returns after the meeting started: the server refuses it, and says why.
+    const refusal = { op_id: "op-7", kind: "position", entity_id: "a1", code: "meeting_started", reason: "positions can be changed only until the meeting starts" };
+    api.commands.appStatus.mockResolvedValue(ok({ ...ENROLLED, sync: { ...SYNCED, rejected: [refusal] } }));
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect(within(c, "position-outcome").dataset["state"]).toBe("refused"));
+    expect(within(c, "position-outcome").textContent).toBe(`Ý kiến “Không phản đối” không được ghi nhận: ${vi["sync.rejected.meeting_started"]}`);
+    expect(within(c, "position-outcome").getAttribute("role")).toBe("alert");
+
+    api.commands.setPosition.mockResolvedValueOnce(fail("storage", "disk full"));
+    within(c, "position-speak").click();
+    within(c, "position-save").click();
+    await vitest.waitFor(() => expect(within(c, "position-outcome").dataset["state"]).toBe("failed"));
+    expect(within(c, "position-outcome").textContent).toBe("Chưa gửi được ý kiến “Đăng ký phát biểu”: disk full");
+    // The choice not sent stays chosen, to try again.
+    expect(within(c, "position-speak").getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("closes positions once the meeting has started", async () => {
+    const started = () => new Date("2026-11-26T03:00:00Z");
+    const mine: ItemPositionsView[] = QUIET_POSITIONS.map((v) => (v.item.id === "a2" ? { ...v, mine: { objection: { reason: "Thiếu số liệu" } } } : v));
+    await start(ENROLLED, mine, started);
+    await vitest.waitFor(() => expect($$("position-control")).toHaveLength(2));
+    const c = control("a2");
+    expect(within(c, "position-current").textContent).toBe("Ý kiến hiện tại của bạn: Phản đối");
+    expect((within(c, "position-reason") as HTMLTextAreaElement).value).toBe("Thiếu số liệu");
+    expect(c.textContent).toContain(vi["positions.started"]);
+    for (const id of ["position-no-objection", "position-objection", "position-speak", "position-save", "position-reason"]) {
+      expect((within(c, id) as HTMLButtonElement).disabled).toBe(true);
+    }
+  });
+
+  it("reads in English", async () => {
+    const storage = memoryStorage();
+    storage.setItem("ecabinet.locale", "en");
+    app = startApp(root, fakeApi(ENROLLED), { storage, now: NOW });
+    await app.ready;
+    await vitest.waitFor(() => expect($$("position-control")).toHaveLength(2));
+    expect([...control("a1").querySelectorAll("[data-choice]")].map((b) => b.textContent)).toEqual(["No objection", "Objection", "I wish to speak"]);
+    expect(within(control("a1"), "position-save").textContent).toBe("Send position");
+  });
+
+  describe("for the secretariat", () => {
+    const SUMMARISED: ItemPositionsView[] = [
+      {
+        ...QUIET_POSITIONS[0]!,
+        summary: { no_objection: ["p1"], objections: [["p2", "Thiếu đánh giá tác động"]], speakers: ["p3"], silent: ["p4"], proposed_without_discussion: false },
+      },
+      { ...QUIET_POSITIONS[1]!, summary: { no_objection: ["p1", "p2", "p3"], objections: [], speakers: [], silent: ["p4"], proposed_without_discussion: true } },
+    ];
+    const summaryOf = (itemId: string) => $$("positions-summary").find((s) => s.dataset["itemId"] === itemId)!;
+
+    it("summarises everyone's positions per item and adopts the quiet ones after a confirmation", async () => {
+      const api = await start(SECRETARY, SUMMARISED);
+      await vitest.waitFor(() => expect($$("positions-summary")).toHaveLength(2));
+      expect($("position-control")).toBeNull();
+      expect(summaryOf("a2").querySelector(".positions-counts")!.textContent).toBe(
+        "Không phản đối: 1 · Phản đối: 1 · Đăng ký phát biểu: 1 · Chưa cho ý kiến: 1",
+      );
+      expect([...summaryOf("a2").querySelectorAll('[data-testid="positions-objection"]')].map((l) => l.textContent)).toEqual(["p2: Thiếu đánh giá tác động"]);
+      expect(within(summaryOf("a2"), "positions-speakers").textContent).toBe("Đăng ký phát biểu: p3");
+      expect($$("position-standing").map((b) => [b.closest<HTMLElement>("[data-item-id]")!.dataset["itemId"], b.textContent])).toEqual([
+        ["a1", "Đề xuất thông qua không cần thảo luận"],
+      ]);
+
+      $("adopt-quiet-items")!.click();
+      expect(document.activeElement).toBe($("adopt-cancel"));
+      expect($("agenda")!.textContent).toContain("Thông qua không cần thảo luận 1 mục không có ai phản đối hay đăng ký phát biểu?");
+      $("adopt-cancel")!.click();
+      expect($("adopt-confirm")).toBeNull();
+      expect(document.activeElement).toBe($("adopt-quiet-items"));
+      expect(api.commands.adoptWithoutDiscussion).not.toHaveBeenCalled();
+
+      $("adopt-quiet-items")!.click();
+      $("adopt-confirm")!.click();
+      await vitest.waitFor(() => expect($("adopt-result")?.dataset["state"]).toBe("done"));
+      expect(api.commands.adoptWithoutDiscussion).toHaveBeenCalledWith("m-soon");
+      expect(text("adopt-result")).toBe("✓ Đã thông qua 1 mục không cần thảo luận.");
+      await vitest.waitFor(() => expect($$("position-standing").map((b) => b.dataset["standing"])).toEqual(["adopted"]));
+      expect(text("position-standing")).toBe("Đã thông qua không thảo luận");
+      // Nothing quiet is left to adopt.
+      expect($("adopt-quiet-items")!.getAttribute("aria-disabled")).toBe("true");
+    });
+
+    it("shows new positions after a sync, and a failed load with a retry", async () => {
+      const api = fakeApi(SECRETARY);
+      api.commands.listPositions.mockResolvedValueOnce(fail("storage", "local database error"));
+      app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+      await app.ready;
+      await vitest.waitFor(() => expect($("positions-error")).not.toBeNull());
+      expect(text("positions-error")).toContain("Không tải được ý kiến trước phiên họp: local database error");
+      $("positions-error")!.querySelector("button")!.click();
+      await vitest.waitFor(() => expect($$("positions-summary")).toHaveLength(2));
+
+      api.stances.list = SUMMARISED;
+      api.emitSync({ state: "online" });
+      await vitest.waitFor(() => expect($$("positions-objection")).toHaveLength(1));
+    });
+  });
+});
+
+describe("written opinions", () => {
+  const card = () => $("opinion-request")!;
+  const choice = (answer: string) => $$("opinion-choice").find((c) => c.dataset["choice"] === answer) as HTMLInputElement;
+
+  async function start(status: AppStatus, requests: OpinionRequestView[] = [REQUEST], storage = memoryStorage()) {
+    const api = fakeApi(status);
+    api.opinions.requests = requests;
+    app = startApp(root, api, { storage, now: NOW });
+    await app.ready;
+    return api;
+  }
+
+  it("counts the requests awaiting an answer on the tab, and lists them with their deadline", async () => {
+    const overdue: OpinionRequestView = {
+      ...REQUEST,
+      request: { ...REQUEST.request, id: "r-0", question: "Ý kiến về Nghị định cũ", deadline: "2026-11-23T10:00:00Z" },
+      reminded: 0,
+      responses: [],
+    };
+    const api = await start(ENROLLED, [overdue, REQUEST]);
+    expect(api.commands.listOpinionRequests).toHaveBeenCalledTimes(1);
+    expect($("opinions-tab")!.getAttribute("aria-selected")).toBe("false");
+    expect($("opinions-tab")!.textContent).toBe("Lấy ý kiến11 yêu cầu đang chờ bạn trả lời");
+    expect($("opinions-pane")!.hidden).toBe(true);
+
+    $("opinions-tab")!.click();
+    expect($("opinions-tab")!.getAttribute("aria-selected")).toBe("true");
+    expect($("opinions-pane")!.hidden).toBe(false);
+    expect($("main-screen")!.querySelector<HTMLElement>(".workspace")!.hidden).toBe(true);
+    // Open ones first.
+    expect($$("opinion-request").map((r) => r.dataset["requestId"])).toEqual(["r-1", "r-0"]);
+    expect(card().querySelector(".vote-title")!.textContent).toBe("Cho ý kiến về dự thảo Luật Dữ liệu");
+    expect($$("opinion-deadline").map((d) => d.textContent)).toEqual(["Hạn trả lời: Thứ Tư, 25/11/2026 · 17:00", "Hạn trả lời: Thứ Hai, 23/11/2026 · 17:00"]);
+    expect($$("opinion-time-left").map((d) => d.textContent)).toEqual(["Còn 1 ngày", "Quá hạn"]);
+    expect($$("opinion-state").map((s) => s.dataset["state"])).toEqual(["not_answered", "not_answered"]);
+    expect($$("opinion-reminded").map((b) => b.textContent)).toEqual(["Đã nhắc 1 lần"]);
+    expect($$("opinion-request")[1]!.textContent).toContain(vi["opinions.overdueHint"]);
+    expect($$("opinion-choice").slice(0, 3).map((c) => c.parentElement!.textContent)).toEqual(["Đồng ý", "Không đồng ý", "Đồng ý, có ý kiến khác"]);
+
+    // The arrow keys move between the tabs.
+    $("opinions-tab")!.focus();
+    $("opinions-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true }));
+    expect($("meetings-tab")!.getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement).toBe($("meetings-tab"));
+  });
+
+  it("answers for oneself or, under a mandate, for another member; the previous answers are listed", async () => {
+    const api = await start(ENROLLED);
+    $("opinions-tab")!.click();
+    const select = $<HTMLSelectElement>("opinion-on-behalf")!;
+    expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([
+      ["p1", "Chính tôi (Nguyễn Thị Lan)"],
+      ["p2", "Trả lời thay cho p2"],
+    ]);
+
+    $("opinion-submit")!.click();
+    expect(text("opinion-error")).toBe(vi["opinions.chooseFirst"]);
+    choice("agree_with_comments").click();
+    $("opinion-submit")!.click();
+    expect(text("opinion-error")).toBe(vi["opinions.commentRequired"]);
+    expect(document.activeElement).toBe($("opinion-comment"));
+    expect(api.commands.answerOpinion).not.toHaveBeenCalled();
+
+    select.value = "p2";
+    select.dispatchEvent(new Event("change"));
+    type("opinion-comment", " Đề nghị làm rõ khoản 2 Điều 5 ");
+    $("opinion-submit")!.click();
+    await vitest.waitFor(() => expect($("opinion-outcome")?.dataset["state"]).toBe("counted"));
+    expect(api.commands.answerOpinion).toHaveBeenCalledWith("r-1", "agree_with_comments", "Đề nghị làm rõ khoản 2 Điều 5", "p2");
+    expect(text("opinion-outcome")).toBe("✓ Đã ghi nhận ý kiến “Đồng ý, có ý kiến khác”.");
+    await vitest.waitFor(() => expect($$("opinion-response")).toHaveLength(1));
+    expect(text("opinion-response")).toBe("Đồng ý, có ý kiến khác (thay cho p2) · nhận lúc Thứ Ba, 24/11/2026 · 10:00Đề nghị làm rõ khoản 2 Điều 5");
+    // p1 has not answered for themself yet.
+    expect($("opinion-state")!.dataset["state"]).toBe("not_answered");
+
+    // No answer for p1 yet: what is filled in stays.
+    select.value = "p1";
+    select.dispatchEvent(new Event("change"));
+    expect($<HTMLTextAreaElement>("opinion-comment")!.value).toBe(" Đề nghị làm rõ khoản 2 Điều 5 ");
+    choice("agree").click();
+    type("opinion-comment", "");
+    $("opinion-submit")!.click();
+    await vitest.waitFor(() => expect($("opinion-state")!.dataset["state"]).toBe("answered"));
+    expect(api.commands.answerOpinion).toHaveBeenLastCalledWith("r-1", "agree", "", null);
+    expect(text("opinion-state")).toBe("Đã trả lời");
+    expect($("opinions-tab")!.textContent).toBe("Lấy ý kiến");
+    // Back to p2: the form shows the answer given for them.
+    select.value = "p2";
+    select.dispatchEvent(new Event("change"));
+    expect(choice("agree_with_comments").checked).toBe(true);
+    expect($<HTMLTextAreaElement>("opinion-comment")!.value).toBe("Đề nghị làm rõ khoản 2 Điều 5");
+  });
+
+  it("marks a late response as not counted", async () => {
+    const late = {
+      response: { request_id: "r-1", respondent: "p1", signer: "p1", device_id: "dev-1", choice: "disagree", comment: "", annotations: [], submitted_at: "2026-11-25T10:30:00Z", nonce: "", signature: "" },
+      seq: 9,
+      received_at: "2026-11-25T10:31:00Z",
+      late: true,
+    };
+    await start(ENROLLED, [{ ...REQUEST, answering_for: ["p1"], responses: [late] }]);
+    $("opinions-tab")!.click();
+    expect($("opinion-on-behalf")).toBeNull();
+    expect($("opinion-response")!.dataset["late"]).toBe("true");
+    expect(text("opinion-late")).toBe("Nộp trễ, không được tính");
+    expect($("opinion-state")!.dataset["state"]).toBe("not_answered");
+    // The form starts from the latest answer.
+    expect(choice("disagree").checked).toBe(true);
+  });
+
+  it("warns a member who is offline while a request waits for their answer", async () => {
+    const offline: SyncStatus = { ...SYNCED, state: "offline", last_error: { code: "server_unreachable", message: "x" } };
+    const api = await start({ ...ENROLLED, sync: offline }, [{ ...REQUEST, answering_for: ["p1"] }]);
+    expect(text("offline-opinion-warning")).toContain(vi["opinions.offlineWarning"]);
+    expect($("offline-opinion-warning")!.getAttribute("role")).toBe("alert");
+    $("offline-opinion-warning")!.querySelector("button")!.click();
+    expect($("opinions-tab")!.getAttribute("aria-selected")).toBe("true");
+
+    api.commands.answerOpinion.mockResolvedValueOnce(ok({ outcome: "waiting" }));
+    choice("agree").click();
+    $("opinion-submit")!.click();
+    await vitest.waitFor(() => expect($("opinion-outcome")?.dataset["state"]).toBe("waiting"));
+    expect(text("opinion-outcome")).toBe("Đã ký và lưu trên máy — sẽ gửi khi có mạng. Ý kiến: “Đồng ý”.");
+    // Not received yet: the warning stays until the response reaches the server.
+    expect($("offline-opinion-warning")).not.toBeNull();
+
+    api.commands.appStatus.mockResolvedValue(ok({ ...ENROLLED, sync: SYNCED }));
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect($("offline-opinion-warning")).toBeNull());
+    expect($("opinion-outcome")!.dataset["state"]).toBe("counted");
+    expect(api.commands.listOpinionRequests.mock.calls.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("shows the secretariat who answered what, who signed for whom, the late ones and who has not answered", async () => {
+    const received = (respondent: string, signer: string, choice: string, comment: string, seq: number, late = false) => ({
+      response: { request_id: "r-1", respondent, signer, device_id: "dev-9", choice, comment, annotations: [], submitted_at: "2026-11-24T02:00:00Z", nonce: "", signature: "" },
+      seq,
+      received_at: "2026-11-24T02:00:00Z",
+      late,
+    });
+    const status: OpinionStatus = {
+      request: REQUEST.request,
+      counted: [received("p3", "p3", "disagree", "Chưa phù hợp", 3), received("p2", "p5", "agree", "", 2)],
+      late: [received("p4", "p4", "agree", "", 4, true)],
+      superseded: [],
+      not_answered: ["p1"],
+      per_answer: [["agree", 1], ["disagree", 1], ["agree_with_comments", 0]],
+    };
+    const api = fakeApi(SECRETARY);
+    api.opinions.requests = [{ ...REQUEST, answering_for: [], reminded: 0 }];
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    // The dashboard is read from the server, only once it is shown.
+    expect(api.commands.opinionStatus).not.toHaveBeenCalled();
+    $("opinions-tab")!.click();
+    await vitest.waitFor(() => expect($("opinion-dashboard")?.dataset["state"]).toBe("error"));
+    expect(text("opinion-dashboard")).toContain(`Không tải được tình hình trả lời: ${vi["error.server_unreachable"]}`);
+    expect($("opinion-form")).toBeNull();
+    expect($("opinion-state")).toBeNull();
+
+    api.opinions.status["r-1"] = status;
+    $("opinion-dashboard")!.querySelector("button")!.click();
+    await vitest.waitFor(() => expect($("opinion-dashboard")?.dataset["state"]).toBe("ready"));
+    expect(api.commands.opinionStatus).toHaveBeenCalledWith("r-1");
+    expect(text("opinion-progress")).toBe("Đã trả lời: 2/3 · Còn 1 ngày");
+    expect($$("opinion-count").map((c) => [c.dataset["answer"], c.textContent])).toEqual([
+      ["agree", "Đồng ý1"],
+      ["disagree", "Không đồng ý1"],
+      ["agree_with_comments", "Đồng ý, có ý kiến khác0"],
+    ]);
+    expect($$("opinion-row").map((r) => [r.dataset["respondent"], r.dataset["late"]])).toEqual([
+      ["p2", "false"],
+      ["p3", "false"],
+      ["p4", "true"],
+    ]);
+    expect($$("opinion-row")[0]!.querySelector('[data-testid="opinion-signed-by"]')!.textContent).toBe(" · ký thay: p5");
+    expect($$("opinion-row")[1]!.textContent).toContain("p3: Không đồng ý");
+    expect($$("opinion-row")[1]!.textContent).toContain("Chưa phù hợp");
+    expect($$("opinion-row")[2]!.textContent).toContain("Nộp trễ, không được tính");
+    expect(text("opinion-not-answered")).toBe("Chưa trả lời (1): p1");
+
+    // A sync reads the dashboard again, quietly.
+    api.opinions.status["r-1"] = { ...status, counted: [...status.counted, received("p1", "p1", "agree", "", 5)], not_answered: [] };
+    api.emitSync({ state: "online" });
+    await vitest.waitFor(() => expect(text("opinion-not-answered")).toBe(vi["opinions.allAnswered"]));
+  });
+
+  it("reads in English", async () => {
+    const storage = memoryStorage();
+    storage.setItem("ecabinet.locale", "en");
+    await start(ENROLLED, [REQUEST], storage);
+    $("opinions-tab")!.click();
+    expect(text("opinion-time-left")).toBe("1 day left");
+    expect(text("opinion-reminded")).toBe("Reminded 1 time");
+    expect($$("opinion-choice").map((c) => c.parentElement!.textContent)).toEqual(["Agree", "Disagree", "Agree, with comments"]);
+    expect([...$<HTMLSelectElement>("opinion-on-behalf")!.options].map((o) => o.textContent)).toEqual(["Myself (Nguyễn Thị Lan)", "On behalf of p2"]);
   });
 });

@@ -7,8 +7,13 @@ import type {
   Document,
   Motion,
   MotionId,
+  MeetingId,
   OpenMotionRequest,
+  OpinionRequestId,
+  OpinionStatus,
+  PersonId,
   PrefetchProgress,
+  Stance,
   SyncStatus,
   TallyVerification,
   UiError,
@@ -19,7 +24,10 @@ import { languageSwitch, spinner } from "./views/common";
 import { mountEnroll, type EnrollField, type EnrollState, type EnrollView } from "./views/enroll";
 import { groupMeetings } from "./meetings";
 import { clampPage, clampZoom, fitWidthZoom, parsePageInput, zoomIn, zoomOut, type PagePlatform } from "./reader";
-import { mountMain, type Loadable, type MainState, type MainView } from "./views/main";
+import { deliveryFromOutcome, refusalsOf, settleSent } from "./outbox";
+import { mountMain, type Loadable, type MainState, type MainView, type Tab } from "./views/main";
+import { NO_OPINIONS, type OpinionsActions, type OpinionsState } from "./views/opinions";
+import { NO_POSITIONS, type Adoption, type PositionsActions, type PositionsState } from "./views/positions";
 import type { ReaderActions, ReaderState } from "./views/reader";
 import { NO_VOTING, type Pending, type VotingActions, type VotingState } from "./views/voting";
 import { ballotFromOutcome, ballotRefusals, settleBallots, standingChoice, withMotion, type Ballot } from "./voting";
@@ -46,6 +54,12 @@ export interface Api {
     | "checkIn"
     | "openMotion"
     | "closeMotion"
+    | "setPosition"
+    | "listPositions"
+    | "adoptWithoutDiscussion"
+    | "listOpinionRequests"
+    | "answerOpinion"
+    | "opinionStatus"
   >;
   events: {
     syncStatusChanged: {
@@ -130,6 +144,9 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let searchSeq = 0;
   let annotationsSeq = 0;
   let motionsSeq = 0;
+  let positionsSeq = 0;
+  let opinionsSeq = 0;
+  const dashboardSeqs = new Map<OpinionRequestId, number>();
   let unlisten: (() => void) | null = null;
 
   function applyDocumentLocale(): void {
@@ -253,10 +270,14 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   function patchMain(patch: Partial<Omit<MainState, "kind">>): void {
     if (screen.kind !== "main") return;
     const next = { ...screen, ...patch };
-    // A ballot that waited is settled by the sync that sends it, once and for all.
+    // A ballot, position or opinion that waited is settled by the sync that sends it, once and for all.
     if (patch.sync !== undefined) {
       const ballots = settleBallots(next.voting.ballots, next.sync);
       if (ballots !== next.voting.ballots) next.voting = { ...next.voting, ballots };
+      const stances = settleSent(next.positions.sent, "position", next.sync);
+      if (stances !== next.positions.sent) next.positions = { ...next.positions, sent: stances };
+      const answers = settleSent(next.opinions.sent, "opinion", next.sync);
+      if (answers !== next.opinions.sent) next.opinions = { ...next.opinions, sent: answers };
     }
     setScreen(next);
   }
@@ -287,13 +308,19 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   async function loadAgenda(id: string, quiet: boolean): Promise<void> {
     const seq = ++agendaSeq;
     if (!quiet && screen.kind === "main") {
-      patchMain({ selectedId: id, agenda: { kind: "loading" }, voting: { ...screen.voting, motions: null } });
+      patchMain({
+        selectedId: id,
+        agenda: { kind: "loading" },
+        voting: { ...screen.voting, motions: null },
+        positions: { ...screen.positions, list: null },
+      });
     }
     const r = await run(() => api.commands.meetingAgenda(id));
     if (seq !== agendaSeq || screen.kind !== "main" || screen.selectedId !== id) return;
     if (r.ok) {
       patchMain({ agenda: { kind: "ready", data: r.data } });
       await loadMotions(id, quiet);
+      await loadPositions(id, quiet);
     } else if (!(quiet && screen.agenda?.kind === "ready")) {
       patchMain({ agenda: { kind: "error", error: r.error } });
     }
@@ -395,6 +422,115 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     },
   };
 
+  // ── positions before the meeting ─────────────────────────────────────────
+  function patchPositions(patch: Partial<PositionsState>): void {
+    if (screen.kind === "main") patchMain({ positions: { ...screen.positions, ...patch } });
+  }
+
+  /** Reads the items' positions as last synced (works offline); a quiet reload keeps what is shown if it fails. */
+  async function loadPositions(meetingId: MeetingId, quiet: boolean): Promise<void> {
+    const seq = ++positionsSeq;
+    if (!quiet) patchPositions({ list: { kind: "loading" } });
+    const r = await run(() => api.commands.listPositions(meetingId));
+    if (seq !== positionsSeq || screen.kind !== "main" || screen.selectedId !== meetingId) return;
+    if (r.ok) patchPositions({ list: { kind: "ready", data: r.data } });
+    else if (!(quiet && screen.positions.list?.kind === "ready")) patchPositions({ list: { kind: "error", error: r.error } });
+  }
+
+  function setAdoption(meetingId: MeetingId, adoption: Adoption): void {
+    if (screen.kind === "main") patchPositions({ adoptions: withEntry(screen.positions.adoptions, meetingId, adoption) });
+  }
+
+  const positionsActions: PositionsActions = {
+    reload() {
+      if (screen.kind === "main" && screen.selectedId !== null) void loadPositions(screen.selectedId, false);
+    },
+    async setPosition(itemId, stance: Stance) {
+      if (screen.kind !== "main" || screen.positions.sent[itemId]?.delivery.kind === "sending") return false;
+      // Refusals already listed are of earlier changes; a new one would be about this one.
+      const known = refusalsOf(screen.sync, "position", itemId).map((r) => r.op_id);
+      patchPositions({ sent: withEntry(screen.positions.sent, itemId, { stance, delivery: { kind: "sending" } }) });
+      const r = await run(() => api.commands.setPosition(itemId, stance));
+      const delivery = r.ok ? deliveryFromOutcome(r.data, known) : { kind: "failed" as const, error: r.error };
+      if (screen.kind === "main") patchPositions({ sent: withEntry(screen.positions.sent, itemId, { stance, delivery }) });
+      // The count of changes waiting to be sent, and the replica's positions, have moved.
+      await loadStatus();
+      if (screen.kind === "main" && screen.selectedId !== null) await loadPositions(screen.selectedId, true);
+      return delivery.kind === "counted" || delivery.kind === "waiting";
+    },
+    async adopt(meetingId) {
+      if (screen.kind !== "main" || screen.positions.adoptions[meetingId]?.kind === "sending") return;
+      setAdoption(meetingId, { kind: "sending" });
+      const r = await run(() => api.commands.adoptWithoutDiscussion(meetingId));
+      setAdoption(meetingId, r.ok ? { kind: "done", count: r.data.length } : { kind: "failed", error: r.error });
+      if (r.ok && screen.kind === "main" && screen.selectedId === meetingId) await loadPositions(meetingId, true);
+    },
+  };
+
+  // ── written opinions ─────────────────────────────────────────────────────
+  function patchOpinions(patch: Partial<OpinionsState>): void {
+    if (screen.kind === "main") patchMain({ opinions: { ...screen.opinions, ...patch } });
+  }
+
+  /** Reads the requests as last synced (works offline), then the secretariat's dashboards if they are shown. */
+  async function loadOpinions(quiet: boolean): Promise<void> {
+    const seq = ++opinionsSeq;
+    if (!quiet) patchOpinions({ requests: { kind: "loading" } });
+    const r = await run(() => api.commands.listOpinionRequests());
+    if (seq !== opinionsSeq || screen.kind !== "main") return;
+    if (r.ok) patchOpinions({ requests: { kind: "ready", data: r.data } });
+    else if (!(quiet && screen.opinions.requests?.kind === "ready")) patchOpinions({ requests: { kind: "error", error: r.error } });
+    await loadDashboards();
+  }
+
+  /** The secretariat's dashboards come from the server: read only while the tab is shown. */
+  async function loadDashboards(): Promise<void> {
+    if (screen.kind !== "main" || screen.tab !== "opinions" || screen.profile.person.role !== "secretary") return;
+    const { requests, dashboards } = screen.opinions;
+    if (requests?.kind !== "ready") return;
+    await Promise.all(requests.data.map((v) => loadDashboard(v.request.id, dashboards[v.request.id]?.kind === "ready")));
+  }
+
+  async function loadDashboard(id: OpinionRequestId, quiet: boolean): Promise<void> {
+    const seq = (dashboardSeqs.get(id) ?? 0) + 1;
+    dashboardSeqs.set(id, seq);
+    const set = (value: Loadable<OpinionStatus>) => {
+      if (screen.kind === "main") patchOpinions({ dashboards: withEntry(screen.opinions.dashboards, id, value) });
+    };
+    if (!quiet) set({ kind: "loading" });
+    const r = await run(() => api.commands.opinionStatus(id));
+    if (dashboardSeqs.get(id) !== seq || screen.kind !== "main") return;
+    if (r.ok) set({ kind: "ready", data: r.data });
+    else if (!(quiet && screen.opinions.dashboards[id]?.kind === "ready")) set({ kind: "error", error: r.error });
+  }
+
+  const opinionsActions: OpinionsActions = {
+    reload() {
+      void loadOpinions(false);
+    },
+    async answer(requestId, choice, comment, onBehalfOf: PersonId | null) {
+      if (screen.kind !== "main" || screen.opinions.sent[requestId]?.delivery.kind === "sending") return false;
+      const respondent = onBehalfOf ?? screen.profile.person.id;
+      const known = refusalsOf(screen.sync, "opinion", requestId).map((r) => r.op_id);
+      patchOpinions({ sent: withEntry(screen.opinions.sent, requestId, { choice, respondent, delivery: { kind: "sending" } }) });
+      const r = await run(() => api.commands.answerOpinion(requestId, choice, comment, onBehalfOf));
+      const delivery = r.ok ? deliveryFromOutcome(r.data, known) : { kind: "failed" as const, error: r.error };
+      if (screen.kind === "main") patchOpinions({ sent: withEntry(screen.opinions.sent, requestId, { choice, respondent, delivery }) });
+      await loadStatus();
+      await loadOpinions(true);
+      return delivery.kind === "counted" || delivery.kind === "waiting";
+    },
+    reloadDashboard(requestId) {
+      void loadDashboard(requestId, false);
+    },
+  };
+
+  function showTab(tab: Tab): void {
+    if (screen.kind !== "main" || screen.tab === tab) return;
+    patchMain({ tab });
+    void loadDashboards();
+  }
+
   /** Re-reads who this is and the sync state (e.g. how many changes wait to be sent). */
   async function loadStatus(): Promise<void> {
     const status = await run(() => api.commands.appStatus());
@@ -412,6 +548,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     await loadMeetings(true);
     if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
     await loadAnnotations(true);
+    await loadOpinions(true);
   }
 
   // ── document reader ──────────────────────────────────────────────────────
@@ -583,7 +720,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   };
 
   function onKeyDown(event: KeyboardEvent): void {
-    if (screen.kind === "main" && screen.reader !== null) mainView?.handleReaderKey(event);
+    if (screen.kind === "main" && screen.tab === "meetings" && screen.reader !== null) mainView?.handleReaderKey(event);
   }
 
   const mainActions = {
@@ -598,6 +735,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         await loadMeetings(true);
         if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
         await loadAnnotations(true);
+        await loadOpinions(true);
       } else {
         patchMain({ syncing: false, notice: r.error });
       }
@@ -620,8 +758,11 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     openDocument(doc: Document) {
       void openReader(doc);
     },
+    showTab,
     reader: readerActions,
     voting: votingActions,
+    positions: positionsActions,
+    opinions: opinionsActions,
   };
 
   function showMain(profile: MainState["profile"], sync: SyncStatus | null): Promise<void> {
@@ -636,8 +777,11 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       agenda: null,
       reader: null,
       voting: NO_VOTING,
+      positions: NO_POSITIONS,
+      opinions: NO_OPINIONS,
+      tab: "meetings",
     });
-    return loadMeetings(false);
+    return Promise.all([loadMeetings(false), loadOpinions(false)]).then(() => undefined);
   }
 
   // ── start-up ─────────────────────────────────────────────────────────────

@@ -4,14 +4,20 @@ import { h, replaceRegion } from "../dom";
 import { formatLastSync, formatMeetingWhen } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
 import { groupMeetings, orderAgendaItems } from "../meetings";
+import { awaitingAnswer, offlineWithOpenRequests } from "../opinions";
 import { languageSwitch, spinner, statePanel } from "./common";
 import { mountReader, type ReaderActions, type ReaderEnv, type ReaderState, type ReaderView } from "./reader";
+import { mountOpinions, type OpinionsActions, type OpinionsState } from "./opinions";
+import { mountPositions, type PositionsActions, type PositionsContext, type PositionsState } from "./positions";
 import { mountVoting, type VotingActions, type VotingContext, type VotingState } from "./voting";
 
 export type Loadable<T> =
   | { kind: "loading" }
   | { kind: "ready"; data: T }
   | { kind: "error"; error: unknown };
+
+/** The two parts of the main screen: meetings (with the reader) and requests for written opinions. */
+export type Tab = "meetings" | "opinions";
 
 export interface MainState {
   kind: "main";
@@ -30,6 +36,11 @@ export interface MainState {
   prefetch?: PrefetchProgress | null;
   /** Votes in the selected meeting, and this session's ballots, check-ins and requests. */
   voting: VotingState;
+  /** Positions on the selected meeting's items, and this session's changes to them. */
+  positions: PositionsState;
+  /** Requests for written opinions (not tied to the selected meeting). */
+  opinions: OpinionsState;
+  tab: Tab;
 }
 
 export interface MainActions {
@@ -40,8 +51,11 @@ export interface MainActions {
   dismissNotice(): void;
   setLocale(locale: Locale): void;
   openDocument(document: Document): void;
+  showTab(tab: Tab): void;
   reader: ReaderActions;
   voting: VotingActions;
+  positions: PositionsActions;
+  opinions: OpinionsActions;
 }
 
 export interface MainView {
@@ -105,7 +119,7 @@ function documentList(
  */
 function agendaInputs(s: MainState): string {
   const sync = s.sync && [s.sync.state, s.sync.waiting_to_send, s.sync.rejected];
-  return JSON.stringify([s.agenda, s.voting, s.profile.person, sync]);
+  return JSON.stringify([s.agenda, s.voting, s.positions, s.profile.person, sync]);
 }
 
 /** Sizes as a person reads them: KB below a megabyte, MB above. */
@@ -185,9 +199,60 @@ export function mountMain(
   let lastDocumentId: string | null = null;
   /** The state the agenda was last drawn from (see agendaInputs); null while the reader is shown. */
   let drawn: { state: MainState; inputs: string } | null = null;
-  const voting = mountVoting(locale, t, actions.voting, now, () => {
+  const redrawAgenda = () => {
     if (drawn) renderAgenda(drawn.state);
+  };
+  const voting = mountVoting(locale, t, actions.voting, now, redrawAgenda);
+  const positions = mountPositions(locale, t, actions.positions, now, redrawAgenda);
+  const opinions = mountOpinions(locale, t, actions.opinions, now);
+  opinions.root.id = "opinions-panel";
+  opinions.root.setAttribute("role", "tabpanel");
+  const opinionAlert = h("div", { class: "notice-region" });
+  /** Whether the offline warning about unanswered requests was last shown (null: not drawn yet). */
+  let shownOpinionAlert: boolean | null = null;
+  const waitingCount = h("span", { class: "tab-count", "aria-hidden": "true" });
+  const waitingText = h("span", { class: "visually-hidden" });
+  const tabs: Record<Tab, HTMLButtonElement> = {
+    meetings: tabButton("meetings", "workspace"),
+    opinions: tabButton("opinions", "opinions-panel", waitingCount, waitingText),
+  };
+  const tabBar = h("div", { class: "tabs", role: "tablist", "aria-label": t("tabs.label") }, tabs.meetings, tabs.opinions);
+  tabBar.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    e.preventDefault();
+    const next: Tab = e.target === tabs.meetings ? "opinions" : "meetings";
+    actions.showTab(next);
+    tabs[next].focus();
   });
+  const workspace = h(
+    "div",
+    { class: "workspace", id: "workspace", role: "tabpanel", "aria-labelledby": "tab-meetings" },
+    h(
+      "nav",
+      { class: "pane meetings-pane", "aria-labelledby": "meetings-heading" },
+      h("h2", { id: "meetings-heading", class: "pane-heading" }, t("meetings.heading")),
+      meetingsRegion,
+    ),
+    agendaPane,
+  );
+
+  function tabButton(tab: Tab, panel: string, ...extra: HTMLElement[]): HTMLButtonElement {
+    return h(
+      "button",
+      {
+        type: "button",
+        role: "tab",
+        id: `tab-${tab}`,
+        class: "tab",
+        "aria-controls": panel,
+        "data-testid": `${tab}-tab`,
+        "data-focus-key": `tab:${tab}`,
+        onclick: () => actions.showTab(tab),
+      },
+      t(`tabs.${tab}`),
+      ...extra,
+    );
+  }
 
   root.replaceChildren(
     h(
@@ -213,19 +278,46 @@ export function mountMain(
       ),
       notice,
       rejectedRegion,
-      h(
-        "div",
-        { class: "workspace" },
-        h(
-          "nav",
-          { class: "pane meetings-pane", "aria-labelledby": "meetings-heading" },
-          h("h2", { id: "meetings-heading", class: "pane-heading" }, t("meetings.heading")),
-          meetingsRegion,
-        ),
-        agendaPane,
-      ),
+      opinionAlert,
+      tabBar,
+      workspace,
+      opinions.root,
     ),
   );
+
+  function renderTabs(s: MainState): void {
+    workspace.hidden = s.tab !== "meetings";
+    opinions.root.hidden = s.tab !== "opinions";
+    for (const tab of ["meetings", "opinions"] as const) {
+      tabs[tab].setAttribute("aria-selected", String(s.tab === tab));
+      tabs[tab].tabIndex = s.tab === tab ? 0 : -1;
+    }
+    const requests = s.opinions.requests?.kind === "ready" ? s.opinions.requests.data : [];
+    const waiting = requests.filter((v) => awaitingAnswer(v, now())).length;
+    waitingCount.textContent = waiting === 0 ? "" : String(waiting);
+    waitingCount.hidden = waiting === 0;
+    waitingText.textContent = waiting === 0 ? "" : t(waiting === 1 ? "tabs.opinionsWaitingOne" : "tabs.opinionsWaiting", { count: waiting });
+  }
+
+  /** Offline with a request still waiting for this person's answer: said at the top, whichever tab is shown. */
+  function renderOpinionAlert(s: MainState): void {
+    const requests = s.opinions.requests?.kind === "ready" ? s.opinions.requests.data : [];
+    const show = offlineWithOpenRequests(requests, s.sync, now());
+    // Rendered only when it changes: the banner is an alert, read out each time it appears.
+    if (show === shownOpinionAlert) return;
+    shownOpinionAlert = show;
+    replaceRegion(
+      opinionAlert,
+      show
+        ? h(
+            "div",
+            { class: "notice notice-warning", role: "alert", "data-testid": "offline-opinion-warning" },
+            h("p", null, t("opinions.offlineWarning")),
+            h("button", { type: "button", class: "btn btn-quiet", "data-focus-key": "offline-opinion-open", onclick: () => actions.showTab("opinions") }, t("tabs.opinions")),
+          )
+        : null,
+    );
+  }
 
   function renderSync(s: MainState): void {
     const state: SyncState = s.sync?.state ?? "never_synced";
@@ -445,6 +537,7 @@ export function mountMain(
     }
     const { meeting, items, documents, revised } = a.data;
     const votes: VotingContext = { meeting, voting: s.voting, profile: s.profile, sync: s.sync };
+    const stances: PositionsContext = { meeting, positions: s.positions, profile: s.profile };
     replaceRegion(
       agendaRegion,
       h(
@@ -462,6 +555,7 @@ export function mountMain(
             statusBadge(meeting.status, t, "agenda-status"),
           ),
           voting.meetingBar(votes),
+          positions.meetingBar(stances),
         ),
         items.length === 0
           ? statePanel({ testid: "agenda-no-items", title: t("agenda.empty") })
@@ -508,6 +602,7 @@ export function mountMain(
                       t,
                       actions.openDocument,
                     ),
+                    positions.item(item.id, stances),
                     voting.itemVotes(item.id, votes),
                   ),
                 ),
@@ -558,8 +653,11 @@ export function mountMain(
       renderSync(s);
       renderNotice(s);
       renderRejected(s);
+      renderOpinionAlert(s);
+      renderTabs(s);
       renderMeetings(s);
       renderRightPane(s);
+      if (s.tab === "opinions") opinions.update(s.opinions, s.profile);
     },
     handleReaderKey(event) {
       readerView?.handleKey(event);

@@ -114,6 +114,57 @@ const TALLY = {
 };
 const CLOSED_MOTION = { ...OPEN_MOTION, status: "closed", closed_at: "2099-11-26T02:44:00Z", votes_cast: 18, tally: TALLY };
 
+/** Members of the mocked cabinet besides the signed-in one (the app knows people by id only). */
+const MANDATOR_ID = "0193a4f0-0000-7000-8000-0000000000a2";
+const THIRD_ID = "0193a4f0-0000-7000-8000-0000000000a3";
+const FOURTH_ID = "0193a4f0-0000-7000-8000-0000000000a4";
+const SECRETARY_PROFILE = {
+  ...FIXTURE.profile,
+  person: { ...FIXTURE.profile.person, id: "0193a4f0-0000-7000-8000-0000000000a0", name: "Lê Văn Thư", role: "secretary" },
+};
+const OBJECTION = "Chưa đánh giá tác động đối với doanh nghiệp nhỏ";
+const COMMENT = "Đề nghị làm rõ khoản 2 Điều 5";
+
+/**
+ * A request for written opinions on the draft law: the member answers for
+ * themself and, under a mandate, for another. Its deadline is two days and a
+ * bit from now on the real clock (the app counts time left from it).
+ */
+const DEADLINE = new Date(Date.now() + 50 * 3600_000).toISOString();
+const OPINION_REQUEST = {
+  request: {
+    id: "r-1",
+    agenda_item_id: "i-1",
+    question: "Xin ý kiến thành viên Chính phủ về dự thảo Luật Dữ liệu (sửa đổi)",
+    documents: ["d-1"],
+    answers: ["agree", "disagree", "agree_with_comments"],
+    deadline: DEADLINE,
+    recipients: [MEMBER_ID, MANDATOR_ID, THIRD_ID, FOURTH_ID],
+    mandates: [{ member: MANDATOR_ID, substitute: MEMBER_ID }],
+    reminders: [],
+    created_at: "2099-11-20T02:00:00Z",
+  },
+  answering_for: [MEMBER_ID, MANDATOR_ID],
+  responses: [],
+  reminded: 1,
+};
+const ANSWERED_AT = new Date(Date.now() - 3600_000).toISOString();
+const received = (respondent, signer, choice, comment, seq, late = false) => ({
+  response: { request_id: "r-1", respondent, signer, device_id: "dev", choice, comment, annotations: [], submitted_at: ANSWERED_AT, nonce: "", signature: "" },
+  seq,
+  received_at: ANSWERED_AT,
+  late,
+});
+/** What opinion_status tells the secretariat. */
+const OPINION_STATUS = {
+  request: OPINION_REQUEST.request,
+  counted: [received(MANDATOR_ID, MEMBER_ID, "agree_with_comments", COMMENT, 61), received(THIRD_ID, THIRD_ID, "disagree", "Chưa phù hợp với Luật An ninh mạng", 62)],
+  late: [received(FOURTH_ID, FOURTH_ID, "agree", "", 63, true)],
+  superseded: [],
+  not_answered: [MEMBER_ID, FOURTH_ID],
+  per_answer: [["agree", 0], ["disagree", 1], ["agree_with_comments", 1]],
+};
+
 /**
  * Runs in the page before any of its scripts. It stands in for what the Tauri
  * runtime injects (window.__TAURI_INTERNALS__), the way @tauri-apps/api/mocks'
@@ -130,7 +181,14 @@ function installTauriMock(fixture) {
   // The engine keeps its profile on disk; the mock keeps it across reloads.
   let enrolled = sessionStorage.getItem("mock.enrolled") === "1";
   let sync = fixture.sync;
+  let profile = fixture.profile;
   let motions = [];
+  // Positions: this person's own (set_position), everyone's as the secretariat sees them (set by the test).
+  const stances = new Map();
+  let summaries = {};
+  let opinionRequests = [];
+  let opinionStatus = {};
+  const quiet = { no_objection: [], objections: [], speakers: [], silent: [], proposed_without_discussion: true };
 
   const fail = (code, message) => ({ code, message });
   const wait = (cmd) =>
@@ -140,7 +198,7 @@ function installTauriMock(fixture) {
     calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
     switch (cmd) {
       case "app_status":
-        return enrolled ? { profile: fixture.profile, sync } : { profile: null, sync: null };
+        return enrolled ? { profile, sync } : { profile: null, sync: null };
       case "enroll":
         await wait("enroll");
         if (enrolled) throw fail("already_enrolled", "device is already enrolled");
@@ -169,6 +227,37 @@ function installTauriMock(fixture) {
           presence: { status: args.remote ? "remote" : "present" },
           recorded_at: "2099-11-26T02:05:00Z",
         };
+      case "list_positions":
+        return (fixture.agendas[args.meetingId] ?? []).map((item) => ({
+          item,
+          summary: summaries[item.id] ?? quiet,
+          mine: stances.get(item.id) ?? null,
+          decision: null,
+        }));
+      case "set_position":
+        stances.set(args.agendaItemId, args.stance);
+        return { outcome: "counted", seq: 60 };
+      case "adopt_without_discussion":
+        return [];
+      case "list_opinion_requests":
+        return opinionRequests;
+      case "answer_opinion": {
+        const received = {
+          response: {
+            request_id: args.requestId, respondent: args.onBehalfOf ?? profile.person.id, signer: profile.person.id,
+            device_id: profile.device_id, choice: args.choice, comment: args.comment, annotations: [],
+            submitted_at: new Date().toISOString(), nonce: "", signature: "",
+          },
+          seq: 61,
+          received_at: new Date().toISOString(),
+          late: false,
+        };
+        opinionRequests = opinionRequests.map((v) => (v.request.id === args.requestId ? { ...v, responses: [...v.responses, received] } : v));
+        return { outcome: "counted", seq: 61 };
+      }
+      case "opinion_status":
+        if (!opinionStatus[args.requestId]) throw fail("server_unreachable", "connection refused");
+        return opinionStatus[args.requestId];
       case "verify_tally": {
         const motion = motions.find((m) => m.id === args.motionId);
         if (motion?.status !== "closed") throw fail("conflict", "the ballots are published when the vote closes");
@@ -221,6 +310,16 @@ function installTauriMock(fixture) {
     },
     setMotions(next) {
       motions = next;
+    },
+    setProfile(next) {
+      profile = next;
+    },
+    setPositionSummaries(next) {
+      summaries = next;
+    },
+    setOpinions(requests, status = {}) {
+      opinionRequests = requests;
+      opinionStatus = status;
     },
     emit(event, payload) {
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
@@ -473,6 +572,103 @@ test("eCabinet desktop UI", async (t) => {
     assert.deepEqual((await ipcCalls("verify_tally")).map((c) => c.args), [{ motionId: "mo-1" }]);
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(OUT, "browser-vote.png") });
+  });
+
+  await t.test("a member objects to an item and answers a request for opinions; the secretariat sees the dashboard", async () => {
+    await page.evaluate((request) => {
+      window.__ipc.setOpinions([request]);
+      window.__ipc.emit("sync-status-changed", null);
+    }, OPINION_REQUEST);
+    // A position on each item, before the meeting.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="position-control"]').length === 3);
+    const control = page.locator('[data-testid="position-control"][data-item-id="i-1"]');
+    assert.equal(await control.locator('[data-testid="position-current"]').textContent(), "Bạn chưa cho ý kiến về mục này.");
+    await control.locator('[data-testid="position-objection"]').click();
+    assert.equal(await control.locator('[data-testid="position-objection"]').getAttribute("aria-pressed"), "true");
+    await control.locator('[data-testid="position-reason"]').fill(OBJECTION);
+    await control.locator('[data-testid="position-save"]').click();
+    await control.locator('[data-testid="position-outcome"][data-state="counted"]').waitFor();
+    assert.equal(await control.locator('[data-testid="position-outcome"]').textContent(), "✓ Đã ghi nhận ý kiến “Phản đối” của bạn.");
+    assert.equal(await control.locator('[data-testid="position-current"]').textContent(), "Ý kiến hiện tại của bạn: Phản đối");
+    assert.deepEqual((await ipcCalls("set_position")).map((c) => c.args), [{ agendaItemId: "i-1", stance: { objection: { reason: OBJECTION } } }]);
+    await control.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, "browser-positions.png") });
+
+    // Written opinions: the tab counts the request waiting for an answer.
+    assert.equal(await byId("opinions-tab").locator(".tab-count").textContent(), "1");
+    await byId("opinions-tab").click();
+    const request = page.locator('[data-testid="opinion-request"][data-request-id="r-1"]');
+    await request.waitFor();
+    assert.match(await byId("opinion-deadline").textContent(), /^Hạn trả lời: [^,]+, \d\d\/\d\d\/\d{4} · \d\d:\d\d$/);
+    assert.equal(await byId("opinion-time-left").textContent(), "Còn 2 ngày");
+    assert.equal(await byId("opinion-state").getAttribute("data-state"), "not_answered");
+    assert.equal(await byId("opinion-reminded").textContent(), "Đã nhắc 1 lần");
+    assert.deepEqual(await byId("opinion-on-behalf").locator("option").allTextContents(), [
+      "Chính tôi (Nguyễn Thị Lan)",
+      `Trả lời thay cho ${MANDATOR_ID}`,
+    ]);
+    await byId("opinion-on-behalf").selectOption(MANDATOR_ID);
+    await page.locator('[data-testid="opinion-choice"][data-choice="agree_with_comments"]').check();
+    await byId("opinion-comment").fill(COMMENT);
+    await byId("opinion-submit").click();
+    await page.waitForSelector('[data-testid="opinion-outcome"][data-state="counted"]');
+    assert.equal(await byId("opinion-outcome").textContent(), "✓ Đã ghi nhận ý kiến “Đồng ý, có ý kiến khác”.");
+    assert.deepEqual((await ipcCalls("answer_opinion")).map((c) => c.args), [
+      { requestId: "r-1", choice: "agree_with_comments", comment: COMMENT, onBehalfOf: MANDATOR_ID },
+    ]);
+    await byId("opinion-response").waitFor();
+    assert.match(await byId("opinion-response").textContent(), new RegExp(`^Đồng ý, có ý kiến khác \\(thay cho ${MANDATOR_ID}\\)`));
+    assert.equal(await byId("offline-opinion-warning").count(), 0, "online: no warning");
+
+    // The secretariat's view of the same request.
+    await page.evaluate(
+      ([secretary, summaries, request, status]) => {
+        window.__ipc.setProfile(secretary);
+        window.__ipc.setPositionSummaries(summaries);
+        window.__ipc.setOpinions([{ ...request, answering_for: [], reminded: 0 }], { "r-1": status });
+        window.__ipc.emit("sync-status-changed", null);
+      },
+      [
+        SECRETARY_PROFILE,
+        { "i-1": { no_objection: [THIRD_ID], objections: [[MEMBER_ID, OBJECTION]], speakers: [MANDATOR_ID], silent: [FOURTH_ID], proposed_without_discussion: false } },
+        OPINION_REQUEST,
+        OPINION_STATUS,
+      ],
+    );
+    await page.waitForSelector('[data-testid="opinion-dashboard"][data-state="ready"]');
+    assert.equal(await byId("person-role").textContent(), "Thư ký");
+    assert.equal(await byId("opinion-form").count(), 0);
+    assert.equal(await byId("opinion-outcome").count(), 0, "the secretariat answers nothing here");
+    assert.equal(await byId("opinion-progress").textContent(), "Đã trả lời: 2/4 · Còn 2 ngày");
+    assert.deepEqual(await byId("opinion-count").allTextContents(), ["Đồng ý0", "Không đồng ý1", "Đồng ý, có ý kiến khác1"]);
+    assert.deepEqual(await byId("opinion-row").evaluateAll((rows) => rows.map((r) => [r.dataset.respondent, r.dataset.late])), [
+      [THIRD_ID, "false"],
+      [MANDATOR_ID, "false"],
+      [FOURTH_ID, "true"],
+    ]);
+    assert.equal(await byId("opinion-signed-by").textContent(), ` · ký thay: ${MEMBER_ID}`);
+    assert.match(await page.locator('[data-testid="opinion-row"][data-late="true"]').textContent(), /Nộp trễ, không được tính/);
+    assert.equal(await byId("opinion-not-answered").textContent(), `Chưa trả lời (2): ${MEMBER_ID}, ${FOURTH_ID}`);
+    assert.deepEqual((await ipcCalls("opinion_status")).map((c) => c.args), [{ requestId: "r-1" }]);
+    await page.screenshot({ path: path.join(OUT, "browser-opinions.png") });
+
+    // And the positions summary on the agenda.
+    await byId("meetings-tab").click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="positions-summary"]').length === 3);
+    assert.equal(await byId("position-control").count(), 0);
+    const summary = page.locator('[data-testid="positions-summary"][data-item-id="i-1"]');
+    assert.equal(await summary.locator(".positions-counts").textContent(), "Không phản đối: 1 · Phản đối: 1 · Đăng ký phát biểu: 1 · Chưa cho ý kiến: 1");
+    assert.deepEqual(await summary.locator('[data-testid="positions-objection"]').allTextContents(), [`${MEMBER_ID}: ${OBJECTION}`]);
+    assert.deepEqual(await byId("position-standing").allTextContents(), ["Đề xuất thông qua không cần thảo luận", "Đề xuất thông qua không cần thảo luận"]);
+    assert.equal(await byId("adopt-quiet-items").textContent(), "Thông qua các mục không có ý kiến");
+
+    // Back to the member, for the tests that follow.
+    await page.evaluate((member) => {
+      window.__ipc.setProfile(member);
+      window.__ipc.setOpinions([]);
+      window.__ipc.emit("sync-status-changed", null);
+    }, FIXTURE.profile);
+    await page.waitForFunction(() => document.querySelector('[data-testid="person-role"]')?.textContent === "Thành viên");
   });
 
   await t.test("switching to English changes the labels and is remembered", async () => {

@@ -164,6 +164,8 @@ function installTauriMock(fixture) {
         if (args.meetingId !== fixture.meeting.id) throw fail("not_found", "meeting not found");
         return { meeting: fixture.meeting, items: fixture.items, documents: [fixture.document, fixture.locked], access: [], revised: [] };
       case "list_motions":
+      case "list_positions":
+      case "list_opinion_requests":
         return [];
       case "open_document":
         if (args.documentId === fixture.locked.id) throw fail("no_key", "no document key for this device");
