@@ -377,8 +377,11 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   await sd.newSession(join(BIN, "ecabinet-desktop"), { ECAB_PROFILE: secretaryProfile });
   t.after(() => sd.close());
   await waitFor("the secretariat's main screen", () => sd.find('[data-testid="main-screen"]'), 30_000);
-  const firstMeeting = await waitFor("the meeting", async () => (await sd.findAll('[data-testid="meeting-item"]'))[0]);
-  await sd.click(firstMeeting);
+  // The list re-renders as the first sync lands: retry the click on a fresh element.
+  await waitFor("the meeting opened", async () => {
+    await sd.click(await sd.find('[data-testid="meeting-item"]'));
+    return true;
+  });
   await waitFor("the positions summary", () => sd.find('[data-testid="positions-summary"]'), 30_000);
   await sd.script("document.querySelector('[data-testid=positions-summary]').scrollIntoView({ block: 'center' });", []);
   await sd.screenshot(join(OUTPUT, "desktop-secretariat-positions.png"));
