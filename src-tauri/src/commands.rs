@@ -13,7 +13,7 @@ use ecabinet_domain::opinions::OpinionStatus;
 use ecabinet_domain::positions::{ItemDecision, Stance};
 use ecabinet_domain::voting::{Attendance, Motion, Presence};
 use ecabinet_domain::{AgendaItemId, AnnotationId, DocumentId, Meeting, MeetingId, MotionId};
-use ecabinet_domain::{OpinionRequestId, PersonId};
+use ecabinet_domain::{OpinionRequestId, Person, PersonId};
 use tauri::State;
 
 type Shared<'a> = State<'a, Arc<Engine>>;
@@ -296,4 +296,11 @@ pub async fn opinion_draft(
     request_id: OpinionRequestId,
 ) -> Result<Option<OpinionDraft>, UiError> {
     Ok(engine.client().await?.opinion_draft(request_id).await?)
+}
+
+/// The organisation's people, from the local replica (names for ids on screen).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_people(engine: Shared<'_>) -> Result<Vec<Person>, UiError> {
+    Ok(engine.client().await?.people().await?)
 }

@@ -53,6 +53,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::opinion_status,
             commands::save_opinion_draft,
             commands::opinion_draft,
+            commands::list_people,
         ])
         .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }

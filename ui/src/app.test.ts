@@ -287,6 +287,7 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
         return ok(decided);
       }),
       listOpinionRequests: vitest.fn(async (): Promise<R<OpinionRequestView[]>> => ok(opinions.requests)),
+      listPeople: vitest.fn(async () => ok([])),
       answerOpinion: vitest.fn(async (requestId: string, choice: string, comment: string, onBehalfOf: string | null): Promise<R<VoteOutcome>> => {
         const respondent = onBehalfOf ?? "p1";
         const seq = opinions.seq++;

@@ -1,3 +1,4 @@
+import { setPeople } from "./people";
 import type { AnnotationDraft, AnnotationSave } from "./annotations";
 import type {
   AgendaItemId,
@@ -60,6 +61,7 @@ export interface Api {
     | "listOpinionRequests"
     | "answerOpinion"
     | "opinionStatus"
+    | "listPeople"
   >;
   events: {
     syncStatusChanged: {
@@ -548,7 +550,14 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     await loadMeetings(true);
     if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
     await loadAnnotations(true);
+    await loadPeople();
     await loadOpinions(true);
+  }
+
+  /** Names for the ids in summaries and dashboards; ids stay shown if this fails. */
+  async function loadPeople(): Promise<void> {
+    const r = await run(() => api.commands.listPeople());
+    if (r.ok) setPeople(r.data);
   }
 
   // ── document reader ──────────────────────────────────────────────────────
@@ -781,7 +790,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       opinions: NO_OPINIONS,
       tab: "meetings",
     });
-    return Promise.all([loadMeetings(false), loadOpinions(false)]).then(() => undefined);
+    return Promise.all([loadMeetings(false), loadPeople(), loadOpinions(false)]).then(() => undefined);
   }
 
   // ── start-up ─────────────────────────────────────────────────────────────

@@ -269,6 +269,17 @@ async opinionDraft(requestId: OpinionRequestId) : Promise<Result<OpinionDraft | 
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The organisation's people, from the local replica (names for ids on screen).
+ */
+async listPeople() : Promise<Result<Person[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_people") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

@@ -241,6 +241,8 @@ function installTauriMock(fixture) {
         return [];
       case "list_opinion_requests":
         return opinionRequests;
+      case "list_people":
+        return [];
       case "answer_opinion": {
         const received = {
           response: {

@@ -167,6 +167,8 @@ function installTauriMock(fixture) {
       case "list_positions":
       case "list_opinion_requests":
         return [];
+      case "list_people":
+        return [];
       case "open_document":
         if (args.documentId === fixture.locked.id) throw fail("no_key", "no document key for this device");
         if (args.documentId !== fixture.document.id) throw fail("not_found", "document not found");
