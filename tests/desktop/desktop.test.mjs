@@ -99,6 +99,27 @@ class WebDriver {
   async click(element) {
     await this.call("POST", `${this.session}/element/${element}/click`, {});
   }
+  /**
+   * Clicks the `nth` element matching `css`, finding it afresh on each try:
+   * the app re-renders as syncs land, which makes a found element stale.
+   */
+  async clickFresh(css, nth = 0) {
+    let last;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        const found = await this.findAll(css);
+        if (found.length > nth) {
+          await this.click(found[nth]);
+          return;
+        }
+      } catch (error) {
+        last = error;
+      }
+      await sleep(150);
+    }
+    throw last ?? new Error(`nothing matches ${css}`);
+  }
+
   /** Scrolls the element matching `css` into the middle of the window, then clicks it. */
   async reveal(css) {
     await this.script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' });", [css]);
@@ -191,11 +212,8 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   await waitFor("the main screen", () => wd.find('[data-testid="main-screen"]'));
   const person = await waitFor("the person's name", async () => (await wd.text(await wd.find('[data-testid="person-name"]'))) || null);
   assert.equal(person, DEMO_MEMBER);
-  const meetings = await waitFor("the demo meeting", async () => {
-    const items = await wd.findAll('[data-testid="meeting-item"]');
-    return items.length ? items : null;
-  });
-  await wd.click(meetings[0]);
+  await waitFor("the demo meeting", () => wd.find('[data-testid="meeting-item"]'));
+  await wd.clickFresh('[data-testid="meeting-item"]');
   const items = await waitFor("the agenda", async () => {
     const found = await wd.findAll('[data-testid="agenda-item-title"]');
     return found.length === 3 ? found : null;
@@ -218,7 +236,7 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   execFileSync(join(BIN, "ecab"), ["--profile", join(work, "secretary"), "sync"], { encoding: "utf8" });
   const openButtons = await wd.findAll('[data-testid="open-document"]');
   assert.equal(openButtons.length, 3);
-  await wd.click(openButtons[1]);
+  await wd.clickFresh('[data-testid="open-document"]', 1);
   await waitFor("page 1", () => wd.find('[data-testid="reader-page"][data-state="loaded"] [data-testid="reader-page-image"][data-page="1"]').catch(() => wd.find('[data-testid="reader-page-image"][data-page="1"]')), 60_000);
   const count = await wd.text(await wd.find('[data-testid="reader-page-count"]'));
   assert.match(count, /12/, `the decree has 12 pages: ${count}`);
@@ -319,11 +337,11 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
     ecab(["--profile", secretaryProfile, "--json", "motion", "open", decreeItem.id, "--question", "Thông qua dự thảo Nghị định?"]),
   );
   await wd.reveal('[data-testid="reader-back"]');
-  const yes = await waitFor("the vote card", () => wd.find(`[data-testid="motion-card"][data-motion-id="${motion.id}"] [data-testid="vote-option"][data-choice="yes"]`), 30_000);
+  await waitFor("the vote card", () => wd.find(`[data-testid="motion-card"][data-motion-id="${motion.id}"] [data-testid="vote-option"][data-choice="yes"]`), 30_000);
   await wd.script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", [
     `[data-testid="motion-card"][data-motion-id="${motion.id}"]`,
   ]);
-  await wd.click(yes);
+  await wd.clickFresh(`[data-testid="motion-card"][data-motion-id="${motion.id}"] [data-testid="vote-option"][data-choice="yes"]`);
   await waitFor("the vote counted", async () =>
     (await wd.script("return document.querySelector('[data-testid=vote-outcome]')?.dataset.state", [])) === "counted");
   await wd.screenshot(join(OUTPUT, "desktop-vote-cast.png"));
@@ -378,10 +396,8 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   t.after(() => sd.close());
   await waitFor("the secretariat's main screen", () => sd.find('[data-testid="main-screen"]'), 30_000);
   // The list re-renders as the first sync lands: retry the click on a fresh element.
-  await waitFor("the meeting opened", async () => {
-    await sd.click(await sd.find('[data-testid="meeting-item"]'));
-    return true;
-  });
+  await waitFor("the meeting", () => sd.find('[data-testid="meeting-item"]'), 30_000);
+  await sd.clickFresh('[data-testid="meeting-item"]');
   await waitFor("the positions summary", () => sd.find('[data-testid="positions-summary"]'), 30_000);
   await sd.script("document.querySelector('[data-testid=positions-summary]').scrollIntoView({ block: 'center' });", []);
   await sd.screenshot(join(OUTPUT, "desktop-secretariat-positions.png"));

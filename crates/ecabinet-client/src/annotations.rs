@@ -410,30 +410,8 @@ impl Client {
 
     /// Accepts a full annotation id or an unambiguous prefix.
     pub async fn resolve_annotation(&self, reference: &str) -> ClientResult<AnnotationId> {
-        let reference = reference.trim();
-        if let Ok(id) = reference.parse::<AnnotationId>() {
-            return Ok(id);
-        }
-        let not_found = || ClientError::NotFound {
-            kind: "annotation",
-            reference: reference.to_owned(),
-        };
-        if reference.len() < 4 {
-            return Err(not_found());
-        }
-        match self
-            .replica
-            .annotation_ids_with_prefix(reference)
-            .await?
-            .as_slice()
-        {
-            [] => Err(not_found()),
-            [one] => Ok(*one),
-            many => Err(ClientError::InvalidArgument(format!(
-                "{reference:?} matches {} annotations; give more of the id",
-                many.len()
-            ))),
-        }
+        let known = self.replica.annotation_ids_with_prefix("").await?;
+        crate::references::pick("annotation", reference, known)
     }
 
     /// One annotation, as it stands on this device.

@@ -15,6 +15,7 @@ mod positions;
 mod prefetch;
 mod profile;
 mod reading;
+mod references;
 mod replica;
 mod views;
 mod voting;

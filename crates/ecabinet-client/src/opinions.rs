@@ -9,7 +9,7 @@ use ecabinet_domain::api::{OpinionStatusView, RequestOpinionsRequest};
 use ecabinet_domain::opinions::{
     response_message, OpinionRequest, OpinionStatus, ReceivedResponse,
 };
-use ecabinet_domain::ops::{Bytes, Op, OpBody, OpResult, OpinionOp};
+use ecabinet_domain::ops::{Bytes, Op, OpBody, OpinionOp};
 use ecabinet_domain::{AgendaItemId, AnnotationId, ChangeBody, OpId, OpinionRequestId, PersonId};
 use serde::{Deserialize, Serialize};
 
@@ -80,31 +80,14 @@ impl Client {
 
     /// Accepts a full request id or an unambiguous prefix.
     pub async fn resolve_opinion_request(&self, reference: &str) -> ClientResult<OpinionRequestId> {
-        let reference = reference.trim();
-        if let Ok(id) = reference.parse() {
-            return Ok(id);
-        }
-        let matches: Vec<OpinionRequestId> = self
+        let known: Vec<OpinionRequestId> = self
             .replica
             .opinion_requests()
             .await?
             .into_iter()
             .map(|r| r.id)
-            .filter(|id| {
-                reference.len() >= 4 && id.to_string().starts_with(&reference.to_ascii_lowercase())
-            })
             .collect();
-        match matches.as_slice() {
-            [one] => Ok(*one),
-            [] => Err(ClientError::NotFound {
-                kind: "opinion request",
-                reference: reference.to_owned(),
-            }),
-            many => Err(ClientError::InvalidArgument(format!(
-                "{reference:?} matches {} requests; give more of the id",
-                many.len()
-            ))),
-        }
+        crate::references::pick("opinion request", reference, known)
     }
 
     /// Submits a signed response (for oneself, or for `on_behalf_of` under a
@@ -159,26 +142,7 @@ impl Client {
             .signing
             .sign(&response_message(&op.response(me, device)));
         op.signature = Bytes(signature.to_vec());
-        let op_id = OpId::new();
-        self.replica
-            .record_local_op(me, |hlc, device_seq| Op {
-                id: op_id,
-                device_id: device,
-                device_seq,
-                hlc,
-                body: OpBody::Opinion(op),
-            })
-            .await?;
-        match self.sync().await {
-            Ok(_) => {}
-            Err(ClientError::ServerUnreachable { .. }) => return Ok(VoteOutcome::Waiting),
-            Err(error) => return Err(error),
-        }
-        Ok(match self.replica.op_outcome(op_id).await? {
-            Some(OpResult::Accepted { seq, .. }) => VoteOutcome::Counted { seq: seq as f64 },
-            Some(OpResult::Rejected { code, reason }) => VoteOutcome::Refused { code, reason },
-            None => VoteOutcome::Waiting,
-        })
+        self.save_and_send(OpBody::Opinion(op)).await
     }
 
     /// Who answered, who has not, time left (secretariat; online).

@@ -3,9 +3,9 @@
 //! the items nobody objected to.
 
 use ecabinet_domain::api::AdoptRequest;
-use ecabinet_domain::ops::{Op, OpBody, OpResult, PositionOp};
+use ecabinet_domain::ops::{OpBody, PositionOp};
 use ecabinet_domain::positions::{summarise, ItemDecision, ItemPositions, Stance};
-use ecabinet_domain::{AgendaItem, AgendaItemId, ChangeBody, MeetingId, OpId, Role};
+use ecabinet_domain::{AgendaItem, AgendaItemId, ChangeBody, MeetingId, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ClientError, ClientResult};
@@ -58,30 +58,11 @@ impl Client {
                 "the meeting has started: positions can no longer be changed".into(),
             ));
         }
-        let op_id = OpId::new();
-        let device = self.profile.device_id;
-        self.replica
-            .record_local_op(self.profile.person.id, |hlc, device_seq| Op {
-                id: op_id,
-                device_id: device,
-                device_seq,
-                hlc,
-                body: OpBody::Position(PositionOp {
-                    agenda_item_id: item,
-                    stance,
-                }),
-            })
-            .await?;
-        match self.sync().await {
-            Ok(_) => {}
-            Err(ClientError::ServerUnreachable { .. }) => return Ok(VoteOutcome::Waiting),
-            Err(error) => return Err(error),
-        }
-        Ok(match self.replica.op_outcome(op_id).await? {
-            Some(OpResult::Accepted { seq, .. }) => VoteOutcome::Counted { seq: seq as f64 },
-            Some(OpResult::Rejected { code, reason }) => VoteOutcome::Refused { code, reason },
-            None => VoteOutcome::Waiting,
-        })
+        self.save_and_send(OpBody::Position(PositionOp {
+            agenda_item_id: item,
+            stance,
+        }))
+        .await
     }
 
     /// Each item of a meeting with the positions known here and any decision.

@@ -233,30 +233,14 @@ impl Client {
 
     /// Accepts a full motion id or an unambiguous prefix.
     pub async fn resolve_motion(&self, reference: &str) -> ClientResult<MotionId> {
-        let reference = reference.trim();
-        if let Ok(id) = reference.parse::<MotionId>() {
-            return Ok(id);
-        }
-        let not_found = || ClientError::NotFound {
-            kind: "motion",
-            reference: reference.to_owned(),
-        };
-        if reference.len() < 4 {
-            return Err(not_found());
-        }
-        match self
+        let known: Vec<MotionId> = self
             .replica
-            .motion_ids_with_prefix(reference)
+            .motion_ids_with_prefix("")
             .await?
-            .as_slice()
-        {
-            [] => Err(not_found()),
-            [one] => one.parse().map_err(|_| not_found()),
-            many => Err(ClientError::InvalidArgument(format!(
-                "{reference:?} matches {} motions; give more of the id",
-                many.len()
-            ))),
-        }
+            .iter()
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        crate::references::pick("motion", reference, known)
     }
 
     /// Casts (or changes) this member's vote: signs the ballot, saves it in
@@ -282,7 +266,6 @@ impl Client {
         let signature = self.keys.signing.sign(&ballot_message(
             motion, voter, &choice, device, cast_at, &nonce,
         ));
-        let op_id = OpId::new();
         let body = OpBody::Ballot(BallotOp {
             motion_id: motion,
             voter,
@@ -291,8 +274,17 @@ impl Client {
             nonce: Bytes(nonce),
             signature: Bytes(signature.to_vec()),
         });
+        self.save_and_send(body).await
+    }
+
+    /// Saves an op in the outbox (so it survives anything from here on) and
+    /// sends it at once if the server is reachable: counted, refused with the
+    /// server's reason, or waiting for the network.
+    pub(crate) async fn save_and_send(&self, body: OpBody) -> ClientResult<VoteOutcome> {
+        let op_id = OpId::new();
+        let device = self.profile.device_id;
         self.replica
-            .record_local_op(voter, |hlc, device_seq| Op {
+            .record_local_op(self.profile.person.id, |hlc, device_seq| Op {
                 id: op_id,
                 device_id: device,
                 device_seq,

@@ -42,14 +42,7 @@ impl Services {
         request: RequestOpinionsRequest,
     ) -> ServiceResult<OpinionRequest> {
         caller.require_secretary()?;
-        let (item, meeting) = self
-            .store
-            .agenda_item(item)
-            .await?
-            .ok_or(ServiceError::NotFound("agenda item"))?;
-        if meeting.organisation_id != caller.person.organisation_id {
-            return Err(ServiceError::NotFound("agenda item"));
-        }
+        let (item, _) = self.item_of_caller(caller, item).await?;
         let question = validate::title(&request.question)?;
         let now = Utc::now();
         if request.deadline <= now {

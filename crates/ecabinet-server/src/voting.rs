@@ -14,6 +14,19 @@ use crate::services::{Caller, ServiceError, ServiceResult, Services};
 const MAX_OPTIONS: usize = 10;
 
 impl Services {
+    /// An agenda item and its meeting, if they belong to the caller's organisation.
+    pub(crate) async fn item_of_caller(
+        &self,
+        caller: &Caller,
+        item: AgendaItemId,
+    ) -> ServiceResult<(ecabinet_domain::AgendaItem, ecabinet_domain::Meeting)> {
+        self.store
+            .agenda_item(item)
+            .await?
+            .filter(|(_, meeting)| meeting.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("agenda item"))
+    }
+
     /// Tells followers at once that the stream moved (results must reach
     /// every connected client quickly, not at the next poll).
     pub(crate) async fn poke(&self, organisation: ecabinet_domain::OrganisationId) {
@@ -38,14 +51,7 @@ impl Services {
         request: OpenMotionRequest,
     ) -> ServiceResult<Motion> {
         caller.require_secretary()?;
-        let (item, meeting) = self
-            .store
-            .agenda_item(item)
-            .await?
-            .ok_or(ServiceError::NotFound("agenda item"))?;
-        if meeting.organisation_id != caller.person.organisation_id {
-            return Err(ServiceError::NotFound("agenda item"));
-        }
+        let (item, meeting) = self.item_of_caller(caller, item).await?;
         let question = validate::title(&request.question)?;
         let options: Vec<String> = match request.options {
             Some(options) => options.iter().map(|o| o.trim().to_owned()).collect(),
@@ -330,14 +336,7 @@ impl Services {
         position: i32,
     ) -> ServiceResult<Vec<ecabinet_domain::AgendaItem>> {
         caller.require_secretary()?;
-        let (_, meeting) = self
-            .store
-            .agenda_item(item)
-            .await?
-            .ok_or(ServiceError::NotFound("agenda item"))?;
-        if meeting.organisation_id != caller.person.organisation_id {
-            return Err(ServiceError::NotFound("agenda item"));
-        }
+        self.item_of_caller(caller, item).await?;
         if position < 1 {
             return Err(ServiceError::BadRequest(
                 "positions are numbered from 1".into(),
