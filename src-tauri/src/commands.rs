@@ -240,7 +240,8 @@ pub async fn list_opinion_requests(engine: Shared<'_>) -> Result<Vec<OpinionRequ
     Ok(engine.client().await?.opinion_requests().await?)
 }
 
-/// Submits a signed written opinion (for oneself or under a mandate).
+/// Submits a signed written opinion (for oneself or under a mandate),
+/// optionally pointing to annotations in the draft (the clauses it concerns).
 #[tauri::command]
 #[specta::specta]
 pub async fn answer_opinion(
@@ -249,11 +250,12 @@ pub async fn answer_opinion(
     choice: String,
     comment: String,
     on_behalf_of: Option<PersonId>,
+    annotations: Vec<AnnotationId>,
 ) -> Result<VoteOutcome, UiError> {
     Ok(engine
         .client()
         .await?
-        .answer_opinion(request_id, &choice, &comment, on_behalf_of, Vec::new())
+        .answer_opinion(request_id, &choice, &comment, on_behalf_of, annotations)
         .await?)
 }
 

@@ -15,6 +15,7 @@ import type {
   Motion,
   NewAnnotation,
   OpenMotionRequest,
+  OpinionDraft,
   OpinionRequestView,
   OpinionStatus,
   PageHit,
@@ -202,7 +203,7 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   const votes = { motions: [] as Motion[] };
   // The engine's replica of positions and requests for opinions; the secretariat's dashboards come from the server.
   const stances = { list: QUIET_POSITIONS };
-  const opinions = { requests: [] as OpinionRequestView[], status: {} as Record<string, OpinionStatus>, seq: 1 };
+  const opinions = { requests: [] as OpinionRequestView[], status: {} as Record<string, OpinionStatus>, seq: 1, drafts: {} as Record<string, OpinionDraft> };
   const api = {
     commands: {
       appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok(initial)),
@@ -288,11 +289,11 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
       }),
       listOpinionRequests: vitest.fn(async (): Promise<R<OpinionRequestView[]>> => ok(opinions.requests)),
       listPeople: vitest.fn(async () => ok([])),
-      answerOpinion: vitest.fn(async (requestId: string, choice: string, comment: string, onBehalfOf: string | null): Promise<R<VoteOutcome>> => {
+      answerOpinion: vitest.fn(async (requestId: string, choice: string, comment: string, onBehalfOf: string | null, annotations: string[]): Promise<R<VoteOutcome>> => {
         const respondent = onBehalfOf ?? "p1";
         const seq = opinions.seq++;
         const received = {
-          response: { request_id: requestId, respondent, signer: "p1", device_id: "dev-1", choice, comment, annotations: [], submitted_at: "2026-11-24T03:00:00Z", nonce: "", signature: "" },
+          response: { request_id: requestId, respondent, signer: "p1", device_id: "dev-1", choice, comment, annotations, submitted_at: "2026-11-24T03:00:00Z", nonce: "", signature: "" },
           seq,
           received_at: "2026-11-24T03:00:01Z",
           late: false,
@@ -300,6 +301,11 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
         opinions.requests = opinions.requests.map((v) => (v.request.id === requestId ? { ...v, responses: [...v.responses, received] } : v));
         return ok({ outcome: "counted", seq });
       }),
+      saveOpinionDraft: vitest.fn(async (requestId: string, choice: string, comment: string): Promise<R<null>> => {
+        opinions.drafts[requestId] = { choice, comment, saved_at: "2026-11-24T03:00:00Z" };
+        return ok(null);
+      }),
+      opinionDraft: vitest.fn(async (requestId: string): Promise<R<OpinionDraft | null>> => ok(opinions.drafts[requestId] ?? null)),
       opinionStatus: vitest.fn(async (id: string): Promise<R<OpinionStatus>> => (opinions.status[id] ? ok(opinions.status[id]) : fail("server_unreachable"))),
     },
     events: {
@@ -1602,7 +1608,7 @@ describe("written opinions", () => {
     type("opinion-comment", " Đề nghị làm rõ khoản 2 Điều 5 ");
     $("opinion-submit")!.click();
     await vitest.waitFor(() => expect($("opinion-outcome")?.dataset["state"]).toBe("counted"));
-    expect(api.commands.answerOpinion).toHaveBeenCalledWith("r-1", "agree_with_comments", "Đề nghị làm rõ khoản 2 Điều 5", "p2");
+    expect(api.commands.answerOpinion).toHaveBeenCalledWith("r-1", "agree_with_comments", "Đề nghị làm rõ khoản 2 Điều 5", "p2", []);
     expect(text("opinion-outcome")).toBe("✓ Đã ghi nhận ý kiến “Đồng ý, có ý kiến khác”.");
     await vitest.waitFor(() => expect($$("opinion-response")).toHaveLength(1));
     expect(text("opinion-response")).toBe("Đồng ý, có ý kiến khác (thay cho p2) · nhận lúc Thứ Ba, 24/11/2026 · 10:00Đề nghị làm rõ khoản 2 Điều 5");
@@ -1617,7 +1623,7 @@ describe("written opinions", () => {
     type("opinion-comment", "");
     $("opinion-submit")!.click();
     await vitest.waitFor(() => expect($("opinion-state")!.dataset["state"]).toBe("answered"));
-    expect(api.commands.answerOpinion).toHaveBeenLastCalledWith("r-1", "agree", "", null);
+    expect(api.commands.answerOpinion).toHaveBeenLastCalledWith("r-1", "agree", "", null, []);
     expect(text("opinion-state")).toBe("Đã trả lời");
     expect($("opinions-tab")!.textContent).toBe("Lấy ý kiến");
     // Back to p2: the form shows the answer given for them.
@@ -1625,6 +1631,49 @@ describe("written opinions", () => {
     select.dispatchEvent(new Event("change"));
     expect(choice("agree_with_comments").checked).toBe(true);
     expect($<HTMLTextAreaElement>("opinion-comment")!.value).toBe("Đề nghị làm rõ khoản 2 Điều 5");
+  });
+
+  it("starts an unanswered form from the member's draft, saves edits as a draft and links the member's own annotations", async () => {
+    vitest.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const api = fakeApi(ENROLLED);
+      api.opinions.requests = [{ ...REQUEST, answering_for: ["p1"] }];
+      api.opinions.drafts["r-1"] = { choice: "agree_with_comments", comment: "Nháp: sửa Điều 5", saved_at: "2026-11-24T02:00:00Z" };
+      app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+      await app.ready;
+      $("opinions-tab")!.click();
+      await vitest.waitFor(() => expect($<HTMLTextAreaElement>("opinion-comment")!.value).toBe("Nháp: sửa Điều 5"));
+      expect(choice("agree_with_comments").checked).toBe(true);
+      expect($("opinion-draft-saved")!.hidden).toBe(false);
+      expect(text("opinion-draft-saved")).toBe(vi["opinions.draftSaved"]);
+      expect(api.commands.opinionDraft).toHaveBeenCalledWith("r-1");
+
+      // Only the member's own annotations on the request's documents are offered.
+      await vitest.waitFor(() => expect($$("opinion-annotation")).toHaveLength(2));
+      expect(api.commands.listAnnotations).toHaveBeenCalledWith("d1");
+      expect($$("opinion-annotation").map((c) => c.dataset["annotationId"])).toEqual(["n-mine", "u-old"]);
+      expect($$("opinion-annotation").map((c) => c.parentElement!.textContent)).toEqual([" Trang 3: Cần làm rõ phạm vi điều chỉnh", " Trang 5: Điều này đã bị bỏ?"]);
+
+      // Typing saves a draft after a pause, never an answer.
+      type("opinion-comment", "Nháp mới");
+      expect($("opinion-draft-saved")!.hidden).toBe(true);
+      expect(api.commands.saveOpinionDraft).not.toHaveBeenCalled();
+      await vitest.advanceTimersByTimeAsync(1100);
+      expect(api.commands.saveOpinionDraft).toHaveBeenCalledTimes(1);
+      expect(api.commands.saveOpinionDraft).toHaveBeenCalledWith("r-1", "agree_with_comments", "Nháp mới");
+      await vitest.waitFor(() => expect($("opinion-draft-saved")!.hidden).toBe(false));
+      expect(api.commands.answerOpinion).not.toHaveBeenCalled();
+      // Leaving the field saves at once (nothing new here: no second save).
+      $("opinion-comment")!.dispatchEvent(new Event("blur"));
+      expect(api.commands.saveOpinionDraft).toHaveBeenCalledTimes(1);
+
+      $<HTMLInputElement>("opinion-annotation")!.click();
+      $("opinion-submit")!.click();
+      await vitest.waitFor(() => expect($("opinion-outcome")?.dataset["state"]).toBe("counted"));
+      expect(api.commands.answerOpinion).toHaveBeenCalledWith("r-1", "agree_with_comments", "Nháp mới", null, ["n-mine"]);
+    } finally {
+      vitest.useRealTimers();
+    }
   });
 
   it("marks a late response as not counted", async () => {

@@ -27,6 +27,7 @@ import { groupMeetings } from "./meetings";
 import { clampPage, clampZoom, fitWidthZoom, parsePageInput, zoomIn, zoomOut, type PagePlatform } from "./reader";
 import { deliveryFromOutcome, refusalsOf, settleSent } from "./outbox";
 import { mountMain, type Loadable, type MainState, type MainView, type Tab } from "./views/main";
+import { ownAnnotations } from "./opinions";
 import { NO_OPINIONS, type OpinionsActions, type OpinionsState } from "./views/opinions";
 import { NO_POSITIONS, type Adoption, type PositionsActions, type PositionsState } from "./views/positions";
 import type { ReaderActions, ReaderState } from "./views/reader";
@@ -60,6 +61,8 @@ export interface Api {
     | "adoptWithoutDiscussion"
     | "listOpinionRequests"
     | "answerOpinion"
+    | "saveOpinionDraft"
+    | "opinionDraft"
     | "opinionStatus"
     | "listPeople"
   >;
@@ -510,12 +513,12 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     reload() {
       void loadOpinions(false);
     },
-    async answer(requestId, choice, comment, onBehalfOf: PersonId | null) {
+    async answer(requestId, choice, comment, onBehalfOf: PersonId | null, annotations) {
       if (screen.kind !== "main" || screen.opinions.sent[requestId]?.delivery.kind === "sending") return false;
       const respondent = onBehalfOf ?? screen.profile.person.id;
       const known = refusalsOf(screen.sync, "opinion", requestId).map((r) => r.op_id);
       patchOpinions({ sent: withEntry(screen.opinions.sent, requestId, { choice, respondent, delivery: { kind: "sending" } }) });
-      const r = await run(() => api.commands.answerOpinion(requestId, choice, comment, onBehalfOf));
+      const r = await run(() => api.commands.answerOpinion(requestId, choice, comment, onBehalfOf, annotations));
       const delivery = r.ok ? deliveryFromOutcome(r.data, known) : { kind: "failed" as const, error: r.error };
       if (screen.kind === "main") patchOpinions({ sent: withEntry(screen.opinions.sent, requestId, { choice, respondent, delivery }) });
       await loadStatus();
@@ -524,6 +527,19 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     },
     reloadDashboard(requestId) {
       void loadDashboard(requestId, false);
+    },
+    async loadDraft(requestId) {
+      const r = await run(() => api.commands.opinionDraft(requestId));
+      return r.ok ? r.data : null;
+    },
+    async saveDraft(requestId, choice, comment) {
+      const r = await run(() => api.commands.saveOpinionDraft(requestId, choice, comment));
+      return r.ok;
+    },
+    async ownAnnotations(documents) {
+      const lists = await Promise.all(documents.map((d) => run(() => api.commands.listAnnotations(d))));
+      const read = lists.flatMap((r) => (r.ok ? [r.data] : []));
+      return read.length < lists.length && read.length === 0 ? null : ownAnnotations(read);
     },
   };
 

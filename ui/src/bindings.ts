@@ -227,11 +227,12 @@ async listOpinionRequests() : Promise<Result<OpinionRequestView[], UiError>> {
 }
 },
 /**
- * Submits a signed written opinion (for oneself or under a mandate).
+ * Submits a signed written opinion (for oneself or under a mandate),
+ * optionally pointing to annotations in the draft (the clauses it concerns).
  */
-async answerOpinion(requestId: OpinionRequestId, choice: string, comment: string, onBehalfOf: PersonId | null) : Promise<Result<VoteOutcome, UiError>> {
+async answerOpinion(requestId: OpinionRequestId, choice: string, comment: string, onBehalfOf: PersonId | null, annotations: AnnotationId[]) : Promise<Result<VoteOutcome, UiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("answer_opinion", { requestId, choice, comment, onBehalfOf }) };
+    return { status: "ok", data: await TAURI_INVOKE("answer_opinion", { requestId, choice, comment, onBehalfOf, annotations }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

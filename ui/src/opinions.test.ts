@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { OpinionRequestView, OpinionStatus, ReceivedResponse, SyncStatus } from "./bindings";
+import type { AnnotationList, AnnotationView, OpinionRequestView, OpinionStatus, ReceivedResponse, SyncStatus } from "./bindings";
 import { translator } from "./i18n";
 import { vi } from "./messages/vi";
 import {
+  annotationLinkLabel,
   answered,
   answerLabel,
   awaitingAnswer,
@@ -13,7 +14,9 @@ import {
   offlineWithOpenRequests,
   opinionMessage,
   orderRequests,
+  ownAnnotations,
   timeLeft,
+  usableDraft,
 } from "./opinions";
 
 const tVi = translator("vi");
@@ -126,5 +129,32 @@ describe("opinions", () => {
       per_answer: [],
     };
     expect(dashboardRows(status).map((r) => r.response.respondent)).toEqual(["p2", "p1", "p3", "p4", "p5", "p6"]);
+  });
+});
+
+describe("drafts and annotation links", () => {
+  const note = (id: string, page: number, mine: boolean, text = "", quote = "") =>
+    ({ id, page, mine, text, anchor: { version: 1, page, rects: [], quote, before: "", after: "" } }) as unknown as AnnotationView;
+  const list = (document_id: string, annotations: AnnotationView[]): AnnotationList => ({ document_id, version: 1, annotations, locked: 0 });
+
+  it("keeps only the member's own annotations, by document then page", () => {
+    const lists = [list("d1", [note("a", 4, true), note("b", 1, false), note("c", 2, true)]), list("d2", [note("d", 1, true)])];
+    expect(ownAnnotations(lists).map((a) => a.id)).toEqual(["c", "a", "d"]);
+    expect(ownAnnotations([])).toEqual([]);
+  });
+
+  it("labels a link by page and the note's text, else the passage it marks", () => {
+    expect(annotationLinkLabel(note("a", 3, true, " Cần làm rõ "), tVi)).toBe("Trang 3: Cần làm rõ");
+    expect(annotationLinkLabel(note("a", 2, true, "", "dữ liệu số"), tEn)).toBe("Page 2: dữ liệu số");
+    expect(annotationLinkLabel(note("a", 7, true), tVi)).toBe("Trang 7");
+    expect(annotationLinkLabel(note("a", 1, true, "x".repeat(200)), tEn)).toHaveLength("Page 1: ".length + 120);
+  });
+
+  it("uses a draft only when it holds one of the answers or some comment", () => {
+    const answers = ["agree", "disagree"];
+    expect(usableDraft(null, answers)).toBeNull();
+    expect(usableDraft({ choice: "", comment: "", saved_at: null }, answers)).toBeNull();
+    expect(usableDraft({ choice: "agree", comment: "", saved_at: null }, answers)).toEqual({ choice: "agree", comment: "" });
+    expect(usableDraft({ choice: "gone", comment: "note", saved_at: null }, answers)).toEqual({ choice: null, comment: "note" });
   });
 });

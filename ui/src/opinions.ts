@@ -4,7 +4,7 @@
  * before it is signed, and the secretariat's dashboard rows. No DOM here.
  */
 import { rejectedReason } from "./annotations";
-import type { OpinionRequest, OpinionRequestView, OpinionStatus, PersonId, ReceivedResponse, SyncStatus } from "./bindings";
+import type { AnnotationList, AnnotationView, OpinionDraft, OpinionRequest, OpinionRequestView, OpinionStatus, PersonId, ReceivedResponse, SyncStatus } from "./bindings";
 import type { MessageKey, Translate } from "./i18n";
 import type { Delivery } from "./outbox";
 
@@ -117,4 +117,27 @@ export function dashboardRows(status: OpinionStatus): ReceivedResponse[] {
   };
   const byAnswer = (a: ReceivedResponse, b: ReceivedResponse) => order(a) - order(b) || a.seq - b.seq;
   return [...[...status.counted].sort(byAnswer), ...[...status.late].sort((a, b) => a.seq - b.seq)];
+}
+
+/**
+ * The member's own annotations on a request's documents, to link to an
+ * answer: in the request's document order, then by page.
+ */
+export function ownAnnotations(lists: readonly AnnotationList[]): AnnotationView[] {
+  return lists.flatMap((l) => l.annotations.filter((a) => a.mine).sort((a, b) => a.page - b.page));
+}
+
+/** "Trang 3: the note" — the note's text, else the passage it marks. */
+export function annotationLinkLabel(a: Pick<AnnotationView, "page" | "text" | "anchor">, t: Translate): string {
+  const text = a.text.trim() || a.anchor.quote.trim();
+  const page = t("opinions.annotationPage", { page: a.page });
+  return text === "" ? page : `${page}: ${text.length > 120 ? `${text.slice(0, 119)}…` : text}`;
+}
+
+/** A draft worth putting into an untouched form: one of the request's answers, or some comment. */
+export function usableDraft(draft: OpinionDraft | null, answers: readonly string[]): { choice: string | null; comment: string } | null {
+  if (draft === null) return null;
+  const choice = answers.includes(draft.choice) ? draft.choice : null;
+  if (choice === null && draft.comment === "") return null;
+  return { choice, comment: draft.comment };
 }

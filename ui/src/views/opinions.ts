@@ -1,8 +1,9 @@
-import type { OpinionRequestId, OpinionRequestView, OpinionStatus, PersonId, ProfileSummary, ReceivedResponse } from "../bindings";
+import type { AnnotationId, AnnotationView, DocumentId, OpinionDraft, OpinionRequestId, OpinionRequestView, OpinionStatus, PersonId, ProfileSummary, ReceivedResponse } from "../bindings";
 import { h, replaceRegion } from "../dom";
 import { formatMeetingWhen } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
 import {
+  annotationLinkLabel,
   answered,
   answerLabel,
   checkOpinion,
@@ -13,6 +14,7 @@ import {
   opinionMessage,
   orderRequests,
   timeLeft,
+  usableDraft,
   type SentOpinion,
 } from "../opinions";
 import { personName } from "../people";
@@ -33,7 +35,13 @@ export const NO_OPINIONS: OpinionsState = { requests: null, sent: {}, dashboards
 export interface OpinionsActions {
   reload(): void;
   /** Resolves to true once the response stands (recorded, or signed and saved here). */
-  answer(requestId: OpinionRequestId, choice: string, comment: string, onBehalfOf: PersonId | null): Promise<boolean>;
+  answer(requestId: OpinionRequestId, choice: string, comment: string, onBehalfOf: PersonId | null, annotations: AnnotationId[]): Promise<boolean>;
+  /** The member's private draft of an answer (synced among their devices); null when none or unreadable. */
+  loadDraft(requestId: OpinionRequestId): Promise<OpinionDraft | null>;
+  /** Saves the draft; resolves to true once saved. Never sends an answer. */
+  saveDraft(requestId: OpinionRequestId, choice: string, comment: string): Promise<boolean>;
+  /** The member's own annotations on these documents; null when they could not be read. */
+  ownAnnotations(documents: DocumentId[]): Promise<AnnotationView[] | null>;
   reloadDashboard(requestId: OpinionRequestId): void;
 }
 
@@ -50,9 +58,22 @@ interface AnswerForm {
   comment: HTMLTextAreaElement;
   submit: HTMLButtonElement;
   message: HTMLElement;
+  /** "Draft saved on your devices". */
+  draftNote: HTMLElement;
+  /** Where the member's own annotations are offered as links. */
+  links: HTMLElement | null;
+  /** Set once the member edits the choice or comment: a draft read late does not overwrite it. */
+  touched: boolean;
+  /** The pending debounced draft save. */
+  draftTimer: ReturnType<typeof setTimeout> | null;
+  /** What was last saved as a draft (or read from one), to skip saving it again. */
+  savedDraft: string;
   /** The request as last drawn (its responses change with each sync). */
   view: OpinionRequestView;
 }
+
+/** How long typing pauses before the draft is saved. */
+export const DRAFT_DELAY_MS = 1000;
 
 export function mountOpinions(locale: Locale, t: Translate, actions: OpinionsActions, now: () => Date): OpinionsView {
   const reason = (error: unknown) => errorMessage(error, locale);
@@ -91,7 +112,80 @@ export function mountOpinions(locale: Locale, t: Translate, actions: OpinionsAct
       return;
     }
     const respondent = f.respondent?.value ?? me;
-    await actions.answer(f.view.request.id, check.choice, check.comment, respondent === me ? null : respondent);
+    const annotations = f.links ? [...f.links.querySelectorAll<HTMLInputElement>('input[type="checkbox"]:checked')].map((c) => c.value) : [];
+    await actions.answer(f.view.request.id, check.choice, check.comment, respondent === me ? null : respondent, annotations);
+  }
+
+  // ── the member's draft ──────────────────────────────────────────────────
+  const draftOf = (f: AnswerForm) => JSON.stringify([f.choices.find((c) => c.checked)?.value ?? "", f.comment.value]);
+
+  async function saveDraft(f: AnswerForm): Promise<void> {
+    if (f.draftTimer !== null) clearTimeout(f.draftTimer);
+    f.draftTimer = null;
+    const draft = draftOf(f);
+    if (draft === f.savedDraft) return;
+    f.savedDraft = draft;
+    const [choice, comment] = JSON.parse(draft) as [string, string];
+    const saved = await actions.saveDraft(f.view.request.id, choice, comment);
+    if (!saved && f.savedDraft === draft) f.savedDraft = "";
+    if (saved && f.savedDraft === draft) f.draftNote.hidden = false;
+  }
+
+  function edited(f: AnswerForm): void {
+    f.touched = true;
+    f.draftNote.hidden = true;
+    if (f.draftTimer !== null) clearTimeout(f.draftTimer);
+    f.draftTimer = setTimeout(() => void saveDraft(f), DRAFT_DELAY_MS);
+  }
+
+  async function startFromDraft(f: AnswerForm): Promise<void> {
+    if (answered(f.view)) return;
+    const draft = usableDraft(await actions.loadDraft(f.view.request.id), f.view.request.answers);
+    if (draft === null || f.touched) return;
+    for (const input of f.choices) input.checked = input.value === draft.choice;
+    f.comment.value = draft.comment;
+    f.savedDraft = draftOf(f);
+    f.draftNote.hidden = false;
+  }
+
+  // ── links to the member's own annotations ───────────────────────────────
+  async function loadLinks(f: AnswerForm, documents: DocumentId[]): Promise<void> {
+    const box = f.links;
+    if (!box) return;
+    const found = await actions.ownAnnotations(documents);
+    const list = box.querySelector(".opinion-annotation-list")!;
+    box.dataset["state"] = found === null ? "error" : "ready";
+    if (found === null) {
+      list.replaceChildren(h("p", { class: "vote-hint", role: "alert" }, t("opinions.annotationsFailed")));
+    } else if (found.length === 0) {
+      list.replaceChildren(h("p", { class: "vote-hint" }, t("opinions.annotationsNone")));
+    } else {
+      list.replaceChildren(
+        h(
+          "ul",
+          { class: "opinion-annotations" },
+          found.map((a) =>
+            h(
+              "li",
+              null,
+              h(
+                "label",
+                { class: "opinion-annotation-label" },
+                h("input", {
+                  type: "checkbox",
+                  value: a.id,
+                  "data-testid": "opinion-annotation",
+                  "data-annotation-id": a.id,
+                  "data-focus-key": `opinion-annotation-${a.id}:${f.view.request.id}`,
+                }),
+                " ",
+                annotationLinkLabel(a, t),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
   }
 
   function makeForm(view: OpinionRequestView, profile: ProfileSummary): AnswerForm {
@@ -122,6 +216,17 @@ export function mountOpinions(locale: Locale, t: Translate, actions: OpinionsAct
     });
     const submitButton = h("button", { type: "submit", class: "btn btn-primary vote-small-btn", "data-testid": "opinion-submit", "data-focus-key": key("submit") });
     const message = h("p", { class: "vote-error", role: "alert", "data-testid": "opinion-error", hidden: true });
+    const draftNote = h("p", { class: "vote-hint opinion-draft-saved", role: "status", "data-testid": "opinion-draft-saved", hidden: true }, t("opinions.draftSaved"));
+    const documents = view.request.documents;
+    const links =
+      documents.length === 0
+        ? null
+        : h(
+            "div",
+            { class: "vote-field opinion-annotation-links", "data-testid": "opinion-annotations", "data-state": "loading" },
+            h("span", { class: "vote-field-label" }, t("opinions.annotations")),
+            h("div", { class: "opinion-annotation-list" }, h("p", { class: "vote-hint", role: "status" }, spinner(), " ", t("opinions.annotationsLoading"))),
+          );
     const legendId = `opinion-choice-label-${id}`;
     const form = h(
       "form",
@@ -134,11 +239,21 @@ export function mountOpinions(locale: Locale, t: Translate, actions: OpinionsAct
         choices.map((input, i) => h("label", { class: "opinion-choice" }, input, answerLabel(view.request.answers[i] ?? "", t))),
       ),
       h("label", { class: "vote-field" }, h("span", { class: "vote-field-label" }, t("opinions.comment")), comment),
+      links,
       message,
       submitButton,
+      // After the button: showing or hiding it moves nothing the member is about to click.
+      draftNote,
     );
-    const f: AnswerForm = { form, choices, respondent, comment, submit: submitButton, message, view };
+    const f: AnswerForm = { form, choices, respondent, comment, submit: submitButton, message, draftNote, links, touched: false, draftTimer: null, savedDraft: "", view };
     prefill(f, respondent?.value ?? me.id);
+    comment.addEventListener("input", () => edited(f));
+    comment.addEventListener("blur", () => {
+      if (f.touched) void saveDraft(f);
+    });
+    for (const input of choices) input.addEventListener("change", () => edited(f));
+    void startFromDraft(f);
+    void loadLinks(f, documents);
     respondent?.addEventListener("change", () => prefill(f, respondent.value));
     form.addEventListener("submit", (e) => {
       e.preventDefault();

@@ -188,6 +188,13 @@ function installTauriMock(fixture) {
   let summaries = {};
   let opinionRequests = [];
   let opinionStatus = {};
+  // Draft answers, private to the member's devices: one already saved on another device.
+  const drafts = { "r-1": { choice: "agree_with_comments", comment: "Nháp soạn trên máy tính bảng", saved_at: "2099-11-21T02:00:00Z" } };
+  const annotationOn = (id, page, mine, text) => ({
+    id, document_id: "d-1", author_id: mine ? profile.person.id : "someone-else", author_name: mine ? profile.person.name : "Trần Văn Nam", mine,
+    kind: "note", page, placement: "exact", anchor: { version: 1, page, rects: [], quote: "dữ liệu số", before: "", after: "" },
+    colour: "yellow", text, ink: [], share: "private", waiting_to_send: false, updated_at: null,
+  });
   const quiet = { no_objection: [], objections: [], speakers: [], silent: [], proposed_without_discussion: true };
 
   const fail = (code, message) => ({ code, message });
@@ -247,7 +254,7 @@ function installTauriMock(fixture) {
         const received = {
           response: {
             request_id: args.requestId, respondent: args.onBehalfOf ?? profile.person.id, signer: profile.person.id,
-            device_id: profile.device_id, choice: args.choice, comment: args.comment, annotations: [],
+            device_id: profile.device_id, choice: args.choice, comment: args.comment, annotations: args.annotations ?? [],
             submitted_at: new Date().toISOString(), nonce: "", signature: "",
           },
           seq: 61,
@@ -257,6 +264,19 @@ function installTauriMock(fixture) {
         opinionRequests = opinionRequests.map((v) => (v.request.id === args.requestId ? { ...v, responses: [...v.responses, received] } : v));
         return { outcome: "counted", seq: 61 };
       }
+      case "opinion_draft":
+        return drafts[args.requestId] ?? null;
+      case "save_opinion_draft":
+        drafts[args.requestId] = { choice: args.choice, comment: args.comment, saved_at: new Date().toISOString() };
+        return null;
+      case "list_annotations":
+        // The member's own note on the draft law, and a colleague's highlight (not offered as a link).
+        return {
+          document_id: args.documentId,
+          version: 1,
+          locked: 0,
+          annotations: args.documentId === "d-1" ? [annotationOn("n-1", 2, true, "Khoản 2 Điều 5 chưa rõ"), annotationOn("h-2", 4, false, "")] : [],
+        };
       case "opinion_status":
         if (!opinionStatus[args.requestId]) throw fail("server_unreachable", "connection refused");
         return opinionStatus[args.requestId];
@@ -609,14 +629,29 @@ test("eCabinet desktop UI", async (t) => {
       "Chính tôi (Nguyễn Thị Lan)",
       `Trả lời thay cho ${MANDATOR_ID}`,
     ]);
+    // The draft saved on another of the member's devices fills the untouched form.
+    await page.waitForFunction(() => document.querySelector('[data-testid="opinion-comment"]')?.value === "Nháp soạn trên máy tính bảng");
+    assert.equal(await page.locator('[data-testid="opinion-choice"][data-choice="agree_with_comments"]').isChecked(), true);
+    assert.equal(await byId("opinion-draft-saved").textContent(), "Bản nháp đã lưu trên các thiết bị của bạn");
+    assert.deepEqual((await ipcCalls("opinion_draft")).map((c) => c.args), [{ requestId: "r-1" }]);
+    // Only the member's own annotations on the request's documents are offered as links.
+    await byId("opinion-annotation").waitFor();
+    assert.deepEqual(await byId("opinion-annotation").evaluateAll((els) => els.map((e) => e.dataset.annotationId)), ["n-1"]);
+    assert.equal((await byId("opinion-annotation").locator("xpath=..").textContent()).trim(), "Trang 2: Khoản 2 Điều 5 chưa rõ");
     await byId("opinion-on-behalf").selectOption(MANDATOR_ID);
     await page.locator('[data-testid="opinion-choice"][data-choice="agree_with_comments"]').check();
     await byId("opinion-comment").fill(COMMENT);
+    // Leaving the comment saves the draft (private to the member's devices), never an answer.
+    await byId("opinion-annotation").check();
+    await page.waitForFunction(() => window.__ipc.calls.some((c) => c.cmd === "save_opinion_draft"));
+    assert.deepEqual((await ipcCalls("save_opinion_draft")).at(-1).args, { requestId: "r-1", choice: "agree_with_comments", comment: COMMENT });
+    await page.waitForSelector('[data-testid="opinion-draft-saved"]:not([hidden])');
+    assert.equal((await ipcCalls("answer_opinion")).length, 0);
     await byId("opinion-submit").click();
     await page.waitForSelector('[data-testid="opinion-outcome"][data-state="counted"]');
     assert.equal(await byId("opinion-outcome").textContent(), "✓ Đã ghi nhận ý kiến “Đồng ý, có ý kiến khác”.");
     assert.deepEqual((await ipcCalls("answer_opinion")).map((c) => c.args), [
-      { requestId: "r-1", choice: "agree_with_comments", comment: COMMENT, onBehalfOf: MANDATOR_ID },
+      { requestId: "r-1", choice: "agree_with_comments", comment: COMMENT, onBehalfOf: MANDATOR_ID, annotations: ["n-1"] },
     ]);
     await byId("opinion-response").waitFor();
     assert.match(await byId("opinion-response").textContent(), new RegExp(`^Đồng ý, có ý kiến khác \\(thay cho ${MANDATOR_ID}\\)`));
