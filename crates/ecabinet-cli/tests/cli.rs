@@ -1,33 +1,13 @@
 //! The real `ecab` binary against a real server: exit statuses, messages a
 //! person can act on, and `--json` output where every object has its `id`.
 
-use std::path::Path;
-
 use anyhow::Result;
 use ecabinet_domain::Role;
 use ecabinet_server::{start, ServeConfig};
 use serde_json::Value;
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn ecab(profile: &Path, args: &[&str]) -> Result<Output> {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecab"))
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        .env_remove("ECAB_PASSPHRASE")
-        .output()
-        .await?;
-    Ok(Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    })
-}
+mod common;
+use common::ecab;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {

@@ -19,6 +19,9 @@ use ecabinet_e2e::relay::{relay, Link};
 use ecabinet_server::{start, RunningServer, ServeConfig};
 use serde_json::Value;
 
+mod common;
+use common::ecab;
+
 const CI_SEED: u64 = 20_261_124;
 const CI_STEPS: usize = 70;
 
@@ -42,27 +45,6 @@ struct Device {
     person: usize,
     profile: PathBuf,
     link: Link,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn ecab(profile: &Path, args: &[&str]) -> Result<Run> {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecab"))
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        .env_remove("ECAB_PASSPHRASE")
-        .output()
-        .await?;
-    Ok(Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    })
 }
 
 async fn ecab_json(profile: &Path, args: &[&str]) -> Result<Value> {

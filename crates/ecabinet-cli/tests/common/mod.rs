@@ -1,0 +1,28 @@
+//! Running the real `ecab` binary from the CLI's tests.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+/// What one `ecab` run printed and how it exited.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `ecab --profile PROFILE ARGS…` (never with a passphrase from the environment).
+pub async fn ecab(profile: &Path, args: &[&str]) -> Result<Output> {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecab"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .env_remove("ECAB_PASSPHRASE")
+        .output()
+        .await?;
+    Ok(Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
