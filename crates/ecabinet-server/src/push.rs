@@ -18,7 +18,7 @@ use ecabinet_domain::ops::{push_signing_message, OpBody, PushBatch, PushResponse
 use ecabinet_domain::{wire, DeviceId, Role};
 
 use crate::services::{Caller, ServiceError, ServiceResult, Services};
-use crate::store::{Store, StoreError, VerifiedBatch};
+use crate::store::{BatchSource, Store, StoreError, VerifiedBatch};
 
 /// Most ops stored in one transaction; more wait for the next.
 const MAX_GROUP_OPS: usize = 20_000;
@@ -89,6 +89,56 @@ impl OpWriter {
     }
 }
 
+/// The pushes of one group commit: the first, then whatever is queued each
+/// time the store asks, in the order they arrived. Pushes of another
+/// organisation wait for the next group.
+struct Group<'a> {
+    organisation: ecabinet_domain::OrganisationId,
+    first: Option<Job>,
+    jobs: &'a mut mpsc::Receiver<Job>,
+    held: &'a mut std::collections::VecDeque<Job>,
+    replies: Vec<Reply>,
+    ops: usize,
+    lingered: bool,
+}
+
+impl Group<'_> {
+    fn take(&mut self, job: Job, wave: &mut Vec<VerifiedBatch>) {
+        self.ops += job.batch.ops.len();
+        self.replies.push(job.reply);
+        wave.push(job.batch);
+    }
+
+    fn take_queued(&mut self, wave: &mut Vec<VerifiedBatch>) {
+        while self.ops < MAX_GROUP_OPS {
+            match self.jobs.try_recv() {
+                Ok(job) if job.batch.organisation == self.organisation => self.take(job, wave),
+                Ok(job) => self.held.push_back(job),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl BatchSource for Group<'_> {
+    async fn next_wave(&mut self) -> Vec<VerifiedBatch> {
+        let mut wave = Vec::new();
+        if let Some(job) = self.first.take() {
+            self.take(job, &mut wave);
+        }
+        self.take_queued(&mut wave);
+        if wave.is_empty() && self.replies.len() == 1 && !self.lingered {
+            // A push alone: wait a moment for others (a vote closing, everyone
+            // reconnecting) so they share this fsync.
+            self.lingered = true;
+            tokio::time::sleep(LINGER).await;
+            self.take_queued(&mut wave);
+        }
+        wave
+    }
+}
+
 async fn run(
     store: Arc<dyn Store>,
     mut jobs: mpsc::Receiver<Job>,
@@ -97,60 +147,54 @@ async fn run(
     server_key: Arc<ecabinet_crypto::SigningKey>,
 ) {
     let receipts = move |message: &[u8]| server_key.sign(message);
-    while let Some(first) = jobs.recv().await {
-        let mut group = vec![first];
-        let mut ops = group[0].batch.ops.len();
-        if jobs.is_empty() {
-            tokio::time::sleep(LINGER).await;
-        }
-        while ops < MAX_GROUP_OPS {
-            match jobs.try_recv() {
-                Ok(job) => {
-                    ops += job.batch.ops.len();
-                    group.push(job);
+    let mut held = std::collections::VecDeque::new();
+    loop {
+        let first = match held.pop_front() {
+            Some(job) => job,
+            None => match jobs.recv().await {
+                Some(job) => job,
+                None => return,
+            },
+        };
+        let mut group = Group {
+            organisation: first.batch.organisation,
+            first: Some(first),
+            jobs: &mut jobs,
+            held: &mut held,
+            replies: Vec::new(),
+            ops: 0,
+            lingered: false,
+        };
+        let outcome = store.push_ops(&mut group, Utc::now(), &receipts).await;
+        let replies = std::mem::take(&mut group.replies);
+        match outcome {
+            Ok(answers) => {
+                commits.fetch_add(1, Ordering::Relaxed);
+                let newest = answers
+                    .iter()
+                    .flatten()
+                    .filter_map(|result| match result {
+                        OpResult::Accepted { seq, .. } => Some(*seq),
+                        OpResult::Rejected { .. } => None,
+                    })
+                    .max();
+                if let Some(newest) = newest {
+                    cursor.send_if_modified(|current| {
+                        let newer = newest > *current;
+                        if newer {
+                            *current = newest;
+                        }
+                        newer
+                    });
                 }
-                Err(_) => break,
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    let _ = reply.send(Ok(answer));
+                }
             }
-        }
-        // One organisation per transaction (a server normally serves one).
-        group.sort_by_key(|job| job.batch.organisation);
-        while !group.is_empty() {
-            let organisation = group[0].batch.organisation;
-            let end = group
-                .iter()
-                .position(|job| job.batch.organisation != organisation)
-                .unwrap_or(group.len());
-            let (batches, replies): (Vec<VerifiedBatch>, Vec<Reply>) =
-                group.drain(..end).map(|job| (job.batch, job.reply)).unzip();
-            match store.push_ops(&batches, Utc::now(), &receipts).await {
-                Ok(answers) => {
-                    commits.fetch_add(1, Ordering::Relaxed);
-                    let newest = answers
-                        .iter()
-                        .flatten()
-                        .filter_map(|result| match result {
-                            OpResult::Accepted { seq, .. } => Some(*seq),
-                            OpResult::Rejected { .. } => None,
-                        })
-                        .max();
-                    if let Some(newest) = newest {
-                        cursor.send_if_modified(|current| {
-                            let newer = newest > *current;
-                            if newer {
-                                *current = newest;
-                            }
-                            newer
-                        });
-                    }
-                    for (reply, answer) in replies.into_iter().zip(answers) {
-                        let _ = reply.send(Ok(answer));
-                    }
-                }
-                Err(error) => {
-                    tracing::error!(%error, "storing pushed ops failed");
-                    for reply in replies {
-                        let _ = reply.send(Err(error.to_string()));
-                    }
+            Err(error) => {
+                tracing::error!(%error, "storing pushed ops failed");
+                for reply in replies {
+                    let _ = reply.send(Err(error.to_string()));
                 }
             }
         }
@@ -175,13 +219,9 @@ impl Services {
                 "a device may push only its own changes",
             ));
         }
-        let device = self
-            .store
-            .device(caller.device)
-            .await?
-            .ok_or(ServiceError::NotFound("device"))?;
-        let message = push_signing_message(device.id, &sha256(&batch.ops.0));
-        verify_signature(&device.signing_public_key, &message, &batch.signature.0)
+        let signing_key = self.signing_key(caller.device).await?;
+        let message = push_signing_message(caller.device, &sha256(&batch.ops.0));
+        verify_signature(&signing_key, &message, &batch.signature.0)
             .map_err(|_| ServiceError::BadSignature)?;
         let ops = wire::decode_ops(&batch.ops.0, caller.device).map_err(|e| {
             ServiceError::BadRequest(format!("the pushed changes are malformed: {e}"))
@@ -216,14 +256,14 @@ impl Services {
                         ballot.cast_at,
                         &ballot.nonce.0,
                     );
-                    verify_signature(&device.signing_public_key, &message, &ballot.signature.0)
+                    verify_signature(&signing_key, &message, &ballot.signature.0)
                         .map_err(|_| ServiceError::BadSignature)?;
                     ballot.choice.len() + ballot.nonce.0.len()
                 }
                 OpBody::Opinion(opinion) => {
                     let response = opinion.response(caller.person.id, caller.device);
                     let message = ecabinet_domain::opinions::response_message(&response);
-                    verify_signature(&device.signing_public_key, &message, &opinion.signature.0)
+                    verify_signature(&signing_key, &message, &opinion.signature.0)
                         .map_err(|_| ServiceError::BadSignature)?;
                     opinion.comment.len() + opinion.choice.len()
                 }
@@ -251,6 +291,28 @@ impl Services {
             .await
             .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
         Ok(PushResponse { results })
+    }
+
+    /// A device's signing public key, from memory after the first read.
+    async fn signing_key(&self, device: DeviceId) -> ServiceResult<Arc<[u8]>> {
+        if let Some(key) = self
+            .signing_keys
+            .read()
+            .ok()
+            .and_then(|keys| keys.get(&device).cloned())
+        {
+            return Ok(key);
+        }
+        let found = self
+            .store
+            .device(device)
+            .await?
+            .ok_or(ServiceError::NotFound("device"))?;
+        let key: Arc<[u8]> = found.signing_public_key.into();
+        if let Ok(mut keys) = self.signing_keys.write() {
+            keys.insert(device, key.clone());
+        }
+        Ok(key)
     }
 
     /// The caller's person's wrapped keys and active devices.

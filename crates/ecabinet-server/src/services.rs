@@ -141,6 +141,10 @@ pub struct Services {
     pub(crate) writer: OpWriter,
     pub(crate) cursor: Arc<watch::Sender<i64>>,
     pub(crate) notifier: Arc<dyn crate::opinions::Notifier>,
+    /// Devices' signing keys, which never change: read once per device, not
+    /// once per push. (Revocation is checked per request and again in the
+    /// transaction that stores a push.)
+    pub(crate) signing_keys: Arc<std::sync::RwLock<std::collections::HashMap<DeviceId, Arc<[u8]>>>>,
 }
 
 impl std::fmt::Debug for Services {
@@ -168,6 +172,7 @@ impl Services {
             writer,
             cursor,
             notifier: Arc::new(crate::opinions::LogNotifier),
+            signing_keys: Default::default(),
         })
     }
 

@@ -3,6 +3,10 @@
 //! migrations and connection set-up; one test story runs against both.
 
 mod ops_sql;
+
+/// Most ops stored in one change row (a run of ops with one audience). A
+/// pull looks this far back for a run that holds its cursor.
+pub(crate) const MAX_RUN_OPS: i64 = 1_024;
 mod sql;
 mod voting_sql;
 
@@ -65,6 +69,16 @@ pub struct MotionExport {
 
 /// Signs ballot receipts with the server's key (the store never holds it).
 pub type ReceiptSigner = dyn Fn(&[u8]) -> [u8; 64] + Send + Sync;
+
+/// Where a group commit takes its pushes from. The store asks again after
+/// each wave it has decided, so pushes that arrive while a transaction is
+/// being prepared join it instead of waiting for the next fsync.
+#[async_trait]
+pub trait BatchSource: Send {
+    /// The pushes that have arrived since the last call, all of one
+    /// organisation; empty when the group is complete.
+    async fn next_wave(&mut self) -> Vec<VerifiedBatch>;
+}
 
 /// A device's push whose signature the service has checked.
 #[derive(Clone, Debug)]
@@ -223,7 +237,7 @@ pub trait Store: Send + Sync + 'static {
     /// same answer again.
     async fn push_ops(
         &self,
-        batches: &[VerifiedBatch],
+        batches: &mut dyn BatchSource,
         now: DateTime<Utc>,
         receipts: &ReceiptSigner,
     ) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>>;

@@ -49,8 +49,56 @@ fn json(body: &ChangeBody) -> StoreResult<String> {
 /// Where a change goes: (item audience, person audience, secretariat sees it).
 type Audience = (Option<Uuid>, Option<Uuid>, bool);
 
-/// A new change row: (seq, kind, entity, JSON body, binary payload, audience).
-type ChangeRow = (i64, &'static str, Uuid, String, Option<Vec<u8>>, Audience);
+use super::MAX_RUN_OPS;
+
+/// A new change row: one change, or a run of ops (`last` set) with one
+/// audience whose payload is their encoded list.
+struct ChangeRow {
+    seq: i64,
+    last: Option<i64>,
+    kind: &'static str,
+    entity: Uuid,
+    body: String,
+    payload: Option<Vec<u8>>,
+    audience: Audience,
+}
+
+impl ChangeRow {
+    fn change(
+        seq: i64,
+        kind: &'static str,
+        entity: Uuid,
+        body: String,
+        audience: Audience,
+    ) -> Self {
+        Self {
+            seq,
+            last: None,
+            kind,
+            entity,
+            body,
+            payload: None,
+            audience,
+        }
+    }
+
+    /// The stored payload: one encoded op, or a run's count then its ops
+    /// (postcard's encoding of a list, built without re-encoding each op).
+    fn take_payload(&mut self) -> Option<Vec<u8>> {
+        let (Some(last), Some(ops)) = (self.last, &self.payload) else {
+            return self.payload.take();
+        };
+        let mut count = (last - self.seq + 1) as u64;
+        let mut bytes = Vec::with_capacity(ops.len() + 3);
+        while count >= 0x80 {
+            bytes.push((count as u8) | 0x80);
+            count >>= 7;
+        }
+        bytes.push(count as u8);
+        bytes.extend_from_slice(ops);
+        Some(bytes)
+    }
+}
 
 /// Rows written in bulk: one multi-row INSERT per thousand rows instead of a
 /// statement per op, which is most of the cost of a group commit.
@@ -62,8 +110,61 @@ struct Pending {
     attendance: Vec<(Attendance, bool)>,
     /// (device, first seq, last seq, encoded answers) of each push.
     batches: Vec<(Uuid, i64, i64, Vec<u8>)>,
-    /// Annotations created or re-shared, by id (the last state wins).
-    annotations: HashMap<AnnotationId, AnnotationRecord>,
+    /// Annotations touched, by id (the last state wins), with the seqs of
+    /// their ops accepted in this group.
+    annotations: HashMap<AnnotationId, (AnnotationRecord, String)>,
+}
+
+impl Pending {
+    /// Adds an accepted op, extending the previous row into a run when it
+    /// is an op (or run) with the same audience that ends just before it.
+    fn push_op(&mut self, seq: i64, entity: Uuid, encoded: Vec<u8>, audience: Audience) {
+        if let Some(row) = self.changes.last_mut() {
+            let end = row.last.unwrap_or(row.seq);
+            if row.kind == "op"
+                && row.audience == audience
+                && end + 1 == seq
+                && end - row.seq + 1 < MAX_RUN_OPS
+            {
+                row.last = Some(seq);
+                if let Some(payload) = row.payload.as_mut() {
+                    payload.extend_from_slice(&encoded);
+                }
+                return;
+            }
+        }
+        self.changes.push(ChangeRow {
+            seq,
+            last: None,
+            kind: "op",
+            entity,
+            body: String::new(),
+            payload: Some(encoded),
+            audience,
+        });
+    }
+}
+
+/// An accepted op as stored and pulled ([`AcceptedOp`]'s encoding), with
+/// the clock reading the server kept; copies the op only when it was clamped.
+fn encode_accepted(
+    author: PersonId,
+    op: &ecabinet_domain::ops::Op,
+    hlc: Hlc,
+) -> StoreResult<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    struct Borrowed<'a> {
+        author: PersonId,
+        op: &'a ecabinet_domain::ops::Op,
+    }
+    let encoded = if op.hlc == hlc {
+        wire::encode(&Borrowed { author, op })
+    } else {
+        let mut kept = op.clone();
+        kept.hlc = hlc;
+        wire::encode(&Borrowed { author, op: &kept })
+    };
+    encoded.map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// One push's answers, by device sequence.
@@ -214,6 +315,55 @@ macro_rules! ops_store {
                 })
             }
 
+            /// An annotation's ops so far, each once, oldest first, encoded:
+            /// found through the seqs its row lists (single rows or inside runs).
+            async fn annotation_ops(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                organisation: Uuid,
+                id: AnnotationId,
+            ) -> StoreResult<Vec<Vec<u8>>> {
+                let (listed,): (String,) = sqlx::query_as("SELECT op_seqs FROM annotations WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .unwrap_or_default();
+                let mut wanted: Vec<i64> = listed.split(',').filter_map(|n| n.parse().ok()).collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let mut rows_read: HashMap<i64, (i64, Vec<AcceptedOp>)> = HashMap::new();
+                let mut seen = std::collections::HashSet::new();
+                let mut out = Vec::new();
+                for at in wanted {
+                    if !rows_read.values().any(|(first, ops)| *first <= at && at < *first + ops.len() as i64) {
+                        let row: Option<(i64, Option<i64>, Option<Vec<u8>>)> = sqlx::query_as(
+                            "SELECT seq, seq_last, payload FROM changes WHERE organisation_id = $1 AND seq <= $2 AND seq > $3 ORDER BY seq DESC LIMIT 1",
+                        )
+                        .bind(organisation)
+                        .bind(at)
+                        .bind(at - MAX_RUN_OPS)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                        let Some((first, last, Some(payload))) = row else { continue };
+                        let ops: Vec<AcceptedOp> = match last {
+                            Some(_) => wire::decode(&payload),
+                            None => wire::decode(&payload).map(|op| vec![op]),
+                        }
+                        .map_err(|e| StoreError::Corrupt(format!("stored op {first}: {e}")))?;
+                        rows_read.insert(first, (first, ops));
+                    }
+                    let found = rows_read
+                        .values()
+                        .find(|(first, ops)| *first <= at && at < *first + ops.len() as i64)
+                        .map(|(first, ops)| &ops[(at - first) as usize]);
+                    if let Some(accepted) = found {
+                        if accepted.op.body.entity_id() == id.0 && seen.insert(accepted.op.id) {
+                            out.push(wire::encode(accepted).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
             async fn load_annotation(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 id: AnnotationId,
@@ -246,21 +396,9 @@ macro_rules! ops_store {
                     Self::append_routed(tx, organisation, seq, after.id.0, "annotation_hidden", &hidden, None, audience).await?;
                 }
                 if after.share != ShareScope::Private {
-                    // Earlier replays repeat ops: each op once, in its first position.
-                    let earlier: Vec<(Vec<u8>,)> = sqlx::query_as(
-                        "SELECT payload FROM changes WHERE entity_id = $1 AND kind = 'op' AND payload IS NOT NULL ORDER BY seq",
-                    )
-                    .bind(after.id.0)
-                    .fetch_all(&mut **tx)
-                    .await?;
                     let audience = Self::audience_of(tx, after.routing()).await?;
-                    let mut seen = std::collections::HashSet::new();
-                    for (payload,) in earlier {
-                        let accepted: AcceptedOp = wire::decode(&payload)
-                            .map_err(|e| StoreError::Corrupt(format!("stored op: {e}")))?;
-                        if seen.insert(accepted.op.id) {
-                            Self::append_routed(tx, organisation, seq, after.id.0, "op", "", Some(&payload), audience).await?;
-                        }
+                    for payload in Self::annotation_ops(tx, organisation, after.id).await? {
+                        Self::append_routed(tx, organisation, seq, after.id.0, "op", "", Some(&payload), audience).await?;
                     }
                 }
                 Ok(())
@@ -404,20 +542,24 @@ macro_rules! ops_store {
                 organisation: Uuid,
                 pending: &mut Pending,
             ) -> StoreResult<()> {
-                for chunk in pending.changes.chunks(BULK_ROWS) {
+                let mut changes = std::mem::take(&mut pending.changes).into_iter().peekable();
+                while changes.peek().is_some() {
+                    let chunk = changes.by_ref().take(BULK_ROWS);
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, payload, audience, audience_person, audience_secretariat) ",
+                        "INSERT INTO changes (organisation_id, seq, seq_last, kind, entity_id, body, payload, audience, audience_person, audience_secretariat) ",
                     );
-                    insert.push_values(chunk, |mut row, (seq, kind, entity, body, payload, audience)| {
+                    insert.push_values(chunk, |mut row, mut change| {
+                        let payload = change.take_payload();
                         row.push_bind(organisation)
-                            .push_bind(*seq)
-                            .push_bind(*kind)
-                            .push_bind(*entity)
-                            .push_bind(body.clone())
-                            .push_bind(payload.clone())
-                            .push_bind(audience.0)
-                            .push_bind(audience.1)
-                            .push_bind(audience.2);
+                            .push_bind(change.seq)
+                            .push_bind(change.last)
+                            .push_bind(change.kind)
+                            .push_bind(change.entity)
+                            .push_bind(change.body)
+                            .push_bind(payload)
+                            .push_bind(change.audience.0)
+                            .push_bind(change.audience.1)
+                            .push_bind(change.audience.2);
                     });
                     insert.build().execute(&mut **tx).await?;
                 }
@@ -433,12 +575,12 @@ macro_rules! ops_store {
                     });
                     insert.build().execute(&mut **tx).await?;
                 }
-                let records: Vec<AnnotationRecord> = pending.annotations.drain().map(|(_, r)| r).collect();
+                let records: Vec<(AnnotationRecord, String)> = pending.annotations.drain().map(|(_, r)| r).collect();
                 for chunk in records.chunks(BULK_ROWS) {
                     let mut upsert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO annotations (id, organisation_id, document_id, document_version, author, share, share_hlc, share_device, share_op) ",
+                        "INSERT INTO annotations (id, organisation_id, document_id, document_version, author, share, share_hlc, share_device, share_op, op_seqs) ",
                     );
-                    upsert.push_values(chunk, |mut row, record| {
+                    upsert.push_values(chunk, |mut row, (record, seqs)| {
                         row.push_bind(record.id.0)
                             .push_bind(organisation)
                             .push_bind(record.document.id.0)
@@ -447,11 +589,12 @@ macro_rules! ops_store {
                             .push_bind(record.share.as_str())
                             .push_bind(record.share_stamp.0 .0 as i64)
                             .push_bind(record.share_stamp.1 .0)
-                            .push_bind(record.share_stamp.2 .0);
+                            .push_bind(record.share_stamp.2 .0)
+                            .push_bind(seqs.clone());
                     });
                     upsert.push(
                         " ON CONFLICT (id) DO UPDATE SET share = excluded.share, share_hlc = excluded.share_hlc, \
-                         share_device = excluded.share_device, share_op = excluded.share_op",
+                         share_device = excluded.share_device, share_op = excluded.share_op, op_seqs = annotations.op_seqs || excluded.op_seqs",
                     );
                     upsert.build().execute(&mut **tx).await?;
                 }
@@ -485,7 +628,6 @@ macro_rules! ops_store {
                     .execute(&mut **tx)
                     .await?;
                 }
-                pending.changes.clear();
                 pending.batches.clear();
                 pending.ballots.clear();
                 pending.attendance.clear();
@@ -494,17 +636,15 @@ macro_rules! ops_store {
 
             pub(super) async fn push_ops_impl(
                 &self,
-                batches: &[VerifiedBatch],
+                source: &mut dyn crate::store::BatchSource,
                 now: DateTime<Utc>,
                 receipts: &ReceiptSigner,
             ) -> StoreResult<Vec<Vec<OpResult>>> {
-                let Some(first) = batches.first() else {
+                let mut wave = source.next_wave().await;
+                let Some(first) = wave.first() else {
                     return Ok(Vec::new());
                 };
                 let organisation = first.organisation.0;
-                if batches.iter().any(|b| b.organisation.0 != organisation) {
-                    return Err(StoreError::Config("one group commit serves one organisation".into()));
-                }
                 let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
                 let t0 = std::time::Instant::now();
                 let mut tx = self.pool.begin().await?;
@@ -525,10 +665,21 @@ macro_rules! ops_store {
                 let mut motions: HashMap<MotionId, Option<Motion>> = HashMap::new();
                 let mut presences: HashMap<(MeetingId, PersonId), Option<Presence>> = HashMap::new();
                 let mut voted: std::collections::BTreeSet<MotionId> = Default::default();
-                // Every annotation the group touches, read in a few queries.
-                let mut wanted: Vec<Uuid> = batches
+                let mut answers = Vec::new();
+                let mut devices: HashMap<DeviceId, (i64, bool)> = HashMap::new();
+                let mut total_ops = 0;
+                let mut waves = 0;
+                while !wave.is_empty() {
+                if wave.iter().any(|b| b.organisation.0 != organisation) {
+                    return Err(StoreError::Config("one group commit serves one organisation".into()));
+                }
+                waves += 1;
+                total_ops += wave.iter().map(|b| b.ops.len()).sum::<usize>();
+                // Every annotation the wave touches that is not known yet, read in a few queries.
+                let mut wanted: Vec<Uuid> = wave
                     .iter()
                     .flat_map(|b| b.ops.iter().map(|op| op.body.entity_id()))
+                    .filter(|id| !annotations.contains_key(&AnnotationId(*id)))
                     .collect();
                 wanted.sort_unstable();
                 wanted.dedup();
@@ -551,18 +702,33 @@ macro_rules! ops_store {
                         annotations.insert(record.id, Some(record));
                     }
                 }
-                let t1 = t0.elapsed();
-                let mut answers = Vec::with_capacity(batches.len());
-                for batch in batches {
-                    let mut through = match pushed.get(&batch.device) {
-                        Some(through) => *through,
-                        None => {
-                            let (through,): (i64,) = sqlx::query_as("SELECT pushed_through FROM devices WHERE id = $1")
-                                .bind(batch.device.0)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                            through
+                // Where each new device's pushes stand, in one query.
+                let mut unseen: Vec<Uuid> = wave.iter().map(|b| b.device.0).filter(|d| !devices.contains_key(&DeviceId(*d))).collect();
+                unseen.sort_unstable();
+                unseen.dedup();
+                for chunk in unseen.chunks(BULK_ROWS) {
+                    let mut select = sqlx::QueryBuilder::<$db>::new("SELECT id, pushed_through, revoked_at IS NOT NULL FROM devices WHERE id IN (");
+                    let mut list = select.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    select.push(")");
+                    let rows: Vec<(Uuid, i64, bool)> = select.build_query_as().fetch_all(&mut *tx).await?;
+                    for (id, through, revoked) in rows {
+                        devices.insert(DeviceId(id), (through, revoked));
+                    }
+                }
+                for batch in &wave {
+                    let mut through = match (pushed.get(&batch.device), devices.get(&batch.device)) {
+                        (Some(through), _) => *through,
+                        (None, Some((_, true))) => {
+                            // Revoked while its push waited: nothing of it is kept.
+                            let refused = OpResult::Rejected { code: "revoked".into(), reason: "this device has been revoked".into() };
+                            answers.push(vec![refused; batch.ops.len()]);
+                            continue;
                         }
+                        (None, Some((through, false))) => *through,
+                        (None, None) => return Err(StoreError::Corrupt(format!("device {} pushed but is not enrolled", batch.device))),
                     };
                     let author = Author { person: batch.person, device: batch.device };
                     let mut results = Vec::with_capacity(batch.ops.len());
@@ -604,11 +770,7 @@ macro_rules! ops_store {
                                         Self::flush(&mut tx, organisation, &mut pending).await?;
                                         Self::reroute(&mut tx, organisation, &mut seq, before, &decision.record).await?;
                                     }
-                                    if decision.created || decision.record != *existing.as_ref().unwrap_or(&decision.record) {
-                                        pending.annotations.insert(decision.record.id, decision.record.clone());
-                                    }
-                                    let mut kept = op.clone();
-                                    kept.hlc = hlc;
+
                                     let routing = decision.record.routing();
                                     let audience = match audiences.get(&routing) {
                                         Some(known) => *known,
@@ -620,9 +782,12 @@ macro_rules! ops_store {
                                     };
                                     seq += 1;
                                     let at = seq;
-                                    let payload = wire::encode(&AcceptedOp { author: batch.person, op: kept })
-                                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                                    pending.changes.push((at, "op", body.annotation_id.0, String::new(), Some(payload), audience));
+                                    let payload = encode_accepted(batch.person, op, hlc)?;
+                                    pending.push_op(at, body.annotation_id.0, payload, audience);
+                                    // Every touched annotation's row learns where its new op is.
+                                    let touched = pending.annotations.entry(body.annotation_id).or_insert_with(|| (decision.record.clone(), String::new()));
+                                    touched.0 = decision.record.clone();
+                                    touched.1.push_str(&format!("{at},"));
                                     annotations.insert(body.annotation_id, Some(decision.record));
                                     OpResult::Accepted { seq: at, hlc }
                                 }
@@ -722,7 +887,7 @@ macro_rules! ops_store {
                                         let receipt = receipts(&receipt_message(&ecabinet_crypto::sha256(&ballot.signed_bytes()), at, now));
                                         let counted = CountedBallot { ballot, seq: at, accepted_at: now, receipt: ecabinet_domain::ops::Bytes(receipt.to_vec()) };
                                         let own = json(&ChangeBody::Ballot(counted.clone()))?;
-                                        pending.changes.push((at, "ballot", body.motion_id.0, own, None, (None, Some(batch.person.0), false)));
+                                        pending.changes.push(ChangeRow::change(at, "ballot", body.motion_id.0, own, (None, Some(batch.person.0), false)));
                                         pending.ballots.push(counted);
                                         if presence.is_none() {
                                             // A member's first vote in a meeting records them present.
@@ -734,7 +899,7 @@ macro_rules! ops_store {
                                             };
                                             seq += 1;
                                             let announced = json(&ChangeBody::Attendance(attendance.clone()))?;
-                                            pending.changes.push((seq, "attendance", batch.person.0, announced, None, (None, None, true)));
+                                            pending.changes.push(ChangeRow::change(seq, "attendance", batch.person.0, announced, (None, None, true)));
                                             pending.attendance.push((attendance, true));
                                             presences.insert((motion.meeting_id, batch.person), Some(Presence::Present));
                                         }
@@ -754,6 +919,9 @@ macro_rules! ops_store {
                     }
                     pushed.insert(batch.device, through);
                     answers.push(results);
+                }
+                // Whatever arrived meanwhile joins this transaction.
+                wave = source.next_wave().await;
                 }
                 let t2 = t0.elapsed();
                 Self::flush(&mut tx, organisation, &mut pending).await?;
@@ -775,12 +943,15 @@ macro_rules! ops_store {
                     Self::append_routed(&mut tx, organisation, &mut seq, motion_id.0, "motion", &body, None, audience).await?;
                 }
                 let t3 = t0.elapsed();
-                for (device, through) in &pushed {
-                    sqlx::query("UPDATE devices SET pushed_through = $1 WHERE id = $2 AND pushed_through < $1")
-                        .bind(*through)
-                        .bind(device.0)
-                        .execute(&mut *tx)
-                        .await?;
+                let moved: Vec<(&DeviceId, &i64)> = pushed.iter().collect();
+                for chunk in moved.chunks(BULK_ROWS) {
+                    // VALUES columns are column1, column2 in both databases.
+                    let mut update = sqlx::QueryBuilder::<$db>::new("UPDATE devices SET pushed_through = v.column2 FROM (");
+                    update.push_values(chunk, |mut row, (device, through)| {
+                        row.push_bind(device.0).push_bind(**through);
+                    });
+                    update.push(") AS v WHERE devices.id = v.column1 AND devices.pushed_through < v.column2");
+                    update.build().execute(&mut *tx).await?;
                 }
                 sqlx::query("UPDATE organisations SET last_seq = $1 WHERE id = $2")
                     .bind(seq)
@@ -790,8 +961,8 @@ macro_rules! ops_store {
                 let t4 = t0.elapsed();
                 tx.commit().await?;
                 tracing::debug!(
-                    ops = batches.iter().map(|b| b.ops.len()).sum::<usize>(),
-                    load = ?t1, decide = ?t2, flush = ?t3, updates = ?t4, commit = ?t0.elapsed(),
+                    ops = total_ops, waves,
+                    decide = ?t2, flush = ?t3, updates = ?t4, commit = ?t0.elapsed(),
                     "group commit of pushed ops"
                 );
                 Ok(answers)
@@ -841,3 +1012,108 @@ macro_rules! ops_store {
 
 ops_store!(SqliteStore, sqlx::Sqlite);
 ops_store!(PostgresStore, sqlx::Postgres);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecabinet_domain::ops::{Op, OpBody, PositionOp};
+    use ecabinet_domain::positions::Stance;
+
+    fn op(hlc: Hlc) -> Op {
+        Op {
+            id: OpId::new(),
+            device_id: DeviceId(Uuid::now_v7()),
+            device_seq: 7,
+            hlc,
+            body: OpBody::Position(PositionOp {
+                agenda_item_id: AgendaItemId(Uuid::now_v7()),
+                stance: Stance::NoObjection,
+            }),
+        }
+    }
+
+    #[test]
+    fn accepted_ops_are_stored_as_accepted_op_encodes_them() {
+        let author = PersonId(Uuid::now_v7());
+        let made = op(Hlc::new(1_000, 3));
+        let stored = encode_accepted(author, &made, made.hlc).unwrap();
+        let decoded: AcceptedOp = wire::decode(&stored).unwrap();
+        assert_eq!(
+            decoded,
+            AcceptedOp {
+                author,
+                op: made.clone()
+            }
+        );
+        // A clamped clock is what the server keeps.
+        let clamped = Hlc::new(900, 0);
+        let decoded: AcceptedOp =
+            wire::decode(&encode_accepted(author, &made, clamped).unwrap()).unwrap();
+        assert_eq!(decoded.op.hlc, clamped);
+        assert_eq!(decoded.op.id, made.id);
+    }
+
+    #[test]
+    fn a_run_of_ops_decodes_as_their_list() {
+        let author = PersonId(Uuid::now_v7());
+        let audience: Audience = (None, Some(author.0), false);
+        let ops: Vec<Op> = (0..300).map(|n| op(Hlc::new(1_000 + n, 0))).collect();
+        let mut pending = Pending::default();
+        for (at, made) in (41..).zip(&ops) {
+            pending.push_op(
+                at,
+                made.body.entity_id(),
+                encode_accepted(author, made, made.hlc).unwrap(),
+                audience,
+            );
+        }
+        // Another audience, or a gap in numbering, starts a new row.
+        let other = op(Hlc::new(5_000, 0));
+        pending.push_op(
+            341,
+            other.body.entity_id(),
+            encode_accepted(author, &other, other.hlc).unwrap(),
+            (None, None, true),
+        );
+        pending.push_op(
+            343,
+            other.body.entity_id(),
+            encode_accepted(author, &other, other.hlc).unwrap(),
+            (None, None, true),
+        );
+        assert_eq!(pending.changes.len(), 3);
+        let mut run = pending.changes.remove(0);
+        assert_eq!((run.seq, run.last), (41, Some(340)));
+        let decoded: Vec<AcceptedOp> = wire::decode(&run.take_payload().unwrap()).unwrap();
+        assert_eq!(decoded.len(), 300);
+        assert!(decoded
+            .iter()
+            .zip(&ops)
+            .all(|(d, o)| d.op == *o && d.author == author));
+        let mut single = pending.changes.remove(0);
+        assert_eq!(single.last, None);
+        let decoded: AcceptedOp = wire::decode(&single.take_payload().unwrap()).unwrap();
+        assert_eq!(decoded.op, other);
+    }
+
+    #[test]
+    fn runs_stop_at_their_size_limit() {
+        let author = PersonId(Uuid::now_v7());
+        let made = op(Hlc::new(1, 0));
+        let mut pending = Pending::default();
+        for at in 1..=(MAX_RUN_OPS + 5) {
+            pending.push_op(
+                at,
+                made.body.entity_id(),
+                encode_accepted(author, &made, made.hlc).unwrap(),
+                (None, None, true),
+            );
+        }
+        assert_eq!(pending.changes.len(), 2);
+        assert_eq!(pending.changes[0].last, Some(MAX_RUN_OPS));
+        assert_eq!(
+            (pending.changes[1].seq, pending.changes[1].last),
+            (MAX_RUN_OPS + 1, Some(MAX_RUN_OPS + 5))
+        );
+    }
+}

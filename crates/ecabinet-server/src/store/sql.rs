@@ -801,7 +801,7 @@ macro_rules! sql_store {
                 Ok(row.map(|(envelope,)| envelope))
             }
 
-            async fn push_ops(&self, batches: &[crate::store::VerifiedBatch], now: DateTime<Utc>, receipts: &crate::store::ReceiptSigner) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>> {
+            async fn push_ops(&self, batches: &mut dyn crate::store::BatchSource, now: DateTime<Utc>, receipts: &crate::store::ReceiptSigner) -> StoreResult<Vec<Vec<ecabinet_domain::ops::OpResult>>> {
                 self.push_ops_impl(batches, now, receipts).await
             }
 
@@ -894,8 +894,10 @@ macro_rules! sql_store {
 
             async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32, viewer: Viewer) -> StoreResult<Vec<Change>> {
                 let (everything, person) = (viewer.secretariat, viewer.person.0);
-                let rows: Vec<(i64, String, Option<Vec<u8>>)> = sqlx::query_as(
-                    "SELECT c.seq, c.body, c.payload FROM changes c WHERE c.organisation_id = $1 AND c.seq > $2 \
+                // A run of ops holding the cursor started at most MAX_RUN_OPS before it.
+                let rows: Vec<(i64, Option<i64>, String, Option<Vec<u8>>)> = sqlx::query_as(
+                    "SELECT c.seq, c.seq_last, c.body, c.payload FROM changes c WHERE c.organisation_id = $1 AND c.seq > $6 \
+                     AND COALESCE(c.seq_last, c.seq) > $2 \
                      AND (c.audience_person IS NULL OR c.audience_person = $5 OR ($4 AND c.audience_secretariat)) \
                      AND (c.audience IS NULL OR $4 \
                           OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = c.audience AND ia.person_id = $5)) \
@@ -906,21 +908,39 @@ macro_rules! sql_store {
                 .bind(i64::from(limit))
                 .bind(everything)
                 .bind(person)
+                .bind(since - crate::store::MAX_RUN_OPS)
                 .fetch_all(&self.pool)
                 .await?;
-                rows.into_iter()
-                    .map(|(seq, body, payload)| {
-                        let body = match payload {
-                            Some(payload) => ChangeBody::Op(
-                                ecabinet_domain::wire::decode(&payload)
-                                    .map_err(|e| StoreError::Corrupt(format!("change {seq}: {e}")))?,
-                            ),
-                            None => serde_json::from_str(&body)
-                                .map_err(|e| StoreError::Corrupt(format!("change {seq}: {e}")))?,
-                        };
-                        Ok(Change { seq, body })
-                    })
-                    .collect()
+                let mut changes = Vec::with_capacity(rows.len());
+                for (seq, last, body, payload) in rows {
+                    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("change {seq}: {e}"));
+                    match (payload, last) {
+                        (Some(payload), Some(_)) => {
+                            // A run: one change per op, numbered on from its first.
+                            let ops: Vec<ecabinet_domain::AcceptedOp> =
+                                ecabinet_domain::wire::decode(&payload).map_err(|e| corrupt(&e))?;
+                            for (at, op) in (seq..).zip(ops) {
+                                if at > since {
+                                    changes.push(Change { seq: at, body: ChangeBody::Op(op) });
+                                }
+                            }
+                        }
+                        (Some(payload), None) => changes.push(Change {
+                            seq,
+                            body: ChangeBody::Op(ecabinet_domain::wire::decode(&payload).map_err(|e| corrupt(&e))?),
+                        }),
+                        (None, _) => changes.push(Change {
+                            seq,
+                            body: serde_json::from_str(&body).map_err(|e| corrupt(&e))?,
+                        }),
+                    }
+                    if changes.len() >= limit as usize {
+                        break;
+                    }
+                }
+                // A page ends on a whole number of changes; the next pull resumes mid-run.
+                changes.truncate(limit as usize);
+                Ok(changes)
             }
         }
     };
