@@ -82,10 +82,19 @@ async fn concurrent_writers(backend: Backend) -> Result<()> {
                 .await
         }));
     }
-    let mut positions = Vec::new();
     for task in tasks {
-        positions.push(task.await??.position);
+        task.await??;
     }
+    // Each add was saved, shown, then pushed by whichever sync got to it
+    // first; the server numbered them, and the replica now holds its numbers.
+    secretary.sync().await?;
+    let mut positions: Vec<i32> = secretary
+        .agenda(meeting.id)
+        .await?
+        .items
+        .iter()
+        .map(|i| i.position)
+        .collect();
     positions.sort();
     assert_eq!(positions, (1..=24).collect::<Vec<i32>>());
 

@@ -500,6 +500,18 @@ async fn set_meeting_status(
         ..Default::default()
     };
     out.meeting_created(&client.update_meeting(meeting, request).await?);
+    waiting(&client, out).await?;
+    Ok(())
+}
+
+/// After a command that works offline: says so when it has not gone out yet.
+async fn waiting(client: &Client, out: &Printer) -> Result<(), ClientError> {
+    let waiting = client.sync_status().await?.waiting_to_send;
+    if waiting > 0 {
+        out.note(&format!(
+            "Saved on this device; {waiting} change(s) wait to be sent: run `ecab sync` when online."
+        ));
+    }
     Ok(())
 }
 
@@ -668,10 +680,12 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                         )
                         .await?;
                     out.motion(&motion);
+                    waiting(&client, out).await?;
                 }
                 MotionCommand::Close { motion } => {
                     let id = client.resolve_motion(&motion).await?;
                     out.motion(&client.close_motion(id).await?);
+                    waiting(&client, out).await?;
                 }
             }
         }
@@ -731,6 +745,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             };
             let decisions = client.adopt_without_discussion(meeting, items).await?;
             out.adopted(&decisions);
+            waiting(&client, out).await?;
         }
         Command::Opinions => {
             let client = Client::open(&profile).await?;
@@ -788,6 +803,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                         )
                         .await?;
                     out.opinion_request(&request);
+                    waiting(&client, out).await?;
                 }
                 OpinionCommand::Answer {
                     request,
@@ -915,6 +931,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             };
             let recorded = client.record_attendance(meeting, person, presence).await?;
             out.attendance(&recorded);
+            waiting(&client, out).await?;
         }
         Command::People => {
             let client = Client::open(&profile).await?;
@@ -962,6 +979,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             out.meeting_created(&client.create_meeting(&title, starts).await?);
+            waiting(&client, out).await?;
         }
         Command::Meeting {
             command:
@@ -984,6 +1002,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 status: None,
             };
             out.meeting_created(&client.update_meeting(meeting, request).await?);
+            waiting(&client, out).await?;
         }
         Command::Meeting {
             command: MeetingCommand::Cancel { meeting },
@@ -1089,6 +1108,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     .add_agenda_item_with(meeting, &title, only, details)
                     .await?,
             );
+            waiting(&client, out).await?;
         }
         Command::Agenda {
             command: Some(AgendaCommand::Move { item, to }),
@@ -1099,6 +1119,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             for moved in client.move_agenda_item(item, to).await? {
                 out.agenda_item_added(&moved);
             }
+            waiting(&client, out).await?;
         }
         Command::Agenda {
             command: Some(AgendaCommand::Access { item, only, all }),
@@ -1108,6 +1129,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let item = client.resolve_agenda_item(&item).await?;
             let only = if all { None } else { only };
             out.agenda_item_added(&client.set_item_access(item, only).await?);
+            waiting(&client, out).await?;
         }
         Command::Agenda {
             meeting: Some(meeting),

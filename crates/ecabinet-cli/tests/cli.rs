@@ -144,6 +144,29 @@ async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {
     let error: Value = serde_json::from_str(&out.stdout)?;
     assert_eq!(error["error"]["code"], "server_unreachable");
 
+    // A state-changing command offline: saved, exit 0, and it says it waits
+    // (the server decides when it arrives; this member's would be refused).
+    let out = ecab(
+        &profile,
+        &[
+            "meeting",
+            "create",
+            "--title",
+            "Họp soạn khi mất mạng",
+            "--starts",
+            "2026-12-10T08:00:00+07:00",
+        ],
+    )
+    .await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("wait to be sent"), "{}", out.stderr);
+    let out = ecab(&profile, &["meetings"]).await?;
+    assert!(
+        out.stdout.contains("Họp soạn khi mất mạng"),
+        "{}",
+        out.stdout
+    );
+
     // A damaged profile says what to do.
     std::fs::write(profile.join("profile.json"), "{")?;
     let out = ecab(&profile, &["meetings"]).await?;

@@ -5,13 +5,13 @@
 use std::time::Duration;
 
 use ecabinet_domain::api::{
-    AddAgendaItemRequest, ChallengeRequest, ChallengeResponse, CreateMeetingRequest, EnrollRequest,
-    EnrollResponse, ErrorBody, PullResponse, TokenRequest, TokenResponse,
+    ChallengeRequest, ChallengeResponse, EnrollRequest, EnrollResponse, ErrorBody, PullResponse,
+    TokenRequest, TokenResponse,
 };
 use ecabinet_domain::api::{
     DeviceKeyEnvelope, InviteRequest, InviteResponse, PendingKey, PublishDocumentRequest, Recipient,
 };
-use ecabinet_domain::{AgendaItem, DeviceId, Document, DocumentId, Meeting, MeetingId};
+use ecabinet_domain::{DeviceId, Document, DocumentId};
 use reqwest::{Method, RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -119,28 +119,6 @@ impl ServerApi {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        self.send(request).await
-    }
-
-    pub(crate) async fn post_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        token: &str,
-        body: &B,
-    ) -> ClientResult<T> {
-        self.post(path, Some(token), body).await
-    }
-
-    pub(crate) async fn put_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        token: &str,
-        body: &B,
-    ) -> ClientResult<T> {
-        let request = self
-            .request(Method::PUT, path)?
-            .json(body)
-            .bearer_auth(token);
         self.send(request).await
     }
 
@@ -280,57 +258,6 @@ impl ServerApi {
             },
         )
         .await
-    }
-
-    pub async fn create_meeting(
-        &self,
-        token: &str,
-        request: &CreateMeetingRequest,
-    ) -> ClientResult<Meeting> {
-        self.post("v1/meetings", Some(token), request).await
-    }
-
-    pub async fn add_agenda_item(
-        &self,
-        token: &str,
-        meeting: MeetingId,
-        title: &str,
-        only: Option<Vec<ecabinet_domain::PersonId>>,
-        details: ecabinet_domain::ItemDetails,
-    ) -> ClientResult<AgendaItem> {
-        let body = AddAgendaItemRequest {
-            title: title.to_owned(),
-            only,
-            details,
-        };
-        self.post(&format!("v1/meetings/{meeting}/agenda"), Some(token), &body)
-            .await
-    }
-
-    pub async fn update_meeting(
-        &self,
-        token: &str,
-        meeting: MeetingId,
-        request: &ecabinet_domain::api::UpdateMeetingRequest,
-    ) -> ClientResult<Meeting> {
-        let request = self
-            .request(Method::PATCH, &format!("v1/meetings/{meeting}"))?
-            .bearer_auth(token)
-            .json(request);
-        self.send(request).await
-    }
-
-    pub async fn set_item_access(
-        &self,
-        token: &str,
-        item: ecabinet_domain::AgendaItemId,
-        only: Option<Vec<ecabinet_domain::PersonId>>,
-    ) -> ClientResult<AgendaItem> {
-        let request = self
-            .request(Method::PUT, &format!("v1/agenda/{item}/access"))?
-            .bearer_auth(token)
-            .json(&ecabinet_domain::api::SetItemAccessRequest { only });
-        self.send(request).await
     }
 }
 

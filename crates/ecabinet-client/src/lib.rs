@@ -6,6 +6,7 @@ mod anchoring;
 mod annotations;
 mod api;
 mod cache;
+mod commands;
 mod documents;
 mod engine;
 mod error;
@@ -30,6 +31,7 @@ use ecabinet_domain::api::{
     TokenRequest,
 };
 use ecabinet_domain::enrolment::EnrolmentCode;
+use ecabinet_domain::ops::Command;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use annotations::{AnnotationEdit, AnnotationList, AnnotationView, NewAnnotation, Placement};
@@ -589,22 +591,29 @@ impl Client {
         Ok(response)
     }
 
-    /// Creates a meeting (secretariat only; needs the server in this slice).
+    /// Creates a meeting (secretariat), offline too: it is saved here and
+    /// created on the server with the id chosen here when it is sent.
     pub async fn create_meeting(
         &self,
         title: &str,
         starts_at: DateTime<Utc>,
     ) -> ClientResult<Meeting> {
         let title = validate::title(title)?;
-        let token = self.token().await?;
-        let meeting = self
-            .api
-            .create_meeting(&token, &CreateMeetingRequest { title, starts_at })
+        let meeting = Meeting {
+            id: MeetingId::new(),
+            organisation_id: self.profile.organisation.id,
+            title: title.clone(),
+            starts_at,
+            status: ecabinet_domain::MeetingStatus::Published,
+            created_by: self.profile.person.id,
+        };
+        let command = Command::CreateMeeting {
+            meeting_id: meeting.id,
+            request: CreateMeetingRequest { title, starts_at },
+        };
+        self.run_command(command, &[ChangeBody::Meeting(meeting.clone())])
             .await?;
-        self.replica
-            .put(&ChangeBody::Meeting(meeting.clone()))
-            .await?;
-        Ok(meeting)
+        Ok(self.replica.meeting(meeting.id).await?.unwrap_or(meeting))
     }
 
     /// Appends an item to a meeting's agenda (secretariat only); `only`
@@ -619,7 +628,8 @@ impl Client {
             .await
     }
 
-    /// [`Client::add_agenda_item`] with the presenting ministry, summary and recommended action.
+    /// [`Client::add_agenda_item`] with the presenting ministry, summary and
+    /// recommended action. Works offline, like every secretariat command.
     pub async fn add_agenda_item_with(
         &self,
         meeting: MeetingId,
@@ -629,22 +639,39 @@ impl Client {
     ) -> ClientResult<AgendaItem> {
         let title = validate::title(title)?;
         let details = validate::item_details(&details)?;
-        let token = self.token().await?;
-        let item = self
-            .api
-            .add_agenda_item(&token, meeting, &title, only.clone(), details)
-            .await?;
-        self.replica
-            .put(&ChangeBody::AgendaItem(item.clone()))
-            .await?;
-        if let Some(persons) = only {
-            let access = ecabinet_domain::ItemAccess {
-                agenda_item_id: item.id,
-                persons,
-            };
-            self.replica.put(&ChangeBody::ItemAccess(access)).await?;
+        if self.replica.meeting(meeting).await?.is_none() {
+            return Err(ClientError::NotFound {
+                kind: "meeting",
+                reference: meeting.to_string(),
+            });
         }
-        Ok(item)
+        let agenda = self.replica.agenda(meeting).await?;
+        let item = AgendaItem {
+            id: ecabinet_domain::AgendaItemId::new(),
+            meeting_id: meeting,
+            position: agenda.iter().map(|i| i.position).max().unwrap_or(0) + 1,
+            title: title.clone(),
+            restricted: only.is_some(),
+            details: details.clone(),
+        };
+        let mut shown = vec![ChangeBody::AgendaItem(item.clone())];
+        if let Some(persons) = &only {
+            shown.push(ChangeBody::ItemAccess(ecabinet_domain::ItemAccess {
+                agenda_item_id: item.id,
+                persons: persons.clone(),
+            }));
+        }
+        let command = Command::AddAgendaItem {
+            item_id: item.id,
+            meeting_id: meeting,
+            request: ecabinet_domain::api::AddAgendaItemRequest {
+                title,
+                only,
+                details,
+            },
+        };
+        self.run_command(command, &shown).await?;
+        Ok(self.replica.agenda_item(item.id).await?.unwrap_or(item))
     }
 
     /// Changes a meeting's title, start or status (secretariat): cancel, publish, move.
@@ -656,12 +683,30 @@ impl Client {
         if let Some(title) = &request.title {
             validate::title(title)?;
         }
-        let token = self.token().await?;
-        let updated = self.api.update_meeting(&token, meeting, &request).await?;
-        self.replica
-            .put(&ChangeBody::Meeting(updated.clone()))
+        let mut shown =
+            self.replica
+                .meeting(meeting)
+                .await?
+                .ok_or_else(|| ClientError::NotFound {
+                    kind: "meeting",
+                    reference: meeting.to_string(),
+                })?;
+        if let Some(title) = &request.title {
+            shown.title = title.trim().to_owned();
+        }
+        if let Some(starts_at) = request.starts_at {
+            shown.starts_at = starts_at;
+        }
+        if let Some(status) = request.status {
+            shown.status = status;
+        }
+        let command = Command::UpdateMeeting {
+            meeting_id: meeting,
+            request,
+        };
+        self.run_command(command, &[ChangeBody::Meeting(shown.clone())])
             .await?;
-        Ok(updated)
+        Ok(self.replica.meeting(meeting).await?.unwrap_or(shown))
     }
 
     /// Restricts an item to named persons (`Some`), or opens it to all participants (`None`).
@@ -670,13 +715,31 @@ impl Client {
         item: ecabinet_domain::AgendaItemId,
         only: Option<Vec<ecabinet_domain::PersonId>>,
     ) -> ClientResult<AgendaItem> {
-        let token = self.token().await?;
-        let updated = self.api.set_item_access(&token, item, only).await?;
-        self.replica
-            .put(&ChangeBody::AgendaItem(updated.clone()))
-            .await?;
-        // The access list itself arrives through the change stream.
-        self.sync().await?;
-        Ok(updated)
+        let mut shown =
+            self.replica
+                .agenda_item(item)
+                .await?
+                .ok_or_else(|| ClientError::NotFound {
+                    kind: "agenda item",
+                    reference: item.to_string(),
+                })?;
+        shown.restricted = only.is_some();
+        let access = ecabinet_domain::ItemAccess {
+            agenda_item_id: item,
+            persons: only.clone().unwrap_or_default(),
+        };
+        let command = Command::SetItemAccess {
+            item_id: item,
+            only,
+        };
+        self.run_command(
+            command,
+            &[
+                ChangeBody::AgendaItem(shown.clone()),
+                ChangeBody::ItemAccess(access),
+            ],
+        )
+        .await?;
+        Ok(self.replica.agenda_item(item).await?.unwrap_or(shown))
     }
 }

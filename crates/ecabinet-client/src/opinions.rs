@@ -31,21 +31,76 @@ pub struct OpinionRequestView {
 }
 
 impl Client {
-    /// Asks the members for written opinions (secretariat; online).
+    /// Asks for written opinions on an item (secretariat), offline too: the
+    /// request is shown here at once and goes out with the next sync, where
+    /// the server checks it (recipients, mandates, a deadline still ahead).
     pub async fn request_opinions(
         &self,
         item: AgendaItemId,
         request: &RequestOpinionsRequest,
     ) -> ClientResult<OpinionRequest> {
-        let token = self.token().await?;
-        let created: OpinionRequest = self
-            .api
-            .post_json(&format!("v1/agenda/{item}/opinions"), &token, request)
+        let question = ecabinet_domain::validate::title(&request.question)?;
+        let found = self
+            .replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
+        let recipients = match &request.recipients {
+            Some(recipients) => recipients.clone(),
+            None => self
+                .replica
+                .persons()
+                .await?
+                .into_iter()
+                .filter(|p| p.role == ecabinet_domain::Role::Member)
+                .map(|p| p.id)
+                .collect(),
+        };
+        let documents = match &request.documents {
+            Some(documents) => documents.clone(),
+            None => self
+                .replica
+                .meeting_documents(found.meeting_id)
+                .await?
+                .into_iter()
+                .filter(|d| d.agenda_item_id == item)
+                .map(|d| d.id)
+                .collect(),
+        };
+        let shown = OpinionRequest {
+            id: ecabinet_domain::OpinionRequestId::new(),
+            agenda_item_id: item,
+            question,
+            documents,
+            answers: request.answers.clone().unwrap_or_else(|| {
+                ecabinet_domain::opinions::DEFAULT_ANSWERS
+                    .iter()
+                    .map(|a| (*a).to_owned())
+                    .collect()
+            }),
+            deadline: request.deadline,
+            recipients,
+            mandates: request.mandates.clone(),
+            reminders: request.reminders.clone(),
+            created_at: chrono::Utc::now(),
+        };
+        let command = ecabinet_domain::ops::Command::RequestOpinions {
+            request_id: shown.id,
+            item_id: item,
+            request: request.clone(),
+        };
+        self.run_command(command, &[ChangeBody::OpinionRequest(shown.clone())])
             .await?;
-        self.replica
-            .put(&ChangeBody::OpinionRequest(created.clone()))
-            .await?;
-        Ok(created)
+        Ok(self
+            .replica
+            .opinion_requests()
+            .await?
+            .into_iter()
+            .find(|r| r.id == shown.id)
+            .unwrap_or(shown))
     }
 
     /// The requests this person may answer, from the replica (works offline).

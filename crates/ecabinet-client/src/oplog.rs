@@ -73,7 +73,8 @@ fn created_annotation(op: &Op) -> Option<(AnnotationId, DocumentId)> {
         ecabinet_domain::ops::OpBody::Ballot(_)
         | ecabinet_domain::ops::OpBody::Position(_)
         | ecabinet_domain::ops::OpBody::Opinion(_)
-        | ecabinet_domain::ops::OpBody::OpinionDraft(_) => None,
+        | ecabinet_domain::ops::OpBody::OpinionDraft(_)
+        | ecabinet_domain::ops::OpBody::Command(_) => None,
     }
 }
 
@@ -144,6 +145,33 @@ pub(crate) async fn forget_annotation(
         .await?;
     sqlx::query("DELETE FROM annotation_index WHERE annotation_id = $1")
         .bind(annotation.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A refused command was shown in the replica before the server saw it:
+/// what it created goes, and the next pull starts over so every row holds
+/// the server's state again (rare: the secretariat's own work refused).
+async fn undo_shown_command(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    command: &ecabinet_domain::ops::CommandOp,
+) -> ClientResult<()> {
+    use ecabinet_domain::ops::Command;
+    let table = match command.command() {
+        Ok(Command::CreateMeeting { .. }) => Some("meetings"),
+        Ok(Command::AddAgendaItem { .. }) => Some("agenda_items"),
+        Ok(Command::OpenMotion { .. }) => Some("motions"),
+        Ok(Command::RequestOpinions { .. }) => Some("opinion_requests"),
+        _ => None,
+    };
+    if let Some(table) = table {
+        sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+            .bind(command.entity.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("UPDATE sync_state SET cursor = 0 WHERE singleton = 1")
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -250,6 +278,9 @@ impl Replica {
                     .bind(op.id.0)
                     .execute(&mut *tx)
                     .await?;
+                    if let ecabinet_domain::ops::OpBody::Command(command) = &op.body {
+                        undo_shown_command(&mut tx, command).await?;
+                    }
                 }
             }
         }

@@ -2,8 +2,7 @@
 //! op, summarised per item for the secretariat, and the chair's adoption of
 //! the items nobody objected to.
 
-use ecabinet_domain::api::AdoptRequest;
-use ecabinet_domain::ops::{OpBody, PositionOp};
+use ecabinet_domain::ops::{Command, OpBody, PositionOp};
 use ecabinet_domain::positions::{summarise, ItemDecision, ItemPositions, Stance};
 use ecabinet_domain::{AgendaItem, AgendaItemId, ChangeBody, MeetingId, Role};
 use serde::{Deserialize, Serialize};
@@ -102,50 +101,67 @@ impl Client {
             .collect())
     }
 
-    /// Moves an agenda item to `position` (from 1); secretariat, online.
+    /// Moves an agenda item to `position` (1-based; secretariat); the others
+    /// are renumbered. Offline too.
     pub async fn move_agenda_item(
         &self,
         item: AgendaItemId,
         position: i32,
     ) -> ClientResult<Vec<AgendaItem>> {
-        let token = self.token().await?;
-        let moved: Vec<AgendaItem> = self
-            .api
-            .post_json(
-                &format!("v1/agenda/{item}/move"),
-                &token,
-                &ecabinet_domain::api::MoveAgendaItemRequest { position },
-            )
-            .await?;
-        for item in &moved {
-            self.replica
-                .put(&ChangeBody::AgendaItem(item.clone()))
-                .await?;
+        if position < 1 {
+            return Err(ClientError::InvalidArgument(
+                "positions are numbered from 1".into(),
+            ));
         }
-        Ok(moved)
+        let moved = self
+            .replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
+        let mut agenda = self.replica.agenda(moved.meeting_id).await?;
+        agenda.sort_by_key(|i| i.position);
+        agenda.retain(|i| i.id != item);
+        let at = usize::try_from(position - 1).unwrap_or(0).min(agenda.len());
+        agenda.insert(at, moved.clone());
+        for (n, shown) in agenda.iter_mut().enumerate() {
+            shown.position = i32::try_from(n + 1).unwrap_or(i32::MAX);
+        }
+        let shown: Vec<ChangeBody> = agenda.iter().cloned().map(ChangeBody::AgendaItem).collect();
+        let command = Command::MoveAgendaItem {
+            item_id: item,
+            position,
+        };
+        self.run_command(command, &shown).await?;
+        let mut now = self.replica.agenda(moved.meeting_id).await?;
+        now.sort_by_key(|i| i.position);
+        Ok(now)
     }
 
     /// Adopts without discussion the items nobody objected to or asked to
-    /// speak on (all of them, or those named); secretariat, online.
+    /// speak on (all of them, or the ones named); the decisions are recorded
+    /// by the server, which holds every member's position, when it gets this.
     pub async fn adopt_without_discussion(
         &self,
         meeting: MeetingId,
         items: Option<Vec<AgendaItemId>>,
     ) -> ClientResult<Vec<ItemDecision>> {
-        let token = self.token().await?;
-        let decisions: Vec<ItemDecision> = self
-            .api
-            .post_json(
-                &format!("v1/meetings/{meeting}/adopt"),
-                &token,
-                &AdoptRequest { items },
-            )
-            .await?;
-        for decision in &decisions {
-            self.replica
-                .put(&ChangeBody::ItemDecision(decision.clone()))
-                .await?;
-        }
-        Ok(decisions)
+        let command = Command::Adopt {
+            meeting_id: meeting,
+            items: items.clone(),
+        };
+        self.run_command(command, &[]).await?;
+        let decided = self.replica.item_decisions(meeting).await?;
+        Ok(decided
+            .into_iter()
+            .filter(|d| d.adopted_without_discussion)
+            .filter(|d| {
+                items
+                    .as_ref()
+                    .is_none_or(|named| named.contains(&d.agenda_item_id))
+            })
+            .collect())
     }
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use ecabinet_crypto::{b64_decode, random_bytes, sha256, verify_signature};
-use ecabinet_domain::api::{AttendanceRequest, MotionExportView, OpenMotionRequest};
-use ecabinet_domain::ops::{BallotOp, Bytes, Op, OpBody};
+use ecabinet_domain::api::{MotionExportView, OpenMotionRequest};
+use ecabinet_domain::ops::{BallotOp, Bytes, Command, Op, OpBody};
 use ecabinet_domain::voting::{
     self, ballot_message, receipt_message, Attendance, Motion, MotionStatus, Presence, Tally,
 };
@@ -159,60 +159,89 @@ pub fn verify_export(
 }
 
 impl Client {
-    /// Puts a question to the vote on an agenda item (secretariat; online).
+    /// Puts a question to the vote (secretariat), offline too: the vote opens
+    /// when the server receives this, with the id chosen here.
     pub async fn open_motion(
         &self,
         item: AgendaItemId,
         request: &OpenMotionRequest,
     ) -> ClientResult<Motion> {
-        let token = self.token().await?;
-        let motion: Motion = self
-            .api
-            .post_json(&format!("v1/agenda/{item}/motions"), &token, request)
+        let question = ecabinet_domain::validate::title(&request.question)?;
+        let found = self
+            .replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
+        let motion = Motion {
+            id: MotionId::new(),
+            meeting_id: found.meeting_id,
+            agenda_item_id: item,
+            question,
+            options: request.options.clone().unwrap_or_else(|| {
+                ecabinet_domain::voting::DEFAULT_OPTIONS
+                    .iter()
+                    .map(|o| (*o).to_owned())
+                    .collect()
+            }),
+            rule: request.rule,
+            base: request.base,
+            quorum: request.quorum,
+            status: ecabinet_domain::voting::MotionStatus::Open,
+            opened_at: Utc::now(),
+            closes_at: request.closes_at,
+            closed_at: None,
+            votes_cast: 0,
+            tally: None,
+        };
+        let command = Command::OpenMotion {
+            motion_id: motion.id,
+            item_id: item,
+            request: request.clone(),
+        };
+        self.run_command(command, &[ChangeBody::Motion(motion.clone())])
             .await?;
-        self.replica
-            .put(&ChangeBody::Motion(motion.clone()))
-            .await?;
-        Ok(motion)
+        Ok(self.replica.motion(motion.id).await?.unwrap_or(motion))
     }
 
-    /// Closes a vote now (secretariat; online); returns it with its tally.
+    /// Closes a vote (secretariat); returns it with its tally once the
+    /// server has closed it (offline: as it stands, the close waiting to go).
     pub async fn close_motion(&self, motion: MotionId) -> ClientResult<Motion> {
-        let token = self.token().await?;
-        let closed: Motion = self
-            .api
-            .post_json(
-                &format!("v1/motions/{motion}/close"),
-                &token,
-                &serde_json::json!({}),
-            )
+        let current = self.motion(motion).await?;
+        self.run_command(Command::CloseMotion { motion_id: motion }, &[])
             .await?;
-        self.replica
-            .put(&ChangeBody::Motion(closed.clone()))
-            .await?;
-        Ok(closed)
+        Ok(self.replica.motion(motion).await?.unwrap_or(current))
     }
 
-    /// Records attendance (secretariat: anyone; a member: their own check-in).
+    /// Records attendance (secretariat: anyone; a member: their own check-in), offline too.
     pub async fn record_attendance(
         &self,
         meeting: MeetingId,
         person: PersonId,
         presence: Presence,
     ) -> ClientResult<Attendance> {
-        let token = self.token().await?;
-        let attendance: Attendance = self
-            .api
-            .put_json(
-                &format!("v1/meetings/{meeting}/attendance/{person}"),
-                &token,
-                &AttendanceRequest { presence },
-            )
+        let attendance = Attendance {
+            meeting_id: meeting,
+            person_id: person,
+            presence: presence.clone(),
+            recorded_at: Utc::now(),
+        };
+        let command = Command::RecordAttendance {
+            meeting_id: meeting,
+            person_id: person,
+            presence,
+        };
+        self.run_command(command, &[ChangeBody::Attendance(attendance.clone())])
             .await?;
-        self.replica
-            .put(&ChangeBody::Attendance(attendance.clone()))
-            .await?;
-        Ok(attendance)
+        Ok(self
+            .replica
+            .attendance(meeting)
+            .await?
+            .into_iter()
+            .find(|a| a.person_id == person)
+            .unwrap_or(attendance))
     }
 
     /// The motions of a meeting, as last synced (works offline).

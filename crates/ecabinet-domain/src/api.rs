@@ -84,6 +84,16 @@ pub struct CreateMeetingRequest {
     pub starts_at: DateTime<Utc>,
 }
 
+/// A create request with the id the client chose for what it creates
+/// (creating twice then returns the first); without one the server picks.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WithId<I, T> {
+    #[serde(default)]
+    pub id: Option<I>,
+    #[serde(flatten)]
+    pub request: T,
+}
+
 /// `PATCH /v1/meetings/{id}`: only the fields given change.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct UpdateMeetingRequest {

@@ -163,6 +163,102 @@ pub enum OpBody {
     Position(PositionOp),
     Opinion(OpinionOp),
     OpinionDraft(OpinionDraftOp),
+    Command(CommandOp),
+}
+
+/// A command the server carries out when it arrives (the secretariat's
+/// meeting, agenda, vote and opinion work, a member's check-in), made on a
+/// device that may be offline. Ids of what it creates are chosen on the
+/// device, so later commands, offline too, can name them, and a replay
+/// finds the thing already made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandOp {
+    /// What the command is about (the meeting, item, motion or request).
+    pub entity: Uuid,
+    /// The [`Command`] as JSON: commands are rare and small, and JSON reads
+    /// every API type (postcard cannot read internally tagged enums).
+    pub json: String,
+}
+
+/// What a [`CommandOp`] asks the server to do.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    CreateMeeting {
+        meeting_id: crate::MeetingId,
+        request: crate::api::CreateMeetingRequest,
+    },
+    UpdateMeeting {
+        meeting_id: crate::MeetingId,
+        request: crate::api::UpdateMeetingRequest,
+    },
+    AddAgendaItem {
+        item_id: crate::AgendaItemId,
+        meeting_id: crate::MeetingId,
+        request: crate::api::AddAgendaItemRequest,
+    },
+    SetItemAccess {
+        item_id: crate::AgendaItemId,
+        only: Option<Vec<crate::PersonId>>,
+    },
+    MoveAgendaItem {
+        item_id: crate::AgendaItemId,
+        position: i32,
+    },
+    OpenMotion {
+        motion_id: crate::MotionId,
+        item_id: crate::AgendaItemId,
+        request: crate::api::OpenMotionRequest,
+    },
+    CloseMotion {
+        motion_id: crate::MotionId,
+    },
+    RequestOpinions {
+        request_id: crate::OpinionRequestId,
+        item_id: crate::AgendaItemId,
+        request: crate::api::RequestOpinionsRequest,
+    },
+    RecordAttendance {
+        meeting_id: crate::MeetingId,
+        person_id: crate::PersonId,
+        presence: crate::voting::Presence,
+    },
+    Adopt {
+        meeting_id: crate::MeetingId,
+        items: Option<Vec<crate::AgendaItemId>>,
+    },
+}
+
+impl Command {
+    /// The thing the command is about.
+    pub fn entity(&self) -> Uuid {
+        match self {
+            Command::CreateMeeting { meeting_id, .. }
+            | Command::UpdateMeeting { meeting_id, .. }
+            | Command::RecordAttendance { meeting_id, .. }
+            | Command::Adopt { meeting_id, .. } => meeting_id.0,
+            Command::AddAgendaItem { item_id, .. }
+            | Command::SetItemAccess { item_id, .. }
+            | Command::MoveAgendaItem { item_id, .. } => item_id.0,
+            Command::OpenMotion { motion_id, .. } | Command::CloseMotion { motion_id } => {
+                motion_id.0
+            }
+            Command::RequestOpinions { request_id, .. } => request_id.0,
+        }
+    }
+
+    pub fn to_op(&self) -> Result<CommandOp, serde_json::Error> {
+        Ok(CommandOp {
+            entity: self.entity(),
+            json: serde_json::to_string(self)?,
+        })
+    }
+}
+
+impl CommandOp {
+    pub fn command(&self) -> Result<Command, serde_json::Error> {
+        serde_json::from_str(&self.json)
+    }
 }
 
 /// A draft of a written opinion: private to its author's devices, sealed
@@ -227,6 +323,7 @@ impl OpBody {
             OpBody::Position(_) => "position",
             OpBody::Opinion(_) => "opinion",
             OpBody::OpinionDraft(_) => "opinion_draft",
+            OpBody::Command(_) => "command",
         }
     }
 
@@ -237,6 +334,7 @@ impl OpBody {
             OpBody::Position(op) => op.agenda_item_id.0,
             OpBody::Opinion(op) => op.request_id.0,
             OpBody::OpinionDraft(op) => op.request_id.0,
+            OpBody::Command(op) => op.entity,
         }
     }
 }

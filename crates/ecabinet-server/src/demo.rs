@@ -54,7 +54,12 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
     }
     let acting = Caller::acting_as(secretary.clone());
     let meeting = services
-        .create_meeting(&acting, MEETING_TITLE, next_thursday_morning())
+        .create_meeting(
+            &acting,
+            ecabinet_domain::MeetingId::new(),
+            MEETING_TITLE,
+            next_thursday_morning(),
+        )
         .await?;
     for (title, (ministry, action)) in AGENDA.into_iter().zip(AGENDA_DETAILS) {
         let details = ecabinet_domain::ItemDetails {
@@ -63,7 +68,14 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
             recommended_action: Some(action.to_owned()),
         };
         services
-            .add_agenda_item(&acting, meeting.id, title, None, &details)
+            .add_agenda_item(
+                &acting,
+                ecabinet_domain::AgendaItemId::new(),
+                meeting.id,
+                title,
+                None,
+                &details,
+            )
             .await?;
     }
     Ok(Some(DemoSummary {

@@ -2,6 +2,7 @@
 //! a real one on port 0. `main.rs` is only argument parsing over this.
 
 pub mod blobs;
+pub mod commands;
 pub mod demo;
 pub mod documents;
 pub mod http;

@@ -35,13 +35,25 @@ impl Services {
         self
     }
 
+    /// Asks for written opinions under the id the caller chose; asking
+    /// again (a replayed command) returns the request already made.
     pub async fn request_opinions(
         &self,
         caller: &Caller,
+        id: OpinionRequestId,
         item: AgendaItemId,
         request: RequestOpinionsRequest,
     ) -> ServiceResult<OpinionRequest> {
         caller.require_secretary()?;
+        if let Some((existing, organisation)) = self.store.opinion_request(id).await? {
+            return if organisation == caller.person.organisation_id {
+                Ok(existing)
+            } else {
+                Err(ServiceError::Conflict(
+                    "this request id is already taken".into(),
+                ))
+            };
+        }
         let (item, _) = self.item_of_caller(caller, item).await?;
         let question = validate::title(&request.question)?;
         let now = Utc::now();
@@ -84,7 +96,7 @@ impl Services {
             None => self.store.agenda_documents(item.id).await?,
         };
         let opinion = OpinionRequest {
-            id: OpinionRequestId::new(),
+            id,
             agenda_item_id: item.id,
             question,
             documents,

@@ -268,6 +268,7 @@ impl Services {
                     opinion.comment.len() + opinion.choice.len()
                 }
                 OpBody::OpinionDraft(draft) => draft.sealed.0.len() + draft.key.sealed.0.len(),
+                OpBody::Command(command) => command.json.len(),
                 OpBody::Position(position) => match &position.stance {
                     ecabinet_domain::positions::Stance::Objection { reason } => reason.len(),
                     _ => 0,
@@ -279,17 +280,35 @@ impl Services {
                 )));
             }
         }
-        let results = self
-            .writer
-            .submit(VerifiedBatch {
-                organisation: caller.person.organisation_id,
-                device: caller.device,
-                person: caller.person.id,
-                secretary: caller.person.role == Role::Secretary,
-                ops,
-            })
-            .await
-            .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        // Ops go to the group-commit writer; commands, in their place in the
+        // device's order, are carried out by the services they name.
+        let mut results = Vec::with_capacity(ops.len());
+        let mut rest = ops;
+        while !rest.is_empty() {
+            let stored = rest
+                .iter()
+                .position(|op| matches!(op.body, OpBody::Command(_)))
+                .unwrap_or(rest.len());
+            if stored == 0 {
+                let command = rest.remove(0);
+                results.push(self.carry_out(caller, &command).await?);
+                continue;
+            }
+            let later = rest.split_off(stored);
+            let answers = self
+                .writer
+                .submit(VerifiedBatch {
+                    organisation: caller.person.organisation_id,
+                    device: caller.device,
+                    person: caller.person.id,
+                    secretary: caller.person.role == Role::Secretary,
+                    ops: rest,
+                })
+                .await
+                .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+            results.extend(answers);
+            rest = later;
+        }
         Ok(PushResponse { results })
     }
 

@@ -70,6 +70,42 @@ pub enum ServiceError {
     Unavailable(String),
 }
 
+impl ServiceError {
+    /// The stable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Validation(_) => "invalid_input",
+            ServiceError::MalformedCode(_) => "malformed_code",
+            ServiceError::UnknownCode => "unknown_code",
+            ServiceError::CodeUsed => "code_used",
+            ServiceError::CodeExpired => "code_expired",
+            ServiceError::BadRequest(_) => "bad_request",
+            ServiceError::Unauthenticated(_) => "unauthenticated",
+            ServiceError::DeviceRevoked => "device_revoked",
+            ServiceError::Forbidden(_) => "forbidden",
+            ServiceError::NotFound(_) => "not_found",
+            ServiceError::NoOrganisation => "no_organisation",
+            ServiceError::Conflict(_) => "conflict",
+            ServiceError::NoKey(_) => "no_key",
+            ServiceError::BadSignature => "bad_signature",
+            ServiceError::Unavailable(_) => "unavailable",
+            ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => "internal",
+        }
+    }
+
+    /// Whether the fault is the server's (try again later), not the request's.
+    pub fn is_server_fault(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::Store(_)
+                | ServiceError::Crypto(_)
+                | ServiceError::Blob(_)
+                | ServiceError::Unavailable(_)
+                | ServiceError::NoOrganisation
+        )
+    }
+}
+
 /// How often each server instance looks at the newest change number, so
 /// changes written by another instance (or by `ecabinet-server invite`)
 /// still poke this instance's listeners.
@@ -495,15 +531,27 @@ impl Services {
         Ok(device)
     }
 
+    /// Creates a meeting under the id the caller chose; creating it again
+    /// (a replayed command) returns the meeting already made.
     pub async fn create_meeting(
         &self,
         caller: &Caller,
+        id: MeetingId,
         title: &str,
         starts_at: DateTime<Utc>,
     ) -> ServiceResult<Meeting> {
         caller.require_secretary()?;
+        if let Some(existing) = self.store.meeting(id).await? {
+            return if existing.organisation_id == caller.person.organisation_id {
+                Ok(existing)
+            } else {
+                Err(ServiceError::Conflict(
+                    "this meeting id is already taken".into(),
+                ))
+            };
+        }
         let meeting = Meeting {
-            id: MeetingId::new(),
+            id,
             organisation_id: caller.person.organisation_id,
             title: validate::title(title)?,
             starts_at,
@@ -514,15 +562,27 @@ impl Services {
         Ok(meeting)
     }
 
+    /// Appends an item under the id the caller chose; adding it again (a
+    /// replayed command) returns the item already there.
     pub async fn add_agenda_item(
         &self,
         caller: &Caller,
+        id: AgendaItemId,
         meeting_id: MeetingId,
         title: &str,
         only: Option<Vec<PersonId>>,
         details: &ecabinet_domain::ItemDetails,
     ) -> ServiceResult<AgendaItem> {
         caller.require_secretary()?;
+        if let Some((existing, meeting)) = self.store.agenda_item(id).await? {
+            return if meeting.organisation_id == caller.person.organisation_id {
+                Ok(existing)
+            } else {
+                Err(ServiceError::Conflict(
+                    "this item id is already taken".into(),
+                ))
+            };
+        }
         let title = validate::title(title)?;
         let details = validate::item_details(details)?;
         let meeting = self
@@ -534,13 +594,7 @@ impl Services {
         let only = self.checked_access_list(caller, only).await?;
         Ok(self
             .store
-            .append_agenda_item(
-                &meeting,
-                AgendaItemId::new(),
-                &title,
-                only.as_deref(),
-                &details,
-            )
+            .append_agenda_item(&meeting, id, &title, only.as_deref(), &details)
             .await?)
     }
 

@@ -44,13 +44,25 @@ impl Services {
         }
     }
 
+    /// Opens a vote under the id the caller chose; opening it again (a
+    /// replayed command) returns the motion as it now stands.
     pub async fn open_motion(
         &self,
         caller: &Caller,
+        id: MotionId,
         item: AgendaItemId,
         request: OpenMotionRequest,
     ) -> ServiceResult<Motion> {
         caller.require_secretary()?;
+        if let Some((existing, organisation)) = self.store.motion(id).await? {
+            return if organisation == caller.person.organisation_id {
+                Ok(existing)
+            } else {
+                Err(ServiceError::Conflict(
+                    "this motion id is already taken".into(),
+                ))
+            };
+        }
         let (item, meeting) = self.item_of_caller(caller, item).await?;
         let question = validate::title(&request.question)?;
         let options: Vec<String> = match request.options {
@@ -78,7 +90,7 @@ impl Services {
             ));
         }
         let motion = Motion {
-            id: MotionId::new(),
+            id,
             meeting_id: meeting.id,
             agenda_item_id: item.id,
             question,

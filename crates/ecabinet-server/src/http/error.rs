@@ -17,26 +17,26 @@ pub struct ApiError {
 
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
-        let (status, code) = match &error {
-            ServiceError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
-            ServiceError::MalformedCode(_) => (StatusCode::BAD_REQUEST, "malformed_code"),
-            ServiceError::UnknownCode => (StatusCode::NOT_FOUND, "unknown_code"),
-            ServiceError::CodeUsed => (StatusCode::GONE, "code_used"),
-            ServiceError::CodeExpired => (StatusCode::GONE, "code_expired"),
-            ServiceError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            ServiceError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            ServiceError::DeviceRevoked => (StatusCode::FORBIDDEN, "device_revoked"),
-            ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ServiceError::NoOrganisation => (StatusCode::SERVICE_UNAVAILABLE, "no_organisation"),
-            ServiceError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            ServiceError::NoKey(_) => (StatusCode::NOT_FOUND, "no_key"),
-            ServiceError::BadSignature => (StatusCode::FORBIDDEN, "bad_signature"),
-            ServiceError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        let status = match &error {
+            ServiceError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ServiceError::MalformedCode(_) | ServiceError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ServiceError::UnknownCode | ServiceError::NotFound(_) | ServiceError::NoKey(_) => {
+                StatusCode::NOT_FOUND
+            }
+            ServiceError::CodeUsed | ServiceError::CodeExpired => StatusCode::GONE,
+            ServiceError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ServiceError::DeviceRevoked
+            | ServiceError::Forbidden(_)
+            | ServiceError::BadSignature => StatusCode::FORBIDDEN,
+            ServiceError::NoOrganisation | ServiceError::Unavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ServiceError::Conflict(_) => StatusCode::CONFLICT,
             ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+                StatusCode::INTERNAL_SERVER_ERROR
             }
         };
+        let code = error.code();
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             // Details go to the log, not to the client.
             tracing::error!(%error, "internal error");

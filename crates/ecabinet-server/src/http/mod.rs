@@ -244,9 +244,21 @@ async fn open_motion(
     State(services): State<Services>,
     caller: Caller,
     ApiPath(item): ApiPath<AgendaItemId>,
-    ApiJson(body): ApiJson<ecabinet_domain::api::OpenMotionRequest>,
+    ApiJson(body): ApiJson<
+        ecabinet_domain::api::WithId<
+            ecabinet_domain::MotionId,
+            ecabinet_domain::api::OpenMotionRequest,
+        >,
+    >,
 ) -> Result<(StatusCode, Json<ecabinet_domain::voting::Motion>), ApiError> {
-    let motion = services.open_motion(&caller, item, body).await?;
+    let motion = services
+        .open_motion(
+            &caller,
+            body.id.unwrap_or_else(ecabinet_domain::MotionId::new),
+            item,
+            body.request,
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(motion)))
 }
 
@@ -275,9 +287,22 @@ async fn request_opinions(
     State(services): State<Services>,
     caller: Caller,
     ApiPath(item): ApiPath<AgendaItemId>,
-    ApiJson(body): ApiJson<ecabinet_domain::api::RequestOpinionsRequest>,
+    ApiJson(body): ApiJson<
+        ecabinet_domain::api::WithId<
+            ecabinet_domain::OpinionRequestId,
+            ecabinet_domain::api::RequestOpinionsRequest,
+        >,
+    >,
 ) -> Result<(StatusCode, Json<ecabinet_domain::opinions::OpinionRequest>), ApiError> {
-    let request = services.request_opinions(&caller, item, body).await?;
+    let request = services
+        .request_opinions(
+            &caller,
+            body.id
+                .unwrap_or_else(ecabinet_domain::OpinionRequestId::new),
+            item,
+            body.request,
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(request)))
 }
 
@@ -341,10 +366,15 @@ async fn add_person_keys(
 async fn create_meeting(
     State(services): State<Services>,
     caller: Caller,
-    ApiJson(body): ApiJson<CreateMeetingRequest>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::WithId<MeetingId, CreateMeetingRequest>>,
 ) -> Result<(StatusCode, Json<Meeting>), ApiError> {
     let meeting = services
-        .create_meeting(&caller, &body.title, body.starts_at)
+        .create_meeting(
+            &caller,
+            body.id.unwrap_or_else(ecabinet_domain::MeetingId::new),
+            &body.request.title,
+            body.request.starts_at,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(meeting)))
 }
@@ -362,10 +392,17 @@ async fn add_agenda_item(
     State(services): State<Services>,
     caller: Caller,
     ApiPath(meeting): ApiPath<MeetingId>,
-    ApiJson(body): ApiJson<AddAgendaItemRequest>,
+    ApiJson(body): ApiJson<ecabinet_domain::api::WithId<AgendaItemId, AddAgendaItemRequest>>,
 ) -> Result<(StatusCode, Json<AgendaItem>), ApiError> {
     let item = services
-        .add_agenda_item(&caller, meeting, &body.title, body.only, &body.details)
+        .add_agenda_item(
+            &caller,
+            body.id.unwrap_or_else(ecabinet_domain::AgendaItemId::new),
+            meeting,
+            &body.request.title,
+            body.request.only,
+            &body.request.details,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(item)))
 }

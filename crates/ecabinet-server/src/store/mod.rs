@@ -338,6 +338,19 @@ pub trait Store: Send + Sync + 'static {
     /// The newest change number of one organisation.
     async fn last_seq(&self, organisation: OrganisationId) -> StoreResult<i64>;
 
+    /// The answer already given to a command op: (the device that sent it, the answer).
+    async fn command_answer(
+        &self,
+        op: ecabinet_domain::OpId,
+    ) -> StoreResult<Option<(DeviceId, ecabinet_domain::ops::OpResult)>>;
+    /// Keeps a command op's answer (the first one kept wins).
+    async fn record_command_answer(
+        &self,
+        op: ecabinet_domain::OpId,
+        device: DeviceId,
+        answer: &ecabinet_domain::ops::OpResult,
+    ) -> StoreResult<()>;
+
     /// Changes after `since` that `viewer` may see, oldest first, at most `limit`.
     async fn changes_since(
         &self,

@@ -817,6 +817,11 @@ macro_rules! ops_store {
                                     OpResult::Rejected { code: "not_asked".into(), reason: "you were not asked for an opinion on this request".into() }
                                 }
                             }
+                            OpBody::Command(_) => OpResult::Rejected {
+                                // Services::push carries commands out itself; never stored here.
+                                code: "not_stored_here".into(),
+                                reason: "the server could not carry out this command; send it again".into(),
+                            },
                             OpBody::Opinion(body) => {
                                 Self::apply_opinion(&mut tx, organisation, &mut seq, batch, op.device_id, hlc, body, now).await?
                             }
@@ -1033,11 +1038,12 @@ mod tests {
     }
 
     #[test]
-    fn accepted_ops_are_stored_as_accepted_op_encodes_them() {
+    fn accepted_ops_are_stored_as_accepted_op_encodes_them(
+    ) -> Result<(), Box<dyn std::error::Error>> {
         let author = PersonId(Uuid::now_v7());
         let made = op(Hlc::new(1_000, 3));
-        let stored = encode_accepted(author, &made, made.hlc).unwrap();
-        let decoded: AcceptedOp = wire::decode(&stored).unwrap();
+        let stored = encode_accepted(author, &made, made.hlc)?;
+        let decoded: AcceptedOp = wire::decode(&stored)?;
         assert_eq!(
             decoded,
             AcceptedOp {
@@ -1047,14 +1053,14 @@ mod tests {
         );
         // A clamped clock is what the server keeps.
         let clamped = Hlc::new(900, 0);
-        let decoded: AcceptedOp =
-            wire::decode(&encode_accepted(author, &made, clamped).unwrap()).unwrap();
+        let decoded: AcceptedOp = wire::decode(&encode_accepted(author, &made, clamped)?)?;
         assert_eq!(decoded.op.hlc, clamped);
         assert_eq!(decoded.op.id, made.id);
+        Ok(())
     }
 
     #[test]
-    fn a_run_of_ops_decodes_as_their_list() {
+    fn a_run_of_ops_decodes_as_their_list() -> Result<(), Box<dyn std::error::Error>> {
         let author = PersonId(Uuid::now_v7());
         let audience: Audience = (None, Some(author.0), false);
         let ops: Vec<Op> = (0..300).map(|n| op(Hlc::new(1_000 + n, 0))).collect();
@@ -1063,7 +1069,7 @@ mod tests {
             pending.push_op(
                 at,
                 made.body.entity_id(),
-                encode_accepted(author, made, made.hlc).unwrap(),
+                encode_accepted(author, made, made.hlc)?,
                 audience,
             );
         }
@@ -1072,19 +1078,19 @@ mod tests {
         pending.push_op(
             341,
             other.body.entity_id(),
-            encode_accepted(author, &other, other.hlc).unwrap(),
+            encode_accepted(author, &other, other.hlc)?,
             (None, None, true),
         );
         pending.push_op(
             343,
             other.body.entity_id(),
-            encode_accepted(author, &other, other.hlc).unwrap(),
+            encode_accepted(author, &other, other.hlc)?,
             (None, None, true),
         );
         assert_eq!(pending.changes.len(), 3);
         let mut run = pending.changes.remove(0);
         assert_eq!((run.seq, run.last), (41, Some(340)));
-        let decoded: Vec<AcceptedOp> = wire::decode(&run.take_payload().unwrap()).unwrap();
+        let decoded: Vec<AcceptedOp> = wire::decode(&run.take_payload().ok_or("no payload")?)?;
         assert_eq!(decoded.len(), 300);
         assert!(decoded
             .iter()
@@ -1092,12 +1098,13 @@ mod tests {
             .all(|(d, o)| d.op == *o && d.author == author));
         let mut single = pending.changes.remove(0);
         assert_eq!(single.last, None);
-        let decoded: AcceptedOp = wire::decode(&single.take_payload().unwrap()).unwrap();
+        let decoded: AcceptedOp = wire::decode(&single.take_payload().ok_or("no payload")?)?;
         assert_eq!(decoded.op, other);
+        Ok(())
     }
 
     #[test]
-    fn runs_stop_at_their_size_limit() {
+    fn runs_stop_at_their_size_limit() -> Result<(), Box<dyn std::error::Error>> {
         let author = PersonId(Uuid::now_v7());
         let made = op(Hlc::new(1, 0));
         let mut pending = Pending::default();
@@ -1105,7 +1112,7 @@ mod tests {
             pending.push_op(
                 at,
                 made.body.entity_id(),
-                encode_accepted(author, &made, made.hlc).unwrap(),
+                encode_accepted(author, &made, made.hlc)?,
                 (None, None, true),
             );
         }
@@ -1115,5 +1122,6 @@ mod tests {
             (pending.changes[1].seq, pending.changes[1].last),
             (MAX_RUN_OPS + 1, Some(MAX_RUN_OPS + 5))
         );
+        Ok(())
     }
 }

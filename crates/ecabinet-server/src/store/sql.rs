@@ -892,6 +892,30 @@ macro_rules! sql_store {
                 self.add_person_keys_impl(person, entries).await
             }
 
+            async fn command_answer(&self, op: ecabinet_domain::OpId) -> StoreResult<Option<(DeviceId, ecabinet_domain::ops::OpResult)>> {
+                let row: Option<(Uuid, Vec<u8>)> = sqlx::query_as("SELECT device_id, answer FROM command_ops WHERE op_id = $1")
+                    .bind(op.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|(device, answer)| {
+                    let answer = ecabinet_domain::wire::decode(&answer)
+                        .map_err(|e| StoreError::Corrupt(format!("command answer: {e}")))?;
+                    Ok((DeviceId(device), answer))
+                })
+                .transpose()
+            }
+
+            async fn record_command_answer(&self, op: ecabinet_domain::OpId, device: DeviceId, answer: &ecabinet_domain::ops::OpResult) -> StoreResult<()> {
+                let encoded = ecabinet_domain::wire::encode(answer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query("INSERT INTO command_ops (op_id, device_id, answer) VALUES ($1, $2, $3) ON CONFLICT (op_id) DO NOTHING")
+                    .bind(op.0)
+                    .bind(device.0)
+                    .bind(encoded)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32, viewer: Viewer) -> StoreResult<Vec<Change>> {
                 let (everything, person) = (viewer.secretariat, viewer.person.0);
                 // A run of ops holding the cursor started at most MAX_RUN_OPS before it.

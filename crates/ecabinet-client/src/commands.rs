@@ -1,0 +1,65 @@
+//! The secretariat's work (and a member's check-in) as commands: saved in
+//! the outbox first, so they survive a crash and wait out the network like
+//! every other change; shown in the replica at once; sent now if the server
+//! can be reached. The server carries them out in the device's order and
+//! answers each; a refusal comes back as the server's error and undoes what
+//! was shown (see `oplog::undo_shown_command`).
+
+use ecabinet_domain::ops::{Command, Op, OpBody, OpResult};
+use ecabinet_domain::{ChangeBody, OpId};
+
+use crate::{Client, ClientError, ClientResult};
+
+/// Where a command stands once this call returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// The server carried it out.
+    Done,
+    /// Saved on this device; it goes out with the next sync.
+    Waiting,
+}
+
+impl Client {
+    /// Runs a command: outbox, then `shown` in the replica, then a sync.
+    pub(crate) async fn run_command(
+        &self,
+        command: Command,
+        shown: &[ChangeBody],
+    ) -> ClientResult<Sent> {
+        let body = OpBody::Command(
+            command
+                .to_op()
+                .map_err(|e| ClientError::Protocol(e.to_string()))?,
+        );
+        let op_id = OpId::new();
+        let device = self.profile.device_id;
+        self.replica
+            .record_local_op(self.profile.person.id, |hlc, device_seq| Op {
+                id: op_id,
+                device_id: device,
+                device_seq,
+                hlc,
+                body,
+            })
+            .await?;
+        for change in shown {
+            self.replica.put(change).await?;
+        }
+        match self.sync().await {
+            Ok(_) => {}
+            // Saved either way: it goes out when the server is back.
+            Err(ClientError::ServerUnreachable { .. }) => return Ok(Sent::Waiting),
+            Err(ClientError::Server { status, .. }) if status >= 500 => return Ok(Sent::Waiting),
+            Err(error) => return Err(error),
+        }
+        match self.replica.op_outcome(op_id).await? {
+            Some(OpResult::Accepted { .. }) => Ok(Sent::Done),
+            Some(OpResult::Rejected { code, reason }) => Err(ClientError::Server {
+                status: 409,
+                code,
+                message: reason,
+            }),
+            None => Ok(Sent::Waiting),
+        }
+    }
+}
