@@ -1,6 +1,7 @@
 //! The secretariat works offline, on both databases: a meeting created, an
 //! item added (restricted to one member) and moved, a vote opened, opinions
-//! requested, attendance recorded, all while the server cannot be reached.
+//! requested, attendance recorded, a document attached, a person invited and
+//! a device revoked, all while the server cannot be reached.
 //! Each succeeds at once, shows on the secretary's device and waits; when
 //! the network returns they are carried out in order and the members get
 //! them. A command the server refuses (a vote whose closing time passed
@@ -84,10 +85,28 @@ async fn scenario(backend: Backend) -> Result<()> {
     secretary
         .record_attendance(meeting.id, binh_id, Presence::Remote)
         .await?;
+    // A document attached offline is readable here at once (sealed in the cache).
+    let pdf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../assets/demo/02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf");
+    let original = std::fs::read(&pdf)?;
+    let document = secretary
+        .add_document(first.id, &pdf, Some("Báo cáo (bản soạn khi mất mạng)"))
+        .await?;
+    let (_, opened) = secretary.open_document(document.id).await?;
+    ensure!(
+        *opened == original,
+        "the secretary reads her own offline upload"
+    );
+    // An enrolment code made offline, and a revocation.
+    let invite = secretary
+        .invite(Some("Phạm Thị Dung"), Some(Role::Member), None)
+        .await?;
+    let cuong_device = cuong.profile().device_id;
+    secretary.revoke_device(cuong_device).await?;
     let status = secretary.sync_status().await?;
     ensure!(
-        status.waiting_to_send == 8,
-        "8 commands wait: {}",
+        status.waiting_to_send == 11,
+        "11 commands wait: {}",
         status.waiting_to_send
     );
     let agenda = secretary.agenda(meeting.id).await?;
@@ -109,8 +128,8 @@ async fn scenario(backend: Backend) -> Result<()> {
         .expect("commands wait in the outbox");
     let report = secretary.sync().await?;
     ensure!(
-        report.changes_sent == 7 && report.changes_rejected == 1,
-        "seven carried out, one refused: {report:?}"
+        report.changes_sent == 10 && report.changes_rejected == 1,
+        "ten carried out, one refused: {report:?}"
     );
     let status = secretary.sync_status().await?;
     ensure!(status.waiting_to_send == 0);
@@ -130,10 +149,26 @@ async fn scenario(backend: Backend) -> Result<()> {
         "the refused vote is gone from the secretary's device: {motions:?}"
     );
 
-    // The members get what was made offline, in its order and with its access.
+    // Cường's device was revoked by a command made offline.
+    let refused = cuong.sync().await.expect_err("revoked");
+    ensure!(refused.code() == "device_revoked", "{refused}");
+    // The code made offline enrols Dung's device now; she and Bình read the document.
+    let dung = Client::enroll(&server.profile("dung"), &server.url(), &invite.code, None).await?;
+    ensure!(dung.profile().person.id == invite.person.id);
+    // Her device receives the document's key from the secretariat's next sync.
+    secretary.sync().await?;
+    dung.sync().await?;
     binh.sync().await?;
-    cuong.sync().await?;
-    for (member, sees_restricted) in [(&binh, true), (&cuong, false)] {
+    for member in [&binh, &dung] {
+        let (_, opened) = member.open_document(document.id).await?;
+        ensure!(
+            *opened == original,
+            "a member reads the document attached offline"
+        );
+    }
+    // The members get what was made offline, in its order and with its access.
+    // (Dung joined after the request was made: she is not among those asked.)
+    for (member, sees_restricted, asked) in [(&binh, true, true), (&dung, false, false)] {
         let agenda = member.agenda(meeting.id).await?;
         ensure!(agenda.meeting.starts_at == starts);
         let order: Vec<_> = agenda.items.iter().map(|i| (i.id, i.position)).collect();
@@ -151,11 +186,12 @@ async fn scenario(backend: Backend) -> Result<()> {
             "only Bình is told she is on the list"
         );
         ensure!(member.motions(meeting.id).await?.len() == 1);
-        ensure!(member
+        let sees_request = member
             .opinion_requests()
             .await?
             .iter()
-            .any(|r| r.request.id == request.id));
+            .any(|r| r.request.id == request.id);
+        ensure!(sees_request == asked);
     }
     // The same signed push again: the same answers, nothing made twice.
     let token = secretary.session_token().await?;
@@ -176,13 +212,13 @@ async fn scenario(backend: Backend) -> Result<()> {
         .filter(|r| matches!(r, OpResult::Accepted { .. }))
         .count();
     ensure!(
-        accepted == 7,
+        accepted == 10,
         "the replay is answered the same: {answers:?}"
     );
-    cuong.sync().await?;
-    ensure!(cuong.agenda(meeting.id).await?.items.len() == 2);
+    dung.sync().await?;
+    ensure!(dung.agenda(meeting.id).await?.items.len() == 2);
     ensure!(
-        cuong
+        dung
             .meetings()
             .await?
             .iter()
@@ -190,6 +226,7 @@ async fn scenario(backend: Backend) -> Result<()> {
             .count()
             == 1
     );
+    ensure!(dung.document_history(document.id).await?.len() == 1);
     let _ = doomed;
 
     server.stop().await

@@ -97,7 +97,9 @@ async fn story(backend: Backend) -> Result<()> {
         .invite(None, Some(Role::Member), None)
         .await
         .expect_err("half an invite");
-    assert_eq!(refused.code(), "bad_request");
+    // Caught on the device, before anything is saved.
+    assert_eq!(refused.code(), "invalid_argument");
+    assert_eq!(secretary.sync_status().await?.waiting_to_send, 0);
 
     // A member links another device of their own, but not of someone else.
     let link = cuong.link_device().await?;

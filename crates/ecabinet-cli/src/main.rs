@@ -505,14 +505,14 @@ async fn set_meeting_status(
 }
 
 /// After a command that works offline: says so when it has not gone out yet.
-async fn waiting(client: &Client, out: &Printer) -> Result<(), ClientError> {
+async fn waiting(client: &Client, out: &Printer) -> Result<bool, ClientError> {
     let waiting = client.sync_status().await?.waiting_to_send;
     if waiting > 0 {
         out.note(&format!(
             "Saved on this device; {waiting} change(s) wait to be sent: run `ecab sync` when online."
         ));
     }
-    Ok(())
+    Ok(waiting > 0)
 }
 
 async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
@@ -940,6 +940,9 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         Command::Invite { name, role, person } => {
             let client = Client::open(&profile).await?;
             out.invited(&client.invite(name.as_deref(), role, person).await?);
+            if waiting(&client, out).await? {
+                out.note("The code works once it has been sent.");
+            }
         }
         Command::Devices => {
             let client = Client::open(&profile).await?;
@@ -950,13 +953,22 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             out.invited(&client.link_device().await?);
+            if waiting(&client, out).await? {
+                out.note("The code works once it has been sent.");
+            }
         }
         Command::Revoke { device } => {
             let client = Client::open(&profile).await?;
             client.revoke_device(device).await?;
-            out.note(&format!(
-                "Device {device} is revoked: it receives nothing more and erases its documents and keys at its next contact."
-            ));
+            if client.sync_status().await?.waiting_to_send == 0 {
+                out.note(&format!(
+                    "Device {device} is revoked: it receives nothing more and erases its documents and keys at its next contact."
+                ));
+            } else {
+                out.note(&format!(
+                    "The revocation of device {device} is saved on this device and takes effect when it is sent: run `ecab sync` when online."
+                ));
+            }
         }
         Command::Keys => {
             let client = Client::open(&profile).await?;
@@ -1016,6 +1028,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let client = Client::open(&profile).await?;
             let item = client.resolve_agenda_item(&item).await?;
             out.document_added(&client.add_document(item, &file, title.as_deref()).await?);
+            waiting(&client, out).await?;
         }
         Command::Doc {
             command:
@@ -1032,6 +1045,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     .revise_document(document, &file, title.as_deref())
                     .await?,
             );
+            waiting(&client, out).await?;
         }
         Command::Doc {
             command: DocCommand::History { document },

@@ -8,9 +8,7 @@ use ecabinet_domain::api::{
     ChallengeRequest, ChallengeResponse, EnrollRequest, EnrollResponse, ErrorBody, PullResponse,
     TokenRequest, TokenResponse,
 };
-use ecabinet_domain::api::{
-    DeviceKeyEnvelope, InviteRequest, InviteResponse, PendingKey, PublishDocumentRequest, Recipient,
-};
+use ecabinet_domain::api::{DeviceKeyEnvelope, PendingKey, PublishDocumentRequest, Recipient};
 use ecabinet_domain::{DeviceId, Document, DocumentId};
 use reqwest::{Method, RequestBuilder, Response, Url};
 use serde::de::DeserializeOwned;
@@ -291,27 +289,12 @@ impl ServerApi {
         self.send_expecting_no_body(response).await
     }
 
-    pub async fn invite(
-        &self,
-        token: &str,
-        request: &InviteRequest,
-    ) -> ClientResult<InviteResponse> {
-        self.post("v1/invites", Some(token), request).await
-    }
-
     pub async fn own_devices(
         &self,
         token: &str,
     ) -> ClientResult<Vec<ecabinet_domain::api::DeviceSummary>> {
         self.send(self.request(Method::GET, "v1/devices")?.bearer_auth(token))
             .await
-    }
-
-    pub async fn revoke_device(&self, token: &str, device: DeviceId) -> ClientResult<()> {
-        let request = self
-            .request(Method::POST, &format!("v1/devices/{device}/revoke"))?
-            .bearer_auth(token);
-        self.send_expecting_no_body(request).await
     }
 
     /// Sends a request whose success answer has no body (204); errors are read as usual.

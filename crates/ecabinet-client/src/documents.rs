@@ -135,72 +135,141 @@ impl Client {
             None => validate::title(file_name.trim_end_matches(".pdf"))?,
         };
 
+        let found = self
+            .replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
         let key = ContentKey::generate()?;
         let context = ChunkContext {
             document_id: *id.as_uuid().as_bytes(),
             version,
         };
         let sealed = seal_document(&key, &context, &bytes)?;
-        let token = self.token().await?;
-        let mut chunks = Vec::with_capacity(sealed.len());
-        for (index, chunk) in sealed.into_iter().enumerate() {
-            chunks.push(ChunkInfo {
-                size: chunk.len() as u32,
-                sha256: b64_encode(&sha256(&chunk)),
-            });
-            self.api
-                .put_chunk(&token, id, version, index as u32, chunk)
-                .await?;
-        }
-
         let key_context = DocumentManifest::key_context(id, version);
-        let mut keys = Vec::new();
-        for recipient in self.api.recipients(&token, item).await? {
-            let public: [u8; 32] = b64_decode(&recipient.agreement_public_key)?
-                .as_slice()
-                .try_into()
-                .map_err(|_| ClientError::Protocol("a recipient's key is not 32 bytes".into()))?;
-            let wrapped = wrap_key(&key, &public, &key_context)?;
-            keys.push(DeviceKeyEnvelope {
-                device_id: recipient.device_id,
-                ephemeral_public: wrapped.ephemeral_public,
-                ciphertext: wrapped.ciphertext,
-            });
-        }
+        // Only this device's key goes with the publication: every other
+        // device allowed to read the item gets its own from this device's
+        // key distribution in the same sync (or any secretariat device's).
+        let wrapped = wrap_key(&key, &self.keys.agreement_public_key(), &key_context)?;
+        let own = DeviceKeyEnvelope {
+            device_id: self.profile.device_id,
+            ephemeral_public: wrapped.ephemeral_public,
+            ciphertext: wrapped.ciphertext,
+        };
         let manifest = DocumentManifest {
             document_id: id,
             version,
             agenda_item_id: item,
-            title,
+            title: title.clone(),
             file_name,
             media_type: PDF_MEDIA_TYPE.into(),
             size: bytes.len() as u64,
             chunk_size: CHUNK_SIZE as u32,
-            chunks,
+            chunks: sealed
+                .iter()
+                .map(|chunk| ChunkInfo {
+                    size: chunk.len() as u32,
+                    sha256: b64_encode(&sha256(chunk)),
+                })
+                .collect(),
             uploaded_by: self.profile.device_id,
             uploaded_at: Utc::now(),
         };
         let manifest =
             serde_json::to_string(&manifest).map_err(|e| ClientError::Protocol(e.to_string()))?;
-        let signature = self
-            .keys
-            .signing
-            .sign(&DocumentManifest::signing_message(&manifest));
-        let document = self
-            .api
-            .publish_document(
-                &token,
-                &PublishDocumentRequest {
-                    manifest,
-                    signature: b64_encode(&signature),
-                    keys,
-                },
-            )
+        let signature = b64_encode(
+            &self
+                .keys
+                .signing
+                .sign(&DocumentManifest::signing_message(&manifest)),
+        );
+        let shown = Document {
+            id,
+            version,
+            agenda_item_id: item,
+            meeting_id: found.meeting_id,
+            title,
+            size: bytes.len() as u64,
+            chunk_count: sealed.len() as u32,
+            manifest: manifest.clone(),
+            manifest_signature: signature.clone(),
+            uploader_signing_key: b64_encode(&self.keys.signing.public_key()),
+            published_at: Utc::now(),
+        };
+        // The sealed chunks and this device's key wait in the cache (ciphertext
+        // only): readable here at once, uploaded just before the command goes.
+        let cache = self.cache_dir(&shown);
+        std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+        for (index, chunk) in sealed.iter().enumerate() {
+            write_cache_file(&cache, &format!("{index}.sealed"), chunk)?;
+        }
+        let own_json =
+            serde_json::to_vec(&own).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        write_atomic(&cache, "key.json", &own_json)?;
+        let command = ecabinet_domain::ops::Command::PublishDocument {
+            document_id: id,
+            version,
+            request: PublishDocumentRequest {
+                manifest,
+                signature,
+                keys: vec![own],
+            },
+        };
+        self.run_command(command, &[ChangeBody::Document(shown.clone())])
             .await?;
-        self.replica
-            .put(&ChangeBody::Document(document.clone()))
-            .await?;
-        Ok(document)
+        Ok(self
+            .replica
+            .document_versions(id)
+            .await?
+            .into_iter()
+            .find(|d| d.version == version)
+            .unwrap_or(shown))
+    }
+
+    /// Uploads the sealed chunks of the documents that commands about to be
+    /// pushed publish (from this device's cache), so the server can check
+    /// them against the signed manifest when it carries the command out.
+    pub(crate) async fn upload_for(
+        &self,
+        token: &str,
+        ops: &[ecabinet_domain::ops::Op],
+    ) -> ClientResult<()> {
+        for op in ops {
+            let ecabinet_domain::ops::OpBody::Command(command) = &op.body else {
+                continue;
+            };
+            let Ok(ecabinet_domain::ops::Command::PublishDocument {
+                document_id,
+                version,
+                request,
+            }) = command.command()
+            else {
+                continue;
+            };
+            let manifest: DocumentManifest = serde_json::from_str(&request.manifest)
+                .map_err(|e| ClientError::Protocol(format!("a waiting manifest: {e}")))?;
+            let cache = self
+                .dir
+                .join("cache")
+                .join(document_id.to_string())
+                .join(version.to_string());
+            for index in 0..manifest.chunks.len() {
+                let name = format!("{index}.sealed");
+                let path = cache.join(&name);
+                let Ok(chunk) = std::fs::read(&path) else {
+                    // Gone from the cache (wiped): the server refuses the
+                    // publication with the missing chunk named, and says so.
+                    continue;
+                };
+                self.api
+                    .put_chunk(token, document_id, version, index as u32, chunk)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     /// This device's own key for a document version (cached, else fetched).

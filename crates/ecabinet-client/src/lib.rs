@@ -380,6 +380,7 @@ impl Client {
             let Some((outbox, batch)) = self.next_batch().await? else {
                 return Ok(());
             };
+            self.upload_for(token, &outbox).await?;
             let (response, sent) = self.api.push_ops(token, &batch).await?;
             report.round_trips += 1;
             report.bytes_sent = report.bytes_sent.saturating_add(sent as u32);
@@ -553,10 +554,12 @@ impl Client {
     }
 
     /// Revokes a device (the secretariat any device, a person their own):
-    /// it gets nothing more and wipes itself at its next contact.
+    /// it gets nothing more and wipes itself at its next contact. Offline,
+    /// the revocation goes out with the next sync.
     pub async fn revoke_device(&self, device: ecabinet_domain::DeviceId) -> ClientResult<()> {
-        let token = self.token().await?;
-        self.api.revoke_device(&token, device).await
+        self.run_command(Command::RevokeDevice { device_id: device }, &[])
+            .await?;
+        Ok(())
     }
 
     /// The organisation's people, from the replica.
@@ -564,31 +567,60 @@ impl Client {
         self.replica.persons().await
     }
 
-    /// Issues a one-time enrolment code (secretariat): for a new person
-    /// (`name` and `role`), or for another device of `person`.
+    /// Makes a one-time enrolment code (secretariat): for a new person
+    /// (`name` and `role`), or for another device of `person`. The code is
+    /// made here, shown once, and only its hash is sent; it works once the
+    /// server has it (at once when online, else after the next sync).
     pub async fn invite(
         &self,
         name: Option<&str>,
         role: Option<ecabinet_domain::Role>,
         person: Option<ecabinet_domain::PersonId>,
     ) -> ClientResult<ecabinet_domain::api::InviteResponse> {
-        let name = name.map(validate::person_name).transpose()?;
-        let token = self.token().await?;
-        let response = self
-            .api
-            .invite(
-                &token,
-                &ecabinet_domain::api::InviteRequest {
-                    name,
-                    role,
-                    person_id: person,
-                },
-            )
-            .await?;
-        self.replica
-            .put(&ChangeBody::Person(response.person.clone()))
-            .await?;
-        Ok(response)
+        let invited = match (person, name, role) {
+            (Some(id), None, None) if id == self.profile.person.id => self.profile.person.clone(),
+            (Some(id), None, None) => self
+                .replica
+                .persons()
+                .await?
+                .into_iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| ClientError::NotFound {
+                    kind: "person",
+                    reference: id.to_string(),
+                })?,
+            (None, Some(name), Some(role)) => ecabinet_domain::Person {
+                id: ecabinet_domain::PersonId::new(),
+                organisation_id: self.profile.organisation.id,
+                name: validate::person_name(name)?,
+                role,
+            },
+            _ => {
+                return Err(ClientError::InvalidArgument(
+                    "give a name and a role for a new person, or a person for a new device".into(),
+                ))
+            }
+        };
+        let code = EnrolmentCode::from_entropy(&ecabinet_crypto::random_bytes::<10>()?);
+        let new_person = person.is_none();
+        let command = Command::Invite {
+            person_id: invited.id,
+            name: new_person.then(|| invited.name.clone()),
+            role: new_person.then_some(invited.role),
+            code_sha256: b64_encode(&ecabinet_crypto::sha256(code.canonical().as_bytes())),
+        };
+        let shown = if new_person {
+            vec![ChangeBody::Person(invited.clone())]
+        } else {
+            Vec::new()
+        };
+        self.run_command(command, &shown).await?;
+        Ok(ecabinet_domain::api::InviteResponse {
+            person: invited,
+            code: code.to_string(),
+            expires_at: Utc::now()
+                + Duration::days(ecabinet_domain::enrolment::INVITE_LIFETIME_DAYS),
+        })
     }
 
     /// Creates a meeting (secretariat), offline too: it is saved here and

@@ -163,6 +163,8 @@ async fn undo_shown_command(
         Ok(Command::AddAgendaItem { .. }) => Some("agenda_items"),
         Ok(Command::OpenMotion { .. }) => Some("motions"),
         Ok(Command::RequestOpinions { .. }) => Some("opinion_requests"),
+        Ok(Command::PublishDocument { .. }) => Some("documents"),
+        Ok(Command::Invite { name: Some(_), .. }) => Some("persons"),
         _ => None,
     };
     if let Some(table) = table {

@@ -11,6 +11,9 @@ use thiserror::Error;
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const DATA_SYMBOLS: usize = 15;
 
+/// How many days an enrolment code stays valid (from when the server has it).
+pub const INVITE_LIFETIME_DAYS: i64 = 7;
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct EnrolmentCode(String);
 

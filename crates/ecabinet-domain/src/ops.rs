@@ -227,6 +227,25 @@ pub enum Command {
         meeting_id: crate::MeetingId,
         items: Option<Vec<crate::AgendaItemId>>,
     },
+    /// Publishes a document version whose sealed chunks the device uploads
+    /// just before it pushes this command.
+    PublishDocument {
+        document_id: crate::DocumentId,
+        version: u32,
+        request: crate::api::PublishDocumentRequest,
+    },
+    /// An enrolment code made on the device: for a new person (`name` and
+    /// `role`, under the id chosen here) or another device of `person_id`.
+    /// Only the code's SHA-256 travels; it works once the server has it.
+    Invite {
+        person_id: crate::PersonId,
+        name: Option<String>,
+        role: Option<crate::model::Role>,
+        code_sha256: String,
+    },
+    RevokeDevice {
+        device_id: crate::DeviceId,
+    },
 }
 
 impl Command {
@@ -244,6 +263,9 @@ impl Command {
                 motion_id.0
             }
             Command::RequestOpinions { request_id, .. } => request_id.0,
+            Command::PublishDocument { document_id, .. } => document_id.0,
+            Command::Invite { person_id, .. } => person_id.0,
+            Command::RevokeDevice { device_id } => device_id.0,
         }
     }
 

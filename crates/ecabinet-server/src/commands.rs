@@ -128,6 +128,46 @@ impl Services {
                 self.adopt_without_discussion(caller, meeting_id, items)
                     .await?;
             }
+            Command::PublishDocument {
+                document_id,
+                version,
+                request,
+            } => {
+                let published = self.publish_document(caller, request).await?;
+                if (published.id, published.version) != (document_id, version) {
+                    return Err(ServiceError::BadRequest(
+                        "the command and its manifest name different documents".into(),
+                    ));
+                }
+            }
+            Command::Invite {
+                person_id,
+                name,
+                role,
+                code_sha256,
+            } => {
+                let hash = ecabinet_crypto::b64_decode(&code_sha256)
+                    .ok()
+                    .filter(|h| h.len() == 32)
+                    .ok_or_else(|| {
+                        ServiceError::BadRequest("the code's hash is not 32 bytes".into())
+                    })?;
+                let linking = name.is_none() && role.is_none();
+                let request = ecabinet_domain::api::InviteRequest {
+                    name,
+                    role,
+                    person_id: linking.then_some(person_id),
+                };
+                self.register_invite(caller, person_id, request, &hash)
+                    .await?;
+            }
+            Command::RevokeDevice { device_id } => {
+                match self.revoke_device(Some(caller), device_id).await {
+                    // Revoked already: what was asked holds.
+                    Err(ServiceError::Conflict(_)) => {}
+                    other => other?,
+                }
+            }
         }
         Ok(())
     }

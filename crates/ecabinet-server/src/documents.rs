@@ -133,12 +133,15 @@ impl Services {
             .await?
             .filter(|(_, meeting)| meeting.organisation_id == caller.person.organisation_id)
             .ok_or(ServiceError::NotFound("agenda item"))?;
-        if self
+        if let Some((published, _)) = self
             .store()
             .document(manifest.document_id, manifest.version)
             .await?
-            .is_some()
         {
+            // The same manifest again is a replayed command: done already.
+            if published.manifest == request.manifest {
+                return Ok(published);
+            }
             return Err(ServiceError::Conflict(
                 "this document version is already published".into(),
             ));

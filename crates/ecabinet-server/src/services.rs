@@ -23,7 +23,8 @@ use crate::push::OpWriter;
 use crate::store::{DeviceRecord, Redemption, Store, StoreError, Viewer};
 
 /// How long an enrolment code stays valid.
-pub const INVITE_LIFETIME: Duration = Duration::days(7);
+pub const INVITE_LIFETIME: Duration =
+    Duration::days(ecabinet_domain::enrolment::INVITE_LIFETIME_DAYS);
 const CHALLENGE_LIFETIME: Duration = Duration::minutes(2);
 /// Session tokens are short-lived; the client renews them by signing a new challenge.
 pub const SESSION_LIFETIME: Duration = Duration::hours(1);
@@ -251,9 +252,19 @@ impl Services {
     }
 
     pub async fn create_person(&self, name: &str, role: Role) -> ServiceResult<Person> {
+        self.create_person_with_id(PersonId::new(), name, role)
+            .await
+    }
+
+    async fn create_person_with_id(
+        &self,
+        id: PersonId,
+        name: &str,
+        role: Role,
+    ) -> ServiceResult<Person> {
         let organisation = self.organisation().await?;
         let person = Person {
-            id: PersonId::new(),
+            id,
             organisation_id: organisation.id,
             name: validate::person_name(name)?,
             role,
@@ -310,6 +321,32 @@ impl Services {
         caller: &Caller,
         request: InviteRequest,
     ) -> ServiceResult<InviteResponse> {
+        let code = EnrolmentCode::from_entropy(&random_bytes::<10>()?);
+        let (person, expires_at) = self
+            .register_invite(
+                caller,
+                PersonId::new(),
+                request,
+                &sha256(code.canonical().as_bytes()),
+            )
+            .await?;
+        Ok(InviteResponse {
+            person,
+            code: code.to_string(),
+            expires_at,
+        })
+    }
+
+    /// Records an enrolment code (by its hash) for a new person, who gets
+    /// `new_person` as id (a replay finds them made), or for another device
+    /// of an existing one. The code may have been made on the caller's device.
+    pub(crate) async fn register_invite(
+        &self,
+        caller: &Caller,
+        new_person: PersonId,
+        request: InviteRequest,
+        code_hash: &[u8],
+    ) -> ServiceResult<(Person, DateTime<Utc>)> {
         // Anyone may link another device of their own; everything else is the secretariat's.
         let linking_own_device = request.person_id == Some(caller.person.id)
             && request.name.is_none()
@@ -324,7 +361,15 @@ impl Services {
                 .await?
                 .filter(|p| p.organisation_id == caller.person.organisation_id)
                 .ok_or(ServiceError::NotFound("person"))?,
-            (None, Some(name), Some(role)) => self.create_person(&name, role).await?,
+            (None, Some(name), Some(role)) => match self.store.person(new_person).await? {
+                Some(made) if made.organisation_id == caller.person.organisation_id => made,
+                Some(_) => {
+                    return Err(ServiceError::Conflict(
+                        "this person id is already taken".into(),
+                    ))
+                }
+                None => self.create_person_with_id(new_person, &name, role).await?,
+            },
             _ => {
                 return Err(ServiceError::BadRequest(
                     "give a name and a role for a new person, or a person id for a new device"
@@ -332,12 +377,11 @@ impl Services {
                 ))
             }
         };
-        let invite = self.issue_invite(person).await?;
-        Ok(InviteResponse {
-            person: invite.person,
-            code: invite.code.to_string(),
-            expires_at: invite.expires_at,
-        })
+        let expires_at = Utc::now() + INVITE_LIFETIME;
+        self.store
+            .create_invite(code_hash, person.id, expires_at)
+            .await?;
+        Ok((person, expires_at))
     }
 
     pub async fn enroll(&self, request: EnrollRequest) -> ServiceResult<EnrollResponse> {

@@ -309,7 +309,8 @@ macro_rules! sql_store {
             }
 
             async fn create_invite(&self, code_hash: &[u8], person: PersonId, expires_at: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("INSERT INTO invites (code_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                // A replayed invite command finds its code already there.
+                sqlx::query("INSERT INTO invites (code_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (code_hash) DO NOTHING")
                     .bind(code_hash)
                     .bind(person.0)
                     .bind(Utc::now())
