@@ -218,8 +218,7 @@ async fn scenario(backend: Backend) -> Result<()> {
     dung.sync().await?;
     ensure!(dung.agenda(meeting.id).await?.items.len() == 2);
     ensure!(
-        dung
-            .meetings()
+        dung.meetings()
             .await?
             .iter()
             .filter(|m| m.id == meeting.id)

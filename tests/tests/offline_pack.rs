@@ -154,6 +154,7 @@ async fn the_cache_follows_the_organisations_policy() -> Result<()> {
     let policy = ecabinet_domain::api::DevicePolicy {
         cache_days_after_meeting: 7,
         cache_cap_bytes: 150_000,
+        offline_lease_days: 0,
     };
     let server = TestServer::start_full(Backend::Sqlite, false, policy).await?;
     let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
@@ -201,4 +202,49 @@ async fn the_cache_follows_the_organisations_policy() -> Result<()> {
         "a second pass has nothing to do"
     );
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_out_of_touch_past_its_lease_locks_its_documents() -> Result<()> {
+    let policy = ecabinet_domain::api::DevicePolicy {
+        offline_lease_days: 3,
+        ..Default::default()
+    };
+    let server = TestServer::start_full(Backend::Sqlite, false, policy).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let member = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let meeting = secretary
+        .create_meeting("Họp ngày mai", Utc::now() + Duration::days(1))
+        .await?;
+    let item = secretary.add_agenda_item(meeting.id, "Mục", None).await?;
+    let document = secretary
+        .add_document(item.id, &demo_pdf("03-de-an-chuyen-doi-so.pdf"), None)
+        .await?;
+    member.sync().await?;
+    member.open_document(document.id).await?;
+
+    // Four days without reaching the server (the last sync moved back in the replica).
+    let replica = member.profile_dir().join("replica.sqlite3");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", replica.display())).await?;
+    let long_ago = (Utc::now() - Duration::days(4)).to_rfc3339();
+    sqlx::query("UPDATE sync_state SET last_sync = $1")
+        .bind(long_ago)
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    let locked = member
+        .open_document(document.id)
+        .await
+        .expect_err("past the lease");
+    assert_eq!(locked.code(), "lease_expired", "{locked}");
+    assert!(locked.to_string().contains("3 days"), "{locked}");
+    // The cache is kept (ciphertext), and one sync unlocks it.
+    assert!(member
+        .profile_dir()
+        .join("cache")
+        .join(document.id.to_string())
+        .exists());
+    member.sync().await?;
+    member.open_document(document.id).await?;
+    server.stop().await
 }

@@ -126,7 +126,7 @@ async fn scenario(backend: Backend) -> Result<()> {
             ecabinet_domain::api::UpdateMeetingRequest {
                 title: None,
                 starts_at: Some(Utc::now() - Duration::minutes(1)),
-                status: None,
+                ..Default::default()
             },
         )
         .await?;

@@ -130,6 +130,7 @@ async fn story(backend: Backend) -> Result<()> {
                 presenting_ministry: Some("Bộ Khoa học và Công nghệ".into()),
                 summary: Some("Kết quả năm nay.\nKế hoạch năm tới.".into()),
                 recommended_action: Some("Thông qua".into()),
+                ..Default::default()
             },
         )
         .await?;

@@ -418,7 +418,16 @@ export type DocumentId = string
 /**
  * A document opened for reading: its facts and how many pages it has.
  */
-export type DocumentView = { document: Document; page_count: number }
+export type DocumentView = { document: Document; page_count: number; 
+/**
+ * The secretariat's restrictions (no print, no export), from the signed manifest.
+ */
+handling: Handling }
+/**
+ * Restrictions the secretariat sets on a document version: members read it
+ * in the app (watermarked) but may not print it or take it out.
+ */
+export type Handling = { no_print?: boolean; no_export?: boolean }
 /**
  * Who may read a restricted item's documents. Streamed only to the
  * secretariat and to the persons on the list.
@@ -443,7 +452,11 @@ presenting_ministry: string | null; summary: string | null;
 /**
  * What the secretariat proposes the cabinet decide.
  */
-recommended_action: string | null }
+recommended_action: string | null; 
+/**
+ * Where the item stands; set by the secretariat.
+ */
+status?: ItemStatus }
 /**
  * Who said what on one item.
  */
@@ -464,6 +477,22 @@ export type ItemPositionsView = { item: AgendaItem;
  * Everyone's positions (complete for the secretariat; a member sees their own).
  */
 summary: ItemPositions; mine: Stance | null; decision: ItemDecision | null }
+/**
+ * Where an agenda item stands.
+ */
+export type ItemStatus = 
+/**
+ * On the agenda, not yet taken.
+ */
+"scheduled" | 
+/**
+ * Being discussed now.
+ */
+"in_discussion" | "adopted" | 
+/**
+ * Sent back for more work (to a later meeting).
+ */
+"deferred" | "withdrawn"
 /**
  * Of whom the majority is counted.
  */
@@ -492,11 +521,29 @@ export type MajorityRule =
  * A substitute (e.g. a deputy minister) allowed to answer for a member.
  */
 export type Mandate = { member: PersonId; substitute: PersonId }
-export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; status: MeetingStatus; created_by: PersonId }
+export type Meeting = { id: MeetingId; organisation_id: OrganisationId; title: string; starts_at: string; 
+/**
+ * A draft is seen by the secretariat only, with its agenda and documents,
+ * until it is published.
+ */
+status: MeetingStatus; created_by: PersonId; details?: MeetingDetails }
+/**
+ * A meeting's kind, place, who takes part, and who stands in for whom.
+ */
+export type MeetingDetails = { kind?: MeetingKind; place?: string | null; 
+/**
+ * Who is invited; empty means every member of the organisation.
+ */
+participants?: PersonId[]; substitutes?: Substitution[] }
 /**
  * A meeting.
  */
 export type MeetingId = string
+/**
+ * What kind of sitting a meeting is (Vietnam's cabinet holds regular
+ * monthly sittings, thematic ones on law-making, and extraordinary ones).
+ */
+export type MeetingKind = "regular" | "thematic" | "extraordinary"
 export type MeetingStatus = "draft" | "published" | "cancelled"
 /**
  * A question put to the vote on an agenda item.
@@ -731,6 +778,10 @@ export type Stance = "no_objection" | { objection: { reason: string } } | "speak
  * One pen stroke: points in page fractions, and the pen's width in the same unit.
  */
 export type Stroke = { points: ([number, number])[]; width: number }
+/**
+ * A member who sends someone in their place for one meeting.
+ */
+export type Substitution = { member: PersonId; substitute: PersonId }
 export type SyncState = 
 /**
  * This device has never completed a sync.

@@ -325,6 +325,26 @@ enum DeviceCommand {
     Link,
 }
 
+/// Marks on a document version: members read it in the app only.
+#[derive(clap::Args, Default)]
+struct HandlingArgs {
+    /// Members may not print it.
+    #[arg(long)]
+    no_print: bool,
+    /// Members may not take it out of the app (no rendered files, no text).
+    #[arg(long)]
+    no_export: bool,
+}
+
+impl HandlingArgs {
+    fn handling(&self) -> ecabinet_domain::Handling {
+        ecabinet_domain::Handling {
+            no_print: self.no_print,
+            no_export: self.no_export,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum DocCommand {
     /// Attach a PDF to an agenda item (secretariat): sealed on this device, key wrapped per device.
@@ -336,6 +356,16 @@ enum DocCommand {
         /// Title shown to members (default: the file name).
         #[arg(long)]
         title: Option<String>,
+        #[command(flatten)]
+        handling: HandlingArgs,
+    },
+    /// What changed between two versions of a document (its pages' text, line by line).
+    Changes {
+        /// The document (its id, or the first characters of it).
+        document: String,
+        /// The earlier version (default: the one before the latest).
+        #[arg(long)]
+        from: Option<u32>,
     },
     /// Download a document into the encrypted cache, verify it against its signed
     /// manifest and decrypt it in memory; prints its size and SHA-256 (never the plaintext).
@@ -351,6 +381,11 @@ enum DocCommand {
         /// New title (default: the current one).
         #[arg(long)]
         title: Option<String>,
+        #[command(flatten)]
+        handling: HandlingArgs,
+        /// Lift the no-print / no-export marks the earlier version had.
+        #[arg(long, conflicts_with_all = ["no_print", "no_export"])]
+        unrestricted: bool,
     },
     /// The versions of a document.
     History { document: String },
@@ -386,8 +421,13 @@ enum MeetingCommand {
         /// Start time, RFC 3339, e.g. 2026-12-03T08:00:00+07:00
         #[arg(long, value_parser = parse_time)]
         starts: DateTime<Utc>,
+        #[command(flatten)]
+        details: MeetingDetailsArgs,
+        /// Keep it a draft, seen by the secretariat only, until `ecab meeting publish`.
+        #[arg(long)]
+        draft: bool,
     },
-    /// Change a meeting's title or start time.
+    /// Change a meeting's title, start time, kind, place, participants or substitutes.
     Edit {
         /// The meeting (its id, or the first characters of it).
         meeting: String,
@@ -396,11 +436,82 @@ enum MeetingCommand {
         /// New start time, RFC 3339.
         #[arg(long, value_parser = parse_time)]
         starts: Option<DateTime<Utc>>,
+        #[command(flatten)]
+        details: MeetingDetailsArgs,
     },
     /// Cancel a meeting (members see it as cancelled).
     Cancel { meeting: String },
-    /// Publish a meeting again (after a cancellation).
+    /// Publish a draft (members receive it with its agenda and documents), or a
+    /// cancelled meeting again.
     Publish { meeting: String },
+}
+
+/// A meeting's kind, place, participants and substitutes.
+#[derive(clap::Args, Default)]
+struct MeetingDetailsArgs {
+    /// regular, thematic or extraordinary.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<ecabinet_domain::MeetingKind>,
+    #[arg(long)]
+    place: Option<String>,
+    /// Who is invited (person ids, comma-separated; see `ecab people`); default every member.
+    #[arg(long, value_delimiter = ',')]
+    participants: Option<Vec<PersonId>>,
+    /// MEMBER:SUBSTITUTE (person ids): who stands in for whom; repeat for several.
+    #[arg(long = "substitute", value_parser = parse_substitution)]
+    substitutes: Vec<ecabinet_domain::Substitution>,
+}
+
+impl MeetingDetailsArgs {
+    fn given(&self) -> bool {
+        self.kind.is_some()
+            || self.place.is_some()
+            || self.participants.is_some()
+            || !self.substitutes.is_empty()
+    }
+
+    /// `base` with what was given on the command line.
+    fn apply(self, mut base: ecabinet_domain::MeetingDetails) -> ecabinet_domain::MeetingDetails {
+        if let Some(kind) = self.kind {
+            base.kind = kind;
+        }
+        if let Some(place) = self.place {
+            base.place = Some(place);
+        }
+        if let Some(participants) = self.participants {
+            base.participants = participants;
+        }
+        if !self.substitutes.is_empty() {
+            base.substitutes = self.substitutes;
+        }
+        base
+    }
+}
+
+fn parse_kind(text: &str) -> Result<ecabinet_domain::MeetingKind, String> {
+    ecabinet_domain::MeetingKind::parse(text.trim())
+        .ok_or_else(|| "a meeting is regular, thematic or extraordinary".to_owned())
+}
+
+fn parse_item_status(text: &str) -> Result<ecabinet_domain::ItemStatus, String> {
+    ecabinet_domain::ItemStatus::parse(text.trim()).ok_or_else(|| {
+        "an item is scheduled, in_discussion, adopted, deferred or withdrawn".to_owned()
+    })
+}
+
+fn parse_substitution(text: &str) -> Result<ecabinet_domain::Substitution, String> {
+    let (member, substitute) = text
+        .split_once(':')
+        .ok_or_else(|| "write MEMBER:SUBSTITUTE with two person ids".to_owned())?;
+    let id = |t: &str| {
+        t.trim()
+            .parse::<PersonId>()
+            .map_err(|e| format!("{t:?}: {e}"))
+    };
+    Ok(ecabinet_domain::Substitution {
+        member: id(member)?,
+        substitute: id(substitute)?,
+    })
 }
 
 #[derive(Subcommand)]
@@ -432,6 +543,22 @@ enum AgendaCommand {
         /// What the secretariat proposes the cabinet decide.
         #[arg(long)]
         action: Option<String>,
+    },
+    /// Change an item's title, presenting ministry, summary, recommended action or status.
+    Edit {
+        /// The agenda item (its id, or the first characters of it).
+        item: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        ministry: Option<String>,
+        #[arg(long)]
+        summary: Option<String>,
+        #[arg(long)]
+        action: Option<String>,
+        /// scheduled, in_discussion, adopted, deferred or withdrawn.
+        #[arg(long, value_parser = parse_item_status)]
+        status: Option<ecabinet_domain::ItemStatus>,
     },
     /// Restrict an item to named persons, or open it to all participants again.
     Access {
@@ -987,10 +1114,22 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             out.meetings(&client.meetings().await?);
         }
         Command::Meeting {
-            command: MeetingCommand::Create { title, starts },
+            command:
+                MeetingCommand::Create {
+                    title,
+                    starts,
+                    details,
+                    draft,
+                },
         } => {
             let client = Client::open(&profile).await?;
-            out.meeting_created(&client.create_meeting(&title, starts).await?);
+            let request = ecabinet_domain::api::CreateMeetingRequest {
+                title,
+                starts_at: starts,
+                details: details.apply(Default::default()),
+                draft,
+            };
+            out.meeting_created(&client.create_meeting_with(request).await?);
             waiting(&client, out).await?;
         }
         Command::Meeting {
@@ -999,19 +1138,28 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     meeting,
                     title,
                     starts,
+                    details,
                 },
         } => {
-            if title.is_none() && starts.is_none() {
+            if title.is_none() && starts.is_none() && !details.given() {
                 return Err(ClientError::InvalidArgument(
-                    "give --title and/or --starts to change".into(),
+                    "give --title, --starts, --kind, --place, --participants or --substitute to change"
+                        .into(),
                 ));
             }
             let client = Client::open(&profile).await?;
             let meeting = client.resolve_meeting(&meeting).await?;
+            let details = if details.given() {
+                let current = client.agenda(meeting).await?.meeting.details;
+                Some(details.apply(current))
+            } else {
+                None
+            };
             let request = UpdateMeetingRequest {
                 title,
                 starts_at: starts,
                 status: None,
+                details,
             };
             out.meeting_created(&client.update_meeting(meeting, request).await?);
             waiting(&client, out).await?;
@@ -1023,11 +1171,21 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             command: MeetingCommand::Publish { meeting },
         } => set_meeting_status(&profile, &meeting, MeetingStatus::Published, out).await?,
         Command::Doc {
-            command: DocCommand::Add { item, file, title },
+            command:
+                DocCommand::Add {
+                    item,
+                    file,
+                    title,
+                    handling,
+                },
         } => {
             let client = Client::open(&profile).await?;
             let item = client.resolve_agenda_item(&item).await?;
-            out.document_added(&client.add_document(item, &file, title.as_deref()).await?);
+            out.document_added(
+                &client
+                    .add_document_with(item, &file, title.as_deref(), handling.handling())
+                    .await?,
+            );
             waiting(&client, out).await?;
         }
         Command::Doc {
@@ -1036,13 +1194,22 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     document,
                     file,
                     title,
+                    handling,
+                    unrestricted,
                 },
         } => {
             let client = Client::open(&profile).await?;
             let document = client.resolve_document(&document).await?;
+            let handling = if unrestricted {
+                Some(ecabinet_domain::Handling::default())
+            } else if handling.no_print || handling.no_export {
+                Some(handling.handling())
+            } else {
+                None
+            };
             out.document_added(
                 &client
-                    .revise_document(document, &file, title.as_deref())
+                    .revise_document_with(document, &file, title.as_deref(), handling)
                     .await?,
             );
             waiting(&client, out).await?;
@@ -1073,6 +1240,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             let document = client.resolve_document(&document).await?;
+            client.check_export(document).await?;
             let rendered = client.render_page(document, page, dpi).await?;
             std::fs::write(&path, &rendered.png).map_err(|source| ClientError::Io {
                 path: path.display().to_string(),
@@ -1085,7 +1253,15 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             let document = client.resolve_document(&document).await?;
+            client.check_export(document).await?;
             out.page_text(document, page, &client.page_text(document, page).await?);
+        }
+        Command::Doc {
+            command: DocCommand::Changes { document, from },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            out.document_changes(&client.document_changes(document, from).await?);
         }
         Command::Doc {
             command: DocCommand::Search { document, phrase },
@@ -1116,6 +1292,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 presenting_ministry: ministry,
                 summary,
                 recommended_action: action,
+                ..Default::default()
             };
             out.agenda_item_added(
                 &client
@@ -1133,6 +1310,48 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             for moved in client.move_agenda_item(item, to).await? {
                 out.agenda_item_added(&moved);
             }
+            waiting(&client, out).await?;
+        }
+        Command::Agenda {
+            command:
+                Some(AgendaCommand::Edit {
+                    item,
+                    title,
+                    ministry,
+                    summary,
+                    action,
+                    status,
+                }),
+            ..
+        } => {
+            let client = Client::open(&profile).await?;
+            let item = client.resolve_agenda_item(&item).await?;
+            let current = client.agenda_item(item).await?;
+            let mut details = current.details.clone();
+            let changed_details =
+                ministry.is_some() || summary.is_some() || action.is_some() || status.is_some();
+            if let Some(ministry) = ministry {
+                details.presenting_ministry = Some(ministry);
+            }
+            if let Some(summary) = summary {
+                details.summary = Some(summary);
+            }
+            if let Some(action) = action {
+                details.recommended_action = Some(action);
+            }
+            if let Some(status) = status {
+                details.status = status;
+            }
+            if title.is_none() && !changed_details {
+                return Err(ClientError::InvalidArgument(
+                    "give --title, --ministry, --summary, --action or --status to change".into(),
+                ));
+            }
+            let request = ecabinet_domain::api::UpdateAgendaItemRequest {
+                title,
+                details: changed_details.then_some(details),
+            };
+            out.agenda_item_added(&client.update_agenda_item(item, request).await?);
             waiting(&client, out).await?;
         }
         Command::Agenda {

@@ -356,7 +356,38 @@ impl Printer {
             }));
             return;
         }
-        println!("{} — {}", view.meeting.title, local(view.meeting.starts_at));
+        let name = |id: &ecabinet_domain::PersonId| {
+            people
+                .iter()
+                .find(|p| p.id == *id)
+                .map_or_else(|| id.to_string(), |p| p.name.clone())
+        };
+        let details = &view.meeting.details;
+        println!(
+            "{} — {} ({} meeting{})",
+            view.meeting.title,
+            local(view.meeting.starts_at),
+            details.kind.as_str(),
+            match view.meeting.status {
+                ecabinet_domain::MeetingStatus::Published => "",
+                ecabinet_domain::MeetingStatus::Draft => ", DRAFT: the secretariat only",
+                ecabinet_domain::MeetingStatus::Cancelled => ", CANCELLED",
+            }
+        );
+        if let Some(place) = &details.place {
+            println!("  at {place}");
+        }
+        if !details.participants.is_empty() {
+            let names: Vec<String> = details.participants.iter().map(name).collect();
+            println!("  participants: {}", names.join(", "));
+        }
+        for substitution in &details.substitutes {
+            println!(
+                "  {} stands in for {}",
+                name(&substitution.substitute),
+                name(&substitution.member)
+            );
+        }
         if view.items.is_empty() {
             println!("  (no agenda items yet)");
         }
@@ -377,8 +408,12 @@ impl Printer {
             } else {
                 String::new()
             };
+            let status = match item.details.status {
+                ecabinet_domain::ItemStatus::Scheduled => String::new(),
+                other => format!("  <{}>", other.as_str()),
+            };
             println!(
-                "  {:>2}. {}{restriction}  [{}]",
+                "  {:>2}. {}{restriction}{status}  [{}]",
                 item.position, item.title, item.id
             );
             if let Some(ministry) = &item.details.presenting_ministry {
@@ -397,8 +432,14 @@ impl Printer {
                 } else {
                     ""
                 };
+                let handling = match ecabinet_client::handling_of(document) {
+                    Ok(h) if h.no_print && h.no_export => "  no print, no export",
+                    Ok(h) if h.no_print => "  no print",
+                    Ok(h) if h.no_export => "  no export",
+                    _ => "",
+                };
                 println!(
-                    "        PDF  {} (v{}, {} KiB)  [{}]{revised}",
+                    "        PDF  {} (v{}, {} KiB)  [{}]{handling}{revised}",
                     document.title,
                     document.version,
                     document.size.div_ceil(1024),
@@ -541,6 +582,49 @@ impl Printer {
         }
         for hit in hits {
             println!("page {:>3}: …{}…", hit.page, hit.snippet);
+        }
+    }
+
+    pub fn document_changes(&self, changes: &ecabinet_client::DocumentChanges) {
+        if self.json {
+            self.print_json(changes);
+            return;
+        }
+        println!(
+            "Changes from version {} ({} pages) to version {} ({} pages): {}",
+            changes.from_version,
+            changes.old_page_count,
+            changes.to_version,
+            changes.new_page_count,
+            if changes.hunks.is_empty() {
+                "the text is the same".to_owned()
+            } else {
+                format!("{} place(s)", changes.hunks.len())
+            }
+        );
+        let pages = |pages: &[u32]| {
+            pages
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for hunk in &changes.hunks {
+            println!(
+                "  page {} (was page {}):",
+                pages(&hunk.new_pages),
+                if hunk.old_pages.is_empty() {
+                    "-".to_owned()
+                } else {
+                    pages(&hunk.old_pages)
+                }
+            );
+            for line in &hunk.removed {
+                println!("    - {line}");
+            }
+            for line in &hunk.added {
+                println!("    + {line}");
+            }
         }
     }
 

@@ -13,7 +13,7 @@ use ecabinet_crypto::{
 use ecabinet_domain::api::{DeviceKeyEnvelope, PublishDocumentRequest};
 use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
 use ecabinet_domain::{
-    validate, AgendaItemId, ChangeBody, ChunkInfo, Document, DocumentId, DocumentManifest,
+    validate, AgendaItemId, ChangeBody, ChunkInfo, Document, DocumentId, DocumentManifest, Handling,
 };
 use zeroize::Zeroizing;
 
@@ -33,6 +33,13 @@ pub struct FetchedDocument {
     pub sha256: String,
     /// Chunks that had to be downloaded (the rest came from the cache).
     pub chunks_downloaded: u32,
+}
+
+/// How a document version may be handled, from its signed manifest.
+pub fn handling_of(document: &Document) -> ClientResult<Handling> {
+    let manifest: DocumentManifest = serde_json::from_str(&document.manifest)
+        .map_err(|e| ClientError::Protocol(format!("the manifest of {}: {e}", document.id)))?;
+    Ok(manifest.handling)
 }
 
 fn chunk_context(document: &Document) -> ChunkContext {
@@ -65,7 +72,26 @@ impl Client {
                 kind: "agenda item",
                 reference: item.to_string(),
             })?;
-        self.publish_version(DocumentId::new(), 1, item, file, title)
+        self.publish_version(DocumentId::new(), 1, item, file, title, Default::default())
+            .await
+    }
+
+    /// [`Client::add_document`] with restrictions on printing and export.
+    pub async fn add_document_with(
+        &self,
+        item: AgendaItemId,
+        file: &Path,
+        title: Option<&str>,
+        handling: Handling,
+    ) -> ClientResult<Document> {
+        self.replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })?;
+        self.publish_version(DocumentId::new(), 1, item, file, title, handling)
             .await
     }
 
@@ -77,7 +103,22 @@ impl Client {
         file: &Path,
         title: Option<&str>,
     ) -> ClientResult<Document> {
+        self.revise_document_with(document, file, title, None).await
+    }
+
+    /// [`Client::revise_document`], changing the restrictions (`None` keeps them).
+    pub async fn revise_document_with(
+        &self,
+        document: DocumentId,
+        file: &Path,
+        title: Option<&str>,
+        handling: Option<Handling>,
+    ) -> ClientResult<Document> {
         let latest = self.document(document).await?;
+        let handling = match handling {
+            Some(handling) => handling,
+            None => handling_of(&latest)?,
+        };
         let title = title
             .map(str::to_owned)
             .unwrap_or_else(|| latest.title.clone());
@@ -87,6 +128,7 @@ impl Client {
             latest.agenda_item_id,
             file,
             Some(&title),
+            handling,
         )
         .await
     }
@@ -111,6 +153,7 @@ impl Client {
         item: AgendaItemId,
         file: &Path,
         title: Option<&str>,
+        handling: Handling,
     ) -> ClientResult<Document> {
         let bytes = Zeroizing::new(std::fs::read(file).map_err(|e| ClientError::io(file, e))?);
         if !bytes.starts_with(b"%PDF-") {
@@ -177,6 +220,7 @@ impl Client {
                 .collect(),
             uploaded_by: self.profile.device_id,
             uploaded_at: Utc::now(),
+            handling,
         };
         let manifest =
             serde_json::to_string(&manifest).map_err(|e| ClientError::Protocol(e.to_string()))?;
@@ -406,6 +450,26 @@ impl Client {
         }
     }
 
+    /// Refuses to take a document's content out of the app (a rendered
+    /// file, its text) when the secretariat marked it "no export"; the
+    /// secretariat itself may.
+    pub async fn check_export(&self, id: DocumentId) -> ClientResult<()> {
+        let document = self.document(id).await?;
+        if handling_of(&document)?.no_export
+            && self.profile.person.role != ecabinet_domain::Role::Secretary
+        {
+            return Err(ClientError::Server {
+                status: 403,
+                code: "no_export".into(),
+                message: format!(
+                    "\"{}\" is marked no print / no export: read it in the app, where every page carries your name",
+                    document.title
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// The latest version of a document, from the replica.
     pub async fn document(&self, id: DocumentId) -> ClientResult<Document> {
         self.replica
@@ -447,10 +511,26 @@ impl Client {
         self.open_version(document).await
     }
 
+    /// The offline lease: a device out of touch with the server for longer
+    /// than the organisation allows keeps its cache but will not open it.
+    pub(crate) async fn check_lease(&self) -> ClientResult<()> {
+        let days = self.replica.policy().await?.offline_lease_days;
+        if days == 0 {
+            return Ok(());
+        }
+        if let Some(last) = self.replica.last_sync().await? {
+            if Utc::now() - last > chrono::Duration::days(i64::from(days)) {
+                return Err(ClientError::LeaseExpired { days });
+            }
+        }
+        Ok(())
+    }
+
     async fn open_version(
         &self,
         document: Document,
     ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {
+        self.check_lease().await?;
         let manifest = verified_manifest(&document)?;
         let cache = self.cache_dir(&document);
         std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;

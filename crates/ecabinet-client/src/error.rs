@@ -20,6 +20,8 @@ pub enum ClientError {
     CorruptProfile { path: String, detail: String },
     #[error("this device was revoked by the organisation; its documents and keys have been erased. Ask the secretariat for a new enrolment code")]
     Revoked,
+    #[error("this device has not reached the server for more than {days} days, so its documents are locked; connect to the network and sync (`ecab sync`) to read them again")]
+    LeaseExpired { days: u32 },
     #[error("the device keys could not be unlocked: {0}")]
     Locked(String),
     #[error(transparent)]
@@ -72,6 +74,7 @@ impl ClientError {
             ClientError::CorruptProfile { .. } => "corrupt_profile",
             ClientError::Locked(_) => "keys_locked",
             ClientError::Revoked => "device_revoked",
+            ClientError::LeaseExpired { .. } => "lease_expired",
             ClientError::MalformedCode(_) => "malformed_code",
             ClientError::InvalidInput(_) => "invalid_input",
             ClientError::InvalidArgument(_) => "invalid_argument",

@@ -6,6 +6,7 @@ mod anchoring;
 mod annotations;
 mod api;
 mod cache;
+mod changes;
 mod commands;
 mod documents;
 mod engine;
@@ -37,7 +38,8 @@ use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 pub use annotations::{AnnotationEdit, AnnotationList, AnnotationView, NewAnnotation, Placement};
 pub use api::{parse_server_url, ServerApi};
 pub use cache::CacheReport;
-pub use documents::FetchedDocument;
+pub use changes::{ChangeHunk, DocumentChanges};
+pub use documents::{handling_of, FetchedDocument};
 pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
@@ -630,18 +632,39 @@ impl Client {
         title: &str,
         starts_at: DateTime<Utc>,
     ) -> ClientResult<Meeting> {
-        let title = validate::title(title)?;
+        self.create_meeting_with(CreateMeetingRequest {
+            title: title.to_owned(),
+            starts_at,
+            details: Default::default(),
+            draft: false,
+        })
+        .await
+    }
+
+    /// [`Client::create_meeting`] with kind, place, participants and
+    /// substitutes, and optionally as a draft only the secretariat sees.
+    pub async fn create_meeting_with(
+        &self,
+        mut request: CreateMeetingRequest,
+    ) -> ClientResult<Meeting> {
+        request.title = validate::title(&request.title)?;
+        request.details = validate::meeting_details(&request.details)?;
         let meeting = Meeting {
             id: MeetingId::new(),
             organisation_id: self.profile.organisation.id,
-            title: title.clone(),
-            starts_at,
-            status: ecabinet_domain::MeetingStatus::Published,
+            title: request.title.clone(),
+            starts_at: request.starts_at,
+            status: if request.draft {
+                ecabinet_domain::MeetingStatus::Draft
+            } else {
+                ecabinet_domain::MeetingStatus::Published
+            },
             created_by: self.profile.person.id,
+            details: request.details.clone(),
         };
         let command = Command::CreateMeeting {
             meeting_id: meeting.id,
-            request: CreateMeetingRequest { title, starts_at },
+            request,
         };
         self.run_command(command, &[ChangeBody::Meeting(meeting.clone())])
             .await?;
@@ -732,6 +755,9 @@ impl Client {
         if let Some(status) = request.status {
             shown.status = status;
         }
+        if let Some(details) = &request.details {
+            shown.details = validate::meeting_details(details)?;
+        }
         let command = Command::UpdateMeeting {
             meeting_id: meeting,
             request,
@@ -739,6 +765,49 @@ impl Client {
         self.run_command(command, &[ChangeBody::Meeting(shown.clone())])
             .await?;
         Ok(self.replica.meeting(meeting).await?.unwrap_or(shown))
+    }
+
+    /// One agenda item, as last synced.
+    pub async fn agenda_item(
+        &self,
+        item: ecabinet_domain::AgendaItemId,
+    ) -> ClientResult<AgendaItem> {
+        self.replica
+            .agenda_item(item)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "agenda item",
+                reference: item.to_string(),
+            })
+    }
+
+    /// Changes an item's title or details (its status among them; secretariat), offline too.
+    pub async fn update_agenda_item(
+        &self,
+        item: ecabinet_domain::AgendaItemId,
+        request: ecabinet_domain::api::UpdateAgendaItemRequest,
+    ) -> ClientResult<AgendaItem> {
+        let mut shown =
+            self.replica
+                .agenda_item(item)
+                .await?
+                .ok_or_else(|| ClientError::NotFound {
+                    kind: "agenda item",
+                    reference: item.to_string(),
+                })?;
+        if let Some(title) = &request.title {
+            shown.title = validate::title(title)?;
+        }
+        if let Some(details) = &request.details {
+            shown.details = validate::item_details(details)?;
+        }
+        let command = Command::UpdateAgendaItem {
+            item_id: item,
+            request,
+        };
+        self.run_command(command, &[ChangeBody::AgendaItem(shown.clone())])
+            .await?;
+        Ok(self.replica.agenda_item(item).await?.unwrap_or(shown))
     }
 
     /// Restricts an item to named persons (`Some`), or opens it to all participants (`None`).

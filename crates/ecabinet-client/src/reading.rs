@@ -89,6 +89,7 @@ impl Client {
         let page_count =
             blocking(move || Ok(PdfEngine::load()?.open(&bytes)?.page_count())).await?;
         Ok(DocumentView {
+            handling: crate::documents::handling_of(&facts)?,
             document: facts,
             page_count,
         })

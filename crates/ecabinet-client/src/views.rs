@@ -87,6 +87,8 @@ pub struct AppStatus {
 pub struct DocumentView {
     pub document: Document,
     pub page_count: u32,
+    /// The secretariat's restrictions (no print, no export), from the signed manifest.
+    pub handling: ecabinet_domain::Handling,
 }
 
 /// One occurrence of a searched phrase: the page (from 1) and the words around it.

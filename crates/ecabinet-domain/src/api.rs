@@ -82,6 +82,11 @@ pub struct PullResponse {
 pub struct CreateMeetingRequest {
     pub title: String,
     pub starts_at: DateTime<Utc>,
+    #[serde(default)]
+    pub details: crate::model::MeetingDetails,
+    /// Created as a draft: the secretariat only, until published.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// A create request with the id the client chose for what it creates
@@ -100,6 +105,17 @@ pub struct UpdateMeetingRequest {
     pub title: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
     pub status: Option<crate::model::MeetingStatus>,
+    #[serde(default)]
+    pub details: Option<crate::model::MeetingDetails>,
+}
+
+/// An agenda item's new title or details (status included); only what is given changes.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct UpdateAgendaItemRequest {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub details: Option<crate::model::ItemDetails>,
 }
 
 /// `POST /v1/meetings/{id}/agenda`.
@@ -180,6 +196,14 @@ pub struct DevicePolicy {
     pub cache_days_after_meeting: u32,
     /// The most a device keeps in its document cache, in bytes.
     pub cache_cap_bytes: u64,
+    /// A device that has not reached the server for this many days locks
+    /// its cache until it does (0: never).
+    #[serde(default = "default_lease_days")]
+    pub offline_lease_days: u32,
+}
+
+fn default_lease_days() -> u32 {
+    14
 }
 
 impl Default for DevicePolicy {
@@ -187,6 +211,7 @@ impl Default for DevicePolicy {
         Self {
             cache_days_after_meeting: 30,
             cache_cap_bytes: 4 * 1024 * 1024 * 1024,
+            offline_lease_days: default_lease_days(),
         }
     }
 }

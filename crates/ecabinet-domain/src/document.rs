@@ -40,6 +40,20 @@ pub struct DocumentManifest {
     pub chunks: Vec<ChunkInfo>,
     pub uploaded_by: DeviceId,
     pub uploaded_at: DateTime<Utc>,
+    /// How readers may handle it; signed with the rest.
+    #[serde(default)]
+    pub handling: Handling,
+}
+
+/// Restrictions the secretariat sets on a document version: members read it
+/// in the app (watermarked) but may not print it or take it out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Handling {
+    #[serde(default)]
+    pub no_print: bool,
+    #[serde(default)]
+    pub no_export: bool,
 }
 
 impl DocumentManifest {

@@ -17,12 +17,13 @@ pub mod voting;
 pub mod wire;
 
 pub use change::{AcceptedOp, AnnotationHidden, Change, ChangeBody};
-pub use document::{ChunkInfo, Document, DocumentManifest};
+pub use document::{ChunkInfo, Document, DocumentManifest, Handling};
 pub use ids::{
     AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, MotionId, OpId, OpinionRequestId,
     OrganisationId, PersonId, PersonKeyId,
 };
 pub use model::{
-    AgendaItem, ItemAccess, ItemDetails, Meeting, MeetingStatus, Organisation, Person, Role,
+    AgendaItem, ItemAccess, ItemDetails, ItemStatus, Meeting, MeetingDetails, MeetingKind,
+    MeetingStatus, Organisation, Person, Role, Substitution,
 };
 pub use validate::ValidationError;

@@ -98,8 +98,66 @@ pub struct Meeting {
     pub organisation_id: OrganisationId,
     pub title: String,
     pub starts_at: DateTime<Utc>,
+    /// A draft is seen by the secretariat only, with its agenda and documents,
+    /// until it is published.
     pub status: MeetingStatus,
     pub created_by: PersonId,
+    #[serde(default)]
+    pub details: MeetingDetails,
+}
+
+/// What kind of sitting a meeting is (Vietnam's cabinet holds regular
+/// monthly sittings, thematic ones on law-making, and extraordinary ones).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    #[default]
+    Regular,
+    Thematic,
+    Extraordinary,
+}
+
+impl MeetingKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MeetingKind::Regular => "regular",
+            MeetingKind::Thematic => "thematic",
+            MeetingKind::Extraordinary => "extraordinary",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MeetingKind> {
+        match text {
+            "regular" => Some(MeetingKind::Regular),
+            "thematic" => Some(MeetingKind::Thematic),
+            "extraordinary" => Some(MeetingKind::Extraordinary),
+            _ => None,
+        }
+    }
+}
+
+/// A member who sends someone in their place for one meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Substitution {
+    pub member: PersonId,
+    pub substitute: PersonId,
+}
+
+/// A meeting's kind, place, who takes part, and who stands in for whom.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MeetingDetails {
+    #[serde(default)]
+    pub kind: MeetingKind,
+    #[serde(default)]
+    pub place: Option<String>,
+    /// Who is invited; empty means every member of the organisation.
+    #[serde(default)]
+    pub participants: Vec<PersonId>,
+    #[serde(default)]
+    pub substitutes: Vec<Substitution>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +185,49 @@ pub struct ItemDetails {
     pub summary: Option<String>,
     /// What the secretariat proposes the cabinet decide.
     pub recommended_action: Option<String>,
+    /// Where the item stands; set by the secretariat.
+    #[serde(default)]
+    pub status: ItemStatus,
+}
+
+/// Where an agenda item stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// On the agenda, not yet taken.
+    #[default]
+    Scheduled,
+    /// Being discussed now.
+    InDiscussion,
+    Adopted,
+    /// Sent back for more work (to a later meeting).
+    Deferred,
+    Withdrawn,
+}
+
+impl ItemStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ItemStatus::Scheduled => "scheduled",
+            ItemStatus::InDiscussion => "in_discussion",
+            ItemStatus::Adopted => "adopted",
+            ItemStatus::Deferred => "deferred",
+            ItemStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ItemStatus> {
+        [
+            ItemStatus::Scheduled,
+            ItemStatus::InDiscussion,
+            ItemStatus::Adopted,
+            ItemStatus::Deferred,
+            ItemStatus::Withdrawn,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
 }
 
 /// Who may read a restricted item's documents. Streamed only to the

@@ -201,6 +201,10 @@ pub enum Command {
         item_id: crate::AgendaItemId,
         only: Option<Vec<crate::PersonId>>,
     },
+    UpdateAgendaItem {
+        item_id: crate::AgendaItemId,
+        request: crate::api::UpdateAgendaItemRequest,
+    },
     MoveAgendaItem {
         item_id: crate::AgendaItemId,
         position: i32,
@@ -258,6 +262,7 @@ impl Command {
             | Command::Adopt { meeting_id, .. } => meeting_id.0,
             Command::AddAgendaItem { item_id, .. }
             | Command::SetItemAccess { item_id, .. }
+            | Command::UpdateAgendaItem { item_id, .. }
             | Command::MoveAgendaItem { item_id, .. } => item_id.0,
             Command::OpenMotion { motion_id, .. } | Command::CloseMotion { motion_id } => {
                 motion_id.0

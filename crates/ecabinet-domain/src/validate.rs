@@ -85,6 +85,43 @@ pub fn item_details(
             details.recommended_action.as_deref(),
             MAX_TEXT_CHARS,
         )?,
+        status: details.status,
+    })
+}
+
+/// Checks and normalises a meeting's details: a one-line place; each
+/// participant once; a substitute stands in for one member, is not that
+/// member, and does not also stand in for someone else.
+pub fn meeting_details(
+    details: &crate::model::MeetingDetails,
+) -> Result<crate::model::MeetingDetails, ValidationError> {
+    let mut participants = details.participants.clone();
+    participants.sort();
+    participants.dedup();
+    let mut substitutes = details.substitutes.clone();
+    substitutes.sort_by_key(|s| (s.member, s.substitute));
+    substitutes.dedup();
+    for (n, substitution) in substitutes.iter().enumerate() {
+        let clash = substitution.member == substitution.substitute
+            || substitutes[..n].iter().any(|s| {
+                s.member == substitution.member || s.substitute == substitution.substitute
+            });
+        if clash {
+            return Err(ValidationError::Invalid {
+                field: "substitutes",
+                reason: "each member has at most one substitute, who is someone else and stands in for no one else".into(),
+            });
+        }
+    }
+    Ok(crate::model::MeetingDetails {
+        kind: details.kind,
+        place: details
+            .place
+            .as_deref()
+            .map(|p| single_line("place", p, MAX_NAME_CHARS))
+            .transpose()?,
+        participants,
+        substitutes,
     })
 }
 
@@ -133,13 +170,66 @@ mod tests {
     }
 
     #[test]
+    fn meeting_details_name_each_person_once_and_substitutes_make_sense() {
+        use crate::model::{MeetingDetails, Substitution};
+        use crate::PersonId;
+        let (a, b, c) = (PersonId::new(), PersonId::new(), PersonId::new());
+        let details = MeetingDetails {
+            place: Some("  Phòng họp số 1 ".into()),
+            participants: vec![a, b, a],
+            substitutes: vec![Substitution {
+                member: a,
+                substitute: c,
+            }],
+            ..Default::default()
+        };
+        let checked = meeting_details(&details).expect("valid");
+        assert_eq!(checked.place.as_deref(), Some("Phòng họp số 1"));
+        assert_eq!(checked.participants.len(), 2);
+        for wrong in [
+            vec![Substitution {
+                member: a,
+                substitute: a,
+            }],
+            vec![
+                Substitution {
+                    member: a,
+                    substitute: c,
+                },
+                Substitution {
+                    member: b,
+                    substitute: c,
+                },
+            ],
+            vec![
+                Substitution {
+                    member: a,
+                    substitute: b,
+                },
+                Substitution {
+                    member: a,
+                    substitute: c,
+                },
+            ],
+        ] {
+            let details = MeetingDetails {
+                substitutes: wrong,
+                ..Default::default()
+            };
+            assert!(meeting_details(&details).is_err());
+        }
+    }
+
+    #[test]
     fn item_details_are_trimmed_and_bounded() {
         let details = crate::model::ItemDetails {
             presenting_ministry: Some("  Bộ Tư pháp ".into()),
             summary: Some("Dòng 1\nDòng 2".into()),
             recommended_action: Some("   ".into()),
+            status: crate::model::ItemStatus::Deferred,
         };
         let checked = item_details(&details).expect("valid");
+        assert_eq!(checked.status, crate::model::ItemStatus::Deferred);
         assert_eq!(checked.presenting_ministry.as_deref(), Some("Bộ Tư pháp"));
         assert_eq!(checked.summary.as_deref(), Some("Dòng 1\nDòng 2"));
         assert_eq!(checked.recommended_action, None, "blank means absent");

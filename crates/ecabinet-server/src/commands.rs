@@ -60,8 +60,7 @@ impl Services {
                 meeting_id,
                 request,
             } => {
-                self.create_meeting(caller, meeting_id, &request.title, request.starts_at)
-                    .await?;
+                self.create_meeting(caller, meeting_id, request).await?;
             }
             Command::UpdateMeeting {
                 meeting_id,
@@ -83,6 +82,9 @@ impl Services {
                     &request.details,
                 )
                 .await?;
+            }
+            Command::UpdateAgendaItem { item_id, request } => {
+                self.update_agenda_item(caller, item_id, request).await?;
             }
             Command::SetItemAccess { item_id, only } => {
                 self.set_item_access(caller, item_id, only).await?;

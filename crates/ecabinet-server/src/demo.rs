@@ -57,8 +57,19 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
         .create_meeting(
             &acting,
             ecabinet_domain::MeetingId::new(),
-            MEETING_TITLE,
-            next_thursday_morning(),
+            ecabinet_domain::api::CreateMeetingRequest {
+                title: MEETING_TITLE.into(),
+                starts_at: next_thursday_morning(),
+                details: ecabinet_domain::MeetingDetails {
+                    kind: ecabinet_domain::MeetingKind::Regular,
+                    place: Some(
+                        "Phòng họp số 1, Văn phòng Chính phủ, 1 Hoàng Hoa Thám, Hà Nội".into(),
+                    ),
+                    participants: Vec::new(),
+                    substitutes: Vec::new(),
+                },
+                draft: false,
+            },
         )
         .await?;
     for (title, (ministry, action)) in AGENDA.into_iter().zip(AGENDA_DETAILS) {
@@ -66,6 +77,7 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
             presenting_ministry: Some(ministry.to_owned()),
             summary: None,
             recommended_action: Some(action.to_owned()),
+            status: ecabinet_domain::ItemStatus::Scheduled,
         };
         services
             .add_agenda_item(

@@ -289,6 +289,15 @@ impl Services {
             return Err(ServiceError::NotFound("document"));
         }
         if caller.person.role != Role::Secretary {
+            // A draft meeting's documents do not exist for members yet.
+            let draft = self
+                .store()
+                .meeting(document.meeting_id)
+                .await?
+                .is_none_or(|m| m.status == ecabinet_domain::MeetingStatus::Draft);
+            if draft {
+                return Err(ServiceError::NotFound("document"));
+            }
             let (item, _) = self
                 .store()
                 .agenda_item(document.agenda_item_id)

@@ -51,6 +51,10 @@ enum Command {
         /// The most each device keeps in its document cache, in MiB.
         #[arg(long, default_value_t = 4096)]
         cache_cap_mb: u64,
+        /// A device that has not reached the server for this many days
+        /// locks its documents until it does (0: never).
+        #[arg(long, default_value_t = 14)]
+        offline_lease_days: u32,
     },
     /// Revoke a device (a lost or stolen laptop): it gets nothing more and wipes itself at next contact.
     Revoke {
@@ -129,6 +133,7 @@ async fn run(cli: Cli) -> Result<()> {
             demo,
             cache_days,
             cache_cap_mb,
+            offline_lease_days,
         } => {
             let tls = tls_cert
                 .zip(tls_key)
@@ -142,6 +147,7 @@ async fn run(cli: Cli) -> Result<()> {
                 policy: ecabinet_domain::api::DevicePolicy {
                     cache_days_after_meeting: cache_days,
                     cache_cap_bytes: cache_cap_mb * 1024 * 1024,
+                    offline_lease_days,
                 },
             })
             .await?;

@@ -581,8 +581,7 @@ impl Services {
         &self,
         caller: &Caller,
         id: MeetingId,
-        title: &str,
-        starts_at: DateTime<Utc>,
+        request: ecabinet_domain::api::CreateMeetingRequest,
     ) -> ServiceResult<Meeting> {
         caller.require_secretary()?;
         if let Some(existing) = self.store.meeting(id).await? {
@@ -597,10 +596,17 @@ impl Services {
         let meeting = Meeting {
             id,
             organisation_id: caller.person.organisation_id,
-            title: validate::title(title)?,
-            starts_at,
-            status: MeetingStatus::Published,
+            title: validate::title(&request.title)?,
+            starts_at: request.starts_at,
+            status: if request.draft {
+                MeetingStatus::Draft
+            } else {
+                MeetingStatus::Published
+            },
             created_by: caller.person.id,
+            details: self
+                .checked_meeting_details(caller, &request.details)
+                .await?,
         };
         self.store.create_meeting(&meeting).await?;
         Ok(meeting)
@@ -665,6 +671,9 @@ impl Services {
         if let Some(status) = request.status {
             meeting.status = status;
         }
+        if let Some(details) = &request.details {
+            meeting.details = self.checked_meeting_details(caller, details).await?;
+        }
         self.store.update_meeting(&meeting).await?;
         Ok(meeting)
     }
@@ -688,6 +697,54 @@ impl Services {
             .store
             .set_item_access(&item, meeting.organisation_id, only.as_deref())
             .await?)
+    }
+
+    /// A meeting's details, with every person named belonging to the caller's organisation.
+    async fn checked_meeting_details(
+        &self,
+        caller: &Caller,
+        details: &ecabinet_domain::MeetingDetails,
+    ) -> ServiceResult<ecabinet_domain::MeetingDetails> {
+        let details = validate::meeting_details(details)?;
+        let named: Vec<PersonId> = details
+            .participants
+            .iter()
+            .copied()
+            .chain(
+                details
+                    .substitutes
+                    .iter()
+                    .flat_map(|s| [s.member, s.substitute]),
+            )
+            .collect();
+        self.checked_access_list(caller, Some(named)).await?;
+        Ok(details)
+    }
+
+    /// Changes an item's title or details (its status among them).
+    pub async fn update_agenda_item(
+        &self,
+        caller: &Caller,
+        item: AgendaItemId,
+        request: ecabinet_domain::api::UpdateAgendaItemRequest,
+    ) -> ServiceResult<AgendaItem> {
+        caller.require_secretary()?;
+        let (mut updated, meeting) = self
+            .store
+            .agenda_item(item)
+            .await?
+            .filter(|(_, m)| m.organisation_id == caller.person.organisation_id)
+            .ok_or(ServiceError::NotFound("agenda item"))?;
+        if let Some(title) = &request.title {
+            updated.title = validate::title(title)?;
+        }
+        if let Some(details) = &request.details {
+            updated.details = validate::item_details(details)?;
+        }
+        self.store
+            .update_agenda_item(meeting.organisation_id, &updated)
+            .await?;
+        Ok(updated)
     }
 
     /// Every listed person must belong to the caller's organisation.

@@ -150,6 +150,7 @@ mod tests {
                 .expect("date"),
             status: MeetingStatus::Published,
             created_by: PersonId(uuid::Uuid::nil()),
+            details: Default::default(),
         })
     }
 

@@ -372,8 +372,7 @@ async fn create_meeting(
         .create_meeting(
             &caller,
             body.id.unwrap_or_else(ecabinet_domain::MeetingId::new),
-            &body.request.title,
-            body.request.starts_at,
+            body.request,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(meeting)))

@@ -182,6 +182,12 @@ pub trait Store: Send + Sync + 'static {
     /// Active devices that may read the item's documents.
     async fn allowed_devices(&self, item: AgendaItemId) -> StoreResult<Vec<DeviceRecord>>;
     async fn agenda(&self, meeting: MeetingId) -> StoreResult<Vec<AgendaItem>>;
+    /// Stores an item's new title and details and announces it.
+    async fn update_agenda_item(
+        &self,
+        organisation: OrganisationId,
+        item: &AgendaItem,
+    ) -> StoreResult<()>;
     /// Moves an item to `position` (from 1) and renumbers the others, in one
     /// transaction; announces every item whose position changed.
     async fn move_agenda_item(

@@ -122,7 +122,7 @@ fn body_json(body: &ChangeBody) -> StoreResult<String> {
 }
 
 type PersonRow = (Uuid, Uuid, String, String);
-type MeetingRow = (Uuid, Uuid, String, DateTime<Utc>, String, Uuid);
+type MeetingRow = (Uuid, Uuid, String, DateTime<Utc>, String, Uuid, String);
 type DeviceRow = (
     Uuid,
     Uuid,
@@ -150,7 +150,13 @@ fn meeting_from(row: MeetingRow) -> StoreResult<Meeting> {
         starts_at: row.3,
         status: parse_status(&row.4)?,
         created_by: PersonId(row.5),
+        details: serde_json::from_str(&row.6)
+            .map_err(|e| StoreError::Corrupt(format!("meeting details: {e}")))?,
     })
+}
+
+fn meeting_details_json(meeting: &Meeting) -> StoreResult<String> {
+    serde_json::to_string(&meeting.details).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn device_from(row: DeviceRow) -> DeviceRecord {
@@ -220,16 +226,90 @@ macro_rules! sql_store {
                         .bind(organisation.0)
                         .fetch_one(&mut **tx)
                         .await?;
-                sqlx::query("INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(organisation.0)
-                    .bind(seq)
-                    .bind(body.kind())
-                    .bind(entity_id)
-                    .bind(body_json(body)?)
-                    .bind(audience.map(|item| item.0))
-                    .execute(&mut **tx)
-                    .await?;
+                // A draft meeting's changes go to the secretariat only (a person
+                // audience nobody has); publishing announces them all again.
+                let secretariat_only = Self::of_draft_meeting(tx, body).await?.then(Uuid::nil);
+                sqlx::query(
+                    "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience, audience_person, audience_secretariat) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE)",
+                )
+                .bind(organisation.0)
+                .bind(seq)
+                .bind(body.kind())
+                .bind(entity_id)
+                .bind(body_json(body)?)
+                .bind(audience.map(|item| item.0))
+                .bind(secretariat_only)
+                .execute(&mut **tx)
+                .await?;
                 Ok(seq)
+            }
+
+            /// Whether a change belongs to a meeting still in draft.
+            async fn of_draft_meeting(tx: &mut sqlx::Transaction<'_, $db>, body: &ChangeBody) -> StoreResult<bool> {
+                let meeting = match body {
+                    ChangeBody::Meeting(meeting) => return Ok(meeting.status == MeetingStatus::Draft),
+                    ChangeBody::AgendaItem(item) => item.meeting_id,
+                    ChangeBody::Document(document) => document.meeting_id,
+                    ChangeBody::ItemAccess(access) => {
+                        let row: Option<(Uuid,)> = sqlx::query_as("SELECT meeting_id FROM agenda_items WHERE id = $1")
+                            .bind(access.agenda_item_id.0)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                        match row {
+                            Some((meeting,)) => MeetingId(meeting),
+                            None => return Ok(false),
+                        }
+                    }
+                    _ => return Ok(false),
+                };
+                let status: Option<(String,)> = sqlx::query_as("SELECT status FROM meetings WHERE id = $1")
+                    .bind(meeting.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                Ok(status.is_some_and(|(s,)| s == MeetingStatus::Draft.as_str()))
+            }
+
+            /// Announces a meeting's agenda, access lists and documents again
+            /// (on publication: members' cursors have moved past the drafts).
+            async fn announce_agenda(tx: &mut sqlx::Transaction<'_, $db>, meeting: &Meeting) -> StoreResult<()> {
+                let items: Vec<(Uuid, Uuid, i32, String, bool, String)> = sqlx::query_as(
+                    "SELECT id, meeting_id, position, title, restricted, details FROM agenda_items WHERE meeting_id = $1 ORDER BY position",
+                )
+                .bind(meeting.id.0)
+                .fetch_all(&mut **tx)
+                .await?;
+                for (id, meeting_id, position, title, restricted, details) in items {
+                    let item = AgendaItem {
+                        id: AgendaItemId(id),
+                        meeting_id: MeetingId(meeting_id),
+                        position,
+                        title,
+                        restricted,
+                        details: serde_json::from_str(&details).map_err(|e| StoreError::Corrupt(format!("item details: {e}")))?,
+                    };
+                    Self::append_change(tx, meeting.organisation_id, item.id.0, &ChangeBody::AgendaItem(item.clone()), None).await?;
+                    let audience = restricted.then_some(item.id);
+                    if restricted {
+                        let persons: Vec<(Uuid,)> = sqlx::query_as("SELECT person_id FROM item_access WHERE agenda_item_id = $1 ORDER BY person_id")
+                            .bind(item.id.0)
+                            .fetch_all(&mut **tx)
+                            .await?;
+                        let access = ChangeBody::ItemAccess(ItemAccess { agenda_item_id: item.id, persons: persons.into_iter().map(|(p,)| PersonId(p)).collect() });
+                        Self::append_change(tx, meeting.organisation_id, item.id.0, &access, audience).await?;
+                    }
+                    let documents: Vec<(String,)> = sqlx::query_as("SELECT body FROM documents WHERE agenda_item_id = $1 ORDER BY id, version")
+                        .bind(item.id.0)
+                        .fetch_all(&mut **tx)
+                        .await?;
+                    for (body,) in documents {
+                        let body: ChangeBody = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        if let ChangeBody::Document(document) = &body {
+                            Self::append_change(tx, meeting.organisation_id, document.id.0, &body, audience).await?;
+                        }
+                    }
+                }
+                Ok(())
             }
         }
 
@@ -435,8 +515,8 @@ macro_rules! sql_store {
             async fn create_meeting(&self, meeting: &Meeting) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(
-                    "INSERT INTO meetings (id, organisation_id, title, starts_at, status, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO meetings (id, organisation_id, title, starts_at, status, created_by, details) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(meeting.id.0)
                 .bind(meeting.organisation_id.0)
@@ -444,6 +524,7 @@ macro_rules! sql_store {
                 .bind(meeting.starts_at)
                 .bind(meeting.status.as_str())
                 .bind(meeting.created_by.0)
+                .bind(meeting_details_json(meeting)?)
                 .execute(&mut *tx)
                 .await?;
                 Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone()), None).await?;
@@ -453,21 +534,29 @@ macro_rules! sql_store {
 
             async fn update_meeting(&self, meeting: &Meeting) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query("UPDATE meetings SET title = $2, starts_at = $3, status = $4 WHERE id = $1")
+                let (before,): (String,) = sqlx::query_as("SELECT status FROM meetings WHERE id = $1")
+                    .bind(meeting.id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE meetings SET title = $2, starts_at = $3, status = $4, details = $5 WHERE id = $1")
                     .bind(meeting.id.0)
                     .bind(&meeting.title)
                     .bind(meeting.starts_at)
                     .bind(meeting.status.as_str())
+                    .bind(meeting_details_json(meeting)?)
                     .execute(&mut *tx)
                     .await?;
                 Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone()), None).await?;
+                if before == MeetingStatus::Draft.as_str() && meeting.status != MeetingStatus::Draft {
+                    Self::announce_agenda(&mut tx, meeting).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
 
             async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>> {
                 let row: Option<MeetingRow> = sqlx::query_as(
-                    "SELECT id, organisation_id, title, starts_at, status, created_by FROM meetings WHERE id = $1",
+                    "SELECT id, organisation_id, title, starts_at, status, created_by, details FROM meetings WHERE id = $1",
                 )
                 .bind(id.0)
                 .fetch_optional(&self.pool)
@@ -556,6 +645,19 @@ macro_rules! sql_store {
                 Ok(updated)
             }
 
+            async fn update_agenda_item(&self, organisation: OrganisationId, item: &AgendaItem) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE agenda_items SET title = $2, details = $3 WHERE id = $1")
+                    .bind(item.id.0)
+                    .bind(&item.title)
+                    .bind(details_json(&item.details)?)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_change(&mut tx, organisation, item.id.0, &ChangeBody::AgendaItem(item.clone()), None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn item_access(&self, item: AgendaItemId) -> StoreResult<Vec<PersonId>> {
                 let rows: Vec<(Uuid,)> = sqlx::query_as("SELECT person_id FROM item_access WHERE agenda_item_id = $1 ORDER BY person_id")
                     .bind(item.0)
@@ -571,7 +673,8 @@ macro_rules! sql_store {
                      JOIN meetings m ON m.id = ai.meeting_id \
                      JOIN persons p ON p.organisation_id = m.organisation_id \
                      JOIN devices d ON d.person_id = p.id AND d.revoked_at IS NULL \
-                     WHERE ai.id = $1 AND (NOT ai.restricted OR p.role = 'secretary' \
+                     WHERE ai.id = $1 AND (m.status <> 'draft' OR p.role = 'secretary') \
+                       AND (NOT ai.restricted OR p.role = 'secretary' \
                         OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = ai.id AND ia.person_id = p.id)) \
                      ORDER BY d.id",
                 )
@@ -749,10 +852,12 @@ macro_rules! sql_store {
                             d.enrolled_at, d.revoked_at \
                      FROM documents doc \
                      JOIN agenda_items ai ON ai.id = doc.agenda_item_id \
+                     JOIN meetings m ON m.id = ai.meeting_id \
                      JOIN persons p ON p.organisation_id = doc.organisation_id \
                      JOIN devices d ON d.person_id = p.id AND d.revoked_at IS NULL \
                      LEFT JOIN document_keys k ON k.document_id = doc.id AND k.version = doc.version AND k.device_id = d.id \
                      WHERE doc.organisation_id = $1 AND k.device_id IS NULL \
+                       AND (m.status <> 'draft' OR p.role = 'secretary') \
                        AND (NOT ai.restricted OR p.role = 'secretary' \
                             OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = ai.id AND ia.person_id = p.id)) \
                      ORDER BY doc.id, doc.version, d.id LIMIT 5000",
