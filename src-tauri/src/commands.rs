@@ -1,18 +1,24 @@
 //! The Tauri commands: one line each over the client engine. Errors reach the
 //! UI as `{code, message}` ([`UiError`]).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use ecabinet_client::{
-    AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentView, Engine,
+    AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentChanges,
+    DocumentView, Engine,
     ItemPositionsView, NewAnnotation, OpinionDraft, OpinionRequestView, PageHit, SyncStatus,
     TallyVerification, UiError, VoteOutcome,
 };
-use ecabinet_domain::api::OpenMotionRequest;
+use ecabinet_domain::api::{
+    CreateMeetingRequest, OpenMotionRequest, PendingKey, UpdateAgendaItemRequest,
+    UpdateMeetingRequest,
+};
 use ecabinet_domain::opinions::OpinionStatus;
 use ecabinet_domain::positions::{ItemDecision, Stance};
 use ecabinet_domain::voting::{Attendance, Motion, Presence};
 use ecabinet_domain::{AgendaItemId, AnnotationId, DocumentId, Meeting, MeetingId, MotionId};
+use ecabinet_domain::{AgendaItem, Document, Handling, ItemDetails};
 use ecabinet_domain::{OpinionRequestId, Person, PersonId};
 use tauri::State;
 
@@ -305,4 +311,148 @@ pub async fn opinion_draft(
 #[specta::specta]
 pub async fn list_people(engine: Shared<'_>) -> Result<Vec<Person>, UiError> {
     Ok(engine.client().await?.people().await?)
+}
+
+/// Creates a meeting (secretariat; offline too), as a draft if asked.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_meeting(
+    engine: Shared<'_>,
+    request: CreateMeetingRequest,
+) -> Result<Meeting, UiError> {
+    Ok(engine.client().await?.create_meeting_with(request).await?)
+}
+
+/// Changes a meeting: title, start, details, or status (publish, cancel).
+#[tauri::command]
+#[specta::specta]
+pub async fn update_meeting(
+    engine: Shared<'_>,
+    meeting_id: MeetingId,
+    request: UpdateMeetingRequest,
+) -> Result<Meeting, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .update_meeting(meeting_id, request)
+        .await?)
+}
+
+/// Appends an item to a meeting's agenda (secretariat; offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn add_agenda_item(
+    engine: Shared<'_>,
+    meeting_id: MeetingId,
+    title: String,
+    only: Option<Vec<PersonId>>,
+    details: ItemDetails,
+) -> Result<AgendaItem, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .add_agenda_item_with(meeting_id, &title, only, details)
+        .await?)
+}
+
+/// Changes an item's title or details, its status among them (secretariat).
+#[tauri::command]
+#[specta::specta]
+pub async fn update_agenda_item(
+    engine: Shared<'_>,
+    agenda_item_id: AgendaItemId,
+    request: UpdateAgendaItemRequest,
+) -> Result<AgendaItem, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .update_agenda_item(agenda_item_id, request)
+        .await?)
+}
+
+/// Moves an item to `position` (from 1); the others are renumbered.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_agenda_item(
+    engine: Shared<'_>,
+    agenda_item_id: AgendaItemId,
+    position: i32,
+) -> Result<Vec<AgendaItem>, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .move_agenda_item(agenda_item_id, position)
+        .await?)
+}
+
+/// Restricts an item to named persons, or opens it to all (`None`).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_item_access(
+    engine: Shared<'_>,
+    agenda_item_id: AgendaItemId,
+    only: Option<Vec<PersonId>>,
+) -> Result<AgendaItem, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .set_item_access(agenda_item_id, only)
+        .await?)
+}
+
+/// Attaches the PDF at `path` (dropped on the window or typed) to an item:
+/// sealed on this device; other devices get their keys at the next sync.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_document(
+    engine: Shared<'_>,
+    agenda_item_id: AgendaItemId,
+    path: String,
+    title: Option<String>,
+    handling: Handling,
+) -> Result<Document, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .add_document_with(agenda_item_id, Path::new(&path), title.as_deref(), handling)
+        .await?)
+}
+
+/// Replaces a document with a new revision (`handling: None` keeps the marks).
+#[tauri::command]
+#[specta::specta]
+pub async fn revise_document(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+    path: String,
+    title: Option<String>,
+    handling: Option<Handling>,
+) -> Result<Document, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .revise_document_with(document_id, Path::new(&path), title.as_deref(), handling)
+        .await?)
+}
+
+/// Devices still waiting for document keys (secretariat).
+#[tauri::command]
+#[specta::specta]
+pub async fn pending_keys(engine: Shared<'_>) -> Result<Vec<PendingKey>, UiError> {
+    Ok(engine.client().await?.pending_keys().await?)
+}
+
+/// What changed from version `from` (default: the previous one) to the latest.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_changes(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+    from: Option<u32>,
+) -> Result<DocumentChanges, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .document_changes(document_id, from)
+        .await?)
 }

@@ -54,6 +54,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::save_opinion_draft,
             commands::opinion_draft,
             commands::list_people,
+            commands::create_meeting,
+            commands::update_meeting,
+            commands::add_agenda_item,
+            commands::update_agenda_item,
+            commands::move_agenda_item,
+            commands::set_item_access,
+            commands::add_document,
+            commands::revise_document,
+            commands::pending_keys,
+            commands::document_changes,
         ])
         .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }

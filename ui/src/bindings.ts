@@ -281,6 +281,117 @@ async listPeople() : Promise<Result<Person[], UiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Creates a meeting (secretariat; offline too), as a draft if asked.
+ */
+async createMeeting(request: CreateMeetingRequest) : Promise<Result<Meeting, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_meeting", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes a meeting: title, start, details, or status (publish, cancel).
+ */
+async updateMeeting(meetingId: MeetingId, request: UpdateMeetingRequest) : Promise<Result<Meeting, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_meeting", { meetingId, request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Appends an item to a meeting's agenda (secretariat; offline too).
+ */
+async addAgendaItem(meetingId: MeetingId, title: string, only: PersonId[] | null, details: ItemDetails) : Promise<Result<AgendaItem, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_agenda_item", { meetingId, title, only, details }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes an item's title or details, its status among them (secretariat).
+ */
+async updateAgendaItem(agendaItemId: AgendaItemId, request: UpdateAgendaItemRequest) : Promise<Result<AgendaItem, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_agenda_item", { agendaItemId, request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves an item to `position` (from 1); the others are renumbered.
+ */
+async moveAgendaItem(agendaItemId: AgendaItemId, position: number) : Promise<Result<AgendaItem[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_agenda_item", { agendaItemId, position }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Restricts an item to named persons, or opens it to all (`None`).
+ */
+async setItemAccess(agendaItemId: AgendaItemId, only: PersonId[] | null) : Promise<Result<AgendaItem, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_item_access", { agendaItemId, only }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Attaches the PDF at `path` (dropped on the window or typed) to an item:
+ * sealed on this device; other devices get their keys at the next sync.
+ */
+async addDocument(agendaItemId: AgendaItemId, path: string, title: string | null, handling: Handling) : Promise<Result<Document, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_document", { agendaItemId, path, title, handling }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces a document with a new revision (`handling: None` keeps the marks).
+ */
+async reviseDocument(documentId: DocumentId, path: string, title: string | null, handling: Handling | null) : Promise<Result<Document, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revise_document", { documentId, path, title, handling }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Devices still waiting for document keys (secretariat).
+ */
+async pendingKeys() : Promise<Result<PendingKey[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pending_keys") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What changed from version `from` (default: the previous one) to the latest.
+ */
+async documentChanges(documentId: DocumentId, from: number | null) : Promise<Result<DocumentChanges, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("document_changes", { documentId, from }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -392,6 +503,27 @@ export type AppStatus = {
 profile: ProfileSummary | null; sync: SyncStatus | null }
 export type Attendance = { meeting_id: MeetingId; person_id: PersonId; presence: Presence; recorded_at: string }
 /**
+ * One run of changed lines.
+ */
+export type ChangeHunk = { 
+/**
+ * Pages (from 1) of the earlier version the removed lines were on.
+ */
+old_pages: number[]; 
+/**
+ * Pages of the later version the added lines are on (or, for a pure
+ * removal, the page where the text used to continue).
+ */
+new_pages: number[]; removed: string[]; added: string[] }
+/**
+ * `POST /v1/meetings`.
+ */
+export type CreateMeetingRequest = { title: string; starts_at: string; details?: MeetingDetails; 
+/**
+ * Created as a draft: the secretariat only, until published.
+ */
+draft?: boolean }
+/**
  * One enrolled device (laptop, CLI profile) of a person.
  */
 export type DeviceId = string
@@ -411,6 +543,10 @@ manifest: string; manifest_signature: string;
  * The uploading device's Ed25519 public key, to check the signature.
  */
 uploader_signing_key: string; published_at: string }
+/**
+ * The changes from one version of a document to another.
+ */
+export type DocumentChanges = { document_id: DocumentId; from_version: number; to_version: number; old_page_count: number; new_page_count: number; hunks: ChangeHunk[] }
 /**
  * A document attached to an agenda item (all its versions share the id).
  */
@@ -689,6 +825,14 @@ export type PageHit = { page: number; snippet: string }
  * its top-left corner, so it holds at any zoom.
  */
 export type PageRect = { x: number; y: number; width: number; height: number }
+/**
+ * A device still waiting for one document version's key (`GET /v1/pending-keys`).
+ */
+export type PendingKey = { document_id: DocumentId; version: number; device_id: DeviceId; person_id: PersonId; 
+/**
+ * X25519 public key, base64url.
+ */
+agreement_public_key: string }
 export type Person = { id: PersonId; organisation_id: OrganisationId; name: string; role: Role }
 /**
  * A person: a cabinet member, a secretary.
@@ -864,6 +1008,14 @@ problems: string[] }
  * An error as the UI receives it.
  */
 export type UiError = { code: string; message: string }
+/**
+ * An agenda item's new title or details (status included); only what is given changes.
+ */
+export type UpdateAgendaItemRequest = { title?: string | null; details?: ItemDetails | null }
+/**
+ * `PATCH /v1/meetings/{id}`: only the fields given change.
+ */
+export type UpdateMeetingRequest = { title: string | null; starts_at: string | null; status: MeetingStatus | null; details?: MeetingDetails | null }
 /**
  * What became of a vote just cast.
  */

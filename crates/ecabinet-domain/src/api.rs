@@ -79,6 +79,7 @@ pub struct PullResponse {
 
 /// `POST /v1/meetings`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreateMeetingRequest {
     pub title: String,
     pub starts_at: DateTime<Utc>,
@@ -101,6 +102,7 @@ pub struct WithId<I, T> {
 
 /// `PATCH /v1/meetings/{id}`: only the fields given change.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UpdateMeetingRequest {
     pub title: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
@@ -111,6 +113,7 @@ pub struct UpdateMeetingRequest {
 
 /// An agenda item's new title or details (status included); only what is given changes.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UpdateAgendaItemRequest {
     #[serde(default)]
     pub title: Option<String>,
@@ -147,6 +150,7 @@ pub struct Recipient {
 
 /// A device still waiting for one document version's key (`GET /v1/pending-keys`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PendingKey {
     pub document_id: DocumentId,
     pub version: u32,
