@@ -149,6 +149,21 @@ async fn scenario(backend: Backend) -> Result<()> {
         "the refused vote is gone from the secretary's device: {motions:?}"
     );
 
+    // Answers lost (a crash after the server had them): the device sends its
+    // commands again; nothing is uploaded again, each gets the same answer.
+    let replica = secretary.profile_dir().join("replica.sqlite3");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", replica.display())).await?;
+    sqlx::query("UPDATE ops SET state = 'pending', seq = NULL WHERE kind = 'command'")
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    let again = secretary.sync().await?;
+    ensure!(
+        again.changes_sent == 10 && again.changes_rejected == 1,
+        "the same answers again: {again:?}"
+    );
+    ensure!(secretary.document_history(document.id).await?.len() == 1);
+
     // Cường's device was revoked by a command made offline.
     let refused = cuong.sync().await.expect_err("revoked");
     ensure!(refused.code() == "device_revoked", "{refused}");

@@ -295,12 +295,31 @@ impl Client {
             };
             let manifest: DocumentManifest = serde_json::from_str(&request.manifest)
                 .map_err(|e| ClientError::Protocol(format!("a waiting manifest: {e}")))?;
+            // Resume: only what the server lacks (nothing once it is published,
+            // e.g. when the answer to an earlier push was lost).
+            let state: ecabinet_domain::api::UploadState = self
+                .api
+                .get_json(
+                    &format!("v1/documents/{document_id}/versions/{version}/upload"),
+                    token,
+                )
+                .await?;
+            if state.published {
+                continue;
+            }
             let cache = self
                 .dir
                 .join("cache")
                 .join(document_id.to_string())
                 .join(version.to_string());
-            for index in 0..manifest.chunks.len() {
+            for (index, info) in manifest.chunks.iter().enumerate() {
+                let stored = state
+                    .chunks
+                    .iter()
+                    .any(|(at, sha)| *at as usize == index && *sha == info.sha256);
+                if stored {
+                    continue;
+                }
                 let name = format!("{index}.sealed");
                 let path = cache.join(&name);
                 let Ok(chunk) = std::fs::read(&path) else {

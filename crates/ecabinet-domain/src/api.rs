@@ -168,6 +168,16 @@ pub struct DeviceKeyEnvelope {
     pub ciphertext: String,
 }
 
+/// `GET /v1/documents/{id}/versions/{v}/upload` (secretariat): what the server
+/// already holds of a version being uploaded, so an interrupted upload resumes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadState {
+    /// Published already: nothing more to send.
+    pub published: bool,
+    /// Chunks stored so far: (index, SHA-256 of the sealed chunk, base64url).
+    pub chunks: Vec<(u32, String)>,
+}
+
 /// `POST /v1/documents`: publishes a version whose chunks are all uploaded.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PublishDocumentRequest {

@@ -42,6 +42,37 @@ impl BlobStore {
         tokio::fs::rename(&temp, &path).await
     }
 
+    /// The chunks stored so far for a version: (index, bytes).
+    pub async fn stored_chunks(
+        &self,
+        document: DocumentId,
+        version: u32,
+    ) -> std::io::Result<Vec<(u32, Vec<u8>)>> {
+        let folder = self
+            .root
+            .join(document.to_string())
+            .join(version.to_string());
+        let mut entries = match tokio::fs::read_dir(&folder).await {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) => return Err(error),
+        };
+        let mut chunks = Vec::new();
+        while let Some(entry) = entries.next_entry().await? {
+            // Temporary files start with a dot and are not chunks yet.
+            let Some(index) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            chunks.push((index, tokio::fs::read(entry.path()).await?));
+        }
+        chunks.sort_by_key(|(index, _)| *index);
+        Ok(chunks)
+    }
+
     /// The chunk's bytes, or `None` if it was never uploaded.
     pub async fn get_chunk(
         &self,

@@ -72,6 +72,36 @@ impl Services {
         Ok(())
     }
 
+    /// What the server holds of a version being uploaded (secretariat).
+    pub async fn upload_state(
+        &self,
+        caller: &Caller,
+        document: DocumentId,
+        version: u32,
+    ) -> ServiceResult<ecabinet_domain::api::UploadState> {
+        caller.require_secretary()?;
+        if let Some((_, organisation)) = self.store().document(document, version).await? {
+            if organisation != caller.person.organisation_id {
+                return Err(ServiceError::NotFound("document"));
+            }
+            return Ok(ecabinet_domain::api::UploadState {
+                published: true,
+                chunks: Vec::new(),
+            });
+        }
+        let chunks = self
+            .blobs
+            .stored_chunks(document, version)
+            .await?
+            .into_iter()
+            .map(|(index, bytes)| (index, b64_encode(&sha256(&bytes))))
+            .collect();
+        Ok(ecabinet_domain::api::UploadState {
+            published: false,
+            chunks,
+        })
+    }
+
     /// Publishes a version: checks the manifest's signature and every chunk
     /// against it, then records the document and the wrapped keys at once.
     pub async fn publish_document(

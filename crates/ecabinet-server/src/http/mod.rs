@@ -91,6 +91,10 @@ pub fn router(services: Services) -> Router {
             axum::routing::put(record_attendance),
         )
         .route(
+            "/v1/documents/{document}/versions/{version}/upload",
+            get(upload_state),
+        )
+        .route(
             "/v1/documents/{document}/versions/{version}/chunks/{index}",
             get(get_chunk).put(put_chunk).layer(DefaultBodyLimit::max(
                 crate::documents::MAX_CHUNK_BYTES + 1024,
@@ -513,6 +517,16 @@ async fn put_chunk(
         .put_chunk(&caller, document, version, index, &body)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn upload_state(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version)): ApiPath<(DocumentId, u32)>,
+) -> Result<Json<ecabinet_domain::api::UploadState>, ApiError> {
+    Ok(Json(
+        services.upload_state(&caller, document, version).await?,
+    ))
 }
 
 async fn get_chunk(
