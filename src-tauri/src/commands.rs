@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use ecabinet_client::{
     AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentChanges,
-    DocumentView, Engine,
-    ItemPositionsView, NewAnnotation, OpinionDraft, OpinionRequestView, PageHit, SyncStatus,
-    TallyVerification, UiError, VoteOutcome,
+    DocumentView, Engine, ItemPositionsView, NewAnnotation, OpinionDraft, OpinionRequestView,
+    PageHit, SyncStatus, TallyVerification, UiError, VoteOutcome,
 };
 use ecabinet_domain::api::{
     CreateMeetingRequest, OpenMotionRequest, PendingKey, UpdateAgendaItemRequest,
@@ -17,8 +16,8 @@ use ecabinet_domain::api::{
 use ecabinet_domain::opinions::OpinionStatus;
 use ecabinet_domain::positions::{ItemDecision, Stance};
 use ecabinet_domain::voting::{Attendance, Motion, Presence};
-use ecabinet_domain::{AgendaItemId, AnnotationId, DocumentId, Meeting, MeetingId, MotionId};
 use ecabinet_domain::{AgendaItem, Document, Handling, ItemDetails};
+use ecabinet_domain::{AgendaItemId, AnnotationId, DocumentId, Meeting, MeetingId, MotionId};
 use ecabinet_domain::{OpinionRequestId, Person, PersonId};
 use tauri::State;
 
