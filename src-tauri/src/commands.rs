@@ -455,3 +455,14 @@ pub async fn document_changes(
         .document_changes(document_id, from)
         .await?)
 }
+
+/// Drops queued page renders numbered below `ticket` (the reader moved on).
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_renders(cancel_below: State<'_, Arc<crate::pages::CancelBelow>>, ticket: f64) {
+    // Tickets travel as JS numbers; they stay far below 2^53.
+    let ticket = ticket.max(0.0) as u64;
+    cancel_below
+        .0
+        .fetch_max(ticket, std::sync::atomic::Ordering::Relaxed);
+}

@@ -64,6 +64,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::revise_document,
             commands::pending_keys,
             commands::document_changes,
+            commands::cancel_renders,
         ])
         .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
 }
@@ -143,6 +144,7 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(pages::SCHEME, pages::handle)
         .manage(engine.clone())
+        .manage(Arc::new(pages::CancelBelow::default()))
         .setup(move |app| {
             builder.mount_events(app);
             let handle = app.handle().clone();

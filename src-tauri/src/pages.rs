@@ -2,7 +2,13 @@
 //! `ecabpage://localhost/<document>/<page>?dpi=<dpi>` (on Windows
 //! `http://ecabpage.localhost/…`), never as base64 over IPC: the webview
 //! fetches, caches and decodes them like any image, off the IPC channel.
+//!
+//! Each URL may carry `ticket=N` (the reader numbers its requests); the
+//! `cancel_renders` command raises a threshold, and a queued render whose
+//! ticket is below it is dropped when its turn comes (409), so jumping
+//! through a long document does not make the reader wait for pages it left.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use ecabinet_client::Engine;
@@ -19,7 +25,13 @@ pub struct PageRequest {
     pub document: DocumentId,
     pub page: u32,
     pub dpi: f32,
+    /// The reader's number for this request (0: never cancelled).
+    pub ticket: u64,
 }
+
+/// Renders with a ticket below this are no longer wanted.
+#[derive(Debug, Default)]
+pub struct CancelBelow(pub AtomicU64);
 
 /// Parses `/<document>/<page>` and an optional `dpi=` query.
 pub fn parse(path: &str, query: Option<&str>) -> Result<PageRequest, String> {
@@ -34,6 +46,7 @@ pub fn parse(path: &str, query: Option<&str>) -> Result<PageRequest, String> {
         .parse()
         .map_err(|_| format!("{page:?} is not a page number"))?;
     let mut dpi = DEFAULT_DPI;
+    let mut ticket = 0;
     for pair in query
         .unwrap_or_default()
         .split('&')
@@ -43,12 +56,17 @@ pub fn parse(path: &str, query: Option<&str>) -> Result<PageRequest, String> {
             dpi = value
                 .parse()
                 .map_err(|_| format!("{value:?} is not a resolution"))?;
+        } else if let Some(value) = pair.strip_prefix("ticket=") {
+            ticket = value
+                .parse()
+                .map_err(|_| format!("{value:?} is not a ticket"))?;
         }
     }
     Ok(PageRequest {
         document,
         page,
         dpi,
+        ticket,
     })
 }
 
@@ -62,7 +80,11 @@ fn reply(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Vec<
         .unwrap_or_else(|_| Response::new(Vec::new()))
 }
 
-async fn render(engine: &Engine, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+async fn render(
+    engine: &Engine,
+    cancel_below: &CancelBelow,
+    request: &Request<Vec<u8>>,
+) -> Response<Vec<u8>> {
     let wanted = match parse(request.uri().path(), request.uri().query()) {
         Ok(wanted) => wanted,
         Err(message) => {
@@ -76,7 +98,9 @@ async fn render(engine: &Engine, request: &Request<Vec<u8>>) -> Response<Vec<u8>
     let outcome = async {
         let client = engine.client().await?;
         client
-            .render_page(wanted.document, wanted.page, wanted.dpi)
+            .render_page_unless(wanted.document, wanted.page, wanted.dpi, || {
+                wanted.ticket != 0 && wanted.ticket < cancel_below.0.load(Ordering::Relaxed)
+            })
             .await
     }
     .await;
@@ -85,6 +109,7 @@ async fn render(engine: &Engine, request: &Request<Vec<u8>>) -> Response<Vec<u8>
         Err(error) => {
             let status = match error.code() {
                 "invalid_argument" | "not_found" => StatusCode::NOT_FOUND,
+                "cancelled" => StatusCode::CONFLICT,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             let body = serde_json::json!({ "code": error.code(), "message": error.to_string() });
@@ -100,8 +125,13 @@ pub fn handle(
     responder: UriSchemeResponder,
 ) {
     let engine = context.app_handle().state::<Arc<Engine>>().inner().clone();
+    let cancel_below = context
+        .app_handle()
+        .state::<Arc<CancelBelow>>()
+        .inner()
+        .clone();
     tauri::async_runtime::spawn(async move {
-        responder.respond(render(&engine, &request).await);
+        responder.respond(render(&engine, &cancel_below, &request).await);
     });
 }
 
@@ -117,9 +147,15 @@ mod tests {
             Ok(PageRequest {
                 document: id,
                 page: 3,
-                dpi: 150.0
+                dpi: 150.0,
+                ticket: 0
             })
         );
+        assert_eq!(
+            parse(&format!("/{id}/3"), Some("dpi=150&ticket=42")).map(|r| r.ticket),
+            Ok(42)
+        );
+        assert!(parse(&format!("/{id}/1"), Some("ticket=-1")).is_err());
         assert_eq!(
             parse(&format!("/{id}/1"), None).map(|r| r.dpi),
             Ok(DEFAULT_DPI)

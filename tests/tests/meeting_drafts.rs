@@ -107,6 +107,16 @@ async fn scenario(backend: Backend) -> Result<()> {
     ensure!(agenda.items.len() == 1 && agenda.documents.len() == 1);
     let (_, opened) = binh.open_document(document.id).await?;
     ensure!(*opened == std::fs::read(demo_pdf("02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf"))?);
+    // A render the reader no longer wants is dropped when its turn comes.
+    let dropped = binh
+        .render_page_unless(document.id, 1, 50.0, || true)
+        .await
+        .expect_err("cancelled");
+    ensure!(dropped.code() == "cancelled");
+    let page = binh
+        .render_page_unless(document.id, 1, 50.0, || false)
+        .await?;
+    ensure!(page.png.starts_with(b"\x89PNG"));
     let view = binh.document_view(document.id).await?;
     ensure!(view.handling == handling, "the reader learns the marks");
     let no_export = binh

@@ -392,6 +392,12 @@ async documentChanges(documentId: DocumentId, from: number | null) : Promise<Res
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Drops queued page renders numbered below `ticket` (the reader moved on).
+ */
+async cancelRenders(ticket: number) : Promise<void> {
+    await TAURI_INVOKE("cancel_renders", { ticket });
 }
 }
 

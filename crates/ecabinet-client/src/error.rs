@@ -22,6 +22,8 @@ pub enum ClientError {
     Revoked,
     #[error("this device has not reached the server for more than {days} days, so its documents are locked; connect to the network and sync (`ecab sync`) to read them again")]
     LeaseExpired { days: u32 },
+    #[error("the page is no longer wanted; it was not rendered")]
+    Cancelled,
     #[error("the device keys could not be unlocked: {0}")]
     Locked(String),
     #[error(transparent)]
@@ -75,6 +77,7 @@ impl ClientError {
             ClientError::Locked(_) => "keys_locked",
             ClientError::Revoked => "device_revoked",
             ClientError::LeaseExpired { .. } => "lease_expired",
+            ClientError::Cancelled => "cancelled",
             ClientError::MalformedCode(_) => "malformed_code",
             ClientError::InvalidInput(_) => "invalid_input",
             ClientError::InvalidArgument(_) => "invalid_argument",

@@ -71,6 +71,9 @@ pub struct Client {
     replica: Replica,
     session: tokio::sync::Mutex<Option<(String, DateTime<Utc>)>>,
     last_attempt: Mutex<Option<Attempt>>,
+    /// Page renders take turns here (PDFium serialises them anyway), so a
+    /// render the reader no longer wants can be dropped before it starts.
+    render_turns: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Client {
@@ -115,6 +118,7 @@ impl Client {
             replica,
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
+            render_turns: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -216,6 +220,7 @@ impl Client {
             replica,
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
+            render_turns: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -82,6 +82,23 @@ impl Client {
         .await
     }
 
+    /// [`Client::render_page`] when its turn comes, unless `cancelled` says by
+    /// then that the reader has moved on (a page scrolled past, a jump away):
+    /// queued renders of pages nobody will see are dropped, not drawn.
+    pub async fn render_page_unless(
+        &self,
+        document: DocumentId,
+        page: u32,
+        dpi: f32,
+        cancelled: impl Fn() -> bool,
+    ) -> ClientResult<RenderedPage> {
+        let _turn = self.render_turns.lock().await;
+        if cancelled() {
+            return Err(ClientError::Cancelled);
+        }
+        self.render_page(document, page, dpi).await
+    }
+
     /// Opens a document for reading: fetches and verifies it if needed, counts its pages.
     pub async fn document_view(&self, document: DocumentId) -> ClientResult<DocumentView> {
         let facts = self.document(document).await?;
