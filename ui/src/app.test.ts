@@ -1,14 +1,21 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi as vitest } from "vitest";
 import { startApp, type Api, type App } from "./app";
+import type { FileDrop } from "./filedrop";
 import type {
+  AgendaItem,
   AgendaView,
   AnnotationEdit,
   AnnotationList,
   AnnotationView,
   AppStatus,
   Attendance,
+  CreateMeetingRequest,
+  Document,
+  DocumentChanges,
   DocumentView,
+  Handling,
+  ItemDetails,
   ItemDecision,
   ItemPositionsView,
   Meeting,
@@ -19,12 +26,16 @@ import type {
   OpinionRequestView,
   OpinionStatus,
   PageHit,
+  PendingKey,
+  Person,
   PrefetchProgress,
   Stance,
   SyncStatus,
   Tally,
   TallyVerification,
   UiError,
+  UpdateAgendaItemRequest,
+  UpdateMeetingRequest,
   VoteOutcome,
 } from "./bindings";
 import { en } from "./messages/en";
@@ -73,7 +84,7 @@ const AGENDA: AgendaView = {
   revised: ["d1"],
 };
 
-const DOC_VIEW: DocumentView = { document: AGENDA.documents[0]!, page_count: 12 };
+const DOC_VIEW: DocumentView = { document: AGENDA.documents[0]!, page_count: 12, handling: {} };
 const HITS: PageHit[] = [
   { page: 3, snippet: "điều 3. phạm vi điều chỉnh luật dữ liệu quy định về dữ liệu số" },
   { page: 7, snippet: "theo quy định của luật dữ\nliệu và các luật khác" },
@@ -204,17 +215,37 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   // The engine's replica of positions and requests for opinions; the secretariat's dashboards come from the server.
   const stances = { list: QUIET_POSITIONS };
   const opinions = { requests: [] as OpinionRequestView[], status: {} as Record<string, OpinionStatus>, seq: 1, drafts: {} as Record<string, OpinionDraft> };
+  // The secretariat's work, kept like the engine's replica: saved here at once, waiting to be sent while offline.
+  const built = {
+    meetings: [...MEETINGS] as Meeting[],
+    agendas: { "m-soon": { ...AGENDA } } as Record<string, AgendaView>,
+    people: [] as Person[],
+    keys: [] as PendingKey[],
+    changes: null as DocumentChanges | null,
+    offline: false,
+    next: 1,
+  };
+  let status: AppStatus = initial;
+  const saved = () => {
+    if (built.offline && status.sync) status = { ...status, sync: { ...status.sync, waiting_to_send: status.sync.waiting_to_send + 1 } };
+  };
+  const agendaOf = (id: string): AgendaView => {
+    const meeting = built.meetings.find((m) => m.id === id)!;
+    return (built.agendas[id] ??= { meeting, items: [], documents: [], access: [], revised: [] });
+  };
+  const itemOf = (id: string) => Object.values(built.agendas).find((a) => a.items.some((i) => i.id === id))!;
   const api = {
     commands: {
-      appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok(initial)),
+      appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok(status)),
       enroll: vitest.fn(async (_url: string, code: string, _name: string | null): Promise<R<AppStatus>> =>
         code === "GOOD-CODE" ? ok(ENROLLED) : fail("unknown_code"),
       ),
       syncNow: vitest.fn(async (): Promise<R<SyncStatus>> => ok(SYNCED)),
-      listMeetings: vitest.fn(async (): Promise<R<Meeting[]>> => ok(MEETINGS)),
-      meetingAgenda: vitest.fn(async (id: string): Promise<R<AgendaView>> =>
-        id === "m-soon" ? ok(AGENDA) : fail("not_found"),
-      ),
+      listMeetings: vitest.fn(async (): Promise<R<Meeting[]>> => ok(built.meetings)),
+      meetingAgenda: vitest.fn(async (id: string): Promise<R<AgendaView>> => {
+        if (id === "m-soon") return ok(built.agendas["m-soon"]!);
+        return built.meetings.some((m) => m.id === id && m.id !== "m-late") ? ok(agendaOf(id)) : fail("not_found");
+      }),
       openDocument: vitest.fn(async (id: string): Promise<R<DocumentView>> => (id === "d1" ? ok(DOC_VIEW) : fail("not_found"))),
       searchDocument: vitest.fn(async (_id: string, phrase: string): Promise<R<PageHit[]>> =>
         ok(phrase === "Luật Dữ liệu" ? HITS : []),
@@ -288,7 +319,96 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
         return ok(decided);
       }),
       listOpinionRequests: vitest.fn(async (): Promise<R<OpinionRequestView[]>> => ok(opinions.requests)),
-      listPeople: vitest.fn(async () => ok([])),
+      listPeople: vitest.fn(async (): Promise<R<Person[]>> => ok(built.people)),
+      createMeeting: vitest.fn(async (request: CreateMeetingRequest): Promise<R<Meeting>> => {
+        const meeting: Meeting = {
+          id: `m-new-${built.next++}`, organisation_id: "o1", title: request.title, starts_at: request.starts_at,
+          status: request.draft ? "draft" : "published", created_by: "p0", details: request.details ?? {},
+        };
+        built.meetings = [...built.meetings, meeting];
+        saved();
+        return ok(meeting);
+      }),
+      updateMeeting: vitest.fn(async (id: string, request: UpdateMeetingRequest): Promise<R<Meeting>> => {
+        const old = built.meetings.find((m) => m.id === id);
+        if (!old) return fail("not_found");
+        const meeting: Meeting = {
+          ...old,
+          title: request.title ?? old.title,
+          starts_at: request.starts_at ?? old.starts_at,
+          status: request.status ?? old.status,
+          details: request.details ?? old.details ?? {},
+        };
+        built.meetings = built.meetings.map((m) => (m.id === id ? meeting : m));
+        if (built.agendas[id]) built.agendas[id] = { ...built.agendas[id]!, meeting };
+        saved();
+        return ok(meeting);
+      }),
+      addAgendaItem: vitest.fn(async (meetingId: string, title: string, only: string[] | null, details: ItemDetails): Promise<R<AgendaItem>> => {
+        const agenda = agendaOf(meetingId);
+        const item: AgendaItem = { id: `i-new-${built.next++}`, meeting_id: meetingId, position: agenda.items.length + 1, title, restricted: only !== null, details };
+        built.agendas[meetingId] = {
+          ...agenda,
+          items: [...agenda.items, item],
+          access: only === null ? agenda.access : [...agenda.access, { agenda_item_id: item.id, persons: only }],
+        };
+        saved();
+        return ok(item);
+      }),
+      updateAgendaItem: vitest.fn(async (id: string, request: UpdateAgendaItemRequest): Promise<R<AgendaItem>> => {
+        const agenda = itemOf(id);
+        const old = agenda.items.find((i) => i.id === id)!;
+        const item: AgendaItem = { ...old, title: request.title ?? old.title, details: request.details ?? old.details! };
+        built.agendas[agenda.meeting.id] = { ...agenda, items: agenda.items.map((i) => (i.id === id ? item : i)) };
+        saved();
+        return ok(item);
+      }),
+      moveAgendaItem: vitest.fn(async (id: string, position: number): Promise<R<AgendaItem[]>> => {
+        const agenda = itemOf(id);
+        const ordered = [...agenda.items].sort((a, b) => a.position - b.position);
+        const moved = ordered.find((i) => i.id === id)!;
+        const rest = ordered.filter((i) => i.id !== id);
+        rest.splice(position - 1, 0, moved);
+        const items = rest.map((i, n) => ({ ...i, position: n + 1 }));
+        built.agendas[agenda.meeting.id] = { ...agenda, items };
+        saved();
+        return ok(items);
+      }),
+      setItemAccess: vitest.fn(async (id: string, only: string[] | null): Promise<R<AgendaItem>> => {
+        const agenda = itemOf(id);
+        const item = { ...agenda.items.find((i) => i.id === id)!, restricted: only !== null };
+        built.agendas[agenda.meeting.id] = {
+          ...agenda,
+          items: agenda.items.map((i) => (i.id === id ? item : i)),
+          access: [...agenda.access.filter((a) => a.agenda_item_id !== id), ...(only === null ? [] : [{ agenda_item_id: id, persons: only }])],
+        };
+        saved();
+        return ok(item);
+      }),
+      addDocument: vitest.fn(async (itemId: string, path: string, title: string | null, handling: Handling): Promise<R<Document>> => {
+        if (!path.endsWith(".pdf")) return fail("invalid_argument", `${path} is not a PDF file (it does not start with %PDF-)`);
+        const agenda = itemOf(itemId);
+        const document: Document = {
+          id: `d-new-${built.next++}`, version: 1, agenda_item_id: itemId, meeting_id: agenda.meeting.id,
+          title: title ?? path.split("/").pop()!.replace(/\.pdf$/, ""), size: 4096, chunk_count: 1,
+          manifest: JSON.stringify({ handling }), manifest_signature: "", uploader_signing_key: "", published_at: "2026-11-24T03:00:00Z",
+        };
+        built.agendas[agenda.meeting.id] = { ...agenda, documents: [...agenda.documents, document] };
+        saved();
+        return ok(document);
+      }),
+      reviseDocument: vitest.fn(async (id: string, _path: string, title: string | null, handling: Handling | null): Promise<R<Document>> => {
+        const agenda = Object.values(built.agendas).find((a) => a.documents.some((d) => d.id === id))!;
+        const old = agenda.documents.find((d) => d.id === id)!;
+        const document: Document = { ...old, version: old.version + 1, title: title ?? old.title, manifest: handling ? JSON.stringify({ handling }) : old.manifest };
+        built.agendas[agenda.meeting.id] = { ...agenda, documents: agenda.documents.map((d) => (d.id === id ? document : d)) };
+        saved();
+        return ok(document);
+      }),
+      pendingKeys: vitest.fn(async (): Promise<R<PendingKey[]>> => ok(built.keys)),
+      documentChanges: vitest.fn(async (_id: string, _from: number | null): Promise<R<DocumentChanges>> =>
+        built.changes ? ok(built.changes) : fail("not_found", "no earlier version"),
+      ),
       answerOpinion: vitest.fn(async (requestId: string, choice: string, comment: string, onBehalfOf: string | null, annotations: string[]): Promise<R<VoteOutcome>> => {
         const respondent = onBehalfOf ?? "p1";
         const seq = opinions.seq++;
@@ -336,6 +456,10 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
     votes,
     stances,
     opinions,
+    built,
+    setStatus(next: AppStatus) {
+      status = next;
+    },
   };
   return api satisfies Api;
 }
@@ -1779,5 +1903,403 @@ describe("written opinions", () => {
     expect(text("opinion-reminded")).toBe("Reminded 1 time");
     expect($$("opinion-choice").map((c) => c.parentElement!.textContent)).toEqual(["Agree", "Disagree", "Agree, with comments"]);
     expect([...$<HTMLSelectElement>("opinion-on-behalf")!.options].map((o) => o.textContent)).toEqual(["Myself (Nguyễn Thị Lan)", "On behalf of p2"]);
+  });
+});
+
+describe("the secretariat's meeting builder", () => {
+  const PEOPLE: Person[] = [
+    { id: "p0", organisation_id: "o1", name: "Lê Văn Thư", role: "secretary" },
+    { id: "p1", organisation_id: "o1", name: "Nguyễn Thị Lan", role: "member" },
+    { id: "p2", organisation_id: "o1", name: "Trần Văn Nam", role: "member" },
+    { id: "p3", organisation_id: "o1", name: "Đỗ Minh Phó", role: "member" },
+  ];
+  const within = (el: Element, id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const box = (id: string, person: string) => document.querySelector<HTMLInputElement>(`[data-testid="${id}"][data-person-id="${person}"]`)!;
+  function check(el: HTMLInputElement) {
+    el.checked = true;
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  function choose(el: HTMLSelectElement, value: string) {
+    el.value = value;
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  const submit = (id: string) => $(id)!.closest("form")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+
+  async function openBuilder(status: AppStatus = SECRETARY, setup: (api: ReturnType<typeof fakeApi>) => void = () => undefined) {
+    const api = fakeApi(status);
+    api.built.people = PEOPLE;
+    api.built.keys = [
+      { document_id: "d1", version: 2, device_id: "dev-a", person_id: "p1", agreement_public_key: "" },
+      { document_id: "d1", version: 2, device_id: "dev-b", person_id: "p2", agreement_public_key: "" },
+      { document_id: "d1", version: 2, device_id: "dev-c", person_id: "p2", agreement_public_key: "" },
+    ];
+    setup(api);
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    await vitest.waitFor(() => expect($$("agenda-item")).toHaveLength(2));
+    return api;
+  }
+
+  it("is only for the secretariat", async () => {
+    const api = await openBuilder(ENROLLED);
+    expect($("builder-tab")!.hidden).toBe(true);
+    expect($("builder-pane")!.hidden).toBe(true);
+    expect(api.commands.pendingKeys).not.toHaveBeenCalled();
+  });
+
+  it("lists the devices waiting for keys by document, with names, and reads them again after a sync", async () => {
+    const api = await openBuilder();
+    expect($("builder-tab")!.hidden).toBe(false);
+    expect(text("builder-tab")).toBe(vi["tabs.builder"]);
+    // The arrow keys go round the three tabs.
+    $("opinions-tab")!.focus();
+    $("opinions-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, cancelable: true }));
+    expect(document.activeElement).toBe($("builder-tab"));
+    expect($("builder-tab")!.getAttribute("aria-selected")).toBe("true");
+    $("builder-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, cancelable: true }));
+    expect(document.activeElement).toBe($("meetings-tab"));
+    $("meetings-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true, cancelable: true }));
+    expect(document.activeElement).toBe($("builder-tab"));
+    expect($("builder-pane")!.hidden).toBe(false);
+    $("builder-tab")!.click();
+    expect($("builder-pane")!.hidden).toBe(false);
+    expect($("workspace")).toBeNull();
+    await vitest.waitFor(() => expect($("pending-key-group")).not.toBeNull());
+    // The title comes from the agenda read on this device.
+    expect(text("pending-key-title")).toBe("Dự thảo Luật Dữ liệu");
+    expect($$("pending-key-person").map((li) => li.textContent)).toEqual(["Nguyễn Thị Lan · 1 thiết bị", "Trần Văn Nam · 2 thiết bị"]);
+    // Read each time the builder is shown (twice, going round the tabs).
+    expect(api.commands.pendingKeys).toHaveBeenCalledTimes(2);
+
+    api.built.keys = [];
+    api.emitSync(SYNCED);
+    await vitest.waitFor(() => expect($("pending-keys-empty")).not.toBeNull());
+    expect(text("pending-keys-empty")).toBe(vi["keys.empty"]);
+    expect(api.commands.pendingKeys).toHaveBeenCalledTimes(3);
+
+    // Offline, the list cannot be read: said, with a retry.
+    api.commands.pendingKeys.mockResolvedValueOnce(fail("server_unreachable"));
+    $("pending-keys-refresh")!.click();
+    await vitest.waitFor(() => expect($("pending-keys-error")).not.toBeNull());
+    expect(text("pending-keys-error")).toContain(vi["error.server_unreachable"]);
+  });
+
+  it("creates a draft meeting offline: checked first, then saved here until the next sync", async () => {
+    const api = await openBuilder();
+    api.built.offline = true;
+    $("builder-tab")!.click();
+    await vitest.waitFor(() => expect($("builder-meeting-form")).not.toBeNull());
+    expect($("builder-meeting-form")!.dataset["meetingId"]).toBe("new");
+    expect($<HTMLInputElement>("builder-meeting-draft")!.checked).toBe(true);
+
+    submit("builder-meeting-submit");
+    expect(text("builder-meeting-error")).toBe(vi["builder.meeting.titleRequired"]);
+    expect(document.activeElement).toBe($("builder-meeting-title"));
+    type("builder-meeting-title", "Phiên họp thường kỳ tháng 12");
+    type("builder-meeting-starts-at", "2026-12-03T08:30");
+    choose($<HTMLSelectElement>("builder-meeting-kind")!, "thematic");
+    type("builder-meeting-place", "Phòng họp số 1");
+    // Members only are offered as participants, by name.
+    expect($$("builder-participant").map((b) => b.dataset["personId"])).toEqual(["p3", "p1", "p2"]);
+    check(box("builder-participant", "p1"));
+    check(box("builder-participant", "p2"));
+    $("builder-substitute-add")!.click();
+    choose($<HTMLSelectElement>("builder-substitute-member")!, "p2");
+    choose($<HTMLSelectElement>("builder-substitute-person")!, "p2");
+    submit("builder-meeting-submit");
+    expect(text("builder-meeting-error")).toBe(vi["builder.substitute.self"]);
+    expect(api.commands.createMeeting).not.toHaveBeenCalled();
+    choose($<HTMLSelectElement>("builder-substitute-person")!, "p3");
+    submit("builder-meeting-submit");
+
+    await vitest.waitFor(() => expect($("builder-meeting-form")!.dataset["meetingId"]).toBe("m-new-1"));
+    expect(api.commands.createMeeting).toHaveBeenCalledWith({
+      title: "Phiên họp thường kỳ tháng 12",
+      starts_at: "2026-12-03T01:30:00.000Z",
+      details: { kind: "thematic", place: "Phòng họp số 1", participants: ["p1", "p2"], substitutes: [{ member: "p2", substitute: "p3" }] },
+      draft: true,
+    });
+    await vitest.waitFor(() => expect(text("builder-meeting-outcome")).toBe(vi["builder.savedWaiting"]));
+    expect(text("sync-waiting")).toBe("1 thay đổi chờ gửi");
+    const listed = $$("builder-meeting").find((b) => b.dataset["meetingId"] === "m-new-1")!;
+    expect(listed.getAttribute("aria-current")).toBe("true");
+    expect(within(listed, "builder-meeting-status")!.textContent).toBe(vi["meeting.status.draft"]);
+    expect($<HTMLInputElement>("builder-meeting-starts-at")!.value).toBe("2026-12-03T08:30");
+    await vitest.waitFor(() => expect($("builder-agenda-empty")).not.toBeNull());
+
+    // Online again, a save is simply saved.
+    api.built.offline = false;
+    api.setStatus({ ...SECRETARY, sync: SYNCED });
+    type("builder-meeting-title", "Phiên họp thường kỳ tháng 12 năm 2026");
+    submit("builder-meeting-submit");
+    await vitest.waitFor(() => expect($("builder-meeting-outcome")!.dataset["state"]).toBe("saved"));
+    expect(text("builder-meeting-outcome")).toBe(vi["builder.saved"]);
+    expect(api.commands.updateMeeting).toHaveBeenLastCalledWith("m-new-1", expect.objectContaining({ title: "Phiên họp thường kỳ tháng 12 năm 2026", status: null }));
+
+    // Publishing changes the status only.
+    $("builder-meeting-publish")!.click();
+    await vitest.waitFor(() => expect($("builder-meeting-publish")).toBeNull());
+    expect(api.commands.updateMeeting).toHaveBeenLastCalledWith("m-new-1", { title: null, starts_at: null, status: "published", details: null });
+    expect(text("builder-status-outcome")).toBe(vi["builder.published"]);
+
+    // Cancelling asks first; "keep it" changes nothing.
+    $("builder-meeting-cancel")!.click();
+    expect(document.activeElement).toBe($("builder-meeting-cancel-keep"));
+    $("builder-meeting-cancel-keep")!.click();
+    expect(api.commands.updateMeeting).toHaveBeenCalledTimes(2);
+    expect(document.activeElement).toBe($("builder-meeting-cancel"));
+    $("builder-meeting-cancel")!.click();
+    $("builder-meeting-cancel-confirm")!.click();
+    await vitest.waitFor(() => expect($("builder-meeting-cancel")).toBeNull());
+    expect(api.commands.updateMeeting).toHaveBeenLastCalledWith("m-new-1", { title: null, starts_at: null, status: "cancelled", details: null });
+    expect(text("builder-status-outcome")).toBe(vi["builder.cancelled"]);
+    expect($$("builder-meeting").find((b) => b.dataset["meetingId"] === "m-new-1")!.classList.contains("meeting-cancelled")).toBe(true);
+  });
+
+  it("adds, reorders, edits and restricts the items of an existing meeting", async () => {
+    const api = await openBuilder();
+    $("builder-tab")!.click();
+    await vitest.waitFor(() => expect($("builder-meeting")).not.toBeNull());
+    $$("builder-meeting").find((b) => b.dataset["meetingId"] === "m-soon")!.click();
+    await vitest.waitFor(() => expect($$("builder-item")).toHaveLength(2));
+    expect($<HTMLInputElement>("builder-meeting-title")!.value).toBe("Phiên họp chuyên đề xây dựng pháp luật");
+    expect($$("builder-item-title").map((e) => e.textContent)).toEqual(["Báo cáo tình hình kinh tế - xã hội", "Dự án Luật Dữ liệu"]);
+
+    type("builder-new-item-title", "Đề án nhân sự");
+    type("builder-new-item-ministry", "Bộ Nội vụ");
+    check($<HTMLInputElement>("builder-new-item-restrict")!);
+    submit("builder-new-item-submit");
+    expect(text("builder-new-item-error")).toBe(vi["builder.access.required"]);
+    check(box("builder-new-item-person", "p1"));
+    submit("builder-new-item-submit");
+    await vitest.waitFor(() => expect($$("builder-item")).toHaveLength(3));
+    expect(api.commands.addAgendaItem).toHaveBeenCalledWith("m-soon", "Đề án nhân sự", ["p1"], {
+      presenting_ministry: "Bộ Nội vụ",
+      summary: null,
+      recommended_action: null,
+      status: "scheduled",
+    });
+    expect($<HTMLInputElement>("builder-new-item-title")!.value).toBe("");
+
+    // Up to the top; the top item cannot move up.
+    const last = () => $$("builder-item")[2]!;
+    expect(within($$("builder-item")[0]!, "builder-move-up")!.getAttribute("aria-disabled")).toBe("true");
+    expect(within(last(), "builder-move-down")!.getAttribute("aria-disabled")).toBe("true");
+    within(last(), "builder-move-up")!.click();
+    await vitest.waitFor(() => expect($$("builder-item-title")[1]!.textContent).toBe("Đề án nhân sự"));
+    expect(api.commands.moveAgendaItem).toHaveBeenCalledWith("i-new-1", 2);
+
+    // Its status, in the edit form.
+    const card = $$("builder-item").find((c) => c.dataset["itemId"] === "a2")!;
+    expect(within(card, "builder-edit-title")!.closest("details")!.open).toBe(false);
+    choose(within(card, "builder-edit-status") as HTMLSelectElement, "deferred");
+    within(card, "builder-item-save")!.click();
+    await vitest.waitFor(() => expect(within(card, "builder-item-status")?.textContent).toBe(vi["item.status.deferred"]));
+    expect(api.commands.updateAgendaItem).toHaveBeenCalledWith("a2", {
+      title: "Dự án Luật Dữ liệu",
+      details: { presenting_ministry: null, summary: null, recommended_action: null, status: "deferred" },
+    });
+
+    // Access: opened to all.
+    const restricted = $$("builder-item").find((c) => c.dataset["itemId"] === "i-new-1")!;
+    expect((within(restricted, "builder-access-only") as HTMLInputElement).checked).toBe(true);
+    check(within(restricted, "builder-access-all") as HTMLInputElement);
+    within(restricted, "builder-access-save")!.click();
+    await vitest.waitFor(() => expect(api.commands.setItemAccess).toHaveBeenCalledWith("i-new-1", null));
+    await vitest.waitFor(() => expect(within(restricted, "builder-item-restricted")).toBeNull());
+
+    // Members see the item's status on the agenda.
+    $("meetings-tab")!.click();
+    await vitest.waitFor(() => expect(text("agenda-item-status")).toBe(vi["item.status.deferred"]));
+  });
+
+  it("attaches a PDF from its path with progress, says why one failed, and attaches PDFs dropped on an item", async () => {
+    let drop: ((d: FileDrop) => void) | null = null;
+    const api = await openBuilder(SECRETARY, (a) => {
+      (a as Api).fileDrops = {
+        listen: async (handler) => {
+          drop = handler;
+          return () => {
+            drop = null;
+          };
+        },
+      };
+    });
+    $("builder-tab")!.click();
+    await vitest.waitFor(() => expect($("builder-meeting")).not.toBeNull());
+    $$("builder-meeting").find((b) => b.dataset["meetingId"] === "m-soon")!.click();
+    await vitest.waitFor(() => expect($$("builder-item")).toHaveLength(2));
+    const card = () => $$("builder-item").find((c) => c.dataset["itemId"] === "a1")!;
+    const inCard = (id: string) => within(card(), id)!;
+    const typeIn = (id: string, value: string) => {
+      const input = inCard(id) as HTMLInputElement;
+      input.value = value;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    };
+
+    typeIn("builder-doc-path", "/home/thu/bao-cao.docx");
+    inCard("builder-doc-submit").click();
+    expect(inCard("builder-doc-error").textContent).toBe(vi["builder.doc.notPdf"]);
+    expect(api.commands.addDocument).not.toHaveBeenCalled();
+
+    let release: () => void = () => undefined;
+    const held = api.commands.addDocument.getMockImplementation()!;
+    api.commands.addDocument.mockImplementationOnce(
+      (...args: Parameters<typeof held>) => new Promise((resolve) => (release = () => resolve(held(...args)))),
+    );
+    typeIn("builder-doc-path", "/home/thu/bao-cao.pdf");
+    check(inCard("builder-doc-no-export") as HTMLInputElement);
+    inCard("builder-doc-submit").click();
+    await vitest.waitFor(() => expect(inCard("builder-doc-submit").getAttribute("aria-disabled")).toBe("true"));
+    expect(inCard("builder-doc-submit").textContent).toBe(vi["builder.doc.uploading"]);
+    inCard("builder-doc-submit").click();
+    expect(api.commands.addDocument).toHaveBeenCalledTimes(1);
+    release();
+    await vitest.waitFor(() => expect(within(card(), "builder-document")).not.toBeNull());
+    expect(api.commands.addDocument).toHaveBeenCalledWith("a1", "/home/thu/bao-cao.pdf", null, { no_print: false, no_export: true });
+    expect(inCard("builder-doc-submit").getAttribute("aria-disabled")).toBe("false");
+    expect(inCard("builder-document-title").textContent).toBe("bao-cao");
+    expect(inCard("builder-document-no-export").textContent).toBe(vi["handling.noExport"]);
+    expect(inCard("builder-doc-outcome").textContent).toBe("✓ Đã đính kèm “bao-cao”.");
+
+    // The engine refuses a file that is not really a PDF: its reason is shown.
+    api.commands.addDocument.mockResolvedValueOnce(fail("invalid_argument", "/home/thu/gia.pdf is not a PDF file (it does not start with %PDF-)"));
+    typeIn("builder-doc-path", "/home/thu/gia.pdf");
+    inCard("builder-doc-submit").click();
+    await vitest.waitFor(() => expect(inCard("builder-doc-outcome").dataset["state"]).toBe("failed"));
+    expect(inCard("builder-doc-outcome").textContent).toBe(
+      "Chưa lưu được: Yêu cầu không hợp lệ: /home/thu/gia.pdf is not a PDF file (it does not start with %PDF-)",
+    );
+
+    // Dropped on the item (jsdom has no layout: the item is where the files are).
+    expect(drop).not.toBeNull();
+    const elementFromPoint = document.elementFromPoint;
+    document.elementFromPoint = () => within(card(), "builder-item-title");
+    try {
+      drop!({ kind: "over", x: 10, y: 10 });
+      expect(card().classList.contains("builder-drop-target")).toBe(true);
+      drop!({ kind: "drop", x: 10, y: 10, paths: ["/home/thu/phu-luc.pdf", "/home/thu/ghi chú.txt"] });
+      expect(card().classList.contains("builder-drop-target")).toBe(false);
+      await vitest.waitFor(() => expect(api.commands.addDocument).toHaveBeenLastCalledWith("a1", "/home/thu/phu-luc.pdf", null, { no_print: false, no_export: true }));
+      expect(inCard("builder-doc-error").textContent).toBe("Không đính kèm ghi chú.txt: chỉ nhận tệp PDF.");
+      await vitest.waitFor(() => expect(card().querySelectorAll('[data-testid="builder-document"]')).toHaveLength(2));
+      // Nowhere near an item: nothing is attached.
+      document.elementFromPoint = () => document.body;
+      const calls = api.commands.addDocument.mock.calls.length;
+      drop!({ kind: "drop", x: 1, y: 1, paths: ["/home/thu/x.pdf"] });
+      expect(text("builder-drop-notice")).toBe(vi["builder.doc.dropOutside"]);
+      expect(api.commands.addDocument.mock.calls.length).toBe(calls);
+    } finally {
+      document.elementFromPoint = elementFromPoint;
+    }
+
+    // A new version of a document, keeping its marks.
+    const doc = within(card(), "builder-document")!;
+    const revisePath = within(doc, "builder-revise-path") as HTMLInputElement;
+    revisePath.value = "/home/thu/bao-cao-v2.pdf";
+    within(doc, "builder-revise-submit")!.click();
+    await vitest.waitFor(() => expect(api.commands.reviseDocument).toHaveBeenCalledWith(expect.stringMatching(/^d-new-/), "/home/thu/bao-cao-v2.pdf", null, null));
+    await vitest.waitFor(() => expect(within(card(), "builder-revise-outcome")?.textContent).toBe("✓ Đã tải lên bản 2 của “bao-cao”."));
+  });
+});
+
+describe("what changed, and no printing, in the reader", () => {
+  const CHANGES: DocumentChanges = {
+    document_id: "d1",
+    from_version: 1,
+    to_version: 2,
+    old_page_count: 11,
+    new_page_count: 12,
+    hunks: [
+      { old_pages: [3], new_pages: [3], removed: ["Điều 3. Phạm vi cũ"], added: ["Điều 3. Phạm vi mới"] },
+      { old_pages: [8, 9], new_pages: [9], removed: ["Khoản 4 bị bỏ"], added: [] },
+    ],
+  };
+
+  async function read(view: Partial<DocumentView> = {}) {
+    const api = fakeApi(ENROLLED);
+    api.built.changes = CHANGES;
+    api.commands.openDocument.mockResolvedValue(ok({ ...DOC_VIEW, ...view }));
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW, pagePlatform: "other", pixelRatio: () => 1 });
+    await app.ready;
+    await vitest.waitFor(() => expect($("open-document")).not.toBeNull());
+    $("open-document")!.click();
+    await vitest.waitFor(() => expect($("reader-page-image")).not.toBeNull());
+    return api;
+  }
+  const ctrlP = (target: EventTarget = document.body) => {
+    const event = new KeyboardEvent("keydown", { key: "p", ctrlKey: true, bubbles: true, cancelable: true });
+    target.dispatchEvent(event);
+    return event.defaultPrevented;
+  };
+
+  it("lists the changes since the previous version; a page number goes there; Escape closes the list", async () => {
+    const api = await read();
+    expect($("reader-changes")!.hidden).toBe(false);
+    $("reader-changes")!.click();
+    expect(api.commands.documentChanges).toHaveBeenCalledWith("d1", null);
+    expect($("reader-changes-panel")!.hidden).toBe(false);
+    expect(document.activeElement?.id).toBe("reader-changes-title");
+    await vitest.waitFor(() => expect($$("reader-change")).toHaveLength(2));
+    expect($("reader-changes")!.getAttribute("aria-expanded")).toBe("true");
+    expect($$("reader-change-removed").map((e) => [e.tagName, e.textContent])).toEqual([
+      ["DEL", "Điều 3. Phạm vi cũ"],
+      ["DEL", "Khoản 4 bị bỏ"],
+    ]);
+    expect($$("reader-change-added").map((e) => [e.tagName, e.textContent])).toEqual([["INS", "Điều 3. Phạm vi mới"]]);
+    expect($$("reader-change-old-pages").map((e) => e.textContent)).toEqual(["Ở bản 1: trang 3", "Ở bản 1: trang 8–9"]);
+    expect(text("reader-changes-summary")).toBe("Từ bản 1 (11 trang) sang bản 2 (12 trang)2 chỗ thay đổi: bỏ 2 dòng, thêm 1 dòng");
+
+    const nine = $$("reader-change-page").find((b) => b.dataset["page"] === "9")!;
+    expect(nine.getAttribute("aria-label")).toBe("Đi tới trang 9");
+    nine.click();
+    expect($("reader-page-image")!.getAttribute("src")).toBe("ecabpage://localhost/d1/9?dpi=110");
+    expect(nine.getAttribute("aria-current")).toBe("true");
+
+    nine.focus();
+    nine.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    expect($("reader-changes-panel")!.hidden).toBe(true);
+    expect($("reader")).not.toBeNull();
+    expect(document.activeElement).toBe($("reader-changes"));
+  });
+
+  it("says when the text did not change, and when the versions cannot be compared", async () => {
+    const api = await read();
+    api.built.changes = { ...CHANGES, hunks: [] };
+    $("reader-changes")!.click();
+    await vitest.waitFor(() => expect($("reader-changes-none")).not.toBeNull());
+    expect(text("reader-changes-none")).toBe(vi["reader.changesNone"]);
+    $("reader-changes")!.click();
+    expect($("reader-changes-panel")!.hidden).toBe(true);
+    api.commands.documentChanges.mockResolvedValueOnce(fail("no_key"));
+    $("reader-changes")!.click();
+    await vitest.waitFor(() => expect($("reader-changes-error")).not.toBeNull());
+    expect(text("reader-changes-error")).toContain(vi["error.no_key"]);
+  });
+
+  it("offers no comparison for a first version", async () => {
+    await read({ document: { ...DOC_VIEW.document, version: 1 } });
+    expect($("reader-changes")!.hidden).toBe(true);
+  });
+
+  it("blocks printing a no-print document and marks it", async () => {
+    await read({ handling: { no_print: true, no_export: true } });
+    expect(text("reader-no-print")).toBe(vi["handling.noPrint"]);
+    expect(text("reader-no-export")).toBe(vi["handling.noExport"]);
+    expect($("reader")!.dataset["noPrint"]).toBe("true");
+    expect($("reader-print-blocked")!.hidden).toBe(true);
+    expect(ctrlP()).toBe(true);
+    expect($("reader-print-blocked")!.hidden).toBe(false);
+    expect(text("reader-print-blocked")).toBe(vi["reader.printBlocked"]);
+    // In a text field too.
+    expect(ctrlP($("reader-search-input")!)).toBe(true);
+  });
+
+  it("lets an unmarked document print", async () => {
+    await read();
+    expect($("reader-no-print")).toBeNull();
+    expect($("reader")!.dataset["noPrint"]).toBe("false");
+    expect(ctrlP()).toBe(false);
+    expect($("reader-print-blocked")!.hidden).toBe(true);
   });
 });

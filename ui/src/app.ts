@@ -2,6 +2,7 @@ import { setPeople } from "./people";
 import type { AnnotationDraft, AnnotationSave } from "./annotations";
 import type {
   AgendaItemId,
+  AgendaView,
   AnnotationEdit,
   AnnotationView,
   commands,
@@ -12,6 +13,7 @@ import type {
   OpenMotionRequest,
   OpinionRequestId,
   OpinionStatus,
+  PendingKey,
   PersonId,
   PrefetchProgress,
   Stance,
@@ -20,12 +22,14 @@ import type {
   UiError,
 } from "./bindings";
 import { focusByKey, focusedKey, h } from "./dom";
+import type { FileDropSource } from "./filedrop";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
 import { languageSwitch, spinner } from "./views/common";
 import { mountEnroll, type EnrollField, type EnrollState, type EnrollView } from "./views/enroll";
-import { groupMeetings } from "./meetings";
+import { groupMeetings, orderMeetings } from "./meetings";
 import { clampPage, clampZoom, fitWidthZoom, parsePageInput, zoomIn, zoomOut, type PagePlatform } from "./reader";
 import { deliveryFromOutcome, refusalsOf, settleSent } from "./outbox";
+import { NO_BUILDER, TARGET, type BuilderAction, type BuilderActions, type BuilderState } from "./views/builder";
 import { mountMain, type Loadable, type MainState, type MainView, type Tab } from "./views/main";
 import { ownAnnotations } from "./opinions";
 import { NO_OPINIONS, type OpinionsActions, type OpinionsState } from "./views/opinions";
@@ -65,6 +69,16 @@ export interface Api {
     | "opinionDraft"
     | "opinionStatus"
     | "listPeople"
+    | "createMeeting"
+    | "updateMeeting"
+    | "addAgendaItem"
+    | "updateAgendaItem"
+    | "moveAgendaItem"
+    | "setItemAccess"
+    | "addDocument"
+    | "reviseDocument"
+    | "pendingKeys"
+    | "documentChanges"
   >;
   events: {
     syncStatusChanged: {
@@ -75,6 +89,8 @@ export interface Api {
       listen(handler: (event: { payload: PrefetchProgress }) => void): Promise<() => void>;
     };
   };
+  /** Files dropped on the window (Tauri only; absent in a browser). */
+  fileDrops?: FileDropSource | null;
 }
 
 export interface AppOptions {
@@ -151,8 +167,12 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let motionsSeq = 0;
   let positionsSeq = 0;
   let opinionsSeq = 0;
+  let changesSeq = 0;
+  let builderAgendaSeq = 0;
+  let keysSeq = 0;
   const dashboardSeqs = new Map<OpinionRequestId, number>();
   let unlisten: (() => void) | null = null;
+  let stopDrops: (() => void) | null = null;
 
   function applyDocumentLocale(): void {
     document.documentElement.lang = locale;
@@ -324,6 +344,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     if (seq !== agendaSeq || screen.kind !== "main" || screen.selectedId !== id) return;
     if (r.ok) {
       patchMain({ agenda: { kind: "ready", data: r.data } });
+      learnTitles(r.data);
       await loadMotions(id, quiet);
       await loadPositions(id, quiet);
     } else if (!(quiet && screen.agenda?.kind === "ready")) {
@@ -547,12 +568,159 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     if (screen.kind !== "main" || screen.tab === tab) return;
     patchMain({ tab });
     void loadDashboards();
+    if (tab === "builder") {
+      void loadKeys(false);
+      if (screen.builder.meetingId !== null && screen.builder.agenda?.kind !== "ready") void loadBuilderAgenda(false);
+    }
   }
+
+  // ── the secretariat's meeting builder ────────────────────────────────────
+  function patchBuilder(patch: Partial<BuilderState>): void {
+    if (screen.kind === "main") patchMain({ builder: { ...screen.builder, ...patch } });
+  }
+
+  /** Remembers the titles of an agenda's documents: the keys panel names documents by them. */
+  function learnTitles(agenda: AgendaView): void {
+    if (screen.kind !== "main") return;
+    const titles = screen.builder.titles;
+    const changed = agenda.documents.filter((d) => titles[d.id] !== d.title);
+    if (changed.length > 0) patchBuilder({ titles: { ...titles, ...Object.fromEntries(changed.map((d) => [d.id, d.title])) } });
+  }
+
+  /** Reads the agenda of the meeting being built (works offline); a quiet reload keeps what is shown if it fails. */
+  async function loadBuilderAgenda(quiet: boolean): Promise<void> {
+    if (screen.kind !== "main" || screen.builder.meetingId === null) return;
+    const id = screen.builder.meetingId;
+    const seq = ++builderAgendaSeq;
+    if (!quiet) patchBuilder({ agenda: { kind: "loading" } });
+    const r = await run(() => api.commands.meetingAgenda(id));
+    if (seq !== builderAgendaSeq || screen.kind !== "main" || screen.builder.meetingId !== id) return;
+    if (r.ok) {
+      patchBuilder({ agenda: { kind: "ready", data: r.data } });
+      learnTitles(r.data);
+    } else if (!(quiet && screen.builder.agenda?.kind === "ready")) {
+      patchBuilder({ agenda: { kind: "error", error: r.error } });
+    }
+  }
+
+  /** The devices waiting for keys come from the server: read only while the builder is shown. */
+  async function loadKeys(quiet: boolean): Promise<void> {
+    if (screen.kind !== "main" || screen.tab !== "builder" || screen.profile.person.role !== "secretary") return;
+    const seq = ++keysSeq;
+    if (!quiet || screen.builder.keys === null) patchBuilder({ keys: { kind: "loading" } });
+    const r = await run(() => api.commands.pendingKeys());
+    if (seq !== keysSeq || screen.kind !== "main") return;
+    if (r.ok) {
+      patchBuilder({ keys: { kind: "ready", data: r.data } });
+      await nameKeyDocuments(r.data);
+    } else if (!(quiet && screen.builder.keys?.kind === "ready")) {
+      patchBuilder({ keys: { kind: "error", error: r.error } });
+    }
+  }
+
+  /** Reads agendas (on this device) until each document waiting for keys has a title to show. */
+  async function nameKeyDocuments(keys: readonly PendingKey[]): Promise<void> {
+    if (screen.kind !== "main" || screen.meetings.kind !== "ready") return;
+    const titles = () => (screen.kind === "main" ? screen.builder.titles : {});
+    const unnamed = () => keys.some((k) => titles()[k.document_id] === undefined);
+    for (const meeting of orderMeetings(screen.meetings.data, now())) {
+      if (!unnamed() || screen.kind !== "main") return;
+      const r = await run(() => api.commands.meetingAgenda(meeting.id));
+      if (r.ok) learnTitles(r.data);
+    }
+  }
+
+  function setBuilderAction(target: string, value: BuilderAction | null): void {
+    if (screen.kind === "main") patchBuilder({ actions: withEntry(screen.builder.actions, target, value) });
+  }
+
+  /**
+   * Runs a secretariat change (saved on this device at once, sent at the
+   * next sync), says whether it waits to be sent, and re-reads what it changed.
+   */
+  async function change<T>(
+    target: string,
+    call: () => Promise<CommandResult<T>>,
+    detail: (data: T) => { title?: string; version?: number; created?: boolean } = () => ({}),
+  ): Promise<Outcome<T>> {
+    if (screen.kind !== "main" || screen.builder.actions[target]?.kind === "sending") return { ok: false, error: null };
+    setBuilderAction(target, { kind: "sending" });
+    const r = await run(call);
+    if (!r.ok) {
+      setBuilderAction(target, { kind: "failed", error: r.error });
+      return r;
+    }
+    // The count of changes waiting to be sent tells whether this one reached the server yet.
+    await loadStatus();
+    const waiting = screen.kind === "main" && (screen.sync?.waiting_to_send ?? 0) > 0;
+    setBuilderAction(target, { kind: "done", waiting, ...detail(r.data) });
+    await loadMeetings(true);
+    if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
+    await loadBuilderAgenda(true);
+    return r;
+  }
+
+  const builderActions: BuilderActions = {
+    selectMeeting(id) {
+      if (screen.kind !== "main") return;
+      builderAgendaSeq++;
+      patchBuilder({ meetingId: id, agenda: null });
+      void loadBuilderAgenda(false);
+    },
+    reloadAgenda() {
+      void loadBuilderAgenda(false);
+    },
+    reloadKeys() {
+      void loadKeys(false);
+    },
+    async createMeeting(request) {
+      const r = await change(TARGET.newMeeting, () => api.commands.createMeeting(request), () => ({ created: true }));
+      if (!r.ok || screen.kind !== "main") return r.ok;
+      // Carry on with the new meeting, its agenda next; its form says it was created.
+      const actions = withEntry(screen.builder.actions, TARGET.newMeeting, null);
+      const done = screen.builder.actions[TARGET.newMeeting] ?? null;
+      builderAgendaSeq++;
+      patchBuilder({ meetingId: r.data.id, agenda: null, actions: withEntry(actions, TARGET.meeting(r.data.id), done) });
+      await loadBuilderAgenda(false);
+      return true;
+    },
+    async updateMeeting(meetingId, request) {
+      const target = request.status === null ? TARGET.meeting(meetingId) : TARGET.status(meetingId);
+      return (await change(target, () => api.commands.updateMeeting(meetingId, request))).ok;
+    },
+    async addItem(meetingId, title, only, details) {
+      return (await change(TARGET.newItem(meetingId), () => api.commands.addAgendaItem(meetingId, title, only, details))).ok;
+    },
+    async updateItem(itemId, request) {
+      return (await change(TARGET.item(itemId), () => api.commands.updateAgendaItem(itemId, request))).ok;
+    },
+    async moveItem(itemId, position) {
+      return (await change(TARGET.move(itemId), () => api.commands.moveAgendaItem(itemId, position))).ok;
+    },
+    async setAccess(itemId, only) {
+      return (await change(TARGET.access(itemId), () => api.commands.setItemAccess(itemId, only))).ok;
+    },
+    async addDocument(itemId, path, title, handling) {
+      const r = await change(TARGET.attach(itemId), () => api.commands.addDocument(itemId, path, title, handling), (d) => ({ title: d.title, version: d.version }));
+      // Other devices now wait for the new document's key.
+      if (r.ok) await loadKeys(true);
+      return r.ok;
+    },
+    async reviseDocument(documentId, path, title, handling) {
+      const r = await change(TARGET.revise(documentId), () => api.commands.reviseDocument(documentId, path, title, handling), (d) => ({ title: d.title, version: d.version }));
+      if (r.ok) await loadKeys(true);
+      return r.ok;
+    },
+  };
 
   /** Re-reads who this is and the sync state (e.g. how many changes wait to be sent). */
   async function loadStatus(): Promise<void> {
     const status = await run(() => api.commands.appStatus());
-    if (screen.kind === "main" && status.ok && status.data.profile) patchMain({ profile: status.data.profile, sync: status.data.sync });
+    if (screen.kind !== "main" || !status.ok || !status.data.profile) return;
+    const profile = status.data.profile;
+    // Only the secretariat builds meetings: anyone else goes back to the meetings.
+    const tab = screen.tab === "builder" && profile.person.role !== "secretary" ? "meetings" : screen.tab;
+    patchMain({ profile, sync: status.data.sync, tab });
   }
 
   /**
@@ -568,12 +736,16 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     await loadAnnotations(true);
     await loadPeople();
     await loadOpinions(true);
+    await loadBuilderAgenda(true);
+    await loadKeys(true);
   }
 
   /** Names for the ids in summaries and dashboards; ids stay shown if this fails. */
   async function loadPeople(): Promise<void> {
     const r = await run(() => api.commands.listPeople());
-    if (r.ok) setPeople(r.data);
+    if (!r.ok) return;
+    setPeople(r.data);
+    if (screen.kind === "main" && JSON.stringify(screen.people) !== JSON.stringify(r.data)) patchMain({ people: r.data });
   }
 
   // ── document reader ──────────────────────────────────────────────────────
@@ -608,6 +780,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         search: null,
         annotations: { kind: "loading" },
         annotationSave: null,
+        changes: null,
       },
     });
     await loadDocument(seq, doc.id);
@@ -628,6 +801,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     readerSeq++;
     searchSeq++;
     annotationsSeq++;
+    changesSeq++;
     patchMain({ reader: null });
   }
 
@@ -682,8 +856,26 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     patchReader({ search: { phrase, result: r.ok ? { kind: "ready", data: r.data } : { kind: "error", error: r.error } } });
   }
 
+  /** What changed in the open document since its previous version (compared on this device). */
+  async function loadChanges(): Promise<void> {
+    if (screen.kind !== "main" || screen.reader === null || pageCount() === null) return;
+    const id = screen.reader.documentId;
+    const seq = ++changesSeq;
+    patchReader({ changes: { kind: "loading" } });
+    const r = await run(() => api.commands.documentChanges(id, null));
+    if (seq !== changesSeq || screen.kind !== "main" || screen.reader?.documentId !== id || screen.reader.changes === null) return;
+    patchReader({ changes: r.ok ? { kind: "ready", data: r.data } : { kind: "error", error: r.error } });
+  }
+
   const readerActions: ReaderActions = {
     closeReader,
+    showChanges() {
+      void loadChanges();
+    },
+    hideChanges() {
+      changesSeq++;
+      if (screen.kind === "main" && screen.reader?.changes) patchReader({ changes: null });
+    },
     retryOpen() {
       if (screen.kind !== "main" || screen.reader === null) return;
       const seq = ++readerSeq;
@@ -761,6 +953,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
         await loadAnnotations(true);
         await loadOpinions(true);
+        await loadBuilderAgenda(true);
+        await loadKeys(true);
       } else {
         patchMain({ syncing: false, notice: r.error });
       }
@@ -788,6 +982,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     voting: votingActions,
     positions: positionsActions,
     opinions: opinionsActions,
+    builder: builderActions,
   };
 
   function showMain(profile: MainState["profile"], sync: SyncStatus | null): Promise<void> {
@@ -804,6 +999,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       voting: NO_VOTING,
       positions: NO_POSITIONS,
       opinions: NO_OPINIONS,
+      people: [],
+      builder: NO_BUILDER,
       tab: "meetings",
     });
     return Promise.all([loadMeetings(false), loadPeople(), loadOpinions(false)]).then(() => undefined);
@@ -844,6 +1041,15 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     .catch(() => {
       // No event bridge outside Tauri.
     });
+  api.fileDrops
+    ?.listen((drop) => mainView?.handleFileDrop(drop))
+    .then((off) => {
+      if (destroyed) off();
+      else stopDrops = off;
+    })
+    .catch(() => {
+      // No drag and drop outside Tauri: the path field still attaches files.
+    });
   const ready = boot();
 
   return {
@@ -855,6 +1061,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       destroyed = true;
       root.ownerDocument.removeEventListener("keydown", onKeyDown);
       unlisten?.();
+      stopDrops?.();
     },
   };
 }

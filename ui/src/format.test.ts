@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatLastSync, formatMeetingWhen, formatTime, zonedDateKey, zonedParts } from "./format";
+import { formatLastSync, formatMeetingWhen, formatSize, formatTime, zonedDateKey, zonedParts } from "./format";
 import { translator } from "./i18n";
 
 const tVi = translator("vi");
@@ -71,5 +71,13 @@ describe("formatTime", () => {
     expect(formatTime("2026-11-24T03:05:00Z", tVi)).toBe("10:05");
     expect(formatTime("2026-11-24T17:00:00Z", tEn)).toBe("00:00");
     expect(formatTime("soon", tVi)).toBe("soon");
+  });
+});
+
+describe("formatSize", () => {
+  it("says KB below a megabyte and MB above", () => {
+    expect(formatSize(200)).toBe("1 KB");
+    expect(formatSize(96_232)).toBe("94 KB");
+    expect(formatSize(2_621_440)).toBe("2.5 MB");
   });
 });

@@ -102,3 +102,9 @@ export function formatLastSync(
   if (!p) return iso;
   return t("sync.lastSync", { time: timeText(p, t), date: dateText(p, t) });
 }
+
+/** Sizes as a person reads them: KB below a megabyte, MB above. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -30,6 +30,9 @@ const ENGINE_CODES = [
   "server_identity",
   "crypto",
   "device_revoked",
+  "no_export",
+  "lease_expired",
+  "invalid_argument",
 ];
 
 describe("message catalogues", () => {
@@ -76,6 +79,14 @@ describe("message catalogues", () => {
     expect(vi["enroll.serverUrl"]).toBe("Địa chỉ máy chủ");
     expect(vi["sync.state.offline"]).toBe("Ngoại tuyến");
     expect(vi["role.secretary"]).toBe("Thư ký");
+    expect(vi["tabs.builder"]).toBe("Soạn cuộc họp");
+    expect(en["tabs.builder"]).toBe("Build meetings");
+    expect(vi["builder.savedWaiting"]).toBe("Đã lưu trên máy, sẽ gửi khi có mạng");
+    expect(vi["builder.doc.uploading"]).toBe("Đang mã hoá và tải lên…");
+    expect(vi["reader.changes"]).toBe("Xem thay đổi");
+    expect(en["reader.changes"]).toBe("See what changed");
+    expect(vi["handling.noPrint"]).toBe("Không được in");
+    expect(vi["handling.noExport"]).toBe("Không được xuất");
     expect(en["enroll.title"]).not.toBe(vi["enroll.title"]);
   });
 });
@@ -97,6 +108,14 @@ describe("errorMessage", () => {
     expect(errorMessage(err, "vi")).toBe(vi["error.unknown_code"]);
     expect(errorMessage(err, "en")).toBe(en["error.unknown_code"]);
     expect(errorMessage(err, "vi")).not.toBe(err.message);
+  });
+
+  it("quotes the engine's own detail where the catalogue asks for it", () => {
+    const err = { code: "invalid_argument", message: "/tmp/a.pdf is not a PDF file (it does not start with %PDF-)" };
+    expect(errorMessage(err, "vi")).toBe("Yêu cầu không hợp lệ: /tmp/a.pdf is not a PDF file (it does not start with %PDF-)");
+    expect(errorMessage(err, "en")).toBe("The request is not valid: /tmp/a.pdf is not a PDF file (it does not start with %PDF-)");
+    expect(errorMessage({ code: "lease_expired", message: "run `ecab sync`" }, "vi")).toBe(vi["error.lease_expired"]);
+    expect(errorMessage({ code: "no_export", message: "x" }, "en")).toBe(en["error.no_export"]);
   });
 
   it("falls back to the engine's message for an unknown code", () => {

@@ -85,14 +85,15 @@ export function errorKey(code: string): MessageKey | null {
 
 /**
  * The text to show for an error: the catalogue's message for a known engine
- * code; otherwise the engine's own message; otherwise a generic message.
- * Thrown JS errors (e.g. the IPC bridge missing) also get the generic message.
+ * code (a catalogue message may quote the engine's own as `{detail}`);
+ * otherwise the engine's own message; otherwise a generic message. Thrown JS
+ * errors (e.g. the IPC bridge missing) also get the generic message.
  */
 export function errorMessage(error: unknown, locale: Locale): string {
   const t = translator(locale);
   if (isEngineError(error)) {
     const key = errorKey(error.code);
-    if (key) return t(key);
+    if (key) return t(key, { detail: error.message.trim() });
     if (error.message.trim() !== "") return error.message;
   } else if (typeof error === "string" && error.trim() !== "") {
     return error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AgendaItem, Meeting } from "./bindings";
-import { groupMeetings, orderAgendaItems, orderMeetings } from "./meetings";
+import { groupMeetings, meetingFacts, orderAgendaItems, orderMeetings } from "./meetings";
 
 function meeting(id: string, starts_at: string, title = id): Meeting {
   return { id, organisation_id: "org", title, starts_at, status: "published", created_by: "p" };
@@ -61,5 +61,28 @@ describe("orderAgendaItems", () => {
   it("sorts by position", () => {
     const items: AgendaItem[] = [3, 1, 2].map((p) => ({ id: `i${p}`, meeting_id: "m", position: p, title: `Mục ${p}` }));
     expect(orderAgendaItems(items).map((i) => i.id)).toEqual(["i1", "i2", "i3"]);
+  });
+});
+
+describe("meetingFacts", () => {
+  const names: Record<string, string> = { p1: "Nguyễn Thị Lan", p2: "Trần Văn Nam", p3: "Đỗ Minh Phó" };
+  const name = (id: string) => names[id] ?? id;
+
+  it("names the participants and who stands in for whom", () => {
+    const m = {
+      ...meeting("m", "2026-12-03T01:30:00Z"),
+      details: { kind: "extraordinary" as const, place: " Phòng họp số 1 ", participants: ["p1", "p2", "p9"], substitutes: [{ member: "p2", substitute: "p3" }] },
+    };
+    expect(meetingFacts(m, name)).toEqual({
+      kind: "extraordinary",
+      place: "Phòng họp số 1",
+      participants: ["Nguyễn Thị Lan", "Trần Văn Nam", "p9"],
+      substitutes: [{ member: "Trần Văn Nam", substitute: "Đỗ Minh Phó" }],
+    });
+  });
+
+  it("says every member is invited when none is named, and nothing for a meeting without details", () => {
+    expect(meetingFacts({ ...meeting("m", "2026-12-03T01:30:00Z"), details: {} }, name)).toEqual({ kind: "regular", place: null, participants: null, substitutes: [] });
+    expect(meetingFacts(meeting("m", "2026-12-03T01:30:00Z"), name)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { AgendaItem, Meeting } from "./bindings";
+import type { AgendaItem, Meeting, MeetingKind, PersonId } from "./bindings";
 import { TIME_ZONE, zonedDateKey } from "./format";
 
 export interface MeetingGroups {
@@ -43,4 +43,27 @@ export function orderMeetings(
 
 export function orderAgendaItems(items: readonly AgendaItem[]): AgendaItem[] {
   return [...items].sort((a, b) => a.position - b.position);
+}
+
+/** What the agenda's header says about a meeting besides its title and time. */
+export interface MeetingFacts {
+  kind: MeetingKind;
+  place: string | null;
+  /** The names of those invited, in their order; null when every member is. */
+  participants: string[] | null;
+  /** Who stands in for whom, by name. */
+  substitutes: Array<{ member: string; substitute: string }>;
+}
+
+/** The meeting's kind, place, participants and substitutes; null for a meeting without details. */
+export function meetingFacts(meeting: Meeting, name: (person: PersonId) => string): MeetingFacts | null {
+  const d = meeting.details;
+  if (!d) return null;
+  const participants = d.participants ?? [];
+  return {
+    kind: d.kind ?? "regular",
+    place: d.place?.trim() ? d.place.trim() : null,
+    participants: participants.length === 0 ? null : participants.map(name),
+    substitutes: (d.substitutes ?? []).map((s) => ({ member: name(s.member), substitute: name(s.substitute) })),
+  };
 }

@@ -10,6 +10,7 @@ import {
   pageDpi,
   pageUrl,
   parsePageInput,
+  isPrintKey,
   readerKeyCommand,
   THUMB_DPI,
   thumbRange,
@@ -199,5 +200,17 @@ describe("readerKeyCommand", () => {
     expect(readerKeyCommand(k("f"), "other")).toBeNull();
     expect(readerKeyCommand(k("+", { ctrlKey: true }), "other")).toBeNull();
     expect(readerKeyCommand(k("ArrowRight", { altKey: true }), "other")).toBeNull();
+  });
+});
+
+describe("isPrintKey", () => {
+  const k = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({ key, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+  it("is Ctrl+P or ⌘P, with or without Shift", () => {
+    expect(isPrintKey(k("p", { ctrlKey: true }))).toBe(true);
+    expect(isPrintKey(k("P", { ctrlKey: true }))).toBe(true);
+    expect(isPrintKey(k("p", { metaKey: true }))).toBe(true);
+    expect(isPrintKey(k("p"))).toBe(false);
+    expect(isPrintKey(k("p", { ctrlKey: true, altKey: true }))).toBe(false);
+    expect(isPrintKey(k("f", { ctrlKey: true }))).toBe(false);
   });
 });

@@ -227,3 +227,11 @@ export function readerKeyCommand(event: KeyLike, target: KeyTarget): ReaderComma
       return null;
   }
 }
+
+/**
+ * Ctrl+P (⌘P on a Mac), with or without Shift: the print shortcut, blocked
+ * for a document the secretariat marked "no print", wherever focus is.
+ */
+export function isPrintKey(event: KeyLike): boolean {
+  return (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "p";
+}

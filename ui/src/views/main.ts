@@ -1,10 +1,14 @@
-import type { AgendaView, Document, PrefetchProgress, Meeting, MeetingStatus, ProfileSummary, SyncState, SyncStatus } from "../bindings";
+import type { AgendaItem, AgendaView, Document, PrefetchProgress, Meeting, MeetingStatus, Person, ProfileSummary, SyncState, SyncStatus } from "../bindings";
 import { rejectedReason } from "../annotations";
+import { documentHandling } from "../builder";
 import { h, replaceRegion } from "../dom";
-import { formatLastSync, formatMeetingWhen } from "../format";
+import type { FileDrop } from "../filedrop";
+import { formatLastSync, formatMeetingWhen, formatSize } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
-import { groupMeetings, orderAgendaItems } from "../meetings";
+import { groupMeetings, meetingFacts, orderAgendaItems } from "../meetings";
 import { awaitingAnswer, offlineWithOpenRequests } from "../opinions";
+import { personName } from "../people";
+import { mountBuilder, type BuilderActions, type BuilderState } from "./builder";
 import { languageSwitch, spinner, statePanel } from "./common";
 import { mountReader, type ReaderActions, type ReaderEnv, type ReaderState, type ReaderView } from "./reader";
 import { mountOpinions, type OpinionsActions, type OpinionsState } from "./opinions";
@@ -16,8 +20,11 @@ export type Loadable<T> =
   | { kind: "ready"; data: T }
   | { kind: "error"; error: unknown };
 
-/** The two parts of the main screen: meetings (with the reader) and requests for written opinions. */
-export type Tab = "meetings" | "opinions";
+/**
+ * The parts of the main screen: meetings (with the reader), requests for
+ * written opinions and, for the secretariat, the meeting builder.
+ */
+export type Tab = "meetings" | "opinions" | "builder";
 
 export interface MainState {
   kind: "main";
@@ -40,6 +47,10 @@ export interface MainState {
   positions: PositionsState;
   /** Requests for written opinions (not tied to the selected meeting). */
   opinions: OpinionsState;
+  /** The organisation's people, as last synced (names, and whom the secretariat can invite). */
+  people: readonly Person[];
+  /** The secretariat's meeting builder. */
+  builder: BuilderState;
   tab: Tab;
 }
 
@@ -56,12 +67,15 @@ export interface MainActions {
   voting: VotingActions;
   positions: PositionsActions;
   opinions: OpinionsActions;
+  builder: BuilderActions;
 }
 
 export interface MainView {
   update(state: MainState): void;
   /** Keyboard shortcuts of the open reader (the app listens on the whole document). */
   handleReaderKey(event: KeyboardEvent): void;
+  /** Files dragged over or dropped on the window: for the builder, while it is shown. */
+  handleFileDrop(drop: FileDrop): void;
 }
 
 function statusBadge(status: MeetingStatus, t: Translate, testid: string): HTMLElement {
@@ -107,9 +121,48 @@ function documentList(
                 t("agenda.revised"),
               )
             : null,
+          handlingBadges(d, t),
         ),
       ),
     ),
+  );
+}
+
+/** The secretariat's marks on a document: not to be printed, not to be taken out of the app. */
+function handlingBadges(d: Document, t: Translate): HTMLElement[] {
+  const handling = documentHandling(d);
+  return [
+    handling.no_print ? h("span", { class: "badge badge-handling", "data-testid": "document-no-print", title: t("reader.noPrintHint") }, t("handling.noPrint")) : null,
+    handling.no_export ? h("span", { class: "badge badge-handling", "data-testid": "document-no-export", title: t("reader.noExportHint") }, t("handling.noExport")) : null,
+  ].filter((b) => b !== null);
+}
+
+/** Where an item stands, said only once it is no longer simply on the agenda. */
+function itemStatusBadge(item: AgendaItem, t: Translate): HTMLElement | null {
+  const status = item.details?.status ?? "scheduled";
+  if (status === "scheduled") return null;
+  return h("span", { class: `badge badge-item-${status}`, "data-testid": "agenda-item-status", "data-status": status }, t(`item.status.${status}`));
+}
+
+/** The meeting's kind, place, participants and substitutes, under its title. */
+function meetingFactsList(meeting: Meeting, me: ProfileSummary["person"], t: Translate): HTMLElement | null {
+  const facts = meetingFacts(meeting, (p) => personName(p, me));
+  if (facts === null) return null;
+  const row = (testid: string, label: string, value: string) =>
+    h("div", { class: "agenda-fact", "data-testid": testid }, h("dt", null, label), h("dd", null, value));
+  return h(
+    "dl",
+    { class: "agenda-facts", "aria-label": t("agenda.facts"), "data-testid": "agenda-facts" },
+    row("agenda-kind", t("agenda.kind"), t(`meeting.kind.${facts.kind}`)),
+    facts.place === null ? null : row("agenda-place", t("agenda.place"), facts.place),
+    row("agenda-participants", t("agenda.participants"), facts.participants === null ? t("agenda.participantsAll") : facts.participants.join(", ")),
+    facts.substitutes.length === 0
+      ? null
+      : row(
+          "agenda-substitutes",
+          t("agenda.substitutes"),
+          facts.substitutes.map((s) => t("agenda.substitution", { member: s.member, substitute: s.substitute })).join("; "),
+        ),
   );
 }
 
@@ -119,13 +172,7 @@ function documentList(
  */
 function agendaInputs(s: MainState): string {
   const sync = s.sync && [s.sync.state, s.sync.waiting_to_send, s.sync.rejected];
-  return JSON.stringify([s.agenda, s.voting, s.positions, s.profile.person, sync]);
-}
-
-/** Sizes as a person reads them: KB below a megabyte, MB above. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return JSON.stringify([s.agenda, s.voting, s.positions, s.profile.person, sync, s.people.map((p) => [p.id, p.name])]);
 }
 
 function moveFocus(event: KeyboardEvent, container: HTMLElement): void {
@@ -207,6 +254,10 @@ export function mountMain(
   const opinions = mountOpinions(locale, t, actions.opinions, now);
   opinions.root.id = "opinions-panel";
   opinions.root.setAttribute("role", "tabpanel");
+  const builder = mountBuilder(locale, t, actions.builder, now);
+  builder.root.id = "builder-panel";
+  builder.root.setAttribute("role", "tabpanel");
+  builder.root.hidden = true;
   const opinionAlert = h("div", { class: "notice-region" });
   /** Whether the offline warning about unanswered requests was last shown (null: not drawn yet). */
   let shownOpinionAlert: boolean | null = null;
@@ -215,12 +266,20 @@ export function mountMain(
   const tabs: Record<Tab, HTMLButtonElement> = {
     meetings: tabButton("meetings", "workspace"),
     opinions: tabButton("opinions", "opinions-panel", waitingCount, waitingText),
+    builder: tabButton("builder", "builder-panel"),
   };
-  const tabBar = h("div", { class: "tabs", role: "tablist", "aria-label": t("tabs.label") }, tabs.meetings, tabs.opinions);
+  const tabBar = h("div", { class: "tabs", role: "tablist", "aria-label": t("tabs.label") }, tabs.meetings, tabs.opinions, tabs.builder);
+  /** The state last drawn (drops and keys are handled against it). */
+  let current: MainState | null = null;
+  const isSecretary = (s: MainState | null) => s?.profile.person.role === "secretary";
+  /** The tabs this person has, in order. */
+  const shownTabs = (): Tab[] => (isSecretary(current) ? ["meetings", "opinions", "builder"] : ["meetings", "opinions"]);
   tabBar.addEventListener("keydown", (e) => {
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
     e.preventDefault();
-    const next: Tab = e.target === tabs.meetings ? "opinions" : "meetings";
+    const list = shownTabs();
+    const at = list.findIndex((tab) => tabs[tab] === e.target);
+    const next = list[(at + (e.key === "ArrowRight" ? 1 : list.length - 1)) % list.length] ?? "meetings";
     actions.showTab(next);
     tabs[next].focus();
   });
@@ -282,15 +341,20 @@ export function mountMain(
       tabBar,
       workspace,
       opinions.root,
+      builder.root,
     ),
   );
 
   function renderTabs(s: MainState): void {
-    workspace.hidden = s.tab !== "meetings";
-    opinions.root.hidden = s.tab !== "opinions";
-    for (const tab of ["meetings", "opinions"] as const) {
-      tabs[tab].setAttribute("aria-selected", String(s.tab === tab));
-      tabs[tab].tabIndex = s.tab === tab ? 0 : -1;
+    // Only the secretariat builds meetings.
+    const tab: Tab = s.tab === "builder" && !isSecretary(s) ? "meetings" : s.tab;
+    workspace.hidden = tab !== "meetings";
+    opinions.root.hidden = tab !== "opinions";
+    builder.root.hidden = tab !== "builder";
+    tabs.builder.hidden = !isSecretary(s);
+    for (const name of ["meetings", "opinions", "builder"] as const) {
+      tabs[name].setAttribute("aria-selected", String(tab === name));
+      tabs[name].tabIndex = tab === name ? 0 : -1;
     }
     const requests = s.opinions.requests?.kind === "ready" ? s.opinions.requests.data : [];
     const waiting = requests.filter((v) => awaitingAnswer(v, now())).length;
@@ -554,6 +618,8 @@ export function mountMain(
             h("span", { class: "agenda-when" }, formatMeetingWhen(meeting.starts_at, t)),
             statusBadge(meeting.status, t, "agenda-status"),
           ),
+          meeting.status === "draft" ? h("p", { class: "vote-hint", "data-testid": "agenda-draft-hint" }, t("agenda.draftHint")) : null,
+          meetingFactsList(meeting, s.profile.person, t),
           voting.meetingBar(votes),
           positions.meetingBar(stances),
         ),
@@ -571,6 +637,7 @@ export function mountMain(
                     "div",
                     { class: "agenda-item-body" },
                     h("span", { class: "agenda-item-title", "data-testid": "agenda-item-title" }, item.title),
+                    itemStatusBadge(item, t),
                     item.details?.presenting_ministry
                       ? h(
                           "span",
@@ -647,6 +714,7 @@ export function mountMain(
 
   return {
     update(s) {
+      current = s;
       orgName.textContent = s.profile.organisation.name;
       personName.textContent = s.profile.person.name;
       personRole.textContent = t(`role.${s.profile.person.role}`);
@@ -658,9 +726,13 @@ export function mountMain(
       renderMeetings(s);
       renderRightPane(s);
       if (s.tab === "opinions") opinions.update(s.opinions, s.profile);
+      if (s.tab === "builder" && isSecretary(s)) builder.update({ builder: s.builder, meetings: s.meetings, people: s.people, profile: s.profile });
     },
     handleReaderKey(event) {
       readerView?.handleKey(event);
+    },
+    handleFileDrop(drop) {
+      if (current?.tab === "builder" && isSecretary(current)) builder.handleFileDrop(drop);
     },
   };
 }

@@ -1,10 +1,12 @@
 import type { AnnotationSave } from "../annotations";
-import type { AnnotationList, DocumentView, PageHit } from "../bindings";
+import type { AnnotationList, DocumentChanges, DocumentView, PageHit } from "../bindings";
+import { changeCounts, newPages, pageList } from "../changes";
 import { h, replaceRegion } from "../dom";
 import { errorMessage, isEngineError, type Locale, type Translate } from "../i18n";
 import {
   ALL_THUMBS_MAX,
   highlightSnippet,
+  isPrintKey,
   pageCssWidth,
   pageDpi,
   pageUrl,
@@ -42,6 +44,8 @@ export interface ReaderState {
   annotations: Loadable<AnnotationList>;
   /** What became of the last change to them. */
   annotationSave: AnnotationSave | null;
+  /** What changed since the previous version, while that panel is open; null when it is closed. */
+  changes: Loadable<DocumentChanges> | null;
 }
 
 export interface ReaderActions extends AnnotationActions {
@@ -58,6 +62,9 @@ export interface ReaderActions extends AnnotationActions {
   setSearchText(text: string): void;
   search(phrase: string): void;
   clearSearch(): void;
+  /** Opens the panel of what changed since the previous version (and reads it). */
+  showChanges(): void;
+  hideChanges(): void;
 }
 
 /** What the reader needs from its surroundings (injected in tests). */
@@ -130,6 +137,32 @@ export function mountReader(
       },
       text,
     );
+
+  const marks = h("span", { class: "reader-marks", "data-testid": "reader-marks" });
+  const changesButton = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-tool btn-tool-text reader-changes-toggle",
+      "data-testid": "reader-changes",
+      "data-focus-key": "reader-changes",
+      "aria-controls": "reader-changes-panel",
+      "aria-expanded": "false",
+      hidden: true,
+      onclick: () => {
+        if (state.changes === null) {
+          actions.showChanges();
+          changesTitle.focus();
+        } else {
+          actions.hideChanges();
+        }
+      },
+    },
+    t("reader.changes"),
+  );
+  /** Said when printing is refused; it goes again after a while. */
+  const printNotice = h("p", { class: "reader-print-notice", role: "alert", "data-testid": "reader-print-blocked", hidden: true });
+  let printNoticeTimer: ReturnType<typeof setTimeout> | null = null;
 
   const back = h(
     "button",
@@ -298,7 +331,37 @@ export function mountReader(
     ),
     resultsRegion,
   );
-  const layout = h("div", { class: "reader-layout" }, thumbs, canvas, results, notes.panel);
+  const changesTitle = h("h3", { class: "reader-results-title", id: "reader-changes-title", tabindex: "-1" }, t("reader.changesTitle"));
+  const changesRegion = h("div", { class: "reader-results-region" });
+  const changesPanel = h(
+    "aside",
+    {
+      id: "reader-changes-panel",
+      class: "reader-results reader-changes",
+      "aria-labelledby": "reader-changes-title",
+      "data-testid": "reader-changes-panel",
+      hidden: true,
+    },
+    h(
+      "div",
+      { class: "reader-results-head" },
+      changesTitle,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-tool",
+          "aria-label": t("reader.changesClose"),
+          title: t("reader.changesClose"),
+          "data-testid": "reader-changes-close",
+          onclick: () => closeChanges(),
+        },
+        "×",
+      ),
+    ),
+    changesRegion,
+  );
+  const layout = h("div", { class: "reader-layout" }, thumbs, canvas, results, changesPanel, notes.panel);
   // Pages are confidential: no dragging them out, no "save image" menu.
   layout.addEventListener("contextmenu", (e) => {
     if (e.target instanceof HTMLImageElement) e.preventDefault();
@@ -310,11 +373,29 @@ export function mountReader(
     h(
       "header",
       { class: "reader-toolbar" },
-      h("div", { class: "reader-bar" }, back, h("div", { class: "reader-heading" }, titleEl, versionEl)),
+      h("div", { class: "reader-bar" }, back, h("div", { class: "reader-heading" }, titleEl, versionEl, marks), changesButton),
+      printNotice,
       controls,
     ),
     body,
+    // Printed instead of the document when printing it is not allowed (see style.css, @media print).
+    h("p", { class: "reader-print-only", "data-testid": "reader-print-only" }, t("reader.printBlocked")),
   );
+
+  function closeChanges(): void {
+    actions.hideChanges();
+    changesButton.focus();
+  }
+
+  function showPrintNotice(): void {
+    printNotice.textContent = t("reader.printBlocked");
+    printNotice.hidden = false;
+    if (printNoticeTimer !== null) clearTimeout(printNoticeTimer);
+    printNoticeTimer = setTimeout(() => {
+      printNotice.hidden = true;
+      printNoticeTimer = null;
+    }, 8000);
+  }
 
   // ── rendering ───────────────────────────────────────────────────────────
   let bodyKind: ReaderState["open"]["kind"] | null = null;
@@ -617,6 +698,7 @@ export function mountReader(
     titleEl.textContent = doc?.title ?? s.title;
     titleEl.title = titleEl.textContent;
     versionEl.textContent = t("reader.version", { version: doc?.version ?? s.version });
+    renderMarks(s);
     if (s.open.kind !== "ready") return;
     const count = s.open.data.page_count;
     setDisabled(prev, s.page <= 1);
@@ -639,6 +721,132 @@ export function mountReader(
     if (document.activeElement !== searchInput && searchInput.value !== s.searchText) searchInput.value = s.searchText;
   }
 
+  /** The secretariat's marks (no print, no export) and the way to what changed since the previous version. */
+  function renderMarks(s: ReaderState): void {
+    const open = s.open.kind === "ready" ? s.open.data : null;
+    // Older engines send no marks: nothing is restricted then.
+    const noPrint = open?.handling?.no_print === true;
+    const noExport = open?.handling?.no_export === true;
+    const key = `${noPrint}:${noExport}`;
+    if (marks.dataset["key"] !== key) {
+      marks.dataset["key"] = key;
+      replaceRegion(
+        marks,
+        noPrint ? h("span", { class: "badge badge-handling", "data-testid": "reader-no-print", title: t("reader.noPrintHint") }, t("handling.noPrint")) : null,
+        noExport ? h("span", { class: "badge badge-handling", "data-testid": "reader-no-export", title: t("reader.noExportHint") }, t("handling.noExport")) : null,
+      );
+    }
+    root.dataset["noPrint"] = String(noPrint);
+    changesButton.hidden = !open || open.document.version <= 1;
+    changesButton.setAttribute("aria-expanded", String(s.changes !== null));
+  }
+
+  let renderedChanges: ReaderState["changes"] | undefined;
+
+  function renderChanges(s: ReaderState, count: number): void {
+    changesPanel.hidden = s.changes === null;
+    if (s.changes === renderedChanges) {
+      for (const b of changesRegion.querySelectorAll<HTMLElement>('[data-testid="reader-change-page"]')) {
+        b.setAttribute("aria-current", String(b.dataset["page"] === String(s.page)));
+      }
+      return;
+    }
+    renderedChanges = s.changes;
+    const c = s.changes;
+    if (c === null) {
+      replaceRegion(changesRegion);
+      return;
+    }
+    if (c.kind === "loading") {
+      replaceRegion(changesRegion, statePanel({ testid: "reader-changes-loading", title: t("reader.changesLoading"), loading: true }));
+      return;
+    }
+    if (c.kind === "error") {
+      replaceRegion(
+        changesRegion,
+        statePanel({
+          testid: "reader-changes-error",
+          tone: "error",
+          title: t("reader.changesFailed"),
+          hint: errorMessage(c.error, locale),
+          action: { label: t("common.retry"), onClick: actions.showChanges, focusKey: "reader-changes-retry" },
+        }),
+      );
+      return;
+    }
+    const d = c.data;
+    const { removed, added } = changeCounts(d);
+    const summary = h(
+      "div",
+      { class: "reader-search-count", role: "status", "data-testid": "reader-changes-summary" },
+      h("p", null, t("reader.changesFrom", { from: d.from_version, to: d.to_version, oldCount: d.old_page_count, newCount: d.new_page_count })),
+      d.hunks.length === 0
+        ? null
+        : h("p", null, t(d.hunks.length === 1 ? "reader.changesCountOne" : "reader.changesCount", { count: d.hunks.length, removed, added })),
+    );
+    if (d.hunks.length === 0) {
+      replaceRegion(changesRegion, summary, h("p", { class: "reader-search-empty", "data-testid": "reader-changes-none" }, t("reader.changesNone")));
+      return;
+    }
+    replaceRegion(
+      changesRegion,
+      summary,
+      h(
+        "ol",
+        { class: "reader-hits reader-change-list", role: "list" },
+        d.hunks.map((hunk, i) => {
+          const pages = newPages(hunk, count);
+          const old = pageList(hunk.old_pages);
+          return h(
+            "li",
+            { class: "reader-change", "data-testid": "reader-change", "aria-labelledby": `reader-change-${i}` },
+            h("p", { class: "reader-hit-page", id: `reader-change-${i}` }, t("reader.changeNumber", { number: i + 1 })),
+            pages.length === 0
+              ? null
+              : h(
+                  "div",
+                  { class: "reader-change-pages" },
+                  h("span", { class: "vote-hint" }, t("reader.changeNewPages")),
+                  pages.map((page) =>
+                    h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "btn btn-tool btn-tool-text reader-change-page",
+                        "data-testid": "reader-change-page",
+                        "data-page": page,
+                        "data-focus-key": `change-page:${i}:${page}`,
+                        "aria-label": t("reader.changeGoTo", { page }),
+                        "aria-current": String(page === s.page),
+                        onclick: () => actions.goToPage(page),
+                      },
+                      String(page),
+                    ),
+                  ),
+                ),
+            old === "" ? null : h("p", { class: "vote-hint", "data-testid": "reader-change-old-pages" }, t("reader.changeOldPages", { version: d.from_version, pages: old })),
+            hunk.removed.length === 0
+              ? null
+              : h(
+                  "div",
+                  { class: "reader-change-lines" },
+                  h("span", { class: "visually-hidden" }, t("reader.changeRemoved")),
+                  hunk.removed.map((line) => h("del", { class: "change-removed", "data-testid": "reader-change-removed" }, line)),
+                ),
+            hunk.added.length === 0
+              ? null
+              : h(
+                  "div",
+                  { class: "reader-change-lines" },
+                  h("span", { class: "visually-hidden" }, t("reader.changeAdded")),
+                  hunk.added.map((line) => h("ins", { class: "change-added", "data-testid": "reader-change-added" }, line)),
+                ),
+          );
+        }),
+      ),
+    );
+  }
+
   function update(s: ReaderState): void {
     state = s;
     renderControls(s);
@@ -652,6 +860,7 @@ export function mountReader(
     renderThumbs(s, count);
     renderPageImage(s, count);
     renderResults(s);
+    renderChanges(s, count);
     notes.update(s);
     shownPage = s.page;
   }
@@ -698,7 +907,19 @@ export function mountReader(
     root,
     update,
     handleKey(event) {
-      if (event.defaultPrevented || event.isComposing) return;
+      if (event.isComposing) return;
+      // Printing a "no print" document is refused wherever focus is (the print stylesheet hides it too).
+      if (isPrintKey(event) && root.dataset["noPrint"] === "true") {
+        event.preventDefault();
+        showPrintNotice();
+        return;
+      }
+      if (event.defaultPrevented) return;
+      if (event.key === "Escape" && event.target instanceof Node && changesPanel.contains(event.target)) {
+        event.preventDefault();
+        closeChanges();
+        return;
+      }
       if (notes.handleKey(event)) {
         event.preventDefault();
         return;

@@ -174,7 +174,7 @@ function installTauriMock(fixture) {
         if (args.documentId !== fixture.document.id) throw fail("not_found", "document not found");
         // Opening takes a moment (download, verification, decryption).
         await new Promise((resolve) => setTimeout(resolve, 150));
-        return { document: fixture.document, page_count: fixture.pageCount };
+        return { document: fixture.document, page_count: fixture.pageCount, handling: {} };
       case "search_document":
         return fixture.hits[args.phrase.trim().toLowerCase()] ?? [];
       case "plugin:event|listen":
