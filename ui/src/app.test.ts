@@ -716,6 +716,24 @@ describe("document reader", () => {
     return api;
   }
 
+  it("numbers the pages it asks for, so renders of pages left behind are dropped", async () => {
+    const cancelRenders = vitest.fn();
+    const api = { ...fakeApi(ENROLLED), cancelRenders };
+    await openReader(api);
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    const ticketOf = (url: string | null) => Number(new URL(url ?? "").searchParams.get("ticket"));
+    const first = ticketOf(src());
+    expect(first).toBeGreaterThan(0);
+    expect(cancelRenders).toHaveBeenLastCalledWith(first);
+    $("reader-next")!.click();
+    $("reader-next")!.click();
+    const third = ticketOf(src());
+    expect(third).toBe(first + 2);
+    expect(cancelRenders).toHaveBeenLastCalledWith(third);
+    // Thumbnails are never dropped: they carry no ticket.
+    expect($$("reader-thumb")[4]!.querySelector("img")!.getAttribute("src")).toBe("ecabpage://localhost/d1/5?dpi=36");
+  });
+
   it("opens a document from the agenda and turns pages", async () => {
     const api = await openReader();
     // Opening takes a moment: a loading state, the meetings list stays.

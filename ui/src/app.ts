@@ -91,6 +91,8 @@ export interface Api {
   };
   /** Files dropped on the window (Tauri only; absent in a browser). */
   fileDrops?: FileDropSource | null;
+  /** Optional: drops queued page renders numbered below a ticket (the reader moved on). */
+  cancelRenders?: (ticket: number) => unknown;
 }
 
 export interface AppOptions {
@@ -749,9 +751,11 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   }
 
   // ── document reader ──────────────────────────────────────────────────────
+  const cancelRenders = api.cancelRenders;
   const readerEnv = {
     ...(options.pagePlatform ? { platform: options.pagePlatform } : {}),
     ...(options.pixelRatio ? { pixelRatio: options.pixelRatio } : {}),
+    ...(cancelRenders ? { cancelRendersBelow: (ticket: number) => void cancelRenders(ticket) } : {}),
   };
 
   function patchReader(patch: Partial<ReaderState>): void {

@@ -72,7 +72,15 @@ export interface ReaderEnv {
   platform?: PagePlatform;
   /** The screen's device pixel ratio (window.devicePixelRatio). */
   pixelRatio?: () => number;
+  /**
+   * Given, the page shown carries a ticket in its URL and this is called
+   * with it, so the engine drops queued renders of pages the reader left.
+   */
+  cancelRendersBelow?: (ticket: number) => void;
 }
+
+/** Render tickets only grow, across readers: the engine keeps one threshold. */
+let lastTicket = 0;
 
 export interface ReaderView {
   readonly documentId: string;
@@ -538,7 +546,12 @@ export function mountReader(
     // Keep the height of what was shown, so the layout does not jump while the next page loads.
     const previous = pageBox.querySelector("img");
     if (previous && previous.offsetHeight > 0) pageBox.style.minHeight = `${previous.offsetHeight}px`;
-    const src = url(page, dpi) + (retries > 0 ? `&retry=${retries}` : "");
+    let src = url(page, dpi) + (retries > 0 ? `&retry=${retries}` : "");
+    if (env.cancelRendersBelow) {
+      const ticket = ++lastTicket;
+      src += `&ticket=${ticket}`;
+      env.cancelRendersBelow(ticket);
+    }
     const img = h("img", {
       class: "reader-page-image",
       "data-testid": "reader-page-image",
