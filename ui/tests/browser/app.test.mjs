@@ -296,6 +296,9 @@ function installTauriMock(fixture) {
         if (i !== -1) ids.splice(i, 1);
         return null;
       }
+      case "cancel_renders":
+        // The reader numbers its page requests; nothing is queued here to drop.
+        return null;
       default:
         throw fail("unknown_command", `no mock for ${cmd}`);
     }
