@@ -382,6 +382,27 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   const status = JSON.parse(ecab(["--profile", secretaryProfile, "--json", "opinion", "status", opinion.id]));
   assert.equal(status.status.counted.length, 1, "the secretariat has the signed answer");
 
+  // 10b. A revision of the decree: the member's reader shows what changed.
+  ecab([
+    "--profile", secretaryProfile, "doc", "revise", decree.id,
+    "--file", join(ROOT, "assets/demo/03-de-an-chuyen-doi-so.pdf"), "--no-print",
+  ]);
+  await wd.reveal('[data-testid="sync-now"]');
+  await wd.reveal('[data-testid="meetings-tab"]');
+  await wd.clickFresh('[data-testid="meeting-item"]');
+  const revised = `[data-testid="open-document"][data-document-id="${decree.id}"]`;
+  await waitFor("the revised decree", () => wd.find(revised), 30_000);
+  await wd.reveal(revised);
+  await waitFor("the what-changed button", async () =>
+    (await wd.script("const b = document.querySelector('[data-testid=reader-changes]'); return b && !b.hidden;", [])) || null, 30_000);
+  await wd.reveal('[data-testid="reader-changes"]');
+  await waitFor("the changes", () => wd.find('[data-testid="reader-change"]'), 60_000);
+  await waitFor("the page drawn", async () =>
+    (await wd.script("const i = document.querySelector('[data-testid=reader-page-image]'); return !!(i && i.complete && i.naturalWidth > 0);", [])) || null, 60_000);
+  const marks = await wd.text(await wd.find('[data-testid="reader-marks"]'));
+  assert.match(marks, /in/i, `the no-print mark is shown: ${marks}`);
+  await wd.screenshot(join(OUTPUT, "desktop-changes.png"));
+
   // 11. The secretariat's own app: positions per item and the opinion round.
   await wd.close();
   stop(driver);
@@ -404,4 +425,42 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   await sd.reveal('[data-testid="opinions-tab"]');
   await waitFor("the opinion dashboard", () => sd.find('[data-testid="opinion-dashboard"]'), 30_000);
   await sd.screenshot(join(OUTPUT, "desktop-secretariat-opinions.png"));
+
+  // 12. The secretariat builds a meeting in its app: a draft, an item, a PDF
+  // attached by its path, then published; the member's device receives it whole.
+  const setValue = (css, value) =>
+    sd.script(
+      "const el = document.querySelector(arguments[0]); el.value = arguments[1];" +
+        " el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));",
+      [css, value],
+    );
+  await sd.reveal('[data-testid="builder-tab"]');
+  await waitFor("the meeting form", () => sd.find('[data-testid="builder-meeting-form"][data-meeting-id="new"]'), 30_000);
+  const builtTitle = "Phiên họp chuyên đề về chuyển đổi số";
+  await setValue('[data-testid="builder-meeting-title"]', builtTitle);
+  await setValue('[data-testid="builder-meeting-starts-at"]', "2099-12-10T08:30");
+  await setValue('[data-testid="builder-meeting-kind"]', "thematic");
+  await setValue('[data-testid="builder-meeting-place"]', "Phòng họp số 2, Văn phòng Chính phủ");
+  await sd.reveal('[data-testid="builder-meeting-submit"]');
+  await waitFor("the draft meeting", () => sd.find('[data-testid="builder-meeting-form"]:not([data-meeting-id="new"])'), 30_000);
+  await setValue('[data-testid="builder-new-item-title"]', "Đề án chuyển đổi số quốc gia");
+  await sd.reveal('[data-testid="builder-new-item-submit"]');
+  await waitFor("the item", () => sd.find('[data-testid="builder-item"]'), 30_000);
+  await setValue('[data-testid="builder-item"] [data-testid="builder-doc-path"]', join(ROOT, "assets/demo/03-de-an-chuyen-doi-so.pdf"));
+  await sd.reveal('[data-testid="builder-item"] [data-testid="builder-doc-submit"]');
+  await waitFor("the attached document", () => sd.find('[data-testid="builder-item"] [data-testid="builder-document"]'), 60_000);
+  await sd.reveal('[data-testid="builder-meeting-publish"]');
+  await waitFor("published", async () =>
+    /công bố|published/i.test(await sd.text(await sd.find('[data-testid="builder-meeting-status"]'))) || null, 30_000);
+  await sd.screenshot(join(OUTPUT, "desktop-secretariat-builder.png"));
+  await sd.close();
+  ecab(["--profile", secretaryProfile, "sync"]); // the members' keys
+  ecab(["--profile", profile, "sync"]);
+  const built = JSON.parse(ecab(["--profile", profile, "--json", "meetings"])).find((m) => m.title === builtTitle);
+  assert.ok(built, "the member's device has the meeting built in the app");
+  assert.equal(built.details.kind, "thematic");
+  const builtAgenda = JSON.parse(ecab(["--profile", profile, "--json", "agenda", built.id]));
+  assert.equal(builtAgenda.items.length, 1);
+  assert.equal(builtAgenda.documents.length, 1);
+  ecab(["--profile", profile, "doc", "fetch", builtAgenda.documents[0].id]);
 });
