@@ -88,6 +88,62 @@ async fn scenario(backend: Backend) -> Result<()> {
         "no member's device waits for a draft's keys"
     );
 
+    // No vote, opinion round or adoption on a draft: members do not know of it.
+    let vote = secretary
+        .open_motion(
+            item.id,
+            &ecabinet_domain::api::OpenMotionRequest {
+                question: "Thông qua?".into(),
+                options: None,
+                rule: ecabinet_domain::voting::MajorityRule::Simple,
+                base: ecabinet_domain::voting::MajorityBase::Present,
+                quorum: None,
+                closes_at: None,
+            },
+        )
+        .await
+        .expect_err("a vote on a draft");
+    ensure!(
+        vote.code() == "conflict" && vote.to_string().contains("draft"),
+        "{vote}"
+    );
+    ensure!(
+        secretary.motions(meeting.id).await?.is_empty(),
+        "the refused vote is gone"
+    );
+
+    // A draft cancelled before publication stays the secretariat's.
+    let abandoned = secretary
+        .create_meeting_with(CreateMeetingRequest {
+            title: "Phiên họp bỏ dở".into(),
+            starts_at: starts,
+            details: MeetingDetails::default(),
+            draft: true,
+        })
+        .await?;
+    let abandoned_item = secretary
+        .add_agenda_item(abandoned.id, "Mục bỏ dở", None)
+        .await?;
+    secretary
+        .add_document(
+            abandoned_item.id,
+            &demo_pdf("01-bao-cao-kinh-te-xa-hoi.pdf"),
+            None,
+        )
+        .await?;
+    secretary
+        .update_meeting(
+            abandoned.id,
+            UpdateMeetingRequest {
+                status: Some(MeetingStatus::Cancelled),
+                ..Default::default()
+            },
+        )
+        .await?;
+    binh.sync().await?;
+    ensure!(binh.meetings().await?.iter().all(|m| m.id != abandoned.id));
+    ensure!(secretary.pending_keys().await?.is_empty());
+
     // Published: everything arrives, the details with it.
     secretary
         .update_meeting(

@@ -1261,6 +1261,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             let document = client.resolve_document(&document).await?;
+            client.check_export(document).await?;
             out.document_changes(&client.document_changes(document, from).await?);
         }
         Command::Doc {
@@ -1268,6 +1269,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             let document = client.resolve_document(&document).await?;
+            client.check_export(document).await?;
             out.search_hits(
                 document,
                 &phrase,

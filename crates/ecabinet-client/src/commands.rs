@@ -47,10 +47,12 @@ impl Client {
         }
         match self.sync().await {
             Ok(_) => {}
-            // Saved either way: it goes out when the server is back.
-            Err(ClientError::ServerUnreachable { .. }) => return Ok(Sent::Waiting),
-            Err(ClientError::Server { status, .. }) if status >= 500 => return Ok(Sent::Waiting),
-            Err(error) => return Err(error),
+            // This device may no longer act at all: say so.
+            Err(error @ ClientError::Revoked) => return Err(error),
+            // Saved either way, and sent with a later sync (or answered
+            // already, if only the pull failed): reporting a failure here
+            // would only make the person do it twice.
+            Err(error) => tracing::warn!(%error, "a saved command could not be sent yet"),
         }
         match self.replica.op_outcome(op_id).await? {
             Some(OpResult::Accepted { .. }) => Ok(Sent::Done),

@@ -297,13 +297,25 @@ impl Client {
                 .map_err(|e| ClientError::Protocol(format!("a waiting manifest: {e}")))?;
             // Resume: only what the server lacks (nothing once it is published,
             // e.g. when the answer to an earlier push was lost).
-            let state: ecabinet_domain::api::UploadState = self
+            let state: ecabinet_domain::api::UploadState = match self
                 .api
                 .get_json(
                     &format!("v1/documents/{document_id}/versions/{version}/upload"),
                     token,
                 )
-                .await?;
+                .await
+            {
+                Ok(state) => state,
+                // Refused (no longer of the secretariat, say): send the command
+                // anyway and let the server answer it, so the outbox moves on.
+                Err(ClientError::Server {
+                    status, message, ..
+                }) if status < 500 => {
+                    tracing::warn!(%document_id, %message, "the upload of a waiting document was refused");
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
             if state.published {
                 continue;
             }
@@ -327,9 +339,20 @@ impl Client {
                     // publication with the missing chunk named, and says so.
                     continue;
                 };
-                self.api
+                match self
+                    .api
                     .put_chunk(token, document_id, version, index as u32, chunk)
-                    .await?;
+                    .await
+                {
+                    Ok(()) => {}
+                    Err(ClientError::Server {
+                        status, message, ..
+                    }) if status < 500 => {
+                        tracing::warn!(%document_id, index, %message, "a chunk of a waiting document was refused");
+                        break;
+                    }
+                    Err(error) => return Err(error),
+                }
             }
         }
         Ok(())

@@ -74,6 +74,9 @@ pub struct Client {
     /// Page renders take turns here (PDFium serialises them anyway), so a
     /// render the reader no longer wants can be dropped before it starts.
     render_turns: tokio::sync::Mutex<()>,
+    /// One sync at a time per client: the background loop and a command's
+    /// own sync would otherwise push the same ops twice and race on the cursor.
+    sync_turn: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Client {
@@ -119,6 +122,7 @@ impl Client {
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
+            sync_turn: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -221,6 +225,7 @@ impl Client {
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
+            sync_turn: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -305,6 +310,7 @@ impl Client {
     /// Sends this device's waiting changes, then brings the replica up to
     /// date: pulls pages until the server has no more.
     pub async fn sync(&self) -> ClientResult<SyncReport> {
+        let _turn = self.sync_turn.lock().await;
         let outcome = self.push_and_pull().await;
         self.record(&outcome);
         outcome

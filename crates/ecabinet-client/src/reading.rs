@@ -65,6 +65,15 @@ impl Client {
         dpi: f32,
     ) -> ClientResult<RenderedPage> {
         let bytes = self.plaintext(document).await?;
+        self.render_bytes(bytes, page, dpi).await
+    }
+
+    async fn render_bytes(
+        &self,
+        bytes: Zeroizing<Vec<u8>>,
+        page: u32,
+        dpi: f32,
+    ) -> ClientResult<RenderedPage> {
         let watermark = self.watermark();
         blocking(move || {
             let engine = PdfEngine::load()?;
@@ -84,7 +93,9 @@ impl Client {
 
     /// [`Client::render_page`] when its turn comes, unless `cancelled` says by
     /// then that the reader has moved on (a page scrolled past, a jump away):
-    /// queued renders of pages nobody will see are dropped, not drawn.
+    /// queued renders of pages nobody will see are dropped, not drawn. The
+    /// document is fetched and decrypted before taking a turn, so a slow
+    /// first open does not hold up other renders.
     pub async fn render_page_unless(
         &self,
         document: DocumentId,
@@ -92,11 +103,15 @@ impl Client {
         dpi: f32,
         cancelled: impl Fn() -> bool,
     ) -> ClientResult<RenderedPage> {
+        if cancelled() {
+            return Err(ClientError::Cancelled);
+        }
+        let bytes = self.plaintext(document).await?;
         let _turn = self.render_turns.lock().await;
         if cancelled() {
             return Err(ClientError::Cancelled);
         }
-        self.render_page(document, page, dpi).await
+        self.render_bytes(bytes, page, dpi).await
     }
 
     /// Opens a document for reading: fetches and verifies it if needed, counts its pages.

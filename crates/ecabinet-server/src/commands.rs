@@ -135,12 +135,16 @@ impl Services {
                 version,
                 request,
             } => {
-                let published = self.publish_document(caller, request).await?;
-                if (published.id, published.version) != (document_id, version) {
+                let manifest: ecabinet_domain::DocumentManifest =
+                    serde_json::from_str(&request.manifest).map_err(|e| {
+                        ServiceError::BadRequest(format!("the manifest is not valid: {e}"))
+                    })?;
+                if (manifest.document_id, manifest.version) != (document_id, version) {
                     return Err(ServiceError::BadRequest(
                         "the command and its manifest name different documents".into(),
                     ));
                 }
+                self.publish_document(caller, request).await?;
             }
             Command::Invite {
                 person_id,

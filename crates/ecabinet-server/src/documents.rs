@@ -320,12 +320,7 @@ impl Services {
         }
         if caller.person.role != Role::Secretary {
             // A draft meeting's documents do not exist for members yet.
-            let draft = self
-                .store()
-                .meeting(document.meeting_id)
-                .await?
-                .is_none_or(|m| m.status == ecabinet_domain::MeetingStatus::Draft);
-            if draft {
+            if !self.store().meeting_published(document.meeting_id).await? {
                 return Err(ServiceError::NotFound("document"));
             }
             let (item, _) = self

@@ -54,7 +54,8 @@ impl Services {
                 ))
             };
         }
-        let (item, _) = self.item_of_caller(caller, item).await?;
+        let (item, meeting) = self.item_of_caller(caller, item).await?;
+        Self::require_published(&meeting)?;
         let question = validate::title(&request.question)?;
         let now = Utc::now();
         if request.deadline <= now {

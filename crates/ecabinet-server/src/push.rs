@@ -110,6 +110,19 @@ impl Group<'_> {
     }
 
     fn take_queued(&mut self, wave: &mut Vec<VerifiedBatch>) {
+        // Pushes held back earlier come before newer ones of the same organisation.
+        while self.ops < MAX_GROUP_OPS {
+            let Some(at) = self
+                .held
+                .iter()
+                .position(|job| job.batch.organisation == self.organisation)
+            else {
+                break;
+            };
+            if let Some(job) = self.held.remove(at) {
+                self.take(job, wave);
+            }
+        }
         while self.ops < MAX_GROUP_OPS {
             match self.jobs.try_recv() {
                 Ok(job) if job.batch.organisation == self.organisation => self.take(job, wave),

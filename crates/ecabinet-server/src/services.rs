@@ -699,6 +699,20 @@ impl Services {
             .await?)
     }
 
+    /// Votes, opinion rounds, adoptions and attendance belong to meetings the
+    /// members know of and that will take place: a draft is published first.
+    pub(crate) fn require_published(meeting: &Meeting) -> ServiceResult<()> {
+        match meeting.status {
+            MeetingStatus::Published => Ok(()),
+            MeetingStatus::Draft => Err(ServiceError::Conflict(
+                "this meeting is still a draft: publish it first (ecab meeting publish)".into(),
+            )),
+            MeetingStatus::Cancelled => {
+                Err(ServiceError::Conflict("this meeting is cancelled".into()))
+            }
+        }
+    }
+
     /// A meeting's details, with every person named belonging to the caller's organisation.
     async fn checked_meeting_details(
         &self,

@@ -64,6 +64,7 @@ impl Services {
             };
         }
         let (item, meeting) = self.item_of_caller(caller, item).await?;
+        Self::require_published(&meeting)?;
         let question = validate::title(&request.question)?;
         let options: Vec<String> = match request.options {
             Some(options) => options.iter().map(|o| o.trim().to_owned()).collect(),
@@ -163,6 +164,7 @@ impl Services {
             .await?
             .filter(|m| m.organisation_id == caller.person.organisation_id)
             .ok_or(ServiceError::NotFound("meeting"))?;
+        Self::require_published(&found)?;
         let subject = self
             .store
             .person(person)
@@ -281,6 +283,7 @@ impl Services {
             .await?
             .filter(|m| m.organisation_id == caller.person.organisation_id)
             .ok_or(ServiceError::NotFound("meeting"))?;
+        Self::require_published(&found)?;
         let agenda = self.store.agenda(found.id).await?;
         let members: Vec<PersonId> = self
             .store

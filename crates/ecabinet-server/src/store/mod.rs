@@ -159,6 +159,8 @@ pub trait Store: Send + Sync + 'static {
 
     async fn create_meeting(&self, meeting: &Meeting) -> StoreResult<()>;
     async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>>;
+    /// Whether members have been told of a meeting (it has been published).
+    async fn meeting_published(&self, id: MeetingId) -> StoreResult<bool>;
     /// Stores a meeting's new title, start and status, and announces it.
     async fn update_meeting(&self, meeting: &Meeting) -> StoreResult<()>;
     /// Appends an item at the end of the meeting's agenda; `only` restricts it to named persons.

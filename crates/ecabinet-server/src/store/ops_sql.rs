@@ -418,9 +418,10 @@ macro_rules! ops_store {
                 body: &ecabinet_domain::ops::PositionOp,
                 now: DateTime<Utc>,
             ) -> StoreResult<OpResult> {
+                // Items of a meeting members have not been told of do not exist for them.
                 let item: Option<(Uuid, DateTime<Utc>, bool)> = sqlx::query_as(
                     "SELECT a.meeting_id, m.starts_at, a.restricted FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id \
-                     WHERE a.id = $1 AND m.organisation_id = $2",
+                     WHERE a.id = $1 AND m.organisation_id = $2 AND m.ever_published",
                 )
                 .bind(body.agenda_item_id.0)
                 .bind(organisation)

@@ -245,10 +245,11 @@ macro_rules! sql_store {
                 Ok(seq)
             }
 
-            /// Whether a change belongs to a meeting still in draft.
+            /// Whether a change belongs to a meeting members have not been told of
+            /// (a draft, or a draft cancelled before publication).
             async fn of_draft_meeting(tx: &mut sqlx::Transaction<'_, $db>, body: &ChangeBody) -> StoreResult<bool> {
                 let meeting = match body {
-                    ChangeBody::Meeting(meeting) => return Ok(meeting.status == MeetingStatus::Draft),
+                    ChangeBody::Meeting(meeting) => meeting.id,
                     ChangeBody::AgendaItem(item) => item.meeting_id,
                     ChangeBody::Document(document) => document.meeting_id,
                     ChangeBody::ItemAccess(access) => {
@@ -263,11 +264,11 @@ macro_rules! sql_store {
                     }
                     _ => return Ok(false),
                 };
-                let status: Option<(String,)> = sqlx::query_as("SELECT status FROM meetings WHERE id = $1")
+                let published: Option<(bool,)> = sqlx::query_as("SELECT ever_published FROM meetings WHERE id = $1")
                     .bind(meeting.0)
                     .fetch_optional(&mut **tx)
                     .await?;
-                Ok(status.is_some_and(|(s,)| s == MeetingStatus::Draft.as_str()))
+                Ok(published.is_some_and(|(p,)| !p))
             }
 
             /// Announces a meeting's agenda, access lists and documents again
@@ -515,8 +516,8 @@ macro_rules! sql_store {
             async fn create_meeting(&self, meeting: &Meeting) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(
-                    "INSERT INTO meetings (id, organisation_id, title, starts_at, status, created_by, details) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO meetings (id, organisation_id, title, starts_at, status, created_by, details, ever_published) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(meeting.id.0)
                 .bind(meeting.organisation_id.0)
@@ -525,6 +526,7 @@ macro_rules! sql_store {
                 .bind(meeting.status.as_str())
                 .bind(meeting.created_by.0)
                 .bind(meeting_details_json(meeting)?)
+                .bind(meeting.status != MeetingStatus::Draft)
                 .execute(&mut *tx)
                 .await?;
                 Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone()), None).await?;
@@ -534,24 +536,36 @@ macro_rules! sql_store {
 
             async fn update_meeting(&self, meeting: &Meeting) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                let (before,): (String,) = sqlx::query_as("SELECT status FROM meetings WHERE id = $1")
+                let (was_published,): (bool,) = sqlx::query_as("SELECT ever_published FROM meetings WHERE id = $1")
                     .bind(meeting.id.0)
                     .fetch_one(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE meetings SET title = $2, starts_at = $3, status = $4, details = $5 WHERE id = $1")
+                // Only publication tells members of a meeting: a draft
+                // cancelled before it stays the secretariat's.
+                let publishing = !was_published && meeting.status == MeetingStatus::Published;
+                sqlx::query("UPDATE meetings SET title = $2, starts_at = $3, status = $4, details = $5, ever_published = $6 WHERE id = $1")
                     .bind(meeting.id.0)
                     .bind(&meeting.title)
                     .bind(meeting.starts_at)
                     .bind(meeting.status.as_str())
                     .bind(meeting_details_json(meeting)?)
+                    .bind(was_published || publishing)
                     .execute(&mut *tx)
                     .await?;
                 Self::append_change(&mut tx, meeting.organisation_id, meeting.id.0, &ChangeBody::Meeting(meeting.clone()), None).await?;
-                if before == MeetingStatus::Draft.as_str() && meeting.status != MeetingStatus::Draft {
+                if publishing {
                     Self::announce_agenda(&mut tx, meeting).await?;
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn meeting_published(&self, id: MeetingId) -> StoreResult<bool> {
+                let row: Option<(bool,)> = sqlx::query_as("SELECT ever_published FROM meetings WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.is_some_and(|(p,)| p))
             }
 
             async fn meeting(&self, id: MeetingId) -> StoreResult<Option<Meeting>> {
@@ -673,7 +687,7 @@ macro_rules! sql_store {
                      JOIN meetings m ON m.id = ai.meeting_id \
                      JOIN persons p ON p.organisation_id = m.organisation_id \
                      JOIN devices d ON d.person_id = p.id AND d.revoked_at IS NULL \
-                     WHERE ai.id = $1 AND (m.status <> 'draft' OR p.role = 'secretary') \
+                     WHERE ai.id = $1 AND (m.ever_published OR p.role = 'secretary') \
                        AND (NOT ai.restricted OR p.role = 'secretary' \
                         OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = ai.id AND ia.person_id = p.id)) \
                      ORDER BY d.id",
@@ -857,7 +871,7 @@ macro_rules! sql_store {
                      JOIN devices d ON d.person_id = p.id AND d.revoked_at IS NULL \
                      LEFT JOIN document_keys k ON k.document_id = doc.id AND k.version = doc.version AND k.device_id = d.id \
                      WHERE doc.organisation_id = $1 AND k.device_id IS NULL \
-                       AND (m.status <> 'draft' OR p.role = 'secretary') \
+                       AND (m.ever_published OR p.role = 'secretary') \
                        AND (NOT ai.restricted OR p.role = 'secretary' \
                             OR EXISTS (SELECT 1 FROM item_access ia WHERE ia.agenda_item_id = ai.id AND ia.person_id = p.id)) \
                      ORDER BY doc.id, doc.version, d.id LIMIT 5000",
@@ -1025,7 +1039,7 @@ macro_rules! sql_store {
             async fn changes_since(&self, organisation: OrganisationId, since: i64, limit: u32, viewer: Viewer) -> StoreResult<Vec<Change>> {
                 let (everything, person) = (viewer.secretariat, viewer.person.0);
                 // A run of ops holding the cursor started at most MAX_RUN_OPS before it.
-                let rows: Vec<(i64, Option<i64>, String, Option<Vec<u8>>)> = sqlx::query_as(
+                let mut rows = sqlx::query_as::<_, (i64, Option<i64>, String, Option<Vec<u8>>)>(
                     "SELECT c.seq, c.seq_last, c.body, c.payload FROM changes c WHERE c.organisation_id = $1 AND c.seq > $6 \
                      AND COALESCE(c.seq_last, c.seq) > $2 \
                      AND (c.audience_person IS NULL OR c.audience_person = $5 OR ($4 AND c.audience_secretariat)) \
@@ -1039,10 +1053,11 @@ macro_rules! sql_store {
                 .bind(everything)
                 .bind(person)
                 .bind(since - crate::store::MAX_RUN_OPS)
-                .fetch_all(&self.pool)
-                .await?;
-                let mut changes = Vec::with_capacity(rows.len());
-                for (seq, last, body, payload) in rows {
+                .fetch(&self.pool);
+                // Rows are read one at a time: a run holds up to MAX_RUN_OPS
+                // changes, so reading `limit` rows could load far more than a page.
+                let mut changes = Vec::new();
+                while let Some((seq, last, body, payload)) = futures::TryStreamExt::try_next(&mut rows).await? {
                     let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("change {seq}: {e}"));
                     match (payload, last) {
                         (Some(payload), Some(_)) => {
