@@ -93,3 +93,29 @@ install_tauri_driver() {
   say "installing tauri-driver (crates.io)"
   cargo install --quiet --locked --root "$TOOLS" tauri-driver --version '^2'
 }
+
+# The build cache outside the clone keeps every test binary cargo ever linked
+# (about 100 MB each, one per build that changed it): keep the newest of each,
+# drop the incremental state when it grows large, so repeated runs on one
+# machine do not fill its disk.
+prune_build_cache() {
+  local deps="$CARGO_TARGET_DIR/debug/deps"
+  [ -d "$deps" ] || return 0
+  python3 - "$deps" <<'PY'
+import collections, os, sys
+deps = sys.argv[1]
+newest = collections.defaultdict(list)
+for name in os.listdir(deps):
+    path = os.path.join(deps, name)
+    if "." in name or not os.path.isfile(path) or not os.access(path, os.X_OK):
+        continue
+    newest[name.rsplit("-", 1)[0]].append((os.path.getmtime(path), path))
+for versions in newest.values():
+    for _, path in sorted(versions, reverse=True)[1:]:
+        os.remove(path)
+PY
+  local incremental="$CARGO_TARGET_DIR/debug/incremental"
+  if [ -d "$incremental" ] && [ "$(du -sm "$incremental" | cut -f1)" -gt 8192 ]; then
+    rm -rf "$incremental"
+  fi
+}
