@@ -57,22 +57,16 @@ impl Client {
             .join(document.version.to_string())
     }
 
-    /// Attaches a PDF to an agenda item (secretariat): seals it, uploads the
-    /// chunks, wraps the key for every active device, and publishes.
+    /// Attaches a PDF to an agenda item (secretariat), offline too: seals it
+    /// here, and the next sync uploads it, publishes it, and wraps its key
+    /// for every device allowed to read the item.
     pub async fn add_document(
         &self,
         item: AgendaItemId,
         file: &Path,
         title: Option<&str>,
     ) -> ClientResult<Document> {
-        self.replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
-        self.publish_version(DocumentId::new(), 1, item, file, title, Default::default())
+        self.add_document_with(item, file, title, Default::default())
             .await
     }
 
@@ -84,13 +78,6 @@ impl Client {
         title: Option<&str>,
         handling: Handling,
     ) -> ClientResult<Document> {
-        self.replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
         self.publish_version(DocumentId::new(), 1, item, file, title, handling)
             .await
     }
@@ -155,6 +142,7 @@ impl Client {
         title: Option<&str>,
         handling: Handling,
     ) -> ClientResult<Document> {
+        let found = self.agenda_item(item).await?;
         let bytes = Zeroizing::new(std::fs::read(file).map_err(|e| ClientError::io(file, e))?);
         if !bytes.starts_with(b"%PDF-") {
             return Err(ClientError::InvalidArgument(format!(
@@ -178,14 +166,6 @@ impl Client {
             None => validate::title(file_name.trim_end_matches(".pdf"))?,
         };
 
-        let found = self
-            .replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
         let key = ContentKey::generate()?;
         let context = ChunkContext {
             document_id: *id.as_uuid().as_bytes(),

@@ -798,14 +798,7 @@ impl Client {
         item: ecabinet_domain::AgendaItemId,
         request: ecabinet_domain::api::UpdateAgendaItemRequest,
     ) -> ClientResult<AgendaItem> {
-        let mut shown =
-            self.replica
-                .agenda_item(item)
-                .await?
-                .ok_or_else(|| ClientError::NotFound {
-                    kind: "agenda item",
-                    reference: item.to_string(),
-                })?;
+        let mut shown = self.agenda_item(item).await?;
         if let Some(title) = &request.title {
             shown.title = validate::title(title)?;
         }
@@ -827,14 +820,7 @@ impl Client {
         item: ecabinet_domain::AgendaItemId,
         only: Option<Vec<ecabinet_domain::PersonId>>,
     ) -> ClientResult<AgendaItem> {
-        let mut shown =
-            self.replica
-                .agenda_item(item)
-                .await?
-                .ok_or_else(|| ClientError::NotFound {
-                    kind: "agenda item",
-                    reference: item.to_string(),
-                })?;
+        let mut shown = self.agenda_item(item).await?;
         shown.restricted = only.is_some();
         let access = ecabinet_domain::ItemAccess {
             agenda_item_id: item,

@@ -40,14 +40,7 @@ impl Client {
         request: &RequestOpinionsRequest,
     ) -> ClientResult<OpinionRequest> {
         let question = ecabinet_domain::validate::title(&request.question)?;
-        let found = self
-            .replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
+        let found = self.agenda_item(item).await?;
         let recipients = match &request.recipients {
             Some(recipients) => recipients.clone(),
             None => self

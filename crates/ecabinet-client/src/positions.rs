@@ -36,14 +36,7 @@ impl Client {
                 "positions are given by cabinet members".into(),
             ));
         }
-        let found = self
-            .replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
+        let found = self.agenda_item(item).await?;
         if let Stance::Objection { reason } = &stance {
             if reason.trim().is_empty() {
                 return Err(ClientError::InvalidArgument(
@@ -113,14 +106,7 @@ impl Client {
                 "positions are numbered from 1".into(),
             ));
         }
-        let moved = self
-            .replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
+        let moved = self.agenda_item(item).await?;
         let mut agenda = self.replica.agenda(moved.meeting_id).await?;
         agenda.sort_by_key(|i| i.position);
         agenda.retain(|i| i.id != item);

@@ -167,14 +167,7 @@ impl Client {
         request: &OpenMotionRequest,
     ) -> ClientResult<Motion> {
         let question = ecabinet_domain::validate::title(&request.question)?;
-        let found = self
-            .replica
-            .agenda_item(item)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "agenda item",
-                reference: item.to_string(),
-            })?;
+        let found = self.agenda_item(item).await?;
         let motion = Motion {
             id: MotionId::new(),
             meeting_id: found.meeting_id,
