@@ -39,6 +39,7 @@ async fn scenario(backend: Backend) -> Result<()> {
                     member: cuong_id,
                     substitute: binh_id,
                 }],
+                chair: None,
             },
             draft: true,
         })

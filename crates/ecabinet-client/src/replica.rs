@@ -474,6 +474,16 @@ async fn upsert(
             .execute(&mut **tx)
             .await?;
         }
+        ChangeBody::SessionEvent(event) => {
+            sqlx::query(
+                "INSERT INTO session_events (meeting_id, seq, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(event.event().meeting_id.to_string())
+            .bind(i64::from(event.seq))
+            .bind(encode(event)?)
+            .execute(&mut **tx)
+            .await?;
+        }
         ChangeBody::Document(document) => {
             sqlx::query(
                 "INSERT INTO documents (id, version, agenda_item_id, meeting_id, body) VALUES ($1, $2, $3, $4, $5) \

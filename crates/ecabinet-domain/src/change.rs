@@ -44,6 +44,8 @@ pub enum ChangeBody {
     OpinionResponse(crate::opinions::ReceivedResponse),
     /// "Your opinion is awaited" (to one member).
     Reminder(crate::opinions::Reminder),
+    /// A live event in its place in its meeting's session log.
+    SessionEvent(crate::session::OrderedLiveEvent),
 }
 
 /// An accepted op and the person whose device made it.
@@ -78,6 +80,7 @@ impl ChangeBody {
             ChangeBody::OpinionRequest(_) => "opinion_request",
             ChangeBody::OpinionResponse(_) => "opinion_response",
             ChangeBody::Reminder(_) => "reminder",
+            ChangeBody::SessionEvent(_) => "session_event",
         }
     }
 }

@@ -43,6 +43,10 @@ pub struct DocumentManifest {
     /// How readers may handle it; signed with the rest.
     #[serde(default)]
     pub handling: Handling,
+    /// Pages, counted on the uploading device (lets the orderer refuse a
+    /// presenter page past the end). Absent in older manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u32>,
 }
 
 /// Restrictions the secretariat sets on a document version: members read it

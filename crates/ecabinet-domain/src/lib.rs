@@ -12,6 +12,7 @@ pub mod model;
 pub mod opinions;
 pub mod ops;
 pub mod positions;
+pub mod session;
 pub mod validate;
 pub mod voting;
 pub mod wire;

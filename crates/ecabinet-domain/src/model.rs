@@ -158,6 +158,9 @@ pub struct MeetingDetails {
     pub participants: Vec<PersonId>,
     #[serde(default)]
     pub substitutes: Vec<Substitution>,
+    /// Runs the session with the secretariat; none: the secretariat alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chair: Option<PersonId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,6 +191,9 @@ pub struct ItemDetails {
     /// Where the item stands; set by the secretariat.
     #[serde(default)]
     pub status: ItemStatus,
+    /// The member presenting the item: may drive presenter follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presenter: Option<PersonId>,
 }
 
 /// Where an agenda item stands.

@@ -86,6 +86,7 @@ pub fn item_details(
             MAX_TEXT_CHARS,
         )?,
         status: details.status,
+        presenter: details.presenter,
     })
 }
 
@@ -122,6 +123,7 @@ pub fn meeting_details(
             .transpose()?,
         participants,
         substitutes,
+        chair: details.chair,
     })
 }
 
@@ -227,6 +229,7 @@ mod tests {
             summary: Some("Dòng 1\nDòng 2".into()),
             recommended_action: Some("   ".into()),
             status: crate::model::ItemStatus::Deferred,
+            presenter: None,
         };
         let checked = item_details(&details).expect("valid");
         assert_eq!(checked.status, crate::model::ItemStatus::Deferred);

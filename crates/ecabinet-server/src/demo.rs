@@ -67,6 +67,7 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
                     ),
                     participants: Vec::new(),
                     substitutes: Vec::new(),
+                    chair: None,
                 },
                 draft: false,
             },
@@ -78,6 +79,7 @@ pub async fn seed(services: &Services) -> ServiceResult<Option<DemoSummary>> {
             summary: None,
             recommended_action: Some(action.to_owned()),
             status: ecabinet_domain::ItemStatus::Scheduled,
+            presenter: None,
         };
         services
             .add_agenda_item(

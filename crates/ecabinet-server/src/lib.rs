@@ -11,6 +11,7 @@ pub mod opinions;
 pub mod push;
 pub mod serve;
 pub mod services;
+pub mod session;
 pub mod store;
 pub mod voting;
 

@@ -326,7 +326,7 @@ impl Services {
     }
 
     /// A device's signing public key, from memory after the first read.
-    async fn signing_key(&self, device: DeviceId) -> ServiceResult<Arc<[u8]>> {
+    pub(crate) async fn signing_key(&self, device: DeviceId) -> ServiceResult<Arc<[u8]>> {
         if let Some(key) = self
             .signing_keys
             .read()

@@ -69,6 +69,9 @@ pub enum ServiceError {
     BadSignature,
     #[error("{0}; try again shortly")]
     Unavailable(String),
+    /// A live event the session's rules refuse.
+    #[error("{0}")]
+    Session(ecabinet_domain::session::rules::Refusal),
 }
 
 impl ServiceError {
@@ -90,6 +93,7 @@ impl ServiceError {
             ServiceError::NoKey(_) => "no_key",
             ServiceError::BadSignature => "bad_signature",
             ServiceError::Unavailable(_) => "unavailable",
+            ServiceError::Session(refusal) => refusal.code(),
             ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => "internal",
         }
     }
@@ -106,6 +110,10 @@ impl ServiceError {
         )
     }
 }
+
+/// Live events a slow socket may fall behind by before it skips some (it
+/// then fills the gap from the log).
+const LIVE_BACKLOG: usize = 1_024;
 
 /// How often each server instance looks at the newest change number, so
 /// changes written by another instance (or by `ecabinet-server invite`)
@@ -182,6 +190,10 @@ pub struct Services {
     /// once per push. (Revocation is checked per request and again in the
     /// transaction that stores a push.)
     pub(crate) signing_keys: Arc<std::sync::RwLock<std::collections::HashMap<DeviceId, Arc<[u8]>>>>,
+    /// Orders each meeting's session log.
+    pub(crate) sessions: Arc<crate::session::SessionOrderer>,
+    /// Live events as ordered (JSON), for the event sockets of this instance.
+    pub(crate) live: tokio::sync::broadcast::Sender<Arc<str>>,
 }
 
 impl std::fmt::Debug for Services {
@@ -210,6 +222,8 @@ impl Services {
             cursor,
             notifier: Arc::new(crate::opinions::LogNotifier),
             signing_keys: Default::default(),
+            sessions: Default::default(),
+            live: tokio::sync::broadcast::channel(LIVE_BACKLOG).0,
         })
     }
 
@@ -229,6 +243,16 @@ impl Services {
 
     pub fn server_public_key(&self) -> [u8; 32] {
         self.server_key.public_key()
+    }
+
+    /// Signs as the server (receipts, the session log's order).
+    pub(crate) fn sign_as_server(&self, message: &[u8]) -> [u8; 64] {
+        self.server_key.sign(message)
+    }
+
+    /// Live events as they are ordered, for an event socket.
+    pub fn live_events(&self) -> tokio::sync::broadcast::Receiver<Arc<str>> {
+        self.live.subscribe()
     }
 
     /// The organisation, created with `name` if the server has none yet.
@@ -635,6 +659,10 @@ impl Services {
         }
         let title = validate::title(title)?;
         let details = validate::item_details(details)?;
+        if let Some(presenter) = details.presenter {
+            self.checked_access_list(caller, Some(vec![presenter]))
+                .await?;
+        }
         let meeting = self
             .store
             .meeting(meeting_id)
@@ -730,6 +758,7 @@ impl Services {
                     .iter()
                     .flat_map(|s| [s.member, s.substitute]),
             )
+            .chain(details.chair)
             .collect();
         self.checked_access_list(caller, Some(named)).await?;
         Ok(details)
@@ -754,6 +783,10 @@ impl Services {
         }
         if let Some(details) = &request.details {
             updated.details = validate::item_details(details)?;
+            if let Some(presenter) = updated.details.presenter {
+                self.checked_access_list(caller, Some(vec![presenter]))
+                    .await?;
+            }
         }
         self.store
             .update_agenda_item(meeting.organisation_id, &updated)

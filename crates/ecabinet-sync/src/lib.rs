@@ -129,6 +129,7 @@ fn entity_key(body: &ChangeBody) -> (&'static str, String) {
             r.person_id,
             r.sent_at.timestamp_millis()
         ),
+        ChangeBody::SessionEvent(e) => format!("{}/{}", e.event().meeting_id, e.seq),
     };
     (body.kind(), id)
 }

@@ -32,6 +32,15 @@ impl From<ServiceError> for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ServiceError::Conflict(_) => StatusCode::CONFLICT,
+            ServiceError::Session(refusal) => {
+                use ecabinet_domain::session::rules::RefusalClass;
+                match refusal.class() {
+                    RefusalClass::Forbidden => StatusCode::FORBIDDEN,
+                    RefusalClass::Conflict => StatusCode::CONFLICT,
+                    RefusalClass::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                    RefusalClass::NotFound => StatusCode::NOT_FOUND,
+                }
+            }
             ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

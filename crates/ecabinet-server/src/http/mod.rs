@@ -79,6 +79,8 @@ pub fn router(services: Services) -> Router {
         )
         .route("/v1/person-keys", get(person_keys).post(add_person_keys))
         .route("/v1/events", get(events))
+        .route("/v1/meetings/{meeting}/session", get(session_log))
+        .route("/v1/meetings/{meeting}/session/events", post(live_event))
         .route("/v1/agenda/{item}/motions", post(open_motion))
         .route("/v1/motions/{motion}/close", post(close_motion))
         .route("/v1/meetings/{meeting}/adopt", post(adopt))
@@ -198,22 +200,28 @@ async fn push_ops(
 }
 
 /// `GET /v1/events`: a WebSocket that says "the cursor is now N" whenever
-/// the organisation's change stream moves; clients then pull. It carries no
-/// data, so it needs no audience filtering; a slow client just skips values.
+/// the organisation's change stream moves (clients then pull), and carries
+/// each live event of a session as it is ordered (`{"live": …}`), so the
+/// room sees it without a round trip. Live events are ids, times and
+/// positions in a meeting's log, which every participant may see; devices
+/// deduplicate them by seq and fill any gap from the log.
 async fn events(
     State(services): State<Services>,
     _caller: Caller,
     upgrade: axum::extract::ws::WebSocketUpgrade,
 ) -> axum::response::Response {
     let cursor = services.cursor_updates();
-    upgrade.on_upgrade(move |socket| poke(socket, cursor))
+    let live = services.live_events();
+    upgrade.on_upgrade(move |socket| poke(socket, cursor, live))
 }
 
 async fn poke(
     mut socket: axum::extract::ws::WebSocket,
     mut cursor: tokio::sync::watch::Receiver<i64>,
+    mut live: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
 ) {
     use axum::extract::ws::Message;
+    use tokio::sync::broadcast::error::RecvError;
     let text = |value: i64| {
         serde_json::to_string(&ecabinet_domain::api::Poke { cursor: value }).unwrap_or_default()
     };
@@ -227,6 +235,16 @@ async fn poke(
     }
     loop {
         tokio::select! {
+            event = live.recv() => match event {
+                Ok(event) => {
+                    if socket.send(Message::Text((*event).into())).await.is_err() {
+                        break;
+                    }
+                }
+                // Fell behind: the cursor poke that follows makes it pull.
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            },
             changed = cursor.changed() => {
                 if changed.is_err() {
                     break; // the server is stopping
@@ -242,6 +260,33 @@ async fn poke(
             },
         }
     }
+}
+
+#[derive(Deserialize)]
+struct SessionQuery {
+    #[serde(default)]
+    since: u32,
+}
+
+async fn session_log(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiQuery(query): ApiQuery<SessionQuery>,
+) -> Result<Json<ecabinet_domain::session::SessionLogPage>, ApiError> {
+    Ok(Json(
+        services.session_log(&caller, meeting, query.since).await?,
+    ))
+}
+
+async fn live_event(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiJson(body): ApiJson<ecabinet_domain::session::SignedLiveEvent>,
+) -> Result<(StatusCode, Json<ecabinet_domain::session::OrderedLiveEvent>), ApiError> {
+    let ordered = services.append_live_event(&caller, meeting, body).await?;
+    Ok((StatusCode::CREATED, Json(ordered)))
 }
 
 async fn open_motion(

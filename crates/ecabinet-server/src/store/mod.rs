@@ -7,6 +7,7 @@ mod ops_sql;
 /// Most ops stored in one change row (a run of ops with one audience). A
 /// pull looks this far back for a run that holds its cursor.
 pub(crate) const MAX_RUN_OPS: i64 = 1_024;
+mod session_sql;
 mod sql;
 mod voting_sql;
 
@@ -358,6 +359,23 @@ pub trait Store: Send + Sync + 'static {
         device: DeviceId,
         answer: &ecabinet_domain::ops::OpResult,
     ) -> StoreResult<()>;
+
+    /// A meeting's session log after `since`, in order.
+    async fn session_log(
+        &self,
+        meeting: MeetingId,
+        since: u32,
+    ) -> StoreResult<Vec<ecabinet_domain::session::OrderedLiveEvent>>;
+    /// The seq of the last event in a meeting's session log (0: none).
+    async fn session_head(&self, meeting: MeetingId) -> StoreResult<u32>;
+    /// Appends an event to its meeting's log and the change stream, in one
+    /// transaction, if its seq is the next one; `None` if another orderer
+    /// took that place first (nothing stored).
+    async fn append_session_event(
+        &self,
+        organisation: OrganisationId,
+        event: &ecabinet_domain::session::OrderedLiveEvent,
+    ) -> StoreResult<Option<i64>>;
 
     /// Changes after `since` that `viewer` may see, oldest first, at most `limit`.
     async fn changes_since(

@@ -949,6 +949,26 @@ macro_rules! sql_store {
                 self.attendance_impl(meeting).await
             }
 
+            async fn session_log(
+                &self,
+                meeting: MeetingId,
+                since: u32,
+            ) -> StoreResult<Vec<ecabinet_domain::session::OrderedLiveEvent>> {
+                self.session_log_impl(meeting, since).await
+            }
+
+            async fn session_head(&self, meeting: MeetingId) -> StoreResult<u32> {
+                self.session_head_impl(meeting).await
+            }
+
+            async fn append_session_event(
+                &self,
+                organisation: OrganisationId,
+                event: &ecabinet_domain::session::OrderedLiveEvent,
+            ) -> StoreResult<Option<i64>> {
+                self.append_session_event_impl(organisation, event).await
+            }
+
             async fn motion_export(&self, id: ecabinet_domain::MotionId) -> StoreResult<Option<crate::store::MotionExport>> {
                 self.motion_export_impl(id).await
             }

@@ -1,0 +1,387 @@
+//! The orderer of each meeting's session log. A device sends a signed live
+//! event; the server checks the device, the signature, the meeting and the
+//! rules (`ecabinet_domain::session::rules`), numbers it, chains it to the
+//! event before it, countersigns the link, stores it with its change, and
+//! sends it at once to every connected device (the event socket) as well as
+//! through the change stream (late joiners, other instances, replicas).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use ecabinet_crypto::{sha256, verify_signature};
+use ecabinet_domain::ops::Bytes;
+use ecabinet_domain::session::rules::{
+    Actor, DocumentFacts, ItemFacts, Refusal, SessionFacts, SessionState,
+};
+use ecabinet_domain::session::{
+    order_message, to_millis, LiveEventBody, LiveMessage, OrderedLiveEvent, SessionLogPage,
+    SignedLiveEvent, GENESIS_HASH, MAX_CLOCK_SKEW_SECONDS,
+};
+use ecabinet_domain::voting::{Attendance, MotionStatus};
+use ecabinet_domain::{
+    AgendaItemId, DocumentManifest, ItemStatus, Meeting, MeetingId, MotionId, Role,
+};
+use tokio::sync::Mutex;
+
+use crate::services::{Caller, ServiceError, ServiceResult, Services};
+
+/// How many times an append is retried when another instance ordered first.
+const APPEND_ATTEMPTS: usize = 5;
+
+/// One meeting's log as this instance last saw it.
+#[derive(Clone)]
+struct OrderedHead {
+    state: SessionState,
+    hash: Vec<u8>,
+    at: Option<DateTime<Utc>>,
+}
+
+/// Per-instance cache of each meeting's folded log, and the lock that makes
+/// this instance order one event at a time (other instances are kept in
+/// order by the database: see `Store::append_session_event`).
+#[derive(Default)]
+pub struct SessionOrderer {
+    heads: Mutex<HashMap<MeetingId, OrderedHead>>,
+}
+
+impl std::fmt::Debug for SessionOrderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionOrderer").finish()
+    }
+}
+
+impl Services {
+    /// A meeting of the caller's organisation.
+    async fn meeting_of_caller(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+    ) -> ServiceResult<Meeting> {
+        self.store
+            .meeting(meeting)
+            .await?
+            .filter(|m| m.organisation_id == caller.person.organisation_id)
+            .filter(|m| {
+                // Members do not know of drafts.
+                caller.person.role == Role::Secretary
+                    || m.status != ecabinet_domain::MeetingStatus::Draft
+            })
+            .ok_or(ServiceError::NotFound("meeting"))
+    }
+
+    /// `GET /v1/meetings/{meeting}/session?since=N`: the log after N, whole.
+    pub async fn session_log(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        since: u32,
+    ) -> ServiceResult<SessionLogPage> {
+        self.meeting_of_caller(caller, meeting).await?;
+        Ok(SessionLogPage {
+            events: self.store.session_log(meeting, since).await?,
+            server_now: Utc::now(),
+        })
+    }
+
+    /// Checks, orders, stores and announces one live event.
+    pub async fn append_live_event(
+        &self,
+        caller: &Caller,
+        meeting_id: MeetingId,
+        signed: SignedLiveEvent,
+    ) -> ServiceResult<OrderedLiveEvent> {
+        let meeting = self.meeting_of_caller(caller, meeting_id).await?;
+        let event = &signed.event;
+        if event.meeting_id != meeting_id {
+            return Err(ServiceError::BadRequest(
+                "the event names another meeting than the one it was sent to".into(),
+            ));
+        }
+        if event.device_id != caller.device || event.author != caller.person.id {
+            return Err(ServiceError::Forbidden(
+                "an event must be made and signed by the device that sends it",
+            ));
+        }
+        let key = self.signing_key(caller.device).await?;
+        verify_signature(&key, &event.signing_message(), &signed.signature.0)
+            .map_err(|_| ServiceError::BadSignature)?;
+        let now = Utc::now();
+        if (event.made_at - now).num_seconds().abs() > MAX_CLOCK_SKEW_SECONDS {
+            return Err(ServiceError::BadRequest(format!(
+                "this device's clock is more than {} minutes from the server's; set the time and try again",
+                MAX_CLOCK_SKEW_SECONDS / 60
+            )));
+        }
+        Self::require_published(&meeting)?;
+        self.require_participant(caller, &meeting)?;
+        let facts = self.session_facts(&meeting, &event.body).await?;
+        self.check_motion(&meeting, &event.body).await?;
+        let actor = Actor {
+            person: caller.person.id,
+            secretary: caller.person.role == Role::Secretary,
+        };
+
+        let ordered = self
+            .order(meeting.organisation_id, meeting_id, &facts, actor, signed)
+            .await?;
+        self.after_ordering(&meeting, &ordered).await;
+        Ok(ordered)
+    }
+
+    async fn order(
+        &self,
+        organisation: ecabinet_domain::OrganisationId,
+        meeting: MeetingId,
+        facts: &SessionFacts,
+        actor: Actor,
+        signed: SignedLiveEvent,
+    ) -> ServiceResult<OrderedLiveEvent> {
+        let mut heads = self.sessions.heads.lock().await;
+        for _ in 0..APPEND_ATTEMPTS {
+            let stored_head = self.store.session_head(meeting).await?;
+            let head = match heads.get(&meeting) {
+                Some(head) if head.state.seq == stored_head => head.clone(),
+                _ => {
+                    let log = self.store.session_log(meeting, 0).await?;
+                    let head = OrderedHead {
+                        state: SessionState::from_log(&log),
+                        hash: log
+                            .last()
+                            .map(|e| e.hash.0.clone())
+                            .unwrap_or_else(|| GENESIS_HASH.to_vec()),
+                        at: log.last().map(|e| e.at),
+                    };
+                    heads.insert(meeting, head.clone());
+                    head
+                }
+            };
+            head.state
+                .check(facts, actor, signed.event.id, &signed.event.body)
+                .map_err(ServiceError::Session)?;
+            // The orderer's clock never runs backwards within a log.
+            let mut at = to_millis(Utc::now());
+            if let Some(previous) = head.at {
+                at = at.max(previous);
+            }
+            let seq = head.state.seq + 1;
+            let hash = sha256(&OrderedLiveEvent::link_bytes(seq, &head.hash, at, &signed));
+            let ordered = OrderedLiveEvent {
+                seq,
+                prev_hash: Bytes(head.hash.clone()),
+                at,
+                signed: signed.clone(),
+                hash: Bytes(hash.to_vec()),
+                orderer_signature: Bytes(self.sign_as_server(&order_message(&hash)).to_vec()),
+            };
+            match self
+                .store
+                .append_session_event(organisation, &ordered)
+                .await?
+            {
+                Some(_) => {
+                    let mut state = head.state;
+                    state.apply(&ordered);
+                    heads.insert(
+                        meeting,
+                        OrderedHead {
+                            state,
+                            hash: hash.to_vec(),
+                            at: Some(at),
+                        },
+                    );
+                    return Ok(ordered);
+                }
+                None => {
+                    heads.remove(&meeting);
+                }
+            }
+        }
+        Err(ServiceError::Unavailable(
+            "the session's log is busy".into(),
+        ))
+    }
+
+    /// Members take part in meetings they are invited to (all members when
+    /// the meeting names none); substitutes for them, the chair and the
+    /// secretariat too.
+    fn require_participant(&self, caller: &Caller, meeting: &Meeting) -> ServiceResult<()> {
+        let details = &meeting.details;
+        let person = caller.person.id;
+        let invited = caller.person.role == Role::Secretary
+            || details.participants.is_empty()
+            || details.participants.contains(&person)
+            || details.chair == Some(person)
+            || details.substitutes.iter().any(|s| s.substitute == person);
+        if invited {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden(
+                "you are not a participant of this meeting",
+            ))
+        }
+    }
+
+    /// What the rules need to know: the chair, the agenda, and for a
+    /// presenter page the document shown.
+    async fn session_facts(
+        &self,
+        meeting: &Meeting,
+        body: &LiveEventBody,
+    ) -> ServiceResult<SessionFacts> {
+        let agenda = self.store.agenda(meeting.id).await?;
+        let mut items: Vec<ItemFacts> = agenda
+            .iter()
+            .map(|item| ItemFacts {
+                id: item.id,
+                presenter: item.details.presenter,
+                documents: Vec::new(),
+            })
+            .collect();
+        if let LiveEventBody::PresenterPage {
+            item,
+            document,
+            version,
+            ..
+        } = body
+        {
+            if let Some((found, _)) = self.store.document(*document, *version).await? {
+                if found.agenda_item_id == *item {
+                    let pages = serde_json::from_str::<DocumentManifest>(&found.manifest)
+                        .ok()
+                        .and_then(|m| m.page_count);
+                    if let Some(facts) = items.iter_mut().find(|i| i.id == *item) {
+                        facts.documents.push(DocumentFacts {
+                            id: *document,
+                            version: *version,
+                            pages,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(SessionFacts {
+            meeting: meeting.id,
+            chair: meeting.details.chair,
+            items,
+        })
+    }
+
+    /// A vote named in the log must exist on the item, as the event says.
+    async fn check_motion(&self, meeting: &Meeting, body: &LiveEventBody) -> ServiceResult<()> {
+        let (motion, item, question, closed): (MotionId, Option<AgendaItemId>, Option<&str>, bool) =
+            match body {
+                LiveEventBody::MotionOpened {
+                    motion,
+                    item,
+                    question,
+                } => (*motion, Some(*item), Some(question), false),
+                LiveEventBody::MotionClosed { motion, .. } => (*motion, None, None, true),
+                _ => return Ok(()),
+            };
+        let (found, organisation) = self
+            .store
+            .motion(motion)
+            .await?
+            .filter(|(m, _)| m.meeting_id == meeting.id)
+            .ok_or(ServiceError::NotFound("motion"))?;
+        if organisation != meeting.organisation_id {
+            return Err(ServiceError::NotFound("motion"));
+        }
+        if item.is_some_and(|item| item != found.agenda_item_id)
+            || question.is_some_and(|q| q != found.question)
+        {
+            return Err(ServiceError::Conflict(
+                "the event does not describe this vote as it was opened".into(),
+            ));
+        }
+        if closed {
+            if found.status != MotionStatus::Closed {
+                return Err(ServiceError::Conflict(
+                    "this vote is still open: close it first (ecab motion close)".into(),
+                ));
+            }
+            if let LiveEventBody::MotionClosed { tally, .. } = body {
+                if *tally != found.tally {
+                    return Err(ServiceError::Conflict(
+                        "the event's tally is not the vote's tally".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What an event changes outside the log: attendance (which decides who
+    /// may vote) and the item's status; then everyone is told at once.
+    async fn after_ordering(&self, meeting: &Meeting, ordered: &OrderedLiveEvent) {
+        let organisation = meeting.organisation_id;
+        let result: ServiceResult<()> = async {
+            match &ordered.event().body {
+                LiveEventBody::Attendance { person, presence } => {
+                    self.store
+                        .set_attendance(
+                            organisation,
+                            &Attendance {
+                                meeting_id: meeting.id,
+                                person_id: *person,
+                                presence: presence.clone(),
+                                recorded_at: ordered.at,
+                            },
+                        )
+                        .await?;
+                }
+                LiveEventBody::ItemTakenUp { item } => {
+                    self.set_item_status(organisation, *item, ItemStatus::InDiscussion)
+                        .await?;
+                }
+                LiveEventBody::ItemOutcome { item, outcome, .. } => {
+                    use ecabinet_domain::session::ItemOutcome;
+                    let status = match outcome {
+                        ItemOutcome::Adopted => Some(ItemStatus::Adopted),
+                        ItemOutcome::Deferred => Some(ItemStatus::Deferred),
+                        ItemOutcome::Withdrawn => Some(ItemStatus::Withdrawn),
+                        ItemOutcome::Noted => None,
+                    };
+                    if let Some(status) = status {
+                        self.set_item_status(organisation, *item, status).await?;
+                    }
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(%error, event = %ordered.event().id.0, "a session event's follow-up failed");
+        }
+        if let Ok(text) = serde_json::to_string(&LiveMessage {
+            live: ordered.clone(),
+        }) {
+            // No receivers is fine: nobody is connected.
+            let _ = self.live.send(Arc::from(text));
+        }
+        self.poke(organisation).await;
+    }
+
+    async fn set_item_status(
+        &self,
+        organisation: ecabinet_domain::OrganisationId,
+        item: AgendaItemId,
+        status: ItemStatus,
+    ) -> ServiceResult<()> {
+        if let Some((mut found, _)) = self.store.agenda_item(item).await? {
+            if found.details.status != status {
+                found.details.status = status;
+                self.store.update_agenda_item(organisation, &found).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(refusal: Refusal) -> Self {
+        ServiceError::Session(refusal)
+    }
+}
