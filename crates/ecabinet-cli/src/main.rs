@@ -3,6 +3,7 @@
 //! `ecabinet_client`; this file only parses arguments and prints.
 
 mod output;
+mod session_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,6 +170,75 @@ enum Command {
         motion: String,
         /// yes, no, abstain (or the motion's own options).
         choice: String,
+    },
+    /// The meeting in session: `ecab session MEETING` shows the live state;
+    /// the subcommands run it (the chair or the secretariat).
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Session {
+        /// The meeting (its id, or the first characters of it).
+        #[arg(required = true)]
+        meeting: Option<String>,
+        #[command(subcommand)]
+        command: Option<session_cmd::SessionCommand>,
+    },
+    /// Ask for the floor on the item under discussion (needs the room's connection).
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Speak {
+        /// The agenda item (its id, or the first characters of it).
+        #[arg(required = true)]
+        item: Option<String>,
+        /// speech, point-of-order (goes to the top) or reply (right after the current speaker).
+        #[arg(long, default_value = "speech")]
+        kind: ecabinet_domain::session::SpeechKind,
+        #[command(subcommand)]
+        command: Option<session_cmd::SpeakCommand>,
+    },
+    /// The item's list of speakers: speaking (with the timer), waiting, done.
+    Speakers { item: String },
+    /// Give or end the floor (the chair or the secretariat).
+    Floor {
+        #[command(subcommand)]
+        command: session_cmd::FloorCommand,
+    },
+    /// Set the speaking time on an item (default 5 minutes).
+    SpeakingTime {
+        item: String,
+        #[arg(long)]
+        minutes: u32,
+    },
+    /// Show a page of a document to everyone following (presenter follow).
+    Present {
+        /// The document (its id, or the first characters of it).
+        document: String,
+        #[arg(long)]
+        page: u32,
+        /// A version other than the latest.
+        #[arg(long)]
+        version: Option<u32>,
+        /// Zoom in percent (25 to 400).
+        #[arg(long, default_value_t = 100)]
+        zoom: u32,
+    },
+    /// Follow the presenter: prints each page shown (document id and page).
+    Follow {
+        meeting: String,
+        /// Stop after the first page.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Draft the minutes from the session (`--out bien-ban.pdf|.json`); edit, sign, verify them.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Minutes {
+        #[arg(required = true)]
+        meeting: Option<String>,
+        /// Write the draft here (.pdf or .json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// vi (default) or en.
+        #[arg(long, default_value = "vi")]
+        lang: ecabinet_client::MinutesLanguage,
+        #[command(subcommand)]
+        command: Option<session_cmd::MinutesCommand>,
     },
     /// A motion's progress or, once closed, its result; `verify` re-checks it.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -460,6 +530,9 @@ struct MeetingDetailsArgs {
     /// MEMBER:SUBSTITUTE (person ids): who stands in for whom; repeat for several.
     #[arg(long = "substitute", value_parser = parse_substitution)]
     substitutes: Vec<ecabinet_domain::Substitution>,
+    /// Who chairs the session (a person id); default: the secretariat runs it.
+    #[arg(long)]
+    chair: Option<PersonId>,
 }
 
 impl MeetingDetailsArgs {
@@ -468,6 +541,7 @@ impl MeetingDetailsArgs {
             || self.place.is_some()
             || self.participants.is_some()
             || !self.substitutes.is_empty()
+            || self.chair.is_some()
     }
 
     /// `base` with what was given on the command line.
@@ -483,6 +557,9 @@ impl MeetingDetailsArgs {
         }
         if !self.substitutes.is_empty() {
             base.substitutes = self.substitutes;
+        }
+        if let Some(chair) = self.chair {
+            base.chair = Some(chair);
         }
         base
     }
@@ -543,6 +620,9 @@ enum AgendaCommand {
         /// What the secretariat proposes the cabinet decide.
         #[arg(long)]
         action: Option<String>,
+        /// The member presenting the item (a person id): may show pages to everyone.
+        #[arg(long)]
+        presenter: Option<PersonId>,
     },
     /// Change an item's title, presenting ministry, summary, recommended action or status.
     Edit {
@@ -559,6 +639,9 @@ enum AgendaCommand {
         /// scheduled, in_discussion, adopted, deferred or withdrawn.
         #[arg(long, value_parser = parse_item_status)]
         status: Option<ecabinet_domain::ItemStatus>,
+        /// The member presenting the item (a person id).
+        #[arg(long)]
+        presenter: Option<PersonId>,
     },
     /// Restrict an item to named persons, or open it to all participants again.
     Access {
@@ -1008,6 +1091,58 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 });
             }
         }
+        Command::Session { meeting, command } => {
+            let client = Client::open(&profile).await?;
+            match (command, meeting) {
+                (Some(command), _) => session_cmd::session(&client, out, command).await?,
+                (None, Some(meeting)) => session_cmd::show_session(&client, out, &meeting).await?,
+                (None, None) => {
+                    return Err(ClientError::InvalidArgument("say which meeting".into()))
+                }
+            }
+        }
+        Command::Speak {
+            item,
+            kind,
+            command,
+        } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::speak(&client, out, item, kind, command).await?;
+        }
+        Command::Speakers { item } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::speakers(&client, out, &item).await?;
+        }
+        Command::Floor { command } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::floor(&client, out, command).await?;
+        }
+        Command::SpeakingTime { item, minutes } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::speaking_time(&client, out, &item, minutes).await?;
+        }
+        Command::Present {
+            document,
+            page,
+            version,
+            zoom,
+        } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::present(&client, out, &document, version, page, zoom).await?;
+        }
+        Command::Follow { meeting, once } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::follow(&client, out, &meeting, once).await?;
+        }
+        Command::Minutes {
+            meeting,
+            out: file,
+            lang,
+            command,
+        } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::minutes(&client, out, meeting, file, lang, command).await?;
+        }
         Command::Tally { motion, command } => {
             let client = Client::open(&profile).await?;
             match (command, motion) {
@@ -1143,7 +1278,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             if title.is_none() && starts.is_none() && !details.given() {
                 return Err(ClientError::InvalidArgument(
-                    "give --title, --starts, --kind, --place, --participants or --substitute to change"
+                    "give --title, --starts, --kind, --place, --participants, --substitute or --chair to change"
                         .into(),
                 ));
             }
@@ -1285,6 +1420,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     ministry,
                     summary,
                     action,
+                    presenter,
                 }),
             ..
         } => {
@@ -1294,6 +1430,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 presenting_ministry: ministry,
                 summary,
                 recommended_action: action,
+                presenter,
                 ..Default::default()
             };
             out.agenda_item_added(
@@ -1323,6 +1460,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     summary,
                     action,
                     status,
+                    presenter,
                 }),
             ..
         } => {
@@ -1330,8 +1468,14 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let item = client.resolve_agenda_item(&item).await?;
             let current = client.agenda_item(item).await?;
             let mut details = current.details.clone();
-            let changed_details =
-                ministry.is_some() || summary.is_some() || action.is_some() || status.is_some();
+            let changed_details = ministry.is_some()
+                || summary.is_some()
+                || action.is_some()
+                || status.is_some()
+                || presenter.is_some();
+            if let Some(presenter) = presenter {
+                details.presenter = Some(presenter);
+            }
             if let Some(ministry) = ministry {
                 details.presenting_ministry = Some(ministry);
             }
@@ -1346,7 +1490,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             }
             if title.is_none() && !changed_details {
                 return Err(ClientError::InvalidArgument(
-                    "give --title, --ministry, --summary, --action or --status to change".into(),
+                    "give --title, --ministry, --summary, --action, --status or --presenter to change".into(),
                 ));
             }
             let request = ecabinet_domain::api::UpdateAgendaItemRequest {

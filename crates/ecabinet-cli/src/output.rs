@@ -28,7 +28,11 @@ impl Printer {
         Self { json }
     }
 
-    fn print_json(&self, value: &impl Serialize) {
+    pub fn json_enabled(&self) -> bool {
+        self.json
+    }
+
+    pub fn print_json(&self, value: &impl Serialize) {
         match serde_json::to_string_pretty(value) {
             Ok(text) => println!("{text}"),
             Err(error) => eprintln!("error: cannot print JSON: {error}"),

@@ -181,12 +181,55 @@ impl ServerApi {
         Ok((answer, sent))
     }
 
+    /// A meeting's session log after `since`, with the server's clock.
+    pub async fn session_log(
+        &self,
+        token: &str,
+        meeting: ecabinet_domain::MeetingId,
+        since: u32,
+    ) -> ClientResult<ecabinet_domain::session::SessionLogPage> {
+        let request = self
+            .request(Method::GET, &format!("v1/meetings/{meeting}/session"))?
+            .query(&[("since", since.to_string())])
+            .bearer_auth(token);
+        self.send(request).await
+    }
+
+    /// Sends one signed live event; the answer is the event as ordered.
+    pub async fn post_live_event(
+        &self,
+        token: &str,
+        event: &ecabinet_domain::session::SignedLiveEvent,
+    ) -> ClientResult<ecabinet_domain::session::OrderedLiveEvent> {
+        self.post(
+            &format!("v1/meetings/{}/session/events", event.event.meeting_id),
+            Some(token),
+            event,
+        )
+        .await
+    }
+
     /// Opens the server's event socket and calls `on_poke` for each "cursor is
     /// now N" until the socket closes (Ok) or fails (Err: offline).
     pub async fn follow_events(
         &self,
         token: &str,
         mut on_poke: impl FnMut(ecabinet_domain::api::Poke),
+    ) -> ClientResult<()> {
+        self.follow_socket(token, |message| {
+            if let SocketMessage::Poke(poke) = message {
+                on_poke(poke);
+            }
+        })
+        .await
+    }
+
+    /// Opens the server's event socket and calls `on_message` for each poke
+    /// and each live event, until the socket closes (Ok) or fails (Err).
+    pub async fn follow_socket(
+        &self,
+        token: &str,
+        mut on_message: impl FnMut(SocketMessage),
     ) -> ClientResult<()> {
         use futures::StreamExt;
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -219,9 +262,9 @@ impl ServerApi {
         while let Some(message) = socket.next().await {
             match message {
                 Ok(Message::Text(text)) => {
-                    let poke = serde_json::from_str(text.as_str())
+                    let message = serde_json::from_str(text.as_str())
                         .map_err(|e| ClientError::Protocol(format!("an event: {e}")))?;
-                    on_poke(poke);
+                    on_message(message);
                 }
                 Ok(Message::Close(_)) => return Ok(()),
                 Ok(_) => {}
@@ -373,6 +416,15 @@ impl ServerApi {
         let bytes = response.bytes().await.map_err(|e| self.unreachable(e))?;
         Ok(bytes.to_vec())
     }
+}
+
+/// What the event socket says: the change stream moved, or a live event
+/// of a session was ordered.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(untagged)]
+pub enum SocketMessage {
+    Poke(ecabinet_domain::api::Poke),
+    Live(ecabinet_domain::session::LiveMessage),
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> ClientResult<T> {

@@ -166,6 +166,18 @@ impl Client {
             None => validate::title(file_name.trim_end_matches(".pdf"))?,
         };
 
+        // Pages, for the signed manifest (the orderer checks presenter pages
+        // against it). A PDF PDFium cannot open is still published, without.
+        let (bytes, page_count) = tokio::task::spawn_blocking(move || {
+            let pages = ecabinet_pdf::PdfEngine::load()
+                .and_then(|engine| engine.open(&bytes).map(|pdf| pdf.page_count()));
+            if let Err(error) = &pages {
+                tracing::warn!(%error, "could not count the document's pages");
+            }
+            (bytes, pages.ok())
+        })
+        .await
+        .map_err(|e| ClientError::Pdf(e.to_string()))?;
         let key = ContentKey::generate()?;
         let context = ChunkContext {
             document_id: *id.as_uuid().as_bytes(),
@@ -201,6 +213,7 @@ impl Client {
             uploaded_by: self.profile.device_id,
             uploaded_at: Utc::now(),
             handling,
+            page_count,
         };
         let manifest =
             serde_json::to_string(&manifest).map_err(|e| ClientError::Protocol(e.to_string()))?;

@@ -37,6 +37,12 @@ pub enum ClientError {
     #[error("cannot reach the server at {url} ({detail}); your local data is kept, try again when the network is back")]
     ServerUnreachable { url: String, detail: String },
     /// The server refused the request; `code` is the server's own.
+    #[error("{action} needs the room's connection, and the server cannot be reached ({detail}); nothing was sent. Reconnect and try again")]
+    NeedsRoom {
+        action: &'static str,
+        url: String,
+        detail: String,
+    },
     #[error("{message}")]
     Server {
         status: u16,
@@ -83,6 +89,7 @@ impl ClientError {
             ClientError::InvalidArgument(_) => "invalid_argument",
             ClientError::InvalidServerUrl { .. } => "invalid_server_url",
             ClientError::ServerUnreachable { .. } => "server_unreachable",
+            ClientError::NeedsRoom { .. } => "needs_room",
             ClientError::Server { code, .. } => code,
             ClientError::ServerIdentity(_) => "server_identity",
             ClientError::Protocol(_) => "protocol",

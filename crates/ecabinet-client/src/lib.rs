@@ -11,6 +11,7 @@ mod commands;
 mod documents;
 mod engine;
 mod error;
+mod minutes;
 mod opinions;
 mod oplog;
 mod positions;
@@ -19,6 +20,7 @@ mod profile;
 mod reading;
 mod references;
 mod replica;
+mod session;
 mod views;
 mod voting;
 
@@ -36,13 +38,16 @@ use ecabinet_domain::ops::Command;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use annotations::{AnnotationEdit, AnnotationList, AnnotationView, NewAnnotation, Placement};
-pub use api::{parse_server_url, ServerApi};
+pub use api::{parse_server_url, ServerApi, SocketMessage};
 pub use cache::CacheReport;
 pub use changes::{ChangeHunk, DocumentChanges};
 pub use documents::{handling_of, FetchedDocument};
 pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
+pub use minutes::{
+    minutes_pdf, read_minutes, verify_log, write_minutes, MinutesLanguage, MinutesVerification,
+};
 pub use opinions::{OpinionDraft, OpinionRequestView};
 pub use oplog::RejectedChange;
 pub use positions::ItemPositionsView;
@@ -50,6 +55,10 @@ pub use prefetch::PrefetchProgress;
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
 pub use reading::RenderedPage;
 pub use replica::Replica;
+pub use session::{
+    AttendanceBoard, AttendanceLineView, ItemProgress, NamedRef, PresenterView, SessionView,
+    SpeakerListView, SpeakerNow, SpokenView, WaitingView,
+};
 pub use views::{
     AgendaView, AppStatus, DocumentView, PageHit, ProfileSummary, SyncReport, SyncState, SyncStatus,
 };
@@ -77,6 +86,8 @@ pub struct Client {
     /// One sync at a time per client: the background loop and a command's
     /// own sync would otherwise push the same ops twice and race on the cursor.
     sync_turn: tokio::sync::Mutex<()>,
+    /// The server's clock minus this device's, in milliseconds, as last heard.
+    server_offset_ms: std::sync::atomic::AtomicI64,
 }
 
 impl std::fmt::Debug for Client {
@@ -123,6 +134,7 @@ impl Client {
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
             sync_turn: tokio::sync::Mutex::new(()),
+            server_offset_ms: std::sync::atomic::AtomicI64::new(0),
         })
     }
 
@@ -226,6 +238,7 @@ impl Client {
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
             sync_turn: tokio::sync::Mutex::new(()),
+            server_offset_ms: std::sync::atomic::AtomicI64::new(0),
         })
     }
 

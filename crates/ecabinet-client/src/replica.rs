@@ -304,6 +304,21 @@ impl Replica {
         row.map(|(body,)| decode("documents", &body)).transpose()
     }
 
+    /// One version of a document, if this device knows it.
+    pub async fn document_version(
+        &self,
+        id: DocumentId,
+        version: u32,
+    ) -> ClientResult<Option<Document>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM documents WHERE id = $1 AND version = $2")
+                .bind(id.to_string())
+                .bind(i64::from(version))
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(body,)| decode("documents", &body)).transpose()
+    }
+
     /// Ids of a kind of entity starting with `prefix`.
     pub async fn ids_with_prefix(&self, table: IdTable, prefix: &str) -> ClientResult<Vec<String>> {
         let sql = match table {
@@ -502,6 +517,107 @@ async fn upsert(
 }
 
 impl Replica {
+    /// The seq of the last session event held for a meeting (0: none).
+    pub async fn session_head(&self, meeting: MeetingId) -> ClientResult<u32> {
+        let (head,): (Option<i64>,) =
+            sqlx::query_as("SELECT MAX(seq) FROM session_events WHERE meeting_id = $1")
+                .bind(meeting.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(head.unwrap_or(0) as u32)
+    }
+
+    /// A meeting's session log as held here, in order.
+    pub async fn session_events(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Vec<ecabinet_domain::session::OrderedLiveEvent>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM session_events WHERE meeting_id = $1 ORDER BY seq")
+                .bind(meeting.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|(body,)| decode("session_events", body))
+            .collect()
+    }
+
+    /// Meetings with a session log held here.
+    pub async fn session_meetings(&self) -> ClientResult<Vec<MeetingId>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT meeting_id FROM session_events")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|(id,)| {
+                id.parse()
+                    .map_err(|_| ClientError::Protocol(format!("a stored meeting id: {id}")))
+            })
+            .collect()
+    }
+
+    /// Stores session events (already checked to continue the log).
+    pub async fn put_session_events(
+        &self,
+        events: &[ecabinet_domain::session::OrderedLiveEvent],
+    ) -> ClientResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for event in events {
+            upsert(&mut tx, &ChangeBody::SessionEvent(event.clone())).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The secretariat's narrative for an item of the minutes.
+    pub async fn minutes_narratives(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Vec<(ecabinet_domain::AgendaItemId, String)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT agenda_item_id, text FROM minutes_narratives WHERE meeting_id = $1",
+        )
+        .bind(meeting.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(item, text)| {
+                let item = item
+                    .parse()
+                    .map_err(|_| ClientError::Protocol(format!("a stored item id: {item}")))?;
+                Ok((item, text))
+            })
+            .collect()
+    }
+
+    /// Sets (or with empty text, clears) an item's narrative.
+    pub async fn set_minutes_narrative(
+        &self,
+        meeting: MeetingId,
+        item: ecabinet_domain::AgendaItemId,
+        text: &str,
+    ) -> ClientResult<()> {
+        if text.trim().is_empty() {
+            sqlx::query(
+                "DELETE FROM minutes_narratives WHERE meeting_id = $1 AND agenda_item_id = $2",
+            )
+            .bind(meeting.to_string())
+            .bind(item.to_string())
+            .execute(&self.pool)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO minutes_narratives (meeting_id, agenda_item_id, text) VALUES ($1, $2, $3) \
+                 ON CONFLICT (meeting_id, agenda_item_id) DO UPDATE SET text = excluded.text",
+            )
+            .bind(meeting.to_string())
+            .bind(item.to_string())
+            .bind(text)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Motions of a meeting, oldest first.
     pub async fn motions(
         &self,

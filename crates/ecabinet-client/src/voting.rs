@@ -196,7 +196,20 @@ impl Client {
         };
         self.run_command(command, &[ChangeBody::Motion(motion.clone())])
             .await?;
-        Ok(self.replica.motion(motion.id).await?.unwrap_or(motion))
+        let opened = self.replica.motion(motion.id).await?.unwrap_or(motion);
+        // In session, the vote goes into the session's log (and its minutes).
+        if self.session_running(opened.meeting_id).await? {
+            self.send_live_event(
+                opened.meeting_id,
+                ecabinet_domain::session::LiveEventBody::MotionOpened {
+                    motion: opened.id,
+                    item: opened.agenda_item_id,
+                    question: opened.question.clone(),
+                },
+            )
+            .await?;
+        }
+        Ok(opened)
     }
 
     /// Closes a vote (secretariat); returns it with its tally once the
@@ -205,7 +218,29 @@ impl Client {
         let current = self.motion(motion).await?;
         self.run_command(Command::CloseMotion { motion_id: motion }, &[])
             .await?;
-        Ok(self.replica.motion(motion).await?.unwrap_or(current))
+        let closed = self.replica.motion(motion).await?.unwrap_or(current);
+        if closed.status == ecabinet_domain::voting::MotionStatus::Closed {
+            self.note_motion_closed(&closed).await?;
+        }
+        Ok(closed)
+    }
+
+    /// Records a vote's closing and tally in the session's log, if the log
+    /// has it open.
+    pub async fn note_motion_closed(&self, closed: &Motion) -> ClientResult<()> {
+        let log = self.replica.session_events(closed.meeting_id).await?;
+        let state = ecabinet_domain::session::rules::SessionState::from_log(&log);
+        if state.open_motion(closed.id).is_some() {
+            self.send_live_event(
+                closed.meeting_id,
+                ecabinet_domain::session::LiveEventBody::MotionClosed {
+                    motion: closed.id,
+                    tally: closed.tally.clone(),
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Records attendance (secretariat: anyone; a member: their own check-in), offline too.
@@ -221,6 +256,30 @@ impl Client {
             presence: presence.clone(),
             recorded_at: Utc::now(),
         };
+        // In session, attendance is a live event (the server records it for
+        // the votes too); offline it waits in the outbox like before.
+        if self.session_running(meeting).await? {
+            let live = ecabinet_domain::session::LiveEventBody::Attendance {
+                person,
+                presence: presence.clone(),
+            };
+            match self.send_live_event(meeting, live).await {
+                Ok(_) => {
+                    if let Err(error) = self.sync().await {
+                        tracing::warn!(%error, "could not sync after recording attendance");
+                    }
+                    return Ok(self
+                        .replica
+                        .attendance(meeting)
+                        .await?
+                        .into_iter()
+                        .find(|a| a.person_id == person)
+                        .unwrap_or(attendance));
+                }
+                Err(ClientError::NeedsRoom { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
         let command = Command::RecordAttendance {
             meeting_id: meeting,
             person_id: person,

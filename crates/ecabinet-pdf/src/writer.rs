@@ -74,6 +74,16 @@ fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
 impl PdfEngine {
     /// A PDF of these paragraphs, page after page.
     pub fn write_report(&self, paragraphs: &[ReportLine]) -> Result<Vec<u8>, PdfError> {
+        self.write_numbered_report(paragraphs, None)
+    }
+
+    /// The same, with `page_label(n, total)` centred at the foot of each page
+    /// ("Trang 1/3").
+    pub fn write_numbered_report(
+        &self,
+        paragraphs: &[ReportLine],
+        page_label: Option<&dyn Fn(u32, u32) -> String>,
+    ) -> Result<Vec<u8>, PdfError> {
         let mut document = self.pdfium.create_new_pdf().map_err(failed)?;
         let regular = document
             .fonts_mut()
@@ -114,6 +124,23 @@ impl PdfEngine {
                 }
             }
             y -= paragraph.size * 0.5;
+        }
+        if let Some(label) = page_label {
+            let total = document.pages().len();
+            for index in 0..total {
+                let text = label(index as u32 + 1, total as u32);
+                let width = text.chars().count() as f32 * 9.0 * 0.52;
+                let mut page = document.pages().get(index).map_err(failed)?;
+                page.objects_mut()
+                    .create_text_object(
+                        PdfPoints::new((page_width - width) / 2.0),
+                        PdfPoints::new(MARGIN / 2.0),
+                        &text,
+                        regular,
+                        PdfPoints::new(9.0),
+                    )
+                    .map_err(failed)?;
+            }
         }
         document.save_to_bytes().map_err(failed)
     }

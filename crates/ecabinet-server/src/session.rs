@@ -78,9 +78,25 @@ impl Services {
         since: u32,
     ) -> ServiceResult<SessionLogPage> {
         self.meeting_of_caller(caller, meeting).await?;
+        let events = self.store.session_log(meeting, since).await?;
+        let mut devices: Vec<ecabinet_domain::api::VoterDevice> = Vec::new();
+        for event in &events {
+            let device = event.event().device_id;
+            if devices.iter().any(|d| d.device_id == device) {
+                continue;
+            }
+            if let Some(found) = self.store.device(device).await? {
+                devices.push(ecabinet_domain::api::VoterDevice {
+                    device_id: found.id,
+                    person_id: found.person_id,
+                    signing_public_key: ecabinet_crypto::b64_encode(&found.signing_public_key),
+                });
+            }
+        }
         Ok(SessionLogPage {
-            events: self.store.session_log(meeting, since).await?,
+            events,
             server_now: Utc::now(),
+            devices,
         })
     }
 

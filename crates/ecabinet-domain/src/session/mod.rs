@@ -338,6 +338,10 @@ pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
 pub struct SessionLogPage {
     pub events: Vec<OrderedLiveEvent>,
     pub server_now: DateTime<Utc>,
+    /// The signing key of each device that made one of these events, so
+    /// anyone can check their signatures (the minutes carry them).
+    #[serde(default)]
+    pub devices: Vec<crate::api::VoterDevice>,
 }
 
 /// What the event socket carries besides cursor pokes: a live event as it

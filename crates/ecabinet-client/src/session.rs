@@ -1,0 +1,756 @@
+//! The meeting in session on this device: live events are signed here and
+//! sent to the orderer (they need the room's connection: a request for the
+//! floor made offline would be meaningless by the time it arrived), the
+//! replica keeps each meeting's log in order, and the live view is folded
+//! from it with the same rules the orderer uses.
+
+use std::sync::atomic::Ordering;
+
+use chrono::{DateTime, Utc};
+use ecabinet_domain::ops::Bytes;
+use ecabinet_domain::session::rules::{
+    present_count, quorum_needed, SessionAttendance, SessionState, SessionStatus,
+};
+use ecabinet_domain::session::{
+    to_millis, FloorRequestId, ItemOutcome, LiveEvent, LiveEventBody, LiveEventId,
+    OrderedLiveEvent, SignedLiveEvent, SpeechKind,
+};
+use ecabinet_domain::voting::{Motion, MotionStatus, Presence};
+use ecabinet_domain::{AgendaItemId, DocumentId, ItemStatus, MeetingId, PersonId, Role};
+use serde::{Deserialize, Serialize};
+
+use crate::api::SocketMessage;
+use crate::error::{ClientError, ClientResult};
+use crate::Client;
+
+impl Client {
+    /// The server's clock as this device estimates it: timers count from the
+    /// orderer's event times, never from the viewer's clock.
+    pub fn server_now(&self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::milliseconds(self.server_offset_ms.load(Ordering::Relaxed))
+    }
+
+    fn note_server_time(&self, server: DateTime<Utc>) {
+        self.server_offset_ms
+            .store((server - Utc::now()).num_milliseconds(), Ordering::Relaxed);
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NamedRef {
+    pub id: PersonId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SpeakerNow {
+    pub request: FloorRequestId,
+    pub person: NamedRef,
+    pub kind: SpeechKind,
+    pub since: DateTime<Utc>,
+    pub limit_seconds: u32,
+    /// Counted from the orderer's time of the floor being given.
+    pub elapsed_seconds: u32,
+    /// Negative once over time.
+    pub remaining_seconds: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WaitingView {
+    pub request: FloorRequestId,
+    pub person: NamedRef,
+    pub kind: SpeechKind,
+    /// 1 = next.
+    pub place: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SpokenView {
+    pub person: NamedRef,
+    pub kind: SpeechKind,
+    pub duration_seconds: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SpeakerListView {
+    pub item: AgendaItemId,
+    pub speaking: Option<SpeakerNow>,
+    pub waiting: Vec<WaitingView>,
+    pub done: Vec<SpokenView>,
+    pub speaking_seconds: u32,
+    /// This person's place in the queue, if waiting.
+    pub my_place: Option<u32>,
+    /// This person's waiting request, if any.
+    pub my_request: Option<FloorRequestId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PresenterView {
+    pub item: AgendaItemId,
+    pub document: DocumentId,
+    pub version: u32,
+    pub page: u32,
+    pub zoom_percent: u32,
+    pub by: NamedRef,
+    /// The document's title, if this device may see it.
+    pub title: Option<String>,
+    /// False on a restricted item this person is not on: show the item's
+    /// title and "not shared with you", never the page.
+    pub shared_with_me: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AttendanceLineView {
+    pub person: NamedRef,
+    pub presence: Presence,
+    pub substitute: Option<NamedRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AttendanceBoard {
+    pub participants: u32,
+    pub present: u32,
+    pub remote: u32,
+    pub absent: u32,
+    pub substituted: u32,
+    pub quorum_needed: u32,
+    pub quorum_met: bool,
+    pub lines: Vec<AttendanceLineView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ItemProgress {
+    pub id: AgendaItemId,
+    pub position: i32,
+    pub title: String,
+    pub status: ItemStatus,
+    pub taken_up: bool,
+    pub current: bool,
+    pub outcome: Option<ItemOutcome>,
+    pub outcome_note: Option<String>,
+}
+
+/// The live state of a meeting's session, as this device derives it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SessionView {
+    pub meeting_id: MeetingId,
+    pub meeting_title: String,
+    pub status: SessionStatus,
+    /// Events in the log held here.
+    pub seq: u32,
+    pub chair: Option<NamedRef>,
+    /// Whether this person runs the session (the chair or the secretariat).
+    pub i_run_it: bool,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub current_item: Option<ItemProgress>,
+    pub speakers: Option<SpeakerListView>,
+    pub presenter: Option<PresenterView>,
+    pub attendance: AttendanceBoard,
+    pub open_motions: Vec<Motion>,
+    pub items: Vec<ItemProgress>,
+    /// The server's clock as this device estimates it, when the view was made.
+    pub server_now: DateTime<Utc>,
+}
+
+impl Client {
+    /// Signs `body` as this device and sends it to the orderer; the event as
+    /// ordered goes into the replica. Needs the room's connection.
+    pub async fn send_live_event(
+        &self,
+        meeting: MeetingId,
+        body: LiveEventBody,
+    ) -> ClientResult<OrderedLiveEvent> {
+        let action = describe(&body);
+        let event = LiveEvent {
+            id: LiveEventId::new(),
+            meeting_id: meeting,
+            device_id: self.profile.device_id,
+            author: self.profile.person.id,
+            made_at: to_millis(Utc::now()),
+            body,
+        };
+        let signature = self.keys.signing.sign(&event.signing_message());
+        let signed = SignedLiveEvent {
+            event,
+            signature: Bytes(signature.to_vec()),
+        };
+        let token = self.token().await.map_err(|e| needs_room(e, action))?;
+        let ordered = self
+            .api
+            .post_live_event(&token, &signed)
+            .await
+            .map_err(|e| needs_room(e, action))?;
+        self.note_server_time(ordered.at);
+        // Whatever came before it (another device's events) first.
+        self.catch_up_session_with(&token, meeting).await?;
+        Ok(ordered)
+    }
+
+    /// Brings this device's copy of the meeting's log up to date.
+    pub async fn catch_up_session(&self, meeting: MeetingId) -> ClientResult<u32> {
+        let token = self.token().await?;
+        self.catch_up_session_with(&token, meeting).await
+    }
+
+    async fn catch_up_session_with(&self, token: &str, meeting: MeetingId) -> ClientResult<u32> {
+        let held = self.replica.session_head(meeting).await?;
+        let page = self.api.session_log(token, meeting, held).await?;
+        self.note_server_time(page.server_now);
+        self.store_session_events(meeting, held, &page.events).await
+    }
+
+    /// Keeps events that continue the log held here; returns the new head.
+    async fn store_session_events(
+        &self,
+        meeting: MeetingId,
+        held: u32,
+        events: &[OrderedLiveEvent],
+    ) -> ClientResult<u32> {
+        let mut head = held;
+        let mut next = Vec::new();
+        for event in events {
+            if event.event().meeting_id != meeting || event.seq <= head {
+                continue;
+            }
+            if event.seq != head + 1 {
+                return Err(ClientError::Protocol(format!(
+                    "the session log skipped from {head} to {}",
+                    event.seq
+                )));
+            }
+            head = event.seq;
+            next.push(event.clone());
+        }
+        self.replica.put_session_events(&next).await?;
+        Ok(head)
+    }
+
+    /// Takes a live event from the event socket: kept if it is the next one
+    /// held here (returns true), else the log is fetched to fill the gap.
+    pub async fn take_live_event(&self, event: &OrderedLiveEvent) -> ClientResult<bool> {
+        let meeting = event.event().meeting_id;
+        let held = self.replica.session_head(meeting).await?;
+        if event.seq <= held {
+            return Ok(false); // already here (it came by the other path first)
+        }
+        if event.seq == held + 1 {
+            self.replica
+                .put_session_events(std::slice::from_ref(event))
+                .await?;
+        } else {
+            self.catch_up_session(meeting).await?;
+        }
+        Ok(true)
+    }
+
+    /// The meeting's log as held here.
+    pub async fn session_log(&self, meeting: MeetingId) -> ClientResult<Vec<OrderedLiveEvent>> {
+        self.replica.session_events(meeting).await
+    }
+
+    /// The live state, folded from the log held here (works offline, showing
+    /// what was last heard).
+    pub async fn session_view(&self, meeting: MeetingId) -> ClientResult<SessionView> {
+        let found = self
+            .replica
+            .meeting(meeting)
+            .await?
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "meeting",
+                reference: meeting.to_string(),
+            })?;
+        let log = self.replica.session_events(meeting).await?;
+        let state = SessionState::from_log(&log);
+        let people = self.replica.persons().await?;
+        let named = |id: PersonId| NamedRef {
+            id,
+            name: people
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.to_string()),
+        };
+        let me = self.profile.person.id;
+        let agenda = self.replica.agenda(meeting).await?;
+        let progress = |item: &ecabinet_domain::AgendaItem| {
+            let session = state.item(item.id);
+            ItemProgress {
+                id: item.id,
+                position: item.position,
+                title: item.title.clone(),
+                status: item.details.status,
+                taken_up: session.is_some(),
+                current: state.current_item == Some(item.id),
+                outcome: session.and_then(|s| s.outcome),
+                outcome_note: session.and_then(|s| s.outcome_note.clone()),
+            }
+        };
+        let items: Vec<ItemProgress> = agenda.iter().map(progress).collect();
+        let now = self.server_now();
+        let speakers = state.current().map(|current| {
+            let list = &current.speakers;
+            SpeakerListView {
+                item: current.item,
+                speaking: list.speaking.as_ref().map(|s| {
+                    let elapsed = (now - s.since).num_seconds().max(0) as u32;
+                    SpeakerNow {
+                        request: s.request,
+                        person: named(s.person),
+                        kind: s.kind,
+                        since: s.since,
+                        limit_seconds: current.speaking_seconds,
+                        elapsed_seconds: elapsed,
+                        remaining_seconds: current.speaking_seconds as i32 - elapsed as i32,
+                    }
+                }),
+                waiting: list
+                    .waiting
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| WaitingView {
+                        request: w.request,
+                        person: named(w.person),
+                        kind: w.kind,
+                        place: i as u32 + 1,
+                    })
+                    .collect(),
+                done: list
+                    .done
+                    .iter()
+                    .map(|d| SpokenView {
+                        person: named(d.person),
+                        kind: d.kind,
+                        duration_seconds: ((d.duration_ms() + 500) / 1000) as u32,
+                    })
+                    .collect(),
+                speaking_seconds: current.speaking_seconds,
+                my_place: list.place_of(me).map(|p| p as u32),
+                my_request: list
+                    .waiting
+                    .iter()
+                    .find(|w| w.person == me)
+                    .map(|w| w.request),
+            }
+        });
+        let presenter = match &state.presenter {
+            Some(page) => {
+                let document = self
+                    .replica
+                    .document_version(page.document, page.version)
+                    .await?;
+                Some(PresenterView {
+                    item: page.item,
+                    document: page.document,
+                    version: page.version,
+                    page: page.page,
+                    zoom_percent: page.zoom_percent,
+                    by: named(page.by),
+                    title: document.as_ref().map(|d| d.title.clone()),
+                    shared_with_me: document.is_some(),
+                })
+            }
+            None => None,
+        };
+        let attendance = self.attendance_board(&found, &state, &people).await?;
+        let open_motions = self
+            .replica
+            .motions(meeting)
+            .await?
+            .into_iter()
+            .filter(|m| m.status == MotionStatus::Open)
+            .collect();
+        let chair = found.details.chair;
+        let i_run_it = self.profile.person.role == Role::Secretary || chair == Some(me);
+        Ok(SessionView {
+            meeting_id: meeting,
+            meeting_title: found.title.clone(),
+            status: state.status,
+            seq: state.seq,
+            chair: chair.map(named),
+            i_run_it,
+            started_at: state.started_at,
+            ended_at: state.ended_at,
+            current_item: state
+                .current_item
+                .and_then(|id| items.iter().find(|i| i.id == id).cloned()),
+            speakers,
+            presenter,
+            attendance,
+            open_motions,
+            items,
+            server_now: now,
+        })
+    }
+
+    async fn attendance_board(
+        &self,
+        meeting: &ecabinet_domain::Meeting,
+        state: &SessionState,
+        people: &[ecabinet_domain::Person],
+    ) -> ClientResult<AttendanceBoard> {
+        let participants: Vec<PersonId> = if meeting.details.participants.is_empty() {
+            people
+                .iter()
+                .filter(|p| p.role == Role::Member)
+                .map(|p| p.id)
+                .collect()
+        } else {
+            meeting.details.participants.clone()
+        };
+        // The server's attendance records, with the log's newer ones over them.
+        let mut records: Vec<SessionAttendance> = self
+            .replica
+            .attendance(meeting.id)
+            .await?
+            .into_iter()
+            .map(|a| SessionAttendance {
+                person: a.person_id,
+                presence: a.presence,
+            })
+            .collect();
+        for record in &state.attendance {
+            match records.iter_mut().find(|r| r.person == record.person) {
+                Some(existing) => existing.presence = record.presence.clone(),
+                None => records.push(record.clone()),
+            }
+        }
+        records.retain(|r| participants.contains(&r.person));
+        let name = |id: PersonId| NamedRef {
+            id,
+            name: people
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.to_string()),
+        };
+        let lines: Vec<AttendanceLineView> = participants
+            .iter()
+            .map(|person| {
+                let presence = records
+                    .iter()
+                    .find(|r| r.person == *person)
+                    .map(|r| r.presence.clone())
+                    .unwrap_or(Presence::Absent { reason: None });
+                AttendanceLineView {
+                    person: name(*person),
+                    substitute: match &presence {
+                        Presence::Substituted { by: Some(by) } => Some(name(*by)),
+                        _ => None,
+                    },
+                    presence,
+                }
+            })
+            .collect();
+        let count =
+            |f: fn(&Presence) -> bool| lines.iter().filter(|l| f(&l.presence)).count() as u32;
+        let present = present_count(&records) as u32;
+        let needed = quorum_needed(participants.len()) as u32;
+        Ok(AttendanceBoard {
+            participants: participants.len() as u32,
+            present,
+            remote: count(|p| matches!(p, Presence::Remote)),
+            absent: count(|p| matches!(p, Presence::Absent { .. })),
+            substituted: count(|p| matches!(p, Presence::Substituted { .. })),
+            quorum_needed: needed,
+            quorum_met: present >= needed,
+            lines,
+        })
+    }
+
+    /// The meeting an agenda item belongs to.
+    async fn meeting_of_item(&self, item: AgendaItemId) -> ClientResult<MeetingId> {
+        Ok(self.agenda_item(item).await?.meeting_id)
+    }
+
+    /// Whether the meeting's session is running, as last heard here.
+    pub async fn session_running(&self, meeting: MeetingId) -> ClientResult<bool> {
+        let log = self.replica.session_events(meeting).await?;
+        Ok(matches!(
+            SessionState::from_log(&log).status,
+            SessionStatus::Running | SessionStatus::Suspended
+        ))
+    }
+
+    pub async fn start_session(&self, meeting: MeetingId) -> ClientResult<OrderedLiveEvent> {
+        self.send_live_event(meeting, LiveEventBody::SessionStarted)
+            .await
+    }
+
+    pub async fn suspend_session(&self, meeting: MeetingId) -> ClientResult<OrderedLiveEvent> {
+        self.send_live_event(meeting, LiveEventBody::SessionSuspended)
+            .await
+    }
+
+    pub async fn resume_session(&self, meeting: MeetingId) -> ClientResult<OrderedLiveEvent> {
+        self.send_live_event(meeting, LiveEventBody::SessionResumed)
+            .await
+    }
+
+    pub async fn end_session(&self, meeting: MeetingId) -> ClientResult<OrderedLiveEvent> {
+        self.send_live_event(meeting, LiveEventBody::SessionEnded)
+            .await
+    }
+
+    /// Takes up an agenda item (the chair or the secretariat).
+    pub async fn take_up_item(&self, item: AgendaItemId) -> ClientResult<OrderedLiveEvent> {
+        let meeting = self.meeting_of_item(item).await?;
+        self.send_live_event(meeting, LiveEventBody::ItemTakenUp { item })
+            .await
+    }
+
+    pub async fn record_outcome(
+        &self,
+        item: AgendaItemId,
+        outcome: ItemOutcome,
+        note: Option<String>,
+    ) -> ClientResult<OrderedLiveEvent> {
+        let meeting = self.meeting_of_item(item).await?;
+        let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+        self.send_live_event(
+            meeting,
+            LiveEventBody::ItemOutcome {
+                item,
+                outcome,
+                note,
+            },
+        )
+        .await
+    }
+
+    /// Asks for the floor on the current item, for this person.
+    pub async fn request_floor(
+        &self,
+        item: AgendaItemId,
+        kind: SpeechKind,
+    ) -> ClientResult<FloorRequestId> {
+        let meeting = self.meeting_of_item(item).await?;
+        let request = FloorRequestId::new();
+        self.send_live_event(
+            meeting,
+            LiveEventBody::FloorRequested {
+                request,
+                item,
+                kind,
+            },
+        )
+        .await?;
+        Ok(request)
+    }
+
+    /// Withdraws this person's waiting request on the item.
+    pub async fn withdraw_floor(&self, item: AgendaItemId) -> ClientResult<FloorRequestId> {
+        let meeting = self.meeting_of_item(item).await?;
+        let _ = self.catch_up_session(meeting).await;
+        let view = self.session_view(meeting).await?;
+        let request = view
+            .speakers
+            .filter(|s| s.item == item)
+            .and_then(|s| s.my_request)
+            .ok_or_else(|| ClientError::Server {
+                status: 409,
+                code: "not_waiting".into(),
+                message: "you are not waiting for the floor on this item".into(),
+            })?;
+        self.send_live_event(meeting, LiveEventBody::FloorWithdrawn { request })
+            .await?;
+        Ok(request)
+    }
+
+    /// Gives the floor to the next waiting request (the chair).
+    pub async fn floor_next(&self, item: AgendaItemId) -> ClientResult<FloorRequestId> {
+        let meeting = self.meeting_of_item(item).await?;
+        self.catch_up_session(meeting)
+            .await
+            .map_err(|e| needs_room(e, "giving the floor"))?;
+        let log = self.replica.session_events(meeting).await?;
+        let state = SessionState::from_log(&log);
+        let next = state
+            .item(item)
+            .and_then(|s| s.speakers.next())
+            .map(|w| w.request)
+            .ok_or_else(|| ClientError::Server {
+                status: 409,
+                code: "nobody_waiting".into(),
+                message: "nobody is waiting for the floor on this item".into(),
+            })?;
+        self.send_live_event(meeting, LiveEventBody::FloorGiven { request: next })
+            .await?;
+        Ok(next)
+    }
+
+    /// Gives the floor to a waiting request (the chair).
+    pub async fn floor_give(&self, request: FloorRequestId) -> ClientResult<OrderedLiveEvent> {
+        let meeting = self.meeting_of_request(request).await?;
+        self.send_live_event(meeting, LiveEventBody::FloorGiven { request })
+            .await
+    }
+
+    /// Ends the current speech on the item.
+    pub async fn floor_end(&self, item: AgendaItemId) -> ClientResult<OrderedLiveEvent> {
+        let meeting = self.meeting_of_item(item).await?;
+        self.send_live_event(meeting, LiveEventBody::FloorEnded { item })
+            .await
+    }
+
+    pub async fn set_speaking_time(
+        &self,
+        item: AgendaItemId,
+        minutes: u32,
+    ) -> ClientResult<OrderedLiveEvent> {
+        let meeting = self.meeting_of_item(item).await?;
+        self.send_live_event(
+            meeting,
+            LiveEventBody::SpeakingTimeSet {
+                item,
+                seconds: minutes.saturating_mul(60),
+            },
+        )
+        .await
+    }
+
+    /// Shows a page of a document to everyone following.
+    pub async fn present(
+        &self,
+        document: DocumentId,
+        version: Option<u32>,
+        page: u32,
+        zoom_percent: u32,
+    ) -> ClientResult<OrderedLiveEvent> {
+        let found = match version {
+            Some(version) => self.replica.document_version(document, version).await?,
+            None => self.replica.latest_document(document).await?,
+        }
+        .ok_or_else(|| ClientError::NotFound {
+            kind: "document",
+            reference: document.to_string(),
+        })?;
+        self.send_live_event(
+            found.meeting_id,
+            LiveEventBody::PresenterPage {
+                item: found.agenda_item_id,
+                document,
+                version: found.version,
+                page,
+                zoom_percent,
+            },
+        )
+        .await
+    }
+
+    /// Which meeting a floor request was made in (from the logs held here).
+    async fn meeting_of_request(&self, request: FloorRequestId) -> ClientResult<MeetingId> {
+        for meeting in self.replica.session_meetings().await? {
+            let log = self.replica.session_events(meeting).await?;
+            if SessionState::from_log(&log).request_item(request).is_some() {
+                return Ok(meeting);
+            }
+        }
+        Err(ClientError::NotFound {
+            kind: "request for the floor",
+            reference: request.to_string(),
+        })
+    }
+
+    /// Resolves a floor request id or a unique prefix of one.
+    pub async fn resolve_floor_request(&self, reference: &str) -> ClientResult<FloorRequestId> {
+        let wanted = reference.trim().to_ascii_lowercase();
+        let mut found = Vec::new();
+        for meeting in self.replica.session_meetings().await? {
+            for event in self.replica.session_events(meeting).await? {
+                if let LiveEventBody::FloorRequested { request, .. } = event.event().body {
+                    if request.0.to_string().starts_with(&wanted) && !found.contains(&request) {
+                        found.push(request);
+                    }
+                }
+            }
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(ClientError::NotFound {
+                kind: "request for the floor",
+                reference: reference.to_owned(),
+            }),
+            _ => Err(ClientError::InvalidArgument(format!(
+                "{reference:?} matches several requests; give more of the id"
+            ))),
+        }
+    }
+
+    /// Follows a meeting's session: `on_change` gets the view each time the
+    /// log moves. Returns when `on_change` returns false, or when the socket
+    /// closes or fails (the caller reconnects).
+    pub async fn follow_session(
+        &self,
+        meeting: MeetingId,
+        mut on_change: impl FnMut(SessionView) -> bool,
+    ) -> ClientResult<()> {
+        self.catch_up_session(meeting).await?;
+        if !on_change(self.session_view(meeting).await?) {
+            return Ok(());
+        }
+        let token = self.token().await?;
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        let socket = self.api.follow_socket(&token, move |message| {
+            let _ = sender.send(message);
+        });
+        tokio::pin!(socket);
+        loop {
+            let message = tokio::select! {
+                closed = &mut socket => return closed,
+                message = receiver.recv() => match message {
+                    Some(message) => message,
+                    None => return Ok(()),
+                },
+            };
+            let moved = match message {
+                SocketMessage::Live(live) if live.live.event().meeting_id == meeting => {
+                    self.note_server_time(live.live.at);
+                    self.take_live_event(&live.live).await?
+                }
+                SocketMessage::Live(_) => false,
+                // Another instance may have ordered events this one has not sent.
+                SocketMessage::Poke(_) => {
+                    let held = self.replica.session_head(meeting).await?;
+                    self.catch_up_session(meeting).await? > held
+                }
+            };
+            if moved && !on_change(self.session_view(meeting).await?) {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// What a live event does, for the "needs the room's connection" sentence.
+fn describe(body: &LiveEventBody) -> &'static str {
+    match body {
+        LiveEventBody::FloorRequested { .. } => "asking for the floor",
+        LiveEventBody::FloorWithdrawn { .. } => "withdrawing a request for the floor",
+        LiveEventBody::PresenterPage { .. } => "presenting a page",
+        LiveEventBody::Attendance { .. } => "checking in to the session",
+        _ => "running the session",
+    }
+}
+
+/// A live action cannot wait in the outbox: say it needs the room.
+fn needs_room(error: ClientError, action: &'static str) -> ClientError {
+    match error {
+        ClientError::ServerUnreachable { url, detail } => ClientError::NeedsRoom {
+            action,
+            url,
+            detail,
+        },
+        other => other,
+    }
+}
