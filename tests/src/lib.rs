@@ -25,6 +25,8 @@ pub enum Backend {
 pub struct TestServer {
     pub server: RunningServer,
     pub dir: TempDir,
+    /// The PostgreSQL database's URL (None: the embedded SQLite file).
+    pub database_url: Option<String>,
     // Kept alive for the server's lifetime; stops the cluster on drop.
     _postgres: Option<PgCluster>,
 }
@@ -56,7 +58,7 @@ impl TestServer {
         let server = start(ServeConfig {
             data_dir: dir.path().join("server"),
             listen: "127.0.0.1:0".parse()?,
-            database_url,
+            database_url: database_url.clone(),
             tls: None,
             demo,
             policy,
@@ -65,8 +67,31 @@ impl TestServer {
         Ok(Self {
             server,
             dir,
+            database_url,
             _postgres: postgres,
         })
+    }
+
+    /// Runs one statement on the server's database behind its back (a
+    /// hand-edit, for the tests that check tampering is caught); returns
+    /// the rows it changed.
+    pub async fn tamper(&self, sql: &str) -> Result<u64> {
+        match &self.database_url {
+            Some(url) => {
+                let pool = sqlx::PgPool::connect(url).await?;
+                let changed = sqlx::query(sql).execute(&pool).await?.rows_affected();
+                pool.close().await;
+                Ok(changed)
+            }
+            None => {
+                let file = self.dir.path().join("server").join("ecabinet.sqlite3");
+                let pool =
+                    sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display())).await?;
+                let changed = sqlx::query(sql).execute(&pool).await?.rows_affected();
+                pool.close().await;
+                Ok(changed)
+            }
+        }
     }
 
     pub fn url(&self) -> String {

@@ -164,6 +164,16 @@ pub struct SessionView {
 }
 
 impl Client {
+    /// Signs a live event with this device's key (the sending is separate,
+    /// for tools and tests that speak HTTP themselves).
+    pub fn sign_live_event(&self, event: LiveEvent) -> SignedLiveEvent {
+        let signature = self.keys.signing.sign(&event.signing_message());
+        SignedLiveEvent {
+            event,
+            signature: Bytes(signature.to_vec()),
+        }
+    }
+
     /// Signs `body` as this device and sends it to the orderer; the event as
     /// ordered goes into the replica. Needs the room's connection.
     pub async fn send_live_event(
@@ -180,11 +190,7 @@ impl Client {
             made_at: to_millis(Utc::now()),
             body,
         };
-        let signature = self.keys.signing.sign(&event.signing_message());
-        let signed = SignedLiveEvent {
-            event,
-            signature: Bytes(signature.to_vec()),
-        };
+        let signed = self.sign_live_event(event);
         let token = self.token().await.map_err(|e| needs_room(e, action))?;
         let ordered = self
             .api

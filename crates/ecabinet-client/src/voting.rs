@@ -258,6 +258,9 @@ impl Client {
         };
         // In session, attendance is a live event (the server records it for
         // the votes too); offline it waits in the outbox like before.
+        if let Err(error) = self.catch_up_session(meeting).await {
+            tracing::debug!(%error, "could not hear the session; attendance goes by the outbox");
+        }
         if self.session_running(meeting).await? {
             let live = ecabinet_domain::session::LiveEventBody::Attendance {
                 person,

@@ -385,6 +385,9 @@ impl SessionState {
         if self.status == SessionStatus::Ended {
             return Err(Refusal::Ended);
         }
+        if self.status == SessionStatus::NotStarted && *body != LiveEventBody::SessionStarted {
+            return Err(Refusal::NotStarted);
+        }
         let runner = facts.runs_session(actor);
         let need_runner = |what: &'static str| {
             if runner {
