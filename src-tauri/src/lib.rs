@@ -5,6 +5,7 @@
 
 mod commands;
 mod pages;
+mod session;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,8 +66,30 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::pending_keys,
             commands::document_changes,
             commands::cancel_renders,
+            session::launch_mode,
+            session::open_room_display,
+            session::session_view,
+            session::follow_session,
+            session::control_session,
+            session::take_up_item,
+            session::record_outcome,
+            session::request_floor,
+            session::withdraw_floor,
+            session::floor_next,
+            session::floor_give,
+            session::floor_end,
+            session::set_speaking_time,
+            session::present_page,
+            session::record_attendance,
+            session::minutes_preview,
+            session::edit_minutes,
+            session::sign_minutes,
         ])
-        .events(collect_events![SyncStatusChanged, PrefetchProgressChanged])
+        .events(collect_events![
+            SyncStatusChanged,
+            PrefetchProgressChanged,
+            session::SessionChanged
+        ])
 }
 
 /// The TypeScript the UI imports: `ui/src/bindings.ts`.
@@ -145,6 +168,7 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol(pages::SCHEME, pages::handle)
         .manage(engine.clone())
         .manage(Arc::new(pages::CancelBelow::default()))
+        .manage(Arc::new(session::SessionFollower::default()))
         .setup(move |app| {
             builder.mount_events(app);
             let handle = app.handle().clone();
@@ -165,7 +189,12 @@ pub fn run() {
                 }
             });
             if let Some(window) = app.get_webview_window("main") {
-                let _ = window.set_title("eCabinet");
+                let title = if session::room_display_requested() {
+                    "eCabinet — Phòng họp"
+                } else {
+                    "eCabinet"
+                };
+                let _ = window.set_title(title);
             }
             Ok(())
         })

@@ -398,6 +398,201 @@ async documentChanges(documentId: DocumentId, from: number | null) : Promise<Res
  */
 async cancelRenders(ticket: number) : Promise<void> {
     await TAURI_INVOKE("cancel_renders", { ticket });
+},
+/**
+ * This window's mode: the room display (its own window, or the app started
+ * with `--room-display`) or the ordinary app.
+ */
+async launchMode() : Promise<LaunchMode> {
+    return await TAURI_INVOKE("launch_mode");
+},
+/**
+ * Opens the room display (for the projector) in a window of its own.
+ */
+async openRoomDisplay() : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_room_display") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The live session of a meeting (heard from the server when reachable).
+ */
+async sessionView(meetingId: MeetingId) : Promise<Result<SessionView, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("session_view", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Follows a meeting's session: `SessionChanged` whenever it moves (one
+ * meeting at a time; following another stops the first).
+ */
+async followSession(meetingId: MeetingId) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("follow_session", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts, suspends, resumes or ends the session (the chair or the secretariat).
+ */
+async controlSession(meetingId: MeetingId, control: SessionControl) : Promise<Result<SessionView, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("control_session", { meetingId, control }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Takes up an agenda item.
+ */
+async takeUpItem(agendaItemId: AgendaItemId) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("take_up_item", { agendaItemId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records how an item ended.
+ */
+async recordOutcome(agendaItemId: AgendaItemId, outcome: ItemOutcome, note: string | null) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_outcome", { agendaItemId, outcome, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for the floor on the current item (needs the room's connection).
+ */
+async requestFloor(agendaItemId: AgendaItemId, kind: SpeechKind) : Promise<Result<FloorRequestId, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("request_floor", { agendaItemId, kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Withdraws this person's waiting request on the item.
+ */
+async withdrawFloor(agendaItemId: AgendaItemId) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("withdraw_floor", { agendaItemId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Gives the floor to the next waiting request.
+ */
+async floorNext(agendaItemId: AgendaItemId) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("floor_next", { agendaItemId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Gives the floor to a waiting request.
+ */
+async floorGive(requestId: FloorRequestId) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("floor_give", { requestId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Ends the current speech.
+ */
+async floorEnd(agendaItemId: AgendaItemId) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("floor_end", { agendaItemId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets the speaking time on an item, in minutes.
+ */
+async setSpeakingTime(agendaItemId: AgendaItemId, minutes: number) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_speaking_time", { agendaItemId, minutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows a page to everyone following.
+ */
+async presentPage(documentId: DocumentId, version: number | null, page: number, zoomPercent: number) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("present_page", { documentId, version, page, zoomPercent }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records someone's attendance (the secretariat or the chair; a member their own).
+ */
+async recordAttendance(meetingId: MeetingId, personId: PersonId, presence: Presence) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_attendance", { meetingId, personId, presence }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The minutes as they would be signed now (drawn from the session log).
+ */
+async minutesPreview(meetingId: MeetingId) : Promise<Result<Minutes, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("minutes_preview", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the secretariat's narrative for an item of the minutes.
+ */
+async editMinutes(agendaItemId: AgendaItemId, text: string) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("edit_minutes", { agendaItemId, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs the minutes and publishes them to the participants.
+ */
+async signMinutes(meetingId: MeetingId, language: MinutesLanguage) : Promise<Result<Document, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sign_minutes", { meetingId, language }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -406,9 +601,11 @@ async cancelRenders(ticket: number) : Promise<void> {
 
 export const events = __makeEvents__<{
 prefetchProgressChanged: PrefetchProgressChanged,
+sessionChanged: SessionChanged,
 syncStatusChanged: SyncStatusChanged
 }>({
 prefetchProgressChanged: "prefetch-progress-changed",
+sessionChanged: "session-changed",
 syncStatusChanged: "sync-status-changed"
 })
 
@@ -508,6 +705,13 @@ export type AppStatus = {
  */
 profile: ProfileSummary | null; sync: SyncStatus | null }
 export type Attendance = { meeting_id: MeetingId; person_id: PersonId; presence: Presence; recorded_at: string }
+export type AttendanceBoard = { participants: number; present: number; remote: number; absent: number; substituted: number; quorum_needed: number; quorum_met: boolean; lines: AttendanceLineView[] }
+export type AttendanceLine = { person: PersonId; name: string; presence: Presence; 
+/**
+ * The substitute's name, when substituted.
+ */
+substitute: string | null }
+export type AttendanceLineView = { person: NamedRef; presence: Presence; substitute: NamedRef | null }
 /**
  * One run of changed lines.
  */
@@ -566,6 +770,10 @@ export type DocumentView = { document: Document; page_count: number;
  */
 handling: Handling }
 /**
+ * Identifies one request for the floor.
+ */
+export type FloorRequestId = string
+/**
  * Restrictions the secretariat sets on a document version: members read it
  * in the app (watermarked) but may not print it or take it out.
  */
@@ -598,7 +806,15 @@ recommended_action: string | null;
 /**
  * Where the item stands; set by the secretariat.
  */
-status?: ItemStatus }
+status?: ItemStatus; 
+/**
+ * The member presenting the item: may drive presenter follow.
+ */
+presenter?: PersonId | null }
+/**
+ * How the chair closed an item.
+ */
+export type ItemOutcome = "adopted" | "deferred" | "withdrawn" | "noted"
 /**
  * Who said what on one item.
  */
@@ -619,6 +835,7 @@ export type ItemPositionsView = { item: AgendaItem;
  * Everyone's positions (complete for the secretariat; a member sees their own).
  */
 summary: ItemPositions; mine: Stance | null; decision: ItemDecision | null }
+export type ItemProgress = { id: AgendaItemId; position: number; title: string; status: ItemStatus; taken_up: boolean; current: boolean; outcome: ItemOutcome | null; outcome_note: string | null }
 /**
  * Where an agenda item stands.
  */
@@ -635,6 +852,10 @@ export type ItemStatus =
  * Sent back for more work (to a later meeting).
  */
 "deferred" | "withdrawn"
+/**
+ * How this window was opened: the room display shows only the room's view.
+ */
+export type LaunchMode = { room_display: boolean }
 /**
  * Of whom the majority is counted.
  */
@@ -676,7 +897,11 @@ export type MeetingDetails = { kind?: MeetingKind; place?: string | null;
 /**
  * Who is invited; empty means every member of the organisation.
  */
-participants?: PersonId[]; substitutes?: Substitution[] }
+participants?: PersonId[]; substitutes?: Substitution[]; 
+/**
+ * Runs the session with the secretariat; none: the secretariat alone.
+ */
+chair?: PersonId | null }
 /**
  * A meeting.
  */
@@ -687,6 +912,20 @@ export type MeetingId = string
  */
 export type MeetingKind = "regular" | "thematic" | "extraordinary"
 export type MeetingStatus = "draft" | "published" | "cancelled"
+/**
+ * The minutes, as drafted.
+ */
+export type Minutes = { meeting_id: MeetingId; title: string; starts_at: string; kind: string; place: string | null; chair: string | null; session_started_at: string | null; session_ended_at: string | null; 
+/**
+ * How many events the log held, and the hash of the last one (base64url).
+ */
+log_length: number; log_head: string; attendance: AttendanceLine[]; participants: number; present: number; quorum_needed: number; items: MinutesItem[] }
+export type MinutesDocument = { id: DocumentId; version: number; title: string }
+export type MinutesItem = { item: AgendaItemId; position: number; title: string; presenting_ministry: string | null; documents: MinutesDocument[]; positions: PositionsLine | null; taken_up: boolean; speakers: SpeechLine[]; votes: VoteLine[]; outcome: ItemOutcome | null; outcome_note: string | null; narrative: string | null }
+/**
+ * The language of a minutes PDF.
+ */
+export type MinutesLanguage = "vi" | "en"
 /**
  * A question put to the vote on an agenda item.
  */
@@ -716,6 +955,7 @@ tally: Tally | null }
  */
 export type MotionId = string
 export type MotionStatus = "open" | "closed"
+export type NamedRef = { id: PersonId; name: string }
 /**
  * What a person asks to add.
  */
@@ -861,6 +1101,11 @@ export type Placement =
  * with its old page and quote, never dropped.
  */
 "unplaced"
+export type PositionsLine = { no_objection: number; speak: number; 
+/**
+ * (who, reason)
+ */
+objections: ([PersonId, string])[] }
 /**
  * Where a prefetch stands; sent after every chunk.
  */
@@ -885,6 +1130,16 @@ export type PrefetchProgressChanged = PrefetchProgress
  * Where a member was for a meeting.
  */
 export type Presence = { status: "present" } | { status: "remote" } | { status: "absent"; reason: string | null } | { status: "substituted"; by: PersonId | null }
+export type PresenterView = { item: AgendaItemId; document: DocumentId; version: number; page: number; zoom_percent: number; by: NamedRef; 
+/**
+ * The document's title, if this device may see it.
+ */
+title: string | null; 
+/**
+ * False on a restricted item this person is not on: show the item's
+ * title and "not shared with you", never the page.
+ */
+shared_with_me: boolean }
 export type ProfileSummary = { device_id: DeviceId; device_name: string; server_url: string; person: Person; organisation: Organisation }
 /**
  * A response the server accepted: when, and whether after the deadline.
@@ -908,6 +1163,31 @@ export type Role =
  */
 "member"
 /**
+ * Sent whenever the followed meeting's session moves.
+ */
+export type SessionChanged = SessionView
+/**
+ * What the chair or the secretariat does to the session as a whole.
+ */
+export type SessionControl = "start" | "suspend" | "resume" | "end"
+export type SessionStatus = "not_started" | "running" | "suspended" | "ended"
+/**
+ * The live state of a meeting's session, as this device derives it.
+ */
+export type SessionView = { meeting_id: MeetingId; meeting_title: string; status: SessionStatus; 
+/**
+ * Events in the log held here.
+ */
+seq: number; chair: NamedRef | null; 
+/**
+ * Whether this person runs the session (the chair or the secretariat).
+ */
+i_run_it: boolean; started_at: string | null; ended_at: string | null; current_item: ItemProgress | null; speakers: SpeakerListView | null; presenter: PresenterView | null; attendance: AttendanceBoard; open_motions: Motion[]; items: ItemProgress[]; 
+/**
+ * The server's clock as this device estimates it, when the view was made.
+ */
+server_now: string }
+/**
  * Who may read an annotation besides its author's own devices.
  */
 export type ShareScope = 
@@ -923,6 +1203,42 @@ export type ShareScope =
  * Everyone who may read the document.
  */
 "participants"
+export type SpeakerListView = { item: AgendaItemId; speaking: SpeakerNow | null; waiting: WaitingView[]; done: SpokenView[]; speaking_seconds: number; 
+/**
+ * This person's place in the queue, if waiting.
+ */
+my_place: number | null; 
+/**
+ * This person's waiting request, if any.
+ */
+my_request: FloorRequestId | null }
+export type SpeakerNow = { request: FloorRequestId; person: NamedRef; kind: SpeechKind; since: string; limit_seconds: number; 
+/**
+ * Counted from the orderer's time of the floor being given.
+ */
+elapsed_seconds: number; 
+/**
+ * Negative once over time.
+ */
+remaining_seconds: number }
+/**
+ * What a member asks the floor for.
+ */
+export type SpeechKind = 
+/**
+ * An ordinary contribution: at the end of the list.
+ */
+"speech" | 
+/**
+ * A point of order: before everyone else waiting.
+ */
+"point_of_order" | 
+/**
+ * A reply to the current speaker: right after them.
+ */
+"reply"
+export type SpeechLine = { person: PersonId; name: string; kind: SpeechKind; started_at: string; duration_seconds: number }
+export type SpokenView = { person: NamedRef; kind: SpeechKind; duration_seconds: number }
 export type Stance = "no_objection" | { objection: { reason: string } } | "speak"
 /**
  * One pen stroke: points in page fractions, and the pen's width in the same unit.
@@ -1022,6 +1338,7 @@ export type UpdateAgendaItemRequest = { title?: string | null; details?: ItemDet
  * `PATCH /v1/meetings/{id}`: only the fields given change.
  */
 export type UpdateMeetingRequest = { title: string | null; starts_at: string | null; status: MeetingStatus | null; details?: MeetingDetails | null }
+export type VoteLine = { motion: MotionId; question: string; rule: MajorityRule | null; base: MajorityBase | null; quorum: number | null; tally: Tally | null }
 /**
  * What became of a vote just cast.
  */
@@ -1038,6 +1355,11 @@ export type VoteOutcome =
  * The server refused it (e.g. the vote had closed), with its reason.
  */
 { outcome: "refused"; code: string; reason: string }
+export type WaitingView = { request: FloorRequestId; person: NamedRef; kind: SpeechKind; 
+/**
+ * 1 = next.
+ */
+place: number }
 
 /** tauri-specta globals **/
 
