@@ -144,7 +144,7 @@ async fn scenario(backend: Backend) -> Result<()> {
         .record_attendance(meeting.id, id(&cuong), Presence::Remote)
         .await
         .expect_err("only for oneself");
-    assert_eq!(refused.code(), "not_yours");
+    assert_eq!(refused.code(), "forbidden");
     let view = secretary.session_view(meeting.id).await?;
     let board = &view.attendance;
     assert_eq!(
@@ -407,6 +407,12 @@ async fn scenario(backend: Backend) -> Result<()> {
     );
     let text = binh.page_text(published.id, 1).await?;
     assert!(text.contains("BIÊN BẢN PHIÊN HỌP"), "{text}");
+
+    // Signed again (a correction): a new version of the same document.
+    let (_, again) = secretary
+        .sign_minutes(meeting.id, MinutesLanguage::Vi)
+        .await?;
+    assert_eq!((again.id, again.version), (published.id, 2));
 
     // Someone edits one event row in the database: the minutes drawn again fail.
     let edited = server

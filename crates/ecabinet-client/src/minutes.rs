@@ -135,8 +135,19 @@ impl Client {
         &self,
         meeting: MeetingId,
     ) -> ClientResult<(Vec<OrderedLiveEvent>, Vec<MinutesDevice>)> {
-        let token = self.token().await?;
-        let page = self.api.session_log(&token, meeting, 0).await?;
+        let fetched = match self.token().await {
+            Ok(token) => self.api.session_log(&token, meeting, 0).await,
+            Err(error) => Err(error),
+        };
+        let page = match fetched {
+            Ok(page) => page,
+            // Offline: a draft from the copy held here (its devices' keys
+            // come with the server's copy, so it cannot be signed).
+            Err(ClientError::ServerUnreachable { .. }) => {
+                return Ok((self.replica.session_events(meeting).await?, Vec::new()))
+            }
+            Err(error) => return Err(error),
+        };
         let devices = page
             .devices
             .iter()
@@ -329,6 +340,11 @@ impl Client {
             ));
         }
         let mut signed = self.draft_minutes(meeting).await?;
+        if signed.devices.is_empty() {
+            return Err(ClientError::InvalidArgument(
+                "signing the minutes needs the server (it holds the session's log and its devices' keys); reconnect and try again".into(),
+            ));
+        }
         if signed.minutes.session_ended_at.is_none() {
             return Err(ClientError::InvalidArgument(
                 "the session has not ended: end it first (ecab session end), then sign the minutes"
@@ -363,10 +379,29 @@ impl Client {
             MinutesLanguage::Vi => "Biên bản phiên họp",
             MinutesLanguage::En => "Minutes of the meeting",
         };
-        let item = self.add_agenda_item(meeting, title, None).await?;
-        let published = self.add_document(item.id, &file, Some(title)).await;
+        // Signed again (a correction): a new version of the same document.
+        let published = match self.minutes_document(meeting).await? {
+            Some(document) => self.revise_document(document, &file, Some(title)).await,
+            None => {
+                let item = self.add_agenda_item(meeting, title, None).await?;
+                self.add_document(item.id, &file, Some(title)).await
+            }
+        };
         let _ = std::fs::remove_dir_all(&folder);
         Ok((signed, published?))
+    }
+
+    /// The minutes already published for a meeting (a document titled as minutes).
+    async fn minutes_document(
+        &self,
+        meeting: MeetingId,
+    ) -> ClientResult<Option<ecabinet_domain::DocumentId>> {
+        const TITLES: [&str; 2] = ["Biên bản phiên họp", "Minutes of the meeting"];
+        let documents = self.replica.meeting_documents(meeting).await?;
+        Ok(documents
+            .iter()
+            .find(|d| TITLES.contains(&d.title.as_str()))
+            .map(|d| d.id))
     }
 
     /// Re-checks signed minutes: every event signature, the chain, the

@@ -131,6 +131,11 @@ impl Services {
         }
         Self::require_published(&meeting)?;
         self.require_participant(caller, &meeting)?;
+        if let LiveEventBody::Attendance { person, presence } = &event.body {
+            let runs = Self::require_runs_meeting(caller, &meeting).is_ok();
+            self.check_attendance(caller, &meeting, *person, presence, runs)
+                .await?;
+        }
         let facts = self.session_facts(&meeting, &event.body).await?;
         self.check_motion(&meeting, &event.body).await?;
         let actor = Actor {

@@ -53,7 +53,6 @@ impl Services {
         item: AgendaItemId,
         request: OpenMotionRequest,
     ) -> ServiceResult<Motion> {
-        caller.require_secretary()?;
         if let Some((existing, organisation)) = self.store.motion(id).await? {
             return if organisation == caller.person.organisation_id {
                 Ok(existing)
@@ -64,6 +63,7 @@ impl Services {
             };
         }
         let (item, meeting) = self.item_of_caller(caller, item).await?;
+        Self::require_runs_meeting(caller, &meeting)?;
         Self::require_published(&meeting)?;
         let question = validate::title(&request.question)?;
         let options: Vec<String> = match request.options {
@@ -114,7 +114,6 @@ impl Services {
     }
 
     pub async fn close_motion(&self, caller: &Caller, id: MotionId) -> ServiceResult<Motion> {
-        caller.require_secretary()?;
         let (motion, organisation) = self
             .store
             .motion(id)
@@ -123,6 +122,12 @@ impl Services {
         if organisation != caller.person.organisation_id {
             return Err(ServiceError::NotFound("motion"));
         }
+        let meeting = self
+            .store
+            .meeting(motion.meeting_id)
+            .await?
+            .ok_or(ServiceError::NotFound("meeting"))?;
+        Self::require_runs_meeting(caller, &meeting)?;
         if motion.status == MotionStatus::Closed {
             return Err(ServiceError::Conflict("this vote is already closed".into()));
         }
@@ -165,6 +170,49 @@ impl Services {
             .filter(|m| m.organisation_id == caller.person.organisation_id)
             .ok_or(ServiceError::NotFound("meeting"))?;
         Self::require_published(&found)?;
+        let runs = Self::require_runs_meeting(caller, &found).is_ok();
+        self.check_attendance(caller, &found, person, &presence, runs)
+            .await?;
+        let attendance = Attendance {
+            meeting_id: found.id,
+            person_id: person,
+            presence,
+            recorded_at: Utc::now(),
+        };
+        self.store
+            .set_attendance(caller.person.organisation_id, &attendance)
+            .await?;
+        self.poke(caller.person.organisation_id).await;
+        Ok(attendance)
+    }
+
+    /// The chair of a meeting and the secretariat run it (votes, attendance,
+    /// the session).
+    pub(crate) fn require_runs_meeting(
+        caller: &Caller,
+        meeting: &ecabinet_domain::Meeting,
+    ) -> ServiceResult<()> {
+        if caller.person.role == Role::Secretary || meeting.details.chair == Some(caller.person.id)
+        {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden(
+                "only the secretariat or the meeting's chair may do this",
+            ))
+        }
+    }
+
+    /// Whether `caller` may record `presence` for `person`: whoever runs the
+    /// meeting records anyone's; a member checks themselves in (in the room
+    /// or remotely) unless recorded absent or substituted.
+    pub(crate) async fn check_attendance(
+        &self,
+        caller: &Caller,
+        meeting: &ecabinet_domain::Meeting,
+        person: PersonId,
+        presence: &Presence,
+        runs_meeting: bool,
+    ) -> ServiceResult<()> {
         let subject = self
             .store
             .person(person)
@@ -177,14 +225,14 @@ impl Services {
             ));
         }
         let self_check_in = person == caller.person.id && presence.may_vote();
-        if caller.person.role != Role::Secretary && !self_check_in {
+        if !runs_meeting && !self_check_in {
             return Err(ServiceError::Forbidden(
                 "only the secretariat records attendance; you may check yourself in",
             ));
         }
-        if caller.person.role != Role::Secretary {
+        if !runs_meeting {
             // A member cannot undo the secretariat's "absent" or "substituted".
-            let recorded = self.store.attendance(found.id).await?;
+            let recorded = self.store.attendance(meeting.id).await?;
             if recorded
                 .iter()
                 .any(|(p, presence)| *p == person && !presence.may_vote())
@@ -196,21 +244,11 @@ impl Services {
         }
         if let Presence::Absent {
             reason: Some(reason),
-        } = &presence
+        } = presence
         {
             validate::title(reason)?;
         }
-        let attendance = Attendance {
-            meeting_id: found.id,
-            person_id: subject.id,
-            presence,
-            recorded_at: Utc::now(),
-        };
-        self.store
-            .set_attendance(caller.person.organisation_id, &attendance)
-            .await?;
-        self.poke(caller.person.organisation_id).await;
-        Ok(attendance)
+        Ok(())
     }
 
     /// Every ballot of a closed motion, with receipts and the voters' device
