@@ -424,7 +424,7 @@ impl ServerApi {
 #[serde(untagged)]
 pub enum SocketMessage {
     Poke(ecabinet_domain::api::Poke),
-    Live(ecabinet_domain::session::LiveMessage),
+    Live(Box<ecabinet_domain::session::LiveMessage>),
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> ClientResult<T> {
