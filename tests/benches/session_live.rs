@@ -548,7 +548,11 @@ async fn part_b(setup: &SessionSetup) -> Result<()> {
     // The size of one live message as the socket carries it (this event
     // goes to no socket yet).
     let sample = post_live(0).await?;
-    let size = serde_json::to_string(&LiveMessage { live: sample })?.len();
+    let size = serde_json::to_string(&LiveMessage {
+        live: sample,
+        cursor: Some(1_000_000),
+    })?
+    .len();
 
     // The peer: axum + broadcast, no orderer, no database.
     let peer = Peer {

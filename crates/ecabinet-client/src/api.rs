@@ -423,8 +423,9 @@ impl ServerApi {
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(untagged)]
 pub enum SocketMessage {
-    Poke(ecabinet_domain::api::Poke),
+    // First: a live message also has a cursor, so it would read as a poke.
     Live(Box<ecabinet_domain::session::LiveMessage>),
+    Poke(ecabinet_domain::api::Poke),
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> ClientResult<T> {

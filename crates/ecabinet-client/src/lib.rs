@@ -88,6 +88,9 @@ pub struct Client {
     sync_turn: tokio::sync::Mutex<()>,
     /// The server's clock minus this device's, in milliseconds, as last heard.
     server_offset_ms: std::sync::atomic::AtomicI64,
+    /// Each meeting's session log as last folded (see `folded_session`).
+    folded:
+        Mutex<std::collections::HashMap<MeetingId, ecabinet_domain::session::rules::SessionState>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -135,6 +138,7 @@ impl Client {
             render_turns: tokio::sync::Mutex::new(()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
+            folded: Mutex::new(Default::default()),
         })
     }
 
@@ -239,6 +243,7 @@ impl Client {
             render_turns: tokio::sync::Mutex::new(()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
+            folded: Mutex::new(Default::default()),
         })
     }
 
@@ -471,20 +476,39 @@ impl Client {
     /// server's change stream is ahead of this replica (the caller then
     /// syncs). Returns when the socket closes or the network drops; callers
     /// reconnect with backoff and fall back to timed syncs meanwhile.
+    ///
+    /// A live event of a session is taken as it comes (the log and, when the
+    /// replica stood just before it, the cursor), so the room's events cost
+    /// no pull.
     pub async fn follow_server(&self, mut on_behind: impl FnMut(i64)) -> ClientResult<()> {
         let token = self.token().await?;
-        let replica = self.replica.clone();
-        let cursor = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
-            replica.pull_state().await?.cursor,
-        ));
-        self.api
-            .follow_events(&token, |poke| {
-                if poke.cursor > cursor.load(std::sync::atomic::Ordering::Relaxed) {
-                    cursor.store(poke.cursor, std::sync::atomic::Ordering::Relaxed);
-                    on_behind(poke.cursor);
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        let socket = self.api.follow_socket(&token, move |message| {
+            let _ = sender.send(message);
+        });
+        tokio::pin!(socket);
+        loop {
+            let message = tokio::select! {
+                closed = &mut socket => return closed,
+                message = receiver.recv() => match message {
+                    Some(message) => message,
+                    None => return Ok(()),
+                },
+            };
+            match message {
+                api::SocketMessage::Live(live) => {
+                    let (_, behind) = self.take_live_message(&live).await?;
+                    if behind {
+                        on_behind(live.cursor.unwrap_or_default());
+                    }
                 }
-            })
-            .await
+                api::SocketMessage::Poke(poke) => {
+                    if poke.cursor > self.replica.pull_state().await?.cursor {
+                        on_behind(poke.cursor);
+                    }
+                }
+            }
+        }
     }
 
     /// Online, offline or never synced, with the last success and the last error.

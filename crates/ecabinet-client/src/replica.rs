@@ -517,6 +517,31 @@ async fn upsert(
 }
 
 impl Replica {
+    /// Stores a live event that is change `change` of the stream and, if
+    /// the replica stood just before it, moves the cursor past it: one
+    /// transaction, and never backwards (a pull may have moved it meanwhile).
+    /// Returns whether the cursor now stands at or past `change`.
+    pub async fn put_live_change(
+        &self,
+        event: Option<&ecabinet_domain::session::OrderedLiveEvent>,
+        change: i64,
+    ) -> ClientResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(event) = event {
+            upsert(&mut tx, &ChangeBody::SessionEvent(event.clone())).await?;
+        }
+        sqlx::query("UPDATE sync_state SET cursor = $1 WHERE singleton = 1 AND cursor = $2")
+            .bind(change)
+            .bind(change - 1)
+            .execute(&mut *tx)
+            .await?;
+        let (cursor,): (i64,) = sqlx::query_as("SELECT cursor FROM sync_state WHERE singleton = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(cursor >= change)
+    }
+
     /// The seq of the last session event held for a meeting (0: none).
     pub async fn session_head(&self, meeting: MeetingId) -> ClientResult<u32> {
         let (head,): (Option<i64>,) =
@@ -537,6 +562,24 @@ impl Replica {
                 .bind(meeting.to_string())
                 .fetch_all(&self.pool)
                 .await?;
+        rows.iter()
+            .map(|(body,)| decode("session_events", body))
+            .collect()
+    }
+
+    /// A meeting's session events after `since`, in order.
+    pub async fn session_events_since(
+        &self,
+        meeting: MeetingId,
+        since: u32,
+    ) -> ClientResult<Vec<ecabinet_domain::session::OrderedLiveEvent>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT body FROM session_events WHERE meeting_id = $1 AND seq > $2 ORDER BY seq",
+        )
+        .bind(meeting.to_string())
+        .bind(i64::from(since))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|(body,)| decode("session_events", body))
             .collect()

@@ -245,19 +245,78 @@ impl Client {
     /// Takes a live event from the event socket: kept if it is the next one
     /// held here (returns true), else the log is fetched to fill the gap.
     pub async fn take_live_event(&self, event: &OrderedLiveEvent) -> ClientResult<bool> {
+        self.take_live_message(&ecabinet_domain::session::LiveMessage {
+            live: event.clone(),
+            cursor: None,
+        })
+        .await
+        .map(|(moved, _)| moved)
+    }
+
+    /// [`Client::take_live_event`], and the change stream's cursor: moved
+    /// past the event when the replica stood just before it, so the poke for
+    /// it costs no pull. Returns (the log moved, the replica is still behind
+    /// the stream).
+    pub async fn take_live_message(
+        &self,
+        message: &ecabinet_domain::session::LiveMessage,
+    ) -> ClientResult<(bool, bool)> {
+        let event = &message.live;
         let meeting = event.event().meeting_id;
         let held = self.replica.session_head(meeting).await?;
-        if event.seq <= held {
-            return Ok(false); // already here (it came by the other path first)
-        }
-        if event.seq == held + 1 {
-            self.replica
-                .put_session_events(std::slice::from_ref(event))
-                .await?;
-        } else {
+        let next = event.seq == held + 1;
+        let moved = if event.seq <= held {
+            false // already here (it came by the other path first)
+        } else if !next {
             self.catch_up_session(meeting).await?;
+            true
+        } else {
+            true
+        };
+        let behind = match message.cursor {
+            Some(change) => {
+                let stored = next.then_some(event);
+                !self.replica.put_live_change(stored, change).await?
+            }
+            None => {
+                if next {
+                    self.replica
+                        .put_session_events(std::slice::from_ref(event))
+                        .await?;
+                }
+                false
+            }
+        };
+        Ok((moved, behind))
+    }
+
+    /// The log held here, folded: kept per meeting and advanced by the
+    /// events added since, so a view costs the new events, not the whole log.
+    pub async fn folded_session(&self, meeting: MeetingId) -> ClientResult<SessionState> {
+        let cached = self
+            .folded
+            .lock()
+            .ok()
+            .and_then(|folded| folded.get(&meeting).cloned());
+        let head = self.replica.session_head(meeting).await?;
+        let mut state = match cached {
+            Some(state) if state.seq == head => return Ok(state),
+            // Older than the log held here: add what came since.
+            Some(state) if state.seq < head => state,
+            // The replica was reset (or never folded): start again.
+            _ => SessionState::default(),
+        };
+        for event in self
+            .replica
+            .session_events_since(meeting, state.seq)
+            .await?
+        {
+            state.apply(&event);
         }
-        Ok(true)
+        if let Ok(mut folded) = self.folded.lock() {
+            folded.insert(meeting, state.clone());
+        }
+        Ok(state)
     }
 
     /// The meeting's log as held here.
@@ -276,8 +335,7 @@ impl Client {
                 kind: "meeting",
                 reference: meeting.to_string(),
             })?;
-        let log = self.replica.session_events(meeting).await?;
-        let state = SessionState::from_log(&log);
+        let state = self.folded_session(meeting).await?;
         let people = self.replica.persons().await?;
         let named = |id: PersonId| NamedRef {
             id,
@@ -481,9 +539,8 @@ impl Client {
 
     /// Whether the meeting's session is running, as last heard here.
     pub async fn session_running(&self, meeting: MeetingId) -> ClientResult<bool> {
-        let log = self.replica.session_events(meeting).await?;
         Ok(matches!(
-            SessionState::from_log(&log).status,
+            self.folded_session(meeting).await?.status,
             SessionStatus::Running | SessionStatus::Suspended
         ))
     }
@@ -579,8 +636,7 @@ impl Client {
         self.catch_up_session(meeting)
             .await
             .map_err(|e| needs_room(e, "giving the floor"))?;
-        let log = self.replica.session_events(meeting).await?;
-        let state = SessionState::from_log(&log);
+        let state = self.folded_session(meeting).await?;
         let next = state
             .item(item)
             .and_then(|s| s.speakers.next())
@@ -657,8 +713,12 @@ impl Client {
     /// Which meeting a floor request was made in (from the logs held here).
     async fn meeting_of_request(&self, request: FloorRequestId) -> ClientResult<MeetingId> {
         for meeting in self.replica.session_meetings().await? {
-            let log = self.replica.session_events(meeting).await?;
-            if SessionState::from_log(&log).request_item(request).is_some() {
+            if self
+                .folded_session(meeting)
+                .await?
+                .request_item(request)
+                .is_some()
+            {
                 return Ok(meeting);
             }
         }
@@ -722,7 +782,7 @@ impl Client {
             let moved = match message {
                 SocketMessage::Live(live) if live.live.event().meeting_id == meeting => {
                     self.note_server_time(live.live.at);
-                    self.take_live_event(&live.live).await?
+                    self.take_live_message(&live).await?.0
                 }
                 SocketMessage::Live(_) => false,
                 // Another instance may have ordered events this one has not sent.

@@ -228,8 +228,7 @@ impl Client {
     /// Records a vote's closing and tally in the session's log, if the log
     /// has it open.
     pub async fn note_motion_closed(&self, closed: &Motion) -> ClientResult<()> {
-        let log = self.replica.session_events(closed.meeting_id).await?;
-        let state = ecabinet_domain::session::rules::SessionState::from_log(&log);
+        let state = self.folded_session(closed.meeting_id).await?;
         if state.open_motion(closed.id).is_some() {
             self.send_live_event(
                 closed.meeting_id,

@@ -192,8 +192,9 @@ pub struct Services {
     pub(crate) signing_keys: Arc<std::sync::RwLock<std::collections::HashMap<DeviceId, Arc<[u8]>>>>,
     /// Orders each meeting's session log.
     pub(crate) sessions: Arc<crate::session::SessionOrderer>,
-    /// Live events as ordered (JSON), for the event sockets of this instance.
-    pub(crate) live: tokio::sync::broadcast::Sender<Arc<str>>,
+    /// Live events as ordered (their change number and JSON), for the event
+    /// sockets of this instance.
+    pub(crate) live: tokio::sync::broadcast::Sender<(i64, Arc<str>)>,
 }
 
 impl std::fmt::Debug for Services {
@@ -251,7 +252,7 @@ impl Services {
     }
 
     /// Live events as they are ordered, for an event socket.
-    pub fn live_events(&self) -> tokio::sync::broadcast::Receiver<Arc<str>> {
+    pub fn live_events(&self) -> tokio::sync::broadcast::Receiver<(i64, Arc<str>)> {
         self.live.subscribe()
     }
 

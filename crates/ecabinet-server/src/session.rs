@@ -143,10 +143,10 @@ impl Services {
             secretary: caller.person.role == Role::Secretary,
         };
 
-        let ordered = self
+        let (ordered, change) = self
             .order(meeting.organisation_id, meeting_id, &facts, actor, signed)
             .await?;
-        self.after_ordering(&meeting, &ordered).await;
+        self.after_ordering(&meeting, &ordered, change).await;
         Ok(ordered)
     }
 
@@ -157,7 +157,7 @@ impl Services {
         facts: &SessionFacts,
         actor: Actor,
         signed: SignedLiveEvent,
-    ) -> ServiceResult<OrderedLiveEvent> {
+    ) -> ServiceResult<(OrderedLiveEvent, i64)> {
         let mut heads = self.sessions.heads.lock().await;
         for _ in 0..APPEND_ATTEMPTS {
             let stored_head = self.store.session_head(meeting).await?;
@@ -200,7 +200,7 @@ impl Services {
                 .append_session_event(organisation, &ordered)
                 .await?
             {
-                Some(_) => {
+                Some(change) => {
                     let mut state = head.state;
                     state.apply(&ordered);
                     heads.insert(
@@ -211,7 +211,7 @@ impl Services {
                             at: Some(at),
                         },
                     );
-                    return Ok(ordered);
+                    return Ok((ordered, change));
                 }
                 None => {
                     heads.remove(&meeting);
@@ -335,11 +335,21 @@ impl Services {
 
     /// What an event changes outside the log: attendance (which decides who
     /// may vote) and the item's status; then everyone is told at once.
-    async fn after_ordering(&self, meeting: &Meeting, ordered: &OrderedLiveEvent) {
+    async fn after_ordering(&self, meeting: &Meeting, ordered: &OrderedLiveEvent, change: i64) {
         let organisation = meeting.organisation_id;
+        // The room first: the event goes out before any follow-up write.
+        if let Ok(text) = serde_json::to_string(&LiveMessage {
+            live: ordered.clone(),
+            cursor: Some(change),
+        }) {
+            // No receivers is fine: nobody is connected.
+            let _ = self.live.send((change, Arc::from(text)));
+        }
+        let mut wrote_more = false;
         let result: ServiceResult<()> = async {
             match &ordered.event().body {
                 LiveEventBody::Attendance { person, presence } => {
+                    wrote_more = true;
                     self.store
                         .set_attendance(
                             organisation,
@@ -353,7 +363,8 @@ impl Services {
                         .await?;
                 }
                 LiveEventBody::ItemTakenUp { item } => {
-                    self.set_item_status(organisation, *item, ItemStatus::InDiscussion)
+                    wrote_more |= self
+                        .set_item_status(organisation, *item, ItemStatus::InDiscussion)
                         .await?;
                 }
                 LiveEventBody::ItemOutcome { item, outcome, .. } => {
@@ -365,7 +376,7 @@ impl Services {
                         ItemOutcome::Noted => None,
                     };
                     if let Some(status) = status {
-                        self.set_item_status(organisation, *item, status).await?;
+                        wrote_more |= self.set_item_status(organisation, *item, status).await?;
                     }
                 }
                 _ => {}
@@ -376,13 +387,20 @@ impl Services {
         if let Err(error) = result {
             tracing::warn!(%error, event = %ordered.event().id.0, "a session event's follow-up failed");
         }
-        if let Ok(text) = serde_json::to_string(&LiveMessage {
-            live: ordered.clone(),
-        }) {
-            // No receivers is fine: nobody is connected.
-            let _ = self.live.send(Arc::from(text));
+        if wrote_more {
+            self.poke(organisation).await;
+        } else {
+            // Only the event's own change: the sockets of this instance have
+            // it already; the cursor moves for everyone else (and the next
+            // event's followers) without another read of the database.
+            self.cursor.send_if_modified(|current| {
+                let newer = change > *current;
+                if newer {
+                    *current = change;
+                }
+                newer
+            });
         }
-        self.poke(organisation).await;
     }
 
     async fn set_item_status(
@@ -390,14 +408,15 @@ impl Services {
         organisation: ecabinet_domain::OrganisationId,
         item: AgendaItemId,
         status: ItemStatus,
-    ) -> ServiceResult<()> {
+    ) -> ServiceResult<bool> {
         if let Some((mut found, _)) = self.store.agenda_item(item).await? {
             if found.details.status != status {
                 found.details.status = status;
                 self.store.update_agenda_item(organisation, &found).await?;
+                return Ok(true);
             }
         }
-        Ok(())
+        Ok(false)
     }
 }
 

@@ -349,6 +349,11 @@ pub struct SessionLogPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveMessage {
     pub live: OrderedLiveEvent,
+    /// The event's number in the organisation's change stream: a device
+    /// whose replica stands just before it takes the event and moves its
+    /// cursor without pulling (the socket then sends no separate poke).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<i64>,
 }
 
 #[cfg(test)]

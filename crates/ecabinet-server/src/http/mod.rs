@@ -218,7 +218,7 @@ async fn events(
 async fn poke(
     mut socket: axum::extract::ws::WebSocket,
     mut cursor: tokio::sync::watch::Receiver<i64>,
-    mut live: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
+    mut live: tokio::sync::broadcast::Receiver<(i64, std::sync::Arc<str>)>,
 ) {
     use axum::extract::ws::Message;
     use tokio::sync::broadcast::error::RecvError;
@@ -233,13 +233,17 @@ async fn poke(
     {
         return;
     }
+    // The newest change number this socket has told of: a live event
+    // carries its own, so the poke for it is not sent again.
+    let mut told = first;
     loop {
         tokio::select! {
             event = live.recv() => match event {
-                Ok(event) => {
+                Ok((change, event)) => {
                     if socket.send(Message::Text((*event).into())).await.is_err() {
                         break;
                     }
+                    told = told.max(change);
                 }
                 // Fell behind: the cursor poke that follows makes it pull.
                 Err(RecvError::Lagged(_)) => {}
@@ -250,6 +254,10 @@ async fn poke(
                     break; // the server is stopping
                 }
                 let value = *cursor.borrow_and_update();
+                if value <= told {
+                    continue;
+                }
+                told = value;
                 if socket.send(Message::Text(text(value).into())).await.is_err() {
                     break;
                 }
