@@ -205,6 +205,9 @@ const REQUEST: OpinionRequestView = {
   reminded: 1,
 };
 
+/** A session command of the fake engine: no session has started. */
+const noSession = () => vitest.fn(async (..._args: unknown[]): Promise<R<never>> => fail("session_not_started"));
+
 function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   let syncHandler: ((e: { payload: unknown }) => void) | null = null;
   // The engine's local store of annotations: create and edit change what list returns.
@@ -427,6 +430,25 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
       }),
       opinionDraft: vitest.fn(async (requestId: string): Promise<R<OpinionDraft | null>> => ok(opinions.drafts[requestId] ?? null)),
       opinionStatus: vitest.fn(async (id: string): Promise<R<OpinionStatus>> => (opinions.status[id] ? ok(opinions.status[id]) : fail("server_unreachable"))),
+      // The meeting in session is tested in the browser (tests/browser/session.test.mjs); here no session has started.
+      launchMode: vitest.fn(async () => ({ room_display: false })),
+      openRoomDisplay: noSession(),
+      sessionView: noSession(),
+      followSession: vitest.fn(async (_id: string): Promise<R<null>> => ok(null)),
+      controlSession: noSession(),
+      takeUpItem: noSession(),
+      recordOutcome: noSession(),
+      requestFloor: noSession(),
+      withdrawFloor: noSession(),
+      floorNext: noSession(),
+      floorGive: noSession(),
+      floorEnd: noSession(),
+      setSpeakingTime: noSession(),
+      presentPage: noSession(),
+      recordAttendance: noSession(),
+      minutesPreview: noSession(),
+      editMinutes: noSession(),
+      signMinutes: noSession(),
     },
     events: {
       syncStatusChanged: {

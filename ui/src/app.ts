@@ -16,11 +16,13 @@ import type {
   PendingKey,
   PersonId,
   PrefetchProgress,
+  SessionView,
   Stance,
   SyncStatus,
   TallyVerification,
   UiError,
 } from "./bindings";
+import { run, withEntry, type CommandResult, type Outcome } from "./command";
 import { focusByKey, focusedKey, h } from "./dom";
 import type { FileDropSource } from "./filedrop";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
@@ -32,6 +34,10 @@ import { deliveryFromOutcome, refusalsOf, settleSent } from "./outbox";
 import { NO_BUILDER, TARGET, type BuilderAction, type BuilderActions, type BuilderState } from "./views/builder";
 import { mountMain, type Loadable, type MainState, type MainView, type Tab } from "./views/main";
 import { ownAnnotations } from "./opinions";
+import { rememberRoomMeeting, startRoom } from "./room";
+import { busyKey, clockOffset, followStep, liveError, presenterKey } from "./session";
+import type { MinutesState } from "./views/minutes";
+import { NO_SESSION, type SessionActions, type SessionState } from "./views/session";
 import { NO_OPINIONS, type OpinionsActions, type OpinionsState } from "./views/opinions";
 import { NO_POSITIONS, type Adoption, type PositionsActions, type PositionsState } from "./views/positions";
 import type { ReaderActions, ReaderState } from "./views/reader";
@@ -79,6 +85,24 @@ export interface Api {
     | "reviseDocument"
     | "pendingKeys"
     | "documentChanges"
+    | "launchMode"
+    | "openRoomDisplay"
+    | "sessionView"
+    | "followSession"
+    | "controlSession"
+    | "takeUpItem"
+    | "recordOutcome"
+    | "requestFloor"
+    | "withdrawFloor"
+    | "floorNext"
+    | "floorGive"
+    | "floorEnd"
+    | "setSpeakingTime"
+    | "presentPage"
+    | "recordAttendance"
+    | "minutesPreview"
+    | "editMinutes"
+    | "signMinutes"
   >;
   events: {
     syncStatusChanged: {
@@ -87,6 +111,10 @@ export interface Api {
     /** Optional: older shells and test fakes may not send it. */
     prefetchProgressChanged?: {
       listen(handler: (event: { payload: PrefetchProgress }) => void): Promise<() => void>;
+    };
+    /** The followed meeting's session moved. Optional: older shells and test fakes may not send it. */
+    sessionChanged?: {
+      listen(handler: (event: { payload: SessionView }) => void): Promise<() => void>;
     };
   };
   /** Files dropped on the window (Tauri only; absent in a browser). */
@@ -107,32 +135,13 @@ export interface AppOptions {
 
 type Screen =
   | { kind: "booting" }
+  /** The room display's window: its own flow (room.ts) draws it. */
+  | { kind: "room" }
   | { kind: "boot-error"; error: unknown }
   | EnrollState
   | MainState;
 
-type Outcome<T> = { ok: true; data: T } | { ok: false; error: unknown };
-type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
-
-/** Runs a command; a thrown error (e.g. no IPC bridge) becomes an error outcome too. */
-async function run<T>(call: () => Promise<CommandResult<T>>): Promise<Outcome<T>> {
-  try {
-    const r = await call();
-    return r.status === "ok" ? { ok: true, data: r.data } : { ok: false, error: r.error };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
 const CODE_ERRORS = new Set(["unknown_code", "code_used", "code_expired", "malformed_code"]);
-
-/** `record` with `id` set to `value`, or without it when `value` is null. */
-function withEntry<T>(record: Readonly<Record<string, T>>, id: string, value: T | null): Record<string, T> {
-  const next = { ...record };
-  if (value === null) delete next[id];
-  else next[id] = value;
-  return next;
-}
 
 function fieldForError(error: unknown): EnrollField | null {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : null;
@@ -173,8 +182,14 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let builderAgendaSeq = 0;
   let keysSeq = 0;
   const dashboardSeqs = new Map<OpinionRequestId, number>();
+  let sessionSeq = 0;
+  let minutesSeq = 0;
+  /** The presented page the reader last went to (see followStep). */
+  let followedKey: string | null = null;
   let unlisten: (() => void) | null = null;
   let stopDrops: (() => void) | null = null;
+  let stopSession: (() => void) | null = null;
+  let room: { destroy(): void } | null = null;
 
   function applyDocumentLocale(): void {
     document.documentElement.lang = locale;
@@ -216,6 +231,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
           break;
         case "main":
           mainView = mountMain(root, locale, t, mainActions, now, readerEnv);
+          break;
+        case "room":
           break;
       }
       mounted = { kind: screen.kind, locale };
@@ -334,6 +351,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
 
   async function loadAgenda(id: string, quiet: boolean): Promise<void> {
     const seq = ++agendaSeq;
+    if (!quiet && screen.kind === "main" && screen.session.meetingId !== id) selectSession(id);
     if (!quiet && screen.kind === "main") {
       patchMain({
         selectedId: id,
@@ -735,6 +753,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     await loadStatus();
     await loadMeetings(true);
     if (screen.kind === "main" && screen.selectedId !== null) await loadAgenda(screen.selectedId, true);
+    // Attendance and votes come by sync; the session's view of them is read again.
+    if (screen.kind === "main" && screen.session.meetingId !== null) await loadSession(screen.session.meetingId, true);
     await loadAnnotations(true);
     await loadPeople();
     await loadOpinions(true);
@@ -749,6 +769,200 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     setPeople(r.data);
     if (screen.kind === "main" && JSON.stringify(screen.people) !== JSON.stringify(r.data)) patchMain({ people: r.data });
   }
+
+  // ── the meeting in session ───────────────────────────────────────────────
+  function patchSession(patch: Partial<SessionState>): void {
+    if (screen.kind === "main") patchMain({ session: { ...screen.session, ...patch } });
+  }
+
+  function patchMinutes(patch: Partial<MinutesState>): void {
+    if (screen.kind === "main") patchSession({ minutes: { ...screen.session.minutes, ...patch } });
+  }
+
+  /** The selected meeting's session, while it is shown: followed (changes come as `SessionChanged`) and read. */
+  function selectSession(meetingId: MeetingId): void {
+    if (screen.kind !== "main") return;
+    sessionSeq++;
+    minutesSeq++;
+    followedKey = null;
+    const { open, follow } = screen.session;
+    patchMain({ session: { ...NO_SESSION, open, follow, meetingId, view: { kind: "loading" } } });
+    void run(() => api.commands.followSession(meetingId));
+    void loadSession(meetingId, false);
+  }
+
+  /** Reads the session as this device holds it (after catching up with the server when it can); a quiet read keeps what is shown if it fails. */
+  async function loadSession(meetingId: MeetingId, quiet: boolean): Promise<void> {
+    const seq = ++sessionSeq;
+    const r = await run(() => api.commands.sessionView(meetingId));
+    if (seq !== sessionSeq || screen.kind !== "main" || screen.session.meetingId !== meetingId) return;
+    if (r.ok) showSession(r.data);
+    else if (!(quiet && screen.session.view?.kind === "ready")) patchSession({ view: { kind: "error", error: r.error } });
+  }
+
+  /** A view of the shown meeting's session, read or sent by the follower. */
+  function showSession(view: SessionView): void {
+    if (screen.kind !== "main" || screen.session.meetingId !== view.meeting_id) return;
+    const before = screen.session.view?.kind === "ready" ? screen.session.view.data : null;
+    // Views can cross (a read and the follower's event): an older log does not replace a newer one.
+    if (before && view.seq < before.seq) return;
+    patchSession({ view: { kind: "ready", data: view }, offsetMs: clockOffset(view.server_now, now().getTime()) });
+    follow(view, false);
+    // Live progress of votes: ballots counted, a vote opened or closed.
+    if (before && JSON.stringify(before.open_motions) !== JSON.stringify(view.open_motions)) void loadMotions(view.meeting_id, true);
+    if (view.status === "ended" && screen.profile.person.role === "secretary" && screen.session.minutes.preview === null) void loadMinutes(false);
+  }
+
+  /** Presenter follow: the reader goes to a newly presented page (`force`: to the page shown now). */
+  function follow(view: SessionView, force: boolean): void {
+    if (screen.kind !== "main") return;
+    const step = followStep(view, screen.session.follow, force ? null : followedKey);
+    if (step.kind !== "show") return;
+    followedKey = presenterKey(view.presenter);
+    const at = { page: step.page, zoom: clampZoom(step.zoom) };
+    const reader = screen.reader;
+    if (reader?.documentId === step.documentId) {
+      const count = pageCount();
+      // Only the page and zoom move: the member's notes and search stay as they are.
+      patchReader({ page: count === null ? at.page : clampPage(at.page, count), zoom: at.zoom, pageHint: null });
+    } else {
+      void openReader({ id: step.documentId, title: step.title ?? "", version: step.version }, at);
+    }
+  }
+
+  /** The session as last read, or null. */
+  function sessionView(): SessionView | null {
+    return screen.kind === "main" && screen.session.view?.kind === "ready" ? screen.session.view.data : null;
+  }
+
+  /**
+   * Runs a live action (it needs the room's connection: offline it fails with
+   * `needs_room`), then reads the session again (the follower's event may come first).
+   */
+  async function live<T>(key: string, call: () => Promise<CommandResult<T>>, done?: (data: T) => void): Promise<boolean> {
+    if (screen.kind !== "main" || screen.session.busy[key] || screen.session.meetingId === null) return false;
+    const meetingId = screen.session.meetingId;
+    patchSession({ busy: withEntry(screen.session.busy, key, true) });
+    const r = await run(call);
+    if (screen.kind !== "main") return r.ok;
+    patchSession({ busy: withEntry(screen.session.busy, key, null), failure: r.ok ? null : { action: key, error: liveError(r.error) } });
+    if (!r.ok) return false;
+    if (done) done(r.data);
+    else await loadSession(meetingId, true);
+    return true;
+  }
+
+  /** Runs a live action on the current item. */
+  function onCurrentItem(key: string, call: (item: AgendaItemId) => Promise<CommandResult<unknown>>): void {
+    const item = sessionView()?.current_item;
+    if (item) void live(key, () => call(item.id));
+  }
+
+  async function loadMinutes(quiet: boolean): Promise<void> {
+    if (screen.kind !== "main" || screen.session.meetingId === null) return;
+    const meetingId = screen.session.meetingId;
+    const seq = ++minutesSeq;
+    if (!quiet) patchMinutes({ preview: { kind: "loading" } });
+    const r = await run(() => api.commands.minutesPreview(meetingId));
+    if (seq !== minutesSeq || screen.kind !== "main" || screen.session.meetingId !== meetingId) return;
+    if (r.ok) patchMinutes({ preview: { kind: "ready", data: r.data } });
+    else if (!(quiet && screen.session.minutes.preview?.kind === "ready")) patchMinutes({ preview: { kind: "error", error: r.error } });
+  }
+
+  const sessionActions: SessionActions = {
+    show(open) {
+      if (screen.kind !== "main" || screen.session.open === open) return;
+      patchSession({ open });
+      if (open && screen.selectedId !== null && screen.session.meetingId !== screen.selectedId) selectSession(screen.selectedId);
+    },
+    reload() {
+      if (screen.kind === "main" && screen.selectedId !== null) selectSession(screen.selectedId);
+    },
+    control(control) {
+      const meetingId = screen.kind === "main" ? screen.session.meetingId : null;
+      if (meetingId !== null) void live(busyKey.control, () => api.commands.controlSession(meetingId, control), showSession);
+    },
+    takeUp(itemId) {
+      void live(busyKey.takeUp(itemId), () => api.commands.takeUpItem(itemId));
+    },
+    recordOutcome(itemId, outcome, note) {
+      return live(busyKey.outcome(itemId), () => api.commands.recordOutcome(itemId, outcome, note));
+    },
+    requestFloor(kind) {
+      onCurrentItem(busyKey.floor, (item) => api.commands.requestFloor(item, kind));
+    },
+    withdrawFloor() {
+      onCurrentItem(busyKey.withdraw, (item) => api.commands.withdrawFloor(item));
+    },
+    floorNext() {
+      onCurrentItem(busyKey.next, (item) => api.commands.floorNext(item));
+    },
+    floorGive(requestId) {
+      void live(busyKey.give(requestId), () => api.commands.floorGive(requestId));
+    },
+    floorEnd() {
+      onCurrentItem(busyKey.end, (item) => api.commands.floorEnd(item));
+    },
+    setSpeakingTime(minutes) {
+      onCurrentItem(busyKey.time, (item) => api.commands.setSpeakingTime(item, minutes));
+    },
+    present(documentId, version, page, zoomPercent) {
+      void live(busyKey.present, () => api.commands.presentPage(documentId, version, page, zoomPercent));
+    },
+    recordAttendance(personId, presence) {
+      const meetingId = screen.kind === "main" ? screen.session.meetingId : null;
+      if (meetingId !== null) void live(busyKey.attend(personId), () => api.commands.recordAttendance(meetingId, personId, presence));
+    },
+    openRoomDisplay() {
+      const meetingId = screen.kind === "main" ? screen.session.meetingId : null;
+      if (meetingId === null) return;
+      // The room's window shows the meeting this console runs.
+      rememberRoomMeeting(storage, meetingId);
+      void live(busyKey.room, () => api.commands.openRoomDisplay(), () => undefined);
+    },
+    setFollow(on) {
+      if (screen.kind !== "main" || screen.session.follow === on) return;
+      patchSession({ follow: on });
+      const view = sessionView();
+      // Back to following: straight to the page shown now.
+      if (on && view) follow(view, true);
+    },
+    showPresented() {
+      const view = sessionView();
+      if (screen.kind !== "main" || view === null) return;
+      patchSession({ follow: true, open: false });
+      follow(view, true);
+      showTab("meetings");
+    },
+    reloadMinutes() {
+      void loadMinutes(false);
+    },
+    async editMinutes(itemId, text) {
+      if (screen.kind !== "main" || screen.session.minutes.narratives[itemId]?.kind === "sending") return false;
+      patchMinutes({ narratives: withEntry(screen.session.minutes.narratives, itemId, { kind: "sending" }) });
+      const r = await run(() => api.commands.editMinutes(itemId, text));
+      if (screen.kind !== "main") return r.ok;
+      patchMinutes({ narratives: withEntry(screen.session.minutes.narratives, itemId, r.ok ? { kind: "done" } : { kind: "failed", error: r.error }) });
+      if (r.ok) await loadMinutes(true);
+      return r.ok;
+    },
+    async signMinutes(language) {
+      if (screen.kind !== "main" || screen.session.meetingId === null || screen.session.minutes.signing?.kind === "sending") return;
+      const meetingId = screen.session.meetingId;
+      patchMinutes({ signing: { kind: "sending" } });
+      const r = await run(() => api.commands.signMinutes(meetingId, language));
+      patchMinutes({ signing: r.ok ? { kind: "done", document: r.data } : { kind: "failed", error: r.error } });
+      // The signed minutes are a document of the meeting now.
+      if (r.ok && screen.kind === "main" && screen.selectedId === meetingId) await loadAgenda(meetingId, true);
+    },
+    openDocument(doc) {
+      patchSession({ open: false });
+      showTab("meetings");
+      void openReader(doc);
+    },
+    voting: votingActions,
+    positions: positionsActions,
+  };
 
   // ── document reader ──────────────────────────────────────────────────────
   const cancelRenders = api.cancelRenders;
@@ -767,7 +981,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     return screen.kind === "main" && screen.reader?.open.kind === "ready" ? screen.reader.open.data.page_count : null;
   }
 
-  async function openReader(doc: Pick<Document, "id" | "title" | "version">): Promise<void> {
+  async function openReader(doc: Pick<Document, "id" | "title" | "version">, at: { page: number; zoom: number } = { page: 1, zoom: 1 }): Promise<void> {
     if (screen.kind !== "main") return;
     const seq = ++readerSeq;
     searchSeq++;
@@ -777,8 +991,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         title: doc.title,
         version: doc.version,
         open: { kind: "loading" },
-        page: 1,
-        zoom: 1,
+        page: at.page,
+        zoom: at.zoom,
         pageHint: null,
         searchText: "",
         search: null,
@@ -873,6 +1087,9 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
 
   const readerActions: ReaderActions = {
     closeReader,
+    setFollow(on: boolean) {
+      sessionActions.setFollow(on);
+    },
     showChanges() {
       void loadChanges();
     },
@@ -941,7 +1158,10 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   };
 
   function onKeyDown(event: KeyboardEvent): void {
-    if (screen.kind === "main" && screen.tab === "meetings" && screen.reader !== null) mainView?.handleReaderKey(event);
+    if (screen.kind !== "main" || screen.tab !== "meetings") return;
+    // The session, when shown, has the keys; the reader (kept open behind it) then has none.
+    if (screen.session.open) mainView?.handleSessionKey(event);
+    else if (screen.reader !== null) mainView?.handleReaderKey(event);
   }
 
   const mainActions = {
@@ -987,6 +1207,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     positions: positionsActions,
     opinions: opinionsActions,
     builder: builderActions,
+    session: sessionActions,
   };
 
   function showMain(profile: MainState["profile"], sync: SyncStatus | null): Promise<void> {
@@ -1005,14 +1226,31 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       opinions: NO_OPINIONS,
       people: [],
       builder: NO_BUILDER,
+      session: NO_SESSION,
       tab: "meetings",
     });
     return Promise.all([loadMeetings(false), loadPeople(), loadOpinions(false)]).then(() => undefined);
   }
 
   // ── start-up ─────────────────────────────────────────────────────────────
+  /** Whether this window is the room display (an older shell, or a browser, has no such mode). */
+  async function roomDisplay(): Promise<boolean> {
+    try {
+      return (await api.commands.launchMode()).room_display === true;
+    } catch {
+      return false;
+    }
+  }
+
   async function boot(): Promise<void> {
     setScreen({ kind: "booting" });
+    if (await roomDisplay()) {
+      screen = { kind: "room" };
+      mounted = { kind: "room", locale };
+      room?.destroy();
+      room = startRoom(root, api, { storage, now });
+      return;
+    }
     const r = await run(() => api.commands.appStatus());
     if (r.ok) {
       if (r.data.profile) await showMain(r.data.profile, r.data.sync);
@@ -1045,6 +1283,17 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     .catch(() => {
       // No event bridge outside Tauri.
     });
+  api.events.sessionChanged
+    ?.listen((event) => {
+      if (screen.kind === "main") showSession(event.payload);
+    })
+    .then((off) => {
+      if (destroyed) off();
+      else stopSession = off;
+    })
+    .catch(() => {
+      // No event bridge outside Tauri: the session is read again after each sync.
+    });
   api.fileDrops
     ?.listen((drop) => mainView?.handleFileDrop(drop))
     .then((off) => {
@@ -1066,6 +1315,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       root.ownerDocument.removeEventListener("keydown", onKeyDown);
       unlisten?.();
       stopDrops?.();
+      stopSession?.();
+      room?.destroy();
     },
   };
 }

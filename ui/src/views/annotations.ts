@@ -59,6 +59,9 @@ export interface AnnotationsView {
   pageLoaded(): void;
   /** Escape closes the note editor or leaves a drawing tool; true when the key was used. */
   handleKey(event: KeyboardEvent): boolean;
+  /** Shows or collapses the side panel (the reader keeps one side panel at a time on a laptop). */
+  setPanelOpen(open: boolean): void;
+  readonly panelOpen: boolean;
 }
 
 const TOOLS: readonly AnnotationTool[] = ["select", "highlight", "note", "ink"];
@@ -131,6 +134,8 @@ export function mountAnnotations(
   locale: Locale,
   t: Translate,
   actions: AnnotationActions,
+  /** Told when the person shows or collapses the panel. */
+  onPanelToggle: (open: boolean) => void = () => undefined,
 ): AnnotationsView {
   let state = initial;
   let tool: AnnotationTool = "select";
@@ -205,6 +210,7 @@ export function mountAnnotations(
     onclick: () => {
       panelOpen = !panelOpen;
       renderToolbar();
+      onPanelToggle(panelOpen);
     },
   });
   const hint = h("span", { class: "annot-hint", "data-testid": "annotation-hint" });
@@ -805,6 +811,15 @@ export function mountAnnotations(
       if (next.annotationSave !== previous.annotationSave) renderStatus();
     },
     pageLoaded: renderLayer,
+    setPanelOpen(open) {
+      if (open === panelOpen) return;
+      panelOpen = open;
+      renderToolbar();
+      if (open) renderPanel();
+    },
+    get panelOpen() {
+      return panelOpen;
+    },
     handleKey(event) {
       if (event.key !== "Escape" || event.ctrlKey || event.metaKey || event.altKey) return false;
       if (inNoteEditor(event.target)) {

@@ -8,9 +8,11 @@ import { errorMessage, type Locale, type Translate } from "../i18n";
 import { groupMeetings, meetingFacts, orderAgendaItems } from "../meetings";
 import { awaitingAnswer, offlineWithOpenRequests } from "../opinions";
 import { personName } from "../people";
+import { following } from "../session";
 import { mountBuilder, type BuilderActions, type BuilderState } from "./builder";
 import { languageSwitch, spinner, statePanel } from "./common";
-import { mountReader, type ReaderActions, type ReaderEnv, type ReaderState, type ReaderView } from "./reader";
+import { mountReader, type ReaderActions, type ReaderEnv, type ReaderFollow, type ReaderState, type ReaderView } from "./reader";
+import { mountSession, type SessionActions, type SessionState } from "./session";
 import { mountOpinions, type OpinionsActions, type OpinionsState } from "./opinions";
 import { mountPositions, type PositionsActions, type PositionsContext, type PositionsState } from "./positions";
 import { mountVoting, type VotingActions, type VotingContext, type VotingState } from "./voting";
@@ -21,8 +23,9 @@ export type Loadable<T> =
   | { kind: "error"; error: unknown };
 
 /**
- * The parts of the main screen: meetings (with the reader), requests for
- * written opinions and, for the secretariat, the meeting builder.
+ * The parts of the main screen: meetings (with the reader and the selected
+ * meeting in session), requests for written opinions and, for the
+ * secretariat, the meeting builder.
  */
 export type Tab = "meetings" | "opinions" | "builder";
 
@@ -51,6 +54,8 @@ export interface MainState {
   people: readonly Person[];
   /** The secretariat's meeting builder. */
   builder: BuilderState;
+  /** The selected meeting in session: the chair's console or a member's view, presenter follow, the minutes. */
+  session: SessionState;
   tab: Tab;
 }
 
@@ -68,12 +73,15 @@ export interface MainActions {
   positions: PositionsActions;
   opinions: OpinionsActions;
   builder: BuilderActions;
+  session: SessionActions;
 }
 
 export interface MainView {
   update(state: MainState): void;
   /** Keyboard shortcuts of the open reader (the app listens on the whole document). */
   handleReaderKey(event: KeyboardEvent): void;
+  /** The console's keys, while the session is shown. */
+  handleSessionKey(event: KeyboardEvent): void;
   /** Files dragged over or dropped on the window: for the builder, while it is shown. */
   handleFileDrop(drop: FileDrop): void;
 }
@@ -172,7 +180,29 @@ function meetingFactsList(meeting: Meeting, me: ProfileSummary["person"], t: Tra
  */
 function agendaInputs(s: MainState): string {
   const sync = s.sync && [s.sync.state, s.sync.waiting_to_send, s.sync.rejected];
-  return JSON.stringify([s.agenda, s.voting, s.positions, s.profile.person, sync, s.people.map((p) => [p.id, p.name])]);
+  return JSON.stringify([s.agenda, s.voting, s.positions, s.profile.person, sync, s.people.map((p) => [p.id, p.name]), currentItemId(s)]);
+}
+
+/** The item the selected meeting's session is on, if it runs. */
+function currentItemId(s: MainState): string | null {
+  const v = s.session.view;
+  return v?.kind === "ready" && v.data.meeting_id === s.selectedId && v.data.status !== "ended" ? (v.data.current_item?.id ?? null) : null;
+}
+
+/** The reader's view of presenter follow; null while nothing is presented. */
+function readerFollow(s: MainState, documentId: string): ReaderFollow | null {
+  const v = s.session.view;
+  if (v?.kind !== "ready" || !following(v.data, true) || v.data.presenter === null) return null;
+  const p = v.data.presenter;
+  return { on: s.session.follow, page: p.page, here: p.document === documentId };
+}
+
+/** Following a page this person may not see: the item's title, never the page. */
+function notShared(s: MainState): { item: string } | null {
+  const v = s.session.view;
+  if (v?.kind !== "ready" || !following(v.data, s.session.follow) || v.data.presenter?.shared_with_me !== false) return null;
+  const id = v.data.presenter.item;
+  return { item: v.data.items.find((i) => i.id === id)?.title ?? "" };
 }
 
 function moveFocus(event: KeyboardEvent, container: HTMLElement): void {
@@ -239,8 +269,10 @@ export function mountMain(
   let dismissedRejected = "";
   const meetingsRegion = h("div", { class: "meetings-region", "data-testid": "meeting-list-region" });
   meetingsRegion.addEventListener("keydown", (e) => moveFocus(e, meetingsRegion));
-  const agendaRegion = h("div", { class: "agenda-region", "data-testid": "agenda-region" });
+  const agendaRegion = h("div", { id: "agenda-region", class: "agenda-region", "data-testid": "agenda-region" });
   const agendaPane = h("main", { class: "pane agenda-pane", "aria-label": t("agenda.heading") }, agendaRegion);
+  /** The session panel's place in the right pane (agendaRegion holds the agenda or the reader). */
+  const sessionSlot = h("div", { class: "session-slot", hidden: true });
   let readerView: ReaderView | null = null;
   /** The document whose reader was last shown: its button gets focus back when the reader closes. */
   let lastDocumentId: string | null = null;
@@ -254,6 +286,37 @@ export function mountMain(
   const opinions = mountOpinions(locale, t, actions.opinions, now);
   opinions.root.id = "opinions-panel";
   opinions.root.setAttribute("role", "tabpanel");
+  const session = mountSession(locale, t, actions.session, now);
+  session.root.id = "session-panel";
+  session.root.setAttribute("role", "tabpanel");
+  session.root.setAttribute("aria-labelledby", "view-session");
+  /** Over the right pane: the selected meeting's agenda, or its session. */
+  const viewButton = (testid: string, id: string, label: string, open: boolean) =>
+    h(
+      "button",
+      {
+        type: "button",
+        role: "tab",
+        id,
+        class: "tab",
+        "data-testid": testid,
+        "data-focus-key": testid,
+        onclick: () => actions.session.show(open),
+      },
+      label,
+    );
+  const views = { agenda: viewButton("agenda-tab", "view-agenda", t("agenda.heading"), false), session: viewButton("session-tab", "view-session", t("tabs.session"), true) };
+  const viewSwitch = h("div", { class: "tabs view-switch", role: "tablist", "aria-label": t("session.views"), "data-testid": "view-switch" }, views.agenda, views.session);
+  agendaPane.prepend(viewSwitch);
+  sessionSlot.append(session.root);
+  agendaPane.append(sessionSlot);
+  viewSwitch.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    e.preventDefault();
+    const open = e.target !== views.session;
+    actions.session.show(open);
+    views[open ? "session" : "agenda"].focus();
+  });
   const builder = mountBuilder(locale, t, actions.builder, now);
   builder.root.id = "builder-panel";
   builder.root.setAttribute("role", "tabpanel");
@@ -638,6 +701,9 @@ export function mountMain(
                     { class: "agenda-item-body" },
                     h("span", { class: "agenda-item-title", "data-testid": "agenda-item-title" }, item.title),
                     itemStatusBadge(item, t),
+                    item.id === currentItemId(s)
+                      ? h("span", { class: "badge badge-item-in_discussion", "data-testid": "agenda-item-current" }, t("session.current"))
+                      : null,
                     item.details?.presenting_ministry
                       ? h(
                           "span",
@@ -679,20 +745,78 @@ export function mountMain(
     );
   }
 
+  /** The switch over the right pane: the agenda side (the agenda or the open document) or the session. */
+  function paintSwitch(s: MainState, showing: "agenda" | "session"): void {
+    viewSwitch.hidden = s.selectedId === null;
+    for (const [name, button] of Object.entries(views)) {
+      button.setAttribute("aria-selected", String(name === showing));
+      button.tabIndex = name === showing ? 0 : -1;
+    }
+    views.agenda.setAttribute("aria-controls", "agenda-region");
+    views.session.setAttribute("aria-controls", "session-panel");
+    agendaRegion.hidden = showing === "session";
+    sessionSlot.hidden = showing !== "session";
+    if (showing !== "session") session.hide();
+  }
+
+  function setReading(reading: boolean, inSession = false): void {
+    agendaPane.classList.toggle("reading", reading);
+    agendaPane.parentElement?.classList.toggle("reading", reading);
+    agendaPane.parentElement?.classList.toggle("in-session", inSession);
+  }
+
   function renderRightPane(s: MainState): void {
-    const workspace = agendaPane.parentElement;
+    if (s.session.open && s.selectedId !== null) {
+      // The agenda goes (one copy of each control in the page); an open document stays, hidden, as it was.
+      if (drawn !== null || agendaRegion.dataset["shown"] !== undefined) replaceRegion(agendaRegion);
+      drawn = null;
+      delete agendaRegion.dataset["shown"];
+      setReading(false, true);
+      agendaPane.setAttribute("aria-label", t("session.heading"));
+      paintSwitch(s, "session");
+      session.update(s);
+      return;
+    }
+    paintSwitch(s, "agenda");
+    const blocked = notShared(s);
+    if (blocked !== null) {
+      // The presenter shows a page this person may not see: its item, never the page.
+      drawn = null;
+      setReading(false);
+      const key = `not-shared:${blocked.item}`;
+      if (agendaRegion.dataset["shown"] === key) return;
+      agendaRegion.dataset["shown"] = key;
+      readerView = null;
+      replaceRegion(
+        agendaRegion,
+        h(
+          "div",
+          { class: "state-panel presenter-not-shared", role: "status", "data-testid": "presenter-not-shared" },
+          h("p", { class: "eyebrow" }, t("session.presenter")),
+          h("p", { class: "state-title", "data-testid": "presenter-not-shared-item" }, blocked.item),
+          h("p", { class: "state-hint", "data-testid": "presenter-not-shared-text" }, t("session.notShared")),
+          h(
+            "button",
+            { type: "button", class: "btn btn-secondary", "data-testid": "presenter-follow-leave", "data-focus-key": "presenter-follow-leave", onclick: () => actions.session.setFollow(false) },
+            t("reader.followLeave"),
+          ),
+        ),
+      );
+      return;
+    }
+    delete agendaRegion.dataset["shown"];
     if (s.reader !== null) {
       drawn = null;
-      if (readerView === null || readerView.documentId !== s.reader.documentId) {
-        readerView = mountReader(s.reader, locale, t, actions.reader, readerEnv);
+      setReading(true);
+      agendaPane.setAttribute("aria-label", t("reader.label"));
+      const reader = { ...s.reader, follow: readerFollow(s, s.reader.documentId) };
+      if (readerView === null || readerView.documentId !== s.reader.documentId || !agendaRegion.contains(readerView.root)) {
+        readerView = mountReader(reader, locale, t, actions.reader, readerEnv);
         lastDocumentId = s.reader.documentId;
-        agendaPane.classList.add("reading");
-        workspace?.classList.add("reading");
-        agendaPane.setAttribute("aria-label", t("reader.label"));
         replaceRegion(agendaRegion, readerView.root);
         readerView.attached();
       } else {
-        readerView.update(s.reader);
+        readerView.update(reader);
       }
       return;
     }
@@ -701,8 +825,7 @@ export function mountMain(
     if (!wasReading && drawn?.inputs === inputs) return;
     drawn = { state: s, inputs };
     readerView = null;
-    agendaPane.classList.remove("reading");
-    workspace?.classList.remove("reading");
+    setReading(false);
     agendaPane.setAttribute("aria-label", t("agenda.heading"));
     const active = document.activeElement;
     const focusWasHere = active === null || active === document.body || agendaRegion.contains(active);
@@ -726,10 +849,14 @@ export function mountMain(
       renderMeetings(s);
       renderRightPane(s);
       if (s.tab === "opinions") opinions.update(s.opinions, s.profile);
+
       if (s.tab === "builder" && isSecretary(s)) builder.update({ builder: s.builder, meetings: s.meetings, people: s.people, profile: s.profile });
     },
     handleReaderKey(event) {
       readerView?.handleKey(event);
+    },
+    handleSessionKey(event) {
+      session.handleKey(event);
     },
     handleFileDrop(drop) {
       if (current?.tab === "builder" && isSecretary(current)) builder.handleFileDrop(drop);

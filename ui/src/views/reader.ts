@@ -46,10 +46,34 @@ export interface ReaderState {
   annotationSave: AnnotationSave | null;
   /** What changed since the previous version, while that panel is open; null when it is closed. */
   changes: Loadable<DocumentChanges> | null;
+  /** Presenter follow while a session presents a page; null (or absent) when nothing is presented. */
+  follow?: ReaderFollow | null;
+}
+
+export interface ReaderFollow {
+  /** Whether the reader follows the presenter (on by default). */
+  on: boolean;
+  /** The presented page. */
+  page: number;
+  /** Whether the presenter shows this document. */
+  here: boolean;
+}
+
+/**
+ * A laptop screen (1280 or 1366 px wide): the page keeps most of the width,
+ * so the meetings list steps aside while reading and only one side panel
+ * (search results or notes) shows at a time, the notes starting collapsed.
+ */
+export const LAPTOP_QUERY = "(max-width: 1400px)";
+
+function onLaptop(): boolean {
+  return typeof matchMedia === "function" && matchMedia(LAPTOP_QUERY).matches;
 }
 
 export interface ReaderActions extends AnnotationActions {
   closeReader(): void;
+  /** Leaves presenter follow, or comes back to it (and to the presented page). */
+  setFollow(on: boolean): void;
   retryOpen(): void;
   goToPage(page: number): void;
   submitPage(text: string): void;
@@ -123,7 +147,13 @@ export function mountReader(
   const pixelRatio = () => env.pixelRatio?.() ?? (typeof window === "undefined" ? 1 : window.devicePixelRatio || 1);
   const url = (page: number, dpi: number) => pageUrl(documentId, page, dpi, env.platform);
   let state = initial;
-  const notes = mountAnnotations(initial, locale, t, actions);
+  const notes = mountAnnotations(initial, locale, t, actions, (open) => {
+    // On a laptop the notes take the search results' place.
+    if (open && onLaptop() && state.search !== null) collapseResults(true);
+  });
+  if (onLaptop()) notes.setPanelOpen(false);
+  /** The search results panel collapsed (the search itself stays). */
+  let resultsCollapsed = false;
 
   // ── toolbar ─────────────────────────────────────────────────────────────
   const titleEl = h("h2", { id: "reader-title", class: "reader-title", "data-testid": "reader-title" });
@@ -147,6 +177,22 @@ export function mountReader(
     );
 
   const marks = h("span", { class: "reader-marks", "data-testid": "reader-marks" });
+  const followStatus = h("span", { class: "reader-follow-status", role: "status", "data-testid": "reader-follow-status" });
+  const followButton = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-tool btn-tool-text reader-follow",
+      title: t("reader.followHint"),
+      "data-testid": "reader-follow",
+      "data-focus-key": "reader-follow",
+      onclick: () => actions.setFollow(state.follow?.on !== true),
+    },
+    t("reader.follow"),
+  );
+  const followGroup = h("div", { class: "reader-follow-group" }, followButton, followStatus);
+  /** Holds the follow controls only while a page is presented (no hidden controls in the toolbar). */
+  const followSlot = h("div", { class: "reader-follow-slot" });
   const changesButton = h(
     "button",
     {
@@ -251,6 +297,19 @@ export function mountReader(
     oninput: () => actions.setSearchText(searchInput.value),
   });
   searchInput.value = initial.searchText;
+  const resultsToggle = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-tool btn-tool-text",
+      "data-testid": "reader-results-toggle",
+      "data-focus-key": "reader-results-toggle",
+      "aria-controls": "reader-results",
+      hidden: true,
+      onclick: () => collapseResults(!resultsCollapsed),
+    },
+    t("reader.results"),
+  );
   const searchForm = h(
     "form",
     {
@@ -273,6 +332,7 @@ export function mountReader(
       },
       t("reader.searchSubmit"),
     ),
+    resultsToggle,
   );
 
   const controls = h(
@@ -316,7 +376,7 @@ export function mountReader(
   const resultsRegion = h("div", { class: "reader-results-region" });
   const results = h(
     "aside",
-    { class: "reader-results", "aria-label": t("reader.searchResults"), "data-testid": "reader-results" },
+    { id: "reader-results", class: "reader-results", "aria-label": t("reader.searchResults"), "data-testid": "reader-results" },
     h(
       "div",
       { class: "reader-results-head" },
@@ -381,7 +441,7 @@ export function mountReader(
     h(
       "header",
       { class: "reader-toolbar" },
-      h("div", { class: "reader-bar" }, back, h("div", { class: "reader-heading" }, titleEl, versionEl, marks), changesButton),
+      h("div", { class: "reader-bar" }, back, h("div", { class: "reader-heading" }, titleEl, versionEl, marks), followSlot, changesButton),
       printNotice,
       controls,
     ),
@@ -621,9 +681,25 @@ export function mountReader(
     });
   }
 
+  /** Collapses or shows the search results; on a laptop, showing them collapses the notes. */
+  function collapseResults(collapsed: boolean): void {
+    resultsCollapsed = collapsed;
+    if (!collapsed && onLaptop()) notes.setPanelOpen(false);
+    paintResultsPanel(state);
+  }
+
+  function paintResultsPanel(s: ReaderState): void {
+    results.hidden = s.search === null || resultsCollapsed;
+    resultsToggle.hidden = s.search === null;
+    resultsToggle.setAttribute("aria-expanded", String(!results.hidden));
+  }
+
   function renderResults(s: ReaderState): void {
     const search = s.search;
-    results.hidden = search === null;
+    // A new search shows its results (and, on a laptop, takes the notes' place).
+    if (search !== null && search.phrase !== renderedSearch?.phrase && resultsCollapsed) resultsCollapsed = false;
+    if (search !== null && search !== renderedSearch && search.phrase !== renderedSearch?.phrase && onLaptop()) notes.setPanelOpen(false);
+    paintResultsPanel(s);
     if (search === renderedSearch && renderedPageForResults === s.page) return;
     const sameSearch = search === renderedSearch;
     renderedSearch = search;
@@ -712,6 +788,7 @@ export function mountReader(
     titleEl.title = titleEl.textContent;
     versionEl.textContent = t("reader.version", { version: doc?.version ?? s.version });
     renderMarks(s);
+    renderFollow(s);
     if (s.open.kind !== "ready") return;
     const count = s.open.data.page_count;
     setDisabled(prev, s.page <= 1);
@@ -732,6 +809,21 @@ export function mountReader(
     setDisabled(zoomOutBtn, s.zoom <= ZOOM_MIN + 0.001);
     setDisabled(zoomInBtn, s.zoom >= ZOOM_MAX - 0.001);
     if (document.activeElement !== searchInput && searchInput.value !== s.searchText) searchInput.value = s.searchText;
+  }
+
+  /** The presenter follow toggle and where the presenter is. */
+  function renderFollow(s: ReaderState): void {
+    const f = s.follow ?? null;
+    root.dataset["page"] = String(s.page);
+    if (f === null) {
+      if (followGroup.parentElement === followSlot) followSlot.replaceChildren();
+      return;
+    }
+    if (followGroup.parentElement !== followSlot) followSlot.replaceChildren(followGroup);
+    followButton.setAttribute("aria-pressed", String(f.on));
+    const text = !f.here ? t("reader.followElsewhere") : t(f.on ? "reader.followOn" : "reader.followOff", { page: f.page });
+    if (followStatus.textContent !== text) followStatus.textContent = text;
+    followStatus.dataset["page"] = String(f.page);
   }
 
   /** The secretariat's marks (no print, no export) and the way to what changed since the previous version. */

@@ -249,6 +249,19 @@ function installTauriMock(fixture) {
       }
       case "plugin:event|unlisten":
         return null;
+      case "launch_mode":
+        // The ordinary app window, not the room display.
+        return { room_display: false };
+      case "follow_session":
+        return null;
+      case "session_view":
+        // No session has started: the meeting in session is tested in session.test.mjs.
+        return {
+          meeting_id: args.meetingId, meeting_title: "", status: "not_started", seq: 0, chair: null, i_run_it: false,
+          started_at: null, ended_at: null, current_item: null, speakers: null, presenter: null, open_motions: [], items: [],
+          attendance: { participants: 0, present: 0, remote: 0, absent: 0, substituted: 0, quorum_needed: 0, quorum_met: false, lines: [] },
+          server_now: new Date().toISOString(),
+        };
       case "cancel_renders":
         // The reader numbers its page requests; nothing is queued here to drop.
         return null;
