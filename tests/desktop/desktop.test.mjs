@@ -73,10 +73,10 @@ class WebDriver {
     if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
     return json.value;
   }
-  async newSession(application, env) {
+  async newSession(application, env, args = []) {
     const value = await this.call("POST", "/session", {
       capabilities: {
-        alwaysMatch: { browserName: "wry", "tauri:options": { application, env } },
+        alwaysMatch: { browserName: "wry", "tauri:options": { application, env, args } },
       },
     });
     this.session = `/session/${value.sessionId}`;
@@ -97,7 +97,18 @@ class WebDriver {
     await this.call("POST", `${this.session}/element/${element}/value`, { text });
   }
   async click(element) {
-    await this.call("POST", `${this.session}/element/${element}/click`, {});
+    try {
+      await this.call("POST", `${this.session}/element/${element}/click`, {});
+    } catch (error) {
+      // What was on the screen when a click failed, for whoever reads the failure.
+      await this.screenshot(join(OUTPUT, "failed-click.png")).catch(() => {});
+      const onTop = await this.script(
+        "const r = arguments[0].getBoundingClientRect(); const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);" +
+          " return `${r.x},${r.y} ${r.width}x${r.height}: ` + (e ? e.outerHTML.slice(0, 200) : 'nothing');",
+        [{ "element-6066-11e4-a52e-4f735466cecf": element }],
+      ).catch(() => "unknown");
+      throw new Error(`${error.message} (on top: ${onTop})`);
+    }
   }
   /**
    * Clicks the `nth` element matching `css`, finding it afresh on each try:
@@ -118,6 +129,30 @@ class WebDriver {
       await sleep(150);
     }
     throw last ?? new Error(`nothing matches ${css}`);
+  }
+
+  /**
+   * Clicks `dy` pixels below the visible middle of the element matching
+   * `css` (a page taller than the window: its visible middle may sit under
+   * the reader's toolbar).
+   */
+  async clickBelowMiddle(css, dy) {
+    const element = await this.find(css);
+    await this.call("POST", `${this.session}/actions`, {
+      actions: [
+        {
+          type: "pointer",
+          id: "mouse",
+          parameters: { pointerType: "mouse" },
+          actions: [
+            { type: "pointerMove", duration: 0, origin: { "element-6066-11e4-a52e-4f735466cecf": element }, x: 0, y: dy },
+            { type: "pointerDown", button: 0 },
+            { type: "pointerUp", button: 0 },
+          ],
+        },
+      ],
+    });
+    await this.call("DELETE", `${this.session}/actions`).catch(() => {});
   }
 
   /** Scrolls the element matching `css` into the middle of the window, then clicks it. */
@@ -142,7 +177,41 @@ class WebDriver {
   }
 }
 
-test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 240_000 }, async (t) => {
+/**
+ * (Re)starts tauri-driver and the app on `profile` (one app at a time on the
+ * display); returns the WebDriver session and the driver process.
+ */
+async function openApp({ display, port, nativePort, profile, args = [], children }) {
+  const driver = startProcess("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, DISPLAY: display, ECAB_PROFILE: profile, ECAB_LOG: "warn" },
+  });
+  children.push(driver);
+  const wd = new WebDriver(`http://127.0.0.1:${port}`);
+  await waitFor("tauri-driver", async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok);
+  await wd.newSession(join(BIN, "ecabinet-desktop"), { ECAB_PROFILE: profile }, args);
+  return { wd, driver };
+}
+
+async function closeApp({ wd, driver }) {
+  await wd.close();
+  stop(driver);
+  await waitFor("tauri-driver to stop", () => driver.exitCode !== null || driver.signalCode !== null);
+}
+
+/** Waits until `css` carries `attribute` equal to `value` (read afresh each time). */
+function waitForAttribute(wd, what, css, attribute, value, timeoutMs = 30_000) {
+  return waitFor(
+    what,
+    async () => (await wd.script("return document.querySelector(arguments[0])?.getAttribute(arguments[1])", [css, attribute])) === value || null,
+    timeoutMs,
+  );
+}
+
+async function setLocale(wd, locale) {
+  await wd.reveal(`[data-testid="lang-${locale}"]`);
+}
+
+test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 480_000 }, async (t) => {
   for (const bin of ["ecabinet-server", "ecabinet-desktop"]) {
     assert.ok(existsSync(join(BIN, bin)), `${bin} is built in ${BIN}`);
   }
@@ -283,9 +352,12 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
 
   stop(server);
   await waitFor("the server to stop", () => server.exitCode !== null || server.signalCode !== null);
-  // Offline: a note in the app, on page 3 …
+  // Offline: a note in the app, on page 3 (the search results set aside:
+  // at laptop widths one side panel shows at a time, over the page's edge) …
+  await wd.reveal('[data-testid="reader-search-close"]');
   await wd.reveal('[data-testid="annotation-tool-note"]');
-  await wd.reveal('[data-testid="annotation-layer"]');
+  await wd.script("document.querySelector('[data-testid=annotation-layer]').scrollIntoView({ block: 'center' });", []);
+  await wd.clickBelowMiddle('[data-testid="annotation-layer"]', 150);
   await waitFor("the note editor", () => wd.find('[data-testid="annotation-note-input"]'));
   await wd.script("document.querySelector('[data-testid=annotation-note-input]').scrollIntoView({ block: 'center' });", []);
   const noteInput = await wd.find('[data-testid="annotation-note-input"]');
@@ -463,4 +535,112 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 24
   assert.equal(builtAgenda.items.length, 1);
   assert.equal(builtAgenda.documents.length, 1);
   ecab(["--profile", profile, "doc", "fetch", builtAgenda.documents[0].id]);
+
+  // 13. The meeting in session. The secretariat runs the demo meeting (it
+  // names no chair): from its console it starts the session and takes up
+  // the decree.
+  stop(secretaryDriver);
+  await waitFor("tauri-driver to stop", () => secretaryDriver.exitCode !== null || secretaryDriver.signalCode !== null);
+  const app = { display, port, nativePort, children };
+  const demoMeeting = `[data-testid="meeting-item"][data-meeting-id="${meetingId}"]`;
+  let chair = await openApp({ ...app, profile: secretaryProfile });
+  await waitFor("the meeting", () => chair.wd.find(demoMeeting), 30_000);
+  await chair.wd.clickFresh(demoMeeting);
+  await chair.wd.reveal('[data-testid="session-tab"]');
+  await waitFor("the chair's console", () => chair.wd.find('[data-testid="session-console"]'), 30_000);
+  await chair.wd.reveal('[data-testid="session-start"]');
+  await waitForAttribute(chair.wd, "the session running", '[data-testid="session-status"]', "data-status", "running");
+  await chair.wd.reveal(`[data-testid="session-take-up"][data-item-id="${decreeItem.id}"]`);
+  await waitForAttribute(chair.wd, "the decree under discussion", `[data-testid="session-item"][data-item-id="${decreeItem.id}"]`, "data-current", "true");
+  await closeApp(chair);
+
+  // 14. The member's app: she asks for the floor, sees her place, and
+  // follows the presenter to page 3 (shown from the secretariat's CLI).
+  let member = await openApp({ ...app, profile });
+  await waitFor("the meeting", () => member.wd.find(demoMeeting), 30_000);
+  await member.wd.clickFresh(demoMeeting);
+  await member.wd.reveal('[data-testid="session-tab"]');
+  await waitFor("the member's session view", () => member.wd.find('[data-testid="session-member"]'), 30_000);
+  await member.wd.reveal('[data-testid="session-request-speech"]');
+  await waitForAttribute(member.wd, "her place in the list", '[data-testid="session-my-place"]', "data-place", "1");
+  await member.wd.screenshot(join(OUTPUT, "desktop-session-member-vi.png"));
+  await setLocale(member.wd, "en");
+  await waitFor("the English view", async () => /floor|Floor/.test(await member.wd.text(await member.wd.find('[data-testid="session-member"]'))) || null);
+  await member.wd.screenshot(join(OUTPUT, "desktop-session-member-en.png"));
+  await setLocale(member.wd, "vi");
+  ecab(["--profile", secretaryProfile, "present", decree.id, "--page", "3"]);
+  await waitForAttribute(member.wd, "the reader following to page 3", '[data-testid="reader-page-image"]', "data-page", "3", 60_000);
+  await waitFor("the page drawn", async () =>
+    (await member.wd.script("const i = document.querySelector('[data-testid=reader-page-image]'); return !!(i && i.complete && i.naturalWidth > 0);", [])) || null, 60_000);
+  await member.wd.screenshot(join(OUTPUT, "desktop-session-follow.png"));
+  await closeApp(member);
+
+  // 15. The room display (the app started with --room-display): the
+  // speaker and the timer, legible from the back of the room.
+  const given = JSON.parse(ecab(["--profile", secretaryProfile, "--json", "floor", "next", decreeItem.id]));
+  assert.equal(given.speaking.person.name, DEMO_MEMBER);
+  const room = await openApp({ ...app, profile: secretaryProfile, args: ["--room-display"] });
+  await waitFor("the room display", () => room.wd.find('[data-testid="room-display"]'), 30_000);
+  const speaker = await waitFor("the speaker on the room display", async () => {
+    const text = await room.wd.text(await room.wd.find('[data-testid="room-speaker"]'));
+    return text.includes(DEMO_MEMBER) ? text : null;
+  });
+  assert.ok(speaker);
+  await waitFor("the timer", () => room.wd.find('[data-testid="room-timer"]'));
+  await room.wd.screenshot(join(OUTPUT, "desktop-room-display-vi.png"));
+  await room.wd.script("localStorage.setItem('ecabinet.locale', 'en'); location.reload();", []);
+  await waitFor("the room display in English", () => room.wd.find('[data-testid="room-speaker"]'), 30_000);
+  await room.wd.screenshot(join(OUTPUT, "desktop-room-display-en.png"));
+  await room.wd.script("localStorage.setItem('ecabinet.locale', 'vi');", []);
+  await closeApp(room);
+
+  // 16. The chair's console with the speaker and the timer; the speech
+  // ends, the decree is adopted, the next item is taken up and noted, the
+  // session ends, and the minutes are previewed and signed.
+  chair = await openApp({ ...app, profile: secretaryProfile });
+  await waitFor("the meeting", () => chair.wd.find(demoMeeting), 30_000);
+  // Following the presenter may already have opened the meeting and its page
+  // (the meetings list then steps aside for the reader).
+  const listed = await chair.wd.script(
+    "const e = document.querySelector(arguments[0]); return !!e && e.getBoundingClientRect().width > 0;", [demoMeeting]);
+  if (listed) await chair.wd.clickFresh(demoMeeting);
+  await waitFor("the session switch", () => chair.wd.find('[data-testid="session-tab"]'), 30_000);
+  await chair.wd.reveal('[data-testid="session-tab"]');
+  await waitFor("the speaker in the console", async () =>
+    (await chair.wd.text(await chair.wd.find('[data-testid="session-speaker"]'))).includes(DEMO_MEMBER) || null, 30_000);
+  await waitFor("the timer", () => chair.wd.find('[data-testid="session-timer"]'));
+  await chair.wd.screenshot(join(OUTPUT, "desktop-session-console-vi.png"));
+  await setLocale(chair.wd, "en");
+  await chair.wd.screenshot(join(OUTPUT, "desktop-session-console-en.png"));
+  await setLocale(chair.wd, "vi");
+  await chair.wd.reveal('[data-testid="session-floor-end"]');
+  await waitFor("the speech ended", async () => (await chair.wd.findAll('[data-testid="session-speaker"]')).length === 0 || null);
+  await chair.wd.reveal('[data-testid="session-outcome"][data-outcome="adopted"]');
+  await waitForAttribute(chair.wd, "the decree adopted", `[data-testid="session-item"][data-item-id="${decreeItem.id}"]`, "data-outcome", "adopted");
+  await chair.wd.reveal('[data-testid="session-next-item"]');
+  const nextItem = agenda.items.find((i) => i.position === decreeItem.position + 1);
+  await waitForAttribute(chair.wd, "the next item under discussion", `[data-testid="session-item"][data-item-id="${nextItem.id}"]`, "data-current", "true");
+  await chair.wd.reveal('[data-testid="session-outcome"][data-outcome="noted"]');
+  await waitForAttribute(chair.wd, "the next item noted", `[data-testid="session-item"][data-item-id="${nextItem.id}"]`, "data-outcome", "noted");
+  await chair.wd.reveal('[data-testid="session-end"]');
+  await waitForAttribute(chair.wd, "the session ended", '[data-testid="session-status"]', "data-status", "ended");
+  // The preview re-renders as the minutes load: read it afresh until the speaker is in.
+  await waitFor("the speaker in the minutes preview", async () =>
+    (await chair.wd.script("return document.querySelector('[data-testid=minutes-preview]')?.textContent ?? ''", [])).includes(DEMO_MEMBER) || null, 60_000);
+  await chair.wd.script("document.querySelector('[data-testid=minutes-preview]').scrollIntoView({ block: 'start' });", []);
+  await chair.wd.screenshot(join(OUTPUT, "desktop-minutes-vi.png"));
+  await setLocale(chair.wd, "en");
+  await waitFor("the minutes preview in English", () => chair.wd.find('[data-testid="minutes-preview"]'), 60_000);
+  await chair.wd.script("document.querySelector('[data-testid=minutes-preview]').scrollIntoView({ block: 'start' });", []);
+  await chair.wd.screenshot(join(OUTPUT, "desktop-minutes-en.png"));
+  await setLocale(chair.wd, "vi");
+  await waitFor("the minutes preview", () => chair.wd.find('[data-testid="minutes-sign"]'), 60_000);
+  await chair.wd.reveal('[data-testid="minutes-sign"]');
+  await waitFor("the minutes signed and published", () => chair.wd.find('[data-testid="minutes-signed"]'), 60_000);
+  await closeApp(chair);
+  // The member's device receives the signed minutes as a document of the meeting.
+  ecab(["--profile", secretaryProfile, "sync"]);
+  ecab(["--profile", profile, "sync"]);
+  const withMinutes = JSON.parse(ecab(["--profile", profile, "--json", "agenda", meetingId]));
+  assert.ok(withMinutes.documents.some((d) => /Biên bản/.test(d.title)), "the minutes reach the member");
 });

@@ -819,6 +819,9 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     const step = followStep(view, screen.session.follow, force ? null : followedKey);
     if (step.kind !== "show") return;
     followedKey = presenterKey(view.presenter);
+    // A member following sees the page itself; the chair and the secretariat
+    // keep their console (they present from it).
+    if (!view.i_run_it && screen.session.open) patchSession({ open: false });
     const at = { page: step.page, zoom: clampZoom(step.zoom) };
     const reader = screen.reader;
     if (reader?.documentId === step.documentId) {
