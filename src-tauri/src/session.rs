@@ -36,11 +36,16 @@ pub struct LaunchMode {
     pub room_display: bool,
 }
 
-/// The session the windows follow (one follower task per app).
+/// The sessions the windows follow: one task per meeting, so the room
+/// display keeps following its meeting while the main window shows another;
+/// the oldest stops beyond a few.
 #[derive(Default)]
 pub struct SessionFollower {
-    task: std::sync::Mutex<Option<(MeetingId, tauri::async_runtime::JoinHandle<()>)>>,
+    tasks: std::sync::Mutex<Vec<(MeetingId, tauri::async_runtime::JoinHandle<()>)>>,
 }
+
+/// More meetings than the app's windows can show at once.
+const MAX_FOLLOWED: usize = 3;
 
 /// Whether the app was started with `--room-display`.
 pub fn room_display_requested() -> bool {
@@ -91,8 +96,8 @@ pub async fn session_view(
     Ok(client.session_view(meeting_id).await?)
 }
 
-/// Follows a meeting's session: `SessionChanged` whenever it moves (one
-/// meeting at a time; following another stops the first).
+/// Follows a meeting's session: `SessionChanged` whenever it moves (each
+/// window filters by meeting).
 #[tauri::command]
 #[specta::specta]
 pub async fn follow_session(
@@ -101,19 +106,23 @@ pub async fn follow_session(
     app: tauri::AppHandle,
     meeting_id: MeetingId,
 ) -> Result<(), UiError> {
-    let mut task = follower.task.lock().map_err(|_| UiError {
+    let mut tasks = follower.tasks.lock().map_err(|_| UiError {
         code: "internal".into(),
         message: "the session follower is unavailable".into(),
     })?;
-    if task.as_ref().is_some_and(|(m, _)| *m == meeting_id) {
+    if let Some(place) = tasks.iter().position(|(m, _)| *m == meeting_id) {
+        // The most recently wanted goes last (the oldest is stopped first).
+        let task = tasks.remove(place);
+        tasks.push(task);
         return Ok(());
     }
-    if let Some((_, old)) = task.take() {
-        old.abort();
+    if tasks.len() >= MAX_FOLLOWED {
+        let (_, oldest) = tasks.remove(0);
+        oldest.abort();
     }
     let engine = Arc::clone(&engine);
     let handle = tauri::async_runtime::spawn(follow(engine, app, meeting_id));
-    *task = Some((meeting_id, handle));
+    tasks.push((meeting_id, handle));
     Ok(())
 }
 

@@ -157,8 +157,19 @@ class WebDriver {
 
   /** Scrolls the element matching `css` into the middle of the window, then clicks it. */
   async reveal(css) {
-    await this.script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' });", [css]);
-    await this.click(await this.find(css));
+    // The app redraws as syncs and session events land (and the console's
+    // timer every second): an element found a moment ago may be gone. Find
+    // it again until the click lands on a live one.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.script("document.querySelector(arguments[0]).scrollIntoView({ block: 'center', inline: 'center' });", [css]);
+        await this.click(await this.find(css));
+        return;
+      } catch (error) {
+        if (attempt >= 20 || !/stale element/.test(String(error))) throw error;
+        await sleep(100);
+      }
+    }
   }
   async script(source, args = []) {
     return this.call("POST", `${this.session}/execute/sync`, { script: source, args });

@@ -429,8 +429,8 @@ async sessionView(meetingId: MeetingId) : Promise<Result<SessionView, UiError>> 
 }
 },
 /**
- * Follows a meeting's session: `SessionChanged` whenever it moves (one
- * meeting at a time; following another stops the first).
+ * Follows a meeting's session: `SessionChanged` whenever it moves (each
+ * window filters by meeting).
  */
 async followSession(meetingId: MeetingId) : Promise<Result<null, UiError>> {
     try {
@@ -711,7 +711,16 @@ export type AttendanceLine = { person: PersonId; name: string; presence: Presenc
  * The substitute's name, when substituted.
  */
 substitute: string | null }
-export type AttendanceLineView = { person: NamedRef; presence: Presence; substitute: NamedRef | null }
+export type AttendanceLineView = { person: NamedRef; presence: Presence; 
+/**
+ * Who stands in, when substituted.
+ */
+substitute: NamedRef | null; 
+/**
+ * The substitute the meeting names for this member, if any (the one
+ * the secretariat can record).
+ */
+designated_substitute: NamedRef | null }
 /**
  * One run of changed lines.
  */

@@ -110,7 +110,11 @@ pub struct PresenterView {
 pub struct AttendanceLineView {
     pub person: NamedRef,
     pub presence: Presence,
+    /// Who stands in, when substituted.
     pub substitute: Option<NamedRef>,
+    /// The substitute the meeting names for this member, if any (the one
+    /// the secretariat can record).
+    pub designated_substitute: Option<NamedRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -512,6 +516,12 @@ impl Client {
                         Presence::Substituted { by: Some(by) } => Some(name(*by)),
                         _ => None,
                     },
+                    designated_substitute: meeting
+                        .details
+                        .substitutes
+                        .iter()
+                        .find(|s| s.member == *person)
+                        .map(|s| name(s.substitute)),
                     presence,
                 }
             })

@@ -612,6 +612,7 @@ export const en: Catalogue = {
   "session.record.present": "Present",
   "session.record.remote": "Remote",
   "session.record.absent": "Absent",
+  "session.record.substituted": "Substituted by {name}",
   "session.absentReason": "Reason for absence",
   "session.recordFor": "Attendance of {name}",
   "session.positions": "Positions before the meeting",

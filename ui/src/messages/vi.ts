@@ -614,6 +614,7 @@ export const vi = {
   "session.record.present": "Có mặt",
   "session.record.remote": "Trực tuyến",
   "session.record.absent": "Vắng",
+  "session.record.substituted": "Ủy quyền cho {name}",
   "session.absentReason": "Lý do vắng",
   "session.recordFor": "Điểm danh cho {name}",
   "session.positions": "Ý kiến trước phiên họp",

@@ -242,6 +242,14 @@ export function mountConsole(parts: SessionParts, actions: SessionActions): Cons
                   small("remote", () => ({ status: "remote" })),
                   reason,
                   small("absent", () => ({ status: "absent", reason: reason.value.trim() === "" ? null : reason.value.trim() })),
+                  line.designated_substitute
+                    ? button(
+                        "session-attend-substituted",
+                        t("session.record.substituted", { name: line.designated_substitute.name }),
+                        () => record(id, { status: "substituted", by: line.designated_substitute?.id ?? null }),
+                        { busy: sending, focusKey: `session-attend-substituted:${id}`, attrs: { "data-person-id": id } },
+                      )
+                    : null,
                 ),
           );
         }),

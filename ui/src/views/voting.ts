@@ -99,7 +99,9 @@ interface OpenForm {
 }
 
 const isMember = (ctx: VotingContext) => ctx.profile.person.role === "member";
-const isSecretary = (ctx: VotingContext) => ctx.profile.person.role === "secretary";
+/** The secretariat and the meeting's chair open and close votes. */
+const runsMeeting = (ctx: VotingContext) =>
+  ctx.profile.person.role === "secretary" || (ctx.meeting.details?.chair ?? null) === ctx.profile.person.id;
 
 export function mountVoting(
   locale: Locale,
@@ -450,7 +452,7 @@ export function mountVoting(
       !open && m.tally ? result(m, m.tally, ctx) : null,
       lateBallot ? outcome(ballot) : null,
       open ? null : verification(m, ctx.voting.verifications[m.id]),
-      open && isSecretary(ctx) ? closeControl(m, ctx.voting.closing[m.id]) : null,
+      open && runsMeeting(ctx) ? closeControl(m, ctx.voting.closing[m.id]) : null,
     );
   }
 
@@ -476,7 +478,7 @@ export function mountVoting(
     },
     itemVotes(itemId, ctx) {
       const motions = ctx.voting.motions?.kind === "ready" ? motionsOfItem(ctx.voting.motions.data, itemId) : [];
-      const form = isSecretary(ctx) && ctx.meeting.status !== "cancelled";
+      const form = runsMeeting(ctx) && ctx.meeting.status !== "cancelled";
       if (motions.length === 0 && !form) return null;
       return h("div", { class: "votes" }, motions.map((m) => card(m, ctx)), form ? openForm(itemId, ctx.voting.opening[itemId]) : null);
     },
