@@ -209,24 +209,9 @@ impl ServerApi {
         .await
     }
 
-    /// Opens the server's event socket and calls `on_poke` for each "cursor is
-    /// now N" until the socket closes (Ok) or fails (Err: offline).
-    pub async fn follow_events(
-        &self,
-        token: &str,
-        mut on_poke: impl FnMut(ecabinet_domain::api::Poke),
-    ) -> ClientResult<()> {
-        self.follow_socket(token, |message| {
-            if let SocketMessage::Poke(poke) = message {
-                on_poke(poke);
-            }
-        })
-        .await
-    }
-
     /// Opens the server's event socket and calls `on_message` for each poke
     /// and each live event, until the socket closes (Ok) or fails (Err).
-    pub async fn follow_socket(
+    async fn follow_socket(
         &self,
         token: &str,
         mut on_message: impl FnMut(SocketMessage),
@@ -415,6 +400,34 @@ impl ServerApi {
         }
         let bytes = response.bytes().await.map_err(|e| self.unreachable(e))?;
         Ok(bytes.to_vec())
+    }
+}
+
+/// The event socket's messages, one at a time (see [`ServerApi::socket_messages`]).
+pub struct SocketMessages<'a> {
+    socket: std::pin::Pin<Box<dyn std::future::Future<Output = ClientResult<()>> + Send + 'a>>,
+    receiver: tokio::sync::mpsc::UnboundedReceiver<SocketMessage>,
+}
+
+impl SocketMessages<'_> {
+    /// The next message; `None` once the socket has closed (Err: it failed,
+    /// e.g. the network dropped). Do not call again after either.
+    pub async fn next(&mut self) -> ClientResult<Option<SocketMessage>> {
+        tokio::select! {
+            closed = &mut self.socket => closed.map(|()| None),
+            message = self.receiver.recv() => Ok(message),
+        }
+    }
+}
+
+impl ServerApi {
+    /// Opens the event socket for reading message by message.
+    pub fn socket_messages<'a>(&'a self, token: &'a str) -> SocketMessages<'a> {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let socket = Box::pin(self.follow_socket(token, move |message| {
+            let _ = sender.send(message);
+        }));
+        SocketMessages { socket, receiver }
     }
 }
 

@@ -482,19 +482,8 @@ impl Client {
     /// no pull.
     pub async fn follow_server(&self, mut on_behind: impl FnMut(i64)) -> ClientResult<()> {
         let token = self.token().await?;
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-        let socket = self.api.follow_socket(&token, move |message| {
-            let _ = sender.send(message);
-        });
-        tokio::pin!(socket);
-        loop {
-            let message = tokio::select! {
-                closed = &mut socket => return closed,
-                message = receiver.recv() => match message {
-                    Some(message) => message,
-                    None => return Ok(()),
-                },
-            };
+        let mut messages = self.api.socket_messages(&token);
+        while let Some(message) = messages.next().await? {
             match message {
                 api::SocketMessage::Live(live) => {
                     let (_, behind) = self.take_live_message(&live).await?;
@@ -509,6 +498,7 @@ impl Client {
                 }
             }
         }
+        Ok(())
     }
 
     /// Online, offline or never synced, with the last success and the last error.
@@ -569,16 +559,20 @@ impl Client {
         }
     }
 
-    /// A meeting and its agenda, from the local replica.
-    pub async fn agenda(&self, meeting: MeetingId) -> ClientResult<AgendaView> {
-        let found = self
-            .replica
+    /// One meeting, from the local replica.
+    pub async fn meeting_here(&self, meeting: MeetingId) -> ClientResult<Meeting> {
+        self.replica
             .meeting(meeting)
             .await?
             .ok_or_else(|| ClientError::NotFound {
                 kind: "meeting",
                 reference: meeting.to_string(),
-            })?;
+            })
+    }
+
+    /// A meeting and its agenda, from the local replica.
+    pub async fn agenda(&self, meeting: MeetingId) -> ClientResult<AgendaView> {
+        let found = self.meeting_here(meeting).await?;
         let items = self.replica.agenda(meeting).await?;
         let documents = self.replica.meeting_documents(meeting).await?;
         let access = self.replica.meeting_access(meeting).await?;

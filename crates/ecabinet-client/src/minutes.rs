@@ -170,14 +170,7 @@ impl Client {
         if let Err(error) = self.sync().await {
             tracing::warn!(%error, "drafting the minutes from what this device holds");
         }
-        let found = self
-            .replica
-            .meeting(meeting)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "meeting",
-                reference: meeting.to_string(),
-            })?;
+        let found = self.meeting_here(meeting).await?;
         let people = self.replica.persons().await?;
         let members: Vec<PersonId> = people
             .iter()

@@ -331,14 +331,7 @@ impl Client {
     /// The live state, folded from the log held here (works offline, showing
     /// what was last heard).
     pub async fn session_view(&self, meeting: MeetingId) -> ClientResult<SessionView> {
-        let found = self
-            .replica
-            .meeting(meeting)
-            .await?
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "meeting",
-                reference: meeting.to_string(),
-            })?;
+        let found = self.meeting_here(meeting).await?;
         let state = self.folded_session(meeting).await?;
         let people = self.replica.persons().await?;
         let named = |id: PersonId| NamedRef {
@@ -547,6 +540,16 @@ impl Client {
         Ok(self.agenda_item(item).await?.meeting_id)
     }
 
+    /// Sends an event about an agenda item to its meeting's log.
+    async fn send_on_item(
+        &self,
+        item: AgendaItemId,
+        body: LiveEventBody,
+    ) -> ClientResult<OrderedLiveEvent> {
+        let meeting = self.meeting_of_item(item).await?;
+        self.send_live_event(meeting, body).await
+    }
+
     /// Whether the meeting's session is running, as last heard here.
     pub async fn session_running(&self, meeting: MeetingId) -> ClientResult<bool> {
         Ok(matches!(
@@ -577,8 +580,7 @@ impl Client {
 
     /// Takes up an agenda item (the chair or the secretariat).
     pub async fn take_up_item(&self, item: AgendaItemId) -> ClientResult<OrderedLiveEvent> {
-        let meeting = self.meeting_of_item(item).await?;
-        self.send_live_event(meeting, LiveEventBody::ItemTakenUp { item })
+        self.send_on_item(item, LiveEventBody::ItemTakenUp { item })
             .await
     }
 
@@ -588,10 +590,9 @@ impl Client {
         outcome: ItemOutcome,
         note: Option<String>,
     ) -> ClientResult<OrderedLiveEvent> {
-        let meeting = self.meeting_of_item(item).await?;
         let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        self.send_live_event(
-            meeting,
+        self.send_on_item(
+            item,
             LiveEventBody::ItemOutcome {
                 item,
                 outcome,
@@ -607,10 +608,9 @@ impl Client {
         item: AgendaItemId,
         kind: SpeechKind,
     ) -> ClientResult<FloorRequestId> {
-        let meeting = self.meeting_of_item(item).await?;
         let request = FloorRequestId::new();
-        self.send_live_event(
-            meeting,
+        self.send_on_item(
+            item,
             LiveEventBody::FloorRequested {
                 request,
                 item,
@@ -670,8 +670,7 @@ impl Client {
 
     /// Ends the current speech on the item.
     pub async fn floor_end(&self, item: AgendaItemId) -> ClientResult<OrderedLiveEvent> {
-        let meeting = self.meeting_of_item(item).await?;
-        self.send_live_event(meeting, LiveEventBody::FloorEnded { item })
+        self.send_on_item(item, LiveEventBody::FloorEnded { item })
             .await
     }
 
@@ -680,9 +679,8 @@ impl Client {
         item: AgendaItemId,
         minutes: u32,
     ) -> ClientResult<OrderedLiveEvent> {
-        let meeting = self.meeting_of_item(item).await?;
-        self.send_live_event(
-            meeting,
+        self.send_on_item(
+            item,
             LiveEventBody::SpeakingTimeSet {
                 item,
                 seconds: minutes.saturating_mul(60),
@@ -776,19 +774,8 @@ impl Client {
             return Ok(());
         }
         let token = self.token().await?;
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-        let socket = self.api.follow_socket(&token, move |message| {
-            let _ = sender.send(message);
-        });
-        tokio::pin!(socket);
-        loop {
-            let message = tokio::select! {
-                closed = &mut socket => return closed,
-                message = receiver.recv() => match message {
-                    Some(message) => message,
-                    None => return Ok(()),
-                },
-            };
+        let mut messages = self.api.socket_messages(&token);
+        while let Some(message) = messages.next().await? {
             let moved = match message {
                 SocketMessage::Live(live) if live.live.event().meeting_id == meeting => {
                     self.note_server_time(live.live.at);
@@ -805,6 +792,7 @@ impl Client {
                 return Ok(());
             }
         }
+        Ok(())
     }
 }
 
