@@ -1,3 +1,14 @@
 fn main() {
+    // The app embeds the built UI; without it Tauri's context macro panics
+    // with a message about `frontendDist` that does not say what to do.
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    println!("cargo:rerun-if-changed={}", dist.display());
+    if !dist.exists() {
+        println!(
+            "cargo:warning=the desktop app embeds the built UI, and ui/dist does not exist yet: \
+             build it first with `(cd ui && npm ci && npm run build)`, or use ./scripts/run or ./scripts/test, which do"
+        );
+        std::process::exit(1);
+    }
     tauri_build::build();
 }
