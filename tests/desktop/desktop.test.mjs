@@ -647,7 +647,13 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   await setLocale(chair.wd, "vi");
   await waitFor("the minutes preview", () => chair.wd.find('[data-testid="minutes-sign"]'), 60_000);
   await chair.wd.reveal('[data-testid="minutes-sign"]');
-  await waitFor("the minutes signed and published", () => chair.wd.find('[data-testid="minutes-signed"]'), 60_000);
+  try {
+    await waitFor("the minutes signed and published", () => chair.wd.find('[data-testid="minutes-signed"]'), 60_000);
+  } catch (error) {
+    await chair.wd.screenshot(join(OUTPUT, "failed-minutes-sign.png")).catch(() => {});
+    const said = await chair.wd.script("return document.querySelector('[data-testid=minutes-preview]')?.closest('section,div')?.textContent?.slice(-600) ?? ''", []).catch(() => "");
+    throw new Error(`${error.message} (the screen said: ${said}) (the app's log: ${chair.driver.output.slice(-3000)})`);
+  }
   await closeApp(chair);
   // The member's device receives the signed minutes as a document of the meeting.
   ecab(["--profile", secretaryProfile, "sync"]);

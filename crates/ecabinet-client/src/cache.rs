@@ -42,6 +42,18 @@ fn folder_size(path: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// How long a cache folder unknown to the replica is left alone.
+const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Whether a folder was written within [`FRESH_FOR`].
+fn just_written(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_some_and(|age| age < FRESH_FOR)
+}
+
 impl Client {
     /// Applies the organisation's cache policy; run after every sync and prefetch.
     pub async fn enforce_cache_policy(&self) -> ClientResult<CacheReport> {
@@ -80,14 +92,19 @@ impl Client {
                     .to_str()
                     .and_then(|v| v.parse().ok());
                 let superseded = version.is_some() && version != latest;
-                // A document no longer in the replica (e.g. access withdrawn) cannot be shown: drop it.
+                // A document no longer in the replica (e.g. access withdrawn)
+                // cannot be shown: drop it — unless it was just written: a
+                // secretary's new document is sealed into the cache a moment
+                // before it enters the replica, and a sync running meanwhile
+                // (the app's background loop) must not take its chunks away
+                // before they are uploaded.
                 let (upcoming, expired, when) = match starts {
                     Some(starts) => (
                         starts + Duration::hours(12) >= now,
                         starts + keep_for < now,
                         starts.timestamp(),
                     ),
-                    None => (false, true, i64::MIN),
+                    None => (false, !just_written(&version_dir.path()), i64::MIN),
                 };
                 entries.push(Entry {
                     path: version_dir.path(),
