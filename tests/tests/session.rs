@@ -25,6 +25,17 @@ fn pdf() -> std::path::PathBuf {
         .join("../assets/demo/02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf")
 }
 
+fn open_request(question: &str) -> OpenMotionRequest {
+    OpenMotionRequest {
+        question: question.into(),
+        options: None,
+        rule: MajorityRule::Simple,
+        base: MajorityBase::Present,
+        quorum: Some(3),
+        closes_at: None,
+    }
+}
+
 fn id(client: &Client) -> PersonId {
     client.summary().person.id
 }
@@ -250,34 +261,29 @@ async fn scenario(backend: Backend) -> Result<()> {
         ("page_out_of_range", 422)
     );
 
-    // A vote with a quorum, in the session.
-    let motion = secretary
-        .open_motion(
-            decree.id,
-            &OpenMotionRequest {
-                question: "Thông qua dự thảo Nghị định?".into(),
-                options: None,
-                rule: MajorityRule::Simple,
-                base: MajorityBase::Present,
-                quorum: Some(3),
-                closes_at: None,
-            },
-        )
+    // A vote on the restricted item stays with its audience: it is held,
+    // but not written into the log every participant reads.
+    let restricted_vote = secretary
+        .open_motion(decree.id, &open_request("Thông qua dự thảo Nghị định?"))
         .await?;
-    // (Dung is not on the restricted item: its vote is not hers to see.)
-    for (voter, choice) in [(&*binh, "yes"), (&*cuong, "yes"), (&hung, "yes")] {
-        voter.sync().await?;
-        voter.vote(motion.id, choice).await?;
-    }
-    let closed = secretary.close_motion(motion.id).await?;
-    let tally = closed.tally.clone().context("closed with a tally")?;
-    assert!(tally.quorum_met && tally.adopted);
+    secretary.close_motion(restricted_vote.id).await?;
     chair
         .record_outcome(decree.id, ItemOutcome::Adopted, None)
         .await?;
 
     // Item 2: two requests, one withdrawn; deferred with a note.
     chair.take_up_item(report.id).await?;
+    // A vote with a quorum, in the session.
+    let motion = secretary
+        .open_motion(report.id, &open_request("Thông qua báo cáo?"))
+        .await?;
+    for (voter, choice) in [(&*binh, "yes"), (&*cuong, "yes"), (&*dung, "yes")] {
+        voter.sync().await?;
+        voter.vote(motion.id, choice).await?;
+    }
+    let closed = secretary.close_motion(motion.id).await?;
+    let tally = closed.tally.clone().context("closed with a tally")?;
+    assert!(tally.quorum_met && tally.adopted);
     cuong.request_floor(report.id, SpeechKind::Speech).await?;
     binh.request_floor(report.id, SpeechKind::Speech).await?;
     binh.withdraw_floor(report.id).await?;
@@ -349,9 +355,10 @@ async fn scenario(backend: Backend) -> Result<()> {
         first.speakers[0].duration_seconds >= 1,
         "Bình spoke over a second"
     );
-    assert_eq!(first.votes.len(), 1);
-    assert_eq!(first.votes[0].tally.as_ref(), Some(&tally));
-    assert_eq!(first.votes[0].quorum, Some(3));
+    assert!(
+        first.votes.is_empty(),
+        "the restricted item's vote is not in the log"
+    );
     assert_eq!(first.outcome, Some(ItemOutcome::Adopted));
     assert_eq!(
         first.narrative.as_deref(),
@@ -362,6 +369,9 @@ async fn scenario(backend: Backend) -> Result<()> {
     assert_eq!(second.speakers.len(), 1);
     assert_eq!(second.speakers[0].name, "Lê Văn Cường");
     assert_eq!(second.outcome, Some(ItemOutcome::Deferred));
+    assert_eq!(second.votes.len(), 1);
+    assert_eq!(second.votes[0].tally.as_ref(), Some(&tally));
+    assert_eq!(second.votes[0].quorum, Some(3));
     assert_eq!(
         second.outcome_note.as_deref(),
         Some("Bổ sung số liệu quý IV")
@@ -397,7 +407,7 @@ async fn scenario(backend: Backend) -> Result<()> {
     ecabinet_client::write_minutes(&signed, &pdf_file, MinutesLanguage::En).await?;
     assert!(std::fs::read(&pdf_file)?.starts_with(b"%PDF-"));
     let read_back = ecabinet_client::read_minutes(&file)?;
-    let verification = binh.verify_minutes(&read_back)?;
+    let verification = binh.verify_minutes(&read_back).await?;
     assert!(verification.verified(), "{:?}", verification.problems);
     binh.sync().await?;
     let agenda = binh.agenda(meeting.id).await?;
@@ -407,6 +417,33 @@ async fn scenario(backend: Backend) -> Result<()> {
     );
     let text = binh.page_text(published.id, 1).await?;
     assert!(text.contains("BIÊN BẢN PHIÊN HỌP"), "{text}");
+
+    // A forger's minutes: other facts, and the secretary's device given the
+    // forger's key in the file (so a signature by that key would look
+    // right). The keys the server registered say otherwise.
+    let mut forged = read_back.clone();
+    forged.facts.items[0].narrative = Some("Không ai phản đối.".into());
+    forged.minutes = ecabinet_domain::session::minutes::draft(&forged.facts, &forged.log);
+    for device in forged.devices.iter_mut() {
+        if device.device == forged.signed_by_device {
+            device.signing_key = read_back
+                .devices
+                .iter()
+                .find(|d| d.person == id(&binh))
+                .map(|d| d.signing_key.clone())
+                .context("Bình's key is in the file")?;
+        }
+    }
+    let verification = binh.verify_minutes(&forged).await?;
+    assert!(!verification.verified(), "{:?}", verification.problems);
+    assert!(
+        verification
+            .problems
+            .iter()
+            .any(|p| p.contains("not registered with the key")),
+        "{:?}",
+        verification.problems
+    );
 
     // Signed again (a correction): a new version of the same document.
     let (_, again) = secretary
@@ -425,7 +462,7 @@ async fn scenario(backend: Backend) -> Result<()> {
     let redrawn = secretary.draft_minutes(meeting.id).await?;
     let mut tampered = redrawn.clone();
     tampered.signature = signed.signature.clone();
-    let verification = secretary.verify_minutes(&tampered)?;
+    let verification = secretary.verify_minutes(&tampered).await?;
     assert!(!verification.event_signatures_valid);
     assert!(!verification.verified());
     assert!(

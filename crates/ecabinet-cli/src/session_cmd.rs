@@ -498,7 +498,7 @@ pub async fn minutes(
                 );
             }
         }
-        (Some(MinutesCommand::Verify { file }), _) => verify(client, out, &file)?,
+        (Some(MinutesCommand::Verify { file }), _) => verify(client, out, &file).await?,
         (None, Some(meeting)) => {
             let meeting = client.resolve_meeting(&meeting).await?;
             let draft = client.draft_minutes(meeting).await?;
@@ -542,9 +542,9 @@ fn print_minutes(out: &Printer, draft: &SignedMinutes) {
     }
 }
 
-fn verify(client: &Client, out: &Printer, file: &Path) -> Result<(), ClientError> {
+async fn verify(client: &Client, out: &Printer, file: &Path) -> Result<(), ClientError> {
     let signed = ecabinet_client::read_minutes(file)?;
-    let verification = client.verify_minutes(&signed)?;
+    let verification = client.verify_minutes(&signed).await?;
     if out.json_enabled() {
         out.print_json(&json!({
             "id": signed.minutes.meeting_id,

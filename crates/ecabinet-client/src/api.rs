@@ -187,10 +187,15 @@ impl ServerApi {
         token: &str,
         meeting: ecabinet_domain::MeetingId,
         since: u32,
+        also_device: Option<DeviceId>,
     ) -> ClientResult<ecabinet_domain::session::SessionLogPage> {
+        let mut query = vec![("since", since.to_string())];
+        if let Some(device) = also_device {
+            query.push(("device", device.to_string()));
+        }
         let request = self
             .request(Method::GET, &format!("v1/meetings/{meeting}/session"))?
-            .query(&[("since", since.to_string())])
+            .query(&query)
             .bearer_auth(token);
         self.send(request).await
     }

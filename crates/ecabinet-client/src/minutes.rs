@@ -136,7 +136,7 @@ impl Client {
         meeting: MeetingId,
     ) -> ClientResult<(Vec<OrderedLiveEvent>, Vec<MinutesDevice>)> {
         let fetched = match self.token().await {
-            Ok(token) => self.api.session_log(&token, meeting, 0).await,
+            Ok(token) => self.api.session_log(&token, meeting, 0, None).await,
             Err(error) => Err(error),
         };
         let page = match fetched {
@@ -233,6 +233,7 @@ impl Client {
                         base: found.base,
                         quorum: found.quorum,
                         options: found.options.clone(),
+                        tally: found.tally.clone(),
                     });
                 }
             }
@@ -399,12 +400,64 @@ impl Client {
 
     /// Re-checks signed minutes: every event signature, the chain, the
     /// orderer's signatures (against the server this device enrolled with),
-    /// the minutes against the log, and the secretariat's signature.
-    pub fn verify_minutes(&self, signed: &SignedMinutes) -> ClientResult<MinutesVerification> {
+    /// the minutes against the log, and the secretariat's signature. The
+    /// devices' keys are the ones the server registered (asked for here),
+    /// never the ones the file names, and the signer must be of the
+    /// secretariat; so verifying needs the server.
+    pub async fn verify_minutes(
+        &self,
+        signed: &SignedMinutes,
+    ) -> ClientResult<MinutesVerification> {
         let mut problems = Vec::new();
+        let token = self.token().await?;
+        let registered: Vec<MinutesDevice> = self
+            .api
+            .session_log(
+                &token,
+                signed.minutes.meeting_id,
+                0,
+                Some(signed.signed_by_device),
+            )
+            .await?
+            .devices
+            .into_iter()
+            .map(|d| MinutesDevice {
+                device: d.device_id,
+                person: d.person_id,
+                signing_key: d.signing_public_key,
+            })
+            .collect();
+        for named in &signed.devices {
+            let matches = registered.iter().any(|r| {
+                r.device == named.device
+                    && r.person == named.person
+                    && r.signing_key == named.signing_key
+            });
+            if !matches {
+                problems.push(format!(
+                    "device {} is not registered with the key the file gives it",
+                    named.device
+                ));
+            }
+        }
         let orderer_key = b64_decode(&signed.orderer_key).unwrap_or_default();
-        let (event_signatures_valid, chain_intact, orderer_signatures_valid) =
-            verify_log(&signed.log, &signed.devices, &orderer_key, &mut problems);
+        let (event_signatures_valid, mut chain_intact, orderer_signatures_valid) =
+            verify_log(&signed.log, &registered, &orderer_key, &mut problems);
+        // The whole session of this meeting: every event of it, to the end.
+        let meeting = signed.minutes.meeting_id;
+        if signed.facts.meeting_id != meeting
+            || signed.log.iter().any(|e| e.event().meeting_id != meeting)
+        {
+            chain_intact = false;
+            problems.push("the log or the facts are of another meeting".into());
+        }
+        let ended = signed.log.last().is_some_and(|e| {
+            e.event().body == ecabinet_domain::session::LiveEventBody::SessionEnded
+        });
+        if !ended {
+            chain_intact = false;
+            problems.push("the log does not run to the end of the session".into());
+        }
         let orderer_is_our_server = orderer_key == self.pinned_server_key()?;
         if !orderer_is_our_server {
             problems.push("the log was not ordered by the server this device trusts".into());
@@ -420,13 +473,24 @@ impl Client {
             signed.signed_by_device,
             signed.signed_at,
         );
-        let minutes_signature_valid = signed
-            .devices
+        let of_secretariat = self
+            .replica
+            .persons()
+            .await?
             .iter()
-            .find(|d| d.device == signed.signed_by_device && d.person == signed.signed_by)
-            .and_then(|d| b64_decode(&d.signing_key).ok())
-            .zip(b64_decode(&signed.signature).ok())
-            .is_some_and(|(key, signature)| verify_signature(&key, &message, &signature).is_ok());
+            .any(|p| p.id == signed.signed_by && p.role == Role::Secretary);
+        if !of_secretariat {
+            problems.push("the minutes were not signed by the secretariat".into());
+        }
+        let minutes_signature_valid = of_secretariat
+            && registered
+                .iter()
+                .find(|d| d.device == signed.signed_by_device && d.person == signed.signed_by)
+                .and_then(|d| b64_decode(&d.signing_key).ok())
+                .zip(b64_decode(&signed.signature).ok())
+                .is_some_and(|(key, signature)| {
+                    verify_signature(&key, &message, &signature).is_ok()
+                });
         if !minutes_signature_valid {
             problems.push(if signed.signature.is_empty() {
                 "the minutes are a draft: they are not signed".into()

@@ -215,7 +215,7 @@ impl Client {
 
     async fn catch_up_session_with(&self, token: &str, meeting: MeetingId) -> ClientResult<u32> {
         let held = self.replica.session_head(meeting).await?;
-        let page = self.api.session_log(token, meeting, held).await?;
+        let page = self.api.session_log(token, meeting, held, None).await?;
         self.note_server_time(page.server_now);
         self.store_session_events(meeting, held, &page.events).await
     }

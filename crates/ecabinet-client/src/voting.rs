@@ -197,8 +197,11 @@ impl Client {
         self.run_command(command, &[ChangeBody::Motion(motion.clone())])
             .await?;
         let opened = self.replica.motion(motion.id).await?.unwrap_or(motion);
-        // In session, the vote goes into the session's log (and its minutes).
-        if self.session_running(opened.meeting_id).await? {
+        // In session, the vote goes into the session's log (and its minutes),
+        // unless its item is restricted: the log is read by every participant.
+        let running = self.folded_session(opened.meeting_id).await?.status
+            == ecabinet_domain::session::rules::SessionStatus::Running;
+        if running && !self.agenda_item(opened.agenda_item_id).await?.restricted {
             self.send_live_event(
                 opened.meeting_id,
                 ecabinet_domain::session::LiveEventBody::MotionOpened {

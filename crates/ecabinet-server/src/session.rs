@@ -71,21 +71,31 @@ impl Services {
     }
 
     /// `GET /v1/meetings/{meeting}/session?since=N`: the log after N, whole.
+    /// `also`: one more device whose registered key the caller wants (the
+    /// device that signed a meeting's minutes, to check that signature).
     pub async fn session_log(
         &self,
         caller: &Caller,
         meeting: MeetingId,
         since: u32,
+        also: Option<ecabinet_domain::DeviceId>,
     ) -> ServiceResult<SessionLogPage> {
         self.meeting_of_caller(caller, meeting).await?;
         let events = self.store.session_log(meeting, since).await?;
         let mut devices: Vec<ecabinet_domain::api::VoterDevice> = Vec::new();
-        for event in &events {
-            let device = event.event().device_id;
+        for device in events.iter().map(|e| e.event().device_id).chain(also) {
             if devices.iter().any(|d| d.device_id == device) {
                 continue;
             }
-            if let Some(found) = self.store.device(device).await? {
+            let Some(found) = self.store.device(device).await? else {
+                continue;
+            };
+            let of_organisation = self
+                .store
+                .person(found.person_id)
+                .await?
+                .is_some_and(|p| p.organisation_id == caller.person.organisation_id);
+            if of_organisation {
                 devices.push(ecabinet_domain::api::VoterDevice {
                     device_id: found.id,
                     person_id: found.person_id,
@@ -131,6 +141,23 @@ impl Services {
         }
         Self::require_published(&meeting)?;
         self.require_participant(caller, &meeting)?;
+        if let LiveEventBody::ItemOutcome {
+            item,
+            note: Some(_),
+            ..
+        } = &event.body
+        {
+            let restricted = self
+                .store
+                .agenda_item(*item)
+                .await?
+                .is_some_and(|(found, _)| found.restricted);
+            if restricted {
+                return Err(ServiceError::BadRequest(
+                    "a note on a restricted item's outcome would reach every participant: record the outcome without it".into(),
+                ));
+            }
+        }
         if let LiveEventBody::Attendance { person, presence } = &event.body {
             let runs = Self::require_runs_meeting(caller, &meeting).is_ok();
             self.check_attendance(caller, &meeting, *person, presence, runs)
@@ -146,7 +173,18 @@ impl Services {
         let (ordered, change) = self
             .order(meeting.organisation_id, meeting_id, &facts, actor, signed)
             .await?;
-        self.after_ordering(&meeting, &ordered, change).await;
+        // The event is stored: what follows from it must happen even if the
+        // caller hangs up now (the request's future would be dropped).
+        let services = self.clone();
+        let (follow_meeting, follow_event) = (meeting.clone(), ordered.clone());
+        let follow_up = tokio::spawn(async move {
+            services
+                .after_ordering(&follow_meeting, &follow_event, change)
+                .await;
+        });
+        if let Err(error) = follow_up.await {
+            tracing::warn!(%error, "a session event's follow-up did not finish");
+        }
         Ok(ordered)
     }
 
@@ -309,6 +347,16 @@ impl Services {
         if organisation != meeting.organisation_id {
             return Err(ServiceError::NotFound("motion"));
         }
+        let restricted = self
+            .store
+            .agenda_item(found.agenda_item_id)
+            .await?
+            .is_some_and(|(item, _)| item.restricted);
+        if restricted {
+            return Err(ServiceError::Conflict(
+                "a vote on a restricted item stays with the item's audience: it is not written into the session's log, which every participant reads".into(),
+            ));
+        }
         if item.is_some_and(|item| item != found.agenda_item_id)
             || question.is_some_and(|q| q != found.question)
         {
@@ -363,9 +411,18 @@ impl Services {
                         .await?;
                 }
                 LiveEventBody::ItemTakenUp { item } => {
-                    wrote_more |= self
-                        .set_item_status(organisation, *item, ItemStatus::InDiscussion)
-                        .await?;
+                    // Only a scheduled item goes into discussion: taking up
+                    // an adopted or deferred one again keeps its decision.
+                    let scheduled = self
+                        .store
+                        .agenda_item(*item)
+                        .await?
+                        .is_some_and(|(found, _)| found.details.status == ItemStatus::Scheduled);
+                    if scheduled {
+                        wrote_more |= self
+                            .set_item_status(organisation, *item, ItemStatus::InDiscussion)
+                            .await?;
+                    }
                 }
                 LiveEventBody::ItemOutcome { item, outcome, .. } => {
                     use ecabinet_domain::session::ItemOutcome;

@@ -248,6 +248,18 @@ impl Services {
         {
             validate::title(reason)?;
         }
+        if let Presence::Substituted { by: Some(by) } = presence {
+            let substitute = self
+                .store
+                .person(*by)
+                .await?
+                .filter(|p| p.organisation_id == caller.person.organisation_id);
+            if substitute.is_none() || *by == person {
+                return Err(ServiceError::BadRequest(
+                    "a substitute is another person of the organisation".into(),
+                ));
+            }
+        }
         Ok(())
     }
 

@@ -83,6 +83,10 @@ pub struct MotionFacts {
     pub base: MajorityBase,
     pub quorum: Option<u32>,
     pub options: Vec<String>,
+    /// The tally as the vote recorded it: the minutes use it when the vote
+    /// closed by itself (at its time) rather than by the chair in the session.
+    #[serde(default)]
+    pub tally: Option<Tally>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,7 +254,10 @@ pub fn draft(facts: &MinutesFacts, log: &[OrderedLiveEvent]) -> Minutes {
                         rule: rules.map(|r| r.rule),
                         base: rules.map(|r| r.base),
                         quorum: rules.and_then(|r| r.quorum),
-                        tally: m.tally.clone(),
+                        tally: m
+                            .tally
+                            .clone()
+                            .or_else(|| rules.and_then(|r| r.tally.clone())),
                     }
                 })
                 .collect();

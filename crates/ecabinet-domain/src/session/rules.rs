@@ -481,8 +481,10 @@ impl SessionState {
                 if *seconds == 0 || *seconds > MAX_SPEAKING_SECONDS {
                     return Err(Refusal::BadSpeakingTime);
                 }
-                if self.status == SessionStatus::NotStarted {
-                    return Err(Refusal::NotStarted);
+                // The time is kept with the item's list, which starts when
+                // the item is taken up.
+                if self.item(*item).is_none() {
+                    return Err(Refusal::NotTakenUp);
                 }
             }
             LiveEventBody::PresenterPage {
@@ -523,6 +525,14 @@ impl SessionState {
                     }
                     if !matches!(presence, Presence::Present | Presence::Remote) {
                         return Err(Refusal::NotRunner("record an absence or a substitution"));
+                    }
+                    // Checked here, under the orderer's lock, so a check-in
+                    // racing the chair's "absent" cannot undo it.
+                    let recorded = self.attendance.iter().find(|a| a.person == *person);
+                    if recorded.is_some_and(|a| !a.presence.may_vote()) {
+                        return Err(Refusal::NotRunner(
+                            "change an absence or a substitution the session recorded",
+                        ));
                     }
                 }
             }
@@ -1087,6 +1097,19 @@ mod tests {
         )
         .expect("the secretariat records an absence");
         assert_eq!(present_count(&room.state.attendance), 1);
+        // Recorded absent, a member cannot check themselves back in.
+        assert_eq!(
+            room.send(
+                4,
+                LiveEventBody::Attendance {
+                    person: person(4),
+                    presence: Presence::Present
+                }
+            ),
+            Err(Refusal::NotRunner(
+                "change an absence or a substitution the session recorded"
+            ))
+        );
         assert_eq!(quorum_needed(5), 3);
         assert_eq!(quorum_needed(4), 3);
     }

@@ -243,7 +243,11 @@ async fn poke(
                     if socket.send(Message::Text((*event).into())).await.is_err() {
                         break;
                     }
-                    told = told.max(change);
+                    // Only when nothing lies between: another instance's
+                    // changes below it must still be poked.
+                    if change == told + 1 {
+                        told = change;
+                    }
                 }
                 // Fell behind: the cursor poke that follows makes it pull.
                 Err(RecvError::Lagged(_)) => {}
@@ -274,6 +278,8 @@ async fn poke(
 struct SessionQuery {
     #[serde(default)]
     since: u32,
+    /// Also the registered key of this device (a minutes signer's).
+    device: Option<ecabinet_domain::DeviceId>,
 }
 
 async fn session_log(
@@ -283,7 +289,9 @@ async fn session_log(
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<ecabinet_domain::session::SessionLogPage>, ApiError> {
     Ok(Json(
-        services.session_log(&caller, meeting, query.since).await?,
+        services
+            .session_log(&caller, meeting, query.since, query.device)
+            .await?,
     ))
 }
 
