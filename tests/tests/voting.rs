@@ -199,14 +199,13 @@ async fn verification_catches_a_ballot_edited_in_the_database() -> Result<()> {
     assert!(binh.verify_tally(motion.id).await?.verified());
 
     // Someone with access to the database turns Bình's "no" into a "yes".
-    let database = server.dir.path().join("server").join("ecabinet.sqlite3");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", database.display())).await?;
-    let changed = sqlx::query("UPDATE ballots SET choice = 'yes' WHERE voter = $1")
-        .bind(binh.summary().person.id.0)
-        .execute(&pool)
+    let changed = server
+        .tamper(&format!(
+            "UPDATE ballots SET choice = 'yes' WHERE voter = X'{}'",
+            binh.summary().person.id.0.simple()
+        ))
         .await?;
-    assert_eq!(changed.rows_affected(), 1);
-    pool.close().await;
+    assert_eq!(changed, 1);
 
     let verification = binh.verify_tally(motion.id).await?;
     assert!(!verification.verified());

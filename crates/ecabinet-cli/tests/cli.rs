@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 use ecabinet_domain::Role;
-use ecabinet_server::{start, ServeConfig};
 use serde_json::Value;
 
 mod common;
@@ -12,15 +11,7 @@ use common::ecab;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = start(ServeConfig {
-        data_dir: dir.path().join("server"),
-        listen: "127.0.0.1:0".parse()?,
-        database_url: None,
-        tls: None,
-        demo: true,
-        policy: Default::default(),
-    })
-    .await?;
+    let server = common::demo_server(dir.path()).await?;
     let url = server.url();
     let member = server.services.find_person("Lê Văn Cường").await?;
     assert_eq!(member.role, Role::Member);

@@ -4,7 +4,6 @@
 //! and `--json` objects carry their `id`.
 
 use anyhow::{Context, Result};
-use ecabinet_server::{start, ServeConfig};
 use serde_json::Value;
 
 mod common;
@@ -17,15 +16,7 @@ fn json(text: &str) -> Result<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_run_from_the_command_line() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = start(ServeConfig {
-        data_dir: dir.path().join("server"),
-        listen: "127.0.0.1:0".parse()?,
-        database_url: None,
-        tls: None,
-        demo: true,
-        policy: Default::default(),
-    })
-    .await?;
+    let server = common::demo_server(dir.path()).await?;
     let url = server.url();
     let mut profiles = Vec::new();
     for name in [

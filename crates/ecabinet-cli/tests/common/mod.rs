@@ -26,3 +26,18 @@ pub async fn ecab(profile: &Path, args: &[&str]) -> Result<Output> {
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     })
 }
+
+/// A server with the demo organisation on a free loopback port, its data in `dir`.
+// Each test binary compiles this module; the convergence simulation starts its own server.
+#[allow(dead_code)]
+pub async fn demo_server(dir: &Path) -> Result<ecabinet_server::RunningServer> {
+    Ok(ecabinet_server::start(ecabinet_server::ServeConfig {
+        data_dir: dir.join("server"),
+        listen: "127.0.0.1:0".parse()?,
+        database_url: None,
+        tls: None,
+        demo: true,
+        policy: Default::default(),
+    })
+    .await?)
+}
