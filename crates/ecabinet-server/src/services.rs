@@ -192,9 +192,19 @@ pub struct Services {
     pub(crate) signing_keys: Arc<std::sync::RwLock<std::collections::HashMap<DeviceId, Arc<[u8]>>>>,
     /// Orders each meeting's session log.
     pub(crate) sessions: Arc<crate::session::SessionOrderer>,
-    /// Live events as ordered (their change number and JSON), for the event
-    /// sockets of this instance.
-    pub(crate) live: tokio::sync::broadcast::Sender<(i64, Arc<str>)>,
+    /// Live events as ordered, for the event sockets of this instance.
+    pub(crate) live: tokio::sync::broadcast::Sender<LiveBroadcast>,
+}
+
+/// One ordered live event on its way to this instance's event sockets:
+/// serialised once, shared by every socket of its organisation.
+#[derive(Clone, Debug)]
+pub struct LiveBroadcast {
+    pub organisation: ecabinet_domain::OrganisationId,
+    /// The event's change number (its `cursor`).
+    pub change: i64,
+    /// `{"live": …, "cursor": N}`.
+    pub message: Arc<str>,
 }
 
 impl std::fmt::Debug for Services {
@@ -252,7 +262,7 @@ impl Services {
     }
 
     /// Live events as they are ordered, for an event socket.
-    pub fn live_events(&self) -> tokio::sync::broadcast::Receiver<(i64, Arc<str>)> {
+    pub fn live_events(&self) -> tokio::sync::broadcast::Receiver<LiveBroadcast> {
         self.live.subscribe()
     }
 

@@ -24,7 +24,7 @@ use ecabinet_domain::{
 };
 use tokio::sync::Mutex;
 
-use crate::services::{Caller, ServiceError, ServiceResult, Services};
+use crate::services::{Caller, LiveBroadcast, ServiceError, ServiceResult, Services};
 
 /// How many times an append is retried when another instance ordered first.
 const APPEND_ATTEMPTS: usize = 5;
@@ -198,10 +198,12 @@ impl Services {
     ) -> ServiceResult<(OrderedLiveEvent, i64)> {
         let mut heads = self.sessions.heads.lock().await;
         for _ in 0..APPEND_ATTEMPTS {
-            let stored_head = self.store.session_head(meeting).await?;
+            // The cached head is trusted as it stands: if another instance
+            // appended since, the store refuses the append (its head is
+            // re-checked inside the transaction) and the log is re-read.
             let head = match heads.get(&meeting) {
-                Some(head) if head.state.seq == stored_head => head.clone(),
-                _ => {
+                Some(head) => head.clone(),
+                None => {
                     let log = self.store.session_log(meeting, 0).await?;
                     let head = OrderedHead {
                         state: SessionState::from_log(&log),
@@ -391,7 +393,11 @@ impl Services {
             cursor: Some(change),
         }) {
             // No receivers is fine: nobody is connected.
-            let _ = self.live.send((change, Arc::from(text)));
+            let _ = self.live.send(LiveBroadcast {
+                organisation,
+                change,
+                message: Arc::from(text),
+            });
         }
         let mut wrote_more = false;
         let result: ServiceResult<()> = async {

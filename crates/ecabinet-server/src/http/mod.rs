@@ -207,18 +207,20 @@ async fn push_ops(
 /// deduplicate them by seq and fill any gap from the log.
 async fn events(
     State(services): State<Services>,
-    _caller: Caller,
+    caller: Caller,
     upgrade: axum::extract::ws::WebSocketUpgrade,
 ) -> axum::response::Response {
     let cursor = services.cursor_updates();
     let live = services.live_events();
-    upgrade.on_upgrade(move |socket| poke(socket, cursor, live))
+    let organisation = caller.person.organisation_id;
+    upgrade.on_upgrade(move |socket| poke(socket, organisation, cursor, live))
 }
 
 async fn poke(
     mut socket: axum::extract::ws::WebSocket,
+    organisation: ecabinet_domain::OrganisationId,
     mut cursor: tokio::sync::watch::Receiver<i64>,
-    mut live: tokio::sync::broadcast::Receiver<(i64, std::sync::Arc<str>)>,
+    mut live: tokio::sync::broadcast::Receiver<crate::services::LiveBroadcast>,
 ) {
     use axum::extract::ws::Message;
     use tokio::sync::broadcast::error::RecvError;
@@ -237,18 +239,26 @@ async fn poke(
     // carries its own, so the poke for it is not sent again.
     let mut told = first;
     loop {
+        // Biased, live events first: the orderer sends an event before it
+        // moves the cursor, so a socket woken by both tells the event (and
+        // its cursor) and then has nothing to poke. Unbiased, half the
+        // sockets would send a poke first, delaying the event and making
+        // their devices pull what the event already carries.
         tokio::select! {
+            biased;
             event = live.recv() => match event {
-                Ok((change, event)) => {
-                    if socket.send(Message::Text((*event).into())).await.is_err() {
+                Ok(event) if event.organisation == organisation => {
+                    if socket.send(Message::Text((*event.message).into())).await.is_err() {
                         break;
                     }
                     // Only when nothing lies between: another instance's
                     // changes below it must still be poked.
-                    if change == told + 1 {
-                        told = change;
+                    if event.change == told + 1 {
+                        told = event.change;
                     }
                 }
+                // Another organisation's meeting: not for this device.
+                Ok(_) => {}
                 // Fell behind: the cursor poke that follows makes it pull.
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => break,

@@ -366,8 +366,6 @@ pub trait Store: Send + Sync + 'static {
         meeting: MeetingId,
         since: u32,
     ) -> StoreResult<Vec<ecabinet_domain::session::OrderedLiveEvent>>;
-    /// The seq of the last event in a meeting's session log (0: none).
-    async fn session_head(&self, meeting: MeetingId) -> StoreResult<u32>;
     /// Appends an event to its meeting's log and the change stream, in one
     /// transaction, if its seq is the next one; `None` if another orderer
     /// took that place first (nothing stored).

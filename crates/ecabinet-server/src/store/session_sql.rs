@@ -30,15 +30,6 @@ macro_rules! session_store {
                 rows.iter().map(|(body,)| parse(body)).collect()
             }
 
-            pub(super) async fn session_head_impl(&self, meeting: MeetingId) -> StoreResult<u32> {
-                let (head,): (Option<i64>,) =
-                    sqlx::query_as("SELECT MAX(seq) FROM session_events WHERE meeting_id = $1")
-                        .bind(meeting.0)
-                        .fetch_one(&self.pool)
-                        .await?;
-                Ok(head.unwrap_or(0) as u32)
-            }
-
             pub(super) async fn append_session_event_impl(
                 &self,
                 organisation: OrganisationId,

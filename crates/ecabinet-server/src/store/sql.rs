@@ -957,10 +957,6 @@ macro_rules! sql_store {
                 self.session_log_impl(meeting, since).await
             }
 
-            async fn session_head(&self, meeting: MeetingId) -> StoreResult<u32> {
-                self.session_head_impl(meeting).await
-            }
-
             async fn append_session_event(
                 &self,
                 organisation: OrganisationId,
