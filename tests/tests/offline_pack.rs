@@ -222,6 +222,8 @@ async fn a_device_out_of_touch_past_its_lease_locks_its_documents() -> Result<()
         .await?;
     member.sync().await?;
     member.open_document(document.id).await?;
+    // Rendered once: the PDF thread now holds the document open.
+    member.render_page(document.id, 1, 72.0).await?;
 
     // Four days without reaching the server (the last sync moved back in the replica).
     let replica = member.profile_dir().join("replica.sqlite3");
@@ -238,6 +240,12 @@ async fn a_device_out_of_touch_past_its_lease_locks_its_documents() -> Result<()
         .expect_err("past the lease");
     assert_eq!(locked.code(), "lease_expired", "{locked}");
     assert!(locked.to_string().contains("3 days"), "{locked}");
+    // Open on the PDF thread or not, no page is drawn past the lease.
+    let locked = member
+        .render_page(document.id, 2, 72.0)
+        .await
+        .expect_err("past the lease, the open document too");
+    assert_eq!(locked.code(), "lease_expired", "{locked}");
     // The cache is kept (ciphertext), and one sync unlocks it.
     assert!(member
         .profile_dir()

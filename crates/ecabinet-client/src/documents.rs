@@ -561,7 +561,7 @@ impl Client {
         Ok(())
     }
 
-    async fn open_version(
+    pub(crate) async fn open_version(
         &self,
         document: Document,
     ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {

@@ -282,6 +282,7 @@ impl Client {
             Err(ClientError::Server { code, .. }) if code == "device_revoked" => {
                 // Remote wipe at first contact after revocation.
                 self.replica.close().await;
+                ecabinet_pdf::PdfWorker::forget_if_running(*self.profile.device_id.0.as_bytes());
                 profile::wipe_revoked(&self.dir, &self.profile)?;
                 tracing::warn!("this device was revoked: keys, replica and cache erased");
                 return Err(ClientError::Revoked);

@@ -1,11 +1,12 @@
 //! Reading documents: the decrypted bytes go straight from memory into
-//! PDFium; pages come out as pixels with the viewer's watermark. Rendering
-//! runs on a blocking thread so a shell's UI thread never waits on it.
+//! PDFium, on the process's PDF thread ([`PdfWorker`]), which keeps the
+//! document open for the next page; pages come out as pixels, and the
+//! viewer's watermark and the PNG are drawn on a blocking thread, so a
+//! shell's UI thread never waits on either.
 
 use chrono::Local;
 use ecabinet_domain::DocumentId;
-use ecabinet_pdf::{encode_png, PdfEngine, PdfError, SearchHit, Watermark};
-use zeroize::Zeroizing;
+use ecabinet_pdf::{encode_png, DocumentKey, OpenPdf, PdfError, PdfWorker, SearchHit, Watermark};
 
 use crate::error::{ClientError, ClientResult};
 use crate::views::{DocumentView, PageHit};
@@ -53,8 +54,30 @@ impl Client {
         ])
     }
 
-    async fn plaintext(&self, document: DocumentId) -> ClientResult<Zeroizing<Vec<u8>>> {
-        Ok(self.open_document(document).await?.1)
+    /// Runs `job` on the document, open on the PDF thread: opened (fetched,
+    /// verified, decrypted) only if the thread does not hold this version
+    /// for this device already. The replica and the offline lease are
+    /// consulted every time, so a document withdrawn or a lease run out
+    /// stops reading at once, open or not.
+    async fn with_pdf<T, F>(&self, document: DocumentId, job: impl Fn() -> F) -> ClientResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&OpenPdf<'static>) -> Result<T, PdfError> + Send + 'static,
+    {
+        let facts = self.document(document).await?;
+        self.check_lease().await?;
+        let key = DocumentKey {
+            owner: *self.profile.device_id.0.as_bytes(),
+            document: *document.0.as_bytes(),
+            version: facts.version,
+        };
+        let worker = PdfWorker::get()?;
+        match worker.with_document(key.clone(), None, job()).await {
+            Err(PdfError::NotOpen) => {}
+            other => return Ok(other?),
+        }
+        let (_, bytes) = self.open_version(facts).await?;
+        Ok(worker.with_document(key, Some(bytes), job()).await?)
     }
 
     /// Renders page `page` (from 1) at `dpi`, watermarked for this viewer.
@@ -64,24 +87,17 @@ impl Client {
         page: u32,
         dpi: f32,
     ) -> ClientResult<RenderedPage> {
-        let bytes = self.plaintext(document).await?;
-        self.render_bytes(bytes, page, dpi).await
-    }
-
-    async fn render_bytes(
-        &self,
-        bytes: Zeroizing<Vec<u8>>,
-        page: u32,
-        dpi: f32,
-    ) -> ClientResult<RenderedPage> {
+        let (mut image, page_count) = self
+            .with_pdf(document, || {
+                move |pdf: &OpenPdf<'static>| Ok((pdf.render_pixels(page, dpi)?, pdf.page_count()))
+            })
+            .await?;
         let watermark = self.watermark();
         blocking(move || {
-            let engine = PdfEngine::load()?;
-            let pdf = engine.open(&bytes)?;
-            let image = pdf.render(page, dpi, &watermark)?;
+            watermark.draw(&mut image, dpi);
             Ok(RenderedPage {
                 page,
-                page_count: pdf.page_count(),
+                page_count,
                 width: image.width(),
                 height: image.height(),
                 png: encode_png(&image)?,
@@ -106,20 +122,19 @@ impl Client {
         if cancelled() {
             return Err(ClientError::Cancelled);
         }
-        let bytes = self.plaintext(document).await?;
         let _turn = self.render_turns.lock().await;
         if cancelled() {
             return Err(ClientError::Cancelled);
         }
-        self.render_bytes(bytes, page, dpi).await
+        self.render_page(document, page, dpi).await
     }
 
     /// Opens a document for reading: fetches and verifies it if needed, counts its pages.
     pub async fn document_view(&self, document: DocumentId) -> ClientResult<DocumentView> {
         let facts = self.document(document).await?;
-        let bytes = self.plaintext(document).await?;
-        let page_count =
-            blocking(move || Ok(PdfEngine::load()?.open(&bytes)?.page_count())).await?;
+        let page_count = self
+            .with_pdf(document, || |pdf: &OpenPdf<'static>| Ok(pdf.page_count()))
+            .await?;
         Ok(DocumentView {
             handling: crate::documents::handling_of(&facts)?,
             document: facts,
@@ -153,26 +168,26 @@ impl Client {
         page: u32,
         rects: Vec<ecabinet_domain::annotation::PageRect>,
     ) -> ClientResult<String> {
-        let bytes = self.plaintext(document).await?;
-        blocking(move || {
-            let engine = PdfEngine::load()?;
-            let pdf = engine.open(&bytes)?;
-            let mut pieces = Vec::new();
-            for r in &rects {
-                let piece = pdf.text_in(page, r.x, r.y, r.width, r.height)?;
-                let piece = piece.split_whitespace().collect::<Vec<_>>().join(" ");
-                if !piece.is_empty() {
-                    pieces.push(piece);
+        self.with_pdf(document, || {
+            let rects = rects.clone();
+            move |pdf: &OpenPdf<'static>| {
+                let mut pieces = Vec::new();
+                for r in &rects {
+                    let piece = pdf.text_in(page, r.x, r.y, r.width, r.height)?;
+                    let piece = piece.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !piece.is_empty() {
+                        pieces.push(piece);
+                    }
                 }
+                Ok(pieces.join(" "))
             }
-            Ok(pieces.join(" "))
         })
         .await
     }
 
     pub async fn page_text(&self, document: DocumentId, page: u32) -> ClientResult<String> {
-        let bytes = self.plaintext(document).await?;
-        blocking(move || PdfEngine::load()?.open(&bytes)?.text(page)).await
+        self.with_pdf(document, || move |pdf: &OpenPdf<'static>| pdf.text(page))
+            .await
     }
 
     /// Every occurrence of a phrase in the document.
@@ -181,8 +196,10 @@ impl Client {
         document: DocumentId,
         phrase: &str,
     ) -> ClientResult<Vec<SearchHit>> {
-        let bytes = self.plaintext(document).await?;
-        let phrase = phrase.to_owned();
-        blocking(move || PdfEngine::load()?.open(&bytes)?.search(&phrase)).await
+        self.with_pdf(document, || {
+            let phrase = phrase.to_owned();
+            move |pdf: &OpenPdf<'static>| pdf.search(&phrase)
+        })
+        .await
     }
 }

@@ -7,6 +7,7 @@
 //! `scripts/lib.sh`); [`PdfEngine::load`] finds it once per process.
 
 mod watermark;
+mod worker;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use pdfium_render::prelude::{PdfDocument, PdfRect, PdfRenderConfig, Pdfium, Pdfi
 use thiserror::Error;
 
 pub use watermark::Watermark;
+pub use worker::{DocumentKey, PdfWorker};
 pub use writer::ReportLine;
 
 /// Where the library may be: `PDFIUM_DYNAMIC_LIB_PATH` (a folder), the
@@ -37,6 +39,9 @@ pub enum PdfError {
     BadResolution,
     #[error("rendering failed: {0}")]
     Render(String),
+    /// The PDF thread does not have this document open: decrypt it and ask again.
+    #[error("the document is not open")]
+    NotOpen,
 }
 
 /// One process-wide PDFium: the library allows a single binding per process,
@@ -158,23 +163,32 @@ impl OpenPdf<'_> {
         dpi: f32,
         watermark: &Watermark,
     ) -> Result<RgbaImage, PdfError> {
+        let mut image = self.render_pixels(page, dpi)?;
+        watermark.draw(&mut image, dpi);
+        Ok(image)
+    }
+
+    /// Renders one page at `dpi`, no watermark yet: the part that needs
+    /// PDFium (the watermark can be drawn on another thread, see
+    /// [`Watermark::draw`]).
+    pub fn render_pixels(&self, page: u32, dpi: f32) -> Result<RgbaImage, PdfError> {
         if !(MIN_DPI..=MAX_DPI).contains(&dpi) {
             return Err(PdfError::BadResolution);
         }
         let index = self.page_index(page)?;
         let pdf_page = self.document.pages().get(index).map_err(malformed)?;
+        // PDFium writes RGBA itself (no conversion pass over the pixels).
         let config = PdfRenderConfig::new()
             .scale_page_by_factor(dpi / 72.0)
-            .render_form_data(true);
+            .render_form_data(true)
+            .set_reverse_byte_order(true);
         let bitmap = pdf_page
             .render_with_config(&config)
             .map_err(|e| PdfError::Render(format!("{e:?}")))?;
-        let mut image = bitmap
+        Ok(bitmap
             .as_image()
             .map_err(|e| PdfError::Render(format!("{e:?}")))?
-            .into_rgba8();
-        watermark.draw(&mut image, dpi);
-        Ok(image)
+            .into_rgba8())
     }
 
     /// The text of one page, in reading order as PDFium sees it.
