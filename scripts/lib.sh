@@ -49,7 +49,7 @@ install_test_deps() {
 
 # Peers the benchmarks compare against, in the same run.
 install_bench_deps() {
-  apt_install mupdf-tools poppler-utils hyperfine nginx-light curl
+  apt_install mupdf-tools poppler-utils hyperfine nginx-light curl time
 }
 
 install_pdfium() {

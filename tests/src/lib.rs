@@ -3,6 +3,7 @@
 
 pub mod postgres;
 pub mod relay;
+pub mod scans;
 
 use std::path::PathBuf;
 

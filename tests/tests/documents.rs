@@ -227,3 +227,71 @@ async fn documents_on_sqlite() -> Result<()> {
 async fn documents_on_postgres() -> Result<()> {
     documents(Backend::Postgres).await
 }
+
+/// A scan of several megabytes is read a chunk at a time: a page draws from
+/// the chunks it needs; a chunk tampered with in the cache after the
+/// document was opened is caught when a page reaches it (and dropped, and
+/// fetched again on the next try).
+async fn big_scans(backend: Backend) -> Result<()> {
+    let server = TestServer::start(backend).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let binh = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Tờ trình (bản ký)", None)
+        .await?;
+    // Four pages of about 1.2 MB each: five chunks of 1 MiB.
+    let scan = ecabinet_e2e::scans::scanned_pdf(4, 640, 640, 7);
+    let path = server.dir.path().join("to-trinh-ban-ky.pdf");
+    std::fs::write(&path, &scan)?;
+    let document = secretary.add_document(item.id, &path, None).await?;
+    assert_eq!(document.chunk_count, 5);
+
+    binh.sync().await?;
+    let first = binh.render_page(document.id, 1, 72.0).await?;
+    assert_eq!((first.page_count, first.width, first.height), (4, 595, 842));
+
+    // Chunks 2 and 3 (the third page's scan) are altered in the cache.
+    let cache = binh
+        .profile_dir()
+        .join("cache")
+        .join(document.id.to_string())
+        .join("1");
+    for index in [2, 3] {
+        let file = cache.join(format!("{index}.sealed"));
+        let mut sealed = std::fs::read(&file)?;
+        sealed[1000] ^= 0x40;
+        std::fs::write(&file, sealed)?;
+    }
+    let refused = binh
+        .render_page(document.id, 3, 72.0)
+        .await
+        .expect_err("a tampered chunk");
+    assert_eq!(refused.code(), "server_identity", "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("does not match its signed manifest"),
+        "{refused}"
+    );
+    assert!(
+        !cache.join("2.sealed").exists() || !cache.join("3.sealed").exists(),
+        "the bad chunk is dropped from the cache"
+    );
+    // The next try fetches what was dropped and draws the page.
+    let third = binh.render_page(document.id, 3, 72.0).await?;
+    assert_eq!(third.page, 3);
+    let (_, plaintext) = binh.open_document(document.id).await?;
+    assert_eq!(plaintext.as_slice(), scan.as_slice());
+    server.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn big_scans_on_sqlite() -> Result<()> {
+    big_scans(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn big_scans_on_postgres() -> Result<()> {
+    big_scans(Backend::Postgres).await
+}

@@ -610,6 +610,48 @@ impl Client {
 }
 
 impl Client {
+    /// A reader of the document version's plaintext that decrypts cached
+    /// chunks as they are read. Chunks missing from the cache are downloaded
+    /// (and verified) first; those present are checked when read, so
+    /// opening costs what the pages read need, not the whole file.
+    pub(crate) async fn sealed_reader(
+        &self,
+        document: Document,
+    ) -> ClientResult<(
+        crate::sealed_reader::SealedReader,
+        ecabinet_pdf::SourceFailure,
+    )> {
+        self.check_lease().await?;
+        let manifest = verified_manifest(&document)?;
+        let cache = self.cache_dir(&document);
+        std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+        let envelope = self.own_envelope(&document).await?;
+        let key = self.keys.unwrap_key(
+            &WrappedKey {
+                ephemeral_public: envelope.ephemeral_public,
+                ciphertext: envelope.ciphertext,
+            },
+            &DocumentManifest::key_context(document.id, document.version),
+        )?;
+        for (index, info) in manifest.chunks.iter().enumerate() {
+            let present = std::fs::metadata(cache.join(format!("{index}.sealed")))
+                .is_ok_and(|m| m.len() == u64::from(info.size));
+            if !present {
+                self.cached_chunk(&document, &cache, index, info).await?;
+            }
+        }
+        self.replica
+            .mark_seen(document.id, document.version)
+            .await?;
+        Ok(crate::sealed_reader::SealedReader::new(
+            key,
+            chunk_context(&document),
+            cache,
+            &manifest,
+            document.title.clone(),
+        ))
+    }
+
     /// One sealed chunk: from the cache if it matches the manifest, else from
     /// the server (verified, then kept). Returns whether it was downloaded.
     pub(crate) async fn cached_chunk(
@@ -654,7 +696,7 @@ pub(crate) fn manifest_of(document: &Document) -> ClientResult<DocumentManifest>
     verified_manifest(document)
 }
 
-fn matches_manifest(bytes: &[u8], info: &ChunkInfo) -> bool {
+pub(crate) fn matches_manifest(bytes: &[u8], info: &ChunkInfo) -> bool {
     bytes.len() == info.size as usize && b64_encode(&sha256(bytes)) == info.sha256
 }
 

@@ -20,6 +20,7 @@ mod profile;
 mod reading;
 mod references;
 mod replica;
+mod sealed_reader;
 mod session;
 mod views;
 mod voting;

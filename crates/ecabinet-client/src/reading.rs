@@ -6,7 +6,9 @@
 
 use chrono::Local;
 use ecabinet_domain::DocumentId;
-use ecabinet_pdf::{encode_png, DocumentKey, OpenPdf, PdfError, PdfWorker, SearchHit, Watermark};
+use ecabinet_pdf::{
+    encode_png, DocumentKey, OpenPdf, Opening, PdfError, PdfWorker, SearchHit, Watermark,
+};
 
 use crate::error::{ClientError, ClientResult};
 use crate::views::{DocumentView, PageHit};
@@ -30,6 +32,7 @@ impl From<PdfError> for ClientError {
             PdfError::PageOutOfRange { .. } | PdfError::BadResolution => {
                 ClientError::InvalidArgument(error.to_string())
             }
+            PdfError::Source(why) => ClientError::ServerIdentity(why),
             other => ClientError::Pdf(other.to_string()),
         }
     }
@@ -54,11 +57,13 @@ impl Client {
         ])
     }
 
-    /// Runs `job` on the document, open on the PDF thread: opened (fetched,
-    /// verified, decrypted) only if the thread does not hold this version
-    /// for this device already. The replica and the offline lease are
-    /// consulted every time, so a document withdrawn or a lease run out
-    /// stops reading at once, open or not.
+    /// Runs `job` on the document, open on the PDF thread: opened only if
+    /// the thread does not hold this version for this device already, and
+    /// then read a chunk at a time from the cache ([`SealedReader`]). The
+    /// replica and the offline lease are consulted every time, so a document
+    /// withdrawn or a lease run out stops reading at once, open or not.
+    ///
+    /// [`SealedReader`]: crate::sealed_reader::SealedReader
     async fn with_pdf<T, F>(&self, document: DocumentId, job: impl Fn() -> F) -> ClientResult<T>
     where
         T: Send + 'static,
@@ -76,8 +81,18 @@ impl Client {
             Err(PdfError::NotOpen) => {}
             other => return Ok(other?),
         }
-        let (_, bytes) = self.open_version(facts).await?;
-        Ok(worker.with_document(key, Some(bytes), job()).await?)
+        let (reader, failure) = self.sealed_reader(facts).await?;
+        let opening = Opening {
+            source: Box::new(reader),
+            failure,
+        };
+        Ok(worker.with_document(key, Some(opening), job()).await?)
+    }
+
+    /// Closes every document this device holds open on the PDF thread (the
+    /// app locked, or a benchmark's cold open); the next page opens afresh.
+    pub fn close_documents(&self) {
+        PdfWorker::forget_if_running(*self.profile.device_id.0.as_bytes());
     }
 
     /// Renders page `page` (from 1) at `dpi`, watermarked for this viewer.

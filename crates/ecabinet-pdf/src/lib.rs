@@ -18,7 +18,7 @@ use pdfium_render::prelude::{PdfDocument, PdfRect, PdfRenderConfig, Pdfium, Pdfi
 use thiserror::Error;
 
 pub use watermark::Watermark;
-pub use worker::{DocumentKey, PdfWorker};
+pub use worker::{DocumentKey, DocumentSource, Opening, PdfWorker, SourceFailure};
 pub use writer::ReportLine;
 
 /// Where the library may be: `PDFIUM_DYNAMIC_LIB_PATH` (a folder), the
@@ -42,6 +42,9 @@ pub enum PdfError {
     /// The PDF thread does not have this document open: decrypt it and ask again.
     #[error("the document is not open")]
     NotOpen,
+    /// The document's bytes failed a check as PDFium read them.
+    #[error("{0}")]
+    Source(String),
 }
 
 /// One process-wide PDFium: the library allows a single binding per process,

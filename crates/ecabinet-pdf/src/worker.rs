@@ -6,13 +6,13 @@
 //! took twice as long. The pixels leave the thread at once: the watermark
 //! and the PNG are drawn by the caller, in parallel with the next render.
 //!
-//! An open document keeps its decrypted bytes in a `Zeroizing` buffer that
-//! PDFium reads from; both go when the document is closed (evicted or
-//! forgotten), on this thread.
+//! An open document reads from a [`DocumentSource`]: a `Zeroizing` buffer,
+//! or a reader that decrypts the cached chunks as PDFium asks for them. It
+//! goes when the document is closed (evicted or forgotten), on this thread.
 
 use std::collections::VecDeque;
-use std::io::Cursor;
-use std::sync::{mpsc, OnceLock};
+use std::io::{Cursor, Read, Seek};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use zeroize::Zeroizing;
 
@@ -32,9 +32,34 @@ pub struct DocumentKey {
     pub version: u32,
 }
 
+/// Where PDFium reads an open document's bytes from.
+pub trait DocumentSource: Read + Seek + Send {}
+impl<T: Read + Seek + Send> DocumentSource for T {}
+
+/// Set by a source whose bytes failed a check (a tampered chunk): PDFium
+/// only sees a failed read, the caller learns why from here.
+pub type SourceFailure = Arc<Mutex<Option<String>>>;
+
+/// A document to open, if the thread does not hold it already.
+pub struct Opening {
+    pub source: Box<dyn DocumentSource>,
+    pub failure: SourceFailure,
+}
+
+impl Opening {
+    /// Decrypted bytes held in memory (wiped when the document closes).
+    pub fn bytes(bytes: Zeroizing<Vec<u8>>) -> Self {
+        Self {
+            source: Box::new(Cursor::new(bytes)),
+            failure: SourceFailure::default(),
+        }
+    }
+}
+
 struct OpenDocument {
     key: DocumentKey,
     pdf: OpenPdf<'static>,
+    failure: SourceFailure,
 }
 
 /// The documents open on the worker thread, least recently used first.
@@ -47,15 +72,18 @@ impl OpenDocuments {
     fn get(
         &mut self,
         key: &DocumentKey,
-        bytes: Option<Zeroizing<Vec<u8>>>,
-    ) -> Result<&OpenPdf<'static>, PdfError> {
+        opening: Option<Opening>,
+    ) -> Result<(&OpenPdf<'static>, SourceFailure), PdfError> {
         if let Some(at) = self.open.iter().position(|d| &d.key == key) {
             if let Some(found) = self.open.remove(at) {
                 self.open.push_back(found);
             }
         } else {
-            let bytes = bytes.ok_or(PdfError::NotOpen)?;
-            let pdf = self.engine.open_owned(bytes)?;
+            let opening = opening.ok_or(PdfError::NotOpen)?;
+            let pdf = match self.engine.open_source(opening.source) {
+                Ok(pdf) => pdf,
+                Err(error) => return Err(source_failure(&opening.failure).unwrap_or(error)),
+            };
             let owned = self
                 .open
                 .iter()
@@ -72,10 +100,27 @@ impl OpenDocuments {
             self.open.push_back(OpenDocument {
                 key: key.clone(),
                 pdf,
+                failure: opening.failure,
             });
         }
-        self.open.back().map(|d| &d.pdf).ok_or(PdfError::NotOpen)
+        self.open
+            .back()
+            .map(|d| (&d.pdf, d.failure.clone()))
+            .ok_or(PdfError::NotOpen)
     }
+
+    fn close(&mut self, key: &DocumentKey) {
+        self.open.retain(|d| &d.key != key);
+    }
+}
+
+/// The source's own account of a failed read, if it gave one.
+fn source_failure(failure: &SourceFailure) -> Option<PdfError> {
+    failure
+        .lock()
+        .ok()
+        .and_then(|mut f| f.take())
+        .map(PdfError::Source)
 }
 
 type Job = Box<dyn FnOnce(&mut OpenDocuments) + Send>;
@@ -116,12 +161,14 @@ impl PdfWorker {
     }
 
     /// Runs `job` on the document `key`. If the document is not open,
-    /// `bytes` opens it; without them the answer is [`PdfError::NotOpen`]
-    /// and the caller decrypts the document and asks again.
+    /// `opening` opens it; without it the answer is [`PdfError::NotOpen`]
+    /// and the caller prepares the document and asks again. If the source
+    /// failed a check meanwhile, the document is closed and the answer says
+    /// why ([`PdfError::Source`]).
     pub async fn with_document<T, F>(
         &self,
         key: DocumentKey,
-        bytes: Option<Zeroizing<Vec<u8>>>,
+        opening: Option<Opening>,
         job: F,
     ) -> Result<T, PdfError>
     where
@@ -131,7 +178,19 @@ impl PdfWorker {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.jobs
             .send(Box::new(move |documents: &mut OpenDocuments| {
-                let result = documents.get(&key, bytes).and_then(job);
+                let result = match documents.get(&key, opening) {
+                    Ok((pdf, failure)) => match job(pdf) {
+                        Ok(value) => Ok(value),
+                        Err(error) => match source_failure(&failure) {
+                            Some(failed) => {
+                                documents.close(&key);
+                                Err(failed)
+                            }
+                            None => Err(error),
+                        },
+                    },
+                    Err(error) => Err(error),
+                };
                 let _ = reply.send(result);
             }))
             .map_err(|_| PdfError::Render("the PDF thread has stopped".into()))?;
@@ -159,14 +218,14 @@ impl PdfWorker {
 }
 
 impl PdfEngine {
-    /// Opens a document that owns its decrypted bytes (wiped when it closes).
-    pub(crate) fn open_owned(
+    /// Opens a document that owns its source (dropped when it closes).
+    pub(crate) fn open_source(
         &self,
-        bytes: Zeroizing<Vec<u8>>,
+        source: Box<dyn DocumentSource>,
     ) -> Result<OpenPdf<'static>, PdfError> {
         let document = self
             .pdfium
-            .load_pdf_from_reader(Cursor::new(bytes), None)
+            .load_pdf_from_reader(source, None)
             .map_err(crate::malformed)?;
         Ok(OpenPdf { document })
     }

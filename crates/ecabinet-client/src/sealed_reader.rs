@@ -1,0 +1,261 @@
+//! A cached document version read a chunk at a time: PDFium asks for byte
+//! ranges (the cross-reference at the end, then a page's objects), and only
+//! the sealed chunks holding them are read from the cache, checked against
+//! the signed manifest, and decrypted. Opening page 1 of a 100 MB scan costs
+//! the chunks that page needs, not the whole file, and the plaintext in
+//! memory is a few chunks, never the document.
+//!
+//! A chunk that fails its check is dropped from the cache (the next open
+//! downloads it again) and the read fails; the failure is kept so the
+//! caller can say what happened rather than PDFium's "not a readable PDF".
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+
+use ecabinet_crypto::{open_chunk, ChunkContext, ContentKey};
+use ecabinet_domain::ChunkInfo;
+use zeroize::Zeroizing;
+
+/// Decrypted chunks kept for the next read (PDFium reads around a position).
+const RECENT_CHUNKS: usize = 4;
+
+/// What went wrong with a chunk, for the caller to report.
+pub(crate) type ChunkFailure = ecabinet_pdf::SourceFailure;
+
+pub(crate) struct SealedReader {
+    key: ContentKey,
+    context: ChunkContext,
+    /// The folder of `N.sealed` files of this document version.
+    cache: PathBuf,
+    chunks: Vec<ChunkInfo>,
+    chunk_size: u64,
+    size: u64,
+    position: u64,
+    recent: VecDeque<(usize, Zeroizing<Vec<u8>>)>,
+    title: String,
+    failure: ChunkFailure,
+}
+
+impl SealedReader {
+    pub(crate) fn new(
+        key: ContentKey,
+        context: ChunkContext,
+        cache: PathBuf,
+        manifest: &ecabinet_domain::DocumentManifest,
+        title: String,
+    ) -> (Self, ChunkFailure) {
+        let failure = ChunkFailure::default();
+        let reader = Self {
+            key,
+            context,
+            cache,
+            chunks: manifest.chunks.clone(),
+            chunk_size: u64::from(manifest.chunk_size.max(1)),
+            size: manifest.size,
+            position: 0,
+            recent: VecDeque::with_capacity(RECENT_CHUNKS),
+            title,
+            failure: failure.clone(),
+        };
+        (reader, failure)
+    }
+
+    fn refuse(&self, index: usize, why: &str) -> io::Error {
+        let message = format!(
+            "chunk {index} of \"{}\" {why}; it was dropped from the cache and will be downloaded again",
+            self.title
+        );
+        let _ = std::fs::remove_file(self.cache.join(format!("{index}.sealed")));
+        if let Ok(mut failure) = self.failure.lock() {
+            failure.get_or_insert(message.clone());
+        }
+        io::Error::new(io::ErrorKind::InvalidData, message)
+    }
+
+    /// The plaintext of chunk `index`, decrypted now or kept from a recent read.
+    fn chunk(&mut self, index: usize) -> io::Result<&[u8]> {
+        if let Some(at) = self.recent.iter().position(|(i, _)| *i == index) {
+            if let Some(found) = self.recent.remove(at) {
+                self.recent.push_back(found);
+            }
+        } else {
+            let info = self.chunks.get(index).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::UnexpectedEof, "past the last chunk")
+            })?;
+            let sealed = std::fs::read(self.cache.join(format!("{index}.sealed")))
+                .map_err(|_| self.refuse(index, "is missing from the cache"))?;
+            if !crate::documents::matches_manifest(&sealed, info) {
+                return Err(self.refuse(index, "does not match its signed manifest"));
+            }
+            let last = index + 1 == self.chunks.len();
+            let plain = open_chunk(&self.key, &self.context, index as u32, last, &sealed)
+                .map(Zeroizing::new)
+                .map_err(|_| self.refuse(index, "failed to decrypt"))?;
+            let expected = if last {
+                self.size - self.chunk_size * (self.chunks.len() as u64 - 1)
+            } else {
+                self.chunk_size
+            };
+            if plain.len() as u64 != expected {
+                return Err(self.refuse(index, "is not the size its manifest says"));
+            }
+            if self.recent.len() == RECENT_CHUNKS {
+                self.recent.pop_front();
+            }
+            self.recent.push_back((index, plain));
+        }
+        Ok(self
+            .recent
+            .back()
+            .map(|(_, plain)| plain.as_slice())
+            .unwrap_or(&[]))
+    }
+}
+
+impl Read for SealedReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.position >= self.size || buf.is_empty() {
+            return Ok(0);
+        }
+        let index = (self.position / self.chunk_size) as usize;
+        let offset = (self.position % self.chunk_size) as usize;
+        let plain = self.chunk(index)?;
+        let available = plain.len().saturating_sub(offset);
+        let n = available.min(buf.len());
+        buf[..n].copy_from_slice(&plain[offset..offset + n]);
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SealedReader {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(at) => Some(at),
+            SeekFrom::End(delta) => self.size.checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
+        };
+        let target = target.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the document",
+            )
+        })?;
+        self.position = target;
+        Ok(target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecabinet_crypto::{b64_encode, seal_chunk, sha256};
+    use ecabinet_domain::{AgendaItemId, DeviceId, DocumentId, DocumentManifest};
+
+    const CHUNK: usize = 1000;
+
+    /// A document of `size` bytes sealed in chunks of 1000 into a temporary folder.
+    fn sealed(size: usize) -> (tempfile::TempDir, SealedReader, ChunkFailure, Vec<u8>) {
+        let plain: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+        let key = ContentKey::generate().expect("key");
+        let context = ChunkContext {
+            document_id: [5; 16],
+            version: 1,
+        };
+        let dir = tempfile::tempdir().expect("temp");
+        let pieces: Vec<&[u8]> = plain.chunks(CHUNK).collect();
+        let mut chunks = Vec::new();
+        for (index, piece) in pieces.iter().enumerate() {
+            let bytes = seal_chunk(
+                &key,
+                &context,
+                index as u32,
+                index + 1 == pieces.len(),
+                piece,
+            )
+            .expect("seal");
+            std::fs::write(dir.path().join(format!("{index}.sealed")), &bytes).expect("write");
+            chunks.push(ChunkInfo {
+                size: bytes.len() as u32,
+                sha256: b64_encode(&sha256(&bytes)),
+            });
+        }
+        let manifest = DocumentManifest {
+            document_id: DocumentId::new(),
+            version: 1,
+            agenda_item_id: AgendaItemId::new(),
+            title: "t".into(),
+            file_name: "t.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: size as u64,
+            chunk_size: CHUNK as u32,
+            chunks,
+            uploaded_by: DeviceId::new(),
+            uploaded_at: chrono::Utc::now(),
+            handling: Default::default(),
+            page_count: None,
+        };
+        let (reader, failure) = SealedReader::new(
+            key,
+            context,
+            dir.path().to_path_buf(),
+            &manifest,
+            "Tờ trình".into(),
+        );
+        (dir, reader, failure, plain)
+    }
+
+    #[test]
+    fn reads_in_any_order_across_chunk_boundaries() {
+        let (_dir, mut reader, failure, plain) = sealed(10_500);
+        // The end first (as PDFium looks for the cross-reference), then back
+        // and forth, across boundaries, past the end.
+        for (from, len) in [
+            (10_400, 100),
+            (0, 10),
+            (995, 10),
+            (5_000, 2_500),
+            (42, 1),
+            (9_999, 501),
+        ] {
+            reader.seek(SeekFrom::Start(from)).expect("seek");
+            let mut got = vec![0; len];
+            reader.read_exact(&mut got).expect("read");
+            assert_eq!(got, plain[from as usize..from as usize + len], "at {from}");
+        }
+        assert_eq!(reader.seek(SeekFrom::End(-3)).expect("seek"), 10_497);
+        let mut tail = Vec::new();
+        reader.read_to_end(&mut tail).expect("read");
+        assert_eq!(tail, plain[10_497..]);
+        assert!(reader.seek(SeekFrom::Current(-20_000)).is_err());
+        let mut all = Vec::new();
+        reader.seek(SeekFrom::Start(0)).expect("seek");
+        reader.read_to_end(&mut all).expect("read");
+        assert_eq!(all, plain);
+        assert!(failure.lock().expect("lock").is_none());
+    }
+
+    #[test]
+    fn a_tampered_chunk_fails_the_read_and_leaves_the_cache() {
+        let (dir, mut reader, failure, plain) = sealed(4_200);
+        let mut first = vec![0; 100];
+        reader.read_exact(&mut first).expect("chunk 0 is fine");
+        assert_eq!(first, plain[..100]);
+        let file = dir.path().join("2.sealed");
+        let mut bytes = std::fs::read(&file).expect("read");
+        bytes[10] ^= 1;
+        std::fs::write(&file, bytes).expect("write");
+        reader.seek(SeekFrom::Start(2_500)).expect("seek");
+        let error = reader.read(&mut [0; 10]).expect_err("tampered");
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        let said = failure.lock().expect("lock").clone().expect("a reason");
+        assert!(said.contains("chunk 2 of \"Tờ trình\""), "{said}");
+        assert!(!file.exists(), "dropped from the cache");
+        // Chunks that were fine still read.
+        reader.seek(SeekFrom::Start(3_100)).expect("seek");
+        let mut later = vec![0; 50];
+        reader.read_exact(&mut later).expect("chunk 3 is fine");
+        assert_eq!(later, plain[3_100..3_150]);
+    }
+}
