@@ -197,7 +197,8 @@ async fn drafts_stay_with_their_author() -> Result<()> {
         .request_opinions(
             item.id,
             &RequestOpinionsRequest {
-                question: "Ý kiến?".into(),
+                // No question: the item's draft is what is asked about.
+                question: String::new(),
                 deadline: Utc::now() + Duration::hours(1),
                 recipients: None,
                 answers: None,
@@ -207,6 +208,7 @@ async fn drafts_stay_with_their_author() -> Result<()> {
             },
         )
         .await?;
+    assert_eq!(request.question, "Đề nghị cho ý kiến về: Dự thảo");
     for client in [&laptop, &tablet, &other] {
         client.sync().await?;
     }

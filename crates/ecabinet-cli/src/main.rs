@@ -313,8 +313,9 @@ enum OpinionCommand {
     Request {
         /// The agenda item (its id, or the first characters of it).
         item: String,
+        /// Default: "Đề nghị cho ý kiến về: <the item's title>".
         #[arg(long)]
-        question: String,
+        question: Option<String>,
         /// RFC 3339, e.g. 2026-12-03T17:00:00+07:00
         #[arg(long, value_parser = parse_time)]
         deadline: DateTime<Utc>,
@@ -1002,7 +1003,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                         .request_opinions(
                             item,
                             &ecabinet_domain::api::RequestOpinionsRequest {
-                                question,
+                                question: question.unwrap_or_default(),
                                 deadline,
                                 recipients: to,
                                 answers,

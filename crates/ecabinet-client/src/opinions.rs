@@ -39,8 +39,14 @@ impl Client {
         item: AgendaItemId,
         request: &RequestOpinionsRequest,
     ) -> ClientResult<OpinionRequest> {
-        let question = ecabinet_domain::validate::title(&request.question)?;
         let found = self.agenda_item(item).await?;
+        // Most rounds ask the same thing: opinions on the item's draft.
+        let question = if request.question.trim().is_empty() {
+            format!("Đề nghị cho ý kiến về: {}", found.title)
+        } else {
+            request.question.clone()
+        };
+        let question = ecabinet_domain::validate::title(&question)?;
         let recipients = match &request.recipients {
             Some(recipients) => recipients.clone(),
             None => self
@@ -83,7 +89,10 @@ impl Client {
         let command = ecabinet_domain::ops::Command::RequestOpinions {
             request_id: shown.id,
             item_id: item,
-            request: request.clone(),
+            request: RequestOpinionsRequest {
+                question: shown.question.clone(),
+                ..request.clone()
+            },
         };
         self.run_command(command, &[ChangeBody::OpinionRequest(shown.clone())])
             .await?;
