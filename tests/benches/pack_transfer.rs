@@ -5,6 +5,9 @@
 //!    manifest, write to the ciphertext cache with fsync) against `curl`
 //!    fetching the same number of bytes as one static file from nginx, in the
 //!    same run. Prints MB/s and the ratio.
+//! 4. The same as a user runs it: a freshly enrolled member's whole
+//!    `ecab sync && ecab prefetch` processes (median of 5, a new member each
+//!    time) against `curl` from nginx in the same run, and each step alone.
 //!
 //! Run: ./scripts/bench (or cargo bench -p ecabinet-e2e --bench pack_transfer)
 
@@ -179,12 +182,15 @@ async fn main() -> Result<()> {
         ensure!(status.success(), "curl failed");
         best = best.min(started.elapsed());
     }
-    drop(nginx);
     ensure!(
         std::fs::metadata(&target)?.len() == done.bytes_total,
         "curl fetched the wrong size"
     );
     let curl_rate = mb_per_s(done.bytes_total, best);
+
+    // 4. Whole processes: fresh members' `ecab sync && ecab prefetch`.
+    let whole = whole_process(&server, &secretary, done.bytes_total, &url, &target).await?;
+    drop(nginx);
 
     println!("\n100 MB meeting pack ({DOCUMENTS} × 25 MiB), loopback");
     println!("{:<62} {:>9}", "", "MB/s");
@@ -217,6 +223,129 @@ async fn main() -> Result<()> {
             "NOT met"
         }
     );
+    if let Some(whole) = whole {
+        println!(
+            "\nas a user runs it (whole processes, median of {WHOLE_RUNS}, a fresh member each):"
+        );
+        println!(
+            "  ecab sync: {:.0} ms; ecab prefetch: {:.0} ms; both: {:.0} ms → {:.0} MB/s",
+            whole.sync_ms, whole.prefetch_ms, whole.total_ms, whole.rate
+        );
+        println!(
+            "  curl ← nginx in the same runs: {:.0} MB/s",
+            whole.curl_rate
+        );
+        println!(
+            "  ecab sync && ecab prefetch / curl: {:.2}× (target ≥ 0.9) → {}",
+            whole.rate / whole.curl_rate,
+            if whole.rate / whole.curl_rate >= 0.9 {
+                "met"
+            } else {
+                "NOT met"
+            }
+        );
+    }
     server.stop().await?;
     Ok(())
+}
+
+const WHOLE_RUNS: usize = 5;
+
+/// Bytes under a folder (the member's ciphertext cache).
+fn cached_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => cached_bytes(&e.path()),
+            Ok(_) => e.metadata().map(|m| m.len()).unwrap_or(0),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+struct WholeProcess {
+    sync_ms: f64,
+    prefetch_ms: f64,
+    total_ms: f64,
+    rate: f64,
+    curl_rate: f64,
+}
+
+fn ecab_binary() -> Option<std::path::PathBuf> {
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let ecab = std::env::var_os("ECAB_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| target_dir.join("release/ecab"));
+    ecab.exists().then_some(ecab)
+}
+
+async fn whole_process(
+    server: &TestServer,
+    secretary: &ecabinet_client::Client,
+    bytes: u64,
+    curl_url: &str,
+    curl_target: &Path,
+) -> Result<Option<WholeProcess>> {
+    let Some(ecab) = ecab_binary() else {
+        println!("(ecab not built: no whole-process figure; ./scripts/bench builds it)");
+        return Ok(None);
+    };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (mut syncs, mut prefetches, mut totals, mut curls) = (vec![], vec![], vec![], vec![]);
+    for run in 0..WHOLE_RUNS {
+        let member = server
+            .enrol(&format!("Thành viên {run}"), Role::Member)
+            .await?;
+        let profile = member.profile_dir().to_path_buf();
+        drop(member);
+        // The secretariat's device wraps the pack's keys for the new member.
+        secretary.sync().await?;
+        let step = |what: &str| -> Result<Duration> {
+            let started = Instant::now();
+            let status = Command::new(&ecab)
+                .arg("--profile")
+                .arg(&profile)
+                .arg(what)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()?;
+            ensure!(status.success(), "ecab {what} failed");
+            Ok(started.elapsed())
+        };
+        let cache = profile.join("cache");
+        let sync = step("sync")?;
+        let prefetch = step("prefetch")?;
+        let cached = cached_bytes(&cache);
+        ensure!(
+            cached >= bytes,
+            "ecab prefetch left {cached} of {bytes} bytes in the cache"
+        );
+        syncs.push(sync.as_secs_f64() * 1e3);
+        prefetches.push(prefetch.as_secs_f64() * 1e3);
+        totals.push((sync + prefetch).as_secs_f64() * 1e3);
+        let started = Instant::now();
+        let status = Command::new("curl")
+            .args(["-sS", "-o"])
+            .arg(curl_target)
+            .arg(curl_url)
+            .status()?;
+        ensure!(status.success(), "curl failed");
+        curls.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let total_ms = median(totals);
+    Ok(Some(WholeProcess {
+        sync_ms: median(syncs),
+        prefetch_ms: median(prefetches),
+        total_ms,
+        rate: bytes as f64 / 1e3 / total_ms,
+        curl_rate: bytes as f64 / 1e3 / median(curls),
+    }))
 }

@@ -673,16 +673,24 @@ impl Client {
             .api
             .get_chunk(&token, document.id, document.version, index as u32)
             .await?;
-        if !matches_manifest(&bytes, info) {
-            return Err(ClientError::ServerIdentity(format!(
-                "chunk {index} of \"{}\" does not match its signed manifest; it was refused",
-                document.title
-            )));
-        }
-        // Resumable: each verified chunk is kept, so a new attempt after a
-        // crash or a lost network fetches only the rest.
-        write_cache_file(cache, &name, &bytes)?;
-        Ok((bytes, true))
+        // Hashing and writing a MiB are CPU work (the copy into the page
+        // cache most of all): off the runtime's thread, so the chunks in
+        // flight are checked and stored on every core while more arrive.
+        let (info, cache, title) = (info.clone(), cache.to_path_buf(), document.title.clone());
+        tokio::task::spawn_blocking(move || {
+            if !matches_manifest(&bytes, &info) {
+                return Err(ClientError::ServerIdentity(format!(
+                    "chunk {index} of \"{title}\" does not match its signed manifest; it was refused"
+                )));
+            }
+            // Resumable: each verified chunk is kept, so a new attempt after a
+            // crash or a lost network fetches only the rest. (No fsync: a
+            // chunk torn by a crash fails its hash and is fetched again.)
+            write_cache_file(&cache, &name, &bytes)?;
+            Ok((bytes, true))
+        })
+        .await
+        .map_err(|e| ClientError::Protocol(format!("the chunk writer stopped: {e}")))?
     }
 }
 

@@ -13,7 +13,7 @@ use crate::error::{ClientError, ClientResult};
 use crate::Client;
 
 /// Chunk downloads in flight at once.
-const CHUNKS_IN_FLIGHT: usize = 4;
+const CHUNKS_IN_FLIGHT: usize = 8;
 
 /// Meetings that started less than this long ago still count as upcoming.
 const STILL_RELEVANT: Duration = Duration::hours(12);
