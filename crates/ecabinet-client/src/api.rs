@@ -67,6 +67,10 @@ impl ServerApi {
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(60))
             .user_agent(concat!("ecabinet-client/", env!("CARGO_PKG_VERSION")))
+            // Plain HTTP is only ever loopback (see `parse_server_url`): no
+            // need to load and parse the system's trust store, which was a
+            // good part of every `ecab` command's start.
+            .tls_built_in_root_certs(base.scheme() == "https")
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         Ok(Self { base, http })

@@ -94,6 +94,7 @@ impl Client {
                 .chunks
                 .iter()
                 .enumerate()
+                .filter(|(index, info)| !chunk_is_cached(&cache, *index, info))
                 .map(|(index, info)| self.cached_chunk(document, &cache, index, info))
                 .collect();
             let mut fetches = futures::stream::iter(pending).buffer_unordered(CHUNKS_IN_FLIGHT);
