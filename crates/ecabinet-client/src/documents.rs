@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use ecabinet_crypto::{
-    b64_decode, b64_encode, open_chunk, seal_document, sha256, verify_signature, wrap_key,
+    b64_decode, b64_encode, open_chunk, seal_chunk, sha256, verify_signature, wrap_key,
     ChunkContext, ContentKey, WrappedKey, CHUNK_SIZE,
 };
 use ecabinet_domain::api::{DeviceKeyEnvelope, PublishDocumentRequest};
@@ -15,6 +15,7 @@ use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
 use ecabinet_domain::{
     validate, AgendaItemId, ChangeBody, ChunkInfo, Document, DocumentId, DocumentManifest, Handling,
 };
+use futures::StreamExt;
 use zeroize::Zeroizing;
 
 use crate::error::{ClientError, ClientResult};
@@ -183,7 +184,23 @@ impl Client {
             document_id: *id.as_uuid().as_bytes(),
             version,
         };
-        let sealed = seal_document(&key, &context, &bytes)?;
+        // The sealed chunks wait in the cache (ciphertext only): readable
+        // here at once, uploaded just before the command goes. Sealing,
+        // hashing and writing them is spread over every core.
+        let cache = self
+            .dir
+            .join("cache")
+            .join(id.to_string())
+            .join(version.to_string());
+        std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+        let (key, bytes, chunks) = tokio::task::spawn_blocking(move || {
+            let chunks = seal_into_cache(&key, &context, &bytes, &cache);
+            (key, bytes, chunks)
+        })
+        .await
+        .map_err(|e| ClientError::Protocol(format!("the sealing threads stopped: {e}")))?;
+        let chunks = chunks?;
+        let chunk_count = chunks.len() as u32;
         let key_context = DocumentManifest::key_context(id, version);
         // Only this device's key goes with the publication: every other
         // device allowed to read the item gets its own from this device's
@@ -203,13 +220,7 @@ impl Client {
             media_type: PDF_MEDIA_TYPE.into(),
             size: bytes.len() as u64,
             chunk_size: CHUNK_SIZE as u32,
-            chunks: sealed
-                .iter()
-                .map(|chunk| ChunkInfo {
-                    size: chunk.len() as u32,
-                    sha256: b64_encode(&sha256(chunk)),
-                })
-                .collect(),
+            chunks,
             uploaded_by: self.profile.device_id,
             uploaded_at: Utc::now(),
             handling,
@@ -230,19 +241,14 @@ impl Client {
             meeting_id: found.meeting_id,
             title,
             size: bytes.len() as u64,
-            chunk_count: sealed.len() as u32,
+            chunk_count,
             manifest: manifest.clone(),
             manifest_signature: signature.clone(),
             uploader_signing_key: b64_encode(&self.keys.signing.public_key()),
             published_at: Utc::now(),
         };
-        // The sealed chunks and this device's key wait in the cache (ciphertext
-        // only): readable here at once, uploaded just before the command goes.
+        // This device's key waits beside the chunks.
         let cache = self.cache_dir(&shown);
-        std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
-        for (index, chunk) in sealed.iter().enumerate() {
-            write_cache_file(&cache, &format!("{index}.sealed"), chunk)?;
-        }
         let own_json =
             serde_json::to_vec(&own).map_err(|e| ClientError::Protocol(e.to_string()))?;
         write_atomic(&cache, "key.json", &own_json)?;
@@ -317,34 +323,47 @@ impl Client {
                 .join("cache")
                 .join(document_id.to_string())
                 .join(version.to_string());
-            for (index, info) in manifest.chunks.iter().enumerate() {
-                let stored = state
-                    .chunks
-                    .iter()
-                    .any(|(at, sha)| *at as usize == index && *sha == info.sha256);
-                if stored {
-                    continue;
-                }
-                let name = format!("{index}.sealed");
-                let path = cache.join(&name);
-                let Ok(chunk) = std::fs::read(&path) else {
-                    // Gone from the cache (wiped): the server refuses the
-                    // publication with the missing chunk named, and says so.
-                    continue;
-                };
-                match self
-                    .api
-                    .put_chunk(token, document_id, version, index as u32, chunk)
-                    .await
-                {
+            // A few chunks in flight: the server's fsync of one overlaps
+            // with the next one's transfer.
+            let missing: Vec<_> = manifest
+                .chunks
+                .iter()
+                .enumerate()
+                .filter(|(index, info)| {
+                    !state
+                        .chunks
+                        .iter()
+                        .any(|(at, sha)| *at as usize == *index && *sha == info.sha256)
+                })
+                .map(|(index, _)| {
+                    let path = cache.join(format!("{index}.sealed"));
+                    async move {
+                        // Gone from the cache (wiped): the server refuses the
+                        // publication with the missing chunk named, and says so.
+                        let Ok(chunk) = tokio::fs::read(&path).await else {
+                            return Ok(());
+                        };
+                        self.api
+                            .put_chunk(token, document_id, version, index as u32, chunk)
+                            .await
+                            .map_err(|error| (index, error))
+                    }
+                })
+                .collect();
+            let mut uploads = futures::stream::iter(missing).buffer_unordered(UPLOADS_IN_FLIGHT);
+            while let Some(result) = uploads.next().await {
+                match result {
                     Ok(()) => {}
-                    Err(ClientError::Server {
-                        status, message, ..
-                    }) if status < 500 => {
+                    Err((
+                        index,
+                        ClientError::Server {
+                            status, message, ..
+                        },
+                    )) if status < 500 => {
                         tracing::warn!(%document_id, index, %message, "a chunk of a waiting document was refused");
                         break;
                     }
-                    Err(error) => return Err(error),
+                    Err((_, error)) => return Err(error),
                 }
             }
         }
@@ -695,6 +714,75 @@ impl Client {
 /// Whether the cache holds a chunk of the right size. Not its hash: every
 /// read of a cached chunk checks that (and a bad one is fetched again), so
 /// asking "what is still to download?" need not read 100 MB.
+/// Chunks uploaded at once by the secretariat's device.
+const UPLOADS_IN_FLIGHT: usize = 4;
+
+/// Seals a document's chunks into `cache` (`N.sealed`) on every core and
+/// returns what the manifest says of each: the same chunks as
+/// `seal_document`, without holding them all in memory at once.
+fn seal_into_cache(
+    key: &ContentKey,
+    context: &ChunkContext,
+    plaintext: &[u8],
+    cache: &Path,
+) -> ClientResult<Vec<ChunkInfo>> {
+    let pieces: Vec<&[u8]> = if plaintext.is_empty() {
+        vec![&[]]
+    } else {
+        plaintext.chunks(CHUNK_SIZE).collect()
+    };
+    let count = pieces.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(count);
+    let mut infos: Vec<Option<ChunkInfo>> = vec![None; count];
+    let results: Vec<ClientResult<Vec<(usize, ChunkInfo)>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|first| {
+                let pieces = &pieces;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    for index in (first..count).step_by(threads) {
+                        let sealed = seal_chunk(
+                            key,
+                            context,
+                            index as u32,
+                            index + 1 == count,
+                            pieces[index],
+                        )?;
+                        write_cache_file(cache, &format!("{index}.sealed"), &sealed)?;
+                        done.push((
+                            index,
+                            ChunkInfo {
+                                size: sealed.len() as u32,
+                                sha256: b64_encode(&sha256(&sealed)),
+                            },
+                        ));
+                    }
+                    Ok(done)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker.join().unwrap_or_else(|_| {
+                    Err(ClientError::Protocol("a sealing thread panicked".into()))
+                })
+            })
+            .collect()
+    });
+    for result in results {
+        for (index, info) in result? {
+            infos[index] = Some(info);
+        }
+    }
+    infos
+        .into_iter()
+        .map(|info| info.ok_or_else(|| ClientError::Protocol("a chunk was not sealed".into())))
+        .collect()
+}
+
 pub(crate) fn chunk_is_cached(cache: &Path, index: usize, info: &ChunkInfo) -> bool {
     std::fs::metadata(cache.join(format!("{index}.sealed")))
         .is_ok_and(|m| m.len() == u64::from(info.size))
