@@ -247,9 +247,36 @@ async fn big_scans(backend: Backend) -> Result<()> {
     let document = secretary.add_document(item.id, &path, None).await?;
     assert_eq!(document.chunk_count, 5);
 
-    binh.sync().await?;
-    let first = binh.render_page(document.id, 1, 72.0).await?;
+    // A member who has not downloaded it: page 1 fetches the chunks page 1
+    // needs (and the cross-reference at the end), not the third page's scan.
+    let cuong = server.enrol("Lê Văn Cường", Role::Member).await?;
+    secretary.sync().await?;
+    cuong.sync().await?;
+    let first = cuong.render_page(document.id, 1, 72.0).await?;
     assert_eq!((first.page_count, first.width, first.height), (4, 595, 842));
+    let cuong_cache = cuong
+        .profile_dir()
+        .join("cache")
+        .join(document.id.to_string())
+        .join("1");
+    let held = |dir: &std::path::Path| {
+        (0..5)
+            .filter(|i| dir.join(format!("{i}.sealed")).exists())
+            .collect::<Vec<_>>()
+    };
+    let after_first = held(&cuong_cache);
+    assert!(
+        after_first.contains(&0) && after_first.contains(&4) && !after_first.contains(&3),
+        "page 1 fetched chunks {after_first:?}"
+    );
+    let fourth = cuong.render_page(document.id, 4, 72.0).await?;
+    assert_eq!(fourth.page, 4);
+    assert!(held(&cuong_cache).contains(&3), "page 4's scan was fetched");
+
+    binh.sync().await?;
+    binh.prefetch(|_| {}).await?;
+    let first = binh.render_page(document.id, 1, 72.0).await?;
+    assert_eq!(first.page_count, 4);
 
     // Chunks 2 and 3 (the third page's scan) are altered in the cache.
     let cache = binh

@@ -652,21 +652,72 @@ impl Client {
             },
             &DocumentManifest::key_context(document.id, document.version),
         )?;
-        for (index, info) in manifest.chunks.iter().enumerate() {
-            if !chunk_is_cached(&cache, index, info) {
-                self.cached_chunk(&document, &cache, index, info).await?;
-            }
-        }
+        let missing = manifest
+            .chunks
+            .iter()
+            .enumerate()
+            .any(|(index, info)| !chunk_is_cached(&cache, index, info));
+        // Chunks not here yet are fetched as the pages read need them: a
+        // session is needed for that now (offline, this says so at once).
+        let fetch = if missing {
+            Some(self.chunk_fetcher(&document, &manifest, &cache).await?)
+        } else {
+            None
+        };
         self.replica
             .mark_seen(document.id, document.version)
             .await?;
-        Ok(crate::sealed_reader::SealedReader::new(
+        let (reader, failure) = crate::sealed_reader::SealedReader::new(
             key,
             chunk_context(&document),
             cache,
             &manifest,
             document.title.clone(),
-        ))
+        );
+        Ok(match fetch {
+            Some(fetch) => (reader.fetching(fetch), failure),
+            None => (reader, failure),
+        })
+    }
+
+    /// Fetches one chunk for the PDF thread (which may wait; it is not one
+    /// of the runtime's): downloaded, checked against the manifest, kept.
+    async fn chunk_fetcher(
+        &self,
+        document: &Document,
+        manifest: &DocumentManifest,
+        cache: &Path,
+    ) -> ClientResult<crate::sealed_reader::FetchChunk> {
+        use ecabinet_pdf::SourceProblem;
+        let token = self.token().await?;
+        let handle = tokio::runtime::Handle::current();
+        let api = self.api.clone();
+        let infos = manifest.chunks.clone();
+        let (id, version, title) = (document.id, document.version, document.title.clone());
+        let cache = cache.to_path_buf();
+        Ok(Box::new(move |index| {
+            let info = infos.get(index).ok_or_else(|| {
+                SourceProblem::Damaged(format!("\"{title}\" has no chunk {index}"))
+            })?;
+            let bytes = handle
+                .block_on(api.get_chunk(&token, id, version, index as u32))
+                .map_err(|error| {
+                    SourceProblem::Unavailable(format!(
+                        "chunk {index} of \"{title}\" could not be downloaded: {error}"
+                    ))
+                })?;
+            if !matches_manifest(&bytes, info) {
+                return Err(SourceProblem::Damaged(format!(
+                    "chunk {index} of \"{title}\" does not match its signed manifest; it was refused"
+                )));
+            }
+            write_cache_file(&cache, &format!("{index}.sealed"), &bytes).map_err(|error| {
+                SourceProblem::Unavailable(format!(
+                    "chunk {index} of \"{title}\" could not be kept: {error}"
+                ))
+            })?;
+            Ok(bytes)
+        }))
     }
 
     /// One sealed chunk: from the cache if it matches the manifest, else from

@@ -33,6 +33,7 @@ impl From<PdfError> for ClientError {
                 ClientError::InvalidArgument(error.to_string())
             }
             PdfError::Source(why) => ClientError::ServerIdentity(why),
+            PdfError::SourceUnavailable(detail) => ClientError::Protocol(detail),
             other => ClientError::Pdf(other.to_string()),
         }
     }
@@ -79,14 +80,29 @@ impl Client {
         let worker = PdfWorker::get()?;
         match worker.with_document(key.clone(), None, job()).await {
             Err(PdfError::NotOpen) => {}
-            other => return Ok(other?),
+            other => return other.map_err(|e| self.pdf_error(e)),
         }
         let (reader, failure) = self.sealed_reader(facts).await?;
         let opening = Opening {
             source: Box::new(reader),
             failure,
         };
-        Ok(worker.with_document(key, Some(opening), job()).await?)
+        worker
+            .with_document(key, Some(opening), job())
+            .await
+            .map_err(|e| self.pdf_error(e))
+    }
+
+    /// A chunk that could not be fetched while a page waited is the
+    /// network's fault, said as such.
+    fn pdf_error(&self, error: PdfError) -> ClientError {
+        match error {
+            PdfError::SourceUnavailable(detail) => ClientError::ServerUnreachable {
+                url: self.api.base().to_string(),
+                detail,
+            },
+            other => other.into(),
+        }
     }
 
     /// Closes every document this device holds open on the PDF thread (the

@@ -5,9 +5,13 @@
 //! the chunks that page needs, not the whole file, and the plaintext in
 //! memory is a few chunks, never the document.
 //!
-//! A chunk that fails its check is dropped from the cache (the next open
-//! downloads it again) and the read fails; the failure is kept so the
-//! caller can say what happened rather than PDFium's "not a readable PDF".
+//! A chunk not in the cache yet is fetched when PDFium first needs it (the
+//! reader is used on the PDF thread, which may wait on the network), so a
+//! page of a document still downloading draws as soon as its own chunks
+//! have arrived. A chunk that fails its check is dropped from the cache (the
+//! next read fetches it again) and the read fails; the failure is kept so
+//! the caller can say what happened rather than PDFium's "not a readable
+//! PDF".
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -15,6 +19,7 @@ use std::path::PathBuf;
 
 use ecabinet_crypto::{open_chunk, ChunkContext, ContentKey};
 use ecabinet_domain::ChunkInfo;
+use ecabinet_pdf::SourceProblem;
 use zeroize::Zeroizing;
 
 /// Decrypted chunks kept for the next read (PDFium reads around a position).
@@ -22,6 +27,10 @@ const RECENT_CHUNKS: usize = 4;
 
 /// What went wrong with a chunk, for the caller to report.
 pub(crate) type ChunkFailure = ecabinet_pdf::SourceFailure;
+
+/// Fetches sealed chunk N from the server, checked against the manifest and
+/// stored in the cache; `Err` says why not.
+pub(crate) type FetchChunk = Box<dyn Fn(usize) -> Result<Vec<u8>, SourceProblem> + Send>;
 
 pub(crate) struct SealedReader {
     key: ContentKey,
@@ -35,6 +44,8 @@ pub(crate) struct SealedReader {
     recent: VecDeque<(usize, Zeroizing<Vec<u8>>)>,
     title: String,
     failure: ChunkFailure,
+    /// Fetches what the cache lacks (`None`: everything must be cached).
+    fetch: Option<FetchChunk>,
 }
 
 impl SealedReader {
@@ -57,8 +68,15 @@ impl SealedReader {
             recent: VecDeque::with_capacity(RECENT_CHUNKS),
             title,
             failure: failure.clone(),
+            fetch: None,
         };
         (reader, failure)
+    }
+
+    /// Fetches chunks the cache lacks as they are needed.
+    pub(crate) fn fetching(mut self, fetch: FetchChunk) -> Self {
+        self.fetch = Some(fetch);
+        self
     }
 
     fn refuse(&self, index: usize, why: &str) -> io::Error {
@@ -67,10 +85,29 @@ impl SealedReader {
             self.title
         );
         let _ = std::fs::remove_file(self.cache.join(format!("{index}.sealed")));
+        self.fail(SourceProblem::Damaged(message))
+    }
+
+    fn fail(&self, problem: SourceProblem) -> io::Error {
+        let message = match &problem {
+            SourceProblem::Damaged(why) | SourceProblem::Unavailable(why) => why.clone(),
+        };
         if let Ok(mut failure) = self.failure.lock() {
-            failure.get_or_insert(message.clone());
+            failure.get_or_insert(problem);
         }
         io::Error::new(io::ErrorKind::InvalidData, message)
+    }
+
+    /// The sealed chunk, from the cache or (if it is missing there and the
+    /// reader may fetch) from the server.
+    fn sealed(&self, index: usize) -> io::Result<Vec<u8>> {
+        match std::fs::read(self.cache.join(format!("{index}.sealed"))) {
+            Ok(bytes) => Ok(bytes),
+            Err(_) => match &self.fetch {
+                Some(fetch) => fetch(index).map_err(|problem| self.fail(problem)),
+                None => Err(self.refuse(index, "is missing from the cache")),
+            },
+        }
     }
 
     /// The plaintext of chunk `index`, decrypted now or kept from a recent read.
@@ -83,8 +120,7 @@ impl SealedReader {
             let info = self.chunks.get(index).ok_or_else(|| {
                 io::Error::new(io::ErrorKind::UnexpectedEof, "past the last chunk")
             })?;
-            let sealed = std::fs::read(self.cache.join(format!("{index}.sealed")))
-                .map_err(|_| self.refuse(index, "is missing from the cache"))?;
+            let sealed = self.sealed(index)?;
             if !crate::documents::matches_manifest(&sealed, info) {
                 return Err(self.refuse(index, "does not match its signed manifest"));
             }
@@ -237,6 +273,53 @@ mod tests {
     }
 
     #[test]
+    fn chunks_missing_from_the_cache_are_fetched_when_read() {
+        let (dir, reader, failure, plain) = sealed(4_200);
+        // The "server" has chunks 1 to 3; the cache keeps only chunk 0 and 4.
+        let mut served = std::collections::HashMap::new();
+        for index in 1..=3 {
+            let file = dir.path().join(format!("{index}.sealed"));
+            served.insert(index, std::fs::read(&file).expect("read"));
+            std::fs::remove_file(file).expect("remove");
+        }
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = asked.clone();
+        let mut reader = reader.fetching(Box::new(move |index| {
+            log.lock().expect("lock").push(index);
+            match index {
+                3 => Err(SourceProblem::Unavailable("the network is down".into())),
+                _ => served
+                    .get(&index)
+                    .cloned()
+                    .ok_or(SourceProblem::Damaged("unknown".into())),
+            }
+        }));
+        // The end and the start come from the cache, the middle from the "server".
+        reader.seek(SeekFrom::Start(4_150)).expect("seek");
+        let mut end = vec![0; 50];
+        reader.read_exact(&mut end).expect("read");
+        assert_eq!(end, plain[4_150..]);
+        reader.seek(SeekFrom::Start(1_990)).expect("seek");
+        let mut middle = vec![0; 20];
+        reader
+            .read_exact(&mut middle)
+            .expect("read across chunks 1 and 2");
+        assert_eq!(middle, plain[1_990..2_010]);
+        assert_eq!(
+            *asked.lock().expect("lock"),
+            vec![1, 2],
+            "only what was read"
+        );
+        // A chunk that cannot be fetched fails the read as absence, not damage.
+        reader.seek(SeekFrom::Start(3_500)).expect("seek");
+        assert!(reader.read(&mut [0; 10]).is_err());
+        assert_eq!(
+            failure.lock().expect("lock").clone(),
+            Some(SourceProblem::Unavailable("the network is down".into()))
+        );
+    }
+
+    #[test]
     fn a_tampered_chunk_fails_the_read_and_leaves_the_cache() {
         let (dir, mut reader, failure, plain) = sealed(4_200);
         let mut first = vec![0; 100];
@@ -250,6 +333,9 @@ mod tests {
         let error = reader.read(&mut [0; 10]).expect_err("tampered");
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
         let said = failure.lock().expect("lock").clone().expect("a reason");
+        let SourceProblem::Damaged(said) = said else {
+            panic!("a tampered chunk is damage, not absence: {said:?}");
+        };
         assert!(said.contains("chunk 2 of \"Tờ trình\""), "{said}");
         assert!(!file.exists(), "dropped from the cache");
         // Chunks that were fine still read.

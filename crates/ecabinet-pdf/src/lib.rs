@@ -18,7 +18,7 @@ use pdfium_render::prelude::{PdfDocument, PdfRect, PdfRenderConfig, Pdfium, Pdfi
 use thiserror::Error;
 
 pub use watermark::Watermark;
-pub use worker::{DocumentKey, DocumentSource, Opening, PdfWorker, SourceFailure};
+pub use worker::{DocumentKey, DocumentSource, Opening, PdfWorker, SourceFailure, SourceProblem};
 pub use writer::ReportLine;
 
 /// Where the library may be: `PDFIUM_DYNAMIC_LIB_PATH` (a folder), the
@@ -45,6 +45,9 @@ pub enum PdfError {
     /// The document's bytes failed a check as PDFium read them.
     #[error("{0}")]
     Source(String),
+    /// The document's bytes could not be fetched as PDFium asked for them.
+    #[error("{0}")]
+    SourceUnavailable(String),
 }
 
 /// One process-wide PDFium: the library allows a single binding per process,

@@ -36,9 +36,18 @@ pub struct DocumentKey {
 pub trait DocumentSource: Read + Seek + Send {}
 impl<T: Read + Seek + Send> DocumentSource for T {}
 
-/// Set by a source whose bytes failed a check (a tampered chunk): PDFium
-/// only sees a failed read, the caller learns why from here.
-pub type SourceFailure = Arc<Mutex<Option<String>>>;
+/// Why a source could not give PDFium the bytes it asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceProblem {
+    /// The bytes failed a check (a tampered chunk).
+    Damaged(String),
+    /// The bytes could not be fetched (the network, while a page waited).
+    Unavailable(String),
+}
+
+/// Set by a source whose read failed: PDFium only sees a failed read, the
+/// caller learns why from here.
+pub type SourceFailure = Arc<Mutex<Option<SourceProblem>>>;
 
 /// A document to open, if the thread does not hold it already.
 pub struct Opening {
@@ -120,7 +129,10 @@ fn source_failure(failure: &SourceFailure) -> Option<PdfError> {
         .lock()
         .ok()
         .and_then(|mut f| f.take())
-        .map(PdfError::Source)
+        .map(|problem| match problem {
+            SourceProblem::Damaged(why) => PdfError::Source(why),
+            SourceProblem::Unavailable(why) => PdfError::SourceUnavailable(why),
+        })
 }
 
 type Job = Box<dyn FnOnce(&mut OpenDocuments) + Send>;
