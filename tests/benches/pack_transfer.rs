@@ -10,6 +10,12 @@
 //!    time) against `curl` from nginx in the same run, and each step alone.
 //! 5. The secretary's whole `ecab doc add` of a 100 MB scan (25 pages of
 //!    incompressible images: a valid PDF, so the page count is real work).
+//! 6. 30 members fetching the pack at once. The server's side: 30 `curl`s,
+//!    each fetching the pack's chunks in order with a member's token,
+//!    against 30 `curl`s of the same bytes from nginx (both to /dev/null, so
+//!    only the servers differ; aggregate MB/s). Beside it, 30 whole `ecab
+//!    prefetch` processes, which also verify and store every chunk on this
+//!    same machine's two cores.
 //!
 //! Run: ./scripts/bench (or cargo bench -p ecabinet-e2e --bench pack_transfer)
 
@@ -142,8 +148,9 @@ async fn main() -> Result<()> {
         paths.push(path);
     }
     let started = Instant::now();
+    let mut published = Vec::new();
     for path in &paths {
-        secretary.add_document(item.id, path, None).await?;
+        published.push(secretary.add_document(item.id, path, None).await?);
     }
     let upload_rate = mb_per_s(total, started.elapsed());
 
@@ -192,6 +199,15 @@ async fn main() -> Result<()> {
 
     // 4. Whole processes: fresh members' `ecab sync && ecab prefetch`.
     let whole = whole_process(&server, &secretary, done.bytes_total, &url, &target).await?;
+    let crowd = thirty_at_once(
+        &server,
+        &secretary,
+        &published,
+        done.bytes_total,
+        &url,
+        &work,
+    )
+    .await?;
     drop(nginx);
     let add = whole_add(&secretary, item.id, &work)?;
 
@@ -248,6 +264,20 @@ async fn main() -> Result<()> {
             }
         );
     }
+    if let Some(crowd) = crowd {
+        println!(
+            "\n{CROWD} members at once, aggregate MB/s (better of 2 rounds):\n  server side: {CROWD} curls of the chunks ← eCabinet {:.0}; {CROWD} curls ← nginx {:.0}; ratio {:.2}× (target ≥ 0.8) → {}",
+            crowd.server,
+            crowd.nginx,
+            crowd.server / crowd.nginx,
+            if crowd.server / crowd.nginx >= 0.8 { "met" } else { "NOT met" }
+        );
+        println!(
+            "  {CROWD} whole ecab prefetch processes (verify + cache on the same 2 cores): {:.0}; {:.2}× nginx",
+            crowd.ecab,
+            crowd.ecab / crowd.nginx
+        );
+    }
     if let Some((ms, mb)) = add {
         let rate = mb / ms * 1e3;
         println!("\nsecretary: ecab doc add of a {mb:.0} MB scan (whole process, median of {ADD_RUNS}): {ms:.0} ms → {rate:.0} MB/s (target ≥ 300) → {}",
@@ -258,6 +288,123 @@ async fn main() -> Result<()> {
 }
 
 const ADD_RUNS: usize = 3;
+const CROWD: usize = 30;
+
+struct Crowd {
+    server: f64,
+    nginx: f64,
+    ecab: f64,
+}
+
+/// Runs `commands` at once; how long until the last one finished.
+fn all_at_once(commands: Vec<Command>) -> Result<Duration> {
+    let started = Instant::now();
+    let children = commands
+        .into_iter()
+        .map(|mut command| command.stdout(Stdio::null()).stderr(Stdio::null()).spawn())
+        .collect::<std::io::Result<Vec<_>>>()?;
+    for mut child in children {
+        ensure!(child.wait()?.success(), "a concurrent download failed");
+    }
+    Ok(started.elapsed())
+}
+
+/// 30 members fetching the pack at once: the better of two rounds of each
+/// kind, the peer first in each round (this VM makes a process's first
+/// writes into fresh memory expensive, so whichever ran first would pay).
+async fn thirty_at_once(
+    server: &TestServer,
+    secretary: &ecabinet_client::Client,
+    published: &[ecabinet_domain::Document],
+    bytes: u64,
+    url: &str,
+    work: &Path,
+) -> Result<Option<Crowd>> {
+    let Some(ecab) = ecab_binary() else {
+        return Ok(None);
+    };
+    let mut members = Vec::with_capacity(CROWD);
+    for n in 0..CROWD {
+        members.push(
+            server
+                .enrol(&format!("Thành viên đông {n}"), Role::Member)
+                .await?,
+        );
+    }
+    secretary.sync().await?;
+    let base = server.url();
+    let mut chunk_urls = Vec::new();
+    for document in published {
+        for index in 0..document.chunk_count {
+            chunk_urls.push(format!(
+                "{}/v1/documents/{}/versions/{}/chunks/{index}",
+                base.trim_end_matches('/'),
+                document.id,
+                document.version
+            ));
+        }
+    }
+    let mut tokens = Vec::with_capacity(CROWD);
+    for member in &members {
+        member.sync().await?;
+        tokens.push(member.session_token().await?);
+    }
+    let profiles: Vec<_> = members
+        .iter()
+        .map(|m| m.profile_dir().to_path_buf())
+        .collect();
+    let total = bytes as f64 * CROWD as f64;
+    let rate = |elapsed: Duration| total / 1e6 / elapsed.as_secs_f64();
+    let (mut ours, mut theirs, mut whole) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    for _ in 0..2 {
+        theirs = theirs.min(all_at_once(
+            (0..CROWD)
+                .map(|_| {
+                    let mut curl = Command::new("curl");
+                    curl.args(["-sS", "-o", "/dev/null", url]);
+                    curl
+                })
+                .collect(),
+        )?);
+        ours = ours.min(all_at_once(
+            tokens
+                .iter()
+                .map(|token| {
+                    let mut curl = Command::new("curl");
+                    curl.args(["-sS", "-f", "-H", &format!("Authorization: Bearer {token}")]);
+                    for chunk in &chunk_urls {
+                        curl.args(["-o", "/dev/null", chunk]);
+                    }
+                    curl
+                })
+                .collect(),
+        )?);
+        for profile in &profiles {
+            let _ = std::fs::remove_dir_all(profile.join("cache"));
+        }
+        whole = whole.min(all_at_once(
+            profiles
+                .iter()
+                .map(|profile| {
+                    let mut prefetch = Command::new(&ecab);
+                    prefetch.arg("--profile").arg(profile).arg("prefetch");
+                    prefetch
+                })
+                .collect(),
+        )?);
+        for profile in &profiles {
+            let cached = cached_bytes(&profile.join("cache"));
+            ensure!(cached >= bytes, "a member cached {cached} of {bytes} bytes");
+            let _ = std::fs::remove_dir_all(profile.join("cache"));
+        }
+    }
+    let _ = work;
+    Ok(Some(Crowd {
+        server: rate(ours),
+        nginx: rate(theirs),
+        ecab: rate(whole),
+    }))
+}
 
 /// The secretary's `ecab doc add` of a 100 MB scan, as a whole process:
 /// (median ms, MB).

@@ -12,11 +12,15 @@ use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
 use ecabinet_domain::{
     validate, AgendaItemId, DeviceId, Document, DocumentId, DocumentManifest, Role,
 };
+use futures::StreamExt;
 
 use crate::services::{Caller, ServiceError, ServiceResult, Services};
 
 /// The largest chunk body the server accepts.
 pub const MAX_CHUNK_BYTES: usize = CHUNK_SIZE + CHUNK_OVERHEAD;
+
+/// Stored chunks read and hashed at once when a version is published.
+const CHUNK_CHECKS_AT_ONCE: usize = 4;
 
 impl Services {
     /// The devices a new document's key must be wrapped for (secretariat only):
@@ -190,20 +194,42 @@ impl Services {
                 }
             }
         }
-        for (index, chunk) in manifest.chunks.iter().enumerate() {
-            let index = index as u32;
-            let stored = self
-                .blobs
-                .get_chunk(manifest.document_id, manifest.version, index)
-                .await?
-                .ok_or_else(|| {
-                    ServiceError::BadRequest(format!("chunk {index} has not been uploaded"))
-                })?;
-            if stored.len() != chunk.size as usize || b64_encode(&sha256(&stored)) != chunk.sha256 {
-                return Err(ServiceError::BadRequest(format!(
-                    "chunk {index} on the server does not match the manifest; upload it again"
-                )));
-            }
+        // Every stored chunk against the manifest, a few at a time and hashed
+        // off the runtime's threads (100 MB is a noticeable part of a publish).
+        let checks: Vec<_> = manifest
+            .chunks
+            .iter()
+            .enumerate()
+            .map(|(index, chunk)| {
+                let index = index as u32;
+                let blobs = self.blobs.clone();
+                let (document, version) = (manifest.document_id, manifest.version);
+                let (size, expected) = (chunk.size as usize, chunk.sha256.clone());
+                async move {
+                    let stored = blobs
+                        .get_chunk(document, version, index)
+                        .await?
+                        .ok_or_else(|| {
+                            ServiceError::BadRequest(format!("chunk {index} has not been uploaded"))
+                        })?;
+                    let matches = tokio::task::spawn_blocking(move || {
+                        stored.len() == size && b64_encode(&sha256(&stored)) == expected
+                    })
+                    .await
+                    .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+                    if matches {
+                        Ok(())
+                    } else {
+                        Err(ServiceError::BadRequest(format!(
+                            "chunk {index} on the server does not match the manifest; upload it again"
+                        )))
+                    }
+                }
+            })
+            .collect();
+        let mut checks = futures::stream::iter(checks).buffer_unordered(CHUNK_CHECKS_AT_ONCE);
+        while let Some(checked) = checks.next().await {
+            checked?;
         }
 
         let allowed: std::collections::HashSet<DeviceId> = self
