@@ -116,12 +116,7 @@ async fn main() -> Result<()> {
     )];
     let page_turn = stats("a page turn, document kept open (in process)", turns);
 
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let ecab = std::env::var_os("ECAB_BIN")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| target_dir.join("release/ecab"));
+    let ecab = ecabinet_e2e::release_ecab().unwrap_or_else(|| "ecab-not-built".into());
     if ecab.exists() {
         let profile = member.profile_dir().to_path_buf();
         let doc = document.id.to_string();

@@ -320,7 +320,7 @@ async fn thirty_at_once(
     url: &str,
     work: &Path,
 ) -> Result<Option<Crowd>> {
-    let Some(ecab) = ecab_binary() else {
+    let Some(ecab) = ecabinet_e2e::release_ecab() else {
         return Ok(None);
     };
     let mut members = Vec::with_capacity(CROWD);
@@ -413,7 +413,7 @@ fn whole_add(
     item: ecabinet_domain::AgendaItemId,
     work: &Path,
 ) -> Result<Option<(f64, f64)>> {
-    let Some(ecab) = ecab_binary() else {
+    let Some(ecab) = ecabinet_e2e::release_ecab() else {
         return Ok(None);
     };
     let scan = ecabinet_e2e::scans::scanned_pdf(25, 1155, 1155, 5);
@@ -462,16 +462,6 @@ struct WholeProcess {
     curl_rate: f64,
 }
 
-fn ecab_binary() -> Option<std::path::PathBuf> {
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let ecab = std::env::var_os("ECAB_BIN")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| target_dir.join("release/ecab"));
-    ecab.exists().then_some(ecab)
-}
-
 async fn whole_process(
     server: &TestServer,
     secretary: &ecabinet_client::Client,
@@ -479,7 +469,7 @@ async fn whole_process(
     curl_url: &str,
     curl_target: &Path,
 ) -> Result<Option<WholeProcess>> {
-    let Some(ecab) = ecab_binary() else {
+    let Some(ecab) = ecabinet_e2e::release_ecab() else {
         println!("(ecab not built: no whole-process figure; ./scripts/bench builds it)");
         return Ok(None);
     };

@@ -15,6 +15,19 @@ use tempfile::TempDir;
 
 pub use postgres::PgCluster;
 
+/// The release `ecab` the benchmarks run as a user would (`ECAB_BIN`
+/// overrides; `./scripts/bench` builds it), if it is there.
+pub fn release_ecab() -> Option<PathBuf> {
+    let ecab = match std::env::var_os("ECAB_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+            .join("release/ecab"),
+    };
+    ecab.exists().then_some(ecab)
+}
+
 /// Which database a test server uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

@@ -580,16 +580,17 @@ impl Client {
         Ok(())
     }
 
-    pub(crate) async fn open_version(
+    /// What opening a version takes: the lease, the verified manifest, the
+    /// cache folder, and this device's content key.
+    async fn opening(
         &self,
-        document: Document,
-    ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {
+        document: &Document,
+    ) -> ClientResult<(DocumentManifest, PathBuf, ContentKey)> {
         self.check_lease().await?;
-        let manifest = verified_manifest(&document)?;
-        let cache = self.cache_dir(&document);
+        let manifest = verified_manifest(document)?;
+        let cache = self.cache_dir(document);
         std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
-
-        let envelope = self.own_envelope(&document).await?;
+        let envelope = self.own_envelope(document).await?;
         let key = self.keys.unwrap_key(
             &WrappedKey {
                 ephemeral_public: envelope.ephemeral_public,
@@ -597,6 +598,14 @@ impl Client {
             },
             &DocumentManifest::key_context(document.id, document.version),
         )?;
+        Ok((manifest, cache, key))
+    }
+
+    pub(crate) async fn open_version(
+        &self,
+        document: Document,
+    ) -> ClientResult<(FetchedDocument, Zeroizing<Vec<u8>>)> {
+        let (manifest, cache, key) = self.opening(&document).await?;
 
         let context = chunk_context(&document);
         let last = manifest.chunks.len() - 1;
@@ -640,18 +649,7 @@ impl Client {
         crate::sealed_reader::SealedReader,
         ecabinet_pdf::SourceFailure,
     )> {
-        self.check_lease().await?;
-        let manifest = verified_manifest(&document)?;
-        let cache = self.cache_dir(&document);
-        std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
-        let envelope = self.own_envelope(&document).await?;
-        let key = self.keys.unwrap_key(
-            &WrappedKey {
-                ephemeral_public: envelope.ephemeral_public,
-                ciphertext: envelope.ciphertext,
-            },
-            &DocumentManifest::key_context(document.id, document.version),
-        )?;
+        let (manifest, cache, key) = self.opening(&document).await?;
         let missing = manifest
             .chunks
             .iter()
