@@ -108,6 +108,27 @@ impl TestServer {
         }
     }
 
+    /// One number from the server's database (a count), read behind its
+    /// back: what a refused request must not have changed.
+    pub async fn scalar(&self, sql: &str) -> Result<i64> {
+        match &self.database_url {
+            Some(url) => {
+                let pool = sqlx::PgPool::connect(url).await?;
+                let (value,): (i64,) = sqlx::query_as(sql).fetch_one(&pool).await?;
+                pool.close().await;
+                Ok(value)
+            }
+            None => {
+                let file = self.dir.path().join("server").join("ecabinet.sqlite3");
+                let pool =
+                    sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display())).await?;
+                let (value,): (i64,) = sqlx::query_as(sql).fetch_one(&pool).await?;
+                pool.close().await;
+                Ok(value)
+            }
+        }
+    }
+
     pub fn url(&self) -> String {
         self.server.url()
     }
