@@ -170,3 +170,81 @@ async fn the_demo_is_seeded_once() -> Result<()> {
     );
     Ok(())
 }
+
+/// Guessing is braked: ten wrong enrolment codes from one address shut the
+/// door for a while, even to a right code (which stays unused); five wrong
+/// answers to a device's sign-in challenge do the same for that device.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_codes_and_answers_is_braked() -> Result<()> {
+    use ecabinet_crypto::b64_encode;
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let http = reqwest::Client::new();
+    let base = server.url();
+    let keys = ecabinet_crypto::DeviceKeys::generate()?;
+    let enrol = |code: String| {
+        http.post(format!("{base}/v1/enroll"))
+            .json(&serde_json::json!({
+                "code": code,
+                "device_name": "Máy đoán mã",
+                "signing_public_key": b64_encode(&keys.signing.public_key()),
+                "agreement_public_key": b64_encode(&keys.agreement_public_key()),
+            }))
+            .send()
+    };
+    let right = server.invite("Phạm Thị Dung", Role::Member).await?;
+    let devices_before = server.scalar("SELECT COUNT(*) FROM devices").await?;
+    for n in 0..10u8 {
+        let guess =
+            ecabinet_domain::enrolment::EnrolmentCode::from_entropy(&[n + 1; 10]).to_string();
+        let response = enrol(guess).await?;
+        assert_eq!(response.status().as_u16(), 404, "a wrong code is unknown");
+    }
+    let response = enrol(right.clone()).await?;
+    assert_eq!(response.status().as_u16(), 429);
+    let body: serde_json::Value = response.json().await?;
+    assert_eq!(body["code"], "too_many_attempts", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("minute")),
+        "{body}"
+    );
+    assert_eq!(
+        server.scalar("SELECT COUNT(*) FROM devices").await?,
+        devices_before,
+        "the right code was not used while the door was shut"
+    );
+
+    // Sign-in: wrong answers to the challenge, per device.
+    let device = server.raw_device("Trần Văn Em", Role::Member).await?;
+    let services = &server.server.services;
+    let answer = |signature: Vec<u8>, challenge: String| {
+        http.post(format!("{base}/v1/auth/token"))
+            .json(&serde_json::json!({
+                "device_id": device.caller.device,
+                "challenge": challenge,
+                "signature": b64_encode(&signature),
+            }))
+            .send()
+    };
+    for _ in 0..5 {
+        let challenge = services.challenge(device.caller.device).await?.challenge;
+        let response = answer(vec![0; 64], challenge).await?;
+        assert_eq!(response.status().as_u16(), 401, "a wrong answer");
+    }
+    let challenge = services.challenge(device.caller.device).await?.challenge;
+    let right_answer = device
+        .keys
+        .signing
+        .sign(&ecabinet_domain::api::auth_challenge_message(
+            device.caller.device,
+            &ecabinet_crypto::b64_decode(&challenge)?,
+        ));
+    let response = answer(right_answer.to_vec(), challenge).await?;
+    assert_eq!(
+        response.status().as_u16(),
+        429,
+        "locked, even for the right answer"
+    );
+    server.stop().await
+}

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod demo;
 pub mod documents;
 pub mod http;
+pub mod limits;
 pub mod op_rules;
 pub mod opinions;
 pub mod push;

@@ -154,7 +154,8 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
         addr: config.listen,
         source,
     })?;
-    let service = app.into_make_service();
+    // The peer's address, for the brakes on guessing codes and answers.
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let (scheme, task) = match &config.tls {
         Some(tls) => {
             // ring is the one crypto provider in this build; installing it

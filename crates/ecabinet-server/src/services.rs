@@ -72,6 +72,8 @@ pub enum ServiceError {
     /// A live event the session's rules refuse.
     #[error("{0}")]
     Session(ecabinet_domain::session::rules::Refusal),
+    #[error("too many failed attempts from here; wait {minutes} minute(s) and try again, or ask the IT office")]
+    TooManyAttempts { minutes: u64 },
 }
 
 impl ServiceError {
@@ -94,6 +96,7 @@ impl ServiceError {
             ServiceError::BadSignature => "bad_signature",
             ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Session(refusal) => refusal.code(),
+            ServiceError::TooManyAttempts { .. } => "too_many_attempts",
             ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => "internal",
         }
     }
@@ -145,6 +148,13 @@ async fn follow_cursor(store: Arc<dyn Store>, cursor: std::sync::Weak<watch::Sen
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+/// A lockout as the error the client sees (whole minutes, rounded up).
+fn too_many(check: Result<(), std::time::Duration>) -> ServiceResult<()> {
+    check.map_err(|wait| ServiceError::TooManyAttempts {
+        minutes: wait.as_secs().div_ceil(60).max(1),
+    })
+}
+
 /// Who is calling: resolved from a session token on every request.
 #[derive(Clone, Debug)]
 pub struct Caller {
@@ -194,6 +204,8 @@ pub struct Services {
     pub(crate) sessions: Arc<crate::session::SessionOrderer>,
     /// Live events as ordered, for the event sockets of this instance.
     pub(crate) live: tokio::sync::broadcast::Sender<LiveBroadcast>,
+    /// Brakes on guessing enrolment codes and challenge answers.
+    pub(crate) limits: Arc<crate::limits::Limits>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -235,6 +247,7 @@ impl Services {
             signing_keys: Default::default(),
             sessions: Default::default(),
             live: tokio::sync::broadcast::channel(LIVE_BACKLOG).0,
+            limits: Default::default(),
         })
     }
 
@@ -473,6 +486,55 @@ impl Services {
             challenge: b64_encode(&challenge),
             expires_at,
         })
+    }
+
+    /// [`Services::enroll`] from a client at `address`: failures counted,
+    /// and refused for a while once there were too many.
+    pub async fn enroll_from(
+        &self,
+        address: std::net::IpAddr,
+        request: EnrollRequest,
+    ) -> ServiceResult<EnrollResponse> {
+        let key = address.to_string();
+        too_many(self.limits.enrolment.check(&key))?;
+        let result = self.enroll(request).await;
+        match &result {
+            Ok(_) => self.limits.enrolment.succeeded(&key),
+            Err(error) if !error.is_server_fault() => {
+                self.limits.enrolment.failed(&key);
+                tracing::warn!(%address, code = error.code(), "a failed enrolment");
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// [`Services::token`] from a client at `address`: failed answers counted
+    /// per device and per address.
+    pub async fn token_from(
+        &self,
+        address: std::net::IpAddr,
+        device_id: DeviceId,
+        challenge: &str,
+        signature: &str,
+    ) -> ServiceResult<TokenResponse> {
+        let (device_key, address_key) = (device_id.to_string(), address.to_string());
+        too_many(self.limits.sign_in_device.check(&device_key))?;
+        too_many(self.limits.sign_in_address.check(&address_key))?;
+        let result = self.token(device_id, challenge, signature).await;
+        match &result {
+            Ok(_) => {
+                self.limits.sign_in_device.succeeded(&device_key);
+                self.limits.sign_in_address.succeeded(&address_key);
+            }
+            Err(error) if !error.is_server_fault() => {
+                self.limits.sign_in_device.failed(&device_key);
+                self.limits.sign_in_address.failed(&address_key);
+                tracing::warn!(%address, device = %device_id, code = error.code(), "a failed sign-in");
+            }
+            Err(_) => {}
+        }
+        result
     }
 
     pub async fn token(

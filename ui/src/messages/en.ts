@@ -709,6 +709,8 @@ export const en: Catalogue = {
     "This device does not have the key to decrypt this document yet; it will be sent when the secretariat is next online.",
   "error.device_revoked": "This device was revoked; its documents and keys have been erased. Ask the secretariat for a new enrolment code.",
   "error.pdf": "This document's PDF file cannot be read.",
+  "error.too_many_attempts":
+    "Too many failed attempts from this device or network. Wait a few minutes and try again, or ask the IT office.",
   "error.server_identity":
     "Data received from the server failed verification and was not used. Please contact technical support.",
   "error.forbidden": "You are not allowed to do this.",

@@ -712,6 +712,8 @@ export const vi = {
     "Thiết bị này chưa có khoá giải mã tài liệu; khoá sẽ được gửi khi Văn phòng trực tuyến trở lại.",
   "error.device_revoked": "Thiết bị này đã bị thu hồi; tài liệu và khoá trên máy đã được xoá. Vui lòng xin Văn phòng một mã đăng ký mới.",
   "error.pdf": "Không đọc được tệp PDF của tài liệu này.",
+  "error.too_many_attempts":
+    "Đã thử sai quá nhiều lần từ thiết bị hoặc mạng này. Vui lòng chờ vài phút rồi thử lại, hoặc liên hệ bộ phận công nghệ thông tin.",
   "error.server_identity":
     "Dữ liệu nhận từ máy chủ không vượt qua bước xác minh nên không được sử dụng. Vui lòng liên hệ bộ phận hỗ trợ kỹ thuật.",
   "error.forbidden": "Bạn không có quyền thực hiện thao tác này.",

@@ -32,6 +32,7 @@ impl From<ServiceError> for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ServiceError::Conflict(_) => StatusCode::CONFLICT,
+            ServiceError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Session(refusal) => {
                 use ecabinet_domain::session::rules::RefusalClass;
                 match refusal.class() {

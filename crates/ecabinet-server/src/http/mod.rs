@@ -4,7 +4,7 @@
 mod error;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -121,9 +121,10 @@ async fn not_found() -> ApiError {
 
 async fn enroll(
     State(services): State<Services>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     ApiJson(body): ApiJson<EnrollRequest>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
-    Ok(Json(services.enroll(body).await?))
+    Ok(Json(services.enroll_from(peer.ip(), body).await?))
 }
 
 async fn challenge(
@@ -135,11 +136,17 @@ async fn challenge(
 
 async fn token(
     State(services): State<Services>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     Ok(Json(
         services
-            .token(request.device_id, &request.challenge, &request.signature)
+            .token_from(
+                peer.ip(),
+                request.device_id,
+                &request.challenge,
+                &request.signature,
+            )
             .await?,
     ))
 }
