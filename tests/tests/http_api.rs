@@ -248,3 +248,38 @@ async fn guessing_codes_and_answers_is_braked() -> Result<()> {
     );
     server.stop().await
 }
+
+/// The embedded SQLite database is one serving process's: a second server
+/// on the same data folder refuses to start, and says what to do; once the
+/// first stops, the folder serves again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_the_same_sqlite_folder_refuses() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let config = |dir: std::path::PathBuf| ecabinet_server::ServeConfig {
+        data_dir: dir,
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: None,
+        tls: None,
+        demo: false,
+        policy: Default::default(),
+    };
+    let data = server.dir.path().join("server");
+    let error = ecabinet_server::start(config(data.clone()))
+        .await
+        .expect_err("the folder is in use");
+    let said = error.to_string();
+    assert!(
+        said.contains("already serving") && said.contains("--database-url"),
+        "{said}"
+    );
+    let TestServer {
+        server: running,
+        dir: kept,
+        ..
+    } = server;
+    running.shutdown().await?;
+    let again = ecabinet_server::start(config(data)).await?;
+    again.shutdown().await?;
+    drop(kept);
+    Ok(())
+}

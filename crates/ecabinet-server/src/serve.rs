@@ -44,6 +44,12 @@ pub enum ServeError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "another ecabinet-server is already serving the data folder {0}: the embedded SQLite \
+         database is one process's. Stop the other one, or run several instances on \
+         PostgreSQL (--database-url postgres://…)"
+    )]
+    DataDirInUse(PathBuf),
     #[error("cannot load the TLS certificate or key: {0}")]
     Tls(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -85,6 +91,27 @@ fn create_private_dir(path: &Path) -> Result<(), ServeError> {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(wrap)?;
     }
     Ok(())
+}
+
+/// Holds `DATA/server.lock` for as long as the server serves.
+fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, ServeError> {
+    let path = data_dir.join("server.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| ServeError::DataDir {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(ServeError::DataDirInUse(data_dir.to_path_buf()))
+        }
+        Err(std::fs::TryLockError::Error(source)) => Err(ServeError::DataDir { path, source }),
+    }
 }
 
 /// A server that is listening; dropping it does not stop it, [`RunningServer::shutdown`] does.
@@ -130,6 +157,16 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         return Err(ServeError::PlainHttpOffLoopback(config.listen));
     }
+    // The embedded database is one serving process's: a second one on the
+    // same folder would race the first one's single writer. (Admin commands
+    // such as `invite` open it briefly and are fine.)
+    let lock = match &config.database_url {
+        Some(_) => None,
+        None => {
+            create_private_dir(&config.data_dir)?;
+            Some(lock_data_dir(&config.data_dir)?)
+        }
+    };
     let services = open_services(&config.data_dir, config.database_url.as_deref()).await?;
     if config.demo {
         if let Some(summary) = crate::demo::seed(&services).await? {
@@ -170,7 +207,13 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
                     source,
                 })?
                 .handle(handle.clone());
-            ("https", tokio::spawn(server.serve(service)))
+            (
+                "https",
+                tokio::spawn(async move {
+                    let _lock = lock;
+                    server.serve(service).await
+                }),
+            )
         }
         None => {
             let server = axum_server::from_tcp(listener)
@@ -179,7 +222,13 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
                     source,
                 })?
                 .handle(handle.clone());
-            ("http", tokio::spawn(server.serve(service)))
+            (
+                "http",
+                tokio::spawn(async move {
+                    let _lock = lock;
+                    server.serve(service).await
+                }),
+            )
         }
     };
     Ok(RunningServer {
