@@ -119,15 +119,58 @@ impl ServiceError {
 const LIVE_BACKLOG: usize = 1_024;
 
 /// How often each server instance looks at the newest change number, so
-/// changes written by another instance (or by `ecabinet-server invite`)
-/// still poke this instance's listeners.
+/// changes written by another process (`ecabinet-server invite` next to the
+/// embedded database) still poke this instance's listeners.
 const CURSOR_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+/// With PostgreSQL's notifications, polling is only the safety net.
+const CURSOR_POLL_LISTENING: std::time::Duration = std::time::Duration::from_secs(30);
 
-async fn follow_cursor(store: Arc<dyn Store>, cursor: std::sync::Weak<watch::Sender<i64>>) {
-    let mut tick = tokio::time::interval(CURSOR_POLL);
+/// Moves this instance's cursor to the database's newest change number
+/// whenever another writer may have added to it: at once when the database
+/// notifies (PostgreSQL, several instances), else every `CURSOR_POLL`.
+async fn follow_cursor(
+    store: Arc<dyn Store>,
+    cursor: std::sync::Weak<watch::Sender<i64>>,
+    notifications: Arc<std::sync::atomic::AtomicU64>,
+) {
+    let mut listener = match store.change_listener().await {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for other instances' changes; polling");
+            None
+        }
+    };
+    let period = |listening: bool| {
+        if listening {
+            CURSOR_POLL_LISTENING
+        } else {
+            CURSOR_POLL
+        }
+    };
+    let mut tick = tokio::time::interval(period(listener.is_some()));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tick.tick().await;
+        let heard = match listener.as_mut() {
+            Some(listening) => tokio::select! {
+                heard = listening.changed() => Some(heard),
+                _ = tick.tick() => None,
+            },
+            None => {
+                tick.tick().await;
+                None
+            }
+        };
+        match heard {
+            Some(Ok(())) => {
+                notifications.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            Some(Err(error)) => {
+                tracing::warn!(%error, "lost the change notifications; polling");
+                listener = None;
+                tick = tokio::time::interval(period(false));
+            }
+            None => {}
+        }
         let Some(cursor) = cursor.upgrade() else {
             return; // The services were dropped.
         };
@@ -206,6 +249,8 @@ pub struct Services {
     pub(crate) live: tokio::sync::broadcast::Sender<LiveBroadcast>,
     /// Brakes on guessing enrolment codes and challenge answers.
     pub(crate) limits: Arc<crate::limits::Limits>,
+    /// Change notifications heard from the database (other instances' commits too).
+    notifications: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -235,7 +280,12 @@ impl Services {
         let server_key = Arc::new(SigningKey::from_pkcs8(&pkcs8)?);
         let cursor = Arc::new(watch::channel(0).0);
         let writer = OpWriter::start(store.clone(), cursor.clone(), server_key.clone());
-        tokio::spawn(follow_cursor(store.clone(), Arc::downgrade(&cursor)));
+        let notifications = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        tokio::spawn(follow_cursor(
+            store.clone(),
+            Arc::downgrade(&cursor),
+            notifications.clone(),
+        ));
         Ok(Self {
             store,
             blobs,
@@ -248,6 +298,7 @@ impl Services {
             sessions: Default::default(),
             live: tokio::sync::broadcast::channel(LIVE_BACKLOG).0,
             limits: Default::default(),
+            notifications,
         })
     }
 
@@ -272,6 +323,13 @@ impl Services {
     /// Signs as the server (receipts, the session log's order).
     pub(crate) fn sign_as_server(&self, message: &[u8]) -> [u8; 64] {
         self.server_key.sign(message)
+    }
+
+    /// How many change notifications this instance has heard from the
+    /// database (PostgreSQL's LISTEN; always 0 on SQLite).
+    pub fn change_notifications_heard(&self) -> u64 {
+        self.notifications
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Live events as they are ordered, for an event socket.

@@ -100,6 +100,13 @@ pub enum Redemption {
     Expired,
 }
 
+/// Waits for the next commit that added to the change stream (any
+/// instance's). Several commits may be reported as one.
+#[async_trait]
+pub trait ChangeListener: Send {
+    async fn changed(&mut self) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// The backend's name, for logs: "sqlite" or "postgres".
@@ -344,6 +351,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The newest change number of any organisation on this database.
     async fn newest_seq(&self) -> StoreResult<i64>;
+    /// Hears of changes other writers commit, where the database can say so
+    /// at once (PostgreSQL's LISTEN/NOTIFY); `None`: poll `newest_seq`.
+    async fn change_listener(&self) -> StoreResult<Option<Box<dyn ChangeListener>>>;
     /// The newest change number of one organisation.
     async fn last_seq(&self, organisation: OrganisationId) -> StoreResult<i64>;
 

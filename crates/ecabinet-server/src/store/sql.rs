@@ -100,6 +100,37 @@ impl PostgresStore {
     }
 }
 
+impl SqliteStore {
+    /// One process writes the embedded database: nothing to listen for
+    /// (admin commands' writes are found by polling).
+    async fn change_listener_impl(
+        &self,
+    ) -> StoreResult<Option<Box<dyn crate::store::ChangeListener>>> {
+        Ok(None)
+    }
+}
+
+/// `LISTEN ecabinet_changes` (see migration 0014).
+struct PgChanges(sqlx::postgres::PgListener);
+
+#[async_trait::async_trait]
+impl crate::store::ChangeListener for PgChanges {
+    async fn changed(&mut self) -> StoreResult<()> {
+        self.0.recv().await?;
+        Ok(())
+    }
+}
+
+impl PostgresStore {
+    async fn change_listener_impl(
+        &self,
+    ) -> StoreResult<Option<Box<dyn crate::store::ChangeListener>>> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen("ecabinet_changes").await?;
+        Ok(Some(Box::new(PgChanges(listener))))
+    }
+}
+
 fn parse_role(text: &str) -> StoreResult<Role> {
     Role::parse(text).ok_or_else(|| StoreError::Corrupt(format!("unknown role {text:?}")))
 }
@@ -1003,6 +1034,10 @@ macro_rules! sql_store {
 
             async fn record_decisions(&self, organisation: OrganisationId, decisions: &[ecabinet_domain::positions::ItemDecision]) -> StoreResult<()> {
                 self.record_decisions_impl(organisation, decisions).await
+            }
+
+            async fn change_listener(&self) -> StoreResult<Option<Box<dyn crate::store::ChangeListener>>> {
+                self.change_listener_impl().await
             }
 
             async fn newest_seq(&self) -> StoreResult<i64> {

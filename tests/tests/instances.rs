@@ -1,0 +1,83 @@
+//! Several server instances on one PostgreSQL: a change made through one
+//! reaches the event sockets of the others at once, through PostgreSQL's
+//! LISTEN/NOTIFY (the second instance must have heard a notification; its
+//! polling safety net runs only every 30 s).
+
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use chrono::Utc;
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+use futures::StreamExt;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+/// The cursor of a `{"cursor": N}` message, live events' included.
+fn cursor_of(text: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()?
+        .get("cursor")?
+        .as_i64()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<()> {
+    let first = TestServer::start(Backend::Postgres).await?;
+    let url = first
+        .database_url
+        .clone()
+        .context("a PostgreSQL test server")?;
+    let other_data = tempfile::tempdir()?;
+    let second = ecabinet_server::start(ecabinet_server::ServeConfig {
+        data_dir: other_data.path().join("server"),
+        listen: "127.0.0.1:0".parse()?,
+        database_url: Some(url),
+        tls: None,
+        demo: false,
+        policy: Default::default(),
+    })
+    .await?;
+
+    let secretary = first.enrol("Thư ký", Role::Secretary).await?;
+    let member = first.enrol("Thành viên", Role::Member).await?;
+    // The member's session (issued by the first instance) is good on the
+    // second: sessions live in the shared database.
+    let token = member.session_token().await?;
+    let events = format!("ws://{}/v1/events", second.local_addr);
+    let mut request = events.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse()?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    let first_cursor = match socket.next().await {
+        Some(Ok(Message::Text(text))) => cursor_of(text.as_str()).context("a first poke")?,
+        other => bail!("the socket said {other:?}"),
+    };
+
+    // A change through the first instance.
+    secretary
+        .create_meeting("Phiên họp trên hai máy chủ", Utc::now())
+        .await?;
+    let poked = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(message) = socket.next().await {
+            if let Ok(Message::Text(text)) = message {
+                if cursor_of(text.as_str()).is_some_and(|c| c > first_cursor) {
+                    return true;
+                }
+            }
+        }
+        false
+    })
+    .await;
+    anyhow::ensure!(
+        poked == Ok(true),
+        "the second instance's socket was not poked within 10 s of a change through the first"
+    );
+    anyhow::ensure!(
+        second.services.change_notifications_heard() > 0,
+        "the second instance heard no notification from PostgreSQL (a poll found the change)"
+    );
+    second.shutdown().await?;
+    first.stop().await
+}
