@@ -283,3 +283,47 @@ async fn a_second_server_on_the_same_sqlite_folder_refuses() -> Result<()> {
     drop(kept);
     Ok(())
 }
+
+/// `GET /metrics`: Prometheus text with the requests by route template (no
+/// ids in it), the ops accepted, the event sockets open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_by_route() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Thư ký", Role::Secretary).await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let http = reqwest::Client::new();
+    let base = server.url();
+    for _ in 0..3 {
+        http.get(format!("{base}/healthz")).send().await?;
+    }
+    let response = http.get(format!("{base}/metrics")).send().await?;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain")));
+    let text = response.text().await?;
+    assert!(
+        text.contains(
+            "ecabinet_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\",status=\"2xx\"} 3"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("route=\"/v1/ops\""),
+        "the push is counted: {text}"
+    );
+    assert!(
+        !text.contains(&meeting.id.to_string()),
+        "routes are templates, never ids"
+    );
+    let accepted = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ecabinet_ops_accepted_total "))
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    assert!(accepted >= 1, "the meeting's command was accepted: {text}");
+    assert!(text.contains("ecabinet_group_commits_total"), "{text}");
+    server.stop().await
+}

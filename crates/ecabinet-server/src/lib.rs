@@ -7,6 +7,7 @@ pub mod demo;
 pub mod documents;
 pub mod http;
 pub mod limits;
+pub mod metrics;
 pub mod op_rules;
 pub mod opinions;
 pub mod push;

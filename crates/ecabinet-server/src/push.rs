@@ -322,6 +322,14 @@ impl Services {
             results.extend(answers);
             rest = later;
         }
+        for result in &results {
+            match result {
+                OpResult::Accepted { .. } => {
+                    self.metrics.ops_accepted.fetch_add(1, Ordering::Relaxed);
+                }
+                OpResult::Rejected { code, .. } => self.metrics.op_refused(code),
+            }
+        }
         Ok(PushResponse { results })
     }
 

@@ -251,6 +251,8 @@ pub struct Services {
     pub(crate) limits: Arc<crate::limits::Limits>,
     /// Change notifications heard from the database (other instances' commits too).
     notifications: Arc<std::sync::atomic::AtomicU64>,
+    /// What `GET /metrics` reports.
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -299,6 +301,7 @@ impl Services {
             live: tokio::sync::broadcast::channel(LIVE_BACKLOG).0,
             limits: Default::default(),
             notifications,
+            metrics: Default::default(),
         })
     }
 
@@ -323,6 +326,12 @@ impl Services {
     /// Signs as the server (receipts, the session log's order).
     pub(crate) fn sign_as_server(&self, message: &[u8]) -> [u8; 64] {
         self.server_key.sign(message)
+    }
+
+    /// The Prometheus text of `GET /metrics`.
+    pub fn metrics_text(&self) -> String {
+        self.metrics
+            .render(self.writer.commits(), self.change_notifications_heard())
     }
 
     /// How many change notifications this instance has heard from the

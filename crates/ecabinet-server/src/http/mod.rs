@@ -102,10 +102,55 @@ pub fn router(services: Services) -> Router {
                 crate::documents::MAX_CHUNK_BYTES + 1024,
             )),
         )
+        .route("/metrics", get(metrics))
+        .route_layer(axum::middleware::from_fn_with_state(
+            services.clone(),
+            record_request,
+        ))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(services)
+}
+
+/// Counts each routed request by its route's template (never its ids).
+async fn record_request(
+    State(services): State<Services>,
+    matched: Option<axum::extract::MatchedPath>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().as_str().to_owned();
+    let route = matched.map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    services.metrics.request(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
+/// `GET /metrics` (Prometheus text), to this machine only: a local agent
+/// scrapes it and ships the figures on.
+async fn metrics(
+    State(services): State<Services>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+) -> Result<impl IntoResponse, ApiError> {
+    if !peer.ip().is_loopback() {
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: "the metrics are served to this machine only; scrape them with a local agent"
+                .into(),
+        });
+    }
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        services.metrics_text(),
+    ))
 }
 
 async fn health() -> Json<Health> {
@@ -220,7 +265,8 @@ async fn events(
     let cursor = services.cursor_updates();
     let live = services.live_events();
     let organisation = caller.person.organisation_id;
-    upgrade.on_upgrade(move |socket| poke(socket, organisation, cursor, live))
+    let metrics = services.metrics.clone();
+    upgrade.on_upgrade(move |socket| poke(socket, organisation, cursor, live, metrics))
 }
 
 async fn poke(
@@ -228,12 +274,26 @@ async fn poke(
     organisation: ecabinet_domain::OrganisationId,
     mut cursor: tokio::sync::watch::Receiver<i64>,
     mut live: tokio::sync::broadcast::Receiver<crate::services::LiveBroadcast>,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
 ) {
     use axum::extract::ws::Message;
     use tokio::sync::broadcast::error::RecvError;
     let text = |value: i64| {
         serde_json::to_string(&ecabinet_domain::api::Poke { cursor: value }).unwrap_or_default()
     };
+    // Counted open while this function runs, whichever way it ends.
+    struct Open(std::sync::Arc<crate::metrics::Metrics>);
+    impl Drop for Open {
+        fn drop(&mut self) {
+            self.0
+                .sockets_open
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    metrics
+        .sockets_open
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let _open = Open(metrics.clone());
     let first = *cursor.borrow_and_update();
     if socket
         .send(Message::Text(text(first).into()))
@@ -258,6 +318,7 @@ async fn poke(
                     if socket.send(Message::Text((*event.message).into())).await.is_err() {
                         break;
                     }
+                    metrics.live_events_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     // Only when nothing lies between: another instance's
                     // changes below it must still be poked.
                     if event.change == told + 1 {
@@ -282,6 +343,7 @@ async fn poke(
                 if socket.send(Message::Text(text(value).into())).await.is_err() {
                     break;
                 }
+                metrics.pokes_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             incoming = socket.recv() => match incoming {
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
@@ -615,6 +677,10 @@ async fn get_chunk(
     let bytes = services
         .get_chunk(&caller, document, version, index)
         .await?;
+    services
+        .metrics
+        .chunk_bytes_served
+        .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
 
