@@ -331,8 +331,33 @@ impl Client {
     /// The live state, folded from the log held here (works offline, showing
     /// what was last heard).
     pub async fn session_view(&self, meeting: MeetingId) -> ClientResult<SessionView> {
-        let found = self.meeting_here(meeting).await?;
         let state = self.folded_session(meeting).await?;
+        self.session_view_of(meeting, state).await
+    }
+
+    /// The folded log held here plus `event`, if `event` is the next one:
+    /// the view a follower shows before the replica has stored the event.
+    fn folded_with_next(
+        &self,
+        meeting: MeetingId,
+        event: &ecabinet_domain::session::OrderedLiveEvent,
+    ) -> Option<SessionState> {
+        let folded = self.folded.lock().ok()?;
+        let state = folded.get(&meeting)?;
+        if state.seq + 1 != event.seq {
+            return None;
+        }
+        let mut next = state.clone();
+        next.apply(event);
+        Some(next)
+    }
+
+    async fn session_view_of(
+        &self,
+        meeting: MeetingId,
+        state: SessionState,
+    ) -> ClientResult<SessionView> {
+        let found = self.meeting_here(meeting).await?;
         let people = self.replica.persons().await?;
         let named = |id: PersonId| NamedRef {
             id,
@@ -779,6 +804,25 @@ impl Client {
             let moved = match message {
                 SocketMessage::Live(live) if live.live.event().meeting_id == meeting => {
                     self.note_server_time(live.live.at);
+                    // The next event of the log held here: shown at once
+                    // (a presenter's page reaches the reader), then stored.
+                    // The server has it already; a crash before the write
+                    // only means fetching it again.
+                    if let Some(state) = self.folded_with_next(meeting, &live.live) {
+                        let view = self.session_view_of(meeting, state.clone()).await?;
+                        let keep_following = on_change(view);
+                        self.take_live_message(&live).await?;
+                        // Stored: the fold held here moves on with it.
+                        if self.replica.session_head(meeting).await? == state.seq {
+                            if let Ok(mut folded) = self.folded.lock() {
+                                folded.insert(meeting, state);
+                            }
+                        }
+                        if !keep_following {
+                            return Ok(());
+                        }
+                        continue;
+                    }
                     self.take_live_message(&live).await?.0
                 }
                 SocketMessage::Live(_) => false,
