@@ -291,3 +291,49 @@ async fn callers_are_checked_on_every_route_on_sqlite() -> Result<()> {
 async fn callers_are_checked_on_every_route_on_postgres() -> Result<()> {
     callers_are_checked_on_every_route(Backend::Postgres).await
 }
+
+/// An event socket lasts no longer than its device: revoking the device
+/// closes it at once (code 4001, with the reason), so a revoked laptop stops
+/// hearing the organisation's live events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_a_device_closes_its_event_socket() -> Result<()> {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.raw_device("Thư ký", Role::Secretary).await?;
+    let member = server
+        .raw_device("Máy sắp bị thu hồi", Role::Member)
+        .await?;
+    let url = format!("{}/v1/events", server.url()).replace("http://", "ws://");
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {}", member.token).parse()?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+    ensure!(
+        matches!(socket.next().await, Some(Ok(Message::Text(_)))),
+        "the first poke"
+    );
+    server
+        .server
+        .services
+        .revoke_device(Some(&secretary.caller), member.caller.device)
+        .await?;
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(message) = socket.next().await {
+            match message {
+                Ok(Message::Close(Some(frame))) => return Some(frame),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+        None
+    })
+    .await
+    .context("the socket stayed open after the device was revoked")?
+    .context("the socket ended without saying why")?;
+    ensure!(u16::from(closed.code) == 4001, "{closed:?}");
+    ensure!(closed.reason.contains("revoked"), "{closed:?}");
+    server.stop().await
+}

@@ -253,6 +253,8 @@ pub struct Services {
     notifications: Arc<std::sync::atomic::AtomicU64>,
     /// What `GET /metrics` reports.
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    /// Devices revoked through this instance: their event sockets close.
+    pub(crate) revocations: tokio::sync::broadcast::Sender<DeviceId>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -302,6 +304,7 @@ impl Services {
             limits: Default::default(),
             notifications,
             metrics: Default::default(),
+            revocations: tokio::sync::broadcast::channel(64).0,
         })
     }
 
@@ -646,6 +649,18 @@ impl Services {
     }
 
     /// Resolves a bearer token to the device and person behind it.
+    /// When the session behind `token` ends (an event socket closes then).
+    pub async fn session_expiry(&self, token: &str) -> ServiceResult<DateTime<Utc>> {
+        let token =
+            b64_decode(token).map_err(|_| ServiceError::Unauthenticated("malformed token"))?;
+        Ok(self
+            .store
+            .session(&sha256(&token))
+            .await?
+            .ok_or(ServiceError::Unauthenticated("unknown token"))?
+            .1)
+    }
+
     pub async fn authenticate(&self, token: &str) -> ServiceResult<Caller> {
         let token =
             b64_decode(token).map_err(|_| ServiceError::Unauthenticated("malformed token"))?;
@@ -702,6 +717,8 @@ impl Services {
             ));
         }
         tracing::warn!(%device, "device revoked");
+        // Its open event sockets close now (none listening is fine).
+        let _ = self.revocations.send(device);
         Ok(())
     }
 

@@ -260,13 +260,38 @@ async fn push_ops(
 async fn events(
     State(services): State<Services>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     upgrade: axum::extract::ws::WebSocketUpgrade,
-) -> axum::response::Response {
+) -> Result<axum::response::Response, ApiError> {
+    // The socket lasts as long as the session, and no longer than the device.
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let expires_at = services.session_expiry(token).await?;
+    let ends = Ends {
+        device: caller.device,
+        revocations: services.revocations.subscribe(),
+        at: tokio::time::Instant::now()
+            + (expires_at - chrono::Utc::now())
+                .to_std()
+                .unwrap_or_default(),
+    };
     let cursor = services.cursor_updates();
     let live = services.live_events();
     let organisation = caller.person.organisation_id;
     let metrics = services.metrics.clone();
-    upgrade.on_upgrade(move |socket| poke(socket, organisation, cursor, live, metrics))
+    Ok(upgrade.on_upgrade(move |socket| poke(socket, organisation, cursor, live, metrics, ends)))
+}
+
+/// When an event socket must close: its session ends, or its device is
+/// revoked (through this instance; another instance's revocation closes it
+/// at the session's end at the latest).
+struct Ends {
+    device: ecabinet_domain::DeviceId,
+    revocations: tokio::sync::broadcast::Receiver<ecabinet_domain::DeviceId>,
+    at: tokio::time::Instant,
 }
 
 async fn poke(
@@ -275,6 +300,7 @@ async fn poke(
     mut cursor: tokio::sync::watch::Receiver<i64>,
     mut live: tokio::sync::broadcast::Receiver<crate::services::LiveBroadcast>,
     metrics: std::sync::Arc<crate::metrics::Metrics>,
+    mut ends: Ends,
 ) {
     use axum::extract::ws::Message;
     use tokio::sync::broadcast::error::RecvError;
@@ -349,8 +375,32 @@ async fn poke(
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
                 Some(Ok(_)) => {}
             },
+            () = tokio::time::sleep_until(ends.at) => {
+                close(&mut socket, "the session ended; sign in again").await;
+                break;
+            }
+            revoked = ends.revocations.recv() => match revoked {
+                Ok(device) if device == ends.device => {
+                    close(&mut socket, "this device has been revoked").await;
+                    break;
+                }
+                Err(RecvError::Closed) => break, // the server is stopping
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+            },
         }
     }
+}
+
+/// Says why, then closes (4001: the device must sign in again, and will be
+/// told why when it tries).
+async fn close(socket: &mut axum::extract::ws::WebSocket, why: &'static str) {
+    use axum::extract::ws::{CloseFrame, Message};
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: 4001,
+            reason: why.into(),
+        })))
+        .await;
 }
 
 #[derive(Deserialize)]
