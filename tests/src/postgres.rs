@@ -54,6 +54,25 @@ fn free_port() -> Result<u16> {
 
 impl PgCluster {
     pub fn start() -> Result<Self> {
+        Self::start_with(false)
+    }
+
+    /// A cluster that speaks TLS only, with a certificate for 127.0.0.1
+    /// signed by a throw-away authority (`ca.crt` in [`PgCluster::path`]).
+    pub fn start_tls() -> Result<Self> {
+        Self::start_with(true)
+    }
+
+    /// `postgres://…?sslmode=verify-full` trusting `root` as the authority.
+    pub fn tls_url(&self, database: &str, root: &Path) -> String {
+        format!(
+            "postgres://postgres@127.0.0.1:{}/{database}?sslmode=verify-full&sslrootcert={}",
+            self.port,
+            root.display()
+        )
+    }
+
+    fn start_with(tls: bool) -> Result<Self> {
         let bin = find_bin()?;
         let as_postgres = is_root();
         let dir = tempfile::Builder::new().prefix("ecabinet-pg-").tempdir()?;
@@ -78,10 +97,30 @@ impl PgCluster {
             "UTF8",
             "--no-sync",
         ]))?;
-        let options = format!(
+        let mut options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
             cluster.dir.path().display()
         );
+        if tls {
+            let dir = cluster.dir.path();
+            make_certificates(dir)?;
+            if as_postgres {
+                run(Command::new("chown")
+                    .args(["postgres:postgres"])
+                    .arg(dir.join("server.crt"))
+                    .arg(dir.join("server.key")))?;
+            }
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                dir.join("server.crt").display(),
+                dir.join("server.key").display()
+            ));
+            // TLS only: plain connections over TCP are refused.
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )?;
+        }
         run(cluster
             .pg_command("pg_ctl")
             .arg("-D")
@@ -89,9 +128,10 @@ impl PgCluster {
             .arg("-l")
             .arg(cluster.dir.path().join("log"))
             .args(["-w", "-o", &options, "start"]))?;
+        // Over the cluster's own socket (TCP may be TLS only).
         run(cluster.pg_command("createdb").args([
             "-h",
-            "127.0.0.1",
+            &cluster.dir.path().display().to_string(),
             "-p",
             &port.to_string(),
             "-U",
@@ -159,6 +199,70 @@ impl Drop for PgCluster {
             .status();
         // The TempDir removes the folder after this.
     }
+}
+
+/// A throw-away authority (`ca.crt`, `ca.key`) and a server certificate for
+/// 127.0.0.1 (`server.crt`, `server.key`, owner-only) in `dir`, by openssl.
+fn make_certificates(dir: &Path) -> Result<()> {
+    let openssl = |args: &[&str]| {
+        let mut command = Command::new("openssl");
+        command.current_dir(dir).args(args);
+        run(&mut command)
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=eCabinet test authority",
+    ])?;
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ])?;
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\n")?;
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ])?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )?;
+    }
+    Ok(())
 }
 
 fn run(command: &mut Command) -> Result<()> {

@@ -81,3 +81,69 @@ async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<
     second.shutdown().await?;
     first.stop().await
 }
+
+/// The server talks to PostgreSQL over TLS, verifying the database's
+/// certificate (`sslmode=verify-full`): with the right authority it serves
+/// (and the connection is encrypted); with another authority it refuses to
+/// start, saying why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_over_verified_tls() -> Result<()> {
+    let cluster = ecabinet_e2e::PgCluster::start_tls()?;
+    let authority = cluster.path().join("ca.crt");
+    let url = cluster.tls_url("ecabinet", &authority);
+    let data = tempfile::tempdir()?;
+    let config = |database_url: String, folder: &str| ecabinet_server::ServeConfig {
+        data_dir: data.path().join(folder),
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: Some(database_url),
+        tls: None,
+        demo: false,
+        policy: Default::default(),
+    };
+    let server = ecabinet_server::start(config(url.clone(), "a")).await?;
+    server.services.ensure_organisation("Chính phủ").await?;
+    server
+        .services
+        .create_person("Nguyễn Văn An", Role::Secretary)
+        .await?;
+    let pool = sqlx::PgPool::connect(&url).await?;
+    let (encrypted,): (bool,) =
+        sqlx::query_as("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&pool)
+            .await?;
+    pool.close().await;
+    anyhow::ensure!(encrypted, "the connection is not encrypted");
+    server.shutdown().await?;
+
+    // Another authority: the certificate does not verify, nothing starts.
+    let stranger = data.path().join("stranger");
+    std::fs::create_dir_all(&stranger)?;
+    let status = std::process::Command::new("openssl")
+        .current_dir(&stranger)
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Someone else",
+        ])
+        .output()?;
+    anyhow::ensure!(status.status.success(), "openssl failed");
+    let refused = ecabinet_server::start(config(
+        cluster.tls_url("ecabinet", &stranger.join("ca.crt")),
+        "b",
+    ))
+    .await
+    .expect_err("a certificate from another authority");
+    let said = refused.to_string();
+    anyhow::ensure!(said.contains("database"), "{said}");
+    Ok(())
+}
