@@ -37,55 +37,9 @@ impl BlobStore {
         let temp = folder.join(format!(".{index}.{}.tmp", uuid::Uuid::now_v7()));
         let mut file = tokio::fs::File::create(&temp).await?;
         file.write_all(bytes).await?;
-        // No fsync here: a chunk is durable once its version is published
-        // (`sync_version`, before the publication commits). One lost in a
-        // crash before that shows as missing in the upload state, and the
-        // secretariat's device sends it again.
-        file.flush().await?;
+        file.sync_all().await?;
         drop(file);
         tokio::fs::rename(&temp, &path).await
-    }
-
-    /// Makes a version's chunks durable (each file, then the folder that
-    /// names them), a few at a time: each fsync waits on the disk.
-    pub async fn sync_version(
-        &self,
-        document: DocumentId,
-        version: u32,
-        count: u32,
-    ) -> std::io::Result<()> {
-        let paths: Vec<PathBuf> = (0..count)
-            .map(|index| self.chunk_path(document, version, index))
-            .collect();
-        let folder = self
-            .root
-            .join(document.to_string())
-            .join(version.to_string());
-        tokio::task::spawn_blocking(move || {
-            let per_thread = paths.len().div_ceil(4).max(1);
-            std::thread::scope(|scope| -> std::io::Result<()> {
-                let workers: Vec<_> = paths
-                    .chunks(per_thread)
-                    .map(|group| {
-                        scope.spawn(move || -> std::io::Result<()> {
-                            for path in group {
-                                std::fs::File::open(path)?.sync_all()?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .collect();
-                for worker in workers {
-                    worker
-                        .join()
-                        .map_err(|_| std::io::Error::other("a sync thread panicked"))??;
-                }
-                Ok(())
-            })?;
-            std::fs::File::open(&folder)?.sync_all()
-        })
-        .await
-        .map_err(std::io::Error::other)?
     }
 
     /// The chunks stored so far for a version: (index, bytes).

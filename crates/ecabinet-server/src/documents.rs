@@ -231,14 +231,6 @@ impl Services {
         while let Some(checked) = checks.next().await {
             checked?;
         }
-        // Durable before the publication is.
-        self.blobs
-            .sync_version(
-                manifest.document_id,
-                manifest.version,
-                manifest.chunks.len() as u32,
-            )
-            .await?;
 
         let allowed: std::collections::HashSet<DeviceId> = self
             .store()
