@@ -10,8 +10,8 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { crc32, deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { encodePng } from "./png.mjs";
 
 const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DIST = path.join(UI_DIR, "dist");
@@ -312,39 +312,16 @@ function installTauriMock(fixture) {
 
 // ── page images: a tiny PNG encoder (see reader.test.mjs) ─────────────────
 
-function pngChunk(type, data) {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 /** A blank A4 page at `dpi` with grey "text" lines, darker the higher the page. */
 function pagePng(page, dpi) {
   const width = Math.round(8.27 * dpi);
   const height = Math.round(11.69 * dpi);
-  const raw = Buffer.alloc((width * 3 + 1) * height, 255);
   const margin = Math.round(0.9 * dpi);
   const ink = 200 - page * 12;
-  for (let y = 0; y < height; y++) {
-    raw[y * (width * 3 + 1)] = 0;
+  return encodePng(width, height, (x, y) => {
     const inLine = y > margin && y < height - margin && Math.floor((y - margin) / 6) % 3 === 0;
-    if (!inLine) continue;
-    for (let x = margin; x < width - margin; x++) raw.fill(ink, y * (width * 3 + 1) + 1 + x * 3, y * (width * 3 + 1) + 4 + x * 3);
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.writeUInt8(8, 8);
-  header.writeUInt8(2, 9);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk("IHDR", header),
-    pngChunk("IDAT", deflateSync(raw)),
-    pngChunk("IEND", Buffer.alloc(0)),
-  ]);
+    return inLine && x >= margin && x < width - margin ? [ink, ink, ink] : [255, 255, 255];
+  });
 }
 
 let browser;

@@ -14,8 +14,8 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { crc32, deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { encodePng } from "./png.mjs";
 
 const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DIST = path.join(UI_DIR, "dist");
@@ -430,32 +430,11 @@ function installTauriMock(fixture) {
 
 // ── page images: a tiny PNG encoder (see reader.test.mjs) ──────────────────
 
-function pngChunk(type, data) {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 /** A plain A4-shaped page (its number does not matter here: the reader's data-page says which). */
 function pagePng(dpi) {
   const width = Math.round(8.27 * Math.min(dpi, 60));
   const height = Math.round(11.69 * Math.min(dpi, 60));
-  const raw = Buffer.alloc((width * 3 + 1) * height, 255);
-  for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.writeUInt8(8, 8);
-  header.writeUInt8(2, 9);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk("IHDR", header),
-    pngChunk("IDAT", deflateSync(raw)),
-    pngChunk("IEND", Buffer.alloc(0)),
-  ]);
+  return encodePng(width, height, () => [255, 255, 255]);
 }
 
 let browser;
