@@ -201,6 +201,15 @@ impl Drop for PgCluster {
     }
 }
 
+/// A throw-away certificate authority named `name`: `ca.crt` and `ca.key` in `dir`.
+pub fn make_authority(dir: &Path, name: &str) -> Result<()> {
+    let subject = format!("/CN={name}");
+    run(Command::new("openssl").current_dir(dir).args([
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+        "-days", "2", "-subj", &subject,
+    ]))
+}
+
 /// A throw-away authority (`ca.crt`, `ca.key`) and a server certificate for
 /// 127.0.0.1 (`server.crt`, `server.key`, owner-only) in `dir`, by openssl.
 fn make_certificates(dir: &Path) -> Result<()> {
@@ -209,21 +218,7 @@ fn make_certificates(dir: &Path) -> Result<()> {
         command.current_dir(dir).args(args);
         run(&mut command)
     };
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=eCabinet test authority",
-    ])?;
+    make_authority(dir, "eCabinet test authority")?;
     openssl(&[
         "req",
         "-newkey",

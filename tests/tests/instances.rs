@@ -118,25 +118,7 @@ async fn postgres_over_verified_tls() -> Result<()> {
     // Another authority: the certificate does not verify, nothing starts.
     let stranger = data.path().join("stranger");
     std::fs::create_dir_all(&stranger)?;
-    let status = std::process::Command::new("openssl")
-        .current_dir(&stranger)
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.crt",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Someone else",
-        ])
-        .output()?;
-    anyhow::ensure!(status.status.success(), "openssl failed");
+    ecabinet_e2e::postgres::make_authority(&stranger, "Someone else")?;
     let refused = ecabinet_server::start(config(
         cluster.tls_url("ecabinet", &stranger.join("ca.crt")),
         "b",
