@@ -9,6 +9,7 @@
 //! and hashed/signed by the callers (ring lives in `ecabinet-crypto`).
 
 pub mod minutes;
+pub mod room;
 pub mod rules;
 pub mod speakers;
 
@@ -210,6 +211,19 @@ pub enum LiveEventBody {
     SessionSuspended,
     SessionResumed,
     SessionEnded,
+    /// The room hub orders the log from here on, because it could not reach
+    /// the server: signed by the hub's device (the chair's or the
+    /// secretariat's), ordered by that device, right after `after_seq`, the
+    /// last event the server ordered.
+    HubTookOver {
+        epoch: u32,
+        after_seq: u32,
+    },
+    /// The last event of the hub's segment: the server orders again from the
+    /// next one.
+    HubHandedBack {
+        epoch: u32,
+    },
 }
 
 impl LiveEventBody {
@@ -230,6 +244,8 @@ impl LiveEventBody {
             LiveEventBody::SessionSuspended => "session_suspended",
             LiveEventBody::SessionResumed => "session_resumed",
             LiveEventBody::SessionEnded => "session_ended",
+            LiveEventBody::HubTookOver { .. } => "hub_took_over",
+            LiveEventBody::HubHandedBack { .. } => "hub_handed_back",
         }
     }
 }

@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use super::speakers::{ListError, SpeakerList, WaitingSpeaker};
 use super::{
-    FloorRequestId, ItemOutcome, LiveEventBody, LiveEventId, OrderedLiveEvent, SpeechKind,
-    DEFAULT_SPEAKING_SECONDS, MAX_NOTE_CHARS, MAX_SPEAKING_SECONDS,
+    FloorRequestId, ItemOutcome, LiveEvent, LiveEventBody, LiveEventId, OrderedLiveEvent,
+    SpeechKind, DEFAULT_SPEAKING_SECONDS, MAX_NOTE_CHARS, MAX_SPEAKING_SECONDS,
 };
-use crate::ids::{AgendaItemId, DocumentId, MeetingId, MotionId, PersonId};
+use crate::ids::{AgendaItemId, DeviceId, DocumentId, MeetingId, MotionId, PersonId};
 use crate::voting::{Presence, Tally};
 
 /// What the orderer knows of the meeting when it checks an event.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionFacts {
     pub meeting: MeetingId,
     /// Runs the session with the secretariat; `None`: the secretariat alone.
@@ -26,7 +26,7 @@ pub struct SessionFacts {
     pub items: Vec<ItemFacts>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemFacts {
     pub id: AgendaItemId,
     /// The member presenting the item (may drive presenter follow).
@@ -35,7 +35,7 @@ pub struct ItemFacts {
     pub documents: Vec<DocumentFacts>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentFacts {
     pub id: DocumentId,
     pub version: u32,
@@ -90,6 +90,14 @@ pub enum Refusal {
     MotionNotOpen,
     ReplayedEvent,
     DuplicateRequest,
+    /// A hub already orders the log (its epoch has not been handed back).
+    HubAlreadyOrders,
+    /// A hub's takeover names an epoch that is not the next one.
+    StaleEpoch(u32),
+    /// A hub's takeover does not follow the last event of the log.
+    NotAtHead(u32),
+    /// Only the hub that took over may hand the log back, and only its epoch.
+    NotTheHub,
 }
 
 /// How a refusal maps onto HTTP.
@@ -129,6 +137,10 @@ impl Refusal {
             Refusal::MotionNotOpen => "motion_not_open",
             Refusal::ReplayedEvent => "replayed_event",
             Refusal::DuplicateRequest => "replayed_event",
+            Refusal::HubAlreadyOrders => "hub_already_orders",
+            Refusal::StaleEpoch(_) => "stale_epoch",
+            Refusal::NotAtHead(_) => "not_at_head",
+            Refusal::NotTheHub => "not_the_hub",
         }
     }
 
@@ -193,6 +205,20 @@ impl std::fmt::Display for Refusal {
                 f.write_str("this event is already in the session's log (a replay)")
             }
             Refusal::DuplicateRequest => f.write_str("this request for the floor was already made"),
+            Refusal::HubAlreadyOrders => f.write_str(
+                "a room hub already runs this session's log; it must hand it back first",
+            ),
+            Refusal::StaleEpoch(next) => write!(
+                f,
+                "this hub epoch was already used or skips one: the next epoch is {next}"
+            ),
+            Refusal::NotAtHead(head) => write!(
+                f,
+                "the hub's takeover must follow the last event of the log, number {head}"
+            ),
+            Refusal::NotTheHub => {
+                f.write_str("only the hub that took over may hand the log back, for its own epoch")
+            }
         }
     }
 }
@@ -275,6 +301,25 @@ pub struct SessionAttendance {
     pub presence: Presence,
 }
 
+/// A hub that took the log over, until it hands it back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HubOrderer {
+    pub epoch: u32,
+    pub device: DeviceId,
+    pub person: PersonId,
+    /// The position of its takeover event.
+    pub since_seq: u32,
+    pub since: DateTime<Utc>,
+}
+
+/// Who must have ordered (and countersigned) an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Orderer {
+    Server,
+    Hub { device: DeviceId, epoch: u32 },
+}
+
 /// Everything the log says, folded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -291,6 +336,10 @@ pub struct SessionState {
     /// Attendance recorded in the session, latest per person, in order of first record.
     pub attendance: Vec<SessionAttendance>,
     pub motions: Vec<SessionMotion>,
+    /// The room hub ordering the log while the server is unreachable.
+    pub hub: Option<HubOrderer>,
+    /// The last hub epoch used in this log (0: none yet).
+    pub hub_epochs: u32,
     #[serde(skip)]
     #[cfg_attr(feature = "specta", specta(skip))]
     event_ids: HashSet<LiveEventId>,
@@ -352,6 +401,24 @@ impl SessionState {
             .find(|m| m.motion == motion && m.closed_at.is_none())
     }
 
+    /// Who orders `event` if it comes next: the hub that takes over (its own
+    /// takeover included) or hands back, else the server.
+    pub fn orderer_of(&self, event: &LiveEvent) -> Orderer {
+        if let LiveEventBody::HubTookOver { epoch, .. } = event.body {
+            return Orderer::Hub {
+                device: event.device_id,
+                epoch,
+            };
+        }
+        match &self.hub {
+            Some(hub) => Orderer::Hub {
+                device: hub.device,
+                epoch: hub.epoch,
+            },
+            None => Orderer::Server,
+        }
+    }
+
     fn require_running(&self) -> Result<(), Refusal> {
         match self.status {
             SessionStatus::NotStarted => Err(Refusal::NotStarted),
@@ -382,7 +449,10 @@ impl SessionState {
         if self.has_event(id) {
             return Err(Refusal::ReplayedEvent);
         }
-        if self.status == SessionStatus::Ended {
+        // A hub whose segment saw the session end still hands the log back.
+        if self.status == SessionStatus::Ended
+            && !matches!(body, LiveEventBody::HubHandedBack { .. })
+        {
             return Err(Refusal::Ended);
         }
         if self.status == SessionStatus::NotStarted && *body != LiveEventBody::SessionStarted {
@@ -550,6 +620,22 @@ impl SessionState {
                     return Err(Refusal::MotionNotOpen);
                 }
             }
+            LiveEventBody::HubTookOver { epoch, after_seq } => {
+                need_runner("run the room as its hub")?;
+                if self.hub.is_some() {
+                    return Err(Refusal::HubAlreadyOrders);
+                }
+                if *epoch != self.hub_epochs + 1 {
+                    return Err(Refusal::StaleEpoch(self.hub_epochs + 1));
+                }
+                if *after_seq != self.seq {
+                    return Err(Refusal::NotAtHead(self.seq));
+                }
+            }
+            LiveEventBody::HubHandedBack { epoch } => match &self.hub {
+                Some(hub) if hub.epoch == *epoch && hub.person == actor.person => {}
+                _ => return Err(Refusal::NotTheHub),
+            },
             LiveEventBody::ItemOutcome { item, note, .. } => {
                 need_runner("record an item's outcome")?;
                 if facts.item(*item).is_none() {
@@ -709,6 +795,17 @@ impl SessionState {
                     session.outcome_note = note.clone();
                 }
             }
+            LiveEventBody::HubTookOver { epoch, .. } => {
+                self.hub_epochs = self.hub_epochs.max(*epoch);
+                self.hub = Some(HubOrderer {
+                    epoch: *epoch,
+                    device: event.device_id,
+                    person: event.author,
+                    since_seq: ordered.seq,
+                    since: at,
+                });
+            }
+            LiveEventBody::HubHandedBack { .. } => self.hub = None,
         }
     }
 
@@ -834,6 +931,78 @@ mod tests {
 
     fn request(n: u128) -> FloorRequestId {
         FloorRequestId(Uuid::from_u128(7000 + n))
+    }
+
+    #[test]
+    fn a_hub_takes_over_at_the_head_with_the_next_epoch_and_hands_back() {
+        let mut room = Room::new();
+        let took_over = |epoch, after_seq| LiveEventBody::HubTookOver { epoch, after_seq };
+        assert_eq!(room.send(CHAIR, took_over(1, 0)), Err(Refusal::NotStarted));
+        room.send(CHAIR, LiveEventBody::SessionStarted)
+            .expect("the chair starts");
+        assert_eq!(
+            room.send(3, took_over(1, 1)),
+            Err(Refusal::NotRunner("run the room as its hub"))
+        );
+        assert_eq!(
+            room.send(CHAIR, took_over(2, 1)),
+            Err(Refusal::StaleEpoch(1))
+        );
+        assert_eq!(
+            room.send(CHAIR, took_over(1, 0)),
+            Err(Refusal::NotAtHead(1))
+        );
+        let before = room.state.clone();
+        let chair_device = DeviceId(Uuid::from_u128(CHAIR));
+        let next = LiveEvent {
+            id: LiveEventId(Uuid::from_u128(1)),
+            meeting_id: room.facts.meeting,
+            device_id: chair_device,
+            author: person(CHAIR),
+            made_at: room.at(),
+            body: took_over(1, 1),
+        };
+        assert_eq!(
+            before.orderer_of(&next),
+            Orderer::Hub {
+                device: chair_device,
+                epoch: 1
+            },
+            "the takeover is ordered by the hub itself"
+        );
+        room.send(CHAIR, took_over(1, 1))
+            .expect("the chair's device takes over");
+        let hub = room.state.hub.clone().expect("a hub orders");
+        assert_eq!((hub.epoch, hub.since_seq), (1, 2));
+        assert_eq!(
+            room.send(SECRETARY, took_over(2, 2)),
+            Err(Refusal::HubAlreadyOrders),
+            "a second hub cannot claim the log while the first holds it"
+        );
+        // The room goes on under the hub.
+        room.send(CHAIR, LiveEventBody::ItemTakenUp { item: item(1) })
+            .expect("an item under the hub");
+        let mut member_event = next.clone();
+        member_event.body = LiveEventBody::SessionSuspended;
+        assert!(matches!(
+            room.state.orderer_of(&member_event),
+            Orderer::Hub { epoch: 1, .. }
+        ));
+        assert_eq!(
+            room.send(SECRETARY, LiveEventBody::HubHandedBack { epoch: 1 }),
+            Err(Refusal::NotTheHub)
+        );
+        assert_eq!(
+            room.send(CHAIR, LiveEventBody::HubHandedBack { epoch: 2 }),
+            Err(Refusal::NotTheHub)
+        );
+        room.send(CHAIR, LiveEventBody::SessionEnded)
+            .expect("the session ends in the room");
+        room.send(CHAIR, LiveEventBody::HubHandedBack { epoch: 1 })
+            .expect("a hub hands back even after the session ended");
+        assert_eq!(room.state.hub, None);
+        assert_eq!(room.state.orderer_of(&member_event), Orderer::Server);
+        assert_eq!(room.state.hub_epochs, 1);
     }
 
     #[test]

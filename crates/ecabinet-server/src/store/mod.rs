@@ -58,6 +58,14 @@ pub struct Viewer {
     pub secretariat: bool,
 }
 
+/// A meeting's room hub and how long its last check-in holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomHubLease {
+    pub device: DeviceId,
+    pub person: PersonId,
+    pub lease_until: chrono::DateTime<chrono::Utc>,
+}
+
 /// Everything needed to re-verify a motion's tally: the motion, every
 /// accepted ballot with its receipt, and the signing key of each device that
 /// voted (device, its person, Ed25519 public key).
@@ -384,6 +392,21 @@ pub trait Store: Send + Sync + 'static {
         organisation: OrganisationId,
         event: &ecabinet_domain::session::OrderedLiveEvent,
     ) -> StoreResult<Option<i64>>;
+    /// Appends a run of events (a room hub's segment) in one transaction,
+    /// if the first one's seq is the next one; their change numbers, or
+    /// `None` if another orderer took that place first (nothing stored).
+    async fn append_session_events(
+        &self,
+        organisation: OrganisationId,
+        events: &[ecabinet_domain::session::OrderedLiveEvent],
+    ) -> StoreResult<Option<Vec<i64>>>;
+
+    /// The meeting's named room hub, if any.
+    async fn room_hub(&self, meeting: MeetingId) -> StoreResult<Option<RoomHubLease>>;
+    /// Names (or renews) the meeting's room hub.
+    async fn set_room_hub(&self, meeting: MeetingId, hub: &RoomHubLease) -> StoreResult<()>;
+    /// The meeting has no room hub any more.
+    async fn clear_room_hub(&self, meeting: MeetingId) -> StoreResult<()>;
 
     /// Changes after `since` that `viewer` may see, oldest first, at most `limit`.
     async fn changes_since(

@@ -996,6 +996,26 @@ macro_rules! sql_store {
                 self.append_session_event_impl(organisation, event).await
             }
 
+            async fn append_session_events(
+                &self,
+                organisation: OrganisationId,
+                events: &[ecabinet_domain::session::OrderedLiveEvent],
+            ) -> StoreResult<Option<Vec<i64>>> {
+                self.append_session_events_impl(organisation, events).await
+            }
+
+            async fn room_hub(&self, meeting: MeetingId) -> StoreResult<Option<crate::store::RoomHubLease>> {
+                self.room_hub_impl(meeting).await
+            }
+
+            async fn set_room_hub(&self, meeting: MeetingId, hub: &crate::store::RoomHubLease) -> StoreResult<()> {
+                self.set_room_hub_impl(meeting, hub).await
+            }
+
+            async fn clear_room_hub(&self, meeting: MeetingId) -> StoreResult<()> {
+                self.clear_room_hub_impl(meeting).await
+            }
+
             async fn motion_export(&self, id: ecabinet_domain::MotionId) -> StoreResult<Option<crate::store::MotionExport>> {
                 self.motion_export_impl(id).await
             }
