@@ -3,6 +3,7 @@
 //! `ecabinet_client`; this file only parses arguments and prints.
 
 mod output;
+mod room_cmd;
 mod session_cmd;
 
 use std::path::PathBuf;
@@ -180,6 +181,11 @@ enum Command {
         meeting: Option<String>,
         #[command(subcommand)]
         command: Option<session_cmd::SessionCommand>,
+    },
+    /// The meeting's room over WebRTC: host it, join it, see how it stands.
+    Room {
+        #[command(subcommand)]
+        command: room_cmd::RoomCommand,
     },
     /// Ask for the floor on the item under discussion (needs the room's connection).
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -671,8 +677,11 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ECAB_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+            // The WebRTC stack warns of things that are normal on a LAN
+            // (no server name for DTLS, checks before the answer arrives).
+            tracing_subscriber::EnvFilter::try_from_env("ECAB_LOG").unwrap_or_else(|_| {
+                "warn,rtc=error,rtc_dtls=error,rtc_ice=error,rtc_sctp=error,webrtc=error".into()
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -1101,6 +1110,10 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     return Err(ClientError::InvalidArgument("say which meeting".into()))
                 }
             }
+        }
+        Command::Room { command } => {
+            let client = Client::open(&profile).await?;
+            room_cmd::room(client, out, command).await?;
         }
         Command::Speak {
             item,

@@ -218,6 +218,57 @@ impl ServerApi {
         .await
     }
 
+    /// `GET /v1/meetings/{meeting}/room`: the facts and keys of the room.
+    pub async fn room_info(
+        &self,
+        token: &str,
+        meeting: ecabinet_domain::MeetingId,
+    ) -> ClientResult<ecabinet_domain::session::room::RoomInfo> {
+        self.get_json(&format!("v1/meetings/{meeting}/room"), token)
+            .await
+    }
+
+    /// A hub's check-in, with the segment it ordered while the server was away.
+    pub async fn hub_check_in(
+        &self,
+        token: &str,
+        meeting: ecabinet_domain::MeetingId,
+        check_in: &ecabinet_domain::session::room::HubCheckIn,
+    ) -> ClientResult<ecabinet_domain::session::room::HubCheckInAnswer> {
+        self.post(
+            &format!("v1/meetings/{meeting}/room/hub"),
+            Some(token),
+            check_in,
+        )
+        .await
+    }
+
+    /// The room has no hub any more.
+    pub async fn release_hub(
+        &self,
+        token: &str,
+        meeting: ecabinet_domain::MeetingId,
+    ) -> ClientResult<()> {
+        let request = self
+            .request(Method::DELETE, &format!("v1/meetings/{meeting}/room/hub"))?
+            .bearer_auth(token);
+        self.send_expecting_no_body(request).await
+    }
+
+    /// Passes an offer or answer to another device of the room.
+    pub async fn room_signal(
+        &self,
+        token: &str,
+        meeting: ecabinet_domain::MeetingId,
+        request: &ecabinet_domain::session::room::RoomSignalRequest,
+    ) -> ClientResult<()> {
+        let request = self
+            .request(Method::POST, &format!("v1/meetings/{meeting}/room/signal"))?
+            .bearer_auth(token)
+            .json(request);
+        self.send_expecting_no_body(request).await
+    }
+
     /// Opens the server's event socket and calls `on_message` for each poke
     /// and each live event, until the socket closes (Ok) or fails (Err).
     async fn follow_socket(
@@ -447,7 +498,15 @@ impl ServerApi {
 pub enum SocketMessage {
     // First: a live message also has a cursor, so it would read as a poke.
     Live(Box<ecabinet_domain::session::LiveMessage>),
+    /// Room signalling from another device (an offer or an answer).
+    Signal(RoomSignalEnvelope),
     Poke(ecabinet_domain::api::Poke),
+}
+
+/// `{"signal": …}` on the event socket.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct RoomSignalEnvelope {
+    pub signal: ecabinet_domain::session::room::RoomSignalMessage,
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> ClientResult<T> {

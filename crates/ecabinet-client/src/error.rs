@@ -32,6 +32,9 @@ pub enum ClientError {
     InvalidInput(#[from] ValidationError),
     #[error("{0}")]
     InvalidArgument(String),
+    /// The room's WebRTC side failed.
+    #[error("the room: {0}")]
+    Room(String),
     #[error("the server address {url:?} is not usable: {reason}")]
     InvalidServerUrl { url: String, reason: String },
     #[error("cannot reach the server at {url} ({detail}); your local data is kept, try again when the network is back")]
@@ -87,6 +90,7 @@ impl ClientError {
             ClientError::MalformedCode(_) => "malformed_code",
             ClientError::InvalidInput(_) => "invalid_input",
             ClientError::InvalidArgument(_) => "invalid_argument",
+            ClientError::Room(_) => "room_failed",
             ClientError::InvalidServerUrl { .. } => "invalid_server_url",
             ClientError::ServerUnreachable { .. } => "server_unreachable",
             ClientError::NeedsRoom { .. } => "needs_room",

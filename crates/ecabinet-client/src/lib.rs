@@ -20,6 +20,7 @@ mod profile;
 mod reading;
 mod references;
 mod replica;
+pub mod room;
 mod sealed_reader;
 mod session;
 mod views;
@@ -39,7 +40,7 @@ use ecabinet_domain::ops::Command;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use annotations::{AnnotationEdit, AnnotationList, AnnotationView, NewAnnotation, Placement};
-pub use api::{parse_server_url, ServerApi, SocketMessage};
+pub use api::{parse_server_url, RoomSignalEnvelope, ServerApi, SocketMessage, SocketMessages};
 pub use cache::CacheReport;
 pub use changes::{ChangeHunk, DocumentChanges};
 pub use documents::{handling_of, FetchedDocument};
@@ -92,6 +93,8 @@ pub struct Client {
     /// Each meeting's session log as last folded (see `folded_session`).
     folded:
         Mutex<std::collections::HashMap<MeetingId, ecabinet_domain::session::rules::SessionState>>,
+    /// Events from the room are checked against the head and kept one at a time.
+    room_turn: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Client {
@@ -140,6 +143,7 @@ impl Client {
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),
+            room_turn: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -245,6 +249,7 @@ impl Client {
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),
+            room_turn: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -493,6 +498,8 @@ impl Client {
                         on_behind(live.cursor.unwrap_or_default());
                     }
                 }
+                // For the room process, which reads its own socket.
+                api::SocketMessage::Signal(_) => {}
                 api::SocketMessage::Poke(poke) => {
                     if poke.cursor > self.replica.pull_state().await?.cursor {
                         on_behind(poke.cursor);

@@ -11,9 +11,10 @@ use ecabinet_domain::session::minutes::{
     self, ItemFacts, Minutes, MinutesAttendance, MinutesDevice, MinutesDocument, MinutesFacts,
     MotionFacts, NamedPerson, PositionsLine, SignedMinutes, MAX_NARRATIVE_CHARS,
 };
+use ecabinet_domain::session::rules::{Orderer, SessionState};
 use ecabinet_domain::session::{order_message, OrderedLiveEvent, SpeechKind, GENESIS_HASH};
 use ecabinet_domain::voting::Presence;
-use ecabinet_domain::{AgendaItemId, MeetingId, PersonId, Role};
+use ecabinet_domain::{AgendaItemId, DeviceId, MeetingId, PersonId, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ClientError, ClientResult};
@@ -67,7 +68,9 @@ impl MinutesVerification {
 }
 
 /// Checks a signed log: every event's device signature, the hash chain
-/// from the first event, and the orderer's signature on each link.
+/// from the first event, and the orderer's signature on each link: the
+/// server's key, except in a room hub's segments, which the log itself
+/// marks (the hub's takeover to its hand-back) and which its device signs.
 pub fn verify_log(
     log: &[OrderedLiveEvent],
     devices: &[MinutesDevice],
@@ -76,13 +79,16 @@ pub fn verify_log(
 ) -> (bool, bool, bool) {
     let (mut signatures, mut chain, mut orderer) = (true, true, true);
     let mut previous = GENESIS_HASH.to_vec();
+    let mut state = SessionState::default();
+    let key_of = |device: DeviceId, person: Option<PersonId>| {
+        devices
+            .iter()
+            .find(|d| d.device == device && person.is_none_or(|p| d.person == p))
+            .and_then(|d| b64_decode(&d.signing_key).ok())
+    };
     for (index, event) in log.iter().enumerate() {
         let inner = event.event();
-        let key = devices
-            .iter()
-            .find(|d| d.device == inner.device_id && d.person == inner.author)
-            .and_then(|d| b64_decode(&d.signing_key).ok());
-        let signed = key.is_some_and(|key| {
+        let signed = key_of(inner.device_id, Some(inner.author)).is_some_and(|key| {
             verify_signature(&key, &inner.signing_message(), &event.signed.signature.0).is_ok()
         });
         if !signed {
@@ -109,19 +115,26 @@ pub fn verify_log(
                 event.seq
             ));
         }
-        if verify_signature(
-            orderer_key,
-            &order_message(&event.hash.0),
-            &event.orderer_signature.0,
-        )
-        .is_err()
-        {
+        let key = match state.orderer_of(inner) {
+            Orderer::Server => Some(orderer_key.to_vec()),
+            Orderer::Hub { device, .. } => key_of(device, None),
+        };
+        let countersigned = key.is_some_and(|key| {
+            verify_signature(
+                &key,
+                &order_message(&event.hash.0),
+                &event.orderer_signature.0,
+            )
+            .is_ok()
+        });
+        if !countersigned {
             orderer = false;
             problems.push(format!(
                 "event {}: the orderer's signature does not match",
                 event.seq
             ));
         }
+        state.apply(event);
         previous = event.hash.0.clone();
     }
     (signatures, chain, orderer)

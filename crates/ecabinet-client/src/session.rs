@@ -195,16 +195,46 @@ impl Client {
             body,
         };
         let signed = self.sign_live_event(event);
-        let token = self.token().await.map_err(|e| needs_room(e, action))?;
-        let ordered = self
-            .api
-            .post_live_event(&token, &signed)
-            .await
-            .map_err(|e| needs_room(e, action))?;
-        self.note_server_time(ordered.at);
-        // Whatever came before it (another device's events) first.
-        self.catch_up_session_with(&token, meeting).await?;
-        Ok(ordered)
+        let sent = match self.token().await {
+            Ok(token) => self
+                .api
+                .post_live_event(&token, &signed)
+                .await
+                .map(|ordered| (ordered, token)),
+            Err(error) => Err(error),
+        };
+        match sent {
+            Ok((ordered, token)) => {
+                self.note_server_time(ordered.at);
+                // Whatever came before it (another device's events) first.
+                self.catch_up_session_with(&token, meeting).await?;
+                Ok(ordered)
+            }
+            // The server is away, or the room's hub orders the log now:
+            // this device's room process carries the event, if one runs.
+            Err(error) if room_may_carry(&error) => {
+                match crate::room::ask_room_process(
+                    &self.dir,
+                    &crate::room::LocalRequest::Submit { signed },
+                )
+                .await?
+                {
+                    Some(crate::room::LocalAnswer::Ordered { event }) => Ok(event),
+                    Some(crate::room::LocalAnswer::Refused { code, message }) => {
+                        Err(ClientError::Server {
+                            status: 409,
+                            code,
+                            message,
+                        })
+                    }
+                    Some(crate::room::LocalAnswer::Status(_)) => Err(ClientError::Protocol(
+                        "the room process answered with its status".into(),
+                    )),
+                    None => Err(needs_room(error, action)),
+                }
+            }
+            Err(error) => Err(needs_room(error, action)),
+        }
     }
 
     /// Brings this device's copy of the meeting's log up to date.
@@ -668,9 +698,12 @@ impl Client {
     /// Gives the floor to the next waiting request (the chair).
     pub async fn floor_next(&self, item: AgendaItemId) -> ClientResult<FloorRequestId> {
         let meeting = self.meeting_of_item(item).await?;
-        self.catch_up_session(meeting)
-            .await
-            .map_err(|e| needs_room(e, "giving the floor"))?;
+        // Without the server, the room process keeps the log held here current.
+        if let Err(error) = self.catch_up_session(meeting).await {
+            if !room_may_carry(&error) {
+                return Err(needs_room(error, "giving the floor"));
+            }
+        }
         let state = self.folded_session(meeting).await?;
         let next = state
             .item(item)
@@ -825,7 +858,7 @@ impl Client {
                     }
                     self.take_live_message(&live).await?.0
                 }
-                SocketMessage::Live(_) => false,
+                SocketMessage::Live(_) | SocketMessage::Signal(_) => false,
                 // Another instance may have ordered events this one has not sent.
                 SocketMessage::Poke(_) => {
                     let held = self.replica.session_head(meeting).await?;
@@ -848,6 +881,15 @@ fn describe(body: &LiveEventBody) -> &'static str {
         LiveEventBody::PresenterPage { .. } => "presenting a page",
         LiveEventBody::Attendance { .. } => "checking in to the session",
         _ => "running the session",
+    }
+}
+
+/// Errors after which the room (the hub) may still order an event.
+fn room_may_carry(error: &ClientError) -> bool {
+    match error {
+        ClientError::ServerUnreachable { .. } => true,
+        ClientError::Server { code, .. } => code == "room_hub_orders",
+        _ => false,
     }
 }
 

@@ -34,6 +34,10 @@ pub enum Admission {
     ClockSkew,
     #[error("{0}")]
     Rules(Refusal),
+    /// Votes are opened and closed through the server, which keeps their
+    /// ballots: not in a room without it.
+    #[error("a vote cannot be opened or closed while the room runs without the server")]
+    NeedsServer,
 }
 
 impl Admission {
@@ -45,6 +49,7 @@ impl Admission {
             Admission::BadSignature => "bad_signature",
             Admission::ClockSkew => "clock_skew",
             Admission::Rules(refusal) => refusal.code(),
+            Admission::NeedsServer => "needs_server",
         }
     }
 }
@@ -77,6 +82,13 @@ pub fn admit(
     .map_err(|_| Admission::BadSignature)?;
     if (event.made_at - now).num_seconds().abs() > MAX_CLOCK_SKEW_SECONDS {
         return Err(Admission::ClockSkew);
+    }
+    if matches!(
+        event.body,
+        LiveEventBody::MotionOpened { .. } | LiveEventBody::MotionClosed { .. }
+    ) && (state.hub.is_some() || matches!(event.body, LiveEventBody::HubTookOver { .. }))
+    {
+        return Err(Admission::NeedsServer);
     }
     let actor = device.actor();
     state

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod op_rules;
 pub mod opinions;
 pub mod push;
+pub mod room;
 pub mod serve;
 pub mod services;
 pub mod session;

@@ -74,6 +74,15 @@ pub enum ServiceError {
     Session(ecabinet_domain::session::rules::Refusal),
     #[error("too many failed attempts from here; wait {minutes} minute(s) and try again, or ask the IT office")]
     TooManyAttempts { minutes: u64 },
+    /// The room's hub may be ordering the log: the server does not.
+    #[error("{0}")]
+    RoomHubOrders(String),
+    /// Another device is the room's hub.
+    #[error("{0}")]
+    RoomHubTaken(String),
+    /// A hub's segment the server does not take.
+    #[error("the room hub's segment was refused: {0}")]
+    Segment(ecabinet_room::SegmentRefusal),
 }
 
 impl ServiceError {
@@ -97,6 +106,9 @@ impl ServiceError {
             ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Session(refusal) => refusal.code(),
             ServiceError::TooManyAttempts { .. } => "too_many_attempts",
+            ServiceError::RoomHubOrders(_) => "room_hub_orders",
+            ServiceError::RoomHubTaken(_) => "room_hub_taken",
+            ServiceError::Segment(refusal) => refusal.code(),
             ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Blob(_) => "internal",
         }
     }
@@ -234,7 +246,7 @@ pub struct IssuedInvite {
 pub struct Services {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) blobs: BlobStore,
-    server_key: Arc<SigningKey>,
+    pub(crate) server_key: Arc<SigningKey>,
     policy: ecabinet_domain::api::DevicePolicy,
     pub(crate) writer: OpWriter,
     pub(crate) cursor: Arc<watch::Sender<i64>>,
@@ -255,6 +267,8 @@ pub struct Services {
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
     /// Devices revoked through this instance: their event sockets close.
     pub(crate) revocations: tokio::sync::broadcast::Sender<DeviceId>,
+    /// Room signalling for devices connected to this instance.
+    pub(crate) signals: tokio::sync::broadcast::Sender<crate::room::SignalBroadcast>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -305,6 +319,7 @@ impl Services {
             notifications,
             metrics: Default::default(),
             revocations: tokio::sync::broadcast::channel(64).0,
+            signals: tokio::sync::broadcast::channel(256).0,
         })
     }
 
@@ -324,11 +339,6 @@ impl Services {
 
     pub fn server_public_key(&self) -> [u8; 32] {
         self.server_key.public_key()
-    }
-
-    /// Signs as the server (receipts, the session log's order).
-    pub(crate) fn sign_as_server(&self, message: &[u8]) -> [u8; 64] {
-        self.server_key.sign(message)
     }
 
     /// The Prometheus text of `GET /metrics`.

@@ -9,14 +9,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use ecabinet_crypto::{sha256, verify_signature};
-use ecabinet_domain::ops::Bytes;
+use ecabinet_crypto::verify_signature;
 use ecabinet_domain::session::rules::{
     Actor, DocumentFacts, ItemFacts, Refusal, SessionFacts, SessionState,
 };
 use ecabinet_domain::session::{
-    order_message, to_millis, LiveEventBody, LiveMessage, OrderedLiveEvent, SessionLogPage,
-    SignedLiveEvent, GENESIS_HASH, MAX_CLOCK_SKEW_SECONDS,
+    to_millis, LiveEventBody, LiveMessage, OrderedLiveEvent, SessionLogPage, SignedLiveEvent,
+    GENESIS_HASH, MAX_CLOCK_SKEW_SECONDS,
 };
 use ecabinet_domain::voting::{Attendance, MotionStatus};
 use ecabinet_domain::{
@@ -31,10 +30,10 @@ const APPEND_ATTEMPTS: usize = 5;
 
 /// One meeting's log as this instance last saw it.
 #[derive(Clone)]
-struct OrderedHead {
-    state: SessionState,
-    hash: Vec<u8>,
-    at: Option<DateTime<Utc>>,
+pub(crate) struct OrderedHead {
+    pub(crate) state: SessionState,
+    pub(crate) hash: Vec<u8>,
+    pub(crate) at: Option<DateTime<Utc>>,
 }
 
 /// Per-instance cache of each meeting's folded log, and the lock that makes
@@ -42,7 +41,7 @@ struct OrderedHead {
 /// order by the database: see `Store::append_session_event`).
 #[derive(Default)]
 pub struct SessionOrderer {
-    heads: Mutex<HashMap<MeetingId, OrderedHead>>,
+    pub(crate) heads: Mutex<HashMap<MeetingId, OrderedHead>>,
 }
 
 impl std::fmt::Debug for SessionOrderer {
@@ -53,7 +52,7 @@ impl std::fmt::Debug for SessionOrderer {
 
 impl Services {
     /// A meeting of the caller's organisation.
-    async fn meeting_of_caller(
+    pub(crate) async fn meeting_of_caller(
         &self,
         caller: &Caller,
         meeting: MeetingId,
@@ -124,11 +123,16 @@ impl Services {
                 "the event names another meeting than the one it was sent to".into(),
             ));
         }
-        if event.device_id != caller.device || event.author != caller.person.id {
-            return Err(ServiceError::Forbidden(
-                "an event must be made and signed by the device that sends it",
-            ));
-        }
+        // The room's hub relays the events of devices that reach it but not
+        // the server; each is still checked against its own device's key,
+        // and judged as its author's.
+        let relayed;
+        let caller = if event.device_id == caller.device && event.author == caller.person.id {
+            caller
+        } else {
+            relayed = self.relayed_author(caller, meeting_id, &signed).await?;
+            &relayed
+        };
         let key = self.signing_key(caller.device).await?;
         verify_signature(&key, &event.signing_message(), &signed.signature.0)
             .map_err(|_| ServiceError::BadSignature)?;
@@ -141,30 +145,9 @@ impl Services {
         }
         Self::require_published(&meeting)?;
         self.require_participant(caller, &meeting)?;
-        if let LiveEventBody::ItemOutcome {
-            item,
-            note: Some(_),
-            ..
-        } = &event.body
-        {
-            let restricted = self
-                .store
-                .agenda_item(*item)
-                .await?
-                .is_some_and(|(found, _)| found.restricted);
-            if restricted {
-                return Err(ServiceError::BadRequest(
-                    "a note on a restricted item's outcome would reach every participant: record the outcome without it".into(),
-                ));
-            }
-        }
-        if let LiveEventBody::Attendance { person, presence } = &event.body {
-            let runs = Self::require_runs_meeting(caller, &meeting).is_ok();
-            self.check_attendance(caller, &meeting, *person, presence, runs)
-                .await?;
-        }
+        self.check_beyond_rules(caller, &meeting, &event.body)
+            .await?;
         let facts = self.session_facts(&meeting, &event.body).await?;
-        self.check_motion(&meeting, &event.body).await?;
         let actor = Actor {
             person: caller.person.id,
             secretary: caller.person.role == Role::Secretary,
@@ -201,22 +184,8 @@ impl Services {
             // The cached head is trusted as it stands: if another instance
             // appended since, the store refuses the append (its head is
             // re-checked inside the transaction) and the log is re-read.
-            let head = match heads.get(&meeting) {
-                Some(head) => head.clone(),
-                None => {
-                    let log = self.store.session_log(meeting, 0).await?;
-                    let head = OrderedHead {
-                        state: SessionState::from_log(&log),
-                        hash: log
-                            .last()
-                            .map(|e| e.hash.0.clone())
-                            .unwrap_or_else(|| GENESIS_HASH.to_vec()),
-                        at: log.last().map(|e| e.at),
-                    };
-                    heads.insert(meeting, head.clone());
-                    head
-                }
-            };
+            let head = self.head_of(&mut heads, meeting).await?;
+            self.require_server_orders(meeting).await?;
             head.state
                 .check(facts, actor, signed.event.id, &signed.event.body)
                 .map_err(ServiceError::Session)?;
@@ -225,16 +194,13 @@ impl Services {
             if let Some(previous) = head.at {
                 at = at.max(previous);
             }
-            let seq = head.state.seq + 1;
-            let hash = sha256(&OrderedLiveEvent::link_bytes(seq, &head.hash, at, &signed));
-            let ordered = OrderedLiveEvent {
-                seq,
-                prev_hash: Bytes(head.hash.clone()),
+            let ordered = ecabinet_room::chain::order(
+                head.state.seq + 1,
+                &head.hash,
                 at,
-                signed: signed.clone(),
-                hash: Bytes(hash.to_vec()),
-                orderer_signature: Bytes(self.sign_as_server(&order_message(&hash)).to_vec()),
-            };
+                signed.clone(),
+                &self.server_key,
+            );
             match self
                 .store
                 .append_session_event(organisation, &ordered)
@@ -247,7 +213,7 @@ impl Services {
                         meeting,
                         OrderedHead {
                             state,
-                            hash: hash.to_vec(),
+                            hash: ordered.hash.0.clone(),
                             at: Some(at),
                         },
                     );
@@ -263,10 +229,109 @@ impl Services {
         ))
     }
 
+    /// The author of an event the room's hub relays: the caller must be the
+    /// meeting's named hub, and the event's device its author's.
+    async fn relayed_author(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        signed: &SignedLiveEvent,
+    ) -> ServiceResult<Caller> {
+        let forbidden = ServiceError::Forbidden(
+            "an event must be made and signed by the device that sends it, or relayed by the room's hub",
+        );
+        let is_hub = self
+            .store
+            .room_hub(meeting)
+            .await?
+            .is_some_and(|hub| hub.device == caller.device);
+        if !is_hub {
+            return Err(forbidden);
+        }
+        let device = self
+            .store
+            .device(signed.event.device_id)
+            .await?
+            .filter(|d| d.revoked_at.is_none() && d.person_id == signed.event.author)
+            .ok_or(forbidden)?;
+        let person = self
+            .store
+            .persons(caller.person.organisation_id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == device.person_id)
+            .ok_or(ServiceError::NotFound("person"))?;
+        Ok(Caller {
+            device: device.id,
+            person,
+        })
+    }
+
+    /// What the server checks beyond the rules of the log: no note on a
+    /// restricted item's outcome, who may record whose attendance, and
+    /// that a vote named in the log is the vote as it was opened.
+    pub(crate) async fn check_beyond_rules(
+        &self,
+        caller: &Caller,
+        meeting: &Meeting,
+        body: &LiveEventBody,
+    ) -> ServiceResult<()> {
+        if let LiveEventBody::ItemOutcome {
+            item,
+            note: Some(_),
+            ..
+        } = body
+        {
+            let restricted = self
+                .store
+                .agenda_item(*item)
+                .await?
+                .is_some_and(|(found, _)| found.restricted);
+            if restricted {
+                return Err(ServiceError::BadRequest(
+                    "a note on a restricted item's outcome would reach every participant: record the outcome without it".into(),
+                ));
+            }
+        }
+        if let LiveEventBody::Attendance { person, presence } = body {
+            let runs = Self::require_runs_meeting(caller, meeting).is_ok();
+            self.check_attendance(caller, meeting, *person, presence, runs)
+                .await?;
+        }
+        self.check_motion(meeting, body).await
+    }
+
+    /// The meeting's log as this instance holds it, read from the store the
+    /// first time.
+    pub(crate) async fn head_of(
+        &self,
+        heads: &mut HashMap<MeetingId, OrderedHead>,
+        meeting: MeetingId,
+    ) -> ServiceResult<OrderedHead> {
+        if let Some(head) = heads.get(&meeting) {
+            return Ok(head.clone());
+        }
+        let log = self.store.session_log(meeting, 0).await?;
+        let head = OrderedHead {
+            state: SessionState::from_log(&log),
+            hash: log
+                .last()
+                .map(|e| e.hash.0.clone())
+                .unwrap_or_else(|| GENESIS_HASH.to_vec()),
+            at: log.last().map(|e| e.at),
+        };
+        heads.insert(meeting, head.clone());
+        Ok(head)
+    }
+
     /// Members take part in meetings they are invited to (all members when
     /// the meeting names none); substitutes for them, the chair and the
     /// secretariat too.
-    fn require_participant(&self, caller: &Caller, meeting: &Meeting) -> ServiceResult<()> {
+    pub(crate) fn require_participant(
+        &self,
+        caller: &Caller,
+        meeting: &Meeting,
+    ) -> ServiceResult<()> {
         let details = &meeting.details;
         let person = caller.person.id;
         let invited = caller.person.role == Role::Secretary
@@ -385,7 +450,12 @@ impl Services {
 
     /// What an event changes outside the log: attendance (which decides who
     /// may vote) and the item's status; then everyone is told at once.
-    async fn after_ordering(&self, meeting: &Meeting, ordered: &OrderedLiveEvent, change: i64) {
+    pub(crate) async fn after_ordering(
+        &self,
+        meeting: &Meeting,
+        ordered: &OrderedLiveEvent,
+        change: i64,
+    ) {
         let organisation = meeting.organisation_id;
         // The room first: the event goes out before any follow-up write.
         if let Ok(text) = serde_json::to_string(&LiveMessage {

@@ -111,8 +111,13 @@ pub enum RoomSignal {
 pub enum ToHub {
     /// Order this event (the hub orders only while the server is away).
     Submit { signed: SignedLiveEvent },
-    /// "I am here, and hold the log up to `head`" (the presence channel).
-    Heartbeat { head: u32 },
+    /// "I am here, hold the log up to `head`, and can (or cannot) reach
+    /// the server" (the presence channel).
+    Heartbeat {
+        head: u32,
+        #[serde(default)]
+        server: bool,
+    },
 }
 
 /// From the hub to a device.
@@ -120,7 +125,7 @@ pub enum ToHub {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromHub {
     /// An event of the log, whoever ordered it (devices deduplicate by seq).
-    Ordered { event: OrderedLiveEvent },
+    Ordered { event: Box<OrderedLiveEvent> },
     /// The hub did not order a submitted event.
     Refused {
         event: LiveEventId,

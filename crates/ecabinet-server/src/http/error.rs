@@ -31,7 +31,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::NoOrganisation | ServiceError::Unavailable(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            ServiceError::Conflict(_) => StatusCode::CONFLICT,
+            ServiceError::Conflict(_) | ServiceError::RoomHubTaken(_) => StatusCode::CONFLICT,
+            ServiceError::RoomHubOrders(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Segment(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServiceError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Session(refusal) => {
                 use ecabinet_domain::session::rules::RefusalClass;

@@ -81,6 +81,12 @@ pub fn router(services: Services) -> Router {
         .route("/v1/events", get(events))
         .route("/v1/meetings/{meeting}/session", get(session_log))
         .route("/v1/meetings/{meeting}/session/events", post(live_event))
+        .route("/v1/meetings/{meeting}/room", get(room_info))
+        .route(
+            "/v1/meetings/{meeting}/room/hub",
+            post(hub_check_in).delete(release_hub),
+        )
+        .route("/v1/meetings/{meeting}/room/signal", post(room_signal))
         .route("/v1/agenda/{item}/motions", post(open_motion))
         .route("/v1/motions/{motion}/close", post(close_motion))
         .route("/v1/meetings/{meeting}/adopt", post(adopt))
@@ -282,7 +288,9 @@ async fn events(
     let live = services.live_events();
     let organisation = caller.person.organisation_id;
     let metrics = services.metrics.clone();
-    Ok(upgrade.on_upgrade(move |socket| poke(socket, organisation, cursor, live, metrics, ends)))
+    let signals = services.signals.subscribe();
+    Ok(upgrade
+        .on_upgrade(move |socket| poke(socket, organisation, cursor, live, metrics, ends, signals)))
 }
 
 /// When an event socket must close: its session ends, or its device is
@@ -301,6 +309,7 @@ async fn poke(
     mut live: tokio::sync::broadcast::Receiver<crate::services::LiveBroadcast>,
     metrics: std::sync::Arc<crate::metrics::Metrics>,
     mut ends: Ends,
+    mut signals: tokio::sync::broadcast::Receiver<crate::room::SignalBroadcast>,
 ) {
     use axum::extract::ws::Message;
     use tokio::sync::broadcast::error::RecvError;
@@ -379,6 +388,16 @@ async fn poke(
                 close(&mut socket, "the session ended; sign in again").await;
                 break;
             }
+            signal = signals.recv() => match signal {
+                Ok(signal) if signal.to == ends.device => {
+                    if socket.send(Message::Text((*signal.message).into())).await.is_err() {
+                        break;
+                    }
+                }
+                Err(RecvError::Closed) => break, // the server is stopping
+                // Another device's, or lost in a burst: the sender retries.
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+            },
             revoked = ends.revocations.recv() => match revoked {
                 Ok(device) if device == ends.device => {
                     close(&mut socket, "this device has been revoked").await;
@@ -432,6 +451,42 @@ async fn live_event(
 ) -> Result<(StatusCode, Json<ecabinet_domain::session::OrderedLiveEvent>), ApiError> {
     let ordered = services.append_live_event(&caller, meeting, body).await?;
     Ok((StatusCode::CREATED, Json(ordered)))
+}
+
+async fn room_info(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+) -> Result<Json<ecabinet_domain::session::room::RoomInfo>, ApiError> {
+    Ok(Json(services.room_info(&caller, meeting).await?))
+}
+
+async fn hub_check_in(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiJson(body): ApiJson<ecabinet_domain::session::room::HubCheckIn>,
+) -> Result<Json<ecabinet_domain::session::room::HubCheckInAnswer>, ApiError> {
+    Ok(Json(services.hub_check_in(&caller, meeting, body).await?))
+}
+
+async fn release_hub(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+) -> Result<StatusCode, ApiError> {
+    services.release_hub(&caller, meeting).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn room_signal(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiJson(body): ApiJson<ecabinet_domain::session::room::RoomSignalRequest>,
+) -> Result<StatusCode, ApiError> {
+    services.room_signal(&caller, meeting, body).await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 async fn open_motion(

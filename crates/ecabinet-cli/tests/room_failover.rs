@@ -1,0 +1,521 @@
+//! The room survives the server. Real processes on loopback: the server,
+//! the secretariat's `ecab room host` and four members' `ecab room join`.
+//! The server is killed with SIGKILL in the middle of the session; the
+//! room goes on (a speaker change, a presenter page, a member's request)
+//! through the hub; a member cut off from both is told why it could not
+//! ask; the server comes back on the same data, the hub hands its segment
+//! back, the server's log equals the hub's, and the signed minutes verify.
+//!
+//! The choices (which member asks, which page is shown, when the cut-off
+//! member is cut) come from a seed, printed at the start; set
+//! `ECAB_ROOM_SEED` to replay one. This is a test binary without the
+//! libtest harness: run with `ECAB_TEST_SERVE_DATA`, it is the server.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{ExitCode, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const SERVE_DATA: &str = "ECAB_TEST_SERVE_DATA";
+const SERVE_LISTEN: &str = "ECAB_TEST_SERVE_LISTEN";
+const SERVE_PEOPLE: &str = "ECAB_TEST_SERVE_PEOPLE";
+const FOURTH_MEMBER: &str = "Hoàng Văn Em";
+
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start a runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = if let Some(data) = std::env::var_os(SERVE_DATA) {
+        runtime.block_on(serve(PathBuf::from(data)))
+    } else {
+        runtime.block_on(the_room_goes_on_without_the_server())
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("FAILED: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The server, as a process: the demo data on first start, invites for
+/// the people named in `ECAB_TEST_SERVE_PEOPLE` printed as `INVITE\tname\tcode`.
+async fn serve(data: PathBuf) -> Result<()> {
+    let listen = std::env::var(SERVE_LISTEN)?.parse()?;
+    let server = ecabinet_server::start(ecabinet_server::ServeConfig {
+        data_dir: data,
+        listen,
+        database_url: None,
+        tls: None,
+        demo: true,
+        policy: Default::default(),
+    })
+    .await?;
+    if let Ok(people) = std::env::var(SERVE_PEOPLE) {
+        for name in people.split(';').filter(|n| !n.is_empty()) {
+            let person = match server.services.find_person(name).await {
+                Ok(person) => person,
+                Err(_) => {
+                    server
+                        .services
+                        .create_person(name, ecabinet_domain::Role::Member)
+                        .await?
+                }
+            };
+            let code = server.services.issue_invite(person).await?.code;
+            println!("INVITE\t{name}\t{code}");
+        }
+    }
+    println!("READY");
+    std::future::pending::<()>().await;
+    Ok(())
+}
+
+fn start_server(data: &Path, port: u16, people: &[&str]) -> Result<Child> {
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .env(SERVE_DATA, data)
+        .env(SERVE_LISTEN, format!("127.0.0.1:{port}"))
+        .env("ECAB_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    if !people.is_empty() {
+        command.env(SERVE_PEOPLE, people.join(";"));
+    }
+    Ok(command.spawn()?)
+}
+
+/// Reads the server's lines up to READY: the invites.
+async fn invites(server: &mut Child) -> Result<HashMap<String, String>> {
+    let stdout = server.stdout.take().context("the server's output")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let mut codes = HashMap::new();
+    let ready = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await? {
+            if line == "READY" {
+                return Ok(());
+            }
+            let parts: Vec<&str> = line.split('\t').collect();
+            if let ["INVITE", name, code] = parts.as_slice() {
+                codes.insert((*name).to_owned(), (*code).to_owned());
+            }
+        }
+        anyhow::bail!("the server stopped before it was ready")
+    });
+    ready.await.context("the server did not start in 60 s")??;
+    Ok(codes)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn ecab(profile: &Path, args: &[&str]) -> Result<Run> {
+    let output = Command::new(env!("CARGO_BIN_EXE_ecab"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .env_remove("ECAB_PASSPHRASE")
+        .output()
+        .await?;
+    Ok(Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+async fn ecab_ok(profile: &Path, args: &[&str]) -> Result<String> {
+    let run = ecab(profile, args).await?;
+    ensure!(
+        run.code == 0,
+        "ecab {} exited {}: {}{}",
+        args.join(" "),
+        run.code,
+        run.stdout,
+        run.stderr
+    );
+    Ok(run.stdout)
+}
+
+fn json(text: &str) -> Result<Value> {
+    serde_json::from_str(text).with_context(|| format!("not JSON: {text}"))
+}
+
+/// A running `ecab room …` process and the notes it printed, with when
+/// they arrived.
+struct RoomProcess {
+    name: String,
+    child: Child,
+    notes: Arc<Mutex<Vec<(Instant, Value)>>>,
+}
+
+impl RoomProcess {
+    fn start(profile: &Path, name: &str, args: &[&str]) -> Result<Self> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ecab"))
+            .arg("--profile")
+            .arg(profile)
+            .arg("--json")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = child.stdout.take().context("the room process's output")?;
+        let notes = Arc::new(Mutex::new(Vec::new()));
+        let (kept, who) = (notes.clone(), name.to_owned());
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(note) = serde_json::from_str::<Value>(&line) {
+                    println!("  [{who}] {line}");
+                    if let Ok(mut notes) = kept.lock() {
+                        notes.push((Instant::now(), note));
+                    }
+                }
+            }
+        });
+        Ok(Self {
+            name: name.to_owned(),
+            child,
+            notes,
+        })
+    }
+
+    fn find(&self, what: impl Fn(&Value) -> bool) -> Option<(Instant, Value)> {
+        self.notes
+            .lock()
+            .ok()?
+            .iter()
+            .find(|(_, note)| what(note))
+            .cloned()
+    }
+
+    fn count(&self, what: impl Fn(&Value) -> bool) -> usize {
+        self.notes
+            .lock()
+            .map(|notes| notes.iter().filter(|(_, note)| what(note)).count())
+            .unwrap_or(0)
+    }
+
+    async fn wait_for(
+        &self,
+        what: &str,
+        limit: Duration,
+        test: impl Fn(&Value) -> bool,
+    ) -> Result<(Instant, Value)> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(found) = self.find(&test) {
+                return Ok(found);
+            }
+            if Instant::now() > deadline {
+                bail!("{}: no {what} within {limit:?}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Stops it as a service manager would (it removes its local socket).
+    async fn stop(mut self) -> Result<()> {
+        if let Some(pid) = self.child.id() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(pid.to_string())
+                .status()
+                .await;
+        }
+        tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+            .await
+            .context("the room process did not stop on SIGTERM")??;
+        Ok(())
+    }
+}
+
+fn note_is(kind: &'static str) -> impl Fn(&Value) -> bool {
+    move |note| note["note"] == kind
+}
+
+fn event_kind(kind: &'static str) -> impl Fn(&Value) -> bool {
+    move |note| note["note"] == "event" && note["kind"] == kind
+}
+
+/// A small deterministic generator: the test's choices replay from the seed.
+struct Choices(u64);
+
+impl Choices {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below
+    }
+}
+
+async fn the_room_goes_on_without_the_server() -> Result<()> {
+    let seed: u64 = match std::env::var("ECAB_ROOM_SEED") {
+        Ok(text) => text.parse().context("ECAB_ROOM_SEED is a number")?,
+        Err(_) => 20_261_207,
+    };
+    println!("room failover: seed {seed} (replay with ECAB_ROOM_SEED={seed})");
+    let mut choices = Choices(seed.max(1));
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("server");
+    let port = free_port()?;
+    let url = format!("http://127.0.0.1:{port}/");
+    let mut names = vec![ecabinet_server::demo::SECRETARY];
+    names.extend(ecabinet_server::demo::MEMBERS);
+    names.push(FOURTH_MEMBER);
+    let mut server = start_server(&data, port, &names)?;
+    let codes = invites(&mut server).await?;
+
+    let mut profiles = Vec::new();
+    for name in &names {
+        let profile = dir.path().join(name.replace(' ', "-"));
+        let code = codes.get(*name).context("an invite")?;
+        ecab_ok(&profile, &["enroll", "--server", &url, "--code", code]).await?;
+        profiles.push(profile);
+    }
+    let secretary = profiles[0].clone();
+    let members: Vec<PathBuf> = profiles[1..].to_vec();
+
+    let meetings = json(&ecab_ok(&secretary, &["--json", "meetings"]).await?)?;
+    let meeting = meetings[0]["id"].as_str().context("a meeting")?.to_owned();
+    let agenda = json(&ecab_ok(&secretary, &["--json", "agenda", &meeting]).await?)?;
+    let item = agenda["items"][1]["id"]
+        .as_str()
+        .context("an item")?
+        .to_owned();
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../assets/demo/02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf");
+    let added = json(
+        &ecab_ok(
+            &secretary,
+            &[
+                "--json",
+                "doc",
+                "add",
+                &item,
+                "--file",
+                &pdf.display().to_string(),
+            ],
+        )
+        .await?,
+    )?;
+    let document = added["id"].as_str().context("a document")?.to_owned();
+    ecab_ok(&secretary, &["session", "start", &meeting]).await?;
+    ecab_ok(&secretary, &["session", "item", &item]).await?;
+    for member in &members {
+        ecab_ok(member, &["sync"]).await?;
+    }
+
+    // The room: the secretariat's device hosts, the four members join.
+    let hub = RoomProcess::start(&secretary, "hub", &["room", "host", &meeting])?;
+    hub.wait_for("hosting", Duration::from_secs(20), note_is("hosting"))
+        .await?;
+    let joined_at = Instant::now();
+    let mut rooms = Vec::new();
+    for (n, member) in members.iter().enumerate() {
+        rooms.push(RoomProcess::start(
+            member,
+            &format!("member{}", n + 1),
+            &["room", "join", &meeting],
+        )?);
+    }
+    let mut join_millis = Vec::new();
+    for room in &rooms {
+        let (_, note) = room
+            .wait_for(
+                "hub connection",
+                Duration::from_secs(20),
+                note_is("hub_connected"),
+            )
+            .await?;
+        join_millis.push(note["millis"].as_u64().unwrap_or_default());
+    }
+    let hub_peers = || hub.count(note_is("peer_joined"));
+    while hub_peers() < members.len() {
+        ensure!(
+            joined_at.elapsed() < Duration::from_secs(20),
+            "the hub saw {} of {} members join",
+            hub_peers(),
+            members.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!("joined: offer to open channel {join_millis:?} ms");
+
+    // Through the server: a member asks for the floor; everyone has it.
+    let first = 1 + choices.next(members.len() as u64) as usize;
+    ecab_ok(&members[first - 1], &["speak", &item]).await?;
+    for room in &rooms {
+        room.wait_for(
+            "the request",
+            Duration::from_secs(10),
+            event_kind("floor_requested"),
+        )
+        .await?;
+    }
+
+    // The cut-off member loses its room process now or after the kill.
+    let cut = rooms.len() - 1;
+    let cut_before_kill = choices.next(2) == 0;
+    let mut cut_room = Some(rooms.remove(cut));
+    if cut_before_kill {
+        if let Some(mut room) = cut_room.take() {
+            room.child.kill().await?;
+        }
+    }
+
+    // The server dies.
+    let killed = Instant::now();
+    server.kill().await?;
+    println!("server killed (SIGKILL)");
+    if let Some(mut room) = cut_room.take() {
+        room.child.kill().await?;
+    }
+    let (took_over_at, took) = hub
+        .wait_for("takeover", Duration::from_secs(15), note_is("took_over"))
+        .await?;
+    let epoch = took["epoch"].as_u64().context("an epoch")?;
+
+    // The room goes on: the chair's console gives the floor, a member asks,
+    // the presenter shows a page: all through the hub.
+    ecab_ok(&secretary, &["floor", "next", &item]).await?;
+    // Another member than the one speaking now, and not the cut-off one.
+    let others: Vec<usize> = (0..cut).filter(|&m| m != first - 1).collect();
+    let second = others[choices.next(others.len() as u64) as usize];
+    ecab_ok(&members[second], &["speak", &item]).await?;
+    let page = 1 + choices.next(3) as u32;
+    ecab_ok(
+        &secretary,
+        &["present", &document, "--page", &page.to_string()],
+    )
+    .await?;
+    for room in &rooms {
+        room.wait_for(
+            "the presenter's page through the hub",
+            Duration::from_secs(10),
+            |note| note["kind"] == "presenter_page" && note["through_hub"] == true,
+        )
+        .await?;
+    }
+    for member in &members[..members.len() - 1] {
+        let live = json(&ecab_ok(member, &["--json", "session", &meeting]).await?)?;
+        ensure!(
+            live["presenter"]["page"].as_u64() == Some(u64::from(page)),
+            "a member follows the presenter without the server: {live}"
+        );
+        ensure!(
+            live["speakers"]["speaking"].is_object(),
+            "the floor was given in the room: {live}"
+        );
+    }
+    let refused = ecab(&members[cut], &["speak", &item]).await?;
+    ensure!(refused.code == 1, "a member cut off from both cannot ask");
+    ensure!(
+        refused.stderr.contains("room") || refused.stderr.contains("server"),
+        "and is told why: {}",
+        refused.stderr
+    );
+
+    // The server comes back on the same data; the hub hands the room back.
+    let restarted = Instant::now();
+    let mut server = start_server(&data, port, &[])?;
+    invites(&mut server).await?;
+    let (handed_at, handed) = hub
+        .wait_for("hand-back", Duration::from_secs(20), note_is("handed_back"))
+        .await?;
+    ensure!(handed["epoch"].as_u64() == Some(epoch), "{handed}");
+    println!(
+        "timeline: server killed at 0 ms; the hub took over at {} ms; \
+         server restarted at {} ms; the server took the segment ({} events) at {} ms",
+        (took_over_at - killed).as_millis(),
+        (restarted - killed).as_millis(),
+        handed["events"],
+        (handed_at - killed).as_millis()
+    );
+
+    // The server orders again; the server's log is the hub's.
+    ecab_ok(&secretary, &["floor", "end", &item]).await?;
+    ecab_ok(&secretary, &["session", "end", &meeting]).await?;
+    let hub_client = ecabinet_client::Client::open(&secretary).await?;
+    let meeting_id = hub_client.resolve_meeting(&meeting).await?;
+    let token = hub_client.session_token().await?;
+    let server_log = hub_client
+        .server_api()
+        .session_log(&token, meeting_id, 0, None)
+        .await?
+        .events;
+    hub_client.catch_up_session(meeting_id).await?;
+    let hub_log = hub_client.session_log(meeting_id).await?;
+    ensure!(
+        server_log == hub_log,
+        "the server's log ({} events) is the hub's ({} events)",
+        server_log.len(),
+        hub_log.len()
+    );
+    ensure!(server_log.iter().any(|e| matches!(
+        e.event().body,
+        ecabinet_domain::session::LiveEventBody::HubTookOver { .. }
+    )));
+    // The cut-off member catches up through the server and holds the same log.
+    ecab_ok(&members[cut], &["sync"]).await?;
+    let cut_client = ecabinet_client::Client::open(&members[cut]).await?;
+    cut_client.catch_up_session(meeting_id).await?;
+    ensure!(cut_client.session_log(meeting_id).await? == server_log);
+
+    for room in rooms {
+        room.stop().await?;
+    }
+    hub.stop().await?;
+
+    // The minutes, drawn from a log with the hub's segment in it, verify.
+    let signed = dir.path().join("bien-ban.json");
+    ecab_ok(
+        &secretary,
+        &[
+            "minutes",
+            "sign",
+            &meeting,
+            "--out",
+            &signed.display().to_string(),
+        ],
+    )
+    .await?;
+    let verified = json(
+        &ecab_ok(
+            &members[0],
+            &["--json", "minutes", "verify", &signed.display().to_string()],
+        )
+        .await?,
+    )?;
+    ensure!(verified["verified"] == true, "{verified}");
+    server.kill().await?;
+    println!("room failover: passed (seed {seed})");
+    Ok(())
+}

@@ -1,0 +1,335 @@
+//! The room's side of the server: it describes a meeting's room to its hub
+//! (the facts and device keys the hub needs to order the log alone), keeps
+//! the hub's lease, takes back the segment a hub ordered while the server
+//! was away, and relays WebRTC signalling between the room's devices.
+//!
+//! One orderer at a time: the server orders a meeting's log only while no
+//! hub is named or the named hub's last check-in still holds; the hub takes
+//! over only after its lease has run out by its own clock and a margin
+//! (`HUB_TAKEOVER_AFTER_MILLIS`), so the two never order together.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use ecabinet_crypto::b64_encode;
+use ecabinet_domain::session::room::{
+    HubCheckIn, HubCheckInAnswer, RoomDevice, RoomHubView, RoomInfo, RoomSignalMessage,
+    RoomSignalRequest, HUB_LEASE_MILLIS,
+};
+use ecabinet_domain::session::rules::{DocumentFacts, ItemFacts, SessionFacts};
+use ecabinet_domain::session::LiveEventBody;
+use ecabinet_domain::{DeviceId, DocumentManifest, Meeting, MeetingId, Role};
+use ecabinet_room::segment::{verify_segment, LogHead};
+use ecabinet_room::Directory;
+
+use crate::services::{Caller, ServiceError, ServiceResult, Services};
+use crate::session::OrderedHead;
+use crate::store::RoomHubLease;
+
+/// A signalling message on its way to one device's event sockets.
+#[derive(Clone, Debug)]
+pub struct SignalBroadcast {
+    pub to: DeviceId,
+    /// `{"signal": …}`.
+    pub message: Arc<str>,
+}
+
+impl Services {
+    /// `GET /v1/meetings/{meeting}/room`.
+    pub async fn room_info(&self, caller: &Caller, meeting: MeetingId) -> ServiceResult<RoomInfo> {
+        let meeting = self.meeting_of_caller(caller, meeting).await?;
+        self.require_participant(caller, &meeting)?;
+        let facts = self.room_facts(&meeting).await?;
+        let devices = self.room_devices(&meeting).await?;
+        let now = Utc::now();
+        let hub = self
+            .store
+            .room_hub(meeting.id)
+            .await?
+            .map(|lease| RoomHubView {
+                device: lease.device,
+                person: lease.person,
+                lease_left_millis: (lease.lease_until - now).num_milliseconds().max(0),
+            });
+        Ok(RoomInfo {
+            meeting: meeting.id,
+            facts,
+            devices,
+            hub,
+            server_key: b64_encode(&self.server_public_key()),
+        })
+    }
+
+    /// Everything the rules need, for every item: a hub checks presenter
+    /// pages without asking. Restricted items' documents are left out (the
+    /// room is every participant), so their pages are shown only through
+    /// the server.
+    async fn room_facts(&self, meeting: &Meeting) -> ServiceResult<SessionFacts> {
+        let mut items = Vec::new();
+        for item in self.store.agenda(meeting.id).await? {
+            let mut documents = Vec::new();
+            if !item.restricted {
+                for document in self.store.agenda_documents(item.id).await? {
+                    let mut version = 1;
+                    while let Some((found, _)) = self.store.document(document, version).await? {
+                        let pages = serde_json::from_str::<DocumentManifest>(&found.manifest)
+                            .ok()
+                            .and_then(|m| m.page_count);
+                        documents.push(DocumentFacts {
+                            id: document,
+                            version,
+                            pages,
+                        });
+                        version += 1;
+                    }
+                }
+            }
+            items.push(ItemFacts {
+                id: item.id,
+                presenter: item.details.presenter,
+                documents,
+            });
+        }
+        Ok(SessionFacts {
+            meeting: meeting.id,
+            chair: meeting.details.chair,
+            items,
+        })
+    }
+
+    /// The active devices of everyone who takes part: the invited members
+    /// (every member when none are named), the chair, substitutes and the
+    /// secretariat.
+    async fn room_devices(&self, meeting: &Meeting) -> ServiceResult<Vec<RoomDevice>> {
+        let details = &meeting.details;
+        let mut devices = Vec::new();
+        for person in self.store.persons(meeting.organisation_id).await? {
+            let secretary = person.role == Role::Secretary;
+            let takes_part = secretary
+                || details.participants.is_empty()
+                || details.participants.contains(&person.id)
+                || details.chair == Some(person.id)
+                || details
+                    .substitutes
+                    .iter()
+                    .any(|s| s.substitute == person.id);
+            if !takes_part {
+                continue;
+            }
+            for device in self.store.devices_of(person.id).await? {
+                if device.revoked_at.is_none() {
+                    devices.push(RoomDevice {
+                        device: device.id,
+                        person: person.id,
+                        secretary,
+                        signing_key: b64_encode(&device.signing_public_key),
+                    });
+                }
+            }
+        }
+        Ok(devices)
+    }
+
+    /// The server orders a meeting's log only while its named hub (if any)
+    /// holds a lease: after that, the hub may be ordering it in the room.
+    pub(crate) async fn require_server_orders(&self, meeting: MeetingId) -> ServiceResult<()> {
+        match self.store.room_hub(meeting).await? {
+            Some(lease) if lease.lease_until <= Utc::now() => {
+                Err(ServiceError::RoomHubOrders(format!(
+                    "the room's hub (device {}) has not checked in for {} s, so it may be running the session without the server; \
+                     send the event through the room, wait for the hub to hand the log back, or let the secretariat name another hub",
+                    lease.device.0,
+                    (Utc::now() - lease.lease_until).num_seconds() + HUB_LEASE_MILLIS / 1_000
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `POST /v1/meetings/{meeting}/room/hub`: the hub checks in, with the
+    /// segment it ordered while the server was away.
+    pub async fn hub_check_in(
+        &self,
+        caller: &Caller,
+        meeting_id: MeetingId,
+        check_in: HubCheckIn,
+    ) -> ServiceResult<HubCheckInAnswer> {
+        let meeting = self.meeting_of_caller(caller, meeting_id).await?;
+        Self::require_runs_meeting(caller, &meeting)?;
+        let now = Utc::now();
+        let named = self.store.room_hub(meeting_id).await?;
+        if let Some(other) = named.as_ref().filter(|n| n.device != caller.device) {
+            if other.lease_until > now {
+                return Err(ServiceError::RoomHubTaken(format!(
+                    "device {} is this room's hub and checked in {} ms ago; stop it first (ecab room release)",
+                    other.device.0,
+                    HUB_LEASE_MILLIS - (other.lease_until - now).num_milliseconds()
+                )));
+            }
+        }
+        let mut heads = self.sessions.heads.lock().await;
+        let head = self.head_of(&mut heads, meeting_id).await?;
+        let mut appended = 0;
+        if let Some(first) = check_in.segment.first() {
+            let already = self.store.session_log(meeting_id, first.seq - 1).await?;
+            let replayed = already.len() >= check_in.segment.len()
+                && already
+                    .iter()
+                    .zip(&check_in.segment)
+                    .all(|(held, sent)| held.hash == sent.hash);
+            if !replayed {
+                // A segment from a hub the secretariat has replaced since is
+                // refused as not by the named hub.
+                let hub = named.as_ref().map_or(caller.device, |n| n.device);
+                if first.event().device_id != caller.device {
+                    return Err(ServiceError::Forbidden(
+                        "a hub hands back only the segment it ordered itself",
+                    ));
+                }
+                let facts = self.room_facts(&meeting).await?;
+                let directory = Directory::new(&self.room_devices(&meeting).await?);
+                let state = verify_segment(
+                    LogHead {
+                        state: &head.state,
+                        hash: &head.hash,
+                        at: head.at,
+                    },
+                    &facts,
+                    &directory,
+                    hub,
+                    &check_in.segment,
+                    now,
+                )
+                .map_err(ServiceError::Segment)?;
+                for event in &check_in.segment {
+                    if let LiveEventBody::ItemOutcome { .. } | LiveEventBody::Attendance { .. } =
+                        &event.event().body
+                    {
+                        // Checked as the server checks them when it orders.
+                        self.check_segment_event(&meeting, event).await?;
+                    }
+                }
+                let Some(changes) = self
+                    .store
+                    .append_session_events(meeting.organisation_id, &check_in.segment)
+                    .await?
+                else {
+                    heads.remove(&meeting_id);
+                    return Err(ServiceError::Unavailable(
+                        "the session's log moved while the segment was checked".into(),
+                    ));
+                };
+                let last = check_in.segment.last().map(|e| (e.hash.0.clone(), e.at));
+                heads.insert(
+                    meeting_id,
+                    OrderedHead {
+                        state,
+                        hash: last.as_ref().map_or(head.hash.clone(), |l| l.0.clone()),
+                        at: last.map(|l| l.1).or(head.at),
+                    },
+                );
+                appended = check_in.segment.len() as u32;
+                tracing::info!(
+                    meeting = %meeting_id.0,
+                    events = appended,
+                    "took back the room hub's segment"
+                );
+                for (event, change) in check_in.segment.iter().zip(changes) {
+                    self.after_ordering(&meeting, event, change).await;
+                }
+            }
+        }
+        let lease_until = now + chrono::Duration::milliseconds(HUB_LEASE_MILLIS);
+        self.store
+            .set_room_hub(
+                meeting_id,
+                &RoomHubLease {
+                    device: caller.device,
+                    person: caller.person.id,
+                    lease_until,
+                },
+            )
+            .await?;
+        let head = heads
+            .get(&meeting_id)
+            .map_or(head.state.seq, |h| h.state.seq);
+        Ok(HubCheckInAnswer {
+            lease_millis: HUB_LEASE_MILLIS,
+            head,
+            appended,
+        })
+    }
+
+    /// The checks the server makes beyond the rules, for a segment's event
+    /// (a note on a restricted item's outcome, who records attendance).
+    async fn check_segment_event(
+        &self,
+        meeting: &Meeting,
+        event: &ecabinet_domain::session::OrderedLiveEvent,
+    ) -> ServiceResult<()> {
+        let inner = event.event();
+        let Some(person) = self
+            .store
+            .persons(meeting.organisation_id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == inner.author)
+        else {
+            return Err(ServiceError::Forbidden(
+                "an event of the segment is by someone outside the organisation",
+            ));
+        };
+        let caller = Caller {
+            device: inner.device_id,
+            person,
+        };
+        self.check_beyond_rules(&caller, meeting, &inner.body).await
+    }
+
+    /// `DELETE /v1/meetings/{meeting}/room/hub`: the room has no hub any
+    /// more (the secretariat, the chair or the hub itself); the server
+    /// orders alone again. A segment the old hub may still hold is refused.
+    pub async fn release_hub(&self, caller: &Caller, meeting_id: MeetingId) -> ServiceResult<()> {
+        let meeting = self.meeting_of_caller(caller, meeting_id).await?;
+        Self::require_runs_meeting(caller, &meeting)?;
+        self.store.clear_room_hub(meeting_id).await?;
+        Ok(())
+    }
+
+    /// `POST /v1/meetings/{meeting}/room/signal`: passes an offer or an
+    /// answer to another device of the room (on its event sockets here).
+    pub async fn room_signal(
+        &self,
+        caller: &Caller,
+        meeting_id: MeetingId,
+        request: RoomSignalRequest,
+    ) -> ServiceResult<()> {
+        let meeting = self.meeting_of_caller(caller, meeting_id).await?;
+        self.require_participant(caller, &meeting)?;
+        let in_room = self
+            .room_devices(&meeting)
+            .await?
+            .iter()
+            .any(|d| d.device == request.to);
+        if !in_room {
+            return Err(ServiceError::NotFound("device in this room"));
+        }
+        let message = serde_json::json!({
+            "signal": RoomSignalMessage {
+                from: caller.device,
+                meeting: meeting_id,
+                signal: request.signal,
+            }
+        });
+        let sent = self.signals.send(SignalBroadcast {
+            to: request.to,
+            message: Arc::from(message.to_string()),
+        });
+        if sent.is_err() {
+            return Err(ServiceError::Unavailable(
+                "the device is not connected to this server".into(),
+            ));
+        }
+        Ok(())
+    }
+}
