@@ -327,6 +327,19 @@ async fn the_room_goes_on_without_the_server() -> Result<()> {
         .await?,
     )?;
     let document = added["id"].as_str().context("a document")?.to_owned();
+    // The first member chairs: their device can take the hub over.
+    let people = json(&ecab_ok(&secretary, &["--json", "people"]).await?)?;
+    let chair_id = people
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["name"] == names[1]))
+        .and_then(|p| p["id"].as_str())
+        .context("the chair's person id")?
+        .to_owned();
+    ecab_ok(
+        &secretary,
+        &["meeting", "edit", &meeting, "--chair", &chair_id],
+    )
+    .await?;
     ecab_ok(&secretary, &["session", "start", &meeting]).await?;
     ecab_ok(&secretary, &["session", "item", &item]).await?;
     for member in &members {
@@ -460,8 +473,58 @@ async fn the_room_goes_on_without_the_server() -> Result<()> {
         (handed_at - killed).as_millis()
     );
 
+    // The hub's device fails: the members say so within 3 s, the chair
+    // names their own device the hub, and the members connect to it.
+    let hub_killed = Instant::now();
+    let mut hub = hub;
+    hub.child.kill().await?;
+    let mut noticed = Vec::new();
+    for room in &rooms {
+        let (at, _) = room
+            .wait_for(
+                "the hub's loss",
+                Duration::from_secs(6),
+                note_is("hub_lost"),
+            )
+            .await?;
+        noticed.push((at - hub_killed).as_millis());
+    }
+    println!("hub killed: the members said so after {noticed:?} ms");
+    ensure!(
+        noticed.iter().all(|&ms| ms <= 3_500),
+        "the room says the hub is gone within about 3 s: {noticed:?} ms"
+    );
+    let chair = members[0].clone();
+    let chair_room = rooms.remove(0);
+    chair_room.stop().await?;
+    ecab_ok(&chair, &["room", "release", &meeting]).await?;
+    let new_hub = RoomProcess::start(&chair, "new hub", &["room", "host", &meeting])?;
+    for room in &rooms {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while room.count(note_is("hub_connected")) < 2 {
+            ensure!(
+                Instant::now() < deadline,
+                "{} did not reach the new hub",
+                room.name
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    println!(
+        "new hub: members connected {} ms after the old one was killed",
+        hub_killed.elapsed().as_millis()
+    );
+
     // The server orders again; the server's log is the hub's.
     ecab_ok(&secretary, &["floor", "end", &item]).await?;
+    for room in &rooms {
+        room.wait_for(
+            "the end of the speech",
+            Duration::from_secs(10),
+            event_kind("floor_ended"),
+        )
+        .await?;
+    }
     ecab_ok(&secretary, &["session", "end", &meeting]).await?;
     let hub_client = ecabinet_client::Client::open(&secretary).await?;
     let meeting_id = hub_client.resolve_meeting(&meeting).await?;
@@ -492,7 +555,7 @@ async fn the_room_goes_on_without_the_server() -> Result<()> {
     for room in rooms {
         room.stop().await?;
     }
-    hub.stop().await?;
+    new_hub.stop().await?;
 
     // The minutes, drawn from a log with the hub's segment in it, verify.
     let signed = dir.path().join("bien-ban.json");

@@ -21,7 +21,7 @@ pub const HUB_TAKEOVER_AFTER_MILLIS: u64 = 4_000;
 /// How often the hub and the devices tell each other they are there.
 pub const ROOM_HEARTBEAT_MILLIS: u64 = 500;
 /// Silence after which a peer (the hub, for a member) counts as gone.
-pub const ROOM_PEER_LOST_MILLIS: u64 = 3_000;
+pub const ROOM_PEER_LOST_MILLIS: u64 = 2_500;
 
 /// A device that may take part in the room, with its signing key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
