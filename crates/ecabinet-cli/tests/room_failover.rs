@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     let result = if let Some(data) = std::env::var_os(SERVE_DATA) {
         runtime.block_on(serve(PathBuf::from(data)))
     } else {
-        runtime.block_on(the_room_goes_on_without_the_server())
+        runtime.block_on(runs())
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -276,11 +276,27 @@ impl Choices {
     }
 }
 
-async fn the_room_goes_on_without_the_server() -> Result<()> {
+/// One run with the fixed seed in CI; `ECAB_ROOM_RUNS=N` runs N seeds
+/// from it (the longer run on demand), each printed for a replay.
+async fn runs() -> Result<()> {
     let seed: u64 = match std::env::var("ECAB_ROOM_SEED") {
         Ok(text) => text.parse().context("ECAB_ROOM_SEED is a number")?,
         Err(_) => 20_261_207,
     };
+    let runs: u64 = match std::env::var("ECAB_ROOM_RUNS") {
+        Ok(text) => text.parse().context("ECAB_ROOM_RUNS is a number")?,
+        Err(_) => 1,
+    };
+    for run in 0..runs {
+        let seed = seed.wrapping_add(run.wrapping_mul(7_919));
+        the_room_goes_on_without_the_server(seed)
+            .await
+            .with_context(|| format!("seed {seed} (replay with ECAB_ROOM_SEED={seed})"))?;
+    }
+    Ok(())
+}
+
+async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
     println!("room failover: seed {seed} (replay with ECAB_ROOM_SEED={seed})");
     let mut choices = Choices(seed.max(1));
     let dir = tempfile::tempdir()?;
@@ -394,8 +410,9 @@ async fn the_room_goes_on_without_the_server() -> Result<()> {
         .await?;
     }
 
-    // The cut-off member loses its room process now or after the kill.
-    let cut = rooms.len() - 1;
+    // The cut-off member (the seed's choice, not the chair) loses its room
+    // process now or after the kill.
+    let cut = 1 + choices.next((rooms.len() - 1) as u64) as usize;
     let cut_before_kill = choices.next(2) == 0;
     let mut cut_room = Some(rooms.remove(cut));
     if cut_before_kill {
@@ -404,7 +421,8 @@ async fn the_room_goes_on_without_the_server() -> Result<()> {
         }
     }
 
-    // The server dies.
+    // The server dies, at a moment of the seed's choosing.
+    tokio::time::sleep(Duration::from_millis(choices.next(1_000))).await;
     let killed = Instant::now();
     server.kill().await?;
     println!("server killed (SIGKILL)");
@@ -420,7 +438,9 @@ async fn the_room_goes_on_without_the_server() -> Result<()> {
     // the presenter shows a page: all through the hub.
     ecab_ok(&secretary, &["floor", "next", &item]).await?;
     // Another member than the one speaking now, and not the cut-off one.
-    let others: Vec<usize> = (0..cut).filter(|&m| m != first - 1).collect();
+    let others: Vec<usize> = (0..members.len())
+        .filter(|&m| m != cut && m != first - 1)
+        .collect();
     let second = others[choices.next(others.len() as u64) as usize];
     ecab_ok(&members[second], &["speak", &item]).await?;
     let page = 1 + choices.next(3) as u32;
@@ -437,7 +457,7 @@ async fn the_room_goes_on_without_the_server() -> Result<()> {
         )
         .await?;
     }
-    for member in &members[..members.len() - 1] {
+    for (_, member) in members.iter().enumerate().filter(|(m, _)| *m != cut) {
         let live = json(&ecab_ok(member, &["--json", "session", &meeting]).await?)?;
         ensure!(
             live["presenter"]["page"].as_u64() == Some(u64::from(page)),
