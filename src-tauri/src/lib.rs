@@ -5,6 +5,7 @@
 
 mod commands;
 mod pages;
+mod room;
 mod session;
 
 use std::sync::Arc;
@@ -84,6 +85,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             session::minutes_preview,
             session::edit_minutes,
             session::sign_minutes,
+            room::join_room,
+            room::leave_room,
+            room::room_status,
         ])
         .events(collect_events![
             SyncStatusChanged,
@@ -169,6 +173,7 @@ pub fn run() {
         .manage(engine.clone())
         .manage(Arc::new(pages::CancelBelow::default()))
         .manage(Arc::new(session::SessionFollower::default()))
+        .manage(Arc::new(room::RoomRunner::default()))
         .setup(move |app| {
             builder.mount_events(app);
             let handle = app.handle().clone();

@@ -433,6 +433,9 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
       // The meeting in session is tested in the browser (tests/browser/session.test.mjs); here no session has started.
       launchMode: vitest.fn(async () => ({ room_display: false })),
       openRoomDisplay: noSession(),
+      joinRoom: noSession(),
+      leaveRoom: noSession(),
+      roomStatus: vitest.fn(async (_id: string): Promise<R<null>> => ok(null)),
       sessionView: noSession(),
       followSession: vitest.fn(async (_id: string): Promise<R<null>> => ok(null)),
       controlSession: noSession(),

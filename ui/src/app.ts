@@ -87,6 +87,9 @@ export interface Api {
     | "documentChanges"
     | "launchMode"
     | "openRoomDisplay"
+    | "joinRoom"
+    | "leaveRoom"
+    | "roomStatus"
     | "sessionView"
     | "followSession"
     | "controlSession"
@@ -789,6 +792,44 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     patchMain({ session: { ...NO_SESSION, open, follow, meetingId, view: { kind: "loading" } } });
     void run(() => api.commands.followSession(meetingId));
     void loadSession(meetingId, false);
+    void loadRoom(meetingId, true);
+  }
+
+  // ── the online room (WebRTC, run by the app's Rust side) ───────────────
+  /** How often the room's status is read while this app runs one (ms). */
+  const ROOM_POLL_MS = 1_000;
+  let roomPoll: ReturnType<typeof setInterval> | null = null;
+
+  /** Reads how the meeting's room stands here; `learn`: also whether the app runs one for it. */
+  async function loadRoom(meetingId: MeetingId, learn: boolean): Promise<void> {
+    const r = await run(() => api.commands.roomStatus(meetingId));
+    if (screen.kind !== "main" || screen.session.meetingId !== meetingId) return;
+    if (!r.ok) return; // the room's status is a hint; the session itself is read on its own
+    const room = r.data;
+    if (room === null && !learn && screen.session.roomRole !== null && screen.session.room !== null) {
+      // The room stopped (its process ended): say so by showing none.
+      patchSession({ room: null, roomRole: null });
+      stopRoomPoll();
+      return;
+    }
+    if (room !== null) {
+      const roomRole = room.role === "hub" ? "hub" : "member";
+      if (JSON.stringify(room) !== JSON.stringify(screen.session.room) || screen.session.roomRole !== roomRole) patchSession({ room, roomRole });
+      startRoomPoll();
+    }
+  }
+
+  function startRoomPoll(): void {
+    if (roomPoll !== null) return;
+    roomPoll = setInterval(() => {
+      if (screen.kind === "main" && screen.session.meetingId !== null && screen.session.roomRole !== null) void loadRoom(screen.session.meetingId, false);
+      else stopRoomPoll();
+    }, ROOM_POLL_MS);
+  }
+
+  function stopRoomPoll(): void {
+    if (roomPoll !== null) clearInterval(roomPoll);
+    roomPoll = null;
   }
 
   /** Reads the session as this device holds it (after catching up with the server when it can); a quiet read keeps what is shown if it fails. */
@@ -922,6 +963,19 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       // The room's window shows the meeting this console runs.
       rememberRoomMeeting(storage, meetingId);
       void live(busyKey.room, () => api.commands.openRoomDisplay(), () => undefined);
+    },
+    joinRoom(host) {
+      const meetingId = screen.kind === "main" ? screen.session.meetingId : null;
+      if (meetingId === null) return;
+      patchSession({ roomRole: host ? "hub" : "member", room: null });
+      void live(busyKey.joinRoom, () => api.commands.joinRoom(meetingId, host), () => startRoomPoll()).then((joined) => {
+        if (!joined) patchSession({ roomRole: null });
+      });
+    },
+    leaveRoom() {
+      stopRoomPoll();
+      patchSession({ roomRole: null, room: null });
+      void run(() => api.commands.leaveRoom());
     },
     setFollow(on) {
       if (screen.kind !== "main" || screen.session.follow === on) return;

@@ -593,6 +593,40 @@ async signMinutes(meetingId: MeetingId, language: MinutesLanguage) : Promise<Res
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Takes part in the meeting's room (as its hub: the chair or the
+ * secretariat), in place of any room this app already ran.
+ */
+async joinRoom(meetingId: MeetingId, host: boolean) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("join_room", { meetingId, host }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Leaves the room this app runs.
+ */
+async leaveRoom() : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("leave_room") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * How the room of `meeting_id` stands here (null: this app runs none).
+ */
+async roomStatus(meetingId: MeetingId) : Promise<Result<RoomStatus | null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("room_status", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1171,6 +1205,47 @@ export type Role =
  * A cabinet member: reads, annotates, gives opinions and votes.
  */
 "member"
+export type RoomPeerStatus = { device: DeviceId; 
+/**
+ * The last event of the log the peer said it holds.
+ */
+head: number; 
+/**
+ * Events it is behind the hub.
+ */
+lag: number; silent_millis: number; 
+/**
+ * The device can reach the server too (both paths).
+ */
+server_reachable: boolean }
+/**
+ * How this device's room stands (`ecab room status`).
+ */
+export type RoomStatus = { meeting: MeetingId | null; 
+/**
+ * "hub" or "member".
+ */
+role: string; hub_device: DeviceId | null; 
+/**
+ * This device's link to the hub is open (always for the hub itself).
+ */
+hub_connected: boolean; server_reachable: boolean; 
+/**
+ * The epoch the hub orders under, while it does.
+ */
+epoch: number | null; head: number; 
+/**
+ * Devices connected to the hub (for the hub: its peers).
+ */
+peers: RoomPeerStatus[]; 
+/**
+ * Milliseconds since the hub was last heard (members).
+ */
+hub_silent_millis: number | null; 
+/**
+ * What is wrong, if something is (a refused segment, a diverged log).
+ */
+problem: string | null }
 /**
  * Sent whenever the followed meeting's session moves.
  */

@@ -115,6 +115,7 @@ export const busyKey = {
   present: "present",
   attend: (person: PersonId) => `attend:${person}`,
   room: "room",
+  joinRoom: "join-room",
 } as const;
 
 // ── the agenda and the speaker list ───────────────────────────────────────

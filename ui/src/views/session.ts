@@ -9,6 +9,7 @@ import type {
   MinutesLanguage,
   PersonId,
   Presence,
+  RoomStatus,
   SessionControl,
   SessionView,
   SpeakerListView,
@@ -42,9 +43,29 @@ export interface SessionState {
   /** Presenter follow: on by default, one click to leave it, one to come back. */
   follow: boolean;
   minutes: MinutesState;
+  /** The online room this app runs for the meeting: its role here, and how it stands (null until heard). */
+  roomRole: "hub" | "member" | null;
+  room: RoomStatus | null;
 }
 
-export const NO_SESSION: SessionState = { open: false, meetingId: null, view: null, offsetMs: 0, busy: {}, failure: null, follow: true, minutes: NO_MINUTES };
+export const NO_SESSION: SessionState = {
+  open: false,
+  meetingId: null,
+  view: null,
+  offsetMs: 0,
+  busy: {},
+  failure: null,
+  follow: true,
+  minutes: NO_MINUTES,
+  roomRole: null,
+  room: null,
+};
+
+/** Which paths reach this device: the server, the room's hub, both or none. */
+export function roomPaths(room: Pick<RoomStatus, "hub_connected" | "server_reachable">): "both" | "room_only" | "server_only" | "none" {
+  if (room.hub_connected) return room.server_reachable ? "both" : "room_only";
+  return room.server_reachable ? "server_only" : "none";
+}
 
 
 export interface SessionActions {
@@ -65,6 +86,9 @@ export interface SessionActions {
   present(documentId: DocumentId, version: number, page: number, zoomPercent: number): void;
   recordAttendance(personId: PersonId, presence: Presence): void;
   openRoomDisplay(): void;
+  /** Takes part in the meeting's online room (as its hub: the chair or the secretariat). */
+  joinRoom(host: boolean): void;
+  leaveRoom(): void;
   setFollow(on: boolean): void;
   /** Goes to the reader, which follows the presenter. */
   showPresented(): void;
@@ -387,6 +411,45 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
     ].filter((p) => p !== null);
   }
 
+  function roomBar(view: SessionView, s: MainState): HTMLElement {
+    const { room, roomRole } = s.session;
+    const lines: (HTMLElement | null)[] = [];
+    let paths: ReturnType<typeof roomPaths> | "off" = "off";
+    if (roomRole === null) {
+      lines.push(h("p", { class: "vote-hint" }, t("room.notJoined")));
+    } else if (room === null) {
+      lines.push(h("p", { class: "vote-hint", "data-testid": "room-starting" }, spinner(), t("room.starting")));
+    } else {
+      paths = roomPaths(room);
+      lines.push(h("p", { class: `room-paths room-paths-${paths}`, "data-testid": "room-paths" }, t(`room.paths.${paths}`)));
+      if (room.epoch !== null) lines.push(h("p", { class: "vote-hint", "data-testid": "room-hub-orders" }, t("room.hubOrders", { epoch: String(room.epoch) })));
+      lines.push(
+        h(
+          "p",
+          { class: "vote-hint" },
+          room.role === "hub"
+            ? t("room.roleHub", { count: String(room.peers.length) })
+            : t("room.roleMember", { ms: String(room.hub_silent_millis ?? 0) }),
+        ),
+      );
+      if (room.problem) lines.push(h("p", { class: "vote-hint room-problem" }, t("room.problem", { detail: room.problem })));
+    }
+    const buttons =
+      roomRole === null
+        ? [
+            parts.button("room-join", t("room.join"), () => actions.joinRoom(false)),
+            view.i_run_it ? parts.button("room-host", t("room.host"), () => actions.joinRoom(true), { title: t("room.hostHint") }) : null,
+          ]
+        : [parts.button("room-leave", t("room.leave"), () => actions.leaveRoom())];
+    return h(
+      "div",
+      { class: "session-card room-bar", "data-testid": "room-bar", "data-paths": paths, "data-role": roomRole ?? "" },
+      h("p", { class: "eyebrow" }, t("room.title")),
+      ...lines,
+      h("div", { class: "session-row" }, ...buttons),
+    );
+  }
+
   function update(s: MainState): void {
     current = s;
     const key = inputs(s);
@@ -428,6 +491,7 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
         "article",
         { class: "session-body", "data-testid": view.i_run_it ? "session-console" : "session-member", "data-meeting-id": view.meeting_id },
         header(view),
+        roomBar(view, s),
         body,
         ended ? minutes.render(s.session.minutes, s.profile.person) : null,
       ),

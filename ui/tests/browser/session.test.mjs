@@ -141,6 +141,8 @@ function installTauriMock(fixture) {
   // The engine keeps its profile, its session log and its motions across reloads.
   const profile = sessionStorage.getItem("mock.profile") === "member" ? fixture.member : fixture.secretary;
   let offline = false;
+  // The online room the app runs (its Rust side is mocked: joined or not, which paths reach it).
+  const room = { role: null, serverReachable: true, epoch: null };
   let motions = JSON.parse(sessionStorage.getItem("mock.motions") ?? "[]");
   const serverNow = () => Date.now() + fixture.skew;
   const iso = (ms) => new Date(ms).toISOString();
@@ -353,6 +355,26 @@ function installTauriMock(fixture) {
         return { meeting_id: args.meetingId, person_id: profile.person.id, presence: { status: args.remote ? "remote" : "present" }, recorded_at: iso(serverNow()) };
       case "open_room_display":
         return null;
+      case "join_room":
+        room.role = args.host ? "hub" : "member";
+        return null;
+      case "leave_room":
+        room.role = null;
+        return null;
+      case "room_status":
+        if (room.role === null) return null;
+        return {
+          meeting: args.meetingId,
+          role: room.role,
+          hub_device: "dev-hub",
+          hub_connected: true,
+          server_reachable: room.serverReachable,
+          epoch: room.epoch,
+          head: 12,
+          peers: [],
+          hub_silent_millis: 240,
+          problem: null,
+        };
       case "minutes_preview":
         if (live.status !== "ended") throw fail("invalid_argument", "the session has not ended");
         return JSON.parse(sessionStorage.getItem("mock.minutes") ?? JSON.stringify(fixture.minutes));
@@ -403,6 +425,11 @@ function installTauriMock(fixture) {
     calls,
     setOffline(value) {
       offline = value;
+    },
+    /** The server drops (or returns) while the room's hub holds on. */
+    setRoomServer(reachable, epoch) {
+      room.serverReachable = reachable;
+      room.epoch = epoch;
     },
     /** Members ask for the floor from their own devices. */
     ask(list) {
@@ -713,6 +740,27 @@ test("the meeting in session", async (t) => {
     await byId("session-error").waitFor();
     assert.match(await byId("session-error").textContent(), /cần kết nối với phòng họp/);
     await page.evaluate(() => window.__ipc.setOffline(false));
+  });
+
+  await t.test("a member joins the online room; when the server drops it says room only, the hub runs the session", async () => {
+    await byId("session-tab").click();
+    await byId("room-bar").waitFor();
+    assert.equal(await byId("room-bar").getAttribute("data-role"), "");
+    assert.equal(await byId("room-host").count(), 0, "only the chair or the secretariat hosts");
+    await byId("room-join").click();
+    await page.waitForSelector('[data-testid="room-bar"][data-paths="both"]');
+    assert.deepEqual((await ipcCalls("join_room")).map((c) => c.args), [{ meetingId: "m-1", host: false }]);
+    assert.equal(await byId("room-paths").textContent(), "Kết nối: máy chủ và phòng họp");
+    await page.evaluate(() => window.__ipc.setRoomServer(false, 1));
+    await page.waitForSelector('[data-testid="room-bar"][data-paths="room_only"]', { timeout: 5_000 });
+    assert.equal(await byId("room-paths").textContent(), "Chỉ phòng họp: không tới được máy chủ");
+    assert.match(await byId("room-hub-orders").textContent(), /Trạm chủ đang điều phối phiên họp \(lượt 1\)/);
+    await page.screenshot({ path: path.join(OUT, "browser-session-room-only.png") });
+    await page.evaluate(() => window.__ipc.setRoomServer(true, null));
+    await page.waitForSelector('[data-testid="room-bar"][data-paths="both"]', { timeout: 5_000 });
+    await byId("room-leave").click();
+    await page.waitForSelector('[data-testid="room-bar"][data-role=""]');
+    assert.equal((await ipcCalls("leave_room")).length, 1);
   });
 
   await t.test("the reader follows the presenter to page 3, and one click leaves or comes back", async () => {
