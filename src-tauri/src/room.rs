@@ -10,6 +10,7 @@ use ecabinet_domain::MeetingId;
 use ecabinet_rtc::hub::HubOptions;
 use ecabinet_rtc::member::MemberOptions;
 use tauri::State;
+use tauri_specta::Event;
 
 /// The room this app runs, if any, and how to stop it.
 #[derive(Default)]
@@ -39,6 +40,7 @@ impl RoomRunner {
 pub async fn join_room(
     engine: State<'_, Arc<Engine>>,
     runner: State<'_, Arc<RoomRunner>>,
+    app: tauri::AppHandle,
     meeting_id: MeetingId,
     host: bool,
 ) -> Result<(), UiError> {
@@ -51,9 +53,20 @@ pub async fn join_room(
         let stopped = async move {
             let _ = stopped.await;
         };
+        // An event through the room moves the session view as one from the
+        // server's socket does (which, without the server, nothing else would).
+        let viewer = client.clone();
         tokio::spawn(async move {
             while let Some(note) = heard.recv().await {
                 tracing::info!(%note, "room");
+                if let ecabinet_rtc::RoomNote::Event { .. } = note {
+                    match viewer.session_view(meeting_id).await {
+                        Ok(view) => {
+                            let _ = crate::session::SessionChanged(view).emit(&app);
+                        }
+                        Err(error) => tracing::warn!(%error, "the session view after a room event"),
+                    }
+                }
             }
         });
         let result = if host {

@@ -584,6 +584,44 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   await waitFor("the page drawn", async () =>
     (await member.wd.script("const i = document.querySelector('[data-testid=reader-page-image]'); return !!(i && i.complete && i.naturalWidth > 0);", [])) || null, 60_000);
   await member.wd.screenshot(join(OUTPUT, "desktop-session-follow.png"));
+
+  // 14b. The online room: the secretariat's device hosts it (headless), the
+  // member's app joins. The server is killed: the app says "room only", the
+  // room's hub takes the session over, and the presenter's next page still
+  // reaches the member's reader, through the hub. The server comes back on
+  // the same data and the hub hands the room back.
+  const hub = startProcess(join(BIN, "ecab"), ["--profile", secretaryProfile, "--json", "room", "host", meetingId]);
+  children.push(hub);
+  await waitFor("the room's hub", () => hub.output.includes('"hosting"'), 30_000);
+  await member.wd.reveal('[data-testid="session-tab"]');
+  await waitFor("the room bar", () => member.wd.find('[data-testid="room-join"]'), 30_000);
+  await member.wd.reveal('[data-testid="room-join"]');
+  await waitForAttribute(member.wd, "both paths", '[data-testid="room-bar"]', "data-paths", "both", 30_000);
+  stop(again, "SIGKILL");
+  await waitForAttribute(member.wd, "room only", '[data-testid="room-bar"]', "data-paths", "room_only", 30_000);
+  await waitFor("the hub running the session", () => hub.output.includes('"took_over"'), 30_000);
+  await waitFor("the hub's epoch in the app", () => member.wd.find('[data-testid="room-hub-orders"]'), 30_000);
+  await member.wd.script("document.querySelector('[data-testid=room-bar]').scrollIntoView({ block: 'center' });", []);
+  await member.wd.screenshot(join(OUTPUT, "desktop-room-only-vi.png"));
+  await setLocale(member.wd, "en");
+  await waitFor("the English room bar", async () =>
+    /Room only/.test(await member.wd.text(await member.wd.find('[data-testid="room-paths"]'))) || null);
+  await member.wd.screenshot(join(OUTPUT, "desktop-room-only-en.png"));
+  await setLocale(member.wd, "vi");
+  ecab(["--profile", secretaryProfile, "present", decree.id, "--page", "4"]);
+  await waitForAttribute(member.wd, "the reader following to page 4 through the room", '[data-testid="reader-page-image"]', "data-page", "4", 60_000);
+  await waitFor("page 4 drawn", async () =>
+    (await member.wd.script("const i = document.querySelector('[data-testid=reader-page-image]'); return !!(i && i.complete && i.naturalWidth > 0);", [])) || null, 60_000);
+  await member.wd.screenshot(join(OUTPUT, "desktop-room-only-follow.png"));
+  const third = startProcess(join(BIN, "ecabinet-server"), [
+    "serve", "--data", join(work, "server"), "--listen", `127.0.0.1:${serverPort}`,
+  ]);
+  children.push(third);
+  await waitFor("the server a third time", () => third.output.includes("listening on"));
+  await waitFor("the room handed back to the server", () => hub.output.includes('"handed_back"'), 60_000);
+  // Stopped, the hub tells the server, which then runs the session alone.
+  stop(hub);
+  await waitFor("the hub to stop", () => hub.exitCode !== null || hub.signalCode !== null);
   await closeApp(member);
 
   // 15. The room display (the app started with --room-display): the

@@ -149,6 +149,20 @@ pub async fn host(
     for peer in hub.peers.values() {
         peer.peer.close().await;
     }
+    // Stopped on purpose: the server orders alone again. Not while a
+    // segment waits to be handed back: its events would be lost to the log.
+    if hub.core.segment().is_empty() {
+        if let Err(error) = hub.client.release_hub(meeting).await {
+            tracing::warn!(%error, "could not tell the server this hub stopped");
+        }
+    } else {
+        hub.note(RoomNote::Problem {
+            detail: format!(
+                "stopped with {} events not yet handed back to the server; host the room again to hand them back",
+                hub.core.segment().len()
+            ),
+        });
+    }
     Ok(())
 }
 
