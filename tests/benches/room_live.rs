@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context, Result};
 use chrono::Utc;
 use ecabinet_domain::session::room::FromHub;
+use ecabinet_e2e::stats::{ms, percentile};
 use ecabinet_e2e::{release_ecab, Backend, TestServer};
 use ecabinet_rtc::peer::{PeerEvent, RoomPeer, CONTROL, PRESENCE};
 use futures::StreamExt;
@@ -38,18 +39,6 @@ use webrtc::data_channel::DataChannel;
 const PEERS: usize = 30;
 const MESSAGES: usize = 200;
 const PAGES: u32 = 20;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
 
 fn print_summary(label: &str, samples: &mut [Duration]) -> Duration {
     samples.sort();

@@ -53,6 +53,7 @@ use ecabinet_domain::voting::Presence;
 use ecabinet_domain::{
     AgendaItemId, DeviceId, DocumentId, MeetingDetails, MeetingId, PersonId, Role,
 };
+use ecabinet_e2e::stats::{ms, percentile};
 use ecabinet_e2e::{Backend, TestServer};
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -64,18 +65,6 @@ const SOCKETS: usize = 1_000;
 const FAN_OUT_EVENTS: usize = 30;
 const FAN_OUT_WARMUP: usize = 3;
 const MINUTES_RUNS: usize = 5;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
 
 #[derive(Clone, Copy)]
 struct Summary {

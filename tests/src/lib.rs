@@ -4,6 +4,7 @@
 pub mod postgres;
 pub mod relay;
 pub mod scans;
+pub mod stats;
 
 use std::path::PathBuf;
 

@@ -799,6 +799,9 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   /** How often the room's status is read while this app runs one (ms). */
   const ROOM_POLL_MS = 1_000;
   let roomPoll: ReturnType<typeof setInterval> | null = null;
+  /** At most one sync every this many ms on the room's word that the server is gone. */
+  const ROOM_SYNC_MS = 10_000;
+  let roomSyncAt = 0;
 
   /** Reads how the meeting's room stands here; `learn`: also whether the app runs one for it. */
   async function loadRoom(meetingId: MeetingId, learn: boolean): Promise<void> {
@@ -813,6 +816,11 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       return;
     }
     if (room !== null) {
+      // The room found the server gone before the header's sync did: a sync now says so there too.
+      if (!room.server_reachable && screen.sync?.state === "online" && Date.now() - roomSyncAt > ROOM_SYNC_MS) {
+        roomSyncAt = Date.now();
+        void mainActions.syncNow();
+      }
       const roomRole = room.role === "hub" ? "hub" : "member";
       if (JSON.stringify(room) !== JSON.stringify(screen.session.room) || screen.session.roomRole !== roomRole) patchSession({ room, roomRole });
       startRoomPoll();

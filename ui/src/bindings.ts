@@ -962,7 +962,11 @@ export type Minutes = { meeting_id: MeetingId; title: string; starts_at: string;
 /**
  * How many events the log held, and the hash of the last one (base64url).
  */
-log_length: number; log_head: string; attendance: AttendanceLine[]; participants: number; present: number; quorum_needed: number; items: MinutesItem[] }
+log_length: number; log_head: string; attendance: AttendanceLine[]; participants: number; present: number; quorum_needed: number; items: MinutesItem[]; 
+/**
+ * Where the room's hub ran the session without the server.
+ */
+room_segments?: RoomSegmentLine[] }
 export type MinutesDocument = { id: DocumentId; version: number; title: string }
 export type MinutesItem = { item: AgendaItemId; position: number; title: string; presenting_ministry: string | null; documents: MinutesDocument[]; positions: PositionsLine | null; taken_up: boolean; speakers: SpeechLine[]; votes: VoteLine[]; outcome: ItemOutcome | null; outcome_note: string | null; narrative: string | null }
 /**
@@ -1218,6 +1222,22 @@ lag: number; silent_millis: number;
  * The device can reach the server too (both paths).
  */
 server_reachable: boolean }
+/**
+ * A stretch of the session the room's hub ordered while the server was away.
+ */
+export type RoomSegmentLine = { epoch: number; 
+/**
+ * Whose device was the hub.
+ */
+hub: string; from: string; 
+/**
+ * None: not handed back within this log.
+ */
+to: string | null; 
+/**
+ * Events of the log the hub ordered, its takeover and hand-back included.
+ */
+events: number }
 /**
  * How this device's room stands (`ecab room status`).
  */

@@ -22,6 +22,9 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+mod common;
+use common::ecab;
+
 const SERVE_DATA: &str = "ECAB_TEST_SERVE_DATA";
 const SERVE_LISTEN: &str = "ECAB_TEST_SERVE_LISTEN";
 const SERVE_PEOPLE: &str = "ECAB_TEST_SERVE_PEOPLE";
@@ -126,27 +129,6 @@ fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn ecab(profile: &Path, args: &[&str]) -> Result<Run> {
-    let output = Command::new(env!("CARGO_BIN_EXE_ecab"))
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        .env_remove("ECAB_PASSPHRASE")
-        .output()
-        .await?;
-    Ok(Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    })
 }
 
 async fn ecab_ok(profile: &Path, args: &[&str]) -> Result<String> {
@@ -598,6 +580,13 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         .await?,
     )?;
     ensure!(verified["verified"] == true, "{verified}");
+    // They say when the room ran the session without the server.
+    let file = json(&std::fs::read_to_string(&signed)?)?;
+    let segments = &file["minutes"]["room_segments"];
+    ensure!(
+        segments[0]["epoch"].as_u64() == Some(epoch) && segments[0]["to"].is_string(),
+        "the minutes name the room's segment: {segments}"
+    );
     server.kill().await?;
     println!("room failover: passed (seed {seed})");
     Ok(())

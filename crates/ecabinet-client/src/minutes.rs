@@ -593,6 +593,10 @@ struct Words {
     chair: &'static str,
     chair_secretariat: &'static str,
     session: &'static str,
+    /// "The room ran the session without the server".
+    room_segment: &'static str,
+    room_not_handed_back: &'static str,
+    events: &'static str,
     attendance: &'static str,
     quorum: &'static str,
     present: &'static str,
@@ -630,6 +634,9 @@ const VI: Words = Words {
     chair: "Chủ trì",
     chair_secretariat: "Văn phòng (thư ký) điều hành",
     session: "Phiên họp",
+    room_segment: "Phòng họp điều phối khi không tới được máy chủ",
+    room_not_handed_back: "chưa trả lại máy chủ",
+    events: "sự kiện",
     attendance: "THÀNH PHẦN THAM DỰ",
     quorum: "Số thành viên có mặt",
     present: "có mặt",
@@ -667,6 +674,9 @@ const EN: Words = Words {
     chair: "Chair",
     chair_secretariat: "Run by the secretariat",
     session: "Session",
+    room_segment: "Run by the room's hub while the server was unreachable",
+    room_not_handed_back: "not handed back to the server",
+    events: "events",
     attendance: "ATTENDANCE",
     quorum: "Members present",
     present: "present",
@@ -769,6 +779,21 @@ fn minutes_paragraphs(
             w.session,
             local(start),
             local(end)
+        )));
+    }
+    for segment in &m.room_segments {
+        let until = segment
+            .to
+            .map_or_else(|| w.room_not_handed_back.to_owned(), local);
+        lines.push(ReportLine::body(format!(
+            "{}: {} – {} ({}, {} {}, #{})",
+            w.room_segment,
+            local(segment.from),
+            until,
+            segment.hub,
+            segment.events,
+            w.events,
+            segment.epoch
         )));
     }
     lines.push(ReportLine::strong(w.attendance));

@@ -175,27 +175,12 @@ impl Hub {
     /// after each drop.
     fn open_socket(&mut self) {
         self.socket_up = true;
-        let (client, inputs) = (self.client.clone(), self.inputs.clone());
-        tokio::spawn(async move {
-            let failure = match client.session_token().await {
-                Ok(token) => {
-                    let mut socket = client.event_socket(&token);
-                    loop {
-                        match socket.next().await {
-                            Ok(Some(message)) => {
-                                if inputs.send(Input::Socket(message)).is_err() {
-                                    return;
-                                }
-                            }
-                            Ok(None) => break "the server closed the event socket".to_owned(),
-                            Err(error) => break error.to_string(),
-                        }
-                    }
-                }
-                Err(error) => error.to_string(),
-            };
-            let _ = inputs.send(Input::SocketDown(failure));
-        });
+        crate::follow_event_socket(
+            self.client.clone(),
+            self.inputs.clone(),
+            Input::Socket,
+            Input::SocketDown,
+        );
     }
 
     async fn on_input(&mut self, input: Input) {

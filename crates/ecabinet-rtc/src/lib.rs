@@ -72,6 +72,37 @@ fn url_host_is_loopback(url: &str) -> bool {
         || rest.starts_with("[::1]")
 }
 
+/// Reads the server's event socket on a task of its own, passing each
+/// message on as `wrap(message)`, then `down(why)` once the socket closes or
+/// fails (the caller opens it again when it wants).
+fn follow_event_socket<I: Send + 'static>(
+    client: std::sync::Arc<ecabinet_client::Client>,
+    inputs: tokio::sync::mpsc::UnboundedSender<I>,
+    wrap: fn(ecabinet_client::SocketMessage) -> I,
+    down: fn(String) -> I,
+) {
+    tokio::spawn(async move {
+        let failure = match client.session_token().await {
+            Ok(token) => {
+                let mut socket = client.event_socket(&token);
+                loop {
+                    match socket.next().await {
+                        Ok(Some(message)) => {
+                            if inputs.send(wrap(message)).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(None) => break "the server closed the event socket".to_owned(),
+                        Err(error) => break error.to_string(),
+                    }
+                }
+            }
+            Err(error) => error.to_string(),
+        };
+        let _ = inputs.send(down(failure));
+    });
+}
+
 /// A fresh identifier for one connection attempt.
 fn new_link() -> u64 {
     uuid::Uuid::now_v7().as_u64_pair().1

@@ -124,18 +124,12 @@ impl Member {
 
     fn open_socket(&mut self) {
         self.socket_up = true;
-        let (client, inputs) = (self.client.clone(), self.inputs.clone());
-        tokio::spawn(async move {
-            if let Ok(token) = client.session_token().await {
-                let mut socket = client.event_socket(&token);
-                while let Ok(Some(message)) = socket.next().await {
-                    if inputs.send(Input::Socket(message)).is_err() {
-                        return;
-                    }
-                }
-            }
-            let _ = inputs.send(Input::SocketDown);
-        });
+        crate::follow_event_socket(
+            self.client.clone(),
+            self.inputs.clone(),
+            Input::Socket,
+            |_| Input::SocketDown,
+        );
     }
 
     fn fetch_info(&mut self) {

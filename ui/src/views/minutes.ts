@@ -62,6 +62,18 @@ export function mountMinutes(locale: Locale, t: Translate, actions: MinutesActio
       row("minutes-opened", t("minutes.opened"), m.session_started_at && formatTime(m.session_started_at, t)),
       row("minutes-closed", t("minutes.closed"), m.session_ended_at && formatTime(m.session_ended_at, t)),
       row("minutes-log", t("minutes.log"), t("minutes.logValue", { count: m.log_length, head: m.log_head.slice(0, 12) })),
+      ...(m.room_segments ?? []).map((segment) =>
+        row(
+          "minutes-room-segment",
+          t("minutes.roomSegment"),
+          t("minutes.roomSegmentValue", {
+            from: formatTime(segment.from, t),
+            to: segment.to === null ? t("minutes.roomNotHandedBack") : formatTime(segment.to, t),
+            hub: segment.hub,
+            events: segment.events,
+          }),
+        ),
+      ),
     );
   }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::rules::{present_count, quorum_needed, SessionState};
-use super::{ItemOutcome, OrderedLiveEvent, SpeechKind};
+use super::{ItemOutcome, LiveEventBody, OrderedLiveEvent, SpeechKind};
 use crate::ids::{AgendaItemId, DocumentId, MeetingId, MotionId, PersonId};
 use crate::voting::{MajorityBase, MajorityRule, Presence, Tally};
 
@@ -116,6 +116,58 @@ pub struct Minutes {
     pub present: u32,
     pub quorum_needed: u32,
     pub items: Vec<MinutesItem>,
+    /// Where the room's hub ran the session without the server.
+    #[serde(default)]
+    pub room_segments: Vec<RoomSegmentLine>,
+}
+
+/// A stretch of the session the room's hub ordered while the server was away.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RoomSegmentLine {
+    pub epoch: u32,
+    /// Whose device was the hub.
+    pub hub: String,
+    pub from: DateTime<Utc>,
+    /// None: not handed back within this log.
+    pub to: Option<DateTime<Utc>>,
+    /// Events of the log the hub ordered, its takeover and hand-back included.
+    pub events: u32,
+}
+
+/// The hub segments of a log, in order.
+fn room_segments(facts: &MinutesFacts, log: &[OrderedLiveEvent]) -> Vec<RoomSegmentLine> {
+    let mut segments: Vec<RoomSegmentLine> = Vec::new();
+    let mut open: Option<(RoomSegmentLine, u32)> = None;
+    for event in log {
+        match event.event().body {
+            LiveEventBody::HubTookOver { epoch, .. } => {
+                let line = RoomSegmentLine {
+                    epoch,
+                    hub: name_of(facts, event.event().author),
+                    from: event.at,
+                    to: None,
+                    events: 1,
+                };
+                if let Some((unfinished, _)) = open.replace((line, event.seq)) {
+                    segments.push(unfinished);
+                }
+            }
+            LiveEventBody::HubHandedBack { .. } => {
+                if let Some((mut line, since)) = open.take() {
+                    line.to = Some(event.at);
+                    line.events = event.seq - since + 1;
+                    segments.push(line);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((mut line, since)) = open {
+        line.events = log.last().map_or(1, |e| e.seq - since + 1);
+        segments.push(line);
+    }
+    segments
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,6 +348,7 @@ pub fn draft(facts: &MinutesFacts, log: &[OrderedLiveEvent]) -> Minutes {
         session_ended_at: state.ended_at,
         log_length: log.len() as u32,
         log_head: head,
+        room_segments: room_segments(facts, log),
         attendance,
         participants: participants as u32,
         present: present_count(&merged) as u32,
@@ -384,6 +437,56 @@ mod tests {
             hash: Bytes(vec![seq as u8; 32]),
             orderer_signature: Bytes(vec![]),
         }
+    }
+
+    #[test]
+    fn the_minutes_say_when_the_room_ran_without_the_server() {
+        let facts = MinutesFacts {
+            meeting_id: MeetingId(Uuid::from_u128(9)),
+            people: vec![NamedPerson {
+                id: person(1),
+                name: "Chủ tọa".into(),
+            }],
+            ..MinutesFacts::default()
+        };
+        let took = |seq, second, epoch| {
+            event(
+                seq,
+                second,
+                1,
+                LiveEventBody::HubTookOver {
+                    epoch,
+                    after_seq: seq - 1,
+                },
+            )
+        };
+        let back =
+            |seq, second, epoch| event(seq, second, 1, LiveEventBody::HubHandedBack { epoch });
+        let log = vec![
+            event(1, 0, 1, LiveEventBody::SessionStarted),
+            took(2, 10, 1),
+            event(3, 20, 1, LiveEventBody::SessionSuspended),
+            back(4, 30, 1),
+            took(5, 40, 2),
+            event(6, 50, 1, LiveEventBody::SessionResumed),
+        ];
+        let minutes = draft(&facts, &log);
+        assert_eq!(minutes.room_segments.len(), 2);
+        let first = &minutes.room_segments[0];
+        assert_eq!(
+            (first.epoch, first.events, first.hub.as_str()),
+            (1, 3, "Chủ tọa")
+        );
+        assert_eq!(first.to.map(|t| (t - first.from).num_seconds()), Some(20));
+        let second = &minutes.room_segments[1];
+        assert_eq!((second.epoch, second.events, second.to), (2, 2, None));
+        // Minutes signed before this field existed read back the same.
+        let mut old = serde_json::to_value(draft(&facts, &log[..1])).expect("json");
+        old.as_object_mut()
+            .expect("an object")
+            .remove("room_segments");
+        let read: Minutes = serde_json::from_value(old).expect("old minutes");
+        assert_eq!(read, draft(&facts, &log[..1]));
     }
 
     #[test]
