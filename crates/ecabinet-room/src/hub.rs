@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use ecabinet_crypto::{verify_signature, SigningKey};
 use ecabinet_domain::ops::Bytes;
-use ecabinet_domain::session::rules::{Actor, Refusal, SessionFacts, SessionState};
+use ecabinet_domain::session::rules::{Actor, Orderer, Refusal, SessionFacts, SessionState};
 use ecabinet_domain::session::{
     to_millis, LiveEvent, LiveEventBody, LiveEventId, OrderedLiveEvent, SignedLiveEvent,
     GENESIS_HASH, MAX_CLOCK_SKEW_SECONDS,
@@ -183,6 +183,28 @@ impl HubCore {
     /// The server took the segment: it is part of its log now.
     pub fn segment_delivered(&mut self) {
         self.segment.clear();
+    }
+
+    /// Starts again from the log held on this device after the hub's own
+    /// process stopped (a crash while the server was away): the events this
+    /// device ordered that the server's log (`server_head` long) does not
+    /// hold yet are its segment again, to be handed back.
+    pub fn resume(&mut self, log: &[OrderedLiveEvent], server_head: u32) -> Result<(), LinkError> {
+        for event in log {
+            if event.seq <= self.state.seq {
+                continue;
+            }
+            check_link(event, self.state.seq, &self.head_hash, None)?;
+            let mine = matches!(
+                self.state.orderer_of(event.event()),
+                Orderer::Hub { device, .. } if device == self.me
+            );
+            self.push(event.clone());
+            if mine && event.seq > server_head {
+                self.segment.push(event.clone());
+            }
+        }
+        Ok(())
     }
 
     /// Takes an event the server ordered (from its socket or its log).

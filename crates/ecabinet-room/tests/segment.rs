@@ -385,3 +385,45 @@ fn the_hub_refuses_a_server_event_that_forks_its_segment() {
         Err(ecabinet_room::LinkError::Forked(3))
     ));
 }
+
+#[test]
+fn a_hub_restarted_after_a_crash_finds_its_segment_again() {
+    let (room, hub) = room_with_segment();
+    let mut held = room.log.clone();
+    held.extend(hub.segment().iter().cloned());
+    // Restarted after handing back locally, before the server took it.
+    let mut again = HubCore::new(
+        room.facts.clone(),
+        room.directory.clone(),
+        room.chair.device,
+    );
+    again.resume(&held, 2).expect("the log held here chains");
+    assert_eq!(again.segment(), hub.segment());
+    assert_eq!(again.ordering(), None);
+    assert!(room.verify(again.segment()).is_ok());
+    // Restarted in the middle of its epoch: it still orders, and its
+    // segment so far is kept to be handed back.
+    let mut midway = HubCore::new(
+        room.facts.clone(),
+        room.directory.clone(),
+        room.chair.device,
+    );
+    midway.resume(&held[..4], 2).expect("chains");
+    assert_eq!(midway.ordering(), Some(1));
+    assert_eq!(midway.segment(), &hub.segment()[..2]);
+    // Another device's restart (or a log the server already holds) keeps no segment.
+    let mut member = HubCore::new(
+        room.facts.clone(),
+        room.directory.clone(),
+        room.member.device,
+    );
+    member.resume(&held, 2).expect("chains");
+    assert!(member.segment().is_empty());
+    let mut delivered = HubCore::new(
+        room.facts.clone(),
+        room.directory.clone(),
+        room.chair.device,
+    );
+    delivered.resume(&held, 6).expect("chains");
+    assert!(delivered.segment().is_empty());
+}

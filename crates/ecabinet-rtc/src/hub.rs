@@ -103,12 +103,23 @@ pub async fn host(
     let me = client.profile().device_id;
     let mut core = HubCore::new(info.facts.clone(), Directory::new(&info.devices), me);
     client.catch_up_session(meeting).await?;
-    for event in client.session_log(meeting).await? {
-        core.follow(&event)
-            .map_err(|e| RtcError::Room(format!("the log held here: {e}")))?;
+    // What this device ordered as the hub and the server does not hold yet
+    // (the hub's process stopped while the server was away) is handed back
+    // first: an empty check-in would let the server order past it.
+    let token = client.session_token().await?;
+    let server_head = client
+        .server_api()
+        .session_log(&token, meeting, 0, None)
+        .await?
+        .events
+        .last()
+        .map_or(0, |e| e.seq);
+    core.resume(&client.session_log(meeting).await?, server_head)
+        .map_err(|e| RtcError::Room(format!("the log held here: {e}")))?;
+    if core.segment().is_empty() {
+        // Named hub from here: a second hub is refused by the server.
+        client.hub_check_in(meeting, &[]).await?;
     }
-    // Named hub from here: a second hub is refused by the server.
-    client.hub_check_in(meeting, &[]).await?;
     let (inputs, mut receiver) = mpsc::unbounded_channel();
     let (peer_events, mut peer_receiver) = mpsc::unbounded_channel();
     let (local_calls, mut local_receiver) = mpsc::channel(64);
