@@ -1,7 +1,8 @@
 //! Several server instances on one PostgreSQL: a change made through one
 //! reaches the event sockets of the others at once, through PostgreSQL's
 //! LISTEN/NOTIFY (the second instance must have heard a notification; its
-//! polling safety net runs only every 30 s).
+//! polling safety net runs only every 30 s), and a room's signalling sent
+//! through one reaches a device's socket on another.
 
 use std::time::Duration;
 
@@ -56,7 +57,7 @@ async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<
     };
 
     // A change through the first instance.
-    secretary
+    let meeting = secretary
         .create_meeting("Phiên họp trên hai máy chủ", Utc::now())
         .await?;
     let poked = tokio::time::timeout(Duration::from_secs(10), async {
@@ -77,6 +78,37 @@ async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<
     anyhow::ensure!(
         second.services.change_notifications_heard() > 0,
         "the second instance heard no notification from PostgreSQL (a poll found the change)"
+    );
+
+    // A room's offer sent through the first instance reaches the member's
+    // event socket on the second (PostgreSQL's NOTIFY carries it).
+    let offer = ecabinet_domain::session::room::RoomSignal::Offer {
+        connection: 7,
+        description: "{\"type\":\"offer\",\"sdp\":\"v=0\"}".into(),
+    };
+    secretary
+        .send_room_signal(meeting.id, member.profile().device_id, offer.clone())
+        .await?;
+    let signalled = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(message) = socket.next().await {
+            if let Ok(Message::Text(text)) = message {
+                let value: serde_json::Value = serde_json::from_str(text.as_str())?;
+                if let Some(signal) = value.get("signal") {
+                    return Ok::<_, anyhow::Error>(Some(signal.clone()));
+                }
+            }
+        }
+        Ok(None)
+    })
+    .await
+    .context("no signal on the second instance within 10 s")??
+    .context("the socket closed")?;
+    anyhow::ensure!(
+        signalled["from"] == serde_json::json!(secretary.profile().device_id)
+            && serde_json::from_value::<ecabinet_domain::session::room::RoomSignal>(
+                signalled["signal"].clone()
+            )? == offer,
+        "the offer as sent: {signalled}"
     );
     second.shutdown().await?;
     first.stop().await

@@ -321,15 +321,75 @@ impl Services {
                 signal: request.signal,
             }
         });
-        let sent = self.signals.send(SignalBroadcast {
+        let signal = SignalBroadcast {
             to: request.to,
             message: Arc::from(message.to_string()),
-        });
-        if sent.is_err() {
+        };
+        // Through the database to every instance (the addressee's socket
+        // may be on another), when there are others and the signal fits in
+        // a notification; else to this instance's sockets.
+        let payload =
+            serde_json::json!({ "to": signal.to, "message": &*signal.message }).to_string();
+        if payload.len() <= MAX_NOTIFY_BYTES && self.store.publish_signal(&payload).await? {
+            return Ok(());
+        }
+        if payload.len() > MAX_NOTIFY_BYTES {
+            tracing::warn!(
+                bytes = payload.len(),
+                "a room signal too large for other instances: delivered here only"
+            );
+        }
+        if self.signals.send(signal).is_err() {
             return Err(ServiceError::Unavailable(
                 "the device is not connected to this server".into(),
             ));
         }
         Ok(())
+    }
+}
+
+/// PostgreSQL refuses notification payloads of 8,000 bytes or more.
+const MAX_NOTIFY_BYTES: usize = 7_900;
+
+/// Passes room signals published by any instance to this instance's
+/// event sockets, for as long as the services live.
+pub(crate) async fn follow_signals(
+    store: Arc<dyn crate::store::Store>,
+    signals: std::sync::Weak<tokio::sync::broadcast::Sender<SignalBroadcast>>,
+) {
+    let mut listener = match store.signal_listener().await {
+        Ok(Some(listener)) => listener,
+        Ok(None) => return, // one instance: signals never leave it
+        Err(error) => {
+            tracing::warn!(%error, "cannot hear room signals from other instances");
+            return;
+        }
+    };
+    loop {
+        let payload = match listener.next().await {
+            Ok(payload) => payload,
+            Err(error) => {
+                tracing::warn!(%error, "lost the room signals from other instances");
+                return;
+            }
+        };
+        let Some(signals) = signals.upgrade() else {
+            return; // the services were dropped
+        };
+        #[derive(serde::Deserialize)]
+        struct Published {
+            to: DeviceId,
+            message: String,
+        }
+        match serde_json::from_str::<Published>(&payload) {
+            Ok(published) => {
+                // Nobody here for it is fine: the addressee is on another instance.
+                let _ = signals.send(SignalBroadcast {
+                    to: published.to,
+                    message: Arc::from(published.message),
+                });
+            }
+            Err(error) => tracing::warn!(%error, "a room signal not understood"),
+        }
     }
 }

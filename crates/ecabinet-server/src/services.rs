@@ -268,7 +268,7 @@ pub struct Services {
     /// Devices revoked through this instance: their event sockets close.
     pub(crate) revocations: tokio::sync::broadcast::Sender<DeviceId>,
     /// Room signalling for devices connected to this instance.
-    pub(crate) signals: tokio::sync::broadcast::Sender<crate::room::SignalBroadcast>,
+    pub(crate) signals: Arc<tokio::sync::broadcast::Sender<crate::room::SignalBroadcast>>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -304,6 +304,11 @@ impl Services {
             Arc::downgrade(&cursor),
             notifications.clone(),
         ));
+        let signals = Arc::new(tokio::sync::broadcast::channel(256).0);
+        tokio::spawn(crate::room::follow_signals(
+            store.clone(),
+            Arc::downgrade(&signals),
+        ));
         Ok(Self {
             store,
             blobs,
@@ -319,7 +324,7 @@ impl Services {
             notifications,
             metrics: Default::default(),
             revocations: tokio::sync::broadcast::channel(64).0,
-            signals: tokio::sync::broadcast::channel(256).0,
+            signals,
         })
     }
 

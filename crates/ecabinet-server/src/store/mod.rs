@@ -115,6 +115,13 @@ pub trait ChangeListener: Send {
     async fn changed(&mut self) -> StoreResult<()>;
 }
 
+/// Room signalling published by any instance (PostgreSQL's NOTIFY): each
+/// payload as it was published.
+#[async_trait]
+pub trait SignalListener: Send {
+    async fn next(&mut self) -> StoreResult<String>;
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// The backend's name, for logs: "sqlite" or "postgres".
@@ -362,6 +369,12 @@ pub trait Store: Send + Sync + 'static {
     /// Hears of changes other writers commit, where the database can say so
     /// at once (PostgreSQL's LISTEN/NOTIFY); `None`: poll `newest_seq`.
     async fn change_listener(&self) -> StoreResult<Option<Box<dyn ChangeListener>>>;
+    /// Hears room signalling from every instance; `None`: one instance only
+    /// (the embedded database), signals stay in this process.
+    async fn signal_listener(&self) -> StoreResult<Option<Box<dyn SignalListener>>>;
+    /// Publishes a room signal to every instance's listener; false when
+    /// there are no others to tell (the caller delivers it here itself).
+    async fn publish_signal(&self, payload: &str) -> StoreResult<bool>;
     /// The newest change number of one organisation.
     async fn last_seq(&self, organisation: OrganisationId) -> StoreResult<i64>;
 

@@ -108,6 +108,28 @@ impl SqliteStore {
     ) -> StoreResult<Option<Box<dyn crate::store::ChangeListener>>> {
         Ok(None)
     }
+
+    /// One server instance: its signals never leave it.
+    async fn signal_listener_impl(
+        &self,
+    ) -> StoreResult<Option<Box<dyn crate::store::SignalListener>>> {
+        Ok(None)
+    }
+
+    async fn publish_signal_impl(&self, _payload: &str) -> StoreResult<bool> {
+        Ok(false)
+    }
+}
+
+/// `LISTEN ecabinet_room_signals`: offers and answers for devices whose
+/// event socket may be on any instance.
+struct PgSignals(sqlx::postgres::PgListener);
+
+#[async_trait::async_trait]
+impl crate::store::SignalListener for PgSignals {
+    async fn next(&mut self) -> StoreResult<String> {
+        Ok(self.0.recv().await?.payload().to_owned())
+    }
 }
 
 /// `LISTEN ecabinet_changes` (see migration 0014).
@@ -128,6 +150,22 @@ impl PostgresStore {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
         listener.listen("ecabinet_changes").await?;
         Ok(Some(Box::new(PgChanges(listener))))
+    }
+
+    async fn signal_listener_impl(
+        &self,
+    ) -> StoreResult<Option<Box<dyn crate::store::SignalListener>>> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen("ecabinet_room_signals").await?;
+        Ok(Some(Box::new(PgSignals(listener))))
+    }
+
+    async fn publish_signal_impl(&self, payload: &str) -> StoreResult<bool> {
+        sqlx::query("SELECT pg_notify('ecabinet_room_signals', $1)")
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(true)
     }
 }
 
@@ -1054,6 +1092,14 @@ macro_rules! sql_store {
 
             async fn record_decisions(&self, organisation: OrganisationId, decisions: &[ecabinet_domain::positions::ItemDecision]) -> StoreResult<()> {
                 self.record_decisions_impl(organisation, decisions).await
+            }
+
+            async fn signal_listener(&self) -> StoreResult<Option<Box<dyn crate::store::SignalListener>>> {
+                self.signal_listener_impl().await
+            }
+
+            async fn publish_signal(&self, payload: &str) -> StoreResult<bool> {
+                self.publish_signal_impl(payload).await
             }
 
             async fn change_listener(&self) -> StoreResult<Option<Box<dyn crate::store::ChangeListener>>> {
