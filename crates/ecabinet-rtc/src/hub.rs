@@ -51,6 +51,8 @@ enum Input {
         result: Result<RoomPeer, RtcError>,
     },
     Probed(Result<RoomInfo, ClientError>),
+    /// The room's facts and devices as the server lists them now.
+    Refreshed(RoomInfo),
     CheckedIn {
         sent: usize,
         result: Result<HubCheckInAnswer, ClientError>,
@@ -89,7 +91,12 @@ struct Hub {
     check_in_in_flight: bool,
     socket_up: bool,
     problem: Option<String>,
+    /// Check-in ticks so far (the room's facts are read again every few).
+    ticks: u64,
 }
+
+/// How many check-ins (seconds) between two readings of the room's facts and devices.
+const REFRESH_EVERY_TICKS: u64 = 30;
 
 /// Runs the hub of `meeting` until `stop` completes.
 pub async fn host(
@@ -139,6 +146,7 @@ pub async fn host(
         check_in_in_flight: false,
         socket_up: false,
         problem: None,
+        ticks: 0,
     };
     hub.note(RoomNote::Hosting {
         head: hub.core.head(),
@@ -241,6 +249,7 @@ impl Hub {
                 }),
             },
             Input::Probed(result) => self.on_probed(result).await,
+            Input::Refreshed(info) => self.refresh(info),
             Input::CheckedIn { sent, result } => self.on_checked_in(sent, result).await,
             Input::Relayed {
                 from,
@@ -572,6 +581,16 @@ impl Hub {
             return;
         }
         self.check_in_in_flight = true;
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(REFRESH_EVERY_TICKS) && self.server_reachable {
+            let (client, inputs, meeting) =
+                (self.client.clone(), self.inputs.clone(), self.meeting);
+            tokio::spawn(async move {
+                if let Ok(info) = client.room_info(meeting).await {
+                    let _ = inputs.send(Input::Refreshed(info));
+                }
+            });
+        }
         let (client, inputs, meeting) = (self.client.clone(), self.inputs.clone(), self.meeting);
         if self.core.segment().is_empty() {
             tokio::spawn(async move {
@@ -607,7 +626,7 @@ impl Hub {
             Ok(info) => {
                 self.last_check_in = Instant::now();
                 self.server_back();
-                self.info = info;
+                self.refresh(info);
                 if self.core.ordering().is_some() {
                     let key = self.client.device_signing_key();
                     match self.core.hand_back(Utc::now(), key) {
@@ -633,6 +652,14 @@ impl Hub {
                 self.server_lost(&error);
             }
         }
+    }
+
+    /// New devices (enrolled since) and agenda edits reach the rules the
+    /// hub orders by.
+    fn refresh(&mut self, info: RoomInfo) {
+        self.core
+            .refresh(info.facts.clone(), Directory::new(&info.devices));
+        self.info = info;
     }
 
     fn server_back(&mut self) {
