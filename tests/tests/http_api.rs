@@ -18,6 +18,40 @@ async fn health_answers() -> Result<()> {
     Ok(())
 }
 
+/// Every answer carries its request's id: the client's own (which it logs
+/// with a refusal) or one the server made; the server's log shows it too.
+#[tokio::test]
+async fn answers_carry_the_request_id() -> Result<()> {
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let http = reqwest::Client::new();
+    let url = format!("{}/v1/events", server.url());
+    let given = http
+        .get(&url)
+        .header("x-request-id", "0190-abc-test")
+        .send()
+        .await?;
+    anyhow::ensure!(given.status() == 401, "no token: {}", given.status());
+    anyhow::ensure!(
+        given
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            == Some("0190-abc-test"),
+        "the client's id comes back"
+    );
+    let made = http.get(&url).send().await?;
+    let id = made
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    anyhow::ensure!(
+        uuid::Uuid::parse_str(id).is_ok(),
+        "the server makes one: {id:?}"
+    );
+    server.stop().await
+}
+
 #[tokio::test]
 async fn bad_requests_get_a_code_and_a_message() -> Result<()> {
     let server = TestServer::start(Backend::Sqlite).await?;

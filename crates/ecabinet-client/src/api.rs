@@ -61,6 +61,9 @@ pub fn parse_server_url(text: &str) -> ClientResult<Url> {
     Ok(url)
 }
 
+/// The header that carries a request's id to the server's log.
+pub const REQUEST_ID: &str = "x-request-id";
+
 impl ServerApi {
     pub fn new(base: Url) -> ClientResult<Self> {
         let http = reqwest::Client::builder()
@@ -88,11 +91,46 @@ impl ServerApi {
                 url: self.base.to_string(),
                 reason: e.to_string(),
             })?;
-        Ok(self.http.request(method, url))
+        // Each request carries its own id, which the server's log shows
+        // beside its handling: a refusal logged here can be found there.
+        Ok(self
+            .http
+            .request(method, url)
+            .header(REQUEST_ID, uuid::Uuid::now_v7().to_string()))
+    }
+
+    /// Sends a request; a refusal is logged with the request's id.
+    async fn execute(&self, request: RequestBuilder) -> ClientResult<Response> {
+        let request = request
+            .build()
+            .map_err(|e| ClientError::Protocol(format!("the request could not be formed: {e}")))?;
+        let id = request
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let (method, path) = (request.method().clone(), request.url().path().to_owned());
+        let response = match self.http.execute(request).await {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::debug!(request_id = %id, %method, %path, %error, "the server could not be reached");
+                return Err(self.unreachable(error));
+            }
+        };
+        let status = response.status();
+        if status.is_server_error() {
+            tracing::warn!(request_id = %id, %method, %path, status = status.as_u16(), "the server failed a request");
+        } else if !status.is_success() {
+            tracing::info!(request_id = %id, %method, %path, status = status.as_u16(), "the server refused a request");
+        } else {
+            tracing::trace!(request_id = %id, %method, %path, status = status.as_u16(), "answered");
+        }
+        Ok(response)
     }
 
     async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> ClientResult<T> {
-        let response = request.send().await.map_err(|e| self.unreachable(e))?;
+        let response = self.execute(request).await?;
         read_json(response).await
     }
 
@@ -173,7 +211,7 @@ impl ServerApi {
             .bearer_auth(token)
             .header(reqwest::header::CONTENT_TYPE, wire::PACKED_CONTENT_TYPE)
             .body(body);
-        let response = request.send().await.map_err(|e| self.unreachable(e))?;
+        let response = self.execute(request).await?;
         if !response.status().is_success() {
             return read_json(response).await;
         }
@@ -387,7 +425,7 @@ impl ServerApi {
 
     /// Sends a request whose success answer has no body (204); errors are read as usual.
     async fn send_expecting_no_body(&self, request: RequestBuilder) -> ClientResult<()> {
-        let response = request.send().await.map_err(|e| self.unreachable(e))?;
+        let response = self.execute(request).await?;
         if response.status().is_success() {
             return Ok(());
         }

@@ -13,8 +13,17 @@ use ecabinet_server::{start, ServeConfig, TlsFiles};
 #[derive(Parser)]
 #[command(name = "ecabinet-server", version, about = "eCabinet's central server")]
 struct Cli {
+    /// How the log (stderr) is written: text for people, json for a collector.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "ECABINET_LOG_FORMAT")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -99,14 +108,18 @@ fn default_data_dir() -> PathBuf {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        // One JSON object per line, the request's span (and its id) included:
+        // for a log collector.
+        LogFormat::Json => log.json().with_current_span(true).init(),
+        LogFormat::Text => log.init(),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

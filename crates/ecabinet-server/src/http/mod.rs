@@ -18,6 +18,7 @@ use ecabinet_domain::api::{
 };
 use ecabinet_domain::{AgendaItem, AgendaItemId, Document, DocumentId, Meeting, MeetingId};
 use serde::Deserialize;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -115,8 +116,48 @@ pub fn router(services: Services) -> Router {
         ))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
+        // Outermost first: a request gets an id (the client's, or a new
+        // one), the id goes back in the answer, and the request's span
+        // carries it, so a client's log line finds the server's.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(log_answer),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(services)
+}
+
+/// Refusals and failures are logged (with the request's span, so its id);
+/// answers that went well only at debug level, to keep the log readable.
+fn log_answer<B>(
+    response: &axum::http::Response<B>,
+    latency: std::time::Duration,
+    _span: &tracing::Span,
+) {
+    let status = response.status().as_u16();
+    let millis = latency.as_secs_f64() * 1e3;
+    if status >= 400 {
+        tracing::info!(status, millis, "refused");
+    } else {
+        tracing::debug!(status, millis, "answered");
+    }
+}
+
+/// The span of one request: method, path and the request's id.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
 }
 
 /// Counts each routed request by its route's template (never its ids).
