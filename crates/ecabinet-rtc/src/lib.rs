@@ -62,14 +62,18 @@ pub fn default_bind(server_url: &str) -> SocketAddr {
 }
 
 fn url_host_is_loopback(url: &str) -> bool {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    let host = rest.split(['/', ':']).next().unwrap_or_default();
-    host == "localhost"
-        || host
+    let Ok(url) = ecabinet_client::parse_server_url(url) else {
+        return false;
+    };
+    match url.host_str() {
+        Some("localhost") => true,
+        Some(host) => host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
             .parse::<IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
-        || rest.starts_with("[::1]")
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
 }
 
 /// Reads the server's event socket on a task of its own, passing each

@@ -406,15 +406,9 @@ impl Member {
             // The server may have named another hub meanwhile.
             if self.server_reachable || self.info.is_none() {
                 self.fetch_info();
-            } else if let Some(hub) = self
-                .info
-                .as_ref()
-                .and_then(|i| i.hub.as_ref())
-                .map(|h| h.device)
-            {
-                // Without the server there is no signalling: nothing to do
-                // but wait for it (the hub's link, if it held, is kept).
-                let _ = hub;
+            } else {
+                // Without the server there is no signalling: wait for it
+                // (a link to the hub that held is kept meanwhile).
                 self.last_attempt = Some(Instant::now());
             }
         }

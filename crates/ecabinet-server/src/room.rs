@@ -23,7 +23,7 @@ use ecabinet_room::segment::{verify_segment, LogHead};
 use ecabinet_room::Directory;
 
 use crate::services::{Caller, ServiceError, ServiceResult, Services};
-use crate::session::OrderedHead;
+use crate::session::{takes_part, OrderedHead};
 use crate::store::RoomHubLease;
 
 /// A signalling message on its way to one device's event sockets.
@@ -101,21 +101,12 @@ impl Services {
     /// (every member when none are named), the chair, substitutes and the
     /// secretariat.
     async fn room_devices(&self, meeting: &Meeting) -> ServiceResult<Vec<RoomDevice>> {
-        let details = &meeting.details;
         let mut devices = Vec::new();
         for person in self.store.persons(meeting.organisation_id).await? {
-            let secretary = person.role == Role::Secretary;
-            let takes_part = secretary
-                || details.participants.is_empty()
-                || details.participants.contains(&person.id)
-                || details.chair == Some(person.id)
-                || details
-                    .substitutes
-                    .iter()
-                    .any(|s| s.substitute == person.id);
-            if !takes_part {
+            if !takes_part(meeting, &person) {
                 continue;
             }
+            let secretary = person.role == Role::Secretary;
             for device in self.store.devices_of(person.id).await? {
                 if device.revoked_at.is_none() {
                     devices.push(RoomDevice {
@@ -239,6 +230,12 @@ impl Services {
                 }
             }
         }
+        let head = heads
+            .get(&meeting_id)
+            .map_or(head.state.seq, |h| h.state.seq);
+        // Every hub checks in every second: its lease is written without
+        // holding up the orderer of every other meeting.
+        drop(heads);
         let lease_until = now + chrono::Duration::milliseconds(HUB_LEASE_MILLIS);
         self.store
             .set_room_hub(
@@ -250,9 +247,6 @@ impl Services {
                 },
             )
             .await?;
-        let head = heads
-            .get(&meeting_id)
-            .map_or(head.state.seq, |h| h.state.seq);
         Ok(HubCheckInAnswer {
             lease_millis: HUB_LEASE_MILLIS,
             head,
@@ -270,10 +264,9 @@ impl Services {
         let inner = event.event();
         let Some(person) = self
             .store
-            .persons(meeting.organisation_id)
+            .person(inner.author)
             .await?
-            .into_iter()
-            .find(|p| p.id == inner.author)
+            .filter(|p| p.organisation_id == meeting.organisation_id)
         else {
             return Err(ServiceError::Forbidden(
                 "an event of the segment is by someone outside the organisation",
@@ -306,11 +299,16 @@ impl Services {
     ) -> ServiceResult<()> {
         let meeting = self.meeting_of_caller(caller, meeting_id).await?;
         self.require_participant(caller, &meeting)?;
-        let in_room = self
-            .room_devices(&meeting)
-            .await?
-            .iter()
-            .any(|d| d.device == request.to);
+        // Only the addressee is looked up: signalling is on every join's path.
+        let addressee = match self.store.device(request.to).await? {
+            Some(device) if device.revoked_at.is_none() => {
+                self.store.person(device.person_id).await?
+            }
+            _ => None,
+        };
+        let in_room = addressee.is_some_and(|person| {
+            person.organisation_id == meeting.organisation_id && takes_part(&meeting, &person)
+        });
         if !in_room {
             return Err(ServiceError::NotFound("device in this room"));
         }

@@ -180,12 +180,13 @@ impl Services {
         signed: SignedLiveEvent,
     ) -> ServiceResult<(OrderedLiveEvent, i64)> {
         let mut heads = self.sessions.heads.lock().await;
+        // Under the orderer's lock: a hub's segment is taken under it too.
+        self.require_server_orders(meeting).await?;
         for _ in 0..APPEND_ATTEMPTS {
             // The cached head is trusted as it stands: if another instance
             // appended since, the store refuses the append (its head is
             // re-checked inside the transaction) and the log is re-read.
             let head = self.head_of(&mut heads, meeting).await?;
-            self.require_server_orders(meeting).await?;
             head.state
                 .check(facts, actor, signed.event.id, &signed.event.body)
                 .map_err(ServiceError::Session)?;
@@ -256,10 +257,9 @@ impl Services {
             .ok_or(forbidden)?;
         let person = self
             .store
-            .persons(caller.person.organisation_id)
+            .person(device.person_id)
             .await?
-            .into_iter()
-            .find(|p| p.id == device.person_id)
+            .filter(|p| p.organisation_id == caller.person.organisation_id)
             .ok_or(ServiceError::NotFound("person"))?;
         Ok(Caller {
             device: device.id,
@@ -332,14 +332,7 @@ impl Services {
         caller: &Caller,
         meeting: &Meeting,
     ) -> ServiceResult<()> {
-        let details = &meeting.details;
-        let person = caller.person.id;
-        let invited = caller.person.role == Role::Secretary
-            || details.participants.is_empty()
-            || details.participants.contains(&person)
-            || details.chair == Some(person)
-            || details.substitutes.iter().any(|s| s.substitute == person);
-        if invited {
+        if takes_part(meeting, &caller.person) {
             Ok(())
         } else {
             Err(ServiceError::Forbidden(
@@ -551,6 +544,20 @@ impl Services {
         }
         Ok(false)
     }
+}
+
+/// Who takes part in a meeting: the invited members (every member when
+/// none are named), the chair, substitutes, and the secretariat.
+pub(crate) fn takes_part(meeting: &Meeting, person: &ecabinet_domain::Person) -> bool {
+    let details = &meeting.details;
+    person.role == Role::Secretary
+        || details.participants.is_empty()
+        || details.participants.contains(&person.id)
+        || details.chair == Some(person.id)
+        || details
+            .substitutes
+            .iter()
+            .any(|s| s.substitute == person.id)
 }
 
 impl From<Refusal> for ServiceError {
