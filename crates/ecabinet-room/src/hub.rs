@@ -16,8 +16,11 @@ use ecabinet_domain::session::{
 use ecabinet_domain::DeviceId;
 use thiserror::Error;
 
+use crate::ballots::{ballot_hash, check_ballot, count, uncounted, BallotRefusal, TakenBallot};
 use crate::chain::{check_link, order, LinkError};
 use crate::directory::Directory;
+use ecabinet_domain::session::room::{hub_receipt_message, HubReceipt, RoomVoting};
+use ecabinet_domain::voting::Ballot;
 
 /// Why an event was not admitted to the log.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -34,10 +37,14 @@ pub enum Admission {
     ClockSkew,
     #[error("{0}")]
     Rules(Refusal),
-    /// Votes are opened and closed through the server, which keeps their
-    /// ballots: not in a room without it.
-    #[error("a vote cannot be opened or closed while the room runs without the server")]
+    /// Votes are opened through the server, which keeps them: not in a
+    /// room without it.
+    #[error("a vote cannot be opened while the room runs without the server")]
     NeedsServer,
+    /// In the room the chair closes a vote without a tally: the hub, which
+    /// holds the room's ballots, counts it.
+    #[error("while the room runs without the server, the chair closes a vote without a tally: the hub counts it")]
+    HubCounts,
 }
 
 impl Admission {
@@ -50,6 +57,7 @@ impl Admission {
             Admission::ClockSkew => "clock_skew",
             Admission::Rules(refusal) => refusal.code(),
             Admission::NeedsServer => "needs_server",
+            Admission::HubCounts => "invalid_input",
         }
     }
 }
@@ -83,12 +91,14 @@ pub fn admit(
     if (event.made_at - now).num_seconds().abs() > MAX_CLOCK_SKEW_SECONDS {
         return Err(Admission::ClockSkew);
     }
-    if matches!(
-        event.body,
-        LiveEventBody::MotionOpened { .. } | LiveEventBody::MotionClosed { .. }
-    ) && (state.hub.is_some() || matches!(event.body, LiveEventBody::HubTookOver { .. }))
-    {
-        return Err(Admission::NeedsServer);
+    if state.hub.is_some() {
+        match &event.body {
+            LiveEventBody::MotionOpened { .. } => return Err(Admission::NeedsServer),
+            LiveEventBody::MotionClosed { tally: Some(_), .. } => {
+                return Err(Admission::HubCounts)
+            }
+            _ => {}
+        }
     }
     let actor = device.actor();
     state
@@ -106,6 +116,8 @@ pub enum HubError {
     Refused(Admission),
     #[error("this device is not one of the room's, so it cannot be its hub")]
     NotInRoom,
+    #[error("{0}")]
+    Ballot(BallotRefusal),
     #[error(transparent)]
     Link(#[from] LinkError),
 }
@@ -116,6 +128,7 @@ impl HubError {
             HubError::ServerOrders => "server_orders",
             HubError::Refused(admission) => admission.code(),
             HubError::NotInRoom => "not_in_room",
+            HubError::Ballot(refusal) => refusal.code(),
             HubError::Link(_) => "log_diverged",
         }
     }
@@ -132,6 +145,10 @@ pub struct HubCore {
     head_at: Option<DateTime<Utc>>,
     /// Events this hub ordered that the server has not taken yet.
     segment: Vec<OrderedLiveEvent>,
+    /// The open votes, members and attendance as the server last listed them.
+    voting: RoomVoting,
+    /// The ballots the segment's `BallotTaken` events name.
+    ballots: Vec<TakenBallot>,
 }
 
 impl HubCore {
@@ -144,7 +161,129 @@ impl HubCore {
             head_hash: GENESIS_HASH.to_vec(),
             head_at: None,
             segment: Vec::new(),
+            voting: RoomVoting::default(),
+            ballots: Vec::new(),
         }
+    }
+
+    /// The votes as the server lists them now (open motions, members,
+    /// attendance): what ballots are checked and counted against.
+    pub fn set_voting(&mut self, mut voting: RoomVoting) {
+        // A vote the hub knew stays known: the server lists open ones only.
+        for known in self.voting.motions.drain(..) {
+            if !voting.motions.iter().any(|m| m.id == known.id) {
+                voting.motions.push(known);
+            }
+        }
+        self.voting = voting;
+    }
+
+    /// Whether the hub knows the vote (its options and rule).
+    pub fn knows_motion(&self, motion: ecabinet_domain::MotionId) -> bool {
+        self.voting.motions.iter().any(|m| m.id == motion)
+    }
+
+    /// The ballots of the segment, to go to the server with it.
+    pub fn segment_ballots(&self) -> Vec<Ballot> {
+        self.ballots.iter().map(|t| t.ballot.clone()).collect()
+    }
+
+    /// Ballots kept on this device across a crash of the hub's process:
+    /// those its segment names are its ballots again.
+    pub fn restore_ballots(&mut self, ballots: Vec<Ballot>) {
+        for ballot in ballots {
+            let hash = ballot_hash(&ballot);
+            if self.ballots.iter().any(|t| t.hash == hash) {
+                continue;
+            }
+            let named = self.segment.iter().find(|e| {
+                matches!(&e.event().body, LiveEventBody::BallotTaken { ballot: named, .. } if named.0 == hash)
+            });
+            if let Some(event) = named {
+                self.ballots.push(TakenBallot {
+                    ballot,
+                    hash,
+                    seq: event.seq,
+                    at: event.at,
+                });
+            }
+        }
+    }
+
+    /// Takes a member's ballot while this hub orders the log: checked as
+    /// the server checks one, named in the log, receipted with this
+    /// device's key. A ballot taken already gets its receipt again.
+    pub fn take_ballot(
+        &mut self,
+        ballot: Ballot,
+        now: DateTime<Utc>,
+        key: &SigningKey,
+    ) -> Result<(HubReceipt, Option<OrderedLiveEvent>), HubError> {
+        if self.ordering().is_none() {
+            return Err(HubError::ServerOrders);
+        }
+        let hash = ballot_hash(&ballot);
+        if let Some(taken) = self.ballots.iter().find(|t| t.hash == hash) {
+            return Ok((self.receipt(taken, key), None));
+        }
+        check_ballot(&self.state, &self.voting, &self.directory, &ballot, now)
+            .map_err(HubError::Ballot)?;
+        let event = self.own_event(
+            LiveEventBody::BallotTaken {
+                motion: ballot.motion_id,
+                voter: ballot.voter,
+                ballot: Bytes(hash.to_vec()),
+            },
+            now,
+            key,
+        )?;
+        let taken = TakenBallot {
+            ballot,
+            hash,
+            seq: event.seq,
+            at: event.at,
+        };
+        let receipt = self.receipt(&taken, key);
+        self.ballots.push(taken);
+        Ok((receipt, Some(event)))
+    }
+
+    fn receipt(&self, taken: &TakenBallot, key: &SigningKey) -> HubReceipt {
+        HubReceipt {
+            ballot: Bytes(taken.hash.to_vec()),
+            seq: taken.seq,
+            at: taken.at,
+            hub: self.me,
+            signature: Bytes(
+                key.sign(&hub_receipt_message(&taken.hash, taken.seq, taken.at))
+                    .to_vec(),
+            ),
+        }
+    }
+
+    /// Counts each vote the chair closed in the room (the hub holds its
+    /// ballots): one `MotionCounted` event each.
+    pub fn count_closed_votes(
+        &mut self,
+        now: DateTime<Utc>,
+        key: &SigningKey,
+    ) -> Result<Vec<OrderedLiveEvent>, HubError> {
+        if self.ordering().is_none() {
+            return Ok(Vec::new());
+        }
+        let mut counted = Vec::new();
+        for (motion, closed_at) in uncounted(&self.state) {
+            let Some(found) = self.voting.motions.iter().find(|m| m.id == motion) else {
+                continue; // counted by the server, which knows it
+            };
+            let tally = count(found, &self.ballots, &self.state, &self.voting, closed_at);
+            counted.push(self.own_event(
+                LiveEventBody::MotionCounted { motion, tally },
+                now,
+                key,
+            )?);
+        }
+        Ok(counted)
     }
 
     pub fn state(&self) -> &SessionState {
@@ -183,6 +322,7 @@ impl HubCore {
     /// The server took the segment: it is part of its log now.
     pub fn segment_delivered(&mut self) {
         self.segment.clear();
+        self.ballots.clear();
     }
 
     /// Starts again from the log held on this device after the hub's own

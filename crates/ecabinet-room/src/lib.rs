@@ -8,12 +8,14 @@
 //! that devices apply to events the hub relays. The WebRTC transport that
 //! carries all this lives in `ecabinet-rtc`.
 
+pub mod ballots;
 pub mod chain;
 pub mod directory;
 pub mod hub;
 pub mod segment;
 
+pub use ballots::{BallotRefusal, TakenBallot};
 pub use chain::LinkError;
 pub use directory::Directory;
 pub use hub::{Admission, HubCore, HubError};
-pub use segment::{verify_segment, SegmentRefusal};
+pub use segment::{verify_segment, Room, SegmentRefusal, VerifiedSegment};

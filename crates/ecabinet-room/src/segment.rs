@@ -10,6 +10,10 @@ use ecabinet_domain::session::{LiveEventBody, OrderedLiveEvent, MAX_CLOCK_SKEW_S
 use ecabinet_domain::DeviceId;
 use thiserror::Error;
 
+use ecabinet_domain::session::room::RoomVoting;
+use ecabinet_domain::voting::Ballot;
+
+use crate::ballots::{ballot_hash, check_ballot, BallotRefusal, TakenBallot};
 use crate::chain::{check_link, LinkError};
 use crate::directory::Directory;
 use crate::hub::{admit, Admission};
@@ -33,6 +37,14 @@ pub enum SegmentRefusal {
     BadTime(u32),
     #[error("the segment does not end with the hub handing the log back")]
     NotHandedBack,
+    #[error("event {0}: the hub took a ballot it does not hand back")]
+    MissingBallot(u32),
+    #[error("event {seq}: {refusal}")]
+    Ballot { seq: u32, refusal: BallotRefusal },
+    #[error("event {0}: the ballot is not the one the event names (voter or vote)")]
+    BallotMismatch(u32),
+    #[error("a ballot that no event of the segment names was handed back")]
+    UnnamedBallot,
 }
 
 impl SegmentRefusal {
@@ -47,6 +59,11 @@ impl SegmentRefusal {
                 Admission::Rules(refusal) => refusal.code(),
                 _ => "segment_refused",
             },
+            SegmentRefusal::Ballot {
+                refusal: BallotRefusal::BadSignature,
+                ..
+            } => "bad_signature",
+            SegmentRefusal::Ballot { refusal, .. } => refusal.code(),
             _ => "segment_refused",
         }
     }
@@ -60,16 +77,42 @@ pub struct LogHead<'a> {
     pub at: Option<DateTime<Utc>>,
 }
 
-/// Checks `segment` against the server's log; returns the state folded
-/// through it. `hub` is the device named as the meeting's hub.
+/// What the room's rules are judged against: the session's facts, the
+/// devices and their keys, and the votes.
+#[derive(Clone, Copy, Debug)]
+pub struct Room<'a> {
+    pub facts: &'a SessionFacts,
+    pub directory: &'a Directory,
+    pub voting: &'a RoomVoting,
+}
+
+/// A segment that holds: the state folded through it, and its ballots
+/// where their events stand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedSegment {
+    pub state: SessionState,
+    pub ballots: Vec<TakenBallot>,
+}
+
+/// Checks `segment` against the server's log, and each ballot it names
+/// (handed back in `ballots`) at its place in it. `hub` is the device
+/// named as the meeting's hub.
 pub fn verify_segment(
     head: LogHead<'_>,
-    facts: &SessionFacts,
-    directory: &Directory,
+    room: Room<'_>,
     hub: DeviceId,
     segment: &[OrderedLiveEvent],
+    ballots: &[Ballot],
     now: DateTime<Utc>,
-) -> Result<SessionState, SegmentRefusal> {
+) -> Result<VerifiedSegment, SegmentRefusal> {
+    let Room {
+        facts,
+        directory,
+        voting,
+    } = room;
+    let mut handed: Vec<(Option<&Ballot>, [u8; 32])> =
+        ballots.iter().map(|b| (Some(b), ballot_hash(b))).collect();
+    let mut taken = Vec::new();
     let first = segment.first().ok_or(SegmentRefusal::Empty)?;
     if !matches!(first.event().body, LiveEventBody::HubTookOver { .. }) {
         return Err(SegmentRefusal::NoTakeover(first.seq));
@@ -100,6 +143,29 @@ pub fn verify_segment(
         // when the room saw the event.
         admit(&state, facts, directory, &event.signed, event.at)
             .map_err(|admission| SegmentRefusal::Admission { seq, admission })?;
+        if let LiveEventBody::BallotTaken {
+            motion,
+            voter,
+            ballot: named,
+        } = &event.event().body
+        {
+            let ballot = handed
+                .iter_mut()
+                .find(|(b, hash)| b.is_some() && hash.as_slice() == named.0.as_slice())
+                .and_then(|(b, _)| b.take())
+                .ok_or(SegmentRefusal::MissingBallot(seq))?;
+            if ballot.motion_id != *motion || ballot.voter != *voter {
+                return Err(SegmentRefusal::BallotMismatch(seq));
+            }
+            let hash = check_ballot(&state, voting, directory, ballot, event.at)
+                .map_err(|refusal| SegmentRefusal::Ballot { seq, refusal })?;
+            taken.push(TakenBallot {
+                ballot: ballot.clone(),
+                hash,
+                seq,
+                at: event.at,
+            });
+        }
         state.apply(event);
         hash = event.hash.0.clone();
         at = Some(event.at);
@@ -107,5 +173,11 @@ pub fn verify_segment(
     if state.hub.is_some() {
         return Err(SegmentRefusal::NotHandedBack);
     }
-    Ok(state)
+    if handed.iter().any(|(b, _)| b.is_some()) {
+        return Err(SegmentRefusal::UnnamedBallot);
+    }
+    Ok(VerifiedSegment {
+        state,
+        ballots: taken,
+    })
 }

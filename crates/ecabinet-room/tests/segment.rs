@@ -5,16 +5,21 @@
 use chrono::{DateTime, Duration, Utc};
 use ecabinet_crypto::{b64_encode, SigningKey};
 use ecabinet_domain::ops::Bytes;
-use ecabinet_domain::session::room::RoomDevice;
+use ecabinet_domain::session::room::{hub_receipt_message, RoomDevice, RoomVoting};
 use ecabinet_domain::session::rules::{ItemFacts, SessionFacts, SessionState};
 use ecabinet_domain::session::{
     FloorRequestId, LiveEvent, LiveEventBody, LiveEventId, OrderedLiveEvent, SignedLiveEvent,
     SpeechKind, GENESIS_HASH,
 };
-use ecabinet_domain::{AgendaItemId, DeviceId, MeetingId, PersonId};
+use ecabinet_domain::voting::{
+    ballot_message, Ballot, MajorityBase, MajorityRule, Motion, MotionStatus,
+};
+use ecabinet_domain::{AgendaItemId, DeviceId, MeetingId, MotionId, PersonId};
 use ecabinet_room::chain::order;
 use ecabinet_room::hub::{Admission, HubCore, HubError};
-use ecabinet_room::segment::{verify_segment, LogHead, SegmentRefusal};
+use ecabinet_room::segment::{
+    verify_segment, LogHead, Room as RoomRules, SegmentRefusal, VerifiedSegment,
+};
 use ecabinet_room::Directory;
 use uuid::Uuid;
 
@@ -58,6 +63,7 @@ struct Room {
     chair: Member,
     secretary: Member,
     member: Member,
+    voting: RoomVoting,
     /// The server's log.
     log: Vec<OrderedLiveEvent>,
     clock: DateTime<Utc>,
@@ -94,6 +100,11 @@ impl Room {
             facts,
             directory: Directory::new(&devices),
             server: SigningKey::generate().expect("a key"),
+            voting: RoomVoting {
+                motions: vec![],
+                members: vec![chair.person, member.person],
+                attendance: vec![],
+            },
             chair,
             secretary,
             member,
@@ -127,7 +138,16 @@ impl Room {
         for event in &self.log {
             hub.follow(event).expect("the server's log chains");
         }
+        hub.set_voting(self.voting.clone());
         hub
+    }
+
+    fn rules(&self) -> RoomRules<'_> {
+        RoomRules {
+            facts: &self.facts,
+            directory: &self.directory,
+            voting: &self.voting,
+        }
     }
 
     fn head(&self) -> (SessionState, Vec<u8>, Option<DateTime<Utc>>) {
@@ -141,6 +161,14 @@ impl Room {
     }
 
     fn verify(&self, segment: &[OrderedLiveEvent]) -> Result<SessionState, SegmentRefusal> {
+        self.verify_with(segment, &[]).map(|v| v.state)
+    }
+
+    fn verify_with(
+        &self,
+        segment: &[OrderedLiveEvent],
+        ballots: &[Ballot],
+    ) -> Result<VerifiedSegment, SegmentRefusal> {
         let (state, hash, at) = self.head();
         verify_segment(
             LogHead {
@@ -148,10 +176,10 @@ impl Room {
                 hash: &hash,
                 at,
             },
-            &self.facts,
-            &self.directory,
+            self.rules(),
             self.chair.device,
             segment,
+            ballots,
             self.clock + Duration::seconds(60),
         )
     }
@@ -346,10 +374,10 @@ fn a_second_hub_claiming_the_same_epoch_is_refused() {
             hash: &hash,
             at,
         },
-        &room.facts,
-        &room.directory,
+        room.rules(),
         room.secretary.device,
         &[ordered],
+        &[],
         now,
     )
     .expect_err("epoch 1 is used");
@@ -364,10 +392,10 @@ fn a_second_hub_claiming_the_same_epoch_is_refused() {
                 hash: &hash,
                 at
             },
-            &room.facts,
-            &room.directory,
+            room.rules(),
             room.secretary.device,
             hub.segment(),
+            &[],
             now,
         ),
         Err(SegmentRefusal::NotTheNamedHub(3))
@@ -426,4 +454,312 @@ fn a_hub_restarted_after_a_crash_finds_its_segment_again() {
     );
     delivered.resume(&held, 6).expect("chains");
     assert!(delivered.segment().is_empty());
+}
+
+fn motion(room: &Room, opened_at: DateTime<Utc>) -> Motion {
+    Motion {
+        id: MotionId(Uuid::from_u128(77)),
+        meeting_id: room.facts.meeting,
+        agenda_item_id: item(),
+        question: "Thông qua dự thảo?".into(),
+        options: vec!["yes".into(), "no".into(), "abstain".into()],
+        rule: MajorityRule::Simple,
+        base: MajorityBase::AllMembers,
+        quorum: None,
+        status: MotionStatus::Open,
+        opened_at,
+        closes_at: None,
+        closed_at: None,
+        votes_cast: 0,
+        tally: None,
+    }
+}
+
+fn ballot(who: &Member, motion: MotionId, choice: &str, at: DateTime<Utc>) -> Ballot {
+    let nonce = vec![who.person.0.as_bytes()[15]; 16];
+    let signature = who
+        .key
+        .sign(&ballot_message(motion, who.person, choice, who.device, at, &nonce));
+    Ballot {
+        motion_id: motion,
+        voter: who.person,
+        choice: choice.into(),
+        device_id: who.device,
+        cast_at: at,
+        nonce: Bytes(nonce),
+        signature: Bytes(signature.to_vec()),
+    }
+}
+
+/// The server opens a vote; the server stops; the hub takes two ballots,
+/// the chair closes the vote, the hub counts it and hands the log back.
+fn room_with_vote() -> (Room, HubCore, Vec<Ballot>) {
+    let mut room = Room::new();
+    room.server_orders(|r| &r.chair, LiveEventBody::SessionStarted);
+    room.server_orders(|r| &r.chair, LiveEventBody::ItemTakenUp { item: item() });
+    let opened_at = room.tick();
+    let vote = motion(&room, opened_at);
+    room.voting.motions.push(vote.clone());
+    room.server_orders(
+        |r| &r.chair,
+        LiveEventBody::MotionOpened {
+            motion: vote.id,
+            item: item(),
+            question: vote.question.clone(),
+        },
+    );
+    let mut hub = room.hub();
+    let now = room.tick();
+    hub.take_over(now, &room.chair.key).expect("takes over");
+    let now = room.tick();
+    let first = ballot(&room.member, vote.id, "no", now);
+    let (receipt, event) = hub
+        .take_ballot(first.clone(), now, &room.chair.key)
+        .expect("the member's ballot is taken");
+    let event = event.expect("a new ballot is named in the log");
+    assert_eq!(receipt.seq, event.seq);
+    ecabinet_crypto::verify_signature(
+        &room.chair.key.public_key(),
+        &hub_receipt_message(&receipt.ballot.0, receipt.seq, receipt.at),
+        &receipt.signature.0,
+    )
+    .expect("the receipt is signed by the hub's device");
+    // The same ballot sent again (a lost receipt) gets the same receipt.
+    let (again, none) = hub
+        .take_ballot(first.clone(), now, &room.chair.key)
+        .expect("taken already");
+    assert_eq!((again, none), (receipt, None));
+    let now = room.tick();
+    let changed = ballot(&room.member, vote.id, "yes", now);
+    let chair = ballot(&room.chair, vote.id, "yes", now);
+    for ballot in [&changed, &chair] {
+        hub.take_ballot(ballot.clone(), now, &room.chair.key)
+            .expect("taken");
+    }
+    let now = room.tick();
+    let counted_close = room.chair.sign(
+        room.facts.meeting,
+        LiveEventBody::MotionClosed {
+            motion: vote.id,
+            tally: Some(ecabinet_domain::voting::Tally {
+                counts: vec![],
+                present: 0,
+                members: 0,
+                base: 0,
+                required: 0,
+                quorum_met: false,
+                adopted: false,
+                named: vec![],
+            }),
+        },
+        now,
+    );
+    assert_eq!(
+        hub.submit(counted_close, now, &room.chair.key),
+        Err(HubError::Refused(Admission::HubCounts)),
+        "in the room the hub counts, not the chair"
+    );
+    let close = room.chair.sign(
+        room.facts.meeting,
+        LiveEventBody::MotionClosed {
+            motion: vote.id,
+            tally: None,
+        },
+        now,
+    );
+    hub.submit(close, now, &room.chair.key).expect("closed");
+    let counted = hub
+        .count_closed_votes(now, &room.chair.key)
+        .expect("counted");
+    assert_eq!(counted.len(), 1);
+    let now = room.tick();
+    let late = ballot(&room.member, vote.id, "abstain", now);
+    assert_eq!(
+        hub.take_ballot(late, now, &room.chair.key)
+            .map_err(|e| e.code()),
+        Err("motion_closed"),
+        "a ballot after the chair's close is refused"
+    );
+    hub.hand_back(now, &room.chair.key).expect("hands back");
+    let ballots = hub.segment_ballots();
+    assert_eq!(ballots, vec![first, changed, chair]);
+    (room, hub, ballots)
+}
+
+#[test]
+fn ballots_taken_in_the_room_are_counted_and_accepted_with_the_segment() {
+    let (room, hub, ballots) = room_with_vote();
+    let tally = hub.state().motions[0].tally.clone().expect("counted");
+    // The member changed their vote: their latest counts; 2 of 2 members.
+    assert_eq!(
+        tally.counts,
+        vec![("yes".into(), 2), ("no".into(), 0), ("abstain".into(), 0)]
+    );
+    assert_eq!((tally.present, tally.members, tally.adopted), (2, 2, true));
+    let verified = room
+        .verify_with(hub.segment(), &ballots)
+        .expect("accepted");
+    assert_eq!(verified.ballots.len(), 3);
+    assert_eq!(&verified.state, hub.state());
+}
+
+#[test]
+fn a_segment_with_a_missing_forged_or_unnamed_ballot_is_refused() {
+    let (room, hub, ballots) = room_with_vote();
+    let taken_at = |n: usize| {
+        hub.segment()
+            .iter()
+            .filter(|e| matches!(e.event().body, LiveEventBody::BallotTaken { .. }))
+            .nth(n)
+            .map(|e| e.seq)
+            .expect("a ballot event")
+    };
+    assert_eq!(
+        room.verify_with(hub.segment(), &ballots[1..]).map(|_| ()),
+        Err(SegmentRefusal::MissingBallot(taken_at(0)))
+    );
+    let mut extra = ballots.clone();
+    extra.push(ballot(&room.member, MotionId(Uuid::from_u128(77)), "no", room.clock));
+    assert_eq!(
+        room.verify_with(hub.segment(), &extra).map(|_| ()),
+        Err(SegmentRefusal::UnnamedBallot)
+    );
+    // A hub that alters a choice must name the altered ballot's hash in
+    // its log; the voter's signature then fails.
+    let mut forged = ballots[0].clone();
+    forged.choice = "yes".into();
+    let mut forged_hub = {
+        let mut again = room.hub();
+        again
+            .take_over(room.clock - Duration::seconds(4), &room.chair.key)
+            .expect("takes over");
+        again
+    };
+    let at = room.clock - Duration::seconds(3);
+    let named = room.chair.sign(
+        room.facts.meeting,
+        LiveEventBody::BallotTaken {
+            motion: forged.motion_id,
+            voter: forged.voter,
+            ballot: Bytes(ecabinet_room::ballots::ballot_hash(&forged).to_vec()),
+        },
+        at,
+    );
+    let ordered = forged_hub
+        .submit(named, at, &room.chair.key)
+        .expect("the rules alone cannot see a forged ballot");
+    forged_hub
+        .hand_back(at, &room.chair.key)
+        .expect("hands back");
+    let refusal = room
+        .verify_with(forged_hub.segment(), &[forged])
+        .map(|_| ())
+        .expect_err("forged");
+    assert_eq!(
+        refusal,
+        SegmentRefusal::Ballot {
+            seq: ordered.seq,
+            refusal: ecabinet_room::BallotRefusal::BadSignature
+        }
+    );
+    assert_eq!(refusal.code(), "bad_signature");
+}
+
+#[test]
+fn a_ballot_outside_the_chair_signed_window_is_refused() {
+    let (room, hub, ballots) = room_with_vote();
+    // A forger holding the hub's key moves a ballot after the close.
+    let mut segment = hub.segment().to_vec();
+    let from = segment
+        .iter()
+        .position(|e| matches!(e.event().body, LiveEventBody::BallotTaken { .. }))
+        .expect("a ballot event");
+    let moved = segment.remove(from);
+    let close = segment
+        .iter()
+        .position(|e| matches!(e.event().body, LiveEventBody::MotionClosed { .. }))
+        .expect("the close");
+    segment.insert(close + 1, moved);
+    let mut prev = room.log.last().expect("a log").hash.0.clone();
+    let mut at = segment[0].at;
+    for (n, event) in segment.iter_mut().enumerate() {
+        at = at.max(event.at);
+        let rechained = order(
+            room.log.len() as u32 + 1 + n as u32,
+            &prev,
+            at,
+            event.signed.clone(),
+            &room.chair.key,
+        );
+        prev = rechained.hash.0.clone();
+        *event = rechained;
+    }
+    let refusal = room
+        .verify_with(&segment, &ballots)
+        .map(|_| ())
+        .expect_err("after the close");
+    assert!(
+        matches!(
+            refusal,
+            SegmentRefusal::Admission {
+                admission: Admission::Rules(
+                    ecabinet_domain::session::rules::Refusal::MotionNotOpen
+                ),
+                ..
+            }
+        ),
+        "{refusal:?}"
+    );
+}
+
+#[test]
+fn the_hub_takes_no_ballot_from_a_secretary_a_stranger_or_a_forger() {
+    let (mut room, _, _) = room_with_vote();
+    room.log.truncate(3);
+    let vote = room.voting.motions[0].id;
+    let mut hub = room.hub();
+    let now = room.tick();
+    assert_eq!(
+        hub.take_ballot(ballot(&room.member, vote, "yes", now), now, &room.chair.key)
+            .map(|_| ()),
+        Err(HubError::ServerOrders),
+        "the server takes ballots while it orders"
+    );
+    hub.take_over(now, &room.chair.key).expect("takes over");
+    let code = |hub: &mut HubCore, ballot: Ballot| {
+        hub.take_ballot(ballot, now, &room.chair.key)
+            .map(|_| ())
+            .map_err(|e| e.code())
+    };
+    assert_eq!(
+        code(&mut hub, ballot(&room.secretary, vote, "yes", now)),
+        Err("not_a_member")
+    );
+    let stranger = Member::new(41, false);
+    assert_eq!(
+        code(&mut hub, ballot(&stranger, vote, "yes", now)),
+        Err("unknown_device")
+    );
+    let mut forged = ballot(&room.member, vote, "no", now);
+    forged.choice = "yes".into();
+    assert_eq!(code(&mut hub, forged), Err("bad_signature"));
+    assert_eq!(
+        code(&mut hub, ballot(&room.member, vote, "maybe", now)),
+        Err("bad_choice")
+    );
+    assert_eq!(
+        code(
+            &mut hub,
+            ballot(&room.member, vote, "yes", now - Duration::hours(2))
+        ),
+        Err("bad_time")
+    );
+    assert_eq!(
+        code(
+            &mut hub,
+            ballot(&room.member, MotionId(Uuid::from_u128(78)), "yes", now)
+        ),
+        Err("unknown_motion")
+    );
+    assert_eq!(code(&mut hub, ballot(&room.member, vote, "yes", now)), Ok(()));
 }

@@ -224,6 +224,21 @@ pub enum LiveEventBody {
     HubHandedBack {
         epoch: u32,
     },
+    /// The hub took a member's signed ballot while it ordered the log. The
+    /// log names the ballot by its hash only (SHA-256 of its signed bytes),
+    /// so nobody reading the log learns a choice before the count; the
+    /// ballot itself goes to the server with the segment.
+    BallotTaken {
+        motion: MotionId,
+        voter: PersonId,
+        ballot: Bytes,
+    },
+    /// The count of a vote closed while the hub ordered the log, made by
+    /// the hub, which holds the room's ballots.
+    MotionCounted {
+        motion: MotionId,
+        tally: Tally,
+    },
 }
 
 impl LiveEventBody {
@@ -246,6 +261,8 @@ impl LiveEventBody {
             LiveEventBody::SessionEnded => "session_ended",
             LiveEventBody::HubTookOver { .. } => "hub_took_over",
             LiveEventBody::HubHandedBack { .. } => "hub_handed_back",
+            LiveEventBody::BallotTaken { .. } => "ballot_taken",
+            LiveEventBody::MotionCounted { .. } => "motion_counted",
         }
     }
 }

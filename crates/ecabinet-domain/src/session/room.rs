@@ -6,9 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::{DateTime, Utc};
+
 use super::rules::SessionFacts;
 use super::{LiveEventId, OrderedLiveEvent, SignedLiveEvent};
 use crate::ids::{DeviceId, MeetingId, PersonId};
+use crate::ops::Bytes;
+use crate::voting::{Ballot, Motion, Presence};
 
 /// How long a hub's check-in holds: while it does, the server orders the
 /// log; after it, only the hub may (once it has taken over).
@@ -53,6 +57,19 @@ pub struct RoomInfo {
     pub hub: Option<RoomHubView>,
     /// The server's key, which orders every event outside a hub's segment.
     pub server_key: String,
+    /// What a hub needs to take ballots and count votes without the server.
+    #[serde(default)]
+    pub voting: RoomVoting,
+}
+
+/// The votes of a meeting as the server holds them, for its hub: the open
+/// motions (not on restricted items: the room is every participant), the
+/// members (who vote, and the base of a majority of all), and attendance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomVoting {
+    pub motions: Vec<Motion>,
+    pub members: Vec<PersonId>,
+    pub attendance: Vec<(PersonId, Presence)>,
 }
 
 /// `POST /v1/meetings/{meeting}/room/hub`: "I host this room", with the
@@ -61,6 +78,9 @@ pub struct RoomInfo {
 pub struct HubCheckIn {
     #[serde(default)]
     pub segment: Vec<OrderedLiveEvent>,
+    /// The ballots the segment's `BallotTaken` events name.
+    #[serde(default)]
+    pub ballots: Vec<Ballot>,
 }
 
 /// The server's answer to a check-in.
@@ -72,6 +92,11 @@ pub struct HubCheckInAnswer {
     /// How many of the segment's events were appended now (0 when they
     /// already were: a check-in repeated after a lost answer).
     pub appended: u32,
+    /// Votes of the segment the server counted otherwise than the hub (a
+    /// ballot reached the server before it stopped but never the hub): the
+    /// server's count stands, from every signed ballot it holds.
+    #[serde(default)]
+    pub recounted: Vec<crate::ids::MotionId>,
 }
 
 /// `POST /v1/meetings/{meeting}/room/signal`: a message for another device
@@ -118,6 +143,9 @@ pub enum ToHub {
         #[serde(default)]
         server: bool,
     },
+    /// A ballot signed on the device, for the hub to take while it orders
+    /// the log (the control channel).
+    Ballot { ballot: Ballot },
 }
 
 /// From the hub to a device.
@@ -134,7 +162,39 @@ pub enum FromHub {
     },
     /// The hub is there (the presence channel, every heartbeat).
     Status(HubStatus),
+    /// The hub took a ballot: its receipt.
+    BallotReceipt(HubReceipt),
+    /// The hub did not take a ballot (`ballot`: its hash).
+    BallotRefused {
+        ballot: Bytes,
+        code: String,
+        message: String,
+    },
 }
+
+/// The hub's signed word that it took a ballot: the ballot's hash, the
+/// place of its `BallotTaken` event in the log, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubReceipt {
+    pub ballot: Bytes,
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub hub: DeviceId,
+    /// The hub device's Ed25519 signature over [`hub_receipt_message`].
+    pub signature: Bytes,
+}
+
+/// What a hub signs when it takes a ballot (a domain apart from the
+/// server's receipts, which only the server's key makes).
+pub fn hub_receipt_message(ballot_hash: &[u8], seq: u32, at: DateTime<Utc>) -> Vec<u8> {
+    let mut message = b"ecabinet/ballot-hub-receipt/v1\0".to_vec();
+    message.extend_from_slice(&(ballot_hash.len() as u32).to_be_bytes());
+    message.extend_from_slice(ballot_hash);
+    message.extend_from_slice(&seq.to_be_bytes());
+    message.extend_from_slice(&at.timestamp_millis().to_be_bytes());
+    message
+}
+
 
 /// What the hub says of the room with each heartbeat.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -98,6 +98,10 @@ pub enum Refusal {
     NotAtHead(u32),
     /// Only the hub that took over may hand the log back, and only its epoch.
     NotTheHub,
+    /// Only the hub ordering the log takes ballots and counts votes in the room.
+    NotOrderingHub,
+    /// A count needs a vote closed in the session and not counted yet.
+    NotClosedUncounted,
 }
 
 /// How a refusal maps onto HTTP.
@@ -141,6 +145,8 @@ impl Refusal {
             Refusal::StaleEpoch(_) => "stale_epoch",
             Refusal::NotAtHead(_) => "not_at_head",
             Refusal::NotTheHub => "not_the_hub",
+            Refusal::NotOrderingHub => "not_the_hub",
+            Refusal::NotClosedUncounted => "motion_not_closed",
         }
     }
 
@@ -218,6 +224,12 @@ impl std::fmt::Display for Refusal {
             ),
             Refusal::NotTheHub => {
                 f.write_str("only the hub that took over may hand the log back, for its own epoch")
+            }
+            Refusal::NotOrderingHub => f.write_str(
+                "only the room's hub, while it runs the session without the server, takes ballots and counts votes in the log",
+            ),
+            Refusal::NotClosedUncounted => {
+                f.write_str("this vote is not closed in the session, or it was counted already")
             }
         }
     }
@@ -416,6 +428,13 @@ impl SessionState {
                 epoch: hub.epoch,
             },
             None => Orderer::Server,
+        }
+    }
+
+    fn require_ordering_hub(&self, actor: Actor) -> Result<(), Refusal> {
+        match &self.hub {
+            Some(hub) if hub.person == actor.person => Ok(()),
+            _ => Err(Refusal::NotOrderingHub),
         }
     }
 
@@ -636,6 +655,23 @@ impl SessionState {
                 Some(hub) if hub.epoch == *epoch && hub.person == actor.person => {}
                 _ => return Err(Refusal::NotTheHub),
             },
+            LiveEventBody::BallotTaken { motion, .. } => {
+                self.require_ordering_hub(actor)?;
+                // A ballot between the chair's open and close, nowhere else.
+                if self.open_motion(*motion).is_none() {
+                    return Err(Refusal::MotionNotOpen);
+                }
+            }
+            LiveEventBody::MotionCounted { motion, .. } => {
+                self.require_ordering_hub(actor)?;
+                let closed_uncounted = self
+                    .motions
+                    .iter()
+                    .any(|m| m.motion == *motion && m.closed_at.is_some() && m.tally.is_none());
+                if !closed_uncounted {
+                    return Err(Refusal::NotClosedUncounted);
+                }
+            }
             LiveEventBody::ItemOutcome { item, note, .. } => {
                 need_runner("record an item's outcome")?;
                 if facts.item(*item).is_none() {
@@ -806,6 +842,16 @@ impl SessionState {
                 });
             }
             LiveEventBody::HubHandedBack { .. } => self.hub = None,
+            LiveEventBody::BallotTaken { .. } => {}
+            LiveEventBody::MotionCounted { motion, tally } => {
+                if let Some(record) = self
+                    .motions
+                    .iter_mut()
+                    .find(|m| m.motion == *motion && m.closed_at.is_some())
+                {
+                    record.tally = Some(tally.clone());
+                }
+            }
         }
     }
 
