@@ -7,10 +7,13 @@
 
 use anyhow::{ensure, Context, Result};
 use chrono::Utc;
+use ecabinet_client::VoteOutcome;
 use ecabinet_client::{Client, ClientError};
+use ecabinet_domain::api::OpenMotionRequest;
 use ecabinet_domain::session::{
     to_millis, FloorRequestId, LiveEvent, LiveEventBody, LiveEventId, SpeechKind,
 };
+use ecabinet_domain::voting::{MajorityBase, MajorityRule};
 use ecabinet_domain::Role;
 use ecabinet_e2e::{Backend, TestServer};
 use ecabinet_room::{Directory, HubCore};
@@ -67,10 +70,10 @@ async fn scenario(backend: Backend) -> Result<()> {
     ensure!(info.facts.items.iter().any(|i| i.id == item.id));
 
     // Only the chair or the secretariat hosts; one hub at a time.
-    ensure!(code(member.hub_check_in(meeting.id, &[]).await) == "forbidden");
-    let lease = secretary.hub_check_in(meeting.id, &[]).await?;
+    ensure!(code(member.hub_check_in(meeting.id, &[], &[]).await) == "forbidden");
+    let lease = secretary.hub_check_in(meeting.id, &[], &[]).await?;
     ensure!(lease.lease_millis == 3_000 && lease.head == 2, "{lease:?}");
-    ensure!(code(deputy.hub_check_in(meeting.id, &[]).await) == "room_hub_taken");
+    ensure!(code(deputy.hub_check_in(meeting.id, &[], &[]).await) == "room_hub_taken");
     member
         .request_floor(item.id, SpeechKind::Speech)
         .await
@@ -113,10 +116,10 @@ async fn scenario(backend: Backend) -> Result<()> {
     hub.hand_back(Utc::now(), key)?;
     let segment = hub.segment().to_vec();
     // Another hub cannot hand it back; the named one can, once.
-    ensure!(code(deputy.hub_check_in(meeting.id, &segment).await) == "forbidden");
-    let taken = secretary.hub_check_in(meeting.id, &segment).await?;
+    ensure!(code(deputy.hub_check_in(meeting.id, &segment, &[]).await) == "forbidden");
+    let taken = secretary.hub_check_in(meeting.id, &segment, &[]).await?;
     ensure!(taken.appended == 3 && taken.head == 6, "{taken:?}");
-    let again = secretary.hub_check_in(meeting.id, &segment).await?;
+    let again = secretary.hub_check_in(meeting.id, &segment, &[]).await?;
     ensure!(
         again.appended == 0 && again.head == 6,
         "a repeated check-in: {again:?}"
@@ -166,7 +169,132 @@ async fn scenario(backend: Backend) -> Result<()> {
     // Released: no hub, the server orders alone even without check-ins.
     secretary.release_hub(meeting.id).await?;
     ensure!(member.room_info(meeting.id).await?.hub.is_none());
+
+    vote_in_the_room(&server, &secretary, &member, &other, meeting.id, item.id).await?;
     server.stop().await?;
+    Ok(())
+}
+
+/// A vote the server opens and the room closes: one ballot reaches the
+/// server, then the hub takes over and takes the ballots (the first again,
+/// re-sent by its device); the chair closes the vote in the room, the hub
+/// counts it; the server takes the ballots with the segment, closes the
+/// vote as the room did, and its count and the voters' recounts agree. A
+/// ballot that reached neither is refused afterwards, with the reason.
+async fn vote_in_the_room(
+    server: &TestServer,
+    secretary: &Client,
+    member: &Client,
+    other: &Client,
+    meeting: ecabinet_domain::MeetingId,
+    item: ecabinet_domain::AgendaItemId,
+) -> Result<()> {
+    let late = server.enrol("Phạm Văn Dũng", Role::Member).await?;
+    secretary.hub_check_in(meeting, &[], &[]).await?;
+    let motion = secretary
+        .open_motion(
+            item,
+            &OpenMotionRequest {
+                question: "Thông qua dự thảo Nghị định?".into(),
+                options: None,
+                rule: MajorityRule::Simple,
+                base: MajorityBase::Present,
+                quorum: None,
+                closes_at: None,
+            },
+        )
+        .await?;
+    for client in [member, other, &late] {
+        client.sync().await?;
+        client.catch_up_session(meeting).await?;
+    }
+    ensure!(matches!(
+        member.vote(motion.id, "no").await?,
+        VoteOutcome::Counted { .. }
+    ));
+
+    // The hub's lease runs out: ballots wait on the devices.
+    server
+        .tamper("UPDATE room_hubs SET lease_until_ms = 0")
+        .await?;
+    for (client, choice) in [(other, "yes"), (&late, "yes")] {
+        let outcome = client.vote(motion.id, choice).await?;
+        ensure!(outcome == VoteOutcome::Waiting, "{outcome:?}");
+    }
+    let info = secretary.room_info(meeting).await?;
+    ensure!(info.voting.motions.iter().any(|m| m.id == motion.id));
+    let mut hub = HubCore::new(
+        info.facts.clone(),
+        Directory::new(&info.devices),
+        secretary.profile().device_id,
+    );
+    hub.set_voting(info.voting.clone());
+    secretary.catch_up_session(meeting).await?;
+    for event in secretary.session_log(meeting).await? {
+        hub.follow(&event)?;
+    }
+    let key = secretary.device_signing_key();
+    hub.take_over(Utc::now(), key)?;
+    // The devices in the room give the hub their ballots; `late` is cut off.
+    for client in [member, other] {
+        for ballot in client.ballots_for_room(meeting).await? {
+            hub.take_ballot(ballot, Utc::now(), key)?;
+        }
+    }
+    let close = member_event(
+        secretary,
+        meeting,
+        LiveEventBody::MotionClosed {
+            motion: motion.id,
+            tally: None,
+        },
+    );
+    hub.submit(close, Utc::now(), key)?;
+    let counted = hub.count_closed_votes(Utc::now(), key)?;
+    ensure!(counted.len() == 1);
+    hub.hand_back(Utc::now(), key)?;
+    let room_tally = hub
+        .state()
+        .motions
+        .iter()
+        .find(|m| m.motion == motion.id)
+        .and_then(|m| m.tally.clone())
+        .context("the room counted the vote")?;
+    ensure!(
+        room_tally.counts == vec![("yes".into(), 1), ("no".into(), 1), ("abstain".into(), 0)],
+        "{room_tally:?}"
+    );
+    // A segment whose ballots are left out is refused whole.
+    ensure!(code(secretary.hub_check_in(meeting, hub.segment(), &[]).await) == "segment_refused");
+    let taken = secretary
+        .hub_check_in(meeting, hub.segment(), &hub.segment_ballots())
+        .await?;
+    ensure!(taken.recounted.is_empty(), "{taken:?}");
+
+    // The server closed the vote as the room did, with the same count.
+    secretary.sync().await?;
+    let closed = secretary.motion(motion.id).await?;
+    ensure!(closed.tally.as_ref() == Some(&room_tally), "{closed:?}");
+    // The devices' own copies: a replay for the hub's ballots, a refusal
+    // with the reason for the one that reached neither.
+    for client in [member, other, &late] {
+        client.sync().await?;
+    }
+    let refused = late.sync_status().await?.rejected;
+    ensure!(
+        refused
+            .iter()
+            .any(|r| r.code == "motion_closed" && r.reason.contains("closed")),
+        "{refused:?}"
+    );
+    ensure!(other.sync_status().await?.rejected.is_empty());
+    for client in [member, other] {
+        let verification = client.verify_tally(motion.id).await?;
+        ensure!(
+            verification.verified() && verification.own_ballot_included == Some(true),
+            "{verification:?}"
+        );
+    }
     Ok(())
 }
 

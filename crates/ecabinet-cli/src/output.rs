@@ -693,6 +693,9 @@ impl Printer {
             ecabinet_client::VoteOutcome::Counted { seq } => {
                 println!("Your vote was counted (receipt for change {seq}).")
             }
+            ecabinet_client::VoteOutcome::TakenByRoom { seq } => println!(
+                "The server is unreachable: the room's hub took your vote and signed a receipt (event {seq} of the session). It reaches the server with the room's log."
+            ),
             ecabinet_client::VoteOutcome::Waiting => println!(
                 "Your vote is saved on this device and waits to be sent: it goes out as soon as the network is back (run `ecab sync`)."
             ),
@@ -750,7 +753,8 @@ impl Printer {
             return;
         }
         match outcome {
-            ecabinet_client::VoteOutcome::Counted { .. } => println!("Your position is recorded."),
+            ecabinet_client::VoteOutcome::Counted { .. }
+            | ecabinet_client::VoteOutcome::TakenByRoom { .. } => println!("Your position is recorded."),
             ecabinet_client::VoteOutcome::Waiting => println!(
                 "Your position is saved on this device and waits to be sent: run `ecab sync` when online."
             ),
@@ -878,7 +882,8 @@ impl Printer {
             return;
         }
         match outcome {
-            ecabinet_client::VoteOutcome::Counted { .. } => println!("Your signed answer was received."),
+            ecabinet_client::VoteOutcome::Counted { .. }
+            | ecabinet_client::VoteOutcome::TakenByRoom { .. } => println!("Your signed answer was received."),
             ecabinet_client::VoteOutcome::Waiting => println!(
                 "Your signed answer is saved on this device and waits to be sent: run `ecab sync` when online."
             ),

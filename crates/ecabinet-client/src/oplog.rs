@@ -245,6 +245,18 @@ impl Replica {
         rows.iter().map(|(body,)| decode_op(body)).collect()
     }
 
+    /// This device's ballots on a vote that the server has not refused
+    /// (sent or waiting), in the order they were cast.
+    pub async fn own_ballot_ops(&self, motion: ecabinet_domain::MotionId) -> ClientResult<Vec<Op>> {
+        let rows: Vec<(Vec<u8>,)> = sqlx::query_as(
+            "SELECT body FROM ops WHERE kind = 'ballot' AND entity_id = $1 AND state IN ('pending', 'accepted') ORDER BY device_seq",
+        )
+        .bind(motion.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|(body,)| decode_op(body)).collect()
+    }
+
     pub async fn pending_count(&self) -> ClientResult<u32> {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ops WHERE state = 'pending'")
             .fetch_one(&self.pool)

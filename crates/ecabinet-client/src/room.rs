@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use ecabinet_crypto::{b64_decode, SigningKey};
 use ecabinet_domain::session::room::{
-    HubCheckIn, HubCheckInAnswer, HubStatus, RoomInfo, RoomSignal, RoomSignalRequest,
+    HubCheckIn, HubCheckInAnswer, HubReceipt, HubStatus, RoomInfo, RoomSignal, RoomSignalRequest,
 };
 use ecabinet_domain::session::rules::Orderer;
 use ecabinet_domain::session::{OrderedLiveEvent, SignedLiveEvent, GENESIS_HASH};
+use ecabinet_domain::voting::Ballot;
 use ecabinet_domain::{DeviceId, MeetingId};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -30,6 +31,9 @@ pub const ROOM_SOCKET_FILE: &str = "room.sock";
 pub enum LocalRequest {
     /// Order this event through the room (the hub, or this device if it is it).
     Submit { signed: SignedLiveEvent },
+    /// Give this ballot to the room's hub (it takes ballots while it runs
+    /// the session without the server).
+    Ballot { ballot: Ballot },
     /// How the room stands.
     Status,
 }
@@ -38,8 +42,17 @@ pub enum LocalRequest {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LocalAnswer {
-    Ordered { event: OrderedLiveEvent },
-    Refused { code: String, message: String },
+    Ordered {
+        event: OrderedLiveEvent,
+    },
+    /// The hub took the ballot; its receipt, checked against the hub's key.
+    BallotTaken {
+        receipt: HubReceipt,
+    },
+    Refused {
+        code: String,
+        message: String,
+    },
     Status(RoomStatus),
 }
 
@@ -96,11 +109,13 @@ impl Client {
         self.api.room_info(&token, meeting).await
     }
 
-    /// Checks in as the meeting's hub, handing back `segment` if any.
+    /// Checks in as the meeting's hub, handing back `segment` (and the
+    /// ballots its events name) if any.
     pub async fn hub_check_in(
         &self,
         meeting: MeetingId,
         segment: &[OrderedLiveEvent],
+        ballots: &[Ballot],
     ) -> ClientResult<HubCheckInAnswer> {
         let token = self.token().await?;
         self.api
@@ -109,6 +124,7 @@ impl Client {
                 meeting,
                 &HubCheckIn {
                     segment: segment.to_vec(),
+                    ballots: ballots.to_vec(),
                 },
             )
             .await

@@ -227,8 +227,11 @@ impl Client {
                             message,
                         })
                     }
-                    Some(crate::room::LocalAnswer::Status(_)) => Err(ClientError::Protocol(
-                        "the room process answered with its status".into(),
+                    Some(
+                        crate::room::LocalAnswer::Status(_)
+                        | crate::room::LocalAnswer::BallotTaken { .. },
+                    ) => Err(ClientError::Protocol(
+                        "the room process answered another request".into(),
                     )),
                     None => Err(needs_room(error, action)),
                 }

@@ -24,6 +24,10 @@ use crate::Client;
 pub enum VoteOutcome {
     /// The server counted it and signed a receipt.
     Counted { seq: f64 },
+    /// The server is away; the room's hub took it (its event is `seq` in
+    /// the session's log) and signed a receipt. It goes to the server with
+    /// the hub's segment, and from this device's outbox as well.
+    TakenByRoom { seq: f64 },
     /// Saved on this device; sent when the network returns.
     Waiting,
     /// The server refused it (e.g. the vote had closed), with its reason.
@@ -219,6 +223,43 @@ impl Client {
     /// server has closed it (offline: as it stands, the close waiting to go).
     pub async fn close_motion(&self, motion: MotionId) -> ClientResult<Motion> {
         let current = self.motion(motion).await?;
+        // The room's hub runs the session without the server: the chair
+        // closes the vote there, and the hub, which holds its ballots,
+        // counts it.
+        let state = self.folded_session(current.meeting_id).await?;
+        if state.hub.is_some() && state.open_motion(motion).is_some() {
+            self.send_live_event(
+                current.meeting_id,
+                ecabinet_domain::session::LiveEventBody::MotionClosed {
+                    motion,
+                    tally: None,
+                },
+            )
+            .await?;
+            // The hub orders its count right after the close: wait for it
+            // to reach this device's log, briefly (it is shown once it does).
+            let mut state = self.folded_session(current.meeting_id).await?;
+            for _ in 0..20 {
+                if state
+                    .motions
+                    .iter()
+                    .any(|m| m.motion == motion && m.tally.is_some())
+                {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                state = self.folded_session(current.meeting_id).await?;
+            }
+            let seen = state.motions.iter().find(|m| m.motion == motion);
+            let mut closed = current;
+            closed.status = MotionStatus::Closed;
+            closed.closed_at = seen.and_then(|m| m.closed_at);
+            closed.tally = seen.and_then(|m| m.tally.clone());
+            if let Some(tally) = &closed.tally {
+                closed.votes_cast = tally.named.len() as u32;
+            }
+            return Ok(closed);
+        }
         self.run_command(Command::CloseMotion { motion_id: motion }, &[])
             .await?;
         let closed = self.replica.motion(motion).await?.unwrap_or(current);
@@ -352,6 +393,15 @@ impl Client {
         let signature = self.keys.signing.sign(&ballot_message(
             motion, voter, &choice, device, cast_at, &nonce,
         ));
+        let ballot = voting::Ballot {
+            motion_id: motion,
+            voter,
+            choice: choice.clone(),
+            device_id: device,
+            cast_at,
+            nonce: Bytes(nonce.clone()),
+            signature: Bytes(signature.to_vec()),
+        };
         let body = OpBody::Ballot(BallotOp {
             motion_id: motion,
             voter,
@@ -360,7 +410,67 @@ impl Client {
             nonce: Bytes(nonce),
             signature: Bytes(signature.to_vec()),
         });
-        self.save_and_send(body).await
+        match self.save_and_send(body).await? {
+            // The server is away (or its hub runs the room): the room's hub
+            // takes ballots then, if this device is in the room.
+            VoteOutcome::Waiting => self.vote_through_room(ballot).await,
+            outcome => Ok(outcome),
+        }
+    }
+
+    /// Gives a ballot (saved in the outbox already) to this device's room
+    /// process for the hub.
+    async fn vote_through_room(&self, ballot: voting::Ballot) -> ClientResult<VoteOutcome> {
+        let request = crate::room::LocalRequest::Ballot { ballot };
+        Ok(
+            match crate::room::ask_room_process(&self.dir, &request).await? {
+                Some(crate::room::LocalAnswer::BallotTaken { receipt }) => {
+                    VoteOutcome::TakenByRoom {
+                        seq: f64::from(receipt.seq),
+                    }
+                }
+                // The hub refuses what the server would (the vote closed in the
+                // room): the server gives the same answer to the outbox's copy.
+                Some(crate::room::LocalAnswer::Refused { code, message })
+                    if !matches!(
+                        code.as_str(),
+                        "server_orders" | "room_unreachable" | "room_timeout"
+                    ) =>
+                {
+                    VoteOutcome::Refused {
+                        code,
+                        reason: message,
+                    }
+                }
+                _ => VoteOutcome::Waiting,
+            },
+        )
+    }
+
+    /// This device's latest ballot on each vote the session's log has open:
+    /// what a hub that takes the room over must hold to count the vote.
+    pub async fn ballots_for_room(&self, meeting: MeetingId) -> ClientResult<Vec<voting::Ballot>> {
+        let state = self.folded_session(meeting).await?;
+        let mut ballots = Vec::new();
+        for open in state.motions.iter().filter(|m| m.closed_at.is_none()) {
+            let ops = self.replica.own_ballot_ops(open.motion).await?;
+            let latest = ops.iter().rev().find_map(|op| match &op.body {
+                OpBody::Ballot(ballot) if ballot.voter == self.profile.person.id => {
+                    Some(voting::Ballot {
+                        motion_id: ballot.motion_id,
+                        voter: ballot.voter,
+                        choice: ballot.choice.clone(),
+                        device_id: op.device_id,
+                        cast_at: ballot.cast_at,
+                        nonce: ballot.nonce.clone(),
+                        signature: ballot.signature.clone(),
+                    })
+                }
+                _ => None,
+            });
+            ballots.extend(latest);
+        }
+        Ok(ballots)
     }
 
     /// Saves an op in the outbox (so it survives anything from here on) and
@@ -381,6 +491,10 @@ impl Client {
         match self.sync().await {
             Ok(_) => {}
             Err(ClientError::ServerUnreachable { .. }) => return Ok(VoteOutcome::Waiting),
+            // The room's hub may hold the vote: the ballot waits here.
+            Err(ClientError::Server { code, .. }) if code == "room_hub_orders" => {
+                return Ok(VoteOutcome::Waiting)
+            }
             Err(error) => return Err(error),
         }
         Ok(match self.replica.op_outcome(op_id).await? {

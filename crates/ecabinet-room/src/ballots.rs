@@ -70,6 +70,11 @@ pub fn ballot_hash(ballot: &Ballot) -> [u8; 32] {
     sha256(&ballot.signed_bytes())
 }
 
+/// How the log names a ballot: its hash in lowercase hex.
+pub fn ballot_name(hash: &[u8]) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A person's presence at the meeting: the session's record first, then
 /// the server's (as the hub last read it).
 pub fn presence_of<'a>(

@@ -16,7 +16,9 @@ use ecabinet_domain::session::{
 use ecabinet_domain::DeviceId;
 use thiserror::Error;
 
-use crate::ballots::{ballot_hash, check_ballot, count, uncounted, BallotRefusal, TakenBallot};
+use crate::ballots::{
+    ballot_hash, ballot_name, check_ballot, count, uncounted, BallotRefusal, TakenBallot,
+};
 use crate::chain::{check_link, order, LinkError};
 use crate::directory::Directory;
 use ecabinet_domain::session::room::{hub_receipt_message, HubReceipt, RoomVoting};
@@ -94,9 +96,7 @@ pub fn admit(
     if state.hub.is_some() {
         match &event.body {
             LiveEventBody::MotionOpened { .. } => return Err(Admission::NeedsServer),
-            LiveEventBody::MotionClosed { tally: Some(_), .. } => {
-                return Err(Admission::HubCounts)
-            }
+            LiveEventBody::MotionClosed { tally: Some(_), .. } => return Err(Admission::HubCounts),
             _ => {}
         }
     }
@@ -197,7 +197,7 @@ impl HubCore {
                 continue;
             }
             let named = self.segment.iter().find(|e| {
-                matches!(&e.event().body, LiveEventBody::BallotTaken { ballot: named, .. } if named.0 == hash)
+                matches!(&e.event().body, LiveEventBody::BallotTaken { ballot: named, .. } if *named == ballot_name(&hash))
             });
             if let Some(event) = named {
                 self.ballots.push(TakenBallot {
@@ -232,7 +232,7 @@ impl HubCore {
             LiveEventBody::BallotTaken {
                 motion: ballot.motion_id,
                 voter: ballot.voter,
-                ballot: Bytes(hash.to_vec()),
+                ballot: ballot_name(&hash),
             },
             now,
             key,
@@ -360,8 +360,10 @@ impl HubCore {
             }
             return Ok(false);
         }
-        if self.ordering().is_some() || !self.segment.is_empty() {
-            // The server ordered past a log this hub is still extending.
+        if !self.segment.is_empty() {
+            // The server ordered past a log this hub is still extending. (A
+            // segment of an earlier epoch in the server's log, this hub's
+            // own included, is followed like any event.)
             return Err(LinkError::Forked(event.seq));
         }
         check_link(event, self.state.seq, &self.head_hash, None)?;

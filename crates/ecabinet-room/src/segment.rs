@@ -13,7 +13,7 @@ use thiserror::Error;
 use ecabinet_domain::session::room::RoomVoting;
 use ecabinet_domain::voting::Ballot;
 
-use crate::ballots::{ballot_hash, check_ballot, BallotRefusal, TakenBallot};
+use crate::ballots::{ballot_hash, ballot_name, check_ballot, BallotRefusal, TakenBallot};
 use crate::chain::{check_link, LinkError};
 use crate::directory::Directory;
 use crate::hub::{admit, Admission};
@@ -151,7 +151,7 @@ pub fn verify_segment(
         {
             let ballot = handed
                 .iter_mut()
-                .find(|(b, hash)| b.is_some() && hash.as_slice() == named.0.as_slice())
+                .find(|(b, hash)| b.is_some() && ballot_name(hash) == *named)
                 .and_then(|(b, _)| b.take())
                 .ok_or(SegmentRefusal::MissingBallot(seq))?;
             if ballot.motion_id != *motion || ballot.voter != *voter {

@@ -477,9 +477,9 @@ fn motion(room: &Room, opened_at: DateTime<Utc>) -> Motion {
 
 fn ballot(who: &Member, motion: MotionId, choice: &str, at: DateTime<Utc>) -> Ballot {
     let nonce = vec![who.person.0.as_bytes()[15]; 16];
-    let signature = who
-        .key
-        .sign(&ballot_message(motion, who.person, choice, who.device, at, &nonce));
+    let signature = who.key.sign(&ballot_message(
+        motion, who.person, choice, who.device, at, &nonce,
+    ));
     Ballot {
         motion_id: motion,
         voter: who.person,
@@ -596,9 +596,7 @@ fn ballots_taken_in_the_room_are_counted_and_accepted_with_the_segment() {
         vec![("yes".into(), 2), ("no".into(), 0), ("abstain".into(), 0)]
     );
     assert_eq!((tally.present, tally.members, tally.adopted), (2, 2, true));
-    let verified = room
-        .verify_with(hub.segment(), &ballots)
-        .expect("accepted");
+    let verified = room.verify_with(hub.segment(), &ballots).expect("accepted");
     assert_eq!(verified.ballots.len(), 3);
     assert_eq!(&verified.state, hub.state());
 }
@@ -619,7 +617,12 @@ fn a_segment_with_a_missing_forged_or_unnamed_ballot_is_refused() {
         Err(SegmentRefusal::MissingBallot(taken_at(0)))
     );
     let mut extra = ballots.clone();
-    extra.push(ballot(&room.member, MotionId(Uuid::from_u128(77)), "no", room.clock));
+    extra.push(ballot(
+        &room.member,
+        MotionId(Uuid::from_u128(77)),
+        "no",
+        room.clock,
+    ));
     assert_eq!(
         room.verify_with(hub.segment(), &extra).map(|_| ()),
         Err(SegmentRefusal::UnnamedBallot)
@@ -641,7 +644,9 @@ fn a_segment_with_a_missing_forged_or_unnamed_ballot_is_refused() {
         LiveEventBody::BallotTaken {
             motion: forged.motion_id,
             voter: forged.voter,
-            ballot: Bytes(ecabinet_room::ballots::ballot_hash(&forged).to_vec()),
+            ballot: ecabinet_room::ballots::ballot_name(&ecabinet_room::ballots::ballot_hash(
+                &forged,
+            )),
         },
         at,
     );
@@ -761,5 +766,8 @@ fn the_hub_takes_no_ballot_from_a_secretary_a_stranger_or_a_forger() {
         ),
         Err("unknown_motion")
     );
-    assert_eq!(code(&mut hub, ballot(&room.member, vote, "yes", now)), Ok(()));
+    assert_eq!(
+        code(&mut hub, ballot(&room.member, vote, "yes", now)),
+        Ok(())
+    );
 }

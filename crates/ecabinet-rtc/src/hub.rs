@@ -13,12 +13,14 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use ecabinet_client::room::{LocalAnswer, LocalRequest, RoomPeerStatus, RoomStatus};
 use ecabinet_client::{Client, ClientError, SocketMessage};
+use ecabinet_domain::ops::Bytes;
 use ecabinet_domain::session::room::{
     FromHub, HubCheckInAnswer, HubStatus, RoomInfo, RoomSignal, ToHub, HUB_CHECK_IN_MILLIS,
     HUB_TAKEOVER_AFTER_MILLIS, ROOM_HEARTBEAT_MILLIS, ROOM_PEER_LOST_MILLIS,
 };
 use ecabinet_domain::session::rules::SessionStatus;
 use ecabinet_domain::session::{LiveEventBody, LiveEventId, OrderedLiveEvent, SignedLiveEvent};
+use ecabinet_domain::voting::Ballot;
 use ecabinet_domain::{DeviceId, MeetingId};
 use ecabinet_room::{Directory, HubCore, LinkError};
 use tokio::sync::{mpsc, oneshot};
@@ -93,6 +95,58 @@ struct Hub {
     problem: Option<String>,
     /// Check-in ticks so far (the room's facts are read again every few).
     ticks: u64,
+    /// The segment's ballots, on disk until the server has them.
+    kept: KeptBallots,
+}
+
+/// The ballots a hub took and the server does not hold yet, in a file of
+/// the profile: a receipted ballot survives the hub's process crashing.
+struct KeptBallots {
+    path: std::path::PathBuf,
+}
+
+impl KeptBallots {
+    fn new(profile_dir: &std::path::Path, meeting: MeetingId) -> Self {
+        Self {
+            path: profile_dir.join(format!("room-ballots-{}.json", meeting.0)),
+        }
+    }
+
+    fn read(&self) -> Result<Vec<Ballot>, RtcError> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                RtcError::Room(format!("the ballots kept in {}: {e}", self.path.display()))
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(error) => Err(RtcError::Room(format!(
+                "the ballots kept in {}: {error}",
+                self.path.display()
+            ))),
+        }
+    }
+
+    /// Written whole, synced, then renamed over the last copy: a crash
+    /// leaves the old list or the new one, never half of one.
+    fn write(&self, ballots: &[Ballot]) -> Result<(), RtcError> {
+        use std::io::Write;
+        let failed = |e: std::io::Error| {
+            RtcError::Room(format!("keeping ballots in {}: {e}", self.path.display()))
+        };
+        let text = serde_json::to_vec(ballots).map_err(|e| RtcError::Room(e.to_string()))?;
+        let partial = self.path.with_extension("json.partial");
+        let mut file = std::fs::File::create(&partial).map_err(failed)?;
+        file.write_all(&text).map_err(failed)?;
+        file.sync_all().map_err(failed)?;
+        std::fs::rename(&partial, &self.path).map_err(failed)
+    }
+
+    fn clear(&self) -> Result<(), RtcError> {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(RtcError::Room(format!("{}: {error}", self.path.display()))),
+        }
+    }
 }
 
 /// How many check-ins (seconds) between two readings of the room's facts and devices.
@@ -109,6 +163,7 @@ pub async fn host(
     let info = client.room_info(meeting).await?;
     let me = client.profile().device_id;
     let mut core = HubCore::new(info.facts.clone(), Directory::new(&info.devices), me);
+    core.set_voting(info.voting.clone());
     client.catch_up_session(meeting).await?;
     // What this device ordered as the hub and the server does not hold yet
     // (the hub's process stopped while the server was away) is handed back
@@ -123,9 +178,12 @@ pub async fn host(
         .map_or(0, |e| e.seq);
     core.resume(&client.session_log(meeting).await?, server_head)
         .map_err(|e| RtcError::Room(format!("the log held here: {e}")))?;
+    let kept = KeptBallots::new(client.profile_dir(), meeting);
+    core.restore_ballots(kept.read()?);
     if core.segment().is_empty() {
         // Named hub from here: a second hub is refused by the server.
-        client.hub_check_in(meeting, &[]).await?;
+        client.hub_check_in(meeting, &[], &[]).await?;
+        kept.clear()?;
     }
     let (inputs, mut receiver) = mpsc::unbounded_channel();
     let (peer_events, mut peer_receiver) = mpsc::unbounded_channel();
@@ -147,6 +205,7 @@ pub async fn host(
         socket_up: false,
         problem: None,
         ticks: 0,
+        kept,
     };
     hub.note(RoomNote::Hosting {
         head: hub.core.head(),
@@ -358,6 +417,7 @@ impl Hub {
                         self.on_heartbeat_from(link, head, server).await
                     }
                     ToHub::Submit { signed } => self.on_submit(Relay::Peer(link), signed).await,
+                    ToHub::Ballot { ballot } => self.on_ballot(Relay::Peer(link), ballot).await,
                 }
             }
             PeerEvent::ChannelClosed { link, label } => {
@@ -423,12 +483,24 @@ impl Hub {
     async fn on_submit(&mut self, from: Relay, signed: SignedLiveEvent) {
         let id = signed.event.id;
         if self.core.ordering().is_some() {
-            let key = self.client.device_signing_key();
+            let client = self.client.clone();
+            let key = client.device_signing_key();
             match self.core.submit(signed, Utc::now(), key) {
                 Ok(ordered) => {
                     self.on_ordered_here(&ordered).await;
                     if let Relay::Local(reply) = from {
                         let _ = reply.send(LocalAnswer::Ordered { event: ordered });
+                    }
+                    // A vote the chair closed here is counted at once.
+                    match self.core.count_closed_votes(Utc::now(), key) {
+                        Ok(counts) => {
+                            for count in counts {
+                                self.on_ordered_here(&count).await;
+                            }
+                        }
+                        Err(error) => self.note(RoomNote::Problem {
+                            detail: format!("could not count a vote closed in the room: {error}"),
+                        }),
                     }
                 }
                 Err(error) => {
@@ -455,8 +527,57 @@ impl Hub {
         });
     }
 
+    /// A member's ballot: taken while this hub orders the log (named in
+    /// it, kept on disk, receipted); else refused with the reason.
+    async fn on_ballot(&mut self, from: Relay, ballot: Ballot) {
+        let hash = Bytes(ecabinet_room::ballots::ballot_hash(&ballot).to_vec());
+        let client = self.client.clone();
+        let key = client.device_signing_key();
+        let answer = match self.core.take_ballot(ballot, Utc::now(), key) {
+            Ok((receipt, event)) => {
+                if let Some(event) = event {
+                    if let Err(error) = self.kept.write(&self.core.segment_ballots()) {
+                        self.note(RoomNote::Problem {
+                            detail: error.to_string(),
+                        });
+                    }
+                    self.on_ordered_here(&event).await;
+                }
+                Ok(receipt)
+            }
+            Err(error) => Err((error.code().to_owned(), error.to_string())),
+        };
+        match (from, answer) {
+            (Relay::Local(reply), Ok(receipt)) => {
+                let _ = reply.send(LocalAnswer::BallotTaken { receipt });
+            }
+            (Relay::Local(reply), Err((code, message))) => {
+                let _ = reply.send(LocalAnswer::Refused { code, message });
+            }
+            (Relay::Peer(link), answer) => {
+                let message = match answer {
+                    Ok(receipt) => FromHub::BallotReceipt(receipt),
+                    Err((code, message)) => FromHub::BallotRefused {
+                        ballot: hash,
+                        code,
+                        message,
+                    },
+                };
+                if let Some(control) = self.peers.get(&link).and_then(|p| p.control.clone()) {
+                    send_json(&control, &message).await;
+                }
+            }
+        }
+    }
+
     /// An event the server ordered (its socket, its log, or a relay's answer).
     async fn on_server_event(&mut self, event: &OrderedLiveEvent) {
+        if let LiveEventBody::MotionOpened { motion, .. } = &event.event().body {
+            if !self.core.knows_motion(*motion) {
+                // Its options and rule, should the room have to count it.
+                self.refresh_soon();
+            }
+        }
         match self.core.follow(event) {
             Ok(true) => {
                 if let Err(error) = self.client.take_room_event(&self.info, event).await {
@@ -583,18 +704,12 @@ impl Hub {
         self.check_in_in_flight = true;
         self.ticks += 1;
         if self.ticks.is_multiple_of(REFRESH_EVERY_TICKS) && self.server_reachable {
-            let (client, inputs, meeting) =
-                (self.client.clone(), self.inputs.clone(), self.meeting);
-            tokio::spawn(async move {
-                if let Ok(info) = client.room_info(meeting).await {
-                    let _ = inputs.send(Input::Refreshed(info));
-                }
-            });
+            self.refresh_soon();
         }
         let (client, inputs, meeting) = (self.client.clone(), self.inputs.clone(), self.meeting);
         if self.core.segment().is_empty() {
             tokio::spawn(async move {
-                let result = client.hub_check_in(meeting, &[]).await;
+                let result = client.hub_check_in(meeting, &[], &[]).await;
                 let _ = inputs.send(Input::CheckedIn { sent: 0, result });
             });
         } else {
@@ -602,6 +717,16 @@ impl Hub {
                 let _ = inputs.send(Input::Probed(client.room_info(meeting).await));
             });
         }
+    }
+
+    /// Reads the room's facts, devices and votes again, on a task.
+    fn refresh_soon(&self) {
+        let (client, inputs, meeting) = (self.client.clone(), self.inputs.clone(), self.meeting);
+        tokio::spawn(async move {
+            if let Ok(info) = client.room_info(meeting).await {
+                let _ = inputs.send(Input::Refreshed(info));
+            }
+        });
     }
 
     async fn take_over(&mut self) {
@@ -637,10 +762,11 @@ impl Hub {
                     }
                 }
                 let segment = self.core.segment().to_vec();
+                let ballots = self.core.segment_ballots();
                 let (client, inputs, meeting) =
                     (self.client.clone(), self.inputs.clone(), self.meeting);
                 tokio::spawn(async move {
-                    let result = client.hub_check_in(meeting, &segment).await;
+                    let result = client.hub_check_in(meeting, &segment, &ballots).await;
                     let _ = inputs.send(Input::CheckedIn {
                         sent: segment.len(),
                         result,
@@ -659,6 +785,7 @@ impl Hub {
     fn refresh(&mut self, info: RoomInfo) {
         self.core
             .refresh(info.facts.clone(), Directory::new(&info.devices));
+        self.core.set_voting(info.voting.clone());
         self.info = info;
     }
 
@@ -696,7 +823,18 @@ impl Hub {
                         })
                         .unwrap_or_default();
                     self.core.segment_delivered();
+                    if let Err(error) = self.kept.clear() {
+                        tracing::warn!(%error, "could not remove the ballots the server now holds");
+                    }
                     self.problem = None;
+                    if !answer.recounted.is_empty() {
+                        self.note(RoomNote::Problem {
+                            detail: format!(
+                                "the server counted {} vote(s) closed in the room otherwise than the room did (a ballot reached the server before it stopped but never the hub); the server's count stands",
+                                answer.recounted.len()
+                            ),
+                        });
+                    }
                     self.note(RoomNote::HandedBack {
                         epoch,
                         events: sent as u32,
@@ -726,6 +864,9 @@ impl Hub {
         match call.request {
             LocalRequest::Submit { signed } => {
                 self.on_submit(Relay::Local(call.reply), signed).await
+            }
+            LocalRequest::Ballot { ballot } => {
+                self.on_ballot(Relay::Local(call.reply), ballot).await
             }
             LocalRequest::Status => {
                 let _ = call.reply.send(LocalAnswer::Status(self.status()));

@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 
 use ecabinet_client::room::{LocalAnswer, LocalRequest, RoomStatus};
 use ecabinet_client::{Client, SocketMessage};
+use ecabinet_domain::session::room::{hub_receipt_message, HubReceipt};
 use ecabinet_domain::session::room::{
     FromHub, HubStatus, RoomInfo, RoomSignal, ToHub, ROOM_HEARTBEAT_MILLIS, ROOM_PEER_LOST_MILLIS,
 };
-use ecabinet_domain::session::{LiveEventId, OrderedLiveEvent};
+use ecabinet_domain::session::{LiveEventBody, LiveEventId, OrderedLiveEvent};
+use ecabinet_domain::voting::Ballot;
 use ecabinet_domain::{DeviceId, MeetingId};
 use tokio::sync::{mpsc, oneshot};
 use webrtc::data_channel::DataChannel;
@@ -38,6 +40,7 @@ enum Input {
     Info(Result<RoomInfo, ecabinet_client::ClientError>),
     Offered(Result<RoomPeer, RtcError>),
     SubmitTimedOut(LiveEventId),
+    BallotTimedOut(Vec<u8>),
 }
 
 struct Link {
@@ -63,6 +66,11 @@ struct Member {
     server_reachable: bool,
     socket_up: bool,
     pending: HashMap<LiveEventId, oneshot::Sender<LocalAnswer>>,
+    /// Ballots given to the hub, by hash, and who waits for the receipt.
+    pending_ballots: HashMap<Vec<u8>, oneshot::Sender<LocalAnswer>>,
+    /// Ballots of this device the hub has not receipted: sent again when a
+    /// hub takes the room over.
+    unreceipted: HashMap<Vec<u8>, Ballot>,
     inputs: mpsc::UnboundedSender<Input>,
     peer_events: mpsc::UnboundedSender<PeerEvent>,
     notes: mpsc::UnboundedSender<RoomNote>,
@@ -94,6 +102,8 @@ pub async fn join(
         server_reachable: true,
         socket_up: false,
         pending: HashMap::new(),
+        pending_ballots: HashMap::new(),
+        unreceipted: HashMap::new(),
         inputs,
         peer_events,
         notes,
@@ -251,6 +261,17 @@ impl Member {
                     detail: format!("could not offer a connection to the hub: {error}"),
                 });
             }
+            Input::BallotTimedOut(hash) => {
+                if let Some(reply) = self.pending_ballots.remove(&hash) {
+                    let _ = reply.send(LocalAnswer::Refused {
+                        code: "room_timeout".into(),
+                        message: format!(
+                            "the room's hub did not answer within {} s; the ballot waits on this device and is sent again",
+                            SUBMIT_LIMIT.as_secs()
+                        ),
+                    });
+                }
+            }
             Input::SubmitTimedOut(event) => {
                 if let Some(reply) = self.pending.remove(&event) {
                     let _ = reply.send(LocalAnswer::Refused {
@@ -271,11 +292,17 @@ impl Member {
             return;
         };
         match self.client.take_room_event(info, event).await {
-            Ok(true) => self.note(RoomNote::Event {
-                seq: event.seq,
-                kind: event.event().body.kind().to_owned(),
-                through_hub,
-            }),
+            Ok(true) => {
+                self.note(RoomNote::Event {
+                    seq: event.seq,
+                    kind: event.event().body.kind().to_owned(),
+                    through_hub,
+                });
+                if matches!(event.event().body, LiveEventBody::HubTookOver { .. }) {
+                    // The new orderer must hold this device's ballots to count.
+                    self.send_ballots_to_hub().await;
+                }
+            }
             Ok(false) => {}
             Err(error) => {
                 // Ahead of the log held here: the server fills the gap if it
@@ -303,6 +330,12 @@ impl Member {
             } if Some(link) == current => {
                 let head = self.head().await;
                 let server = self.server_reachable;
+                let hub_orders = label == CONTROL
+                    && self
+                        .client
+                        .folded_session(self.meeting)
+                        .await
+                        .is_ok_and(|s| s.hub.is_some());
                 let Some(room_link) = self.link.as_mut() else {
                     return;
                 };
@@ -322,6 +355,11 @@ impl Member {
                     PRESENCE => room_link.presence = Some(channel),
                     _ => {}
                 }
+                if hub_orders {
+                    // A hub already running the room: it must hold this
+                    // device's ballots to count.
+                    self.send_ballots_to_hub().await;
+                }
             }
             PeerEvent::Message { link, data, .. } if Some(link) == current => {
                 let Ok(message) = serde_json::from_slice::<FromHub>(&data) else {
@@ -339,6 +377,20 @@ impl Member {
                             let _ = reply.send(LocalAnswer::Refused { code, message });
                         }
                     }
+                    FromHub::BallotReceipt(receipt) => self.on_receipt(receipt),
+                    FromHub::BallotRefused {
+                        ballot,
+                        code,
+                        message,
+                    } => {
+                        // Not ordering yet: kept, and sent again at its takeover.
+                        if code != "server_orders" {
+                            self.unreceipted.remove(&ballot.0);
+                        }
+                        if let Some(reply) = self.pending_ballots.remove(&ballot.0) {
+                            let _ = reply.send(LocalAnswer::Refused { code, message });
+                        }
+                    }
                     FromHub::Status(status) => {
                         if self.hub_lost_told {
                             self.hub_lost_told = false;
@@ -353,6 +405,63 @@ impl Member {
                 self.lose_hub().await;
             }
             _ => {}
+        }
+    }
+
+    /// This device's latest ballot on each open vote, and any the hub has
+    /// not receipted, to the hub (which takes a ballot it holds only once).
+    async fn send_ballots_to_hub(&mut self) {
+        let Some(control) = self.link.as_ref().and_then(|l| l.control.clone()) else {
+            return;
+        };
+        let mut ballots = match self.client.ballots_for_room(self.meeting).await {
+            Ok(ballots) => ballots,
+            Err(error) => {
+                tracing::warn!(%error, "could not read this device's ballots for the room");
+                Vec::new()
+            }
+        };
+        for ballot in &ballots {
+            self.unreceipted.insert(
+                ecabinet_room::ballots::ballot_hash(ballot).to_vec(),
+                ballot.clone(),
+            );
+        }
+        ballots = self.unreceipted.values().cloned().collect();
+        for ballot in ballots {
+            send_json(&control, &ToHub::Ballot { ballot }).await;
+        }
+    }
+
+    /// The hub's receipt for a ballot: checked against the hub's key.
+    fn on_receipt(&mut self, receipt: HubReceipt) {
+        let hub_key = self.info.as_ref().and_then(|info| {
+            info.devices
+                .iter()
+                .find(|d| d.device == receipt.hub)
+                .and_then(|d| ecabinet_crypto::b64_decode(&d.signing_key).ok())
+        });
+        let valid = hub_key.is_some_and(|key| {
+            ecabinet_crypto::verify_signature(
+                &key,
+                &hub_receipt_message(&receipt.ballot.0, receipt.seq, receipt.at),
+                &receipt.signature.0,
+            )
+            .is_ok()
+        });
+        let answer = if valid {
+            self.unreceipted.remove(&receipt.ballot.0);
+            LocalAnswer::BallotTaken {
+                receipt: receipt.clone(),
+            }
+        } else {
+            LocalAnswer::Refused {
+                code: "bad_receipt".into(),
+                message: "the hub's receipt is not signed by a device of the room; the ballot waits on this device".into(),
+            }
+        };
+        if let Some(reply) = self.pending_ballots.remove(&receipt.ballot.0) {
+            let _ = reply.send(answer);
         }
     }
 
@@ -440,6 +549,28 @@ impl Member {
                 tokio::spawn(async move {
                     tokio::time::sleep(SUBMIT_LIMIT).await;
                     let _ = inputs.send(Input::SubmitTimedOut(id));
+                });
+            }
+            LocalRequest::Ballot { ballot } => {
+                let hash = ecabinet_room::ballots::ballot_hash(&ballot).to_vec();
+                self.unreceipted.insert(hash.clone(), ballot.clone());
+                let control = self.link.as_ref().and_then(|l| l.control.clone());
+                let sent = match control {
+                    Some(control) => send_json(&control, &ToHub::Ballot { ballot }).await,
+                    None => false,
+                };
+                if !sent {
+                    let _ = call.reply.send(LocalAnswer::Refused {
+                        code: "room_unreachable".into(),
+                        message: "the room's hub cannot be reached from this device; the ballot waits here and is sent when the hub or the server can be reached".into(),
+                    });
+                    return;
+                }
+                self.pending_ballots.insert(hash.clone(), call.reply);
+                let inputs = self.inputs.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(SUBMIT_LIMIT).await;
+                    let _ = inputs.send(Input::BallotTimedOut(hash));
                 });
             }
             LocalRequest::Status => {

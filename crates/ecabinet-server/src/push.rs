@@ -293,6 +293,23 @@ impl Services {
                 )));
             }
         }
+        // While a room's hub may be running a meeting's votes without the
+        // server, its ballots wait on the device: the hub hands back the
+        // ones it took, and a vote it closed is not the server's to count.
+        let mut voted_on: Vec<ecabinet_domain::MotionId> = ops
+            .iter()
+            .filter_map(|op| match &op.body {
+                OpBody::Ballot(ballot) => Some(ballot.motion_id),
+                _ => None,
+            })
+            .collect();
+        voted_on.sort_by_key(|m| m.0);
+        voted_on.dedup();
+        for motion in voted_on {
+            if let Some((found, _)) = self.store.motion(motion).await? {
+                self.require_server_orders(found.meeting_id).await?;
+            }
+        }
         // Ops go to the group-commit writer; commands, in their place in the
         // device's order, are carried out by the services they name.
         let mut results = Vec::with_capacity(ops.len());

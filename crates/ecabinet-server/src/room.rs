@@ -14,12 +14,12 @@ use chrono::Utc;
 use ecabinet_crypto::b64_encode;
 use ecabinet_domain::session::room::{
     HubCheckIn, HubCheckInAnswer, RoomDevice, RoomHubView, RoomInfo, RoomSignalMessage,
-    RoomSignalRequest, HUB_LEASE_MILLIS,
+    RoomSignalRequest, RoomVoting, HUB_LEASE_MILLIS,
 };
 use ecabinet_domain::session::rules::{DocumentFacts, ItemFacts, SessionFacts};
 use ecabinet_domain::session::LiveEventBody;
 use ecabinet_domain::{DeviceId, DocumentManifest, Meeting, MeetingId, Role};
-use ecabinet_room::segment::{verify_segment, LogHead};
+use ecabinet_room::segment::{verify_segment, LogHead, Room};
 use ecabinet_room::Directory;
 
 use crate::services::{Caller, ServiceError, ServiceResult, Services};
@@ -41,6 +41,7 @@ impl Services {
         self.require_participant(caller, &meeting)?;
         let facts = self.room_facts(&meeting).await?;
         let devices = self.room_devices(&meeting).await?;
+        let voting = self.room_voting(&meeting).await?;
         let now = Utc::now();
         let hub = self
             .store
@@ -57,6 +58,37 @@ impl Services {
             devices,
             hub,
             server_key: b64_encode(&self.server_public_key()),
+            voting,
+        })
+    }
+
+    /// The votes a hub may take ballots for, and whom it counts: the open
+    /// motions not on restricted items (the room is every participant),
+    /// the organisation's members, and the meeting's attendance.
+    async fn room_voting(&self, meeting: &Meeting) -> ServiceResult<RoomVoting> {
+        let mut motions = Vec::new();
+        for motion in self.store.open_motions(meeting.id).await? {
+            let restricted = self
+                .store
+                .agenda_item(motion.agenda_item_id)
+                .await?
+                .is_none_or(|(item, _)| item.restricted);
+            if !restricted {
+                motions.push(motion);
+            }
+        }
+        let members = self
+            .store
+            .persons(meeting.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == Role::Member)
+            .map(|p| p.id)
+            .collect();
+        Ok(RoomVoting {
+            motions,
+            members,
+            attendance: self.store.attendance(meeting.id).await?,
         })
     }
 
@@ -161,6 +193,7 @@ impl Services {
         let mut heads = self.sessions.heads.lock().await;
         let head = self.head_of(&mut heads, meeting_id).await?;
         let mut appended = 0;
+        let mut recounted = Vec::new();
         if let Some(first) = check_in.segment.first() {
             let already = self.store.session_log(meeting_id, first.seq - 1).await?;
             let replayed = already.len() >= check_in.segment.len()
@@ -179,19 +212,25 @@ impl Services {
                 }
                 let facts = self.room_facts(&meeting).await?;
                 let directory = Directory::new(&self.room_devices(&meeting).await?);
-                let state = verify_segment(
+                let voting = self.room_voting(&meeting).await?;
+                let verified = verify_segment(
                     LogHead {
                         state: &head.state,
                         hash: &head.hash,
                         at: head.at,
                     },
-                    &facts,
-                    &directory,
+                    Room {
+                        facts: &facts,
+                        directory: &directory,
+                        voting: &voting,
+                    },
                     hub,
                     &check_in.segment,
+                    &check_in.ballots,
                     now,
                 )
                 .map_err(ServiceError::Segment)?;
+                let state = verified.state;
                 for event in &check_in.segment {
                     if let LiveEventBody::ItemOutcome { .. } | LiveEventBody::Attendance { .. } =
                         &event.event().body
@@ -199,6 +238,20 @@ impl Services {
                         // Checked as the server checks them when it orders.
                         self.check_segment_event(&meeting, event).await?;
                     }
+                }
+                // The ballots first, while their votes are still open here:
+                // each accepted at its event's time, with the server's receipt.
+                let key = self.server_key.clone();
+                let receipts = move |message: &[u8]| key.sign(message);
+                for taken in &verified.ballots {
+                    self.store
+                        .take_room_ballot(
+                            meeting.organisation_id,
+                            &taken.ballot,
+                            taken.at,
+                            &receipts,
+                        )
+                        .await?;
                 }
                 let Some(changes) = self
                     .store
@@ -228,6 +281,7 @@ impl Services {
                 for (event, change) in check_in.segment.iter().zip(changes) {
                     self.after_ordering(&meeting, event, change).await;
                 }
+                recounted = self.close_room_votes(&check_in.segment).await?;
             }
         }
         let head = heads
@@ -251,7 +305,45 @@ impl Services {
             lease_millis: HUB_LEASE_MILLIS,
             head,
             appended,
+            recounted,
         })
+    }
+
+    /// Closes each vote the chair closed in the room, at the time the room
+    /// closed it, counting every signed ballot the server holds (the room's
+    /// included). Returns the votes whose count differs from the hub's: a
+    /// ballot reached the server before it stopped but never the hub; the
+    /// server's count, from every signed ballot, stands.
+    async fn close_room_votes(
+        &self,
+        segment: &[ecabinet_domain::session::OrderedLiveEvent],
+    ) -> ServiceResult<Vec<ecabinet_domain::MotionId>> {
+        let mut recounted = Vec::new();
+        for event in segment {
+            let LiveEventBody::MotionClosed { motion, .. } = event.event().body else {
+                continue;
+            };
+            let Some(closed) = self.store.close_motion(motion, event.at).await? else {
+                continue; // closed already (its own closing time came first)
+            };
+            let room_count = segment.iter().find_map(|e| match &e.event().body {
+                LiveEventBody::MotionCounted { motion: m, tally } if *m == motion => Some(tally),
+                _ => None,
+            });
+            if room_count != closed.tally.as_ref() {
+                tracing::warn!(
+                    motion = %motion.0,
+                    room = ?room_count.map(|t| &t.counts),
+                    server = ?closed.tally.as_ref().map(|t| &t.counts),
+                    "the server's count of a vote closed in the room differs from the hub's: the server's stands"
+                );
+                recounted.push(motion);
+            }
+            if let Some((_, organisation)) = self.store.motion(motion).await? {
+                self.poke(organisation).await;
+            }
+        }
+        Ok(recounted)
     }
 
     /// The checks the server makes beyond the rules, for a segment's event

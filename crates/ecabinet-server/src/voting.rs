@@ -131,6 +131,8 @@ impl Services {
         if motion.status == MotionStatus::Closed {
             return Err(ServiceError::Conflict("this vote is already closed".into()));
         }
+        // The room's hub may hold ballots of it: the chair closes it there.
+        self.require_server_orders(meeting.id).await?;
         let closed = self
             .store
             .close_motion(id, Utc::now())

@@ -225,13 +225,13 @@ pub enum LiveEventBody {
         epoch: u32,
     },
     /// The hub took a member's signed ballot while it ordered the log. The
-    /// log names the ballot by its hash only (SHA-256 of its signed bytes),
-    /// so nobody reading the log learns a choice before the count; the
-    /// ballot itself goes to the server with the segment.
+    /// log names the ballot by its hash only (SHA-256 of its signed bytes,
+    /// lowercase hex), so nobody reading the log learns a choice before the
+    /// count; the ballot itself goes to the server with the segment.
     BallotTaken {
         motion: MotionId,
         voter: PersonId,
-        ballot: Bytes,
+        ballot: String,
     },
     /// The count of a vote closed while the hub ordered the log, made by
     /// the hub, which holds the room's ballots.

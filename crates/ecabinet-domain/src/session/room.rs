@@ -195,7 +195,6 @@ pub fn hub_receipt_message(ballot_hash: &[u8], seq: u32, at: DateTime<Utc>) -> V
     message
 }
 
-
 /// What the hub says of the room with each heartbeat.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HubStatus {

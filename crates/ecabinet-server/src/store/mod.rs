@@ -300,6 +300,23 @@ pub trait Store: Send + Sync + 'static {
         id: ecabinet_domain::MotionId,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<ecabinet_domain::voting::Motion>>;
+    /// The open motions of a meeting.
+    async fn open_motions(
+        &self,
+        meeting: MeetingId,
+    ) -> StoreResult<Vec<ecabinet_domain::voting::Motion>>;
+    /// Stores a ballot the room's hub took while the server was away, as
+    /// accepted at `accepted_at` (its event's time), with the server's
+    /// receipt; a first vote records its voter present. A ballot held
+    /// already (same signature) is kept as it is. Returns its change
+    /// number, and whether it is new.
+    async fn take_room_ballot(
+        &self,
+        organisation: OrganisationId,
+        ballot: &ecabinet_domain::voting::Ballot,
+        accepted_at: DateTime<Utc>,
+        receipts: &ReceiptSigner,
+    ) -> StoreResult<(i64, bool)>;
     /// Open motions whose closing time has come.
     async fn due_motions(&self, now: DateTime<Utc>) -> StoreResult<Vec<ecabinet_domain::MotionId>>;
     async fn set_attendance(

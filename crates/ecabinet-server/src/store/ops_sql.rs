@@ -867,7 +867,16 @@ macro_rules! ops_store {
                                     Some(m) => Self::may_read_item(&mut tx, m.agenda_item_id, batch.person).await?,
                                     None => true,
                                 };
-                                let decided = if may_read {
+                                // A ballot the room's hub took and handed back is held
+                                // already: its voter's device sending it now is a replay.
+                                let held: Option<(i64,)> = sqlx::query_as("SELECT seq FROM ballots WHERE motion_id = $1 AND signature = $2")
+                                    .bind(body.motion_id.0)
+                                    .bind(body.signature.0.clone())
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                                let decided = if held.is_some() {
+                                    Ok(())
+                                } else if may_read {
                                     decide_ballot(motion.as_ref(), batch.person, !batch.secretary, body, presence.as_ref(), now)
                                 } else {
                                     Err(Rejection { code: "forbidden", reason: "this item is restricted to named members".into() })
@@ -877,6 +886,10 @@ macro_rules! ops_store {
                                     (Ok(()), None) => OpResult::Rejected {
                                         code: "unknown_motion".into(),
                                         reason: "this vote does not exist".into(),
+                                    },
+                                    (Ok(()), Some(_)) if held.is_some() => OpResult::Accepted {
+                                        seq: held.map_or(0, |(seq,)| seq),
+                                        hlc,
                                     },
                                     (Ok(()), Some(motion)) => {
                                         seq += 1;

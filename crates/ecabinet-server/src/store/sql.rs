@@ -1006,6 +1006,20 @@ macro_rules! sql_store {
                 self.close_motion_impl(id, now).await
             }
 
+            async fn open_motions(&self, meeting: MeetingId) -> StoreResult<Vec<ecabinet_domain::voting::Motion>> {
+                self.open_motions_impl(meeting).await
+            }
+
+            async fn take_room_ballot(
+                &self,
+                organisation: OrganisationId,
+                ballot: &ecabinet_domain::voting::Ballot,
+                accepted_at: DateTime<Utc>,
+                receipts: &crate::store::ReceiptSigner,
+            ) -> StoreResult<(i64, bool)> {
+                self.take_room_ballot_impl(organisation, ballot, accepted_at, receipts).await
+            }
+
             async fn due_motions(&self, now: DateTime<Utc>) -> StoreResult<Vec<ecabinet_domain::MotionId>> {
                 self.due_motions_impl(now).await
             }

@@ -184,6 +184,129 @@ macro_rules! voting_store {
                 Ok(Some(motion))
             }
 
+            pub(super) async fn open_motions_impl(&self, meeting: MeetingId) -> StoreResult<Vec<Motion>> {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM motions WHERE meeting_id = $1 AND status = 'open'")
+                    .bind(meeting.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|(body,)| parse_motion(body)).collect()
+            }
+
+            pub(super) async fn take_room_ballot_impl(
+                &self,
+                organisation: OrganisationId,
+                ballot: &Ballot,
+                accepted_at: DateTime<Utc>,
+                receipts: &super::ReceiptSigner,
+            ) -> StoreResult<(i64, bool)> {
+                let mut tx = self.pool.begin().await?;
+                // The organisation's row first, as group commits do.
+                sqlx::query("UPDATE organisations SET last_seq = last_seq WHERE id = $1")
+                    .bind(organisation.0)
+                    .execute(&mut *tx)
+                    .await?;
+                let held: Option<(i64,)> = sqlx::query_as("SELECT seq FROM ballots WHERE motion_id = $1 AND signature = $2")
+                    .bind(ballot.motion_id.0)
+                    .bind(ballot.signature.0.clone())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some((seq,)) = held {
+                    tx.commit().await?;
+                    return Ok((seq, false));
+                }
+                let row: Option<(String,)> = sqlx::query_as("UPDATE motions SET body = body WHERE id = $1 AND organisation_id = $2 RETURNING body")
+                    .bind(ballot.motion_id.0)
+                    .bind(organisation.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((body,)) = row else {
+                    return Err(StoreError::Corrupt("a room ballot names a vote the server does not hold".into()));
+                };
+                let mut motion = parse_motion(&body)?;
+                const NEXT_SEQ: &str = "UPDATE organisations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq";
+                let (seq,): (i64,) = sqlx::query_as(NEXT_SEQ).bind(organisation.0).fetch_one(&mut *tx).await?;
+                let receipt = receipts(&voting::receipt_message(&ecabinet_crypto::sha256(&ballot.signed_bytes()), seq, accepted_at));
+                let counted = CountedBallot {
+                    ballot: ballot.clone(),
+                    seq,
+                    accepted_at,
+                    receipt: ecabinet_domain::ops::Bytes(receipt.to_vec()),
+                };
+                sqlx::query(
+                    "INSERT INTO ballots (seq, motion_id, voter, device_id, choice, cast_at, nonce, signature, accepted_at, receipt) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(seq)
+                .bind(ballot.motion_id.0)
+                .bind(ballot.voter.0)
+                .bind(ballot.device_id.0)
+                .bind(ballot.choice.clone())
+                .bind(ballot.cast_at)
+                .bind(ballot.nonce.0.clone())
+                .bind(ballot.signature.0.clone())
+                .bind(accepted_at)
+                .bind(counted.receipt.0.clone())
+                .execute(&mut *tx)
+                .await?;
+                // Only the voter's own devices learn how they voted.
+                sqlx::query(
+                    "INSERT INTO changes (organisation_id, seq, kind, entity_id, body, audience_person, audience_secretariat) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(organisation.0)
+                .bind(seq)
+                .bind("ballot")
+                .bind(ballot.motion_id.0)
+                .bind(json(&ChangeBody::Ballot(counted))?)
+                .bind(ballot.voter.0)
+                .bind(false)
+                .execute(&mut *tx)
+                .await?;
+                let recorded: Option<(String,)> = sqlx::query_as("SELECT presence FROM attendance WHERE meeting_id = $1 AND person_id = $2")
+                    .bind(motion.meeting_id.0)
+                    .bind(ballot.voter.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if recorded.is_none() {
+                    // A member's first vote in a meeting records them present.
+                    let attendance = Attendance {
+                        meeting_id: motion.meeting_id,
+                        person_id: ballot.voter,
+                        presence: Presence::Present,
+                        recorded_at: accepted_at,
+                    };
+                    sqlx::query("INSERT INTO attendance (meeting_id, person_id, presence, may_vote) VALUES ($1, $2, $3, $4)")
+                        .bind(motion.meeting_id.0)
+                        .bind(ballot.voter.0)
+                        .bind(serde_json::to_string(&attendance.presence).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                        .bind(true)
+                        .execute(&mut *tx)
+                        .await?;
+                    let (seq,): (i64,) = sqlx::query_as(NEXT_SEQ).bind(organisation.0).fetch_one(&mut *tx).await?;
+                    sqlx::query("INSERT INTO changes (organisation_id, seq, kind, entity_id, body) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(organisation.0)
+                        .bind(seq)
+                        .bind("attendance")
+                        .bind(ballot.voter.0)
+                        .bind(json(&ChangeBody::Attendance(attendance))?)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // How many have voted so far (never how).
+                let (voters,): (i64,) = sqlx::query_as("SELECT COUNT(DISTINCT voter) FROM ballots WHERE motion_id = $1")
+                    .bind(ballot.motion_id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                motion.votes_cast = u32::try_from(voters).unwrap_or(u32::MAX);
+                sqlx::query("UPDATE motions SET body = $1 WHERE id = $2")
+                    .bind(serde_json::to_string(&motion).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                    .bind(motion.id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::announce(&mut tx, organisation, motion.agenda_item_id, motion.id.0, &ChangeBody::Motion(motion.clone())).await?;
+                tx.commit().await?;
+                Ok((seq, true))
+            }
+
             pub(super) async fn due_motions_impl(&self, now: DateTime<Utc>) -> StoreResult<Vec<MotionId>> {
                 let rows: Vec<(Uuid, Option<DateTime<Utc>>)> =
                     sqlx::query_as("SELECT id, closes_at FROM motions WHERE status = 'open' AND closes_at IS NOT NULL")
