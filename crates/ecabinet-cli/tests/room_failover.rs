@@ -1,10 +1,13 @@
 //! The room survives the server. Real processes on loopback: the server,
 //! the secretariat's `ecab room host` and four members' `ecab room join`.
-//! The server is killed with SIGKILL in the middle of the session; the
-//! room goes on (a speaker change, a presenter page, a member's request)
-//! through the hub; a member cut off from both is told why it could not
-//! ask; the server comes back on the same data, the hub hands its segment
-//! back, the server's log equals the hub's, and the signed minutes verify.
+//! The server is killed with SIGKILL in the middle of the session, during
+//! a vote; the room goes on (a speaker change, a presenter page, a
+//! member's request, three ballots receipted by the hub, the vote closed
+//! and counted) through the hub; a member cut off from both is told why it
+//! could not ask, and its ballot waits; the server comes back on the same
+//! data, the hub hands its segment and ballots back, the server's log
+//! equals the hub's, its tally the room's (re-verified by a voter), the
+//! cut-off ballot is refused with the reason, and the signed minutes verify.
 //!
 //! The choices (which member asks, which page is shown, when the cut-off
 //! member is cut) come from a seed, printed at the start; set
@@ -419,6 +422,36 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         .await?;
     }
 
+    // A vote, opened through the server; the chair votes before it dies.
+    let opened = json(
+        &ecab_ok(
+            &secretary,
+            &[
+                "--json",
+                "motion",
+                "open",
+                &item,
+                "--question",
+                "Thông qua dự thảo Nghị định về giao dịch điện tử?",
+            ],
+        )
+        .await?,
+    )?;
+    let motion = opened["id"].as_str().context("a motion")?.to_owned();
+    for room in &rooms {
+        room.wait_for(
+            "the vote's opening",
+            Duration::from_secs(10),
+            event_kind("motion_opened"),
+        )
+        .await?;
+    }
+    for member in &members {
+        ecab_ok(member, &["sync"]).await?;
+    }
+    let early = json(&ecab_ok(&members[0], &["--json", "vote", &motion, "no"]).await?)?;
+    ensure!(early["vote"]["outcome"] == "counted", "{early}");
+
     // The cut-off member (the seed's choice, not the chair) loses its room
     // process now or after the kill.
     let cut = 1 + choices.next((rooms.len() - 1) as u64) as usize;
@@ -485,6 +518,48 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         refused.stderr
     );
 
+    // The vote goes on in the room: each member in it votes through the hub
+    // (the chair changes their vote) and gets the hub's receipt; the
+    // cut-off member's ballot waits on its device.
+    let mut expected = vec![("yes", 0u64), ("no", 0), ("abstain", 0)];
+    for (m, member) in members.iter().enumerate().filter(|(m, _)| *m != cut) {
+        let choice = if m == 0 {
+            "yes"
+        } else {
+            expected[choices.next(3) as usize].0
+        };
+        if let Some(count) = expected.iter_mut().find(|(c, _)| *c == choice) {
+            count.1 += 1;
+        }
+        let cast = json(&ecab_ok(member, &["--json", "vote", &motion, choice]).await?)?;
+        ensure!(
+            cast["vote"]["outcome"] == "taken_by_room",
+            "member {m}'s ballot is receipted by the hub: {cast}"
+        );
+    }
+    let waits = json(&ecab_ok(&members[cut], &["--json", "vote", &motion, "no"]).await?)?;
+    ensure!(
+        waits["vote"]["outcome"] == "waiting",
+        "cut off from both, the ballot waits: {waits}"
+    );
+    let closed = json(&ecab_ok(&secretary, &["--json", "motion", "close", &motion]).await?)?;
+    let room_tally = closed["tally"].clone();
+    let counts: Vec<(String, u64)> = room_tally["counts"]
+        .as_array()
+        .context("the room's count")?
+        .iter()
+        .filter_map(|pair| Some((pair[0].as_str()?.to_owned(), pair[1].as_u64()?)))
+        .collect();
+    ensure!(
+        counts
+            == expected
+                .iter()
+                .map(|(c, n)| ((*c).to_owned(), *n))
+                .collect::<Vec<_>>(),
+        "the hub counted the room's ballots: {closed}"
+    );
+    println!("vote closed in the room: {counts:?}");
+
     // The seed may crash the hub too, while the server is away: restarted,
     // it finds the segment it ordered in the log held on its device.
     let mut hub = hub;
@@ -522,6 +597,36 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         handed["events"],
         (handed_at - killed).as_millis()
     );
+
+    // The server holds the vote as the room closed it: the same count, the
+    // ballots' signatures and receipts re-verified by a voter; the ballot
+    // that reached neither is refused on reconnecting, with the reason.
+    ecab_ok(&secretary, &["sync"]).await?;
+    let held = json(&ecab_ok(&secretary, &["--json", "tally", &motion]).await?)?;
+    ensure!(
+        held["status"] == "closed" && held["tally"] == room_tally,
+        "the server's tally is the room's: {held} vs {room_tally}"
+    );
+    let voter = members
+        .iter()
+        .enumerate()
+        .find(|(m, _)| *m != cut && *m != 0)
+        .map(|(_, p)| p.clone())
+        .context("a voter in the room")?;
+    let verified = json(&ecab_ok(&voter, &["--json", "tally", "verify", &motion]).await?)?;
+    ensure!(verified["verified"] == true, "{verified}");
+    ecab(&members[cut], &["sync"]).await?;
+    let status = json(&ecab_ok(&members[cut], &["--json", "status"]).await?)?;
+    let refusal = status["sync"]["rejected"]
+        .as_array()
+        .and_then(|all| all.iter().find(|r| r["kind"] == "ballot"))
+        .context("the cut-off ballot's refusal")?;
+    ensure!(
+        refusal["code"] == "motion_closed"
+            && refusal["reason"].as_str().is_some_and(|r| r.contains("closed")),
+        "{refusal}"
+    );
+    println!("the cut-off ballot, on reconnecting: {}", refusal["reason"]);
 
     // The hub's device fails: the members say so within 3 s, the chair
     // names their own device the hub, and the members connect to it.
