@@ -1452,6 +1452,12 @@ export type VoteOutcome =
  */
 { outcome: "counted"; seq: number } | 
 /**
+ * The server is away; the room's hub took it (its event is `seq` in
+ * the session's log) and signed a receipt. It goes to the server with
+ * the hub's segment, and from this device's outbox as well.
+ */
+{ outcome: "taken_by_room"; seq: number } | 
+/**
  * Saved on this device; sent when the network returns.
  */
 { outcome: "waiting" } | 

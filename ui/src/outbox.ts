@@ -29,7 +29,9 @@ export function deliveryFromOutcome(outcome: VoteOutcome, known: string[]): Deli
   switch (outcome.outcome) {
     case "counted":
       return { kind: "counted" };
+    // Only ballots go to the room's hub; a change it took still waits in the outbox.
     case "waiting":
+    case "taken_by_room":
       return { kind: "waiting", known };
     case "refused":
       return { kind: "refused", code: outcome.code, reason: outcome.reason };

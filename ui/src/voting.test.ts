@@ -185,6 +185,21 @@ describe("the member's ballot", () => {
     expect(settleBallot(counted, "mo-1", { ...SYNC, rejected: [refusal("op-2")] })).toBe(counted);
   });
 
+  it("keeps a ballot the room's hub took until the server has it, or refuses it", () => {
+    const room = ballotFromOutcome({ outcome: "taken_by_room", seq: 12 }, "no", "yes", ["op-1"]);
+    expect(room).toEqual({ kind: "room", choice: "no", earlier: "yes", seq: 12, known: ["op-1"] });
+    expect(standingChoice(room)).toBe("no");
+    expect(settleBallot(room, "mo-1", { ...SYNC, state: "offline", waiting_to_send: 1 })).toBe(room);
+    expect(settleBallot(room, "mo-1", SYNC)).toEqual({ kind: "counted", choice: "no", earlier: "yes" });
+    expect(settleBallot(room, "mo-1", { ...SYNC, rejected: [refusal("op-2")] })).toMatchObject({ kind: "refused", code: "motion_closed" });
+    expect(ballotMessage(room, tVi, () => "")).toBe(
+      "Không kết nối được máy chủ: máy điều phối phòng họp đã nhận phiếu “Không tán thành” của bạn và ký biên nhận. Phiếu sẽ được chuyển về máy chủ khi có kết nối lại.",
+    );
+    expect(ballotMessage(room, tEn, () => "")).toBe(
+      "The server is unreachable: the room's hub took your vote “No” and signed a receipt. It reaches the server when the server is back.",
+    );
+  });
+
   it("settles a whole record, keeping it when nothing changed", () => {
     const ballots = { "mo-1": waiting };
     expect(settleBallots(ballots, { ...SYNC, state: "offline" })).toBe(ballots);

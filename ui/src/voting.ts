@@ -148,6 +148,12 @@ export type Ballot = {
       /** Refusals of ballots on this motion already listed when it was cast: a new one is about this ballot. */
       known: string[];
     }
+  | {
+      /** The server is away: the room's hub took it (event `seq` of the session) and signed a receipt. */
+      kind: "room";
+      seq: number;
+      known: string[];
+    }
   | { kind: "refused"; code: string; reason: string }
   | { kind: "failed"; error: unknown }
 );
@@ -155,7 +161,7 @@ export type Ballot = {
 /** The vote that stands after `ballot`: its own once counted or on its way, else the earlier one. */
 export function standingChoice(ballot: Ballot | undefined): string | null {
   if (!ballot) return null;
-  return ballot.kind === "counted" || ballot.kind === "waiting" ? ballot.choice : ballot.earlier;
+  return ballot.kind === "counted" || ballot.kind === "waiting" || ballot.kind === "room" ? ballot.choice : ballot.earlier;
 }
 
 /** The server's refusals of this person's ballots on a motion, as the last sync listed them. */
@@ -169,18 +175,21 @@ export function ballotFromOutcome(outcome: VoteOutcome, choice: string, earlier:
       return { kind: "counted", choice, earlier };
     case "waiting":
       return { kind: "waiting", choice, earlier, known };
+    case "taken_by_room":
+      return { kind: "room", choice, earlier, seq: outcome.seq, known };
     case "refused":
       return { kind: "refused", choice, earlier, code: outcome.code, reason: outcome.reason };
   }
 }
 
 /**
- * A waiting ballot as later syncs tell: refused when a new refusal of a
- * ballot on its motion arrives; counted once the server is reached, nothing
- * waits to be sent and no refusal came (the server took it).
+ * A waiting ballot (or one the room's hub took) as later syncs tell:
+ * refused when a new refusal of a ballot on its motion arrives; counted once
+ * the server is reached, nothing waits to be sent and no refusal came (the
+ * server took it).
  */
 export function settleBallot(ballot: Ballot, motion: MotionId, sync: SyncStatus | null): Ballot {
-  if (ballot.kind !== "waiting" || sync === null) return ballot;
+  if ((ballot.kind !== "waiting" && ballot.kind !== "room") || sync === null) return ballot;
   const refusal = ballotRefusals(sync, motion).find((r) => !ballot.known.includes(r.op_id));
   if (refusal) return { kind: "refused", choice: ballot.choice, earlier: ballot.earlier, code: refusal.code, reason: refusal.reason };
   if (sync.state === "online" && sync.waiting_to_send === 0) return { kind: "counted", choice: ballot.choice, earlier: ballot.earlier };
@@ -211,6 +220,8 @@ export function ballotMessage(ballot: Ballot, t: Translate, reason: (error: unkn
       return t("vote.ballot.counted", { option });
     case "waiting":
       return t("vote.ballot.waiting", { option });
+    case "room":
+      return t("vote.ballot.room", { option });
     case "refused":
       return t("vote.ballot.refused", { option, reason: rejectedReason(ballot, t) }) + earlier;
     case "failed":

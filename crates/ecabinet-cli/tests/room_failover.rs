@@ -521,7 +521,7 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
     // The vote goes on in the room: each member in it votes through the hub
     // (the chair changes their vote) and gets the hub's receipt; the
     // cut-off member's ballot waits on its device.
-    let mut expected = vec![("yes", 0u64), ("no", 0), ("abstain", 0)];
+    let mut expected = [("yes", 0u64), ("no", 0), ("abstain", 0)];
     for (m, member) in members.iter().enumerate().filter(|(m, _)| *m != cut) {
         let choice = if m == 0 {
             "yes"
@@ -623,7 +623,9 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         .context("the cut-off ballot's refusal")?;
     ensure!(
         refusal["code"] == "motion_closed"
-            && refusal["reason"].as_str().is_some_and(|r| r.contains("closed")),
+            && refusal["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("closed")),
         "{refusal}"
     );
     println!("the cut-off ballot, on reconnecting: {}", refusal["reason"]);

@@ -252,6 +252,7 @@ export const en: Catalogue = {
   "vote.ballot.sending": "Sending your vote “{option}”…",
   "vote.ballot.counted": "✓ Your vote “{option}” was counted.",
   "vote.ballot.waiting": "Saved on this device — it will be sent when the network is back. Your vote: “{option}”.",
+  "vote.ballot.room": "The server is unreachable: the room's hub took your vote “{option}” and signed a receipt. It reaches the server when the server is back.",
   "vote.ballot.refused": "Your vote “{option}” was not counted: {reason}",
   "vote.ballot.failed": "Your vote “{option}” could not be cast: {reason}",
   "vote.ballot.earlierStands": "Your earlier vote “{option}” still stands.",

@@ -254,6 +254,7 @@ export const vi = {
   "vote.ballot.sending": "Đang gửi phiếu “{option}”…",
   "vote.ballot.counted": "✓ Đã ghi nhận phiếu “{option}” của bạn.",
   "vote.ballot.waiting": "Đã lưu trên máy — sẽ gửi khi có mạng. Phiếu của bạn: “{option}”.",
+  "vote.ballot.room": "Không kết nối được máy chủ: máy điều phối phòng họp đã nhận phiếu “{option}” của bạn và ký biên nhận. Phiếu sẽ được chuyển về máy chủ khi có kết nối lại.",
   "vote.ballot.refused": "Phiếu “{option}” không được tính: {reason}",
   "vote.ballot.failed": "Chưa bỏ được phiếu “{option}”: {reason}",
   "vote.ballot.earlierStands": "Phiếu “{option}” bạn bỏ trước đó vẫn giữ nguyên.",
