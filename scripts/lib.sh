@@ -39,7 +39,8 @@ apt_install() {
 
 # What the desktop app needs to build and run (Tauri v2 on WebKitGTK 4.1).
 install_desktop_deps() {
-  apt_install build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev curl file
+  # Voice: Opus (libopus) and the sound devices (ALSA) for capture and playback.
+  apt_install build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev curl file libopus-dev libasound2-dev
 }
 
 install_test_deps() {

@@ -1,0 +1,178 @@
+//! Voice through the SFU on loopback, no sound hardware: three members; the
+//! one allowed to talk is heard by the two others (never by itself), and
+//! what they decode matches what it said (correlation with the source);
+//! a member not allowed to talk is not forwarded until the session lets
+//! it. Mouth-to-ear (capture to decoded, sound-card buffers excluded) is
+//! printed; the benchmark measures it under load.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use ecabinet_voice::audio::{Silence, SyntheticVoice};
+use ecabinet_voice::link::{VoiceLink, VoiceOptions};
+use ecabinet_voice::sfu::Sfu;
+use ecabinet_voice::{VoiceError, FRAME_SAMPLES};
+use uuid::Uuid;
+
+const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+async fn member(
+    sfu: &Arc<Sfu>,
+    meeting: Uuid,
+    person: Uuid,
+    pitch: Option<f64>,
+) -> Result<VoiceLink> {
+    let device = Uuid::now_v7();
+    let sfu = sfu.clone();
+    let link = VoiceLink::connect(
+        VoiceOptions {
+            bind: SocketAddr::new(LOOPBACK, 0),
+            source: pitch.map(|p| Box::new(SyntheticVoice::new(p)) as _),
+            sink: Box::new(Silence),
+            slots: sfu.slots(),
+            trace: true,
+        },
+        |offer| async move {
+            sfu.join(meeting, device, person, &offer)
+                .await
+                .map_err(|e| VoiceError::Signal(e.to_string()))
+        },
+    )
+    .await?;
+    Ok(link)
+}
+
+/// The best normalised correlation of what was heard with the source, over
+/// the codec's delay (less than a frame), frames placed by their numbers.
+fn correlation(heard: &[(u64, Vec<i16>)], source: &[i16]) -> f64 {
+    let mut best: f64 = 0.0;
+    for delay in (0..FRAME_SAMPLES).step_by(4) {
+        let (mut dot, mut heard_energy, mut source_energy) = (0.0, 0.0, 0.0);
+        for (number, samples) in heard {
+            let start = *number as usize * FRAME_SAMPLES;
+            for (i, sample) in samples.iter().enumerate() {
+                let Some(at) = (start + i).checked_sub(delay) else {
+                    continue;
+                };
+                let Some(original) = source.get(at) else {
+                    continue;
+                };
+                let (h, s) = (f64::from(*sample), f64::from(*original));
+                dot += h * s;
+                heard_energy += h * h;
+                source_energy += s * s;
+            }
+        }
+        if heard_energy > 0.0 && source_energy > 0.0 {
+            best = best.max(dot / (heard_energy * source_energy).sqrt());
+        }
+    }
+    best
+}
+
+/// What `listener` heard of `talker`'s frames: (frame number, samples), and
+/// each frame's capture-to-decoded time.
+fn heard_from(talker: &VoiceLink, listener: &VoiceLink) -> (Vec<(u64, Vec<i16>)>, Vec<Duration>) {
+    let sent = talker
+        .stats()
+        .trace
+        .as_ref()
+        .map(|t| t.lock().map(|t| t.sent.clone()));
+    let Some(Ok(sent)) = sent else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut frames = Vec::new();
+    let mut delays = Vec::new();
+    if let Some(Ok(trace)) = listener.stats().trace.as_ref().map(|t| t.lock()) {
+        for (key, at, samples) in &trace.heard {
+            if let Some((number, captured)) = sent.get(key) {
+                frames.push((*number, samples.clone()));
+                delays.push(at.saturating_duration_since(*captured));
+            }
+        }
+    }
+    (frames, delays)
+}
+
+fn percentile(delays: &mut [Duration], p: f64) -> Duration {
+    delays.sort();
+    delays
+        .get(((delays.len() as f64 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_speaker_is_heard_by_the_others_and_only_the_speaker() -> Result<()> {
+    let sfu = Arc::new(Sfu::new(LOOPBACK, 2));
+    let meeting = Uuid::now_v7();
+    let (speaker, other, listener) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    sfu.set_talkers(meeting, vec![speaker]);
+    let a = member(&sfu, meeting, speaker, Some(160.0))
+        .await
+        .context("the speaker joins")?;
+    let b = member(&sfu, meeting, other, Some(230.0))
+        .await
+        .context("another member joins")?;
+    let c = member(&sfu, meeting, listener, None)
+        .await
+        .context("a listener joins")?;
+    ensure!(sfu.members(meeting) == 3);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+
+    let source = SyntheticVoice::samples(160.0, 48_000 * 10);
+    for (name, heard_by) in [("the listener", &c), ("the other member", &b)] {
+        let (frames, mut delays) = heard_from(&a, heard_by);
+        ensure!(
+            frames.len() >= 40,
+            "{name} heard {} frames of the speaker",
+            frames.len()
+        );
+        let r = correlation(&frames[5..], &source);
+        println!(
+            "{name}: {} frames of the speaker, correlation with the source {r:.3}, mouth-to-ear p50 {:?} p95 {:?}",
+            frames.len(),
+            percentile(&mut delays, 0.5),
+            percentile(&mut delays, 0.95)
+        );
+        ensure!(
+            r > 0.8,
+            "{name} heard what the speaker said: correlation {r:.3}"
+        );
+        let (unallowed, _) = heard_from(&b, heard_by);
+        ensure!(
+            unallowed.is_empty(),
+            "{name} did not hear a member without the floor"
+        );
+    }
+    let (own, _) = heard_from(&a, &a);
+    ensure!(own.is_empty(), "the speaker does not hear themselves");
+
+    // The floor passes: the other member is heard, the first no more.
+    sfu.set_talkers(meeting, vec![other]);
+    let before = heard_from(&a, &c).0.len();
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let (frames, _) = heard_from(&b, &c);
+    ensure!(
+        frames.len() >= 25,
+        "the new speaker is heard: {} frames",
+        frames.len()
+    );
+    let after = heard_from(&a, &c).0.len();
+    ensure!(
+        after <= before + 3,
+        "the first speaker is no longer forwarded ({before} → {after})"
+    );
+    let r = correlation(&frames[3..], &SyntheticVoice::samples(230.0, 48_000 * 10));
+    ensure!(
+        r > 0.8,
+        "through the same slot, the new voice: correlation {r:.3}"
+    );
+    println!("forwarded {} packets", sfu.packets_forwarded());
+    for link in [a, b, c] {
+        link.close().await;
+    }
+    Ok(())
+}
