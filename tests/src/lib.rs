@@ -77,6 +77,7 @@ impl TestServer {
             tls: None,
             demo,
             policy,
+            voice: Default::default(),
         })
         .await?;
         Ok(Self {

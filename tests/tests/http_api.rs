@@ -176,6 +176,7 @@ async fn plain_http_off_loopback_is_refused() -> Result<()> {
         tls: None,
         demo: false,
         policy: Default::default(),
+        voice: Default::default(),
     })
     .await
     .expect_err("must refuse");
@@ -296,6 +297,7 @@ async fn a_second_server_on_the_same_sqlite_folder_refuses() -> Result<()> {
         tls: None,
         demo: false,
         policy: Default::default(),
+        voice: Default::default(),
     };
     let data = server.dir.path().join("server");
     let error = ecabinet_server::start(config(data.clone()))

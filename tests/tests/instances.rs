@@ -37,6 +37,7 @@ async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<
         tls: None,
         demo: false,
         policy: Default::default(),
+        voice: Default::default(),
     })
     .await?;
 
@@ -131,6 +132,7 @@ async fn postgres_over_verified_tls() -> Result<()> {
         tls: None,
         demo: false,
         policy: Default::default(),
+        voice: Default::default(),
     };
     let server = ecabinet_server::start(config(url.clone(), "a")).await?;
     server.services.ensure_organisation("Chính phủ").await?;

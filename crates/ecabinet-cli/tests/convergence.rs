@@ -77,6 +77,7 @@ async fn serve(dir: &Path) -> Result<RunningServer> {
         tls: None,
         demo: false,
         policy: Default::default(),
+        voice: Default::default(),
     })
     .await?)
 }

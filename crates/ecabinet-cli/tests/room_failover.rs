@@ -70,6 +70,7 @@ async fn serve(data: PathBuf) -> Result<()> {
         tls: None,
         demo: true,
         policy: Default::default(),
+        voice: Default::default(),
     })
     .await?;
     if let Ok(people) = std::env::var(SERVE_PEOPLE) {

@@ -281,6 +281,17 @@ impl ServerApi {
         .await
     }
 
+    /// Joins the meeting's voice: this device's offer, the server's answer.
+    pub async fn voice_join(
+        &self,
+        token: &str,
+        meeting: ecabinet_domain::MeetingId,
+        join: &ecabinet_domain::session::room::VoiceJoin,
+    ) -> ClientResult<ecabinet_domain::session::room::VoiceJoined> {
+        self.post(&format!("v1/meetings/{meeting}/voice"), Some(token), join)
+            .await
+    }
+
     /// The room has no hub any more.
     pub async fn release_hub(
         &self,

@@ -130,6 +130,22 @@ impl Client {
             .await
     }
 
+    /// Offers this device's voice connection to the server's forwarding.
+    pub async fn voice_join(
+        &self,
+        meeting: MeetingId,
+        description: String,
+    ) -> ClientResult<ecabinet_domain::session::room::VoiceJoined> {
+        let token = self.token().await?;
+        self.api
+            .voice_join(
+                &token,
+                meeting,
+                &ecabinet_domain::session::room::VoiceJoin { description },
+            )
+            .await
+    }
+
     /// The meeting's room has no hub any more: the server orders alone.
     pub async fn release_hub(&self, meeting: MeetingId) -> ClientResult<()> {
         let token = self.token().await?;

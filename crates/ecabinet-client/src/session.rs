@@ -240,6 +240,17 @@ impl Client {
         }
     }
 
+    /// Opens or closes a member's microphone (the chair, the secretariat).
+    pub async fn set_microphone(
+        &self,
+        meeting: MeetingId,
+        person: ecabinet_domain::PersonId,
+        open: bool,
+    ) -> ClientResult<OrderedLiveEvent> {
+        self.send_live_event(meeting, LiveEventBody::MicrophoneSet { person, open })
+            .await
+    }
+
     /// Brings this device's copy of the meeting's log up to date.
     pub async fn catch_up_session(&self, meeting: MeetingId) -> ClientResult<u32> {
         let token = self.token().await?;

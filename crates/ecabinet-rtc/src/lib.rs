@@ -15,6 +15,7 @@ mod local;
 pub mod member;
 pub mod note;
 pub mod peer;
+pub mod voice;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 

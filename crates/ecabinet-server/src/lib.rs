@@ -18,5 +18,5 @@ pub mod session;
 pub mod store;
 pub mod voting;
 
-pub use serve::{start, RunningServer, ServeConfig, ServeError, TlsFiles};
+pub use serve::{start, RunningServer, ServeConfig, ServeError, TlsFiles, VoiceConfig};
 pub use services::Services;

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use ecabinet_domain::Role;
 use ecabinet_server::serve::open_services;
-use ecabinet_server::{start, ServeConfig, TlsFiles};
+use ecabinet_server::{start, ServeConfig, TlsFiles, VoiceConfig};
 
 #[derive(Parser)]
 #[command(name = "ecabinet-server", version, about = "eCabinet's central server")]
@@ -64,6 +64,14 @@ enum Command {
         /// locks its documents until it does (0: never).
         #[arg(long, default_value_t = 14)]
         offline_lease_days: u32,
+        /// Voices each member can hear at once through the server (the
+        /// member with the floor, the chair, and those the chair opens).
+        #[arg(long, default_value_t = ecabinet_voice::DEFAULT_SLOTS)]
+        voice_slots: usize,
+        /// The address members send voice to (UDP, a port per member); by
+        /// default the address the server listens on.
+        #[arg(long)]
+        voice_address: Option<std::net::IpAddr>,
     },
     /// Revoke a device (a lost or stolen laptop): it gets nothing more and wipes itself at next contact.
     Revoke {
@@ -147,6 +155,8 @@ async fn run(cli: Cli) -> Result<()> {
             cache_days,
             cache_cap_mb,
             offline_lease_days,
+            voice_slots,
+            voice_address,
         } => {
             let tls = tls_cert
                 .zip(tls_key)
@@ -161,6 +171,10 @@ async fn run(cli: Cli) -> Result<()> {
                     cache_days_after_meeting: cache_days,
                     cache_cap_bytes: cache_cap_mb * 1024 * 1024,
                     offline_lease_days,
+                },
+                voice: VoiceConfig {
+                    slots: voice_slots,
+                    address: voice_address,
                 },
             })
             .await?;

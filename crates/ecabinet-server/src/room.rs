@@ -59,6 +59,7 @@ impl Services {
             hub,
             server_key: b64_encode(&self.server_public_key()),
             voting,
+            voice_slots: self.voice.slots() as u32,
         })
     }
 
@@ -264,6 +265,7 @@ impl Services {
                     ));
                 };
                 let last = check_in.segment.last().map(|e| (e.hash.0.clone(), e.at));
+                self.voices_follow(&meeting, &state);
                 heads.insert(
                     meeting_id,
                     OrderedHead {
@@ -435,6 +437,56 @@ impl Services {
             ));
         }
         Ok(())
+    }
+}
+
+impl Services {
+    /// `POST /v1/meetings/{meeting}/voice`: a participant's device joins
+    /// the meeting's voice on this instance (its offer, the answer back).
+    pub async fn voice_join(
+        &self,
+        caller: &Caller,
+        meeting_id: MeetingId,
+        join: ecabinet_domain::session::room::VoiceJoin,
+    ) -> ServiceResult<ecabinet_domain::session::room::VoiceJoined> {
+        let meeting = self.meeting_of_caller(caller, meeting_id).await?;
+        self.require_participant(caller, &meeting)?;
+        Self::require_published(&meeting)?;
+        {
+            let mut heads = self.sessions.heads.lock().await;
+            let head = self.head_of(&mut heads, meeting_id).await?;
+            self.voices_follow(&meeting, &head.state);
+        }
+        let description = self
+            .voice
+            .join(
+                meeting_id.0,
+                caller.device.0,
+                caller.person.id.0,
+                &join.description,
+            )
+            .await
+            .map_err(|e| ServiceError::BadRequest(format!("the voice connection: {e}")))?;
+        tracing::info!(meeting = %meeting_id.0, device = %caller.device.0, "joined the meeting's voice");
+        Ok(ecabinet_domain::session::room::VoiceJoined {
+            description,
+            slots: self.voice.slots() as u32,
+        })
+    }
+
+    /// Who the voice forwarding lets be heard follows the session's log:
+    /// the member with the floor, the chair, the microphones the chair opened.
+    pub(crate) fn voices_follow(
+        &self,
+        meeting: &Meeting,
+        state: &ecabinet_domain::session::rules::SessionState,
+    ) {
+        let voices = state
+            .voices(meeting.details.chair)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        self.voice.set_talkers(meeting.id.0, voices);
     }
 }
 

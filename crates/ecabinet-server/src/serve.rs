@@ -30,6 +30,26 @@ pub struct ServeConfig {
     pub demo: bool,
     /// What devices are told about their document cache.
     pub policy: ecabinet_domain::api::DevicePolicy,
+    pub voice: VoiceConfig,
+}
+
+/// The server's voice forwarding.
+#[derive(Clone, Debug)]
+pub struct VoiceConfig {
+    /// Voices a member hears at once.
+    pub slots: usize,
+    /// Where members send media; None: the listening address (all of this
+    /// machine's addresses when it listens on all).
+    pub address: Option<std::net::IpAddr>,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> Self {
+        Self {
+            slots: ecabinet_voice::DEFAULT_SLOTS,
+            address: None,
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -167,7 +187,12 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
             Some(lock_data_dir(&config.data_dir)?)
         }
     };
-    let services = open_services(&config.data_dir, config.database_url.as_deref()).await?;
+    let services = open_services(&config.data_dir, config.database_url.as_deref())
+        .await?
+        .with_voice(ecabinet_voice::sfu::Sfu::new(
+            config.voice.address.unwrap_or(config.listen.ip()),
+            config.voice.slots,
+        ));
     if config.demo {
         if let Some(summary) = crate::demo::seed(&services).await? {
             tracing::info!(meeting = %summary.meeting.id, "seeded the demo organisation and meeting");

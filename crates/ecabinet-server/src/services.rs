@@ -269,6 +269,8 @@ pub struct Services {
     pub(crate) revocations: tokio::sync::broadcast::Sender<DeviceId>,
     /// Room signalling for devices connected to this instance.
     pub(crate) signals: Arc<tokio::sync::broadcast::Sender<crate::room::SignalBroadcast>>,
+    /// Members' voices, forwarded by this instance.
+    pub(crate) voice: Arc<ecabinet_voice::sfu::Sfu>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -325,7 +327,21 @@ impl Services {
             metrics: Default::default(),
             revocations: tokio::sync::broadcast::channel(64).0,
             signals,
+            voice: Arc::new(ecabinet_voice::sfu::Sfu::new(
+                std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+                ecabinet_voice::DEFAULT_SLOTS,
+            )),
         })
+    }
+
+    /// Forwards voices on `voice` (its address and slots).
+    pub fn with_voice(mut self, voice: ecabinet_voice::sfu::Sfu) -> Self {
+        self.voice = Arc::new(voice);
+        self
+    }
+
+    pub fn voice(&self) -> &Arc<ecabinet_voice::sfu::Sfu> {
+        &self.voice
     }
 
     /// Sets what devices are told about their cache.

@@ -210,6 +210,9 @@ impl Services {
                 Some(change) => {
                     let mut state = head.state;
                     state.apply(&ordered);
+                    // Who is heard follows the floor and the microphones.
+                    let voices = state.voices(facts.chair).into_iter().map(|p| p.0).collect();
+                    self.voice.set_talkers(meeting.0, voices);
                     heads.insert(
                         meeting,
                         OrderedHead {

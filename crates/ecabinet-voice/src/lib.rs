@@ -12,6 +12,7 @@ pub mod codec;
 mod connection;
 pub mod forward;
 pub mod link;
+pub mod measure;
 pub mod sfu;
 
 /// Opus at 48 kHz, mono, 20 ms frames.

@@ -12,8 +12,9 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 use ecabinet_voice::audio::{Silence, SyntheticVoice};
 use ecabinet_voice::link::{VoiceLink, VoiceOptions};
+use ecabinet_voice::measure::{correlation, heard_from, percentile};
 use ecabinet_voice::sfu::Sfu;
-use ecabinet_voice::{VoiceError, FRAME_SAMPLES};
+use ecabinet_voice::VoiceError;
 use uuid::Uuid;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -42,66 +43,6 @@ async fn member(
     )
     .await?;
     Ok(link)
-}
-
-/// The best normalised correlation of what was heard with the source, over
-/// the codec's delay (less than a frame), frames placed by their numbers.
-fn correlation(heard: &[(u64, Vec<i16>)], source: &[i16]) -> f64 {
-    let mut best: f64 = 0.0;
-    for delay in (0..FRAME_SAMPLES).step_by(4) {
-        let (mut dot, mut heard_energy, mut source_energy) = (0.0, 0.0, 0.0);
-        for (number, samples) in heard {
-            let start = *number as usize * FRAME_SAMPLES;
-            for (i, sample) in samples.iter().enumerate() {
-                let Some(at) = (start + i).checked_sub(delay) else {
-                    continue;
-                };
-                let Some(original) = source.get(at) else {
-                    continue;
-                };
-                let (h, s) = (f64::from(*sample), f64::from(*original));
-                dot += h * s;
-                heard_energy += h * h;
-                source_energy += s * s;
-            }
-        }
-        if heard_energy > 0.0 && source_energy > 0.0 {
-            best = best.max(dot / (heard_energy * source_energy).sqrt());
-        }
-    }
-    best
-}
-
-/// What `listener` heard of `talker`'s frames: (frame number, samples), and
-/// each frame's capture-to-decoded time.
-fn heard_from(talker: &VoiceLink, listener: &VoiceLink) -> (Vec<(u64, Vec<i16>)>, Vec<Duration>) {
-    let sent = talker
-        .stats()
-        .trace
-        .as_ref()
-        .map(|t| t.lock().map(|t| t.sent.clone()));
-    let Some(Ok(sent)) = sent else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut frames = Vec::new();
-    let mut delays = Vec::new();
-    if let Some(Ok(trace)) = listener.stats().trace.as_ref().map(|t| t.lock()) {
-        for (key, at, samples) in &trace.heard {
-            if let Some((number, captured)) = sent.get(key) {
-                frames.push((*number, samples.clone()));
-                delays.push(at.saturating_duration_since(*captured));
-            }
-        }
-    }
-    (frames, delays)
-}
-
-fn percentile(delays: &mut [Duration], p: f64) -> Duration {
-    delays.sort();
-    delays
-        .get(((delays.len() as f64 - 1.0) * p).round() as usize)
-        .copied()
-        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,6 +38,7 @@ pub async fn demo_server(dir: &Path) -> Result<ecabinet_server::RunningServer> {
         tls: None,
         demo: true,
         policy: Default::default(),
+        voice: Default::default(),
     })
     .await?)
 }

@@ -239,6 +239,12 @@ pub enum LiveEventBody {
         motion: MotionId,
         tally: Tally,
     },
+    /// The chair opens or closes a member's microphone (the member with the
+    /// floor and the chair are heard unless closed; the others only if opened).
+    MicrophoneSet {
+        person: PersonId,
+        open: bool,
+    },
 }
 
 impl LiveEventBody {
@@ -263,6 +269,7 @@ impl LiveEventBody {
             LiveEventBody::HubHandedBack { .. } => "hub_handed_back",
             LiveEventBody::BallotTaken { .. } => "ballot_taken",
             LiveEventBody::MotionCounted { .. } => "motion_counted",
+            LiveEventBody::MicrophoneSet { .. } => "microphone_set",
         }
     }
 }

@@ -60,6 +60,9 @@ pub struct RoomInfo {
     /// What a hub needs to take ballots and count votes without the server.
     #[serde(default)]
     pub voting: RoomVoting,
+    /// Voices the server forwards to each member at once (its audio slots).
+    #[serde(default)]
+    pub voice_slots: u32,
 }
 
 /// The votes of a meeting as the server holds them, for its hub: the open
@@ -97,6 +100,22 @@ pub struct HubCheckInAnswer {
     /// server's count stands, from every signed ballot it holds.
     #[serde(default)]
     pub recounted: Vec<crate::ids::MotionId>,
+}
+
+/// `POST /v1/meetings/{meeting}/voice`: a device's offer to the server's
+/// voice forwarding (its own track if it talks, and receive-only slots).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceJoin {
+    /// The session description, as JSON, with every candidate.
+    pub description: String,
+}
+
+/// The server's answer: its description and how many voices it forwards
+/// to each member at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceJoined {
+    pub description: String,
+    pub slots: u32,
 }
 
 /// `POST /v1/meetings/{meeting}/room/signal`: a message for another device

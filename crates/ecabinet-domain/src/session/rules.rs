@@ -313,6 +313,14 @@ pub struct SessionAttendance {
     pub presence: Presence,
 }
 
+/// A microphone the chair opened or closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MicrophoneSetting {
+    pub person: PersonId,
+    pub open: bool,
+}
+
 /// A hub that took the log over, until it hands it back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -350,6 +358,9 @@ pub struct SessionState {
     pub motions: Vec<SessionMotion>,
     /// The room hub ordering the log while the server is unreachable.
     pub hub: Option<HubOrderer>,
+    /// Microphones the chair opened or closed, latest per person, in order.
+    #[serde(default)]
+    pub microphones: Vec<MicrophoneSetting>,
     /// The last hub epoch used in this log (0: none yet).
     pub hub_epochs: u32,
     #[serde(skip)]
@@ -429,6 +440,51 @@ impl SessionState {
             },
             None => Orderer::Server,
         }
+    }
+
+    /// Who has the floor on the current item.
+    pub fn speaker(&self) -> Option<PersonId> {
+        self.current()
+            .and_then(|item| item.speakers.speaking.as_ref())
+            .map(|s| s.person)
+    }
+
+    /// Who may be heard now, most important first: the member with the
+    /// floor, the chair, then those whose microphone the chair opened;
+    /// never one whose microphone the chair closed. Nobody before the
+    /// session starts or after it ends; while it is suspended only the chair.
+    pub fn voices(&self, chair: Option<PersonId>) -> Vec<PersonId> {
+        let closed = |person: PersonId| {
+            self.microphones
+                .iter()
+                .any(|m| m.person == person && !m.open)
+        };
+        let mut voices = Vec::new();
+        let mut add = |person: PersonId| {
+            if !closed(person) && !voices.contains(&person) {
+                voices.push(person);
+            }
+        };
+        match self.status {
+            SessionStatus::Running => {
+                if let Some(speaker) = self.speaker() {
+                    add(speaker);
+                }
+                if let Some(chair) = chair {
+                    add(chair);
+                }
+                for opened in self.microphones.iter().filter(|m| m.open) {
+                    add(opened.person);
+                }
+            }
+            SessionStatus::Suspended => {
+                if let Some(chair) = chair {
+                    add(chair);
+                }
+            }
+            SessionStatus::NotStarted | SessionStatus::Ended => {}
+        }
+        voices
     }
 
     fn require_ordering_hub(&self, actor: Actor) -> Result<(), Refusal> {
@@ -655,6 +711,10 @@ impl SessionState {
                 Some(hub) if hub.epoch == *epoch && hub.person == actor.person => {}
                 _ => return Err(Refusal::NotTheHub),
             },
+            LiveEventBody::MicrophoneSet { .. } => {
+                need_runner("open or close a member's microphone")?;
+                self.require_running()?;
+            }
             LiveEventBody::BallotTaken { motion, .. } => {
                 self.require_ordering_hub(actor)?;
                 // A ballot between the chair's open and close, nowhere else.
@@ -762,6 +822,11 @@ impl SessionState {
                         let _ = session.speakers.give(*request, at);
                     }
                 }
+                // The member given the floor is heard, even if closed before.
+                if let Some(speaker) = self.speaker() {
+                    self.microphones
+                        .retain(|m| m.person != speaker || m.open);
+                }
             }
             LiveEventBody::FloorEnded { item } => {
                 if let Some(session) = self.item_mut(*item) {
@@ -842,6 +907,13 @@ impl SessionState {
                 });
             }
             LiveEventBody::HubHandedBack { .. } => self.hub = None,
+            LiveEventBody::MicrophoneSet { person, open } => {
+                self.microphones.retain(|m| m.person != *person);
+                self.microphones.push(MicrophoneSetting {
+                    person: *person,
+                    open: *open,
+                });
+            }
             LiveEventBody::BallotTaken { .. } => {}
             LiveEventBody::MotionCounted { motion, tally } => {
                 if let Some(record) = self
@@ -977,6 +1049,66 @@ mod tests {
 
     fn request(n: u128) -> FloorRequestId {
         FloorRequestId(Uuid::from_u128(7000 + n))
+    }
+
+    #[test]
+    fn who_is_heard_follows_the_floor_and_the_chairs_microphones() {
+        let mut room = Room::new();
+        let chair = Some(person(CHAIR));
+        assert!(
+            room.state.voices(chair).is_empty(),
+            "nobody before the session"
+        );
+        room.send(CHAIR, LiveEventBody::SessionStarted)
+            .expect("started");
+        room.send(CHAIR, LiveEventBody::ItemTakenUp { item: item(1) })
+            .expect("taken up");
+        assert_eq!(room.state.voices(chair), vec![person(CHAIR)]);
+        let mic = |person_n: u128, open| LiveEventBody::MicrophoneSet {
+            person: person(person_n),
+            open,
+        };
+        assert_eq!(
+            room.send(7, mic(7, true)),
+            Err(Refusal::NotRunner("open or close a member's microphone")),
+            "a member cannot open their own microphone"
+        );
+        room.send(
+            7,
+            LiveEventBody::FloorRequested {
+                request: request(1),
+                item: item(1),
+                kind: SpeechKind::Speech,
+            },
+        )
+        .expect("asks");
+        room.send(CHAIR, mic(7, false))
+            .expect("the chair closes it");
+        room.send(
+            CHAIR,
+            LiveEventBody::FloorGiven {
+                request: request(1),
+            },
+        )
+        .expect("given");
+        assert_eq!(
+            room.state.voices(chair),
+            vec![person(7), person(CHAIR)],
+            "the member given the floor is heard first, even if closed before"
+        );
+        room.send(SECRETARY, mic(8, true))
+            .expect("the secretariat opens one");
+        room.send(CHAIR, mic(CHAIR, false))
+            .expect("the chair closes their own");
+        assert_eq!(room.state.voices(chair), vec![person(7), person(8)]);
+        room.send(CHAIR, mic(7, false))
+            .expect("the chair closes the speaker's");
+        assert_eq!(room.state.voices(chair), vec![person(8)]);
+        room.send(CHAIR, LiveEventBody::SessionSuspended)
+            .expect("suspended");
+        assert!(room.state.voices(chair).is_empty(), "the chair's is closed");
+        room.send(CHAIR, mic(CHAIR, true))
+            .expect_err("not while suspended");
     }
 
     #[test]

@@ -88,6 +88,7 @@ pub fn router(services: Services) -> Router {
             post(hub_check_in).delete(release_hub),
         )
         .route("/v1/meetings/{meeting}/room/signal", post(room_signal))
+        .route("/v1/meetings/{meeting}/voice", post(voice_join))
         .route("/v1/agenda/{item}/motions", post(open_motion))
         .route("/v1/motions/{motion}/close", post(close_motion))
         .route("/v1/meetings/{meeting}/adopt", post(adopt))
@@ -528,6 +529,15 @@ async fn room_signal(
 ) -> Result<StatusCode, ApiError> {
     services.room_signal(&caller, meeting, body).await?;
     Ok(StatusCode::ACCEPTED)
+}
+
+async fn voice_join(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath(meeting): ApiPath<MeetingId>,
+    ApiJson(body): ApiJson<ecabinet_domain::session::room::VoiceJoin>,
+) -> Result<Json<ecabinet_domain::session::room::VoiceJoined>, ApiError> {
+    Ok(Json(services.voice_join(&caller, meeting, body).await?))
 }
 
 async fn open_motion(
