@@ -254,6 +254,17 @@ enum Command {
         #[command(subcommand)]
         command: Option<TallyCommand>,
     },
+    /// Open or close a member's microphone in the room's voice (the chair
+    /// or the secretariat): the member with the floor and the chair are
+    /// heard unless closed; others only once opened.
+    Mic {
+        /// The meeting (its id, or the first characters of it).
+        meeting: String,
+        /// The member's id (see `ecab people`).
+        person: PersonId,
+        /// open or close.
+        state: MicState,
+    },
     /// Record a member's attendance (secretariat), or check yourself in.
     Attendance {
         /// The meeting (its id, or the first characters of it).
@@ -1185,6 +1196,15 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 }
             }
         }
+        Command::Mic {
+            meeting,
+            person,
+            state,
+        } => {
+            let client = Client::open(&profile).await?;
+            session_cmd::microphone(&client, out, &meeting, person, state == MicState::Open)
+                .await?;
+        }
         Command::Attendance {
             meeting,
             person,
@@ -1542,4 +1562,10 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         }
     }
     Ok(())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum MicState {
+    Open,
+    Close,
 }

@@ -9,6 +9,7 @@ use ecabinet_client::room::{ask_room_process, LocalAnswer, LocalRequest, RoomSta
 use ecabinet_client::{Client, ClientError};
 use ecabinet_rtc::hub::HubOptions;
 use ecabinet_rtc::member::MemberOptions;
+use ecabinet_rtc::voice::{self, AudioMode};
 use ecabinet_rtc::{default_bind, RoomNote, RtcError};
 use serde_json::json;
 
@@ -24,6 +25,8 @@ pub enum RoomCommand {
         /// address, or loopback when the server is on this machine).
         #[arg(long)]
         bind: Option<SocketAddr>,
+        #[command(flatten)]
+        audio: AudioArgs,
     },
     /// Take part in the meeting's room until stopped: events reach this
     /// device through the hub as well as the server, and `ecab` commands
@@ -32,6 +35,8 @@ pub enum RoomCommand {
         meeting: String,
         #[arg(long)]
         bind: Option<SocketAddr>,
+        #[command(flatten)]
+        audio: AudioArgs,
     },
     /// How the room stands: from this device's room process if one runs,
     /// else what the server knows.
@@ -41,22 +46,135 @@ pub enum RoomCommand {
     Release { meeting: String },
 }
 
+/// The room's voices on this device.
+#[derive(clap::Args, Clone, Debug)]
+pub struct AudioArgs {
+    /// none, listen (hear the room) or talk (also be heard when the
+    /// session gives this member the floor or the chair opens the microphone).
+    #[arg(long, default_value = "none", value_parser = parse_audio)]
+    audio: AudioMode,
+    /// What this member says: the microphone (default), `tone`, `voice`
+    /// (a synthetic voice) or a 16-bit mono 48 kHz WAV file.
+    #[arg(long)]
+    audio_source: Option<String>,
+    /// Where the room's voices go: the speakers (default), `none`, or a WAV file.
+    #[arg(long)]
+    audio_sink: Option<String>,
+}
+
+fn parse_audio(text: &str) -> Result<AudioMode, String> {
+    text.parse()
+}
+
+/// Opens this device's voice for the room, if asked: a failure is said
+/// and the room goes on without it.
+async fn start_voice(
+    client: Arc<Client>,
+    meeting: ecabinet_domain::MeetingId,
+    audio: &AudioArgs,
+    bind: SocketAddr,
+    notes: &tokio::sync::mpsc::UnboundedSender<RoomNote>,
+) -> Option<ecabinet_voice::link::VoiceLink> {
+    if audio.audio == AudioMode::None {
+        return None;
+    }
+    let started = std::time::Instant::now();
+    let opened = async {
+        let source = match audio.audio {
+            AudioMode::Talk => Some(voice::open_source(audio.audio_source.as_deref())?),
+            _ => None,
+        };
+        let sink = match voice::open_sink(audio.audio_sink.as_deref()) {
+            Ok(sink) => sink,
+            // Talking without speakers still makes sense (a room microphone).
+            Err(error) if audio.audio == AudioMode::Talk && audio.audio_sink.is_none() => {
+                let _ = notes.send(RoomNote::Problem {
+                    detail: format!("this device will not hear the room: {error}"),
+                });
+                Box::new(ecabinet_voice::audio::Silence)
+            }
+            Err(error) => return Err(error),
+        };
+        let talking = source.is_some();
+        let link = voice::join_voice(client, meeting, bind, source, sink, false).await?;
+        Ok::<_, ecabinet_voice::VoiceError>((link, talking))
+    }
+    .await;
+    match opened {
+        Ok((link, talking)) => {
+            let _ = notes.send(RoomNote::VoiceJoined {
+                talking,
+                slots: link.slots() as u32,
+                millis: started.elapsed().as_millis() as u64,
+            });
+            Some(link)
+        }
+        Err(error) => {
+            let _ = notes.send(RoomNote::Problem {
+                detail: format!("no voice on this device: {error}"),
+            });
+            None
+        }
+    }
+}
+
+async fn stop_voice(
+    link: Option<ecabinet_voice::link::VoiceLink>,
+    notes: &tokio::sync::mpsc::UnboundedSender<RoomNote>,
+) {
+    if let Some(link) = link {
+        let stats = link.stats().clone();
+        link.close().await;
+        let _ = notes.send(RoomNote::VoiceLeft {
+            sent: stats.sent.load(std::sync::atomic::Ordering::Relaxed),
+            heard: stats.received.load(std::sync::atomic::Ordering::Relaxed),
+        });
+    }
+}
+
 pub async fn room(client: Client, out: &Printer, command: RoomCommand) -> Result<(), ClientError> {
     match command {
-        RoomCommand::Host { meeting, bind } => {
+        RoomCommand::Host {
+            meeting,
+            bind,
+            audio,
+        } => {
             let meeting = client.resolve_meeting(&meeting).await?;
             let bind = bind.unwrap_or_else(|| default_bind(&client.profile().server_url));
             run(client, out, |client, notes, stop| async move {
-                ecabinet_rtc::hub::host(client, meeting, HubOptions { bind }, notes, stop).await
+                let voice = start_voice(client.clone(), meeting, &audio, bind, &notes).await;
+                let result = ecabinet_rtc::hub::host(
+                    client,
+                    meeting,
+                    HubOptions { bind },
+                    notes.clone(),
+                    stop,
+                )
+                .await;
+                stop_voice(voice, &notes).await;
+                result
             })
             .await
         }
-        RoomCommand::Join { meeting, bind } => {
+        RoomCommand::Join {
+            meeting,
+            bind,
+            audio,
+        } => {
             let meeting = client.resolve_meeting(&meeting).await?;
             let bind = bind.unwrap_or_else(|| default_bind(&client.profile().server_url));
             run(client, out, |client, notes, stop| async move {
-                ecabinet_rtc::member::join(client, meeting, MemberOptions { bind }, notes, stop)
-                    .await
+                let voice = start_voice(client.clone(), meeting, &audio, bind, &notes).await;
+                let result = ecabinet_rtc::member::join(
+                    client,
+                    meeting,
+                    MemberOptions { bind },
+                    notes.clone(),
+                    stop,
+                )
+                .await;
+                stop_voice(voice, &notes).await;
+                result
             })
             .await
         }

@@ -393,6 +393,28 @@ pub async fn present(
     Ok(())
 }
 
+/// `ecab mic MEETING PERSON open|close`.
+pub async fn microphone(
+    client: &Client,
+    out: &Printer,
+    meeting: &str,
+    person: ecabinet_domain::PersonId,
+    open: bool,
+) -> Result<(), ClientError> {
+    let meeting = client.resolve_meeting(meeting).await?;
+    let event = client.set_microphone(meeting, person, open).await?;
+    print_event(
+        out,
+        &event,
+        if open {
+            "The member's microphone is open: the room hears them."
+        } else {
+            "The member's microphone is closed."
+        },
+    );
+    Ok(())
+}
+
 /// `ecab follow MEETING [--once]`: prints each presenter page as it arrives.
 pub async fn follow(
     client: &Client,

@@ -48,6 +48,17 @@ pub enum RoomNote {
     Problem {
         detail: String,
     },
+    /// This device's voice connection to the server is up.
+    VoiceJoined {
+        talking: bool,
+        slots: u32,
+        millis: u64,
+    },
+    /// The voice connection closed: 20 ms frames sent and heard.
+    VoiceLeft {
+        sent: u64,
+        heard: u64,
+    },
 }
 
 impl std::fmt::Display for RoomNote {
@@ -88,6 +99,19 @@ impl std::fmt::Display for RoomNote {
                 if *through_hub { "hub" } else { "server" }
             ),
             RoomNote::Problem { detail } => write!(f, "problem: {detail}"),
+            RoomNote::VoiceJoined {
+                talking,
+                slots,
+                millis,
+            } => write!(
+                f,
+                "voice connected in {millis} ms ({}; up to {slots} voices at once)",
+                if *talking { "talking and listening" } else { "listening" }
+            ),
+            RoomNote::VoiceLeft { sent, heard } => write!(
+                f,
+                "voice closed: {sent} frames sent, {heard} heard"
+            ),
         }
     }
 }

@@ -30,6 +30,28 @@ impl std::str::FromStr for AudioMode {
     }
 }
 
+/// Where this member's voice comes from: the microphone, or (tests,
+/// recordings) a tone, a synthetic voice or a 16-bit mono 48 kHz WAV file.
+pub fn open_source(spec: Option<&str>) -> Result<Box<dyn AudioSource>, VoiceError> {
+    use ecabinet_voice::audio::{SyntheticVoice, Tone, WavSource};
+    Ok(match spec {
+        None | Some("microphone") => Box::new(ecabinet_voice::device::Microphone::open()?),
+        Some("tone") => Box::new(Tone::new(440.0, 0.3)),
+        Some("voice") => Box::new(SyntheticVoice::new(160.0)),
+        Some(path) => Box::new(WavSource::open(std::path::Path::new(path), false)?),
+    })
+}
+
+/// Where the room's voices go: the speakers, nowhere (`none`), or a WAV file.
+pub fn open_sink(spec: Option<&str>) -> Result<Box<dyn AudioSink>, VoiceError> {
+    use ecabinet_voice::audio::{Silence, WavSink};
+    Ok(match spec {
+        None | Some("speakers") => Box::new(ecabinet_voice::device::Speakers::open()?),
+        Some("none") => Box::new(Silence),
+        Some(path) => Box::new(WavSink::create(std::path::Path::new(path))?),
+    })
+}
+
 /// Joins `meeting`'s voice through the server: `source` is what this
 /// member says (None: listen only), `sink` where the voices go.
 pub async fn join_voice(

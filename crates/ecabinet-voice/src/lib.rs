@@ -10,6 +10,7 @@
 pub mod audio;
 pub mod codec;
 mod connection;
+pub mod device;
 pub mod forward;
 pub mod link;
 pub mod measure;

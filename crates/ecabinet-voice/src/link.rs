@@ -129,6 +129,7 @@ impl PeerConnectionEventHandler for LinkHandler {
 /// A member's live voice connection; closed when dropped or closed.
 pub struct VoiceLink {
     connection: Arc<dyn PeerConnection>,
+    slots: usize,
     stats: Arc<LinkStats>,
     sender: Option<tokio::task::JoinHandle<()>>,
     pub sink: Arc<Mutex<Box<dyn AudioSink>>>,
@@ -208,6 +209,7 @@ impl VoiceLink {
         }
         let mut link = Self {
             connection,
+            slots: options.slots,
             stats: stats.clone(),
             sender: None,
             sink,
@@ -259,6 +261,11 @@ impl VoiceLink {
             }));
         }
         Ok(link)
+    }
+
+    /// The voices this member can hear at once.
+    pub fn slots(&self) -> usize {
+        self.slots
     }
 
     pub fn stats(&self) -> &Arc<LinkStats> {

@@ -824,8 +824,7 @@ impl SessionState {
                 }
                 // The member given the floor is heard, even if closed before.
                 if let Some(speaker) = self.speaker() {
-                    self.microphones
-                        .retain(|m| m.person != speaker || m.open);
+                    self.microphones.retain(|m| m.person != speaker || m.open);
                 }
             }
             LiveEventBody::FloorEnded { item } => {
