@@ -74,6 +74,7 @@ pub async fn join_voice(
             sink,
             slots,
             trace,
+            decode: true,
         },
         |offer| async move {
             client

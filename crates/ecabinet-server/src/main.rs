@@ -117,8 +117,12 @@ fn default_data_dir() -> PathBuf {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    // The WebRTC stack of the voice forwarding warns of things that are
+    // normal on a LAN (no DTLS server name, checks before the answer).
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        "info,sqlx=warn,tower_http=info,rtc=error,rtc_dtls=error,rtc_ice=error,rtc_srtp=error,webrtc=error"
+            .into()
+    });
     let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -364,8 +364,16 @@ impl Services {
 
     /// The Prometheus text of `GET /metrics`.
     pub fn metrics_text(&self) -> String {
-        self.metrics
-            .render(self.writer.commits(), self.change_notifications_heard())
+        let mut text = self
+            .metrics
+            .render(self.writer.commits(), self.change_notifications_heard());
+        text.push_str(&format!(
+            "# HELP ecabinet_voice_packets_forwarded_total Voice packets the SFU forwarded to listeners.\n\
+             # TYPE ecabinet_voice_packets_forwarded_total counter\n\
+             ecabinet_voice_packets_forwarded_total {}\n",
+            self.voice.packets_forwarded()
+        ));
+        text
     }
 
     /// How many change notifications this instance has heard from the

@@ -60,6 +60,8 @@ pub struct VoiceOptions {
     pub slots: usize,
     /// Keep payload times for a mouth-to-ear measurement.
     pub trace: bool,
+    /// Decode what is heard (false: count packets only; load generators).
+    pub decode: bool,
 }
 
 struct LinkHandler {
@@ -68,6 +70,7 @@ struct LinkHandler {
     sink: Arc<Mutex<Box<dyn AudioSink>>>,
     stats: Arc<LinkStats>,
     next_slot: AtomicUsize,
+    decode: bool,
 }
 
 #[async_trait::async_trait]
@@ -84,7 +87,7 @@ impl PeerConnectionEventHandler for LinkHandler {
 
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
         let slot = self.next_slot.fetch_add(1, Ordering::Relaxed);
-        let (sink, stats) = (self.sink.clone(), self.stats.clone());
+        let (sink, stats, decode) = (self.sink.clone(), self.stats.clone(), self.decode);
         tokio::spawn(async move {
             let mut decoder = match VoiceDecoder::new() {
                 Ok(decoder) => decoder,
@@ -98,6 +101,16 @@ impl PeerConnectionEventHandler for LinkHandler {
                     continue;
                 };
                 if packet.payload.is_empty() {
+                    continue;
+                }
+                if !decode {
+                    stats.received.fetch_add(1, Ordering::Relaxed);
+                    if let Some(trace) = &stats.trace {
+                        if let Ok(mut trace) = trace.lock() {
+                            let key = payload_key(&packet.payload);
+                            trace.heard.push((key, Instant::now(), Vec::new()));
+                        }
+                    }
                     continue;
                 }
                 let Ok(samples) = decoder.decode(&packet.payload) else {
@@ -159,6 +172,7 @@ impl VoiceLink {
             sink: sink.clone(),
             stats: stats.clone(),
             next_slot: AtomicUsize::new(0),
+            decode: options.decode,
         });
         let connection = open(options.bind, handler).await?;
         let mut published = None;

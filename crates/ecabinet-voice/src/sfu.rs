@@ -72,6 +72,22 @@ impl Room {
         }
     }
 
+    /// A member's connection is up: it hears the allowed voices.
+    fn listen(&self, device: Uuid) {
+        let joined = self
+            .members
+            .lock()
+            .map(|m| m.contains_key(&device))
+            .unwrap_or(false);
+        if !joined {
+            return;
+        }
+        if let Ok(mut forward) = self.forward.lock() {
+            forward.add_listener(device);
+        }
+        self.retalk();
+    }
+
     fn remove(&self, device: Uuid) -> Option<Arc<dyn PeerConnection>> {
         let gone = self.members.lock().ok()?.remove(&device);
         if let Ok(mut slots) = self.slots.write() {
@@ -143,6 +159,13 @@ impl PeerConnectionEventHandler for MemberHandler {
     }
 
     async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        if state == RTCPeerConnectionState::Connected {
+            // Its slots carry media from now on: not before its keys are agreed.
+            if let Some(room) = self.room.upgrade() {
+                room.listen(self.device);
+            }
+            return;
+        }
         if matches!(
             state,
             RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed
@@ -301,13 +324,11 @@ impl Sfu {
         if let Ok(mut all) = room.slots.write() {
             all.insert(device, slots);
         }
+        // It hears once connected (the member has the answer only now, so
+        // its connection cannot be up before it is listed here).
         if let Ok(mut members) = room.members.lock() {
             members.insert(device, Member { person, connection });
         }
-        if let Ok(mut forward) = room.forward.lock() {
-            forward.add_listener(device);
-        }
-        room.retalk();
         Ok(answer)
     }
 

@@ -34,6 +34,7 @@ async fn member(
             sink: Box::new(Silence),
             slots: sfu.slots(),
             trace: true,
+            decode: true,
         },
         |offer| async move {
             sfu.join(meeting, device, person, &offer)
