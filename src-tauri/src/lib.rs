@@ -88,6 +88,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             room::join_room,
             room::leave_room,
             room::room_status,
+            room::start_voice,
+            room::stop_voice,
+            room::voice_status,
+            room::set_microphone,
         ])
         .events(collect_events![
             SyncStatusChanged,
@@ -174,6 +178,7 @@ pub fn run() {
         .manage(Arc::new(pages::CancelBelow::default()))
         .manage(Arc::new(session::SessionFollower::default()))
         .manage(Arc::new(room::RoomRunner::default()))
+        .manage(Arc::new(room::VoiceRunner::default()))
         .setup(move |app| {
             builder.mount_events(app);
             let handle = app.handle().clone();

@@ -118,3 +118,146 @@ pub async fn room_status(
         _ => Ok(None),
     }
 }
+
+/// The room's voice on this device, if joined.
+#[derive(Default)]
+pub struct VoiceRunner {
+    running: tokio::sync::Mutex<Option<Voice>>,
+}
+
+struct Voice {
+    meeting: MeetingId,
+    talking: bool,
+    /// The speakers could not be opened: this device hears nothing.
+    deaf: Option<String>,
+    link: ecabinet_voice::link::VoiceLink,
+}
+
+/// How this device's voice stands.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, specta::Type)]
+pub struct VoiceState {
+    pub meeting_id: MeetingId,
+    /// This device sends its microphone (heard when the session lets it).
+    pub talking: bool,
+    /// Voices this device can hear at once.
+    pub slots: u32,
+    /// The loudness of each voice heard, in dB below full scale (−96: silence).
+    pub levels: Vec<f64>,
+    /// 20 ms frames sent and heard so far.
+    pub sent: f64,
+    pub heard: f64,
+    /// Why this device hears nothing, if it cannot (no speakers).
+    pub speakers_problem: Option<String>,
+}
+
+fn voice_error(error: ecabinet_voice::VoiceError) -> UiError {
+    let code = match &error {
+        ecabinet_voice::VoiceError::Device(_) => "no_sound_device",
+        _ => "voice_failed",
+    };
+    UiError {
+        code: code.into(),
+        message: error.to_string(),
+    }
+}
+
+fn voice_state(voice: &Voice) -> VoiceState {
+    let stats = voice.link.stats();
+    VoiceState {
+        meeting_id: voice.meeting,
+        talking: voice.talking,
+        slots: voice.link.slots() as u32,
+        levels: stats.levels.lock().map(|l| l.clone()).unwrap_or_default(),
+        sent: stats.sent.load(std::sync::atomic::Ordering::Relaxed) as f64,
+        heard: stats.received.load(std::sync::atomic::Ordering::Relaxed) as f64,
+        speakers_problem: voice.deaf.clone(),
+    }
+}
+
+/// Joins the meeting's voice through the server: listening, and talking
+/// (the microphone) when `talk`; in place of any voice this app had.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_voice(
+    engine: State<'_, Arc<Engine>>,
+    voices: State<'_, Arc<VoiceRunner>>,
+    meeting_id: MeetingId,
+    talk: bool,
+) -> Result<VoiceState, UiError> {
+    let client = engine.client().await?;
+    let mut running = voices.running.lock().await;
+    if let Some(old) = running.take() {
+        old.link.close().await;
+    }
+    let source = if talk {
+        Some(ecabinet_rtc::voice::open_source(None).map_err(voice_error)?)
+    } else {
+        None
+    };
+    // Talking without speakers still makes sense (a room microphone).
+    let (sink, deaf): (Box<dyn ecabinet_voice::audio::AudioSink>, _) =
+        match ecabinet_rtc::voice::open_sink(None) {
+            Ok(sink) => (sink, None),
+            Err(error) if talk => (
+                Box::new(ecabinet_voice::audio::Silence),
+                Some(error.to_string()),
+            ),
+            Err(error) => return Err(voice_error(error)),
+        };
+    let bind = ecabinet_rtc::default_bind(&client.profile().server_url);
+    let link = ecabinet_rtc::voice::join_voice(client, meeting_id, bind, source, sink, false)
+        .await
+        .map_err(voice_error)?;
+    let voice = Voice {
+        meeting: meeting_id,
+        talking: talk,
+        deaf,
+        link,
+    };
+    let state = voice_state(&voice);
+    *running = Some(voice);
+    Ok(state)
+}
+
+/// Leaves the meeting's voice.
+#[tauri::command]
+#[specta::specta]
+pub async fn stop_voice(voices: State<'_, Arc<VoiceRunner>>) -> Result<(), UiError> {
+    if let Some(voice) = voices.running.lock().await.take() {
+        voice.link.close().await;
+    }
+    Ok(())
+}
+
+/// How this device's voice stands for `meeting_id` (null: not joined).
+#[tauri::command]
+#[specta::specta]
+pub async fn voice_status(
+    voices: State<'_, Arc<VoiceRunner>>,
+    meeting_id: MeetingId,
+) -> Result<Option<VoiceState>, UiError> {
+    Ok(voices
+        .running
+        .lock()
+        .await
+        .as_ref()
+        .filter(|v| v.meeting == meeting_id)
+        .map(voice_state))
+}
+
+/// Opens or closes a member's microphone (the chair, the secretariat).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_microphone(
+    engine: State<'_, Arc<Engine>>,
+    meeting_id: MeetingId,
+    person_id: ecabinet_domain::PersonId,
+    open: bool,
+) -> Result<(), UiError> {
+    engine
+        .client()
+        .await?
+        .set_microphone(meeting_id, person_id, open)
+        .await?;
+    Ok(())
+}

@@ -90,6 +90,10 @@ export interface Api {
     | "joinRoom"
     | "leaveRoom"
     | "roomStatus"
+    | "startVoice"
+    | "stopVoice"
+    | "voiceStatus"
+    | "setMicrophone"
     | "sessionView"
     | "followSession"
     | "controlSession"
@@ -827,6 +831,31 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     }
   }
 
+  // ── the room's voice (Opus over WebRTC, in the app's Rust side) ───────
+  let voicePoll: ReturnType<typeof setInterval> | null = null;
+
+  /** Reads the voice's level and counts while it runs; stops when it has gone. */
+  function startVoicePoll(): void {
+    if (voicePoll !== null) return;
+    voicePoll = setInterval(() => {
+      const meetingId = screen.kind === "main" ? screen.session.meetingId : null;
+      if (meetingId === null || screen.kind !== "main" || screen.session.voice === null) {
+        stopVoicePoll();
+        return;
+      }
+      void run(() => api.commands.voiceStatus(meetingId)).then((r) => {
+        if (!r.ok || screen.kind !== "main" || screen.session.meetingId !== meetingId) return;
+        patchSession({ voice: r.data });
+        if (r.data === null) stopVoicePoll();
+      });
+    }, ROOM_POLL_MS);
+  }
+
+  function stopVoicePoll(): void {
+    if (voicePoll !== null) clearInterval(voicePoll);
+    voicePoll = null;
+  }
+
   function startRoomPoll(): void {
     if (roomPoll !== null) return;
     roomPoll = setInterval(() => {
@@ -984,6 +1013,24 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       stopRoomPoll();
       patchSession({ roomRole: null, room: null });
       void run(() => api.commands.leaveRoom());
+    },
+    startVoice(talk) {
+      const meetingId = screen.kind === "main" ? screen.session.meetingId : null;
+      if (meetingId === null) return;
+      void live(busyKey.voice, () => api.commands.startVoice(meetingId, talk), (voice) => {
+        patchSession({ voice });
+        startVoicePoll();
+      });
+    },
+    stopVoice() {
+      stopVoicePoll();
+      patchSession({ voice: null });
+      void run(() => api.commands.stopVoice());
+    },
+    setMicrophone(personId, open) {
+      const meetingId = screen.kind === "main" ? screen.session.meetingId : null;
+      if (meetingId === null) return;
+      void live(busyKey.microphone(personId), () => api.commands.setMicrophone(meetingId, personId, open));
     },
     setFollow(on) {
       if (screen.kind !== "main" || screen.session.follow === on) return;

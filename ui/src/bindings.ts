@@ -627,6 +627,51 @@ async roomStatus(meetingId: MeetingId) : Promise<Result<RoomStatus | null, UiErr
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Joins the meeting's voice through the server: listening, and talking
+ * (the microphone) when `talk`; in place of any voice this app had.
+ */
+async startVoice(meetingId: MeetingId, talk: boolean) : Promise<Result<VoiceState, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("start_voice", { meetingId, talk }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Leaves the meeting's voice.
+ */
+async stopVoice() : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("stop_voice") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * How this device's voice stands for `meeting_id` (null: not joined).
+ */
+async voiceStatus(meetingId: MeetingId) : Promise<Result<VoiceState | null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("voice_status", { meetingId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens or closes a member's microphone (the chair, the secretariat).
+ */
+async setMicrophone(meetingId: MeetingId, personId: PersonId, open: boolean) : Promise<Result<null, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_microphone", { meetingId, personId, open }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1288,6 +1333,15 @@ seq: number; chair: NamedRef | null;
  */
 i_run_it: boolean; started_at: string | null; ended_at: string | null; current_item: ItemProgress | null; speakers: SpeakerListView | null; presenter: PresenterView | null; attendance: AttendanceBoard; open_motions: Motion[]; items: ItemProgress[]; 
 /**
+ * Who the room's voice lets be heard now, most important first: the
+ * member with the floor, the chair, microphones the chair opened.
+ */
+voices: NamedRef[]; 
+/**
+ * Whether this person's microphone is open now (they are heard).
+ */
+my_microphone_open: boolean; 
+/**
  * The server's clock as this device estimates it, when the view was made.
  */
 server_now: string }
@@ -1442,6 +1496,30 @@ export type UpdateAgendaItemRequest = { title?: string | null; details?: ItemDet
  * `PATCH /v1/meetings/{id}`: only the fields given change.
  */
 export type UpdateMeetingRequest = { title: string | null; starts_at: string | null; status: MeetingStatus | null; details?: MeetingDetails | null }
+/**
+ * How this device's voice stands.
+ */
+export type VoiceState = { meeting_id: MeetingId; 
+/**
+ * This device sends its microphone (heard when the session lets it).
+ */
+talking: boolean; 
+/**
+ * Voices this device can hear at once.
+ */
+slots: number; 
+/**
+ * The loudness of each voice heard, in dB below full scale (−96: silence).
+ */
+levels: number[]; 
+/**
+ * 20 ms frames sent and heard so far.
+ */
+sent: number; heard: number; 
+/**
+ * Why this device hears nothing, if it cannot (no speakers).
+ */
+speakers_problem: string | null }
 export type VoteLine = { motion: MotionId; question: string; rule: MajorityRule | null; base: MajorityBase | null; quorum: number | null; tally: Tally | null }
 /**
  * What became of a vote just cast.

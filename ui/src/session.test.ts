@@ -3,6 +3,7 @@ import type { ItemProgress, Motion, PresenterView, SessionView, SpeakerListView 
 import { errorMessage, translator } from "./i18n";
 import {
   clockOffset,
+  voiceMeter,
   clockText,
   closedSince,
   consoleKeyCommand,
@@ -245,5 +246,14 @@ describe("the room display", () => {
     const motion = (id: string) => ({ id }) as Motion;
     expect(closedSince([motion("m-1"), motion("m-2")], [motion("m-2")])).toEqual(["m-1"]);
     expect(closedSince([], [motion("m-1")])).toEqual([]);
+  });
+});
+
+describe("the voice meter", () => {
+  it("shows the loudest voice on a scale from −60 dB to 0", () => {
+    expect(voiceMeter([])).toBe(0);
+    expect(voiceMeter([-96])).toBe(0);
+    expect(voiceMeter([-30, -6])).toBeCloseTo(0.9);
+    expect(voiceMeter([3])).toBe(1);
   });
 });

@@ -116,7 +116,15 @@ export const busyKey = {
   attend: (person: PersonId) => `attend:${person}`,
   room: "room",
   joinRoom: "join-room",
+  voice: "voice",
+  microphone: (person: PersonId) => `mic:${person}`,
 } as const;
+
+/** The loudest voice heard (dBFS), as a share of the meter from −60 dB to 0. */
+export function voiceMeter(levels: readonly number[]): number {
+  const loudest = levels.reduce((a, b) => Math.max(a, b), -96);
+  return Math.min(1, Math.max(0, (loudest + 60) / 60));
+}
 
 // ── the agenda and the speaker list ───────────────────────────────────────
 

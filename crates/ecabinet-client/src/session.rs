@@ -163,6 +163,11 @@ pub struct SessionView {
     pub attendance: AttendanceBoard,
     pub open_motions: Vec<Motion>,
     pub items: Vec<ItemProgress>,
+    /// Who the room's voice lets be heard now, most important first: the
+    /// member with the floor, the chair, microphones the chair opened.
+    pub voices: Vec<NamedRef>,
+    /// Whether this person's microphone is open now (they are heard).
+    pub my_microphone_open: bool,
     /// The server's clock as this device estimates it, when the view was made.
     pub server_now: DateTime<Utc>,
 }
@@ -502,6 +507,8 @@ impl Client {
             .collect();
         let chair = found.details.chair;
         let i_run_it = self.profile.person.role == Role::Secretary || chair == Some(me);
+        let voices = state.voices(chair);
+        let my_microphone_open = voices.contains(&me);
         Ok(SessionView {
             meeting_id: meeting,
             meeting_title: found.title.clone(),
@@ -519,6 +526,8 @@ impl Client {
             attendance,
             open_motions,
             items,
+            voices: voices.into_iter().map(named).collect(),
+            my_microphone_open,
             server_now: now,
         })
     }

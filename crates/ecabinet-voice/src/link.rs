@@ -204,7 +204,8 @@ impl VoiceLink {
             .set_remote_description(answer)
             .await
             .map_err(VoiceError::webrtc("take the voice answer"))?;
-        let connected = tokio::time::timeout(
+        // Copied out at once: the watch's guard must not live across an await.
+        let connected: RTCPeerConnectionState = *tokio::time::timeout(
             CONNECT_LIMIT,
             state.wait_for(|s| {
                 matches!(
@@ -216,7 +217,6 @@ impl VoiceLink {
         .await
         .map_err(|_| VoiceError::Timeout("connecting the voice"))?
         .map_err(|_| VoiceError::Closed)?;
-        let connected = *connected;
         if connected != RTCPeerConnectionState::Connected {
             let _ = connection.close().await;
             return Err(VoiceError::Closed);

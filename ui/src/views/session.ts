@@ -14,11 +14,12 @@ import type {
   SessionView,
   SpeakerListView,
   SpeechKind,
+  VoiceState,
 } from "../bindings";
 import { h, replaceRegion, type Attrs } from "../dom";
 import { formatTime } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
-import { busyKey, clockText, consoleKeyCommand, floorChoice, orderItems, outcomeKey, SPEECH_KINDS, speechKindKey, statusKey } from "../session";
+import { busyKey, clockText, consoleKeyCommand, floorChoice, orderItems, outcomeKey, SPEECH_KINDS, speechKindKey, statusKey, voiceMeter } from "../session";
 import { spinner, statePanel } from "./common";
 import { mountConsole } from "./console";
 import type { Loadable, MainState } from "./main";
@@ -46,6 +47,8 @@ export interface SessionState {
   /** The online room this app runs for the meeting: its role here, and how it stands (null until heard). */
   roomRole: "hub" | "member" | null;
   room: RoomStatus | null;
+  /** This device's voice in the meeting (null: not joined). */
+  voice: VoiceState | null;
 }
 
 export const NO_SESSION: SessionState = {
@@ -59,6 +62,7 @@ export const NO_SESSION: SessionState = {
   minutes: NO_MINUTES,
   roomRole: null,
   room: null,
+  voice: null,
 };
 
 /** Which paths reach this device: the server, the room's hub, both or none. */
@@ -89,6 +93,11 @@ export interface SessionActions {
   /** Takes part in the meeting's online room (as its hub: the chair or the secretariat). */
   joinRoom(host: boolean): void;
   leaveRoom(): void;
+  /** Hears the room's voices (and is heard when the session lets it, if `talk`). */
+  startVoice(talk: boolean): void;
+  stopVoice(): void;
+  /** Opens or closes a member's microphone (the chair, the secretariat). */
+  setMicrophone(personId: PersonId, open: boolean): void;
   setFollow(on: boolean): void;
   /** Goes to the reader, which follows the presenter. */
   showPresented(): void;
@@ -447,7 +456,64 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
       h("p", { class: "eyebrow" }, t("room.title")),
       ...lines,
       h("div", { class: "session-row" }, ...buttons),
+      voiceSection(view, s),
     );
+  }
+
+  /** The room's voices: join to hear (and talk), the microphone as the session sets it, the level, the chair's switches. */
+  function voiceSection(view: SessionView, s: MainState): HTMLElement {
+    const voice = s.session.voice;
+    const busy = Boolean(s.session.busy[busyKey.voice]);
+    const heard = view.voices.map((v) => v.name).join(", ");
+    const lines: (HTMLElement | null)[] = [
+      h("p", { class: "vote-hint", "data-testid": "voice-heard" }, heard ? t("voice.heard", { names: heard }) : t("voice.nobody")),
+    ];
+    if (voice === null) {
+      lines.push(
+        h(
+          "div",
+          { class: "session-row" },
+          parts.button("voice-listen", t("voice.listen"), () => actions.startVoice(false), { busy }),
+          parts.button("voice-talk", t("voice.talk"), () => actions.startVoice(true), { busy, title: t("voice.talkHint") }),
+        ),
+      );
+    } else {
+      lines.push(h("p", { class: "vote-hint", "data-testid": "voice-joined" }, voice.talking ? t("voice.talking") : t("voice.listening")));
+      if (voice.talking) {
+        lines.push(
+          h(
+            "p",
+            { class: `voice-mic voice-mic-${view.my_microphone_open ? "open" : "closed"}`, "data-testid": "voice-mic", "data-open": String(view.my_microphone_open) },
+            view.my_microphone_open ? t("voice.micOpen") : t("voice.micClosed"),
+          ),
+        );
+      }
+      const meter = h("meter", { class: "voice-level", "data-testid": "voice-level", min: "0", max: "1", value: String(voiceMeter(voice.levels)) });
+      lines.push(h("label", { class: "vote-hint voice-level-label" }, t("voice.level"), meter));
+      if (voice.speakers_problem) lines.push(h("p", { class: "vote-hint room-problem", "data-testid": "voice-deaf" }, t("voice.deaf", { detail: voice.speakers_problem })));
+      lines.push(h("div", { class: "session-row" }, parts.button("voice-stop", t("voice.stop"), () => actions.stopVoice())));
+    }
+    if (view.i_run_it) {
+      // The chair's console: close a voice heard now, open one of those waiting to speak.
+      const waiting = view.speakers ? [...view.speakers.waiting].sort((a, b) => a.place - b.place) : [];
+      const heardIds = new Set(view.voices.map((v) => v.id));
+      const switches = [
+        ...view.voices.map((v) =>
+          parts.button(`mic-close-${v.id}`, t("voice.close", { name: v.name }), () => actions.setMicrophone(v.id, false), {
+            busy: Boolean(s.session.busy[busyKey.microphone(v.id)]),
+          }),
+        ),
+        ...waiting
+          .filter((w) => !heardIds.has(w.person.id))
+          .map((w) =>
+            parts.button(`mic-open-${w.person.id}`, t("voice.open", { name: w.person.name }), () => actions.setMicrophone(w.person.id, true), {
+              busy: Boolean(s.session.busy[busyKey.microphone(w.person.id)]),
+            }),
+          ),
+      ];
+      if (switches.length > 0) lines.push(h("div", { class: "session-row", "data-testid": "voice-switches" }, ...switches));
+    }
+    return h("div", { class: "voice-section", "data-testid": "voice" }, h("p", { class: "eyebrow" }, t("voice.title")), ...lines);
   }
 
   function update(s: MainState): void {

@@ -143,6 +143,7 @@ function installTauriMock(fixture) {
   let offline = false;
   // The online room the app runs (its Rust side is mocked: joined or not, which paths reach it).
   const room = { role: null, serverReachable: true, epoch: null };
+  const voice = { joined: null };
   let motions = JSON.parse(sessionStorage.getItem("mock.motions") ?? "[]");
   const serverNow = () => Date.now() + fixture.skew;
   const iso = (ms) => new Date(ms).toISOString();
@@ -199,7 +200,21 @@ function installTauriMock(fixture) {
         quorum_needed: 3, quorum_met: present + remote >= 3, lines,
       },
       open_motions: motions.filter((m) => m.status === "open"), items, server_now: iso(now),
+      voices: voices().map(named),
+      my_microphone_open: voices().includes(me),
     };
+  }
+
+  /** Who is heard, as the engine's `SessionState::voices` says: the speaker, the chair, microphones opened; never one closed. */
+  function voices() {
+    if (live.status !== "running") return [];
+    const mics = live.mics ?? [];
+    const closed = (p) => mics.some((m) => m.person === p && !m.open);
+    const heard = [];
+    for (const p of [live.speaking?.person, CHAIR, ...mics.filter((m) => m.open).map((m) => m.person)]) {
+      if (p && !closed(p) && !heard.includes(p)) heard.push(p);
+    }
+    return heard;
   }
 
   function emit(event, payload) {
@@ -360,6 +375,19 @@ function installTauriMock(fixture) {
         return null;
       case "leave_room":
         room.role = null;
+        return null;
+      case "start_voice":
+        voice.joined = { meeting_id: args.meetingId, talking: args.talk, slots: 4, levels: [-18], sent: 0, heard: 50, speakers_problem: null };
+        return voice.joined;
+      case "stop_voice":
+        voice.joined = null;
+        return null;
+      case "voice_status":
+        return voice.joined;
+      case "set_microphone":
+        liveAction("opening or closing a microphone");
+        live.mics = [...(live.mics ?? []).filter((m) => m.person !== args.personId), { person: args.personId, open: args.open }];
+        moved();
         return null;
       case "room_status":
         if (room.role === null) return null;
@@ -761,6 +789,24 @@ test("the meeting in session", async (t) => {
     await byId("room-leave").click();
     await page.waitForSelector('[data-testid="room-bar"][data-role=""]');
     assert.equal((await ipcCalls("leave_room")).length, 1);
+  });
+
+  await t.test("a member listens and talks: the microphone follows the floor, the level shows", async () => {
+    await byId("session-tab").click();
+    await byId("voice").waitFor();
+    assert.match(await byId("voice-heard").textContent(), /Đang được nghe: /);
+    await byId("voice-talk").click();
+    await byId("voice-joined").waitFor();
+    assert.deepEqual((await ipcCalls("start_voice")).map((c) => c.args), [{ meetingId: "m-1", talk: true }]);
+    assert.equal(await byId("voice-joined").textContent(), "Đang nghe và nói qua micro của máy này.");
+    assert.equal(await byId("voice-mic").getAttribute("data-open"), "false", "not given the floor: the microphone is closed");
+    assert.match(await byId("voice-mic").textContent(), /Micro của bạn đang tắt/);
+    assert.ok(Number(await byId("voice-level").getAttribute("value")) > 0.5, "the speaker's level shows");
+    assert.equal(await byId("voice-switches").count(), 0, "a member has no microphone switches");
+    await page.screenshot({ path: path.join(OUT, "browser-session-voice.png") });
+    await byId("voice-stop").click();
+    await byId("voice-listen").waitFor();
+    assert.equal((await ipcCalls("stop_voice")).length, 1);
   });
 
   await t.test("the reader follows the presenter to page 3, and one click leaves or comes back", async () => {
