@@ -70,10 +70,21 @@ pub async fn join_room(
             }
         });
         let result = if host {
-            ecabinet_rtc::hub::host(client, meeting_id, HubOptions { bind }, notes, stopped).await
+            let voice = Arc::new(ecabinet_voice::sfu::Sfu::new(
+                bind.ip(),
+                ecabinet_voice::DEFAULT_SLOTS,
+            ));
+            ecabinet_rtc::hub::host(
+                client,
+                meeting_id,
+                HubOptions { bind, voice },
+                notes,
+                stopped,
+            )
+            .await
         } else {
-            ecabinet_rtc::member::join(client, meeting_id, MemberOptions { bind }, notes, stopped)
-                .await
+            let options = MemberOptions { bind, voice: None };
+            ecabinet_rtc::member::join(client, meeting_id, options, notes, stopped).await
         };
         if let Err(error) = result {
             tracing::warn!(%error, "the room stopped");

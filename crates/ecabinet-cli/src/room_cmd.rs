@@ -66,69 +66,49 @@ fn parse_audio(text: &str) -> Result<AudioMode, String> {
     text.parse()
 }
 
-/// Opens this device's voice for the room, if asked: a failure is said
-/// and the room goes on without it.
-async fn start_voice(
+/// Runs this device's voice alongside its room process, if asked; it
+/// stops when `stop` turns true.
+fn spawn_voice(
     client: Arc<Client>,
     meeting: ecabinet_domain::MeetingId,
     audio: &AudioArgs,
     bind: SocketAddr,
+    room: voice::RoomVoice,
     notes: &tokio::sync::mpsc::UnboundedSender<RoomNote>,
-) -> Option<ecabinet_voice::link::VoiceLink> {
+) -> Option<(
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+)> {
     if audio.audio == AudioMode::None {
         return None;
     }
-    let started = std::time::Instant::now();
-    let opened = async {
-        let source = match audio.audio {
-            AudioMode::Talk => Some(voice::open_source(audio.audio_source.as_deref())?),
-            _ => None,
-        };
-        let sink = match voice::open_sink(audio.audio_sink.as_deref()) {
-            Ok(sink) => sink,
-            // Talking without speakers still makes sense (a room microphone).
-            Err(error) if audio.audio == AudioMode::Talk && audio.audio_sink.is_none() => {
-                let _ = notes.send(RoomNote::Problem {
-                    detail: format!("this device will not hear the room: {error}"),
-                });
-                Box::new(ecabinet_voice::audio::Silence)
-            }
-            Err(error) => return Err(error),
-        };
-        let talking = source.is_some();
-        let link = voice::join_voice(client, meeting, bind, source, sink, false).await?;
-        Ok::<_, ecabinet_voice::VoiceError>((link, talking))
-    }
-    .await;
-    match opened {
-        Ok((link, talking)) => {
-            let _ = notes.send(RoomNote::VoiceJoined {
-                talking,
-                slots: link.slots() as u32,
-                millis: started.elapsed().as_millis() as u64,
-            });
-            Some(link)
-        }
-        Err(error) => {
-            let _ = notes.send(RoomNote::Problem {
-                detail: format!("no voice on this device: {error}"),
-            });
-            None
-        }
-    }
+    let plan = voice::VoicePlan {
+        talk: audio.audio == AudioMode::Talk,
+        source: audio.audio_source.clone(),
+        sink: audio.audio_sink.clone(),
+    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(voice::run_voice(
+        client,
+        meeting,
+        bind,
+        plan,
+        room,
+        notes.clone(),
+        stopped,
+    ));
+    Some((stop, task))
 }
 
 async fn stop_voice(
-    link: Option<ecabinet_voice::link::VoiceLink>,
-    notes: &tokio::sync::mpsc::UnboundedSender<RoomNote>,
+    voice: Option<(
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    )>,
 ) {
-    if let Some(link) = link {
-        let stats = link.stats().clone();
-        link.close().await;
-        let _ = notes.send(RoomNote::VoiceLeft {
-            sent: stats.sent.load(std::sync::atomic::Ordering::Relaxed),
-            heard: stats.received.load(std::sync::atomic::Ordering::Relaxed),
-        });
+    if let Some((stop, task)) = voice {
+        let _ = stop.send(true);
+        let _ = task.await;
     }
 }
 
@@ -142,16 +122,16 @@ pub async fn room(client: Client, out: &Printer, command: RoomCommand) -> Result
             let meeting = client.resolve_meeting(&meeting).await?;
             let bind = bind.unwrap_or_else(|| default_bind(&client.profile().server_url));
             run(client, out, |client, notes, stop| async move {
-                let voice = start_voice(client.clone(), meeting, &audio, bind, &notes).await;
-                let result = ecabinet_rtc::hub::host(
-                    client,
-                    meeting,
-                    HubOptions { bind },
-                    notes.clone(),
-                    stop,
-                )
-                .await;
-                stop_voice(voice, &notes).await;
+                let sfu = Arc::new(ecabinet_voice::sfu::Sfu::new(
+                    bind.ip(),
+                    ecabinet_voice::DEFAULT_SLOTS,
+                ));
+                let room = voice::RoomVoice::Local(sfu.clone());
+                let voice = spawn_voice(client.clone(), meeting, &audio, bind, room, &notes);
+                let options = HubOptions { bind, voice: sfu };
+                let result =
+                    ecabinet_rtc::hub::host(client, meeting, options, notes.clone(), stop).await;
+                stop_voice(voice).await;
                 result
             })
             .await
@@ -164,16 +144,16 @@ pub async fn room(client: Client, out: &Printer, command: RoomCommand) -> Result
             let meeting = client.resolve_meeting(&meeting).await?;
             let bind = bind.unwrap_or_else(|| default_bind(&client.profile().server_url));
             run(client, out, |client, notes, stop| async move {
-                let voice = start_voice(client.clone(), meeting, &audio, bind, &notes).await;
-                let result = ecabinet_rtc::member::join(
-                    client,
-                    meeting,
-                    MemberOptions { bind },
-                    notes.clone(),
-                    stop,
-                )
-                .await;
-                stop_voice(voice, &notes).await;
+                let (requests, offers) = tokio::sync::mpsc::unbounded_channel();
+                let room = voice::RoomVoice::Hub(requests);
+                let voice = spawn_voice(client.clone(), meeting, &audio, bind, room, &notes);
+                let options = MemberOptions {
+                    bind,
+                    voice: voice.is_some().then_some(offers),
+                };
+                let result =
+                    ecabinet_rtc::member::join(client, meeting, options, notes.clone(), stop).await;
+                stop_voice(voice).await;
                 result
             })
             .await

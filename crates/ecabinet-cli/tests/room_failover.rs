@@ -380,13 +380,33 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
     hub.wait_for("hosting", Duration::from_secs(20), note_is("hosting"))
         .await?;
     let joined_at = Instant::now();
+    // With voice: the chair talks (a synthetic voice, heard whenever the
+    // session runs), the others listen, each into a WAV file.
     let mut rooms = Vec::new();
+    let mut heard_files = Vec::new();
     for (n, member) in members.iter().enumerate() {
+        let heard = dir.path().join(format!("member{}-heard.wav", n + 1));
+        let heard_arg = heard.display().to_string();
+        let audio: Vec<&str> = if n == 0 {
+            vec![
+                "--audio",
+                "talk",
+                "--audio-source",
+                "voice",
+                "--audio-sink",
+                "none",
+            ]
+        } else {
+            vec!["--audio", "listen", "--audio-sink", &heard_arg]
+        };
+        let mut args = vec!["room", "join", meeting.as_str()];
+        args.extend(audio);
         rooms.push(RoomProcess::start(
             member,
             &format!("member{}", n + 1),
-            &["room", "join", &meeting],
+            &args,
         )?);
+        heard_files.push(heard);
     }
     let mut join_millis = Vec::new();
     for room in &rooms {
@@ -476,6 +496,36 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         .wait_for("takeover", Duration::from_secs(15), note_is("took_over"))
         .await?;
     let epoch = took["epoch"].as_u64().context("an epoch")?;
+
+    // The room hears itself without the server: the chair and the members
+    // still in the room move their voice to the hub's forwarding.
+    let through_hub = |note: &Value| note["note"] == "voice_joined" && note["path"] == "hub";
+    let in_room: Vec<usize> = (0..rooms.len()).collect();
+    for &n in &in_room {
+        rooms[n]
+            .wait_for(
+                "voice through the hub",
+                Duration::from_secs(20),
+                through_hub,
+            )
+            .await?;
+    }
+    let listener = (1..members.len())
+        .find(|m| *m != cut)
+        .context("a listener in the room")?;
+    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let before = size(&heard_files[listener]);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let grown = size(&heard_files[listener]) - before;
+    ensure!(
+        grown >= 48_000,
+        "a member hears the chair through the hub: {grown} bytes of audio in a second"
+    );
+    println!(
+        "voice without the server: {} in the room reconnected through the hub; a listener heard {:.2} s of the chair in 1 s",
+        in_room.len(),
+        grown as f64 / 96_000.0
+    );
 
     // The room goes on: the chair's console gives the floor, a member asks,
     // the presenter shows a page: all through the hub.

@@ -76,6 +76,9 @@ enum Relay {
 
 pub struct HubOptions {
     pub bind: SocketAddr,
+    /// The hub's own voice forwarding, for the room while the server is
+    /// away (members offer to it over the control channel).
+    pub voice: Arc<ecabinet_voice::sfu::Sfu>,
 }
 
 struct Hub {
@@ -97,6 +100,7 @@ struct Hub {
     ticks: u64,
     /// The segment's ballots, on disk until the server has them.
     kept: KeptBallots,
+    voice: Arc<ecabinet_voice::sfu::Sfu>,
 }
 
 /// The ballots a hub took and the server does not hold yet, in a file of
@@ -206,7 +210,9 @@ pub async fn host(
         problem: None,
         ticks: 0,
         kept,
+        voice: options.voice,
     };
+    hub.voices_follow();
     hub.note(RoomNote::Hosting {
         head: hub.core.head(),
     });
@@ -418,6 +424,7 @@ impl Hub {
                     }
                     ToHub::Submit { signed } => self.on_submit(Relay::Peer(link), signed).await,
                     ToHub::Ballot { ballot } => self.on_ballot(Relay::Peer(link), ballot).await,
+                    ToHub::VoiceOffer { description } => self.on_voice_offer(link, description),
                 }
             }
             PeerEvent::ChannelClosed { link, label } => {
@@ -570,6 +577,44 @@ impl Hub {
         }
     }
 
+    /// A member's voice for the room's own forwarding (the server away).
+    fn on_voice_offer(&self, link: u64, offer: String) {
+        let Some(peer) = self.peers.get(&link) else {
+            return;
+        };
+        let (Some(control), Some(known)) =
+            (peer.control.clone(), self.core.directory().get(peer.device))
+        else {
+            return;
+        };
+        let (voice, meeting, device, person) =
+            (self.voice.clone(), self.meeting, peer.device, known.person);
+        tokio::spawn(async move {
+            let message = match voice.join(meeting.0, device.0, person.0, &offer).await {
+                Ok(description) => FromHub::VoiceAnswer {
+                    description,
+                    slots: voice.slots() as u32,
+                },
+                Err(error) => FromHub::VoiceRefused {
+                    message: error.to_string(),
+                },
+            };
+            send_json(&control, &message).await;
+        });
+    }
+
+    /// Who the hub's voice forwarding lets be heard follows the log it holds.
+    fn voices_follow(&self) {
+        let voices = self
+            .core
+            .state()
+            .voices(self.info.facts.chair)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        self.voice.set_talkers(self.meeting.0, voices);
+    }
+
     /// An event the server ordered (its socket, its log, or a relay's answer).
     async fn on_server_event(&mut self, event: &OrderedLiveEvent) {
         if let LiveEventBody::MotionOpened { motion, .. } = &event.event().body {
@@ -630,6 +675,7 @@ impl Hub {
     }
 
     async fn broadcast(&mut self, event: &OrderedLiveEvent) {
+        self.voices_follow();
         self.note(RoomNote::Event {
             seq: event.seq,
             kind: event.event().body.kind().to_owned(),

@@ -32,6 +32,9 @@ const CONNECT_LIMIT: Duration = Duration::from_secs(5);
 
 pub struct MemberOptions {
     pub bind: SocketAddr,
+    /// Voice offers for the hub's forwarding (the server away), if this
+    /// device takes part in the room's voice.
+    pub voice: Option<mpsc::UnboundedReceiver<crate::voice::VoiceRequest>>,
 }
 
 enum Input {
@@ -68,6 +71,8 @@ struct Member {
     pending: HashMap<LiveEventId, oneshot::Sender<LocalAnswer>>,
     /// Ballots given to the hub, by hash, and who waits for the receipt.
     pending_ballots: HashMap<Vec<u8>, oneshot::Sender<LocalAnswer>>,
+    /// A voice offer sent to the hub, waiting for its answer.
+    pending_voice: Option<oneshot::Sender<Result<String, String>>>,
     /// Ballots of this device the hub has not receipted: sent again when a
     /// hub takes the room over.
     unreceipted: HashMap<Vec<u8>, Ballot>,
@@ -103,6 +108,7 @@ pub async fn join(
         socket_up: false,
         pending: HashMap::new(),
         pending_ballots: HashMap::new(),
+        pending_voice: None,
         unreceipted: HashMap::new(),
         inputs,
         peer_events,
@@ -110,6 +116,7 @@ pub async fn join(
     };
     member.open_socket();
     member.fetch_info();
+    let mut voice_requests = options.voice;
     let mut heartbeat = tokio::time::interval(Duration::from_millis(ROOM_HEARTBEAT_MILLIS));
     tokio::pin!(stop);
     loop {
@@ -118,6 +125,12 @@ pub async fn join(
             Some(event) = peer_receiver.recv() => member.on_peer(event).await,
             Some(input) = receiver.recv() => member.on_input(input).await,
             Some(call) = local_receiver.recv() => member.on_local(call).await,
+            Some(request) = async {
+                match voice_requests.as_mut() {
+                    Some(requests) => requests.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => member.on_voice_request(request).await,
             _ = heartbeat.tick() => member.on_heartbeat().await,
         }
     }
@@ -378,6 +391,16 @@ impl Member {
                         }
                     }
                     FromHub::BallotReceipt(receipt) => self.on_receipt(receipt),
+                    FromHub::VoiceAnswer { description, .. } => {
+                        if let Some(reply) = self.pending_voice.take() {
+                            let _ = reply.send(Ok(description));
+                        }
+                    }
+                    FromHub::VoiceRefused { message } => {
+                        if let Some(reply) = self.pending_voice.take() {
+                            let _ = reply.send(Err(message));
+                        }
+                    }
                     FromHub::BallotRefused {
                         ballot,
                         code,
@@ -430,6 +453,30 @@ impl Member {
         ballots = self.unreceipted.values().cloned().collect();
         for ballot in ballots {
             send_json(&control, &ToHub::Ballot { ballot }).await;
+        }
+    }
+
+    /// Carries a voice offer to the hub's forwarding (one at a time).
+    async fn on_voice_request(&mut self, request: crate::voice::VoiceRequest) {
+        let control = self.link.as_ref().and_then(|l| l.control.clone());
+        let sent = match control {
+            Some(control) => {
+                send_json(
+                    &control,
+                    &ToHub::VoiceOffer {
+                        description: request.offer,
+                    },
+                )
+                .await
+            }
+            None => false,
+        };
+        if sent {
+            self.pending_voice = Some(request.reply);
+        } else {
+            let _ = request
+                .reply
+                .send(Err("the room's hub is not connected to this device".into()));
         }
     }
 

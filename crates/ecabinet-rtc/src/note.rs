@@ -48,11 +48,17 @@ pub enum RoomNote {
     Problem {
         detail: String,
     },
-    /// This device's voice connection to the server is up.
+    /// This device's voice connection is up, through the server's
+    /// forwarding or (the server gone) the room hub's.
     VoiceJoined {
+        path: String,
         talking: bool,
         slots: u32,
         millis: u64,
+    },
+    /// The voice connection through `path` failed (it is made again).
+    VoiceLost {
+        path: String,
     },
     /// The voice connection closed: 20 ms frames sent and heard.
     VoiceLeft {
@@ -100,14 +106,18 @@ impl std::fmt::Display for RoomNote {
             ),
             RoomNote::Problem { detail } => write!(f, "problem: {detail}"),
             RoomNote::VoiceJoined {
+                path,
                 talking,
                 slots,
                 millis,
             } => write!(
                 f,
-                "voice connected in {millis} ms ({}; up to {slots} voices at once)",
+                "voice connected through the {path} in {millis} ms ({}; up to {slots} voices at once)",
                 if *talking { "talking and listening" } else { "listening" }
             ),
+            RoomNote::VoiceLost { path } => {
+                write!(f, "the voice through the {path} failed: connecting again")
+            }
             RoomNote::VoiceLeft { sent, heard } => write!(
                 f,
                 "voice closed: {sent} frames sent, {heard} heard"

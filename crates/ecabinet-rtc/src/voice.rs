@@ -1,14 +1,22 @@
-//! A member's voice in the room: the offer goes to the server over HTTP,
-//! the media to its forwarding unit over WebRTC (see `ecabinet-voice`).
+//! A member's voice in the room. While the server answers, the offer goes
+//! to it over HTTP and the media to its forwarding unit; when it cannot be
+//! reached, to the room hub's own forwarding (the offer over the room's
+//! control channel), for those in the room; back to the server when it
+//! answers again. All media is Rust (`ecabinet-voice`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use ecabinet_client::Client;
 use ecabinet_domain::MeetingId;
-use ecabinet_voice::audio::{AudioSink, AudioSource};
+use ecabinet_voice::audio::{AudioSink, AudioSource, Silence};
 use ecabinet_voice::link::{VoiceLink, VoiceOptions};
+use ecabinet_voice::sfu::Sfu;
 use ecabinet_voice::VoiceError;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::RoomNote;
 
 /// What this device does with the room's voices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +52,7 @@ pub fn open_source(spec: Option<&str>) -> Result<Box<dyn AudioSource>, VoiceErro
 
 /// Where the room's voices go: the speakers, nowhere (`none`), or a WAV file.
 pub fn open_sink(spec: Option<&str>) -> Result<Box<dyn AudioSink>, VoiceError> {
-    use ecabinet_voice::audio::{Silence, WavSink};
+    use ecabinet_voice::audio::WavSink;
     Ok(match spec {
         None | Some("speakers") => Box::new(ecabinet_voice::device::Speakers::open()?),
         Some("none") => Box::new(Silence),
@@ -82,6 +90,191 @@ pub async fn join_voice(
                 .await
                 .map(|joined| joined.description)
                 .map_err(|e| VoiceError::Signal(e.to_string()))
+        },
+    )
+    .await
+}
+
+/// A voice offer for the room hub, and where its answer goes.
+pub struct VoiceRequest {
+    pub offer: String,
+    pub reply: oneshot::Sender<Result<String, String>>,
+}
+
+/// How this device reaches the room's own forwarding when the server's
+/// cannot be reached.
+#[derive(Clone)]
+pub enum RoomVoice {
+    /// A member: through its room process's link to the hub.
+    Hub(mpsc::UnboundedSender<VoiceRequest>),
+    /// The hub itself: its own forwarding.
+    Local(Arc<Sfu>),
+}
+
+/// What this device's voice should do.
+#[derive(Clone, Debug)]
+pub struct VoicePlan {
+    pub talk: bool,
+    /// See [`open_source`] and [`open_sink`].
+    pub source: Option<String>,
+    pub sink: Option<String>,
+}
+
+/// What a member says (if it talks) and where what it hears goes.
+type Ends = (Option<Box<dyn AudioSource>>, Box<dyn AudioSink>);
+
+/// How often a voice connection is looked at (failed? the server back?).
+const WATCH_EVERY: Duration = Duration::from_millis(500);
+/// Through the hub, how often the server is asked whether it is back.
+const SERVER_BACK_EVERY: Duration = Duration::from_secs(5);
+/// After neither path worked, the next try.
+const RETRY_AFTER: Duration = Duration::from_secs(2);
+
+/// Keeps this device in the meeting's voice until `stop` turns true:
+/// through the server, else the room hub; reconnecting when a path fails,
+/// and back to the server when it answers again.
+pub async fn run_voice(
+    client: Arc<Client>,
+    meeting: MeetingId,
+    bind: SocketAddr,
+    plan: VoicePlan,
+    room: RoomVoice,
+    notes: mpsc::UnboundedSender<RoomNote>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let (mut sent, mut heard) = (0u64, 0u64);
+    let mut told_deaf = false;
+    'voice: while !*stop.borrow() {
+        let open = |told_deaf: &mut bool| -> Result<Ends, VoiceError> {
+            let source = if plan.talk {
+                Some(open_source(plan.source.as_deref())?)
+            } else {
+                None
+            };
+            let sink = match open_sink(plan.sink.as_deref()) {
+                Ok(sink) => sink,
+                // Talking without speakers still makes sense (a room microphone).
+                Err(error) if plan.talk && plan.sink.is_none() => {
+                    if !*told_deaf {
+                        *told_deaf = true;
+                        let _ = notes.send(RoomNote::Problem {
+                            detail: format!("this device will not hear the room: {error}"),
+                        });
+                    }
+                    Box::new(Silence)
+                }
+                Err(error) => return Err(error),
+            };
+            Ok((source, sink))
+        };
+        let started = Instant::now();
+        let (source, sink) = match open(&mut told_deaf) {
+            Ok(opened) => opened,
+            Err(error) => {
+                let _ = notes.send(RoomNote::Problem {
+                    detail: format!("no voice on this device: {error}"),
+                });
+                return;
+            }
+        };
+        let mut joined = join_voice(client.clone(), meeting, bind, source, sink, false)
+            .await
+            .map(|link| (link, "server"));
+        if joined.is_err() {
+            let (source, sink) = match open(&mut told_deaf) {
+                Ok(opened) => opened,
+                Err(_) => continue,
+            };
+            joined = join_through_room(&client, meeting, bind, source, sink, &room)
+                .await
+                .map(|link| (link, "hub"));
+        }
+        let (link, path) = match joined {
+            Ok(joined) => joined,
+            Err(error) => {
+                tracing::debug!(%error, "no voice path yet");
+                tokio::select! {
+                    _ = stop.changed() => break 'voice,
+                    _ = tokio::time::sleep(RETRY_AFTER) => continue 'voice,
+                }
+            }
+        };
+        let _ = notes.send(RoomNote::VoiceJoined {
+            path: path.to_owned(),
+            talking: plan.talk,
+            slots: link.slots() as u32,
+            millis: started.elapsed().as_millis() as u64,
+        });
+        let mut asked_server = Instant::now();
+        let stopping = loop {
+            tokio::select! {
+                _ = stop.changed() => break true,
+                _ = tokio::time::sleep(WATCH_EVERY) => {}
+            }
+            if !link.connected() {
+                let _ = notes.send(RoomNote::VoiceLost {
+                    path: path.to_owned(),
+                });
+                break false;
+            }
+            // Through the hub only while the server is away: remote members
+            // are on the server's forwarding.
+            if path == "hub" && asked_server.elapsed() > SERVER_BACK_EVERY {
+                asked_server = Instant::now();
+                if client.room_info(meeting).await.is_ok() {
+                    break false;
+                }
+            }
+        };
+        let stats = link.stats().clone();
+        link.close().await;
+        sent += stats.sent.load(std::sync::atomic::Ordering::Relaxed);
+        heard += stats.received.load(std::sync::atomic::Ordering::Relaxed);
+        if stopping {
+            break;
+        }
+    }
+    let _ = notes.send(RoomNote::VoiceLeft { sent, heard });
+}
+
+/// Joins the room hub's forwarding (the server cannot be reached).
+async fn join_through_room(
+    client: &Arc<Client>,
+    meeting: MeetingId,
+    bind: SocketAddr,
+    source: Option<Box<dyn AudioSource>>,
+    sink: Box<dyn AudioSink>,
+    room: &RoomVoice,
+) -> Result<VoiceLink, VoiceError> {
+    let (device, person) = (client.profile().device_id, client.profile().person.id);
+    let room = room.clone();
+    VoiceLink::connect(
+        VoiceOptions {
+            bind,
+            source,
+            sink,
+            slots: ecabinet_voice::DEFAULT_SLOTS,
+            trace: false,
+            decode: true,
+        },
+        |offer| async move {
+            match room {
+                RoomVoice::Local(sfu) => sfu
+                    .join(meeting.0, device.0, person.0, &offer)
+                    .await
+                    .map_err(|e| VoiceError::Signal(e.to_string())),
+                RoomVoice::Hub(requests) => {
+                    let (reply, answer) = oneshot::channel();
+                    requests
+                        .send(VoiceRequest { offer, reply })
+                        .map_err(|_| VoiceError::Signal("the room process stopped".into()))?;
+                    tokio::time::timeout(Duration::from_secs(10), answer)
+                        .await
+                        .map_err(|_| VoiceError::Timeout("waiting for the hub's voice answer"))?
+                        .map_err(|_| VoiceError::Signal("the room process stopped".into()))?
+                        .map_err(VoiceError::Signal)
+                }
+            }
         },
     )
     .await

@@ -142,6 +142,7 @@ impl PeerConnectionEventHandler for LinkHandler {
 /// A member's live voice connection; closed when dropped or closed.
 pub struct VoiceLink {
     connection: Arc<dyn PeerConnection>,
+    state: watch::Receiver<RTCPeerConnectionState>,
     slots: usize,
     stats: Arc<LinkStats>,
     sender: Option<tokio::task::JoinHandle<()>>,
@@ -223,6 +224,7 @@ impl VoiceLink {
         }
         let mut link = Self {
             connection,
+            state,
             slots: options.slots,
             stats: stats.clone(),
             sender: None,
@@ -275,6 +277,14 @@ impl VoiceLink {
             }));
         }
         Ok(link)
+    }
+
+    /// Whether media still flows (false once the connection failed or closed).
+    pub fn connected(&self) -> bool {
+        matches!(
+            *self.state.borrow(),
+            RTCPeerConnectionState::Connected | RTCPeerConnectionState::Connecting
+        )
     }
 
     /// The voices this member can hear at once.

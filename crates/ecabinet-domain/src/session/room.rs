@@ -165,6 +165,9 @@ pub enum ToHub {
     /// A ballot signed on the device, for the hub to take while it orders
     /// the log (the control channel).
     Ballot { ballot: Ballot },
+    /// A voice offer to the hub's own forwarding, for when the server's
+    /// cannot be reached (the room hears itself without the server).
+    VoiceOffer { description: String },
 }
 
 /// From the hub to a device.
@@ -172,7 +175,9 @@ pub enum ToHub {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromHub {
     /// An event of the log, whoever ordered it (devices deduplicate by seq).
-    Ordered { event: Box<OrderedLiveEvent> },
+    Ordered {
+        event: Box<OrderedLiveEvent>,
+    },
     /// The hub did not order a submitted event.
     Refused {
         event: LiveEventId,
@@ -187,6 +192,14 @@ pub enum FromHub {
     BallotRefused {
         ballot: Bytes,
         code: String,
+        message: String,
+    },
+    /// The hub's forwarding answers a voice offer.
+    VoiceAnswer {
+        description: String,
+        slots: u32,
+    },
+    VoiceRefused {
         message: String,
     },
 }
