@@ -72,6 +72,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/v1/meetings/{meeting}/room/signal",
         Access::Session,
     ),
+    ("POST", "/v1/meetings/{meeting}/voice", Access::Session),
     ("POST", "/v1/agenda/{item}/motions", Access::Session),
     ("POST", "/v1/motions/{motion}/close", Access::Session),
     ("POST", "/v1/meetings/{meeting}/adopt", Access::Session),
