@@ -22,6 +22,8 @@ struct Running {
     meeting: MeetingId,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tauri::async_runtime::JoinHandle<()>,
+    /// How this app's voice reaches the room's own forwarding.
+    voice: ecabinet_rtc::voice::RoomVoice,
 }
 
 impl RoomRunner {
@@ -48,6 +50,17 @@ pub async fn join_room(
     runner.stop().await;
     let bind = ecabinet_rtc::default_bind(&client.profile().server_url);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    // The room's own voice forwarding: the hub's, or the way to it.
+    let sfu = Arc::new(ecabinet_voice::sfu::Sfu::new(
+        bind.ip(),
+        ecabinet_voice::DEFAULT_SLOTS,
+    ));
+    let (requests, offers) = tokio::sync::mpsc::unbounded_channel();
+    let voice = if host {
+        ecabinet_rtc::voice::RoomVoice::Local(sfu.clone())
+    } else {
+        ecabinet_rtc::voice::RoomVoice::Hub(requests)
+    };
     let (notes, mut heard) = tokio::sync::mpsc::unbounded_channel();
     let task = tauri::async_runtime::spawn(async move {
         let stopped = async move {
@@ -70,20 +83,13 @@ pub async fn join_room(
             }
         });
         let result = if host {
-            let voice = Arc::new(ecabinet_voice::sfu::Sfu::new(
-                bind.ip(),
-                ecabinet_voice::DEFAULT_SLOTS,
-            ));
-            ecabinet_rtc::hub::host(
-                client,
-                meeting_id,
-                HubOptions { bind, voice },
-                notes,
-                stopped,
-            )
-            .await
+            let options = HubOptions { bind, voice: sfu };
+            ecabinet_rtc::hub::host(client, meeting_id, options, notes, stopped).await
         } else {
-            let options = MemberOptions { bind, voice: None };
+            let options = MemberOptions {
+                bind,
+                voice: Some(offers),
+            };
             ecabinet_rtc::member::join(client, meeting_id, options, notes, stopped).await
         };
         if let Err(error) = result {
@@ -94,6 +100,7 @@ pub async fn join_room(
         meeting: meeting_id,
         stop,
         task,
+        voice,
     });
     Ok(())
 }
@@ -141,7 +148,16 @@ struct Voice {
     talking: bool,
     /// The speakers could not be opened: this device hears nothing.
     deaf: Option<String>,
-    link: ecabinet_voice::link::VoiceLink,
+    now: ecabinet_rtc::voice::VoiceNow,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tauri::async_runtime::JoinHandle<()>,
+}
+
+impl Voice {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
 }
 
 /// How this device's voice stands.
@@ -150,11 +166,13 @@ pub struct VoiceState {
     pub meeting_id: MeetingId,
     /// This device sends its microphone (heard when the session lets it).
     pub talking: bool,
+    /// Through "server" or (the server away) "hub"; null while it connects.
+    pub path: Option<String>,
     /// Voices this device can hear at once.
     pub slots: u32,
     /// The loudness of each voice heard, in dB below full scale (−96: silence).
     pub levels: Vec<f64>,
-    /// 20 ms frames sent and heard so far.
+    /// 20 ms frames sent and heard on the current connection.
     pub sent: f64,
     pub heard: f64,
     /// Why this device hears nothing, if it cannot (no speakers).
@@ -173,24 +191,32 @@ fn voice_error(error: ecabinet_voice::VoiceError) -> UiError {
 }
 
 fn voice_state(voice: &Voice) -> VoiceState {
-    let stats = voice.link.stats();
+    let current = voice.now.lock().ok().and_then(|c| c.clone());
+    let count =
+        |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed) as f64;
     VoiceState {
         meeting_id: voice.meeting,
         talking: voice.talking,
-        slots: voice.link.slots() as u32,
-        levels: stats.levels.lock().map(|l| l.clone()).unwrap_or_default(),
-        sent: stats.sent.load(std::sync::atomic::Ordering::Relaxed) as f64,
-        heard: stats.received.load(std::sync::atomic::Ordering::Relaxed) as f64,
+        path: current.as_ref().map(|c| c.path.to_owned()),
+        slots: current.as_ref().map_or(0, |c| c.slots as u32),
+        levels: current
+            .as_ref()
+            .and_then(|c| c.stats.levels.lock().ok().map(|l| l.clone()))
+            .unwrap_or_default(),
+        sent: current.as_ref().map_or(0.0, |c| count(&c.stats.sent)),
+        heard: current.as_ref().map_or(0.0, |c| count(&c.stats.received)),
         speakers_problem: voice.deaf.clone(),
     }
 }
 
-/// Joins the meeting's voice through the server: listening, and talking
-/// (the microphone) when `talk`; in place of any voice this app had.
+/// Joins the meeting's voice: listening, and talking (the microphone) when
+/// `talk`; through the server, or the room's hub when the server is away
+/// and this app runs the room; in place of any voice this app had.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_voice(
     engine: State<'_, Arc<Engine>>,
+    rooms: State<'_, Arc<RoomRunner>>,
     voices: State<'_, Arc<VoiceRunner>>,
     meeting_id: MeetingId,
     talk: bool,
@@ -198,32 +224,56 @@ pub async fn start_voice(
     let client = engine.client().await?;
     let mut running = voices.running.lock().await;
     if let Some(old) = running.take() {
-        old.link.close().await;
+        old.stop().await;
     }
-    let source = if talk {
-        Some(ecabinet_rtc::voice::open_source(None).map_err(voice_error)?)
-    } else {
-        None
+    // The devices are tried here so that a missing microphone is said at once.
+    if talk {
+        drop(ecabinet_rtc::voice::open_source(None).map_err(voice_error)?);
+    }
+    let deaf = match ecabinet_rtc::voice::open_sink(None) {
+        Ok(_) => None,
+        // Talking without speakers still makes sense (a room microphone).
+        Err(error) if talk => Some(error.to_string()),
+        Err(error) => return Err(voice_error(error)),
     };
-    // Talking without speakers still makes sense (a room microphone).
-    let (sink, deaf): (Box<dyn ecabinet_voice::audio::AudioSink>, _) =
-        match ecabinet_rtc::voice::open_sink(None) {
-            Ok(sink) => (sink, None),
-            Err(error) if talk => (
-                Box::new(ecabinet_voice::audio::Silence),
-                Some(error.to_string()),
-            ),
-            Err(error) => return Err(voice_error(error)),
-        };
-    let bind = ecabinet_rtc::default_bind(&client.profile().server_url);
-    let link = ecabinet_rtc::voice::join_voice(client, meeting_id, bind, source, sink, false)
+    let room = rooms
+        .running
+        .lock()
         .await
-        .map_err(voice_error)?;
+        .as_ref()
+        .filter(|r| r.meeting == meeting_id)
+        .map_or(ecabinet_rtc::voice::RoomVoice::None, |r| r.voice.clone());
+    let plan = ecabinet_rtc::voice::VoicePlan {
+        talk,
+        source: None,
+        sink: deaf.as_ref().map(|_| "none".to_owned()),
+    };
+    let bind = ecabinet_rtc::default_bind(&client.profile().server_url);
+    let now = ecabinet_rtc::voice::VoiceNow::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (notes, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    tauri::async_runtime::spawn(async move {
+        while let Some(note) = heard.recv().await {
+            tracing::info!(%note, "voice");
+        }
+    });
+    let task = tauri::async_runtime::spawn(ecabinet_rtc::voice::run_voice(
+        client,
+        meeting_id,
+        bind,
+        plan,
+        room,
+        notes,
+        now.clone(),
+        stopped,
+    ));
     let voice = Voice {
         meeting: meeting_id,
         talking: talk,
         deaf,
-        link,
+        now,
+        stop,
+        task,
     };
     let state = voice_state(&voice);
     *running = Some(voice);
@@ -235,7 +285,7 @@ pub async fn start_voice(
 #[specta::specta]
 pub async fn stop_voice(voices: State<'_, Arc<VoiceRunner>>) -> Result<(), UiError> {
     if let Some(voice) = voices.running.lock().await.take() {
-        voice.link.close().await;
+        voice.stop().await;
     }
     Ok(())
 }

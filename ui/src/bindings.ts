@@ -629,8 +629,9 @@ async roomStatus(meetingId: MeetingId) : Promise<Result<RoomStatus | null, UiErr
 }
 },
 /**
- * Joins the meeting's voice through the server: listening, and talking
- * (the microphone) when `talk`; in place of any voice this app had.
+ * Joins the meeting's voice: listening, and talking (the microphone) when
+ * `talk`; through the server, or the room's hub when the server is away
+ * and this app runs the room; in place of any voice this app had.
  */
 async startVoice(meetingId: MeetingId, talk: boolean) : Promise<Result<VoiceState, UiError>> {
     try {
@@ -1505,6 +1506,10 @@ export type VoiceState = { meeting_id: MeetingId;
  */
 talking: boolean; 
 /**
+ * Through "server" or (the server away) "hub"; null while it connects.
+ */
+path: string | null; 
+/**
  * Voices this device can hear at once.
  */
 slots: number; 
@@ -1513,7 +1518,7 @@ slots: number;
  */
 levels: number[]; 
 /**
- * 20 ms frames sent and heard so far.
+ * 20 ms frames sent and heard on the current connection.
  */
 sent: number; heard: number; 
 /**

@@ -95,6 +95,7 @@ fn spawn_voice(
         plan,
         room,
         notes.clone(),
+        Default::default(),
         stopped,
     ));
     Some((stop, task))

@@ -109,7 +109,21 @@ pub enum RoomVoice {
     Hub(mpsc::UnboundedSender<VoiceRequest>),
     /// The hub itself: its own forwarding.
     Local(Arc<Sfu>),
+    /// No room runs on this device: the server's forwarding only.
+    None,
 }
+
+/// The voice link in use now, for a status display.
+#[derive(Clone)]
+pub struct CurrentVoice {
+    /// "server" or "hub".
+    pub path: &'static str,
+    pub slots: usize,
+    pub stats: Arc<ecabinet_voice::link::LinkStats>,
+}
+
+/// Where [`run_voice`] tells which link it uses (None while it reconnects).
+pub type VoiceNow = Arc<std::sync::Mutex<Option<CurrentVoice>>>;
 
 /// What this device's voice should do.
 #[derive(Clone, Debug)]
@@ -140,6 +154,7 @@ pub async fn run_voice(
     plan: VoicePlan,
     room: RoomVoice,
     notes: mpsc::UnboundedSender<RoomNote>,
+    now: VoiceNow,
     mut stop: watch::Receiver<bool>,
 ) {
     let (mut sent, mut heard) = (0u64, 0u64);
@@ -199,6 +214,13 @@ pub async fn run_voice(
                 }
             }
         };
+        if let Ok(mut current) = now.lock() {
+            *current = Some(CurrentVoice {
+                path,
+                slots: link.slots(),
+                stats: link.stats().clone(),
+            });
+        }
         let _ = notes.send(RoomNote::VoiceJoined {
             path: path.to_owned(),
             talking: plan.talk,
@@ -226,6 +248,9 @@ pub async fn run_voice(
                 }
             }
         };
+        if let Ok(mut current) = now.lock() {
+            *current = None;
+        }
         let stats = link.stats().clone();
         link.close().await;
         sent += stats.sent.load(std::sync::atomic::Ordering::Relaxed);
@@ -263,6 +288,9 @@ async fn join_through_room(
                     .join(meeting.0, device.0, person.0, &offer)
                     .await
                     .map_err(|e| VoiceError::Signal(e.to_string())),
+                RoomVoice::None => Err(VoiceError::Signal(
+                    "no room runs on this device to carry the voice without the server".into(),
+                )),
                 RoomVoice::Hub(requests) => {
                     let (reply, answer) = oneshot::channel();
                     requests

@@ -479,6 +479,13 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
       );
     } else {
       lines.push(h("p", { class: "vote-hint", "data-testid": "voice-joined" }, voice.talking ? t("voice.talking") : t("voice.listening")));
+      lines.push(
+        h(
+          "p",
+          { class: "vote-hint", "data-testid": "voice-path", "data-path": voice.path ?? "" },
+          voice.path === "hub" ? t("voice.path.hub") : voice.path === "server" ? t("voice.path.server") : t("voice.connecting"),
+        ),
+      );
       if (voice.talking) {
         lines.push(
           h(

@@ -377,7 +377,7 @@ function installTauriMock(fixture) {
         room.role = null;
         return null;
       case "start_voice":
-        voice.joined = { meeting_id: args.meetingId, talking: args.talk, slots: 4, levels: [-18], sent: 0, heard: 50, speakers_problem: null };
+        voice.joined = { meeting_id: args.meetingId, talking: args.talk, path: "server", slots: 4, levels: [-18], sent: 0, heard: 50, speakers_problem: null };
         return voice.joined;
       case "stop_voice":
         voice.joined = null;
@@ -799,6 +799,7 @@ test("the meeting in session", async (t) => {
     await byId("voice-joined").waitFor();
     assert.deepEqual((await ipcCalls("start_voice")).map((c) => c.args), [{ meetingId: "m-1", talk: true }]);
     assert.equal(await byId("voice-joined").textContent(), "Đang nghe và nói qua micro của máy này.");
+    assert.equal(await byId("voice-path").textContent(), "Âm thanh qua máy chủ.");
     assert.equal(await byId("voice-mic").getAttribute("data-open"), "false", "not given the floor: the microphone is closed");
     assert.match(await byId("voice-mic").textContent(), /Micro của bạn đang tắt/);
     assert.ok(Number(await byId("voice-level").getAttribute("value")) > 0.5, "the speaker's level shows");
