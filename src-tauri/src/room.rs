@@ -243,13 +243,15 @@ pub async fn start_voice(
         .as_ref()
         .filter(|r| r.meeting == meeting_id)
         .map_or(ecabinet_rtc::voice::RoomVoice::None, |r| r.voice.clone());
+    let now = ecabinet_rtc::voice::VoiceNow::default();
     let plan = ecabinet_rtc::voice::VoicePlan {
         talk,
         source: None,
         sink: deaf.as_ref().map(|_| "none".to_owned()),
+        room,
+        now: now.clone(),
     };
     let bind = ecabinet_rtc::default_bind(&client.profile().server_url);
-    let now = ecabinet_rtc::voice::VoiceNow::default();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (notes, mut heard) = tokio::sync::mpsc::unbounded_channel();
     tauri::async_runtime::spawn(async move {
@@ -258,14 +260,7 @@ pub async fn start_voice(
         }
     });
     let task = tauri::async_runtime::spawn(ecabinet_rtc::voice::run_voice(
-        client,
-        meeting_id,
-        bind,
-        plan,
-        room,
-        notes,
-        now.clone(),
-        stopped,
+        client, meeting_id, bind, plan, notes, stopped,
     ));
     let voice = Voice {
         meeting: meeting_id,

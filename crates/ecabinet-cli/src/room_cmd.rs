@@ -86,6 +86,8 @@ fn spawn_voice(
         talk: audio.audio == AudioMode::Talk,
         source: audio.audio_source.clone(),
         sink: audio.audio_sink.clone(),
+        room,
+        now: Default::default(),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(voice::run_voice(
@@ -93,9 +95,7 @@ fn spawn_voice(
         meeting,
         bind,
         plan,
-        room,
         notes.clone(),
-        Default::default(),
         stopped,
     ));
     Some((stop, task))

@@ -125,13 +125,17 @@ pub struct CurrentVoice {
 /// Where [`run_voice`] tells which link it uses (None while it reconnects).
 pub type VoiceNow = Arc<std::sync::Mutex<Option<CurrentVoice>>>;
 
-/// What this device's voice should do.
-#[derive(Clone, Debug)]
+/// What this device's voice should do, and how it reaches the room.
+#[derive(Clone)]
 pub struct VoicePlan {
     pub talk: bool,
     /// See [`open_source`] and [`open_sink`].
     pub source: Option<String>,
     pub sink: Option<String>,
+    /// The room's own forwarding, for when the server is away.
+    pub room: RoomVoice,
+    /// Where the link in use is told.
+    pub now: VoiceNow,
 }
 
 /// What a member says (if it talks) and where what it hears goes.
@@ -152,11 +156,10 @@ pub async fn run_voice(
     meeting: MeetingId,
     bind: SocketAddr,
     plan: VoicePlan,
-    room: RoomVoice,
     notes: mpsc::UnboundedSender<RoomNote>,
-    now: VoiceNow,
     mut stop: watch::Receiver<bool>,
 ) {
+    let (room, now) = (plan.room.clone(), plan.now.clone());
     let (mut sent, mut heard) = (0u64, 0u64);
     let mut told_deaf = false;
     'voice: while !*stop.borrow() {
