@@ -10,13 +10,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rtc::ice::mdns::MulticastDnsMode;
 use serde::Serialize;
 use tokio::sync::{mpsc, watch};
 use webrtc::data_channel::{DataChannel, DataChannelEvent, RTCDataChannelInit};
 use webrtc::peer_connection::{
     PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder,
-    RTCIceGatheringState, RTCPeerConnectionState, RTCSessionDescription, SettingEngineBuilder,
+    RTCIceGatheringState, RTCPeerConnectionState, RTCSessionDescription,
 };
 
 use crate::RtcError;
@@ -24,15 +23,6 @@ use crate::RtcError;
 pub const CONTROL: &str = "control";
 pub const PRESENCE: &str = "presence";
 
-/// ICE consent: a peer silent for 2 s is disconnected, for 3 s failed.
-const ICE_DISCONNECTED: Duration = Duration::from_secs(2);
-const ICE_FAILED: Duration = Duration::from_secs(1);
-const ICE_KEEPALIVE: Duration = Duration::from_millis(500);
-/// Connectivity checks every 50 ms, not the default 200: a LAN answers in
-/// a millisecond, and the default made a join wait two or three rounds
-/// (0.4–0.6 s). Up to 40 tries per pair (2 s) before it counts as failed.
-const ICE_CHECK_INTERVAL: Duration = Duration::from_millis(50);
-const ICE_CHECKS_PER_PAIR: u16 = 40;
 /// Gathering host candidates takes milliseconds; this is the bound.
 const GATHERING_LIMIT: Duration = Duration::from_secs(5);
 
@@ -147,16 +137,8 @@ impl RoomPeer {
         events: mpsc::UnboundedSender<PeerEvent>,
     ) -> Result<Self, RtcError> {
         let (gathered_tx, gathered) = watch::channel(false);
-        let settings = SettingEngineBuilder::new()
-            // A multicast socket per connection, for names the LAN does not need.
-            .with_multicast_dns_mode(MulticastDnsMode::Disabled)
-            .with_ice_timeouts(
-                Some(ICE_DISCONNECTED),
-                Some(ICE_FAILED),
-                Some(ICE_KEEPALIVE),
-            )
-            .with_ice_connection_attempts(Some(ICE_CHECK_INTERVAL), Some(ICE_CHECKS_PER_PAIR))
-            .build();
+        // The same ICE as the room's voice: host candidates, tight consent.
+        let settings = ecabinet_voice::lan_settings();
         let connection = PeerConnectionBuilder::new()
             .with_configuration(RTCConfigurationBuilder::new().build())
             .with_setting_engine(settings)

@@ -32,6 +32,40 @@ impl Drop for StreamThread {
     }
 }
 
+/// Opens a device stream on a thread of its own, which keeps it until the
+/// returned keeper is dropped; a failure to open comes back at once.
+fn stream_thread(
+    name: &'static str,
+    open: impl FnOnce() -> Result<cpal::Stream, VoiceError> + Send + 'static,
+) -> Result<StreamThread, VoiceError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ready_tx, ready) = std::sync::mpsc::channel();
+    let stopping = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || match open() {
+            Ok(stream) => {
+                let _ = ready_tx.send(Ok(()));
+                while !stopping.load(Ordering::Relaxed) {
+                    std::thread::park();
+                }
+                drop(stream);
+            }
+            Err(error) => {
+                let _ = ready_tx.send(Err(error));
+            }
+        })
+        .map_err(|e| VoiceError::Device(e.to_string()))?;
+    let keeper = StreamThread {
+        stop,
+        thread: Some(thread),
+    };
+    ready
+        .recv()
+        .map_err(|_| VoiceError::Device(format!("the {name} thread stopped")))??;
+    Ok(keeper)
+}
+
 /// Converts a device's frames (any rate, any channel count) to 48 kHz mono.
 struct ToVoiceRate {
     step: f64,
@@ -75,69 +109,42 @@ pub struct Microphone {
 impl Microphone {
     pub fn open() -> Result<Self, VoiceError> {
         let queue = Arc::new(Mutex::new(VecDeque::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (ready_tx, ready) = std::sync::mpsc::channel();
-        let (filled, stopping) = (queue.clone(), stop.clone());
-        let thread = std::thread::Builder::new()
-            .name("ecab-microphone".into())
-            .spawn(move || {
-                let opened = (|| {
-                    let device = cpal::default_host().default_input_device().ok_or_else(|| {
-                        VoiceError::Device(
-                            "no microphone was found on this computer; plug one in, or listen only"
-                                .into(),
-                        )
-                    })?;
-                    let config = device
-                        .default_input_config()
-                        .map_err(device_error("the microphone's settings"))?;
-                    let channels = usize::from(config.channels()).max(1);
-                    let mut convert = ToVoiceRate::new(config.sample_rate());
-                    let stream = device
-                        .build_input_stream::<f32, _, _>(
-                            config.into(),
-                            move |data: &[f32], _| {
-                                let mono: Vec<f32> = data
-                                    .chunks(channels)
-                                    .map(|c| c.iter().sum::<f32>() / channels as f32)
-                                    .collect();
-                                if let Ok(mut queue) = filled.lock() {
-                                    convert.convert(&mono, &mut queue);
-                                    while queue.len() > MAX_QUEUED {
-                                        queue.pop_front();
-                                    }
-                                }
-                            },
-                            |error| tracing::warn!(%error, "the microphone"),
-                            None,
-                        )
-                        .map_err(device_error("opening the microphone"))?;
-                    stream
-                        .play()
-                        .map_err(device_error("starting the microphone"))?;
-                    Ok::<_, VoiceError>(stream)
-                })();
-                match opened {
-                    Ok(stream) => {
-                        let _ = ready_tx.send(Ok(()));
-                        while !stopping.load(Ordering::Relaxed) {
-                            std::thread::park();
+        let filled = queue.clone();
+        let stream = stream_thread("ecab-microphone", move || {
+            let device = cpal::default_host().default_input_device().ok_or_else(|| {
+                VoiceError::Device(
+                    "no microphone was found on this computer; plug one in, or listen only".into(),
+                )
+            })?;
+            let config = device
+                .default_input_config()
+                .map_err(device_error("the microphone's settings"))?;
+            let channels = usize::from(config.channels()).max(1);
+            let mut convert = ToVoiceRate::new(config.sample_rate());
+            let stream = device
+                .build_input_stream::<f32, _, _>(
+                    config.into(),
+                    move |data: &[f32], _| {
+                        let mono: Vec<f32> = data
+                            .chunks(channels)
+                            .map(|c| c.iter().sum::<f32>() / channels as f32)
+                            .collect();
+                        if let Ok(mut queue) = filled.lock() {
+                            convert.convert(&mono, &mut queue);
+                            while queue.len() > MAX_QUEUED {
+                                queue.pop_front();
+                            }
                         }
-                        drop(stream);
-                    }
-                    Err(error) => {
-                        let _ = ready_tx.send(Err(error));
-                    }
-                }
-            })
-            .map_err(|e| VoiceError::Device(e.to_string()))?;
-        let stream = StreamThread {
-            stop,
-            thread: Some(thread),
-        };
-        ready
-            .recv()
-            .map_err(|_| VoiceError::Device("the microphone's thread stopped".into()))??;
+                    },
+                    |error| tracing::warn!(%error, "the microphone"),
+                    None,
+                )
+                .map_err(device_error("opening the microphone"))?;
+            stream
+                .play()
+                .map_err(device_error("starting the microphone"))?;
+            Ok(stream)
+        })?;
         Ok(Self {
             queue,
             _stream: stream,
@@ -167,81 +174,53 @@ pub struct Speakers {
 impl Speakers {
     pub fn open() -> Result<Self, VoiceError> {
         let slots: Arc<Mutex<Vec<VecDeque<i16>>>> = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (ready_tx, ready) = std::sync::mpsc::channel();
-        let (drained, stopping) = (slots.clone(), stop.clone());
-        let thread = std::thread::Builder::new()
-            .name("ecab-speakers".into())
-            .spawn(move || {
-                let opened = (|| {
-                    let device = cpal::default_host()
-                        .default_output_device()
-                        .ok_or_else(|| {
-                            VoiceError::Device(
-                                "no speakers or headset were found on this computer".into(),
-                            )
-                        })?;
-                    let config = device
-                        .default_output_config()
-                        .map_err(device_error("the speakers' settings"))?;
-                    let channels = usize::from(config.channels()).max(1);
-                    // From 48 kHz to the device's rate: the step through our samples.
-                    let step = f64::from(SAMPLE_RATE) / f64::from(config.sample_rate());
-                    let mut position = 0.0f64;
-                    let stream = device
-                        .build_output_stream::<f32, _, _>(
-                            config.into(),
-                            move |data: &mut [f32], _| {
-                                let Ok(mut slots) = drained.lock() else {
-                                    data.fill(0.0);
-                                    return;
-                                };
-                                for frame in data.chunks_mut(channels) {
-                                    let mut mixed = 0.0f32;
-                                    for slot in slots.iter() {
-                                        mixed += slot.front().map_or(0.0, |s| f32::from(*s))
-                                            / f32::from(i16::MAX);
-                                    }
-                                    frame.fill(mixed.clamp(-1.0, 1.0));
-                                    position += step;
-                                    while position >= 1.0 {
-                                        position -= 1.0;
-                                        for slot in slots.iter_mut() {
-                                            slot.pop_front();
-                                        }
-                                    }
+        let drained = slots.clone();
+        let stream = stream_thread("ecab-speakers", move || {
+            let device = cpal::default_host()
+                .default_output_device()
+                .ok_or_else(|| {
+                    VoiceError::Device("no speakers or headset were found on this computer".into())
+                })?;
+            let config = device
+                .default_output_config()
+                .map_err(device_error("the speakers' settings"))?;
+            let channels = usize::from(config.channels()).max(1);
+            // From 48 kHz to the device's rate: the step through our samples.
+            let step = f64::from(SAMPLE_RATE) / f64::from(config.sample_rate());
+            let mut position = 0.0f64;
+            let stream = device
+                .build_output_stream::<f32, _, _>(
+                    config.into(),
+                    move |data: &mut [f32], _| {
+                        let Ok(mut slots) = drained.lock() else {
+                            data.fill(0.0);
+                            return;
+                        };
+                        for frame in data.chunks_mut(channels) {
+                            let mut mixed = 0.0f32;
+                            for slot in slots.iter() {
+                                mixed += slot.front().map_or(0.0, |s| f32::from(*s))
+                                    / f32::from(i16::MAX);
+                            }
+                            frame.fill(mixed.clamp(-1.0, 1.0));
+                            position += step;
+                            while position >= 1.0 {
+                                position -= 1.0;
+                                for slot in slots.iter_mut() {
+                                    slot.pop_front();
                                 }
-                            },
-                            |error| tracing::warn!(%error, "the speakers"),
-                            None,
-                        )
-                        .map_err(device_error("opening the speakers"))?;
-                    stream
-                        .play()
-                        .map_err(device_error("starting the speakers"))?;
-                    Ok::<_, VoiceError>(stream)
-                })();
-                match opened {
-                    Ok(stream) => {
-                        let _ = ready_tx.send(Ok(()));
-                        while !stopping.load(Ordering::Relaxed) {
-                            std::thread::park();
+                            }
                         }
-                        drop(stream);
-                    }
-                    Err(error) => {
-                        let _ = ready_tx.send(Err(error));
-                    }
-                }
-            })
-            .map_err(|e| VoiceError::Device(e.to_string()))?;
-        let stream = StreamThread {
-            stop,
-            thread: Some(thread),
-        };
-        ready
-            .recv()
-            .map_err(|_| VoiceError::Device("the speakers' thread stopped".into()))??;
+                    },
+                    |error| tracing::warn!(%error, "the speakers"),
+                    None,
+                )
+                .map_err(device_error("opening the speakers"))?;
+            stream
+                .play()
+                .map_err(device_error("starting the speakers"))?;
+            Ok(stream)
+        })?;
         Ok(Self {
             slots,
             _stream: stream,

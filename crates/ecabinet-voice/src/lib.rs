@@ -16,6 +16,8 @@ pub mod link;
 pub mod measure;
 pub mod sfu;
 
+pub use connection::lan_settings;
+
 /// Opus at 48 kHz, mono, 20 ms frames.
 pub const SAMPLE_RATE: u32 = 48_000;
 pub const FRAME_SAMPLES: usize = 960;
