@@ -162,15 +162,7 @@ struct RoomProcess {
 
 impl RoomProcess {
     fn start(profile: &Path, name: &str, args: &[&str]) -> Result<Self> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ecab"))
-            .arg("--profile")
-            .arg(profile)
-            .arg("--json")
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()?;
+        let mut child = common::spawn_json(profile, args)?;
         let stdout = child.stdout.take().context("the room process's output")?;
         let notes = Arc::new(Mutex::new(Vec::new()));
         let (kept, who) = (notes.clone(), name.to_owned());
@@ -388,14 +380,7 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         let heard = dir.path().join(format!("member{}-heard.wav", n + 1));
         let heard_arg = heard.display().to_string();
         let audio: Vec<&str> = if n == 0 {
-            vec![
-                "--audio",
-                "talk",
-                "--audio-source",
-                "voice",
-                "--audio-sink",
-                "none",
-            ]
+            common::TALK_SYNTHETIC.to_vec()
         } else {
             vec!["--audio", "listen", "--audio-sink", &heard_arg]
         };

@@ -4,7 +4,6 @@
 //! (a synthetic voice in, a WAV file out). The file holds what was said.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
@@ -34,15 +33,7 @@ fn room(
     profile: &Path,
     args: &[&str],
 ) -> Result<(Child, tokio::sync::mpsc::UnboundedReceiver<Value>)> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecab"))
-        .arg("--profile")
-        .arg(profile)
-        .arg("--json")
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()?;
+    let mut child = common::spawn_json(profile, args)?;
     let stdout = child.stdout.take().context("its output")?;
     let (notes, received) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -163,16 +154,10 @@ async fn a_member_given_the_floor_is_heard_by_another_through_the_server() -> Re
     let (talking, mut talking_notes) = room(
         speaker,
         &[
-            "room",
-            "join",
-            &meeting,
-            "--audio",
-            "talk",
-            "--audio-source",
-            "voice",
-            "--audio-sink",
-            "none",
-        ],
+            &["room", "join", meeting.as_str()][..],
+            &common::TALK_SYNTHETIC[..],
+        ]
+        .concat(),
     )?;
     let joined = wait_note(&mut talking_notes, "voice_joined").await?;
     ensure!(joined["talking"] == true, "{joined}");

@@ -27,6 +27,34 @@ pub async fn ecab(profile: &Path, args: &[&str]) -> Result<Output> {
     })
 }
 
+/// A long-running `ecab --profile PROFILE --json ARGS…` (a room process),
+/// its JSON lines on stdout, stopped if dropped.
+// Only the room's tests run processes that stay.
+#[allow(dead_code)]
+pub fn spawn_json(profile: &Path, args: &[&str]) -> Result<tokio::process::Child> {
+    Ok(tokio::process::Command::new(env!("CARGO_BIN_EXE_ecab"))
+        .arg("--profile")
+        .arg(profile)
+        .arg("--json")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()?)
+}
+
+/// The talking member's voice for the room's tests: a synthetic voice,
+/// hearing nothing (no sound device here).
+#[allow(dead_code)]
+pub const TALK_SYNTHETIC: [&str; 6] = [
+    "--audio",
+    "talk",
+    "--audio-source",
+    "voice",
+    "--audio-sink",
+    "none",
+];
+
 /// A server with the demo organisation on a free loopback port, its data in `dir`.
 // Each test binary compiles this module; the convergence simulation starts its own server.
 #[allow(dead_code)]
