@@ -81,6 +81,25 @@ enum Command {
         #[arg(long)]
         device: ecabinet_domain::DeviceId,
     },
+    /// Back up the data folder into one file, while the server runs: a
+    /// snapshot of the embedded database and the document blobs.
+    Backup {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The backup file to write (e.g. ecabinet-2026-12-07.tar).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new data folder (absent or empty), then
+    /// serve it with `serve --data`.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// The new data folder.
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// Print a one-time enrolment code for a new person, or a new device of an existing person.
     Invite {
         #[command(flatten)]
@@ -238,6 +257,31 @@ async fn run(cli: Cli) -> Result<()> {
                     invite.code
                 );
             }
+            Ok(())
+        }
+        Command::Backup { store, out } => {
+            if store.database_url.is_some() {
+                return Err(ecabinet_server::backup::BackupError::Postgres.into());
+            }
+            let manifest = ecabinet_server::backup::backup(&store.data, &out).await?;
+            println!(
+                "backed up {} (database {} bytes, {} document chunks) into {}",
+                store.data.display(),
+                manifest.database_bytes,
+                manifest.chunks,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Restore { from, data } => {
+            let manifest = ecabinet_server::backup::restore(&from, &data)?;
+            println!(
+                "restored the backup of {} ({} document chunks) into {}; serve it with: ecabinet-server serve --data {}",
+                manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                manifest.chunks,
+                data.display(),
+                data.display()
+            );
             Ok(())
         }
     }

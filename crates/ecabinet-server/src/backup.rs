@@ -1,0 +1,236 @@
+//! Backups of the embedded store while the server runs, and their restore.
+//!
+//! A backup is one tar file: a manifest, a consistent snapshot of the
+//! SQLite database (`VACUUM INTO`, a read transaction beside the running
+//! server, which keeps writing), then the blob folder. The snapshot is
+//! taken first: every chunk the snapshot names was written (synced and
+//! renamed) before its row was committed, so it is in the folder copied
+//! after; chunks written later are harmless extras. The server's signing
+//! key lives in the database, so receipts and orderer signatures verify
+//! after a restore.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use thiserror::Error;
+
+use crate::serve::sqlite_path;
+
+const MANIFEST: &str = "ecabinet-backup.json";
+const DATABASE: &str = "ecabinet.sqlite3";
+const BLOBS: &str = "blobs";
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Error)]
+pub enum BackupError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the database snapshot: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0} holds no eCabinet database (ecabinet.sqlite3): nothing to back up")]
+    NoDatabase(PathBuf),
+    #[error("backups of a PostgreSQL store are made with pg_dump (and the blob folder copied beside it); this command backs up the embedded SQLite store")]
+    Postgres,
+    #[error("{0} is not an eCabinet backup: {1}")]
+    NotABackup(PathBuf, String),
+    #[error("{0} is not empty: restore into a new folder, so nothing is overwritten")]
+    NotEmpty(PathBuf),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a backup holds, written first in the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupManifest {
+    pub format: u32,
+    pub created_at: DateTime<Utc>,
+    pub server_version: String,
+    /// Bytes of the database snapshot.
+    pub database_bytes: u64,
+    /// Blob chunks copied.
+    pub chunks: u64,
+}
+
+/// Backs up the data folder `data` (the server may be running) into `out`,
+/// written under a temporary name and renamed when whole.
+pub async fn backup(data: &Path, out: &Path) -> Result<BackupManifest, BackupError> {
+    let database = sqlite_path(data);
+    if !database.exists() {
+        return Err(BackupError::NoDatabase(data.to_path_buf()));
+    }
+    let work = tempfile::Builder::new()
+        .prefix(".ecabinet-backup")
+        .tempdir_in(
+            out.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+        .map_err(io(out))?;
+    let snapshot = work.path().join(DATABASE);
+    // A read transaction beside the server's writers: a consistent copy.
+    let mut connection = SqliteConnectOptions::new()
+        .filename(&database)
+        .read_only(true)
+        .busy_timeout(std::time::Duration::from_secs(30))
+        .connect()
+        .await?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(snapshot.display().to_string())
+        .execute(&mut connection)
+        .await?;
+    connection.close().await?;
+    let database_bytes = std::fs::metadata(&snapshot).map_err(io(&snapshot))?.len();
+
+    let partial = out.with_extension("partial");
+    let file = std::fs::File::create(&partial).map_err(io(&partial))?;
+    let mut archive = tar::Builder::new(std::io::BufWriter::new(file));
+    let mut manifest = BackupManifest {
+        format: FORMAT,
+        created_at: Utc::now(),
+        server_version: env!("CARGO_PKG_VERSION").to_owned(),
+        database_bytes,
+        chunks: 0,
+    };
+    let blobs = data.join(BLOBS);
+    let mut chunks = Vec::new();
+    if blobs.exists() {
+        collect_chunks(&blobs, &mut chunks)?;
+    }
+    manifest.chunks = chunks.len() as u64;
+    let text = serde_json::to_vec_pretty(&manifest).map_err(|e| BackupError::Io {
+        path: partial.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    let mut header = tar::Header::new_gnu();
+    header.set_size(text.len() as u64);
+    header.set_mode(0o600);
+    header.set_cksum();
+    archive
+        .append_data(&mut header, MANIFEST, text.as_slice())
+        .map_err(io(&partial))?;
+    archive
+        .append_path_with_name(&snapshot, DATABASE)
+        .map_err(io(&snapshot))?;
+    for chunk in &chunks {
+        let name = Path::new(BLOBS).join(chunk.strip_prefix(&blobs).unwrap_or(chunk));
+        match archive.append_path_with_name(chunk, &name) {
+            Ok(()) => {}
+            // Removed since it was listed (a document version erased): skip it.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(io(chunk)(error)),
+        }
+    }
+    let writer = archive.into_inner().map_err(io(&partial))?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| io(&partial)(e.into_error()))?;
+    file.sync_all().map_err(io(&partial))?;
+    std::fs::rename(&partial, out).map_err(io(out))?;
+    Ok(manifest)
+}
+
+/// Every chunk file under the blob folder (not the temporary ones a write
+/// in progress leaves).
+fn collect_chunks(folder: &Path, into: &mut Vec<PathBuf>) -> Result<(), BackupError> {
+    for entry in std::fs::read_dir(folder).map_err(io(folder))? {
+        let entry = entry.map_err(io(folder))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(io(&path))?;
+        if kind.is_dir() {
+            collect_chunks(&path, into)?;
+        } else if kind.is_file() && !entry.file_name().to_string_lossy().ends_with(".tmp") {
+            into.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Restores the backup `from` into the new data folder `data` (absent or
+/// empty), through a temporary folder renamed when whole.
+pub fn restore(from: &Path, data: &Path) -> Result<BackupManifest, BackupError> {
+    if data.exists() && std::fs::read_dir(data).map_err(io(data))?.next().is_some() {
+        return Err(BackupError::NotEmpty(data.to_path_buf()));
+    }
+    let parent = data
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let work = tempfile::Builder::new()
+        .prefix(".ecabinet-restore")
+        .tempdir_in(parent)
+        .map_err(io(parent))?;
+    let file = std::fs::File::open(from).map_err(io(from))?;
+    let mut archive = tar::Archive::new(std::io::BufReader::new(file));
+    let mut manifest: Option<BackupManifest> = None;
+    for entry in archive.entries().map_err(io(from))? {
+        let mut entry = entry.map_err(io(from))?;
+        let name = entry.path().map_err(io(from))?.into_owned();
+        if manifest.is_none() {
+            if name != Path::new(MANIFEST) {
+                return Err(BackupError::NotABackup(
+                    from.to_path_buf(),
+                    "it does not start with an eCabinet manifest".into(),
+                ));
+            }
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut text).map_err(io(from))?;
+            let read: BackupManifest = serde_json::from_slice(&text)
+                .map_err(|e| BackupError::NotABackup(from.to_path_buf(), e.to_string()))?;
+            if read.format != FORMAT {
+                return Err(BackupError::NotABackup(
+                    from.to_path_buf(),
+                    format!(
+                        "format {} is not one this server reads ({FORMAT})",
+                        read.format
+                    ),
+                ));
+            }
+            manifest = Some(read);
+            continue;
+        }
+        let allowed = name == Path::new(DATABASE) || name.starts_with(BLOBS);
+        if !allowed {
+            return Err(BackupError::NotABackup(
+                from.to_path_buf(),
+                format!("it holds {} as well", name.display()),
+            ));
+        }
+        // `unpack_in` refuses names that climb out of the folder.
+        entry.unpack_in(work.path()).map_err(io(from))?;
+    }
+    let manifest = manifest
+        .ok_or_else(|| BackupError::NotABackup(from.to_path_buf(), "it is empty".into()))?;
+    let database = work.path().join(DATABASE);
+    let size = std::fs::metadata(&database)
+        .map_err(|_| BackupError::NotABackup(from.to_path_buf(), "it holds no database".into()))?
+        .len();
+    if size != manifest.database_bytes {
+        return Err(BackupError::NotABackup(
+            from.to_path_buf(),
+            "its database is cut short".into(),
+        ));
+    }
+    if data.exists() {
+        std::fs::remove_dir(data).map_err(io(data))?;
+    }
+    let kept = work.keep();
+    std::fs::rename(&kept, data).map_err(io(data))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700)).map_err(io(data))?;
+    }
+    Ok(manifest)
+}
