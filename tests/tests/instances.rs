@@ -163,3 +163,77 @@ async fn postgres_over_verified_tls() -> Result<()> {
     anyhow::ensure!(said.contains("database"), "{said}");
     Ok(())
 }
+
+/// Scheduled work on several instances happens once: a vote with a closing
+/// time, both instances' closers running every second, is closed (and
+/// announced) once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_closing_at_its_time_is_closed_once_by_two_instances() -> Result<()> {
+    let first = TestServer::start(Backend::Postgres).await?;
+    let url = first
+        .database_url
+        .clone()
+        .context("a PostgreSQL test server")?;
+    let other_data = tempfile::tempdir()?;
+    let second = ecabinet_server::start(ecabinet_server::ServeConfig {
+        data_dir: other_data.path().join("server"),
+        listen: "127.0.0.1:0".parse()?,
+        database_url: Some(url.clone()),
+        tls: None,
+        demo: false,
+        policy: Default::default(),
+        voice: Default::default(),
+    })
+    .await?;
+    let secretary = first.enrol("Thư ký", Role::Secretary).await?;
+    secretary.sync().await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo", None)
+        .await?;
+    let motion = secretary
+        .open_motion(
+            item.id,
+            &ecabinet_domain::api::OpenMotionRequest {
+                question: "Thông qua?".into(),
+                options: None,
+                rule: ecabinet_domain::voting::MajorityRule::Simple,
+                base: ecabinet_domain::voting::MajorityBase::AllMembers,
+                quorum: None,
+                closes_at: Some(Utc::now() + chrono::Duration::seconds(2)),
+            },
+        )
+        .await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (found, _) = second
+            .services
+            .store()
+            .motion(motion.id)
+            .await?
+            .context("the vote")?;
+        if found.status == ecabinet_domain::voting::MotionStatus::Closed {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("the vote was not closed at its time");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Both closers have had two more turns each.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pool = sqlx::PgPool::connect(&url).await?;
+    let (announced,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM changes WHERE kind = 'motion' AND entity_id = $1 AND body LIKE '%\"status\":\"closed\"%'",
+    )
+    .bind(motion.id.0)
+    .fetch_one(&pool)
+    .await?;
+    pool.close().await;
+    if announced != 1 {
+        bail!("the close was announced {announced} times, not once");
+    }
+    second.shutdown().await?;
+    first.stop().await?;
+    Ok(())
+}
