@@ -17,9 +17,19 @@ use ecabinet_server::backup::{backup, restore, BackupError};
 const MEMBERS: usize = 8;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_backup_in_the_middle_of_a_vote_burst_restores_every_receipted_ballot_once() -> Result<()>
-{
-    let server = TestServer::start(Backend::Sqlite).await?;
+async fn a_backup_in_the_middle_of_a_vote_burst_restores_on_sqlite() -> Result<()> {
+    scenario(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_in_the_middle_of_a_vote_burst_restores_on_postgres() -> Result<()> {
+    scenario(Backend::Postgres).await
+}
+
+/// Every ballot receipted before the backup is counted once after a restore.
+async fn scenario(backend: Backend) -> Result<()> {
+    let server = TestServer::start(backend).await?;
+    let database_url = server.database_url.clone();
     let data = server.dir.path().join("server");
     let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
     let mut members = Vec::new();
@@ -70,7 +80,7 @@ async fn a_backup_in_the_middle_of_a_vote_burst_restores_every_receipted_ballot_
     // their vote at the same time.
     let file = server.dir.path().join("ecabinet-backup.tar");
     let burst = futures::future::join_all(members.iter().map(|m| m.vote(motion.id, "abstain")));
-    let (outcomes, manifest) = tokio::join!(burst, backup(&data, &file));
+    let (outcomes, manifest) = tokio::join!(burst, backup(&data, database_url.as_deref(), &file));
     let manifest = manifest.context("the backup while the server runs")?;
     for outcome in outcomes {
         ensure!(matches!(outcome?, VoteOutcome::Counted { .. }));
@@ -84,7 +94,29 @@ async fn a_backup_in_the_middle_of_a_vote_burst_restores_every_receipted_ballot_
     // Restored into a new folder, and served.
     let restored_dir = tempfile::tempdir()?;
     let restored_data = restored_dir.path().join("restored");
-    let read = restore(&file, &restored_data)?;
+    // A PostgreSQL backup goes into a new, empty database of the cluster.
+    let restored_url = match &database_url {
+        Some(url) => {
+            let pool = sqlx::PgPool::connect(url).await?;
+            sqlx::query("CREATE DATABASE restored")
+                .execute(&pool)
+                .await?;
+            pool.close().await;
+            let (base, _) = url.rsplit_once('/').context("a database URL")?;
+            Some(format!("{base}/restored"))
+        }
+        None => None,
+    };
+    if restored_url.is_some() {
+        ensure!(
+            matches!(
+                restore(&file, &restored_dir.path().join("no-db"), None).await,
+                Err(BackupError::NeedsDatabase)
+            ),
+            "a PostgreSQL backup needs a database to go into"
+        );
+    }
+    let read = restore(&file, &restored_data, restored_url.as_deref()).await?;
     ensure!(read == manifest);
     ensure!(
         restored_data
@@ -98,7 +130,7 @@ async fn a_backup_in_the_middle_of_a_vote_burst_restores_every_receipted_ballot_
     let restored = ecabinet_server::start(ecabinet_server::ServeConfig {
         data_dir: restored_data.clone(),
         listen: "127.0.0.1:0".parse()?,
-        database_url: None,
+        database_url: restored_url.clone(),
         tls: None,
         demo: false,
         policy: Default::default(),
@@ -154,7 +186,8 @@ async fn a_backup_in_the_middle_of_a_vote_burst_restores_every_receipted_ballot_
         "the restored server's receipts and tally verify with the key the devices pinned: {verification:?}"
     );
     println!(
-        "backup: {} bytes of database, {} chunks; restored tally {:?}",
+        "backup ({}): {} bytes of database, {} chunks; restored tally {:?}",
+        manifest.backend,
         manifest.database_bytes,
         manifest.chunks,
         closed.tally.as_ref().map(|t| &t.counts)
@@ -162,12 +195,14 @@ async fn a_backup_in_the_middle_of_a_vote_burst_restores_every_receipted_ballot_
 
     // Not into a folder that holds data; not a file that is not a backup.
     ensure!(matches!(
-        restore(&file, &restored_data),
+        restore(&file, &restored_data, restored_url.as_deref()).await,
         Err(BackupError::NotEmpty(_))
     ));
     let junk = restored_dir.path().join("junk.tar");
     std::fs::write(&junk, b"not a backup at all")?;
-    ensure!(restore(&junk, &restored_dir.path().join("other")).is_err());
+    ensure!(restore(&junk, &restored_dir.path().join("other"), None)
+        .await
+        .is_err());
     restored.shutdown().await?;
     Ok(())
 }

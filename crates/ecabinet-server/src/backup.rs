@@ -21,6 +21,7 @@ use crate::serve::sqlite_path;
 
 const MANIFEST: &str = "ecabinet-backup.json";
 const DATABASE: &str = "ecabinet.sqlite3";
+const PG_DUMP: &str = "ecabinet.pgdump";
 const BLOBS: &str = "blobs";
 const FORMAT: u32 = 1;
 
@@ -35,12 +36,40 @@ pub enum BackupError {
     Database(#[from] sqlx::Error),
     #[error("{0} holds no eCabinet database (ecabinet.sqlite3): nothing to back up")]
     NoDatabase(PathBuf),
-    #[error("backups of a PostgreSQL store are made with pg_dump (and the blob folder copied beside it); this command backs up the embedded SQLite store")]
-    Postgres,
+    #[error("{tool} failed: {detail}")]
+    Tool { tool: &'static str, detail: String },
+    #[error("this backup is of a PostgreSQL store: give --database-url of an empty database to restore it into")]
+    NeedsDatabase,
+    #[error("this backup is of the embedded SQLite store: restore it without --database-url")]
+    NotPostgres,
     #[error("{0} is not an eCabinet backup: {1}")]
     NotABackup(PathBuf, String),
     #[error("{0} is not empty: restore into a new folder, so nothing is overwritten")]
     NotEmpty(PathBuf),
+}
+
+fn sqlite() -> String {
+    "sqlite".into()
+}
+
+/// Runs a PostgreSQL client tool, with its error output as the reason.
+async fn run_tool(tool: &'static str, args: &[&std::ffi::OsStr]) -> Result<(), BackupError> {
+    let output = tokio::process::Command::new(tool)
+        .args(args)
+        .output()
+        .await
+        .map_err(|e| BackupError::Tool {
+            tool,
+            detail: format!("{e} (install Debian's postgresql-client)"),
+        })?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(BackupError::Tool {
+            tool,
+            detail: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        })
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
@@ -54,6 +83,10 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupManifest {
     pub format: u32,
+    /// "sqlite" (the snapshot is ecabinet.sqlite3) or "postgres" (a
+    /// pg_dump custom archive, ecabinet.pgdump).
+    #[serde(default = "sqlite")]
+    pub backend: String,
     pub created_at: DateTime<Utc>,
     pub server_version: String,
     /// Bytes of the database snapshot.
@@ -63,12 +96,14 @@ pub struct BackupManifest {
 }
 
 /// Backs up the data folder `data` (the server may be running) into `out`,
-/// written under a temporary name and renamed when whole.
-pub async fn backup(data: &Path, out: &Path) -> Result<BackupManifest, BackupError> {
-    let database = sqlite_path(data);
-    if !database.exists() {
-        return Err(BackupError::NoDatabase(data.to_path_buf()));
-    }
+/// written under a temporary name and renamed when whole. `database_url`:
+/// the PostgreSQL store (dumped with `pg_dump`), or None for the embedded
+/// SQLite in `data`.
+pub async fn backup(
+    data: &Path,
+    database_url: Option<&str>,
+    out: &Path,
+) -> Result<BackupManifest, BackupError> {
     let work = tempfile::Builder::new()
         .prefix(".ecabinet-backup")
         .tempdir_in(
@@ -77,19 +112,46 @@ pub async fn backup(data: &Path, out: &Path) -> Result<BackupManifest, BackupErr
                 .unwrap_or(Path::new(".")),
         )
         .map_err(io(out))?;
-    let snapshot = work.path().join(DATABASE);
-    // A read transaction beside the server's writers: a consistent copy.
-    let mut connection = SqliteConnectOptions::new()
-        .filename(&database)
-        .read_only(true)
-        .busy_timeout(std::time::Duration::from_secs(30))
-        .connect()
-        .await?;
-    sqlx::query("VACUUM INTO ?")
-        .bind(snapshot.display().to_string())
-        .execute(&mut connection)
-        .await?;
-    connection.close().await?;
+    let (snapshot, name, backend) = match database_url {
+        Some(url) => {
+            let dump = work.path().join(PG_DUMP);
+            // pg_dump reads in one repeatable-read snapshot: consistent.
+            run_tool(
+                "pg_dump",
+                &[
+                    "--format=custom".as_ref(),
+                    "--no-owner".as_ref(),
+                    "--no-privileges".as_ref(),
+                    "--file".as_ref(),
+                    dump.as_os_str(),
+                    "--dbname".as_ref(),
+                    url.as_ref(),
+                ],
+            )
+            .await?;
+            (dump, PG_DUMP, "postgres")
+        }
+        None => {
+            let database = sqlite_path(data);
+            if !database.exists() {
+                return Err(BackupError::NoDatabase(data.to_path_buf()));
+            }
+            let snapshot = work.path().join(DATABASE);
+            // A read transaction beside the server's writers: a consistent copy.
+            let mut connection = SqliteConnectOptions::new()
+                .filename(&database)
+                .read_only(true)
+                .busy_timeout(std::time::Duration::from_secs(30))
+                .connect()
+                .await?;
+            sqlx::query("VACUUM INTO ?")
+                .bind(snapshot.display().to_string())
+                .execute(&mut connection)
+                .await?;
+            connection.close().await?;
+            (snapshot, DATABASE, "sqlite")
+        }
+    };
     let database_bytes = std::fs::metadata(&snapshot).map_err(io(&snapshot))?.len();
 
     let partial = out.with_extension("partial");
@@ -97,6 +159,7 @@ pub async fn backup(data: &Path, out: &Path) -> Result<BackupManifest, BackupErr
     let mut archive = tar::Builder::new(std::io::BufWriter::new(file));
     let mut manifest = BackupManifest {
         format: FORMAT,
+        backend: backend.into(),
         created_at: Utc::now(),
         server_version: env!("CARGO_PKG_VERSION").to_owned(),
         database_bytes,
@@ -120,7 +183,7 @@ pub async fn backup(data: &Path, out: &Path) -> Result<BackupManifest, BackupErr
         .append_data(&mut header, MANIFEST, text.as_slice())
         .map_err(io(&partial))?;
     archive
-        .append_path_with_name(&snapshot, DATABASE)
+        .append_path_with_name(&snapshot, name)
         .map_err(io(&snapshot))?;
     for chunk in &chunks {
         let name = Path::new(BLOBS).join(chunk.strip_prefix(&blobs).unwrap_or(chunk));
@@ -157,8 +220,13 @@ fn collect_chunks(folder: &Path, into: &mut Vec<PathBuf>) -> Result<(), BackupEr
 }
 
 /// Restores the backup `from` into the new data folder `data` (absent or
-/// empty), through a temporary folder renamed when whole.
-pub fn restore(from: &Path, data: &Path) -> Result<BackupManifest, BackupError> {
+/// empty), through a temporary folder renamed when whole; a PostgreSQL
+/// backup's database goes into `database_url` (an empty database).
+pub async fn restore(
+    from: &Path,
+    data: &Path,
+    database_url: Option<&str>,
+) -> Result<BackupManifest, BackupError> {
     if data.exists() && std::fs::read_dir(data).map_err(io(data))?.next().is_some() {
         return Err(BackupError::NotEmpty(data.to_path_buf()));
     }
@@ -200,7 +268,8 @@ pub fn restore(from: &Path, data: &Path) -> Result<BackupManifest, BackupError> 
             manifest = Some(read);
             continue;
         }
-        let allowed = name == Path::new(DATABASE) || name.starts_with(BLOBS);
+        let allowed =
+            name == Path::new(DATABASE) || name == Path::new(PG_DUMP) || name.starts_with(BLOBS);
         if !allowed {
             return Err(BackupError::NotABackup(
                 from.to_path_buf(),
@@ -212,7 +281,8 @@ pub fn restore(from: &Path, data: &Path) -> Result<BackupManifest, BackupError> 
     }
     let manifest = manifest
         .ok_or_else(|| BackupError::NotABackup(from.to_path_buf(), "it is empty".into()))?;
-    let database = work.path().join(DATABASE);
+    let postgres = manifest.backend == "postgres";
+    let database = work.path().join(if postgres { PG_DUMP } else { DATABASE });
     let size = std::fs::metadata(&database)
         .map_err(|_| BackupError::NotABackup(from.to_path_buf(), "it holds no database".into()))?
         .len();
@@ -221,6 +291,27 @@ pub fn restore(from: &Path, data: &Path) -> Result<BackupManifest, BackupError> 
             from.to_path_buf(),
             "its database is cut short".into(),
         ));
+    }
+    match (postgres, database_url) {
+        (true, None) => return Err(BackupError::NeedsDatabase),
+        (false, Some(_)) => return Err(BackupError::NotPostgres),
+        (true, Some(url)) => {
+            run_tool(
+                "pg_restore",
+                &[
+                    "--no-owner".as_ref(),
+                    "--no-privileges".as_ref(),
+                    "--exit-on-error".as_ref(),
+                    "--dbname".as_ref(),
+                    url.as_ref(),
+                    database.as_os_str(),
+                ],
+            )
+            .await?;
+            // The data folder keeps the blobs; the database is PostgreSQL's.
+            std::fs::remove_file(&database).map_err(io(&database))?;
+        }
+        (false, None) => {}
     }
     if data.exists() {
         std::fs::remove_dir(data).map_err(io(data))?;

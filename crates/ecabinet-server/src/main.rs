@@ -99,6 +99,9 @@ enum Command {
         /// The new data folder.
         #[arg(long)]
         data: PathBuf,
+        /// For a PostgreSQL backup: the empty database to restore it into.
+        #[arg(long, env = "ECABINET_DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Print a one-time enrolment code for a new person, or a new device of an existing person.
     Invite {
@@ -260,21 +263,26 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Backup { store, out } => {
-            if store.database_url.is_some() {
-                return Err(ecabinet_server::backup::BackupError::Postgres.into());
-            }
-            let manifest = ecabinet_server::backup::backup(&store.data, &out).await?;
+            let manifest =
+                ecabinet_server::backup::backup(&store.data, store.database_url.as_deref(), &out)
+                    .await?;
             println!(
-                "backed up {} (database {} bytes, {} document chunks) into {}",
+                "backed up {} ({} database, {} bytes; {} document chunks) into {}",
                 store.data.display(),
+                manifest.backend,
                 manifest.database_bytes,
                 manifest.chunks,
                 out.display()
             );
             Ok(())
         }
-        Command::Restore { from, data } => {
-            let manifest = ecabinet_server::backup::restore(&from, &data)?;
+        Command::Restore {
+            from,
+            data,
+            database_url,
+        } => {
+            let manifest =
+                ecabinet_server::backup::restore(&from, &data, database_url.as_deref()).await?;
             println!(
                 "restored the backup of {} ({} document chunks) into {}; serve it with: ecabinet-server serve --data {}",
                 manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
