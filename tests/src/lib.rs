@@ -78,6 +78,7 @@ impl TestServer {
             demo,
             policy,
             voice: Default::default(),
+            metrics_token: None,
         })
         .await?;
         Ok(Self {

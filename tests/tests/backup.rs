@@ -135,6 +135,7 @@ async fn scenario(backend: Backend) -> Result<()> {
         demo: false,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await?;
     let store = restored.services.store();

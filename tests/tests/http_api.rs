@@ -177,6 +177,7 @@ async fn plain_http_off_loopback_is_refused() -> Result<()> {
         demo: false,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await
     .expect_err("must refuse");
@@ -298,6 +299,7 @@ async fn a_second_server_on_the_same_sqlite_folder_refuses() -> Result<()> {
         demo: false,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     };
     let data = server.dir.path().join("server");
     let error = ecabinet_server::start(config(data.clone()))

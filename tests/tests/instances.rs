@@ -38,6 +38,7 @@ async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<
         demo: false,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await?;
 
@@ -133,6 +134,7 @@ async fn postgres_over_verified_tls() -> Result<()> {
         demo: false,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     };
     let server = ecabinet_server::start(config(url.clone(), "a")).await?;
     server.services.ensure_organisation("Chính phủ").await?;
@@ -183,6 +185,7 @@ async fn a_vote_closing_at_its_time_is_closed_once_by_two_instances() -> Result<
         demo: false,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await?;
     let secretary = first.enrol("Thư ký", Role::Secretary).await?;

@@ -95,6 +95,7 @@ async fn enrol_and_sync_over_tls_with_an_internal_ca() -> Result<()> {
         demo: true,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await?;
     assert!(server.url().starts_with("https://"), "{}", server.url());

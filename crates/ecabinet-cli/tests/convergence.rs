@@ -78,6 +78,7 @@ async fn serve(dir: &Path) -> Result<RunningServer> {
         demo: false,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await?)
 }

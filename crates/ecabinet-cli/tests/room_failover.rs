@@ -71,6 +71,7 @@ async fn serve(data: PathBuf) -> Result<()> {
         demo: true,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await?;
     if let Ok(people) = std::env::var(SERVE_PEOPLE) {

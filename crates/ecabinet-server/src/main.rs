@@ -72,6 +72,10 @@ enum Command {
         /// default the address the server listens on.
         #[arg(long)]
         voice_address: Option<std::net::IpAddr>,
+        /// Lets a monitoring system on another machine read /metrics with
+        /// `Authorization: Bearer TOKEN` (this machine needs none).
+        #[arg(long, env = "ECABINET_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Revoke a device (a lost or stolen laptop): it gets nothing more and wipes itself at next contact.
     Revoke {
@@ -183,6 +187,7 @@ async fn run(cli: Cli) -> Result<()> {
             offline_lease_days,
             voice_slots,
             voice_address,
+            metrics_token,
         } => {
             let tls = tls_cert
                 .zip(tls_key)
@@ -202,6 +207,7 @@ async fn run(cli: Cli) -> Result<()> {
                     slots: voice_slots,
                     address: voice_address,
                 },
+                metrics_token,
             })
             .await?;
             println!("eCabinet server listening on {}", server.url());

@@ -31,6 +31,9 @@ pub struct ServeConfig {
     /// What devices are told about their document cache.
     pub policy: ecabinet_domain::api::DevicePolicy,
     pub voice: VoiceConfig,
+    /// `GET /metrics` from another machine with `Authorization: Bearer
+    /// TOKEN` (this machine needs none).
+    pub metrics_token: Option<String>,
 }
 
 /// The server's voice forwarding.
@@ -198,7 +201,12 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
             tracing::info!(meeting = %summary.meeting.id, "seeded the demo organisation and meeting");
         }
     }
-    let app = crate::http::router(services.clone().with_policy(config.policy));
+    let app = crate::http::router(
+        services
+            .clone()
+            .with_policy(config.policy)
+            .with_metrics_token(config.metrics_token.clone()),
+    );
     let closer = tokio::spawn(crate::voting::close_motions_on_time(services.clone()));
     let handle = Handle::new();
     let listener =

@@ -271,6 +271,8 @@ pub struct Services {
     pub(crate) signals: Arc<tokio::sync::broadcast::Sender<crate::room::SignalBroadcast>>,
     /// Members' voices, forwarded by this instance.
     pub(crate) voice: Arc<ecabinet_voice::sfu::Sfu>,
+    /// Lets a monitoring system on another machine read `/metrics`.
+    pub(crate) metrics_token: Option<Arc<str>>,
 }
 
 /// One ordered live event on its way to this instance's event sockets:
@@ -331,7 +333,14 @@ impl Services {
                 std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
                 ecabinet_voice::DEFAULT_SLOTS,
             )),
+            metrics_token: None,
         })
+    }
+
+    /// Lets `/metrics` be read from another machine with this bearer token.
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_token = token.filter(|t| !t.is_empty()).map(Arc::from);
+        self
     }
 
     /// Forwards voices on `voice` (its address and slots).

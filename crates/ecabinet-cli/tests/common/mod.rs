@@ -67,6 +67,7 @@ pub async fn demo_server(dir: &Path) -> Result<ecabinet_server::RunningServer> {
         demo: true,
         policy: Default::default(),
         voice: Default::default(),
+        metrics_token: None,
     })
     .await?)
 }

@@ -181,17 +181,39 @@ async fn record_request(
     response
 }
 
-/// `GET /metrics` (Prometheus text), to this machine only: a local agent
-/// scrapes it and ships the figures on.
+/// Who may read `/metrics`: this machine, or another with the admin token
+/// as a bearer (compared in constant time).
+fn metrics_allowed(
+    peer: std::net::IpAddr,
+    authorization: Option<&str>,
+    token: Option<&str>,
+) -> bool {
+    if peer.is_loopback() {
+        return true;
+    }
+    match (token, authorization.and_then(|a| a.strip_prefix("Bearer "))) {
+        (Some(token), Some(given)) => {
+            ecabinet_crypto::constant_time_eq(token.as_bytes(), given.trim().as_bytes())
+        }
+        _ => false,
+    }
+}
+
+/// `GET /metrics` (Prometheus text), to this machine, or to a monitoring
+/// system holding the admin token (`--metrics-token`).
 async fn metrics(
     State(services): State<Services>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    if !peer.ip().is_loopback() {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if !metrics_allowed(peer.ip(), authorization, services.metrics_token.as_deref()) {
         return Err(ApiError {
             status: StatusCode::FORBIDDEN,
             code: "forbidden",
-            message: "the metrics are served to this machine only; scrape them with a local agent"
+            message: "the metrics are served to this machine, or with the admin token (ecabinet-server serve --metrics-token)"
                 .into(),
         });
     }
@@ -861,5 +883,34 @@ where
                 "Authorization must be a Bearer token",
             ))?;
         Ok(services.authenticate(token).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metrics_allowed;
+
+    #[test]
+    fn the_metrics_are_for_this_machine_or_the_token() {
+        let here = "127.0.0.1".parse().expect("an address");
+        let there = "10.0.0.7".parse().expect("an address");
+        assert!(metrics_allowed(here, None, None));
+        assert!(!metrics_allowed(there, None, None), "no token configured");
+        assert!(!metrics_allowed(there, Some("Bearer s3cret"), None));
+        assert!(!metrics_allowed(there, None, Some("s3cret")));
+        assert!(!metrics_allowed(
+            there,
+            Some("Bearer wrong"),
+            Some("s3cret")
+        ));
+        assert!(
+            !metrics_allowed(there, Some("s3cret"), Some("s3cret")),
+            "a bearer"
+        );
+        assert!(metrics_allowed(
+            there,
+            Some("Bearer s3cret"),
+            Some("s3cret")
+        ));
     }
 }
