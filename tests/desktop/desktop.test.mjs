@@ -228,6 +228,11 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   }
   mkdirSync(OUTPUT, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "ecabinet-desktop-"));
+  // No sound card on a CI machine: ALSA's null device stands in for the
+  // microphone (silence) and the speakers, so the app's real voice runs.
+  const alsa = join(work, "alsa-null.conf");
+  writeFileSync(alsa, "pcm.!default { type null }\nctl.!default { type hw card 0 }\n");
+  process.env.ALSA_CONFIG_PATH = alsa;
   const children = [];
   t.after(() => {
     for (const child of children.reverse()) stop(child);
@@ -597,8 +602,13 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   await waitFor("the room bar", () => member.wd.find('[data-testid="room-join"]'), 30_000);
   await member.wd.reveal('[data-testid="room-join"]');
   await waitForAttribute(member.wd, "both paths", '[data-testid="room-bar"]', "data-paths", "both", 30_000);
+  // The room's audio, in the real app: listening and talking through the server's forwarding.
+  await member.wd.reveal('[data-testid="voice-talk"]');
+  await waitForAttribute(member.wd, "the voice through the server", '[data-testid="voice-path"]', "data-path", "server", 30_000);
   stop(again, "SIGKILL");
   await waitForAttribute(member.wd, "room only", '[data-testid="room-bar"]', "data-paths", "room_only", 30_000);
+  // Without the server, the voice goes through the room's hub.
+  await waitForAttribute(member.wd, "the voice through the hub", '[data-testid="voice-path"]', "data-path", "hub", 30_000);
   await waitFor("the hub running the session", () => hub.output.includes('"took_over"'), 30_000);
   await waitFor("the hub's epoch in the app", () => member.wd.find('[data-testid="room-hub-orders"]'), 30_000);
   await member.wd.script("document.querySelector('[data-testid=room-bar]').scrollIntoView({ block: 'center' });", []);
