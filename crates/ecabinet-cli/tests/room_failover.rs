@@ -4,7 +4,9 @@
 //! a vote; the room goes on (a speaker change, a presenter page, a
 //! member's request, three ballots receipted by the hub, the vote closed
 //! and counted) through the hub; a member cut off from both is told why it
-//! could not ask, and its ballot waits; the server comes back on the same
+//! could not ask, and its ballot waits; another member's link is cut for a
+//! few seconds (its process frozen) and it recovers once the server is
+//! back; the server comes back on the same
 //! data, the hub hands its segment and ballots back, the server's log
 //! equals the hub's, its tally the room's (re-verified by a voter), the
 //! cut-off ballot is refused with the reason, and the signed minutes verify.
@@ -260,6 +262,17 @@ impl RoomProcess {
             .context("the room process did not stop on SIGTERM")??;
         Ok(())
     }
+}
+
+/// Sends a signal (`-STOP`, `-CONT`) to a process.
+async fn signal(pid: u32, which: &str) -> Result<()> {
+    let status = Command::new("kill")
+        .arg(which)
+        .arg(pid.to_string())
+        .status()
+        .await?;
+    ensure!(status.success(), "kill {which} {pid} failed");
+    Ok(())
 }
 
 fn note_is(kind: &'static str) -> impl Fn(&Value) -> bool {
@@ -597,6 +610,38 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
     );
     println!("vote closed in the room: {counts:?}");
 
+    // A member's link is cut for a while (its room process frozen, its
+    // connections silent, for a time the seed picks): it says it lost the
+    // hub, and once the server is back it reconnects and catches up.
+    let frozen = if listener < cut {
+        listener
+    } else {
+        listener - 1
+    };
+    let frozen_pid = rooms[frozen]
+        .child
+        .id()
+        .context("the frozen member's pid")?;
+    let lost_before = rooms[frozen].count(note_is("hub_lost"));
+    let connected_before_cut = rooms[frozen].count(note_is("hub_connected"));
+    let frozen_for = Duration::from_millis(3_000 + choices.next(2_000));
+    signal(frozen_pid, "-STOP").await?;
+    tokio::time::sleep(frozen_for).await;
+    signal(frozen_pid, "-CONT").await?;
+    rooms[frozen]
+        .wait_for_nth(
+            "the frozen member's loss of the hub",
+            lost_before + 1,
+            Duration::from_secs(6),
+            note_is("hub_lost"),
+        )
+        .await?;
+    println!(
+        "member {} cut off for {} ms: it lost the hub",
+        listener + 1,
+        frozen_for.as_millis()
+    );
+
     // The seed may crash the hub too, while the server is away: restarted,
     // it finds the segment it ordered in the log held on its device.
     let mut hub = hub;
@@ -624,6 +669,15 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
     }
     let (handed_at, handed) = hub
         .wait_for("hand-back", Duration::from_secs(20), note_is("handed_back"))
+        .await?;
+    // The member whose link was cut is in the room again.
+    rooms[frozen]
+        .wait_for_nth(
+            "the cut member back in the room",
+            connected_before_cut + 1,
+            Duration::from_secs(20),
+            note_is("hub_connected"),
+        )
         .await?;
     ensure!(handed["epoch"].as_u64() == Some(epoch), "{handed}");
     println!(
@@ -743,6 +797,13 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         e.event().body,
         ecabinet_domain::session::LiveEventBody::HubTookOver { .. }
     )));
+    // The member whose link was cut holds the same log.
+    let frozen_client = ecabinet_client::Client::open(&members[listener]).await?;
+    frozen_client.catch_up_session(meeting_id).await?;
+    ensure!(
+        frozen_client.session_log(meeting_id).await? == server_log,
+        "the member whose link was cut caught up"
+    );
     // The cut-off member catches up through the server and holds the same log.
     ecab_ok(&members[cut], &["sync"]).await?;
     let cut_client = ecabinet_client::Client::open(&members[cut]).await?;
