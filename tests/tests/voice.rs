@@ -2,7 +2,8 @@
 //! voice over HTTP and WebRTC; whom they hear follows the session's log —
 //! the member given the floor, the microphones the secretariat opens and
 //! closes — and what they hear is what was said (correlation with the
-//! source; no sound hardware: synthetic voices).
+//! source; no sound hardware: synthetic voices); a restricted item is
+//! heard by its audience only.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -107,6 +108,32 @@ async fn scenario(backend: Backend) -> Result<()> {
     ensure!(
         heard_during(&speaker, &listener, Duration::from_millis(600)).await <= 2,
         "a closed microphone is not heard"
+    );
+    // A restricted item is heard by its audience only (its named member
+    // and the secretariat), never by the other participants.
+    let restricted = secretary
+        .add_agenda_item(
+            meeting.id,
+            "Nhân sự cấp cao",
+            Some(vec![first.profile().person.id]),
+        )
+        .await?;
+    secretary.take_up_item(restricted.id).await?;
+    secretary
+        .set_microphone(meeting.id, first.profile().person.id, true)
+        .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (to_secretariat, to_other) = tokio::join!(
+        heard_during(&speaker, &listener, Duration::from_millis(800)),
+        heard_during(&speaker, &other, Duration::from_millis(800)),
+    );
+    ensure!(
+        to_secretariat >= 20,
+        "the item's audience hears it: {to_secretariat}"
+    );
+    ensure!(
+        to_other <= 2,
+        "a participant outside the item's audience does not: {to_other}"
     );
     // A member cannot open a microphone.
     let refused = first

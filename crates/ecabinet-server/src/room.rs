@@ -452,11 +452,13 @@ impl Services {
         let meeting = self.meeting_of_caller(caller, meeting_id).await?;
         self.require_participant(caller, &meeting)?;
         Self::require_published(&meeting)?;
-        {
+        let current = {
             let mut heads = self.sessions.heads.lock().await;
             let head = self.head_of(&mut heads, meeting_id).await?;
             self.voices_follow(&meeting, &head.state);
-        }
+            head.state.current_item
+        };
+        self.voice_audience(&meeting, current).await?;
         let description = self
             .voice
             .join(
@@ -472,6 +474,46 @@ impl Services {
             description,
             slots: self.voice.slots() as u32,
         })
+    }
+
+    /// Who hears the meeting's voice while `item` is discussed: everyone,
+    /// or for a restricted item its named members and the secretariat.
+    pub(crate) async fn voice_audience(
+        &self,
+        meeting: &Meeting,
+        item: Option<ecabinet_domain::AgendaItemId>,
+    ) -> ServiceResult<()> {
+        let restricted = match item {
+            Some(item) => self
+                .store
+                .agenda_item(item)
+                .await?
+                .is_some_and(|(found, _)| found.restricted),
+            None => false,
+        };
+        let audience = match (restricted, item) {
+            (true, Some(item)) => {
+                let mut persons: Vec<uuid::Uuid> = self
+                    .store
+                    .item_access(item)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.0)
+                    .collect();
+                persons.extend(
+                    self.store
+                        .persons(meeting.organisation_id)
+                        .await?
+                        .into_iter()
+                        .filter(|p| p.role == Role::Secretary)
+                        .map(|p| p.id.0),
+                );
+                Some(persons)
+            }
+            _ => None,
+        };
+        self.voice.set_audience(meeting.id.0, audience);
+        Ok(())
     }
 
     /// Who the voice forwarding lets be heard follows the session's log:

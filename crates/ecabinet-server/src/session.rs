@@ -483,6 +483,8 @@ impl Services {
                         .await?;
                 }
                 LiveEventBody::ItemTakenUp { item } => {
+                    // A restricted item is heard by its audience only.
+                    self.voice_audience(meeting, Some(*item)).await?;
                     // Only a scheduled item goes into discussion: taking up
                     // an adopted or deferred one again keeps its decision.
                     let scheduled = self

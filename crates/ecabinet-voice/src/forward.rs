@@ -81,6 +81,8 @@ pub struct Forwarder {
     listeners: HashMap<Talker, Vec<Slot>>,
     /// Who may be heard now, most important first.
     talkers: Vec<Talker>,
+    /// Who may listen now (None: every listener): a restricted item's audience.
+    audience: Option<Vec<Talker>>,
 }
 
 impl Forwarder {
@@ -89,7 +91,14 @@ impl Forwarder {
             slots_per_listener,
             listeners: HashMap::new(),
             talkers: Vec::new(),
+            audience: None,
         }
+    }
+
+    /// Only these listeners receive anything (None: all of them): while a
+    /// restricted item is discussed, its audience.
+    pub fn set_audience(&mut self, audience: Option<Vec<Talker>>) {
+        self.audience = audience;
     }
 
     pub fn slots_per_listener(&self) -> usize {
@@ -156,7 +165,11 @@ impl Forwarder {
     /// Where a packet of `talker` goes (nowhere if it may not be heard).
     pub fn route(&mut self, talker: Talker, head: RtpHead) -> Vec<Route> {
         let mut routes = Vec::new();
+        let audience = self.audience.as_ref();
         for (listener, slots) in &mut self.listeners {
+            if audience.is_some_and(|a| !a.contains(listener)) {
+                continue;
+            }
             for (n, slot) in slots.iter_mut().enumerate() {
                 if slot.talker == Some(talker) {
                     routes.push(Route {
@@ -223,6 +236,23 @@ mod tests {
         let fourth = forward.route(id(2), head(0, 967))[0].head;
         assert_eq!(fourth.sequence, third.sequence.wrapping_add(1), "wraps");
         assert_eq!(fourth.timestamp, third.timestamp + FRAME_TICKS);
+    }
+
+    #[test]
+    fn a_restricted_audience_hears_and_nobody_else() {
+        let mut forward = Forwarder::new(2);
+        for n in 1..=3 {
+            forward.add_listener(id(n));
+        }
+        forward.set_talkers(vec![id(1)]);
+        forward.set_audience(Some(vec![id(1), id(2)]));
+        let routes = forward.route(id(1), head(1, 1));
+        assert_eq!(
+            routes.iter().map(|r| r.listener).collect::<Vec<_>>(),
+            vec![id(2)]
+        );
+        forward.set_audience(None);
+        assert_eq!(forward.route(id(1), head(2, 961)).len(), 2);
     }
 
     #[test]

@@ -44,6 +44,8 @@ struct Room {
     members: Mutex<HashMap<Uuid, Member>>,
     /// Who the session lets speak, most important first.
     allowed: Mutex<Vec<Uuid>>,
+    /// Who may listen (None: every participant): a restricted item's audience.
+    audience: Mutex<Option<Vec<Uuid>>>,
     forwarded: Arc<AtomicU64>,
 }
 
@@ -51,6 +53,15 @@ impl Room {
     /// The allowed persons' devices in the room, in the persons' order.
     fn retalk(&self) {
         let allowed = self.allowed.lock().map(|a| a.clone()).unwrap_or_default();
+        let audience = self.audience.lock().ok().and_then(|a| a.clone());
+        let listening: Option<Vec<Uuid>> = audience.map(|persons| match self.members.lock() {
+            Ok(members) => members
+                .iter()
+                .filter(|(_, m)| persons.contains(&m.person))
+                .map(|(device, _)| *device)
+                .collect(),
+            Err(_) => Vec::new(),
+        });
         let devices: Vec<Uuid> = match self.members.lock() {
             Ok(members) => {
                 let mut devices: Vec<(usize, Uuid)> = members
@@ -69,6 +80,7 @@ impl Room {
         };
         if let Ok(mut forward) = self.forward.lock() {
             forward.set_talkers(devices);
+            forward.set_audience(listening);
         }
     }
 
@@ -228,6 +240,7 @@ impl Sfu {
                     slots: RwLock::new(HashMap::new()),
                     members: Mutex::new(HashMap::new()),
                     allowed: Mutex::new(Vec::new()),
+                    audience: Mutex::new(None),
                     forwarded: self.forwarded.clone(),
                 })
             })
@@ -239,6 +252,16 @@ impl Sfu {
         let room = self.room(meeting);
         if let Ok(mut allowed) = room.allowed.lock() {
             *allowed = persons;
+        }
+        room.retalk();
+    }
+
+    /// Only these persons hear the meeting now (None: every participant):
+    /// while a restricted item is discussed, its audience.
+    pub fn set_audience(&self, meeting: Uuid, persons: Option<Vec<Uuid>>) {
+        let room = self.room(meeting);
+        if let Ok(mut audience) = room.audience.lock() {
+            *audience = persons;
         }
         room.retalk();
     }
