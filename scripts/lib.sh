@@ -89,6 +89,19 @@ build_ui() {
   (cd "$ROOT/ui" && npm run --silent build)
 }
 
+# Garage, the S3-compatible store the object-storage tests run against: a
+# real server, built once from crates.io into the tool cache (about 7
+# minutes on 2 cores; SQLite metadata only, so no LMDB or K2V).
+GARAGE_VERSION="2.5.0"
+install_garage() {
+  local have
+  have="$("$TOOLS/bin/garage" --version 2>/dev/null || true)"
+  case "$have" in *"cargo:$GARAGE_VERSION "*) return 0 ;; esac
+  say "building Garage $GARAGE_VERSION (crates.io) into $TOOLS"
+  CARGO_TARGET_DIR="$ECAB_CACHE/target-tools" cargo install --quiet --locked --root "$TOOLS" \
+    garage --version "=$GARAGE_VERSION" --no-default-features --features bundled-libs,sqlite
+}
+
 install_tauri_driver() {
   command -v tauri-driver >/dev/null && return 0
   say "installing tauri-driver (crates.io)"

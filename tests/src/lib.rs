@@ -1,6 +1,7 @@
 //! Test harness: start a real server (SQLite in a temporary folder, or a
 //! PostgreSQL cluster of the test's own), issue invites, enrol client engines.
 
+pub mod garage;
 pub mod postgres;
 pub mod relay;
 pub mod scans;
@@ -61,6 +62,16 @@ impl TestServer {
         demo: bool,
         policy: ecabinet_domain::api::DevicePolicy,
     ) -> Result<Self> {
+        Self::start_blobs(backend, demo, policy, Default::default()).await
+    }
+
+    /// With document chunks where the test says (a Garage bucket, say).
+    pub async fn start_blobs(
+        backend: Backend,
+        demo: bool,
+        policy: ecabinet_domain::api::DevicePolicy,
+        blobs: ecabinet_server::blobs::BlobsLocation,
+    ) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let (database_url, postgres) = match backend {
             Backend::Sqlite => (None, None),
@@ -79,6 +90,7 @@ impl TestServer {
             policy,
             voice: Default::default(),
             metrics_token: None,
+            blobs,
         })
         .await?;
         Ok(Self {

@@ -80,7 +80,11 @@ async fn scenario(backend: Backend) -> Result<()> {
     // their vote at the same time.
     let file = server.dir.path().join("ecabinet-backup.tar");
     let burst = futures::future::join_all(members.iter().map(|m| m.vote(motion.id, "abstain")));
-    let (outcomes, manifest) = tokio::join!(burst, backup(&data, database_url.as_deref(), &file));
+    let in_folder = ecabinet_server::blobs::BlobsLocation::DataFolder;
+    let (outcomes, manifest) = tokio::join!(
+        burst,
+        backup(&data, database_url.as_deref(), &in_folder, &file)
+    );
     let manifest = manifest.context("the backup while the server runs")?;
     for outcome in outcomes {
         ensure!(matches!(outcome?, VoteOutcome::Counted { .. }));
@@ -110,13 +114,25 @@ async fn scenario(backend: Backend) -> Result<()> {
     if restored_url.is_some() {
         ensure!(
             matches!(
-                restore(&file, &restored_dir.path().join("no-db"), None).await,
+                restore(
+                    &file,
+                    &restored_dir.path().join("no-db"),
+                    None,
+                    &Default::default()
+                )
+                .await,
                 Err(BackupError::NeedsDatabase)
             ),
             "a PostgreSQL backup needs a database to go into"
         );
     }
-    let read = restore(&file, &restored_data, restored_url.as_deref()).await?;
+    let read = restore(
+        &file,
+        &restored_data,
+        restored_url.as_deref(),
+        &Default::default(),
+    )
+    .await?;
     ensure!(read == manifest);
     ensure!(
         restored_data
@@ -136,6 +152,7 @@ async fn scenario(backend: Backend) -> Result<()> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await?;
     let store = restored.services.store();
@@ -196,14 +213,25 @@ async fn scenario(backend: Backend) -> Result<()> {
 
     // Not into a folder that holds data; not a file that is not a backup.
     ensure!(matches!(
-        restore(&file, &restored_data, restored_url.as_deref()).await,
+        restore(
+            &file,
+            &restored_data,
+            restored_url.as_deref(),
+            &Default::default(),
+        )
+        .await,
         Err(BackupError::NotEmpty(_))
     ));
     let junk = restored_dir.path().join("junk.tar");
     std::fs::write(&junk, b"not a backup at all")?;
-    ensure!(restore(&junk, &restored_dir.path().join("other"), None)
-        .await
-        .is_err());
+    ensure!(restore(
+        &junk,
+        &restored_dir.path().join("other"),
+        None,
+        &Default::default()
+    )
+    .await
+    .is_err());
     restored.shutdown().await?;
     Ok(())
 }

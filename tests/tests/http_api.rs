@@ -178,6 +178,7 @@ async fn plain_http_off_loopback_is_refused() -> Result<()> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await
     .expect_err("must refuse");
@@ -300,6 +301,7 @@ async fn a_second_server_on_the_same_sqlite_folder_refuses() -> Result<()> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     };
     let data = server.dir.path().join("server");
     let error = ecabinet_server::start(config(data.clone()))

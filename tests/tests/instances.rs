@@ -39,6 +39,7 @@ async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await?;
 
@@ -135,6 +136,7 @@ async fn postgres_over_verified_tls() -> Result<()> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     };
     let server = ecabinet_server::start(config(url.clone(), "a")).await?;
     server.services.ensure_organisation("Chính phủ").await?;
@@ -186,6 +188,7 @@ async fn a_vote_closing_at_its_time_is_closed_once_by_two_instances() -> Result<
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await?;
     let secretary = first.enrol("Thư ký", Role::Secretary).await?;

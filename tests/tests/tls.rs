@@ -96,6 +96,7 @@ async fn enrol_and_sync_over_tls_with_an_internal_ca() -> Result<()> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await?;
     assert!(server.url().starts_with("https://"), "{}", server.url());

@@ -79,6 +79,7 @@ async fn serve(dir: &Path) -> Result<RunningServer> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await?)
 }

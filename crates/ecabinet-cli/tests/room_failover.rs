@@ -74,6 +74,7 @@ async fn serve(data: PathBuf) -> Result<()> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await?;
     if let Ok(people) = std::env::var(SERVE_PEOPLE) {

@@ -8,6 +8,12 @@
 //! after; chunks written later are harmless extras. The server's signing
 //! key lives in the database, so receipts and orderer signatures verify
 //! after a restore.
+//!
+//! When the chunks are in an S3 bucket they stay there: the backup holds
+//! the bucket's listing (names and sizes, taken after the snapshot), and a
+//! restore checks that every listed chunk is still in the bucket it is
+//! given. Keeping the bucket's objects (versioning, a replica) is the
+//! object store's job; chunks are never changed once published.
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +23,14 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use thiserror::Error;
 
+use crate::blobs::{BlobsConfigError, BlobsLocation, StoredBlob};
 use crate::serve::sqlite_path;
 
 const MANIFEST: &str = "ecabinet-backup.json";
 const DATABASE: &str = "ecabinet.sqlite3";
 const PG_DUMP: &str = "ecabinet.pgdump";
 const BLOBS: &str = "blobs";
+const BLOB_LISTING: &str = "blobs-listing.json";
 const FORMAT: u32 = 1;
 
 #[derive(Debug, Error)]
@@ -46,6 +54,19 @@ pub enum BackupError {
     NotABackup(PathBuf, String),
     #[error("{0} is not empty: restore into a new folder, so nothing is overwritten")]
     NotEmpty(PathBuf),
+    #[error(transparent)]
+    Blobs(#[from] BlobsConfigError),
+    #[error("the object store: {0}")]
+    BlobStore(std::io::Error),
+    #[error("this backup's document chunks are in the bucket {0}: restore with --blobs s3://… naming that bucket (or a copy of it)")]
+    NeedsBucket(String),
+    #[error("{missing} of the {listed} document chunks this backup lists are not in {store} (the first: {first}); restore from a copy of the bucket that has them")]
+    ChunksMissing {
+        missing: usize,
+        listed: usize,
+        store: String,
+        first: String,
+    },
 }
 
 fn sqlite() -> String {
@@ -91,17 +112,21 @@ pub struct BackupManifest {
     pub server_version: String,
     /// Bytes of the database snapshot.
     pub database_bytes: u64,
-    /// Blob chunks copied.
+    /// Blob chunks copied (or listed, when they are in a bucket).
     pub chunks: u64,
+    /// The bucket the chunks stay in (`s3://…`); None: they are in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blob_store: Option<String>,
 }
 
 /// Backs up the data folder `data` (the server may be running) into `out`,
 /// written under a temporary name and renamed when whole. `database_url`:
 /// the PostgreSQL store (dumped with `pg_dump`), or None for the embedded
-/// SQLite in `data`.
+/// SQLite in `data`; `blobs`: where the server keeps its chunks.
 pub async fn backup(
     data: &Path,
     database_url: Option<&str>,
+    blobs: &BlobsLocation,
     out: &Path,
 ) -> Result<BackupManifest, BackupError> {
     let work = tempfile::Builder::new()
@@ -164,13 +189,23 @@ pub async fn backup(
         server_version: env!("CARGO_PKG_VERSION").to_owned(),
         database_bytes,
         chunks: 0,
+        blob_store: None,
     };
-    let blobs = data.join(BLOBS);
+    // Listed after the snapshot: every chunk it names is there already.
     let mut chunks = Vec::new();
-    if blobs.exists() {
-        collect_chunks(&blobs, &mut chunks)?;
+    let mut listing = None;
+    let folder = blobs.folder(data);
+    match &folder {
+        Some(folder) if folder.exists() => collect_chunks(folder, &mut chunks)?,
+        Some(_) => {}
+        None => {
+            let store = blobs.open(data).await?;
+            let listed = store.list().await.map_err(BackupError::BlobStore)?;
+            manifest.blob_store = Some(store.describe());
+            listing = Some(listed);
+        }
     }
-    manifest.chunks = chunks.len() as u64;
+    manifest.chunks = listing.as_ref().map_or(chunks.len(), Vec::len) as u64;
     let text = serde_json::to_vec_pretty(&manifest).map_err(|e| BackupError::Io {
         path: partial.clone(),
         source: std::io::Error::other(e),
@@ -185,8 +220,19 @@ pub async fn backup(
     archive
         .append_path_with_name(&snapshot, name)
         .map_err(io(&snapshot))?;
+    if let Some(listing) = &listing {
+        let text = serde_json::to_vec(listing).map_err(|e| io(&partial)(e.into()))?;
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o600);
+        header.set_cksum();
+        archive
+            .append_data(&mut header, BLOB_LISTING, text.as_slice())
+            .map_err(io(&partial))?;
+    }
+    let root = folder.unwrap_or_default();
     for chunk in &chunks {
-        let name = Path::new(BLOBS).join(chunk.strip_prefix(&blobs).unwrap_or(chunk));
+        let name = Path::new(BLOBS).join(chunk.strip_prefix(&root).unwrap_or(chunk));
         match archive.append_path_with_name(chunk, &name) {
             Ok(()) => {}
             // Removed since it was listed (a document version erased): skip it.
@@ -201,6 +247,95 @@ pub async fn backup(
     file.sync_all().map_err(io(&partial))?;
     std::fs::rename(&partial, out).map_err(io(out))?;
     Ok(manifest)
+}
+
+/// Puts the restored chunks where the restored server will look for them:
+/// they stay in `work/blobs` for the data folder, move to another folder,
+/// or are uploaded to a bucket; a bucket backup's listing is checked
+/// against the bucket.
+async fn place_chunks(
+    from: &Path,
+    manifest: &BackupManifest,
+    work: &Path,
+    data: &Path,
+    blobs: &BlobsLocation,
+) -> Result<(), BackupError> {
+    let restored = work.join(BLOBS);
+    let listing_path = work.join(BLOB_LISTING);
+    if let Some(bucket) = &manifest.blob_store {
+        let text = std::fs::read(&listing_path).map_err(|_| {
+            BackupError::NotABackup(from.to_path_buf(), "it lists no chunks".into())
+        })?;
+        let listed: Vec<StoredBlob> = serde_json::from_slice(&text)
+            .map_err(|e| BackupError::NotABackup(from.to_path_buf(), e.to_string()))?;
+        std::fs::remove_file(&listing_path).map_err(io(&listing_path))?;
+        if !matches!(blobs, BlobsLocation::S3(_)) {
+            return Err(BackupError::NeedsBucket(bucket.clone()));
+        }
+        let store = blobs.open(data).await?;
+        let present: std::collections::HashSet<StoredBlob> = store
+            .list()
+            .await
+            .map_err(BackupError::BlobStore)?
+            .into_iter()
+            .collect();
+        let missing: Vec<&StoredBlob> = listed.iter().filter(|b| !present.contains(b)).collect();
+        if let Some(first) = missing.first() {
+            return Err(BackupError::ChunksMissing {
+                missing: missing.len(),
+                listed: listed.len(),
+                store: store.describe(),
+                first: first.name.clone(),
+            });
+        }
+        return Ok(());
+    }
+    match blobs {
+        BlobsLocation::DataFolder => Ok(()),
+        BlobsLocation::Folder(folder) => {
+            if !restored.exists() {
+                return Ok(());
+            }
+            if folder.exists() {
+                std::fs::remove_dir(folder).map_err(io(folder))?;
+            }
+            std::fs::rename(&restored, folder).map_err(io(folder))
+        }
+        BlobsLocation::S3(_) => {
+            let store = blobs.open(data).await?;
+            let mut chunks = Vec::new();
+            if restored.exists() {
+                collect_chunks(&restored, &mut chunks)?;
+            }
+            for chunk in chunks {
+                let name = chunk.strip_prefix(&restored).unwrap_or(&chunk);
+                let parts: Vec<_> = name.iter().filter_map(|p| p.to_str()).collect();
+                let parsed = match parts.as_slice() {
+                    [document, version, index] => document
+                        .parse()
+                        .ok()
+                        .zip(version.parse().ok())
+                        .zip(index.parse().ok()),
+                    _ => None,
+                };
+                let Some(((document, version), index)) = parsed else {
+                    return Err(BackupError::NotABackup(
+                        from.to_path_buf(),
+                        format!("it holds a chunk named {}", name.display()),
+                    ));
+                };
+                let bytes = std::fs::read(&chunk).map_err(io(&chunk))?;
+                store
+                    .put_chunk(document, version, index, bytes.into())
+                    .await
+                    .map_err(BackupError::BlobStore)?;
+            }
+            if restored.exists() {
+                std::fs::remove_dir_all(&restored).map_err(io(&restored))?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Every chunk file under the blob folder (not the temporary ones a write
@@ -221,12 +356,25 @@ fn collect_chunks(folder: &Path, into: &mut Vec<PathBuf>) -> Result<(), BackupEr
 
 /// Restores the backup `from` into the new data folder `data` (absent or
 /// empty), through a temporary folder renamed when whole; a PostgreSQL
-/// backup's database goes into `database_url` (an empty database).
+/// backup's database goes into `database_url` (an empty database). The
+/// chunks go where `blobs` says: the data folder, another folder, or a
+/// bucket (a bucket backup's chunks are checked to be in it).
 pub async fn restore(
     from: &Path,
     data: &Path,
     database_url: Option<&str>,
+    blobs: &BlobsLocation,
 ) -> Result<BackupManifest, BackupError> {
+    if let BlobsLocation::Folder(folder) = blobs {
+        if folder.exists()
+            && std::fs::read_dir(folder)
+                .map_err(io(folder))?
+                .next()
+                .is_some()
+        {
+            return Err(BackupError::NotEmpty(folder.clone()));
+        }
+    }
     if data.exists() && std::fs::read_dir(data).map_err(io(data))?.next().is_some() {
         return Err(BackupError::NotEmpty(data.to_path_buf()));
     }
@@ -268,8 +416,10 @@ pub async fn restore(
             manifest = Some(read);
             continue;
         }
-        let allowed =
-            name == Path::new(DATABASE) || name == Path::new(PG_DUMP) || name.starts_with(BLOBS);
+        let allowed = name == Path::new(DATABASE)
+            || name == Path::new(PG_DUMP)
+            || name == Path::new(BLOB_LISTING)
+            || name.starts_with(BLOBS);
         if !allowed {
             return Err(BackupError::NotABackup(
                 from.to_path_buf(),
@@ -313,6 +463,7 @@ pub async fn restore(
         }
         (false, None) => {}
     }
+    place_chunks(from, &manifest, work.path(), data, blobs).await?;
     if data.exists() {
         std::fs::remove_dir(data).map_err(io(data))?;
     }

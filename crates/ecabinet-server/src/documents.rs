@@ -56,7 +56,7 @@ impl Services {
         document: DocumentId,
         version: u32,
         index: u32,
-        bytes: &[u8],
+        bytes: bytes::Bytes,
     ) -> ServiceResult<()> {
         caller.require_secretary()?;
         if bytes.len() > MAX_CHUNK_BYTES || bytes.len() < CHUNK_OVERHEAD {

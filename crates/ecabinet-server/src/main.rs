@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use ecabinet_domain::Role;
+use ecabinet_server::blobs::BlobsLocation;
 use ecabinet_server::serve::open_services;
 use ecabinet_server::{start, ServeConfig, TlsFiles, VoiceConfig};
 
@@ -34,6 +35,28 @@ struct StoreArgs {
     /// Use PostgreSQL instead of the embedded SQLite, e.g. postgres://user@host/ecabinet.
     #[arg(long, env = "ECABINET_DATABASE_URL")]
     database_url: Option<String>,
+    #[command(flatten)]
+    blobs: BlobsArg,
+}
+
+#[derive(clap::Args)]
+struct BlobsArg {
+    /// Where document chunks are kept: a folder (default: DATA/blobs), or
+    /// an S3-compatible bucket shared by several instances,
+    /// s3://BUCKET[/PREFIX]?endpoint=https://…[&region=R], with the key in
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    #[arg(long = "blobs", env = "ECABINET_BLOBS", value_parser = parse_blobs)]
+    location: Option<BlobsLocation>,
+}
+
+impl BlobsArg {
+    fn location(&self) -> BlobsLocation {
+        self.location.clone().unwrap_or_default()
+    }
+}
+
+fn parse_blobs(given: &str) -> Result<BlobsLocation, String> {
+    BlobsLocation::parse(given).map_err(|e| e.to_string())
 }
 
 #[derive(Subcommand)]
@@ -106,6 +129,8 @@ enum Command {
         /// For a PostgreSQL backup: the empty database to restore it into.
         #[arg(long, env = "ECABINET_DATABASE_URL")]
         database_url: Option<String>,
+        #[command(flatten)]
+        blobs: BlobsArg,
     },
     /// Print a one-time enrolment code for a new person, or a new device of an existing person.
     Invite {
@@ -208,10 +233,14 @@ async fn run(cli: Cli) -> Result<()> {
                     address: voice_address,
                 },
                 metrics_token,
+                blobs: store.blobs.location(),
             })
             .await?;
             println!("eCabinet server listening on {}", server.url());
             println!("data folder: {}", store.data.display());
+            if let BlobsLocation::S3(bucket) = store.blobs.location() {
+                println!("document chunks: {bucket}");
+            }
             let handle = server.handle();
             tokio::spawn(async move {
                 shutdown_signal().await;
@@ -222,7 +251,12 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Revoke { store, device } => {
-            let services = open_services(&store.data, store.database_url.as_deref()).await?;
+            let services = open_services(
+                &store.data,
+                store.database_url.as_deref(),
+                &store.blobs.location(),
+            )
+            .await?;
             services.revoke_device(None, device).await?;
             println!("Device {device} is revoked. It receives nothing more and wipes its cache at its next contact.");
             Ok(())
@@ -235,7 +269,12 @@ async fn run(cli: Cli) -> Result<()> {
             organisation,
             json,
         } => {
-            let services = open_services(&store.data, store.database_url.as_deref()).await?;
+            let services = open_services(
+                &store.data,
+                store.database_url.as_deref(),
+                &store.blobs.location(),
+            )
+            .await?;
             let person = match (person, name, role) {
                 (Some(existing), _, _) => services.find_person(&existing).await?,
                 (None, Some(name), Some(role)) => {
@@ -269,9 +308,13 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Backup { store, out } => {
-            let manifest =
-                ecabinet_server::backup::backup(&store.data, store.database_url.as_deref(), &out)
-                    .await?;
+            let manifest = ecabinet_server::backup::backup(
+                &store.data,
+                store.database_url.as_deref(),
+                &store.blobs.location(),
+                &out,
+            )
+            .await?;
             println!(
                 "backed up {} ({} database, {} bytes; {} document chunks) into {}",
                 store.data.display(),
@@ -286,9 +329,15 @@ async fn run(cli: Cli) -> Result<()> {
             from,
             data,
             database_url,
+            blobs,
         } => {
-            let manifest =
-                ecabinet_server::backup::restore(&from, &data, database_url.as_deref()).await?;
+            let manifest = ecabinet_server::backup::restore(
+                &from,
+                &data,
+                database_url.as_deref(),
+                &blobs.location(),
+            )
+            .await?;
             println!(
                 "restored the backup of {} ({} document chunks) into {}; serve it with: ecabinet-server serve --data {}",
                 manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC"),

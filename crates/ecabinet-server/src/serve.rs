@@ -34,6 +34,9 @@ pub struct ServeConfig {
     /// `GET /metrics` from another machine with `Authorization: Bearer
     /// TOKEN` (this machine needs none).
     pub metrics_token: Option<String>,
+    /// Where document chunks are kept: the data folder by default, or an
+    /// S3 bucket shared by several instances.
+    pub blobs: crate::blobs::BlobsLocation,
 }
 
 /// The server's voice forwarding.
@@ -84,6 +87,8 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Service(#[from] ServiceError),
+    #[error(transparent)]
+    Blobs(#[from] crate::blobs::BlobsConfigError),
 }
 
 /// The path of the embedded database inside a data folder.
@@ -95,10 +100,11 @@ pub fn sqlite_path(data_dir: &Path) -> PathBuf {
 pub async fn open_services(
     data_dir: &Path,
     database_url: Option<&str>,
+    blobs: &crate::blobs::BlobsLocation,
 ) -> Result<Services, ServeError> {
     create_private_dir(data_dir)?;
     let store = open_store(database_url, &sqlite_path(data_dir)).await?;
-    let blobs = crate::blobs::BlobStore::new(data_dir.join("blobs"));
+    let blobs = blobs.open(data_dir).await?;
     Ok(Services::new(store, blobs).await?)
 }
 
@@ -190,12 +196,16 @@ pub async fn start(config: ServeConfig) -> Result<RunningServer, ServeError> {
             Some(lock_data_dir(&config.data_dir)?)
         }
     };
-    let services = open_services(&config.data_dir, config.database_url.as_deref())
-        .await?
-        .with_voice(ecabinet_voice::sfu::Sfu::new(
-            config.voice.address.unwrap_or(config.listen.ip()),
-            config.voice.slots,
-        ));
+    let services = open_services(
+        &config.data_dir,
+        config.database_url.as_deref(),
+        &config.blobs,
+    )
+    .await?
+    .with_voice(ecabinet_voice::sfu::Sfu::new(
+        config.voice.address.unwrap_or(config.listen.ip()),
+        config.voice.slots,
+    ));
     if config.demo {
         if let Some(summary) = crate::demo::seed(&services).await? {
             tracing::info!(meeting = %summary.meeting.id, "seeded the demo organisation and meeting");

@@ -19,6 +19,7 @@ use thiserror::Error;
 use tokio::sync::watch;
 
 use crate::blobs::BlobStore;
+
 use crate::push::OpWriter;
 use crate::store::{DeviceRecord, Redemption, Store, StoreError, Viewer};
 
@@ -245,7 +246,7 @@ pub struct IssuedInvite {
 #[derive(Clone)]
 pub struct Services {
     pub(crate) store: Arc<dyn Store>,
-    pub(crate) blobs: BlobStore,
+    pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) server_key: Arc<SigningKey>,
     policy: ecabinet_domain::api::DevicePolicy,
     pub(crate) writer: OpWriter,
@@ -296,7 +297,7 @@ impl std::fmt::Debug for Services {
 
 impl Services {
     /// Loads (or on first start creates) the server's signing key.
-    pub async fn new(store: Arc<dyn Store>, blobs: BlobStore) -> ServiceResult<Self> {
+    pub async fn new(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>) -> ServiceResult<Self> {
         let candidate = SigningKey::generate()?;
         let pkcs8 = store.server_signing_key(candidate.pkcs8()).await?;
         let server_key = Arc::new(SigningKey::from_pkcs8(&pkcs8)?);

@@ -68,6 +68,7 @@ pub async fn demo_server(dir: &Path) -> Result<ecabinet_server::RunningServer> {
         policy: Default::default(),
         voice: Default::default(),
         metrics_token: None,
+        blobs: Default::default(),
     })
     .await?)
 }

@@ -832,7 +832,7 @@ async fn put_chunk(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     services
-        .put_chunk(&caller, document, version, index, &body)
+        .put_chunk(&caller, document, version, index, body)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
