@@ -28,6 +28,7 @@ enum Access {
 /// Every route of the router, with who may call it.
 const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
+    ("GET", "/v1/openapi.json", Access::Public),
     ("GET", "/metrics", Access::Loopback),
     ("POST", "/v1/enroll", Access::Public),
     ("POST", "/v1/auth/challenge", Access::Public),

@@ -13,6 +13,7 @@ use crate::model::{Organisation, Person};
 pub const API_VERSION: &str = "v1";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub version: String,
@@ -20,6 +21,7 @@ pub struct Health {
 
 /// `POST /v1/enroll`: a new device presents a one-time code and its public keys.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
     pub code: String,
     pub device_name: String,
@@ -30,6 +32,7 @@ pub struct EnrollRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     pub device_id: DeviceId,
     pub person: Person,
@@ -42,18 +45,22 @@ pub struct EnrollResponse {
 
 /// `POST /v1/auth/challenge`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChallengeRequest {
     pub device_id: DeviceId,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChallengeResponse {
+    /// 32 random bytes, base64url: the device signs [`auth_challenge_message`] over them.
     pub challenge: String,
     pub expires_at: DateTime<Utc>,
 }
 
 /// `POST /v1/auth/token`: the device proves it holds its signing key.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenRequest {
     pub device_id: DeviceId,
     pub challenge: String,
@@ -62,13 +69,16 @@ pub struct TokenRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
+    /// The session token, base64url: sent as `Authorization: Bearer TOKEN`.
     pub token: String,
     pub expires_at: DateTime<Utc>,
 }
 
 /// `GET /v1/changes?since=N&limit=M`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub changes: Vec<Change>,
     /// The cursor to ask from next time: the last seq in `changes`, or `since`.
@@ -80,6 +90,7 @@ pub struct PullResponse {
 /// `POST /v1/meetings`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateMeetingRequest {
     pub title: String,
     pub starts_at: DateTime<Utc>,
@@ -93,8 +104,13 @@ pub struct CreateMeetingRequest {
 /// A create request with the id the client chose for what it creates
 /// (creating twice then returns the first); without one the server picks.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithId<I, T> {
+    /// The id the client chose (a UUID); absent or null: the server picks one.
     #[serde(default)]
+    // Every `I` is an id newtype over a UUID; said so, the field keeps its
+    // own description and may be null, which a generic field would lose.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub id: Option<I>,
     #[serde(flatten)]
     pub request: T,
@@ -103,6 +119,7 @@ pub struct WithId<I, T> {
 /// `PATCH /v1/meetings/{id}`: only the fields given change.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateMeetingRequest {
     pub title: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
@@ -123,6 +140,7 @@ pub struct UpdateAgendaItemRequest {
 
 /// `POST /v1/meetings/{id}/agenda`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddAgendaItemRequest {
     pub title: String,
     /// `None`: all participants; `Some(list)`: only these persons (and the secretariat).
@@ -134,6 +152,7 @@ pub struct AddAgendaItemRequest {
 
 /// `PUT /v1/agenda/{item}/access`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetItemAccessRequest {
     /// `None`: all participants; `Some(list)`: only these persons (and the secretariat).
     pub only: Option<Vec<PersonId>>,
@@ -141,6 +160,7 @@ pub struct SetItemAccessRequest {
 
 /// One device that may receive document keys (`GET /v1/recipients`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recipient {
     pub device_id: DeviceId,
     pub person_id: PersonId,
@@ -151,6 +171,7 @@ pub struct Recipient {
 /// A device still waiting for one document version's key (`GET /v1/pending-keys`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingKey {
     pub document_id: DocumentId,
     pub version: u32,
@@ -162,15 +183,20 @@ pub struct PendingKey {
 
 /// A content key wrapped for one device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceKeyEnvelope {
     pub device_id: DeviceId,
+    /// The sender's one-time X25519 public key, base64url.
     pub ephemeral_public: String,
+    /// The key sealed (AES-256-GCM) under a key agreed with the device's
+    /// X25519 key and bound to what it opens, base64url.
     pub ciphertext: String,
 }
 
 /// `GET /v1/documents/{id}/versions/{v}/upload` (secretariat): what the server
 /// already holds of a version being uploaded, so an interrupted upload resumes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadState {
     /// Published already: nothing more to send.
     pub published: bool,
@@ -180,15 +206,21 @@ pub struct UploadState {
 
 /// `POST /v1/documents`: publishes a version whose chunks are all uploaded.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishDocumentRequest {
-    /// The manifest's JSON, exactly as signed.
+    /// The manifest's JSON, exactly as signed: the text of a
+    /// `DocumentManifest`, kept byte for byte (it is not re-encoded).
     pub manifest: String,
+    /// The uploading device's Ed25519 signature over the manifest
+    /// (domain-separated), base64url.
     pub signature: String,
+    /// The version's content key, wrapped for each device that may read it.
     pub keys: Vec<DeviceKeyEnvelope>,
 }
 
 /// `POST /v1/invites` (secretariat): a new person, or a new device of an existing one.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InviteRequest {
     pub name: Option<String>,
     pub role: Option<crate::model::Role>,
@@ -196,6 +228,7 @@ pub struct InviteRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InviteResponse {
     pub person: Person,
     /// The one-time code, shown once.
@@ -205,6 +238,7 @@ pub struct InviteResponse {
 
 /// `GET /v1/policy`: rules the organisation sets for its devices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DevicePolicy {
     /// A meeting's documents are erased from devices this many days after it.
     pub cache_days_after_meeting: u32,
@@ -232,6 +266,7 @@ impl Default for DevicePolicy {
 
 /// One of a person's devices (`GET /v1/devices`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSummary {
     pub id: DeviceId,
     pub name: String,
@@ -244,8 +279,17 @@ pub struct DeviceSummary {
 /// Every error body the server sends: a stable machine code and a sentence
 /// for the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
+    /// A stable code the client branches on (`bad_request`, `invalid_input`,
+    /// `unauthenticated`, `device_revoked`, `forbidden`, `not_found`,
+    /// `conflict`, `too_large`, `internal`, and the more precise codes each
+    /// operation lists with its answers).
+    #[cfg_attr(feature = "openapi", schema(example = "not_found"))]
     pub code: String,
+    /// A sentence the person can act on (English; clients may show their
+    /// own by `code`).
+    #[cfg_attr(feature = "openapi", schema(example = "meeting not found"))]
     pub message: String,
 }
 
@@ -300,6 +344,7 @@ mod tests {
 
 /// One of a person's keys, wrapped for one of that person's devices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonKeyEnvelope {
     pub key_id: crate::PersonKeyId,
     pub device_id: DeviceId,
@@ -309,6 +354,7 @@ pub struct PersonKeyEnvelope {
 
 /// An active device of the caller's own person, with the key to wrap for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiblingDevice {
     pub device_id: DeviceId,
     pub agreement_public_key: String,
@@ -318,6 +364,7 @@ pub struct SiblingDevice {
 /// so each device can open its own envelopes and wrap the keys its
 /// siblings still lack.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonKeys {
     pub envelopes: Vec<PersonKeyEnvelope>,
     pub devices: Vec<SiblingDevice>,
@@ -325,6 +372,7 @@ pub struct PersonKeys {
 
 /// `POST /v1/person-keys`: envelopes for the caller's own person's devices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddPersonKeysRequest {
     pub envelopes: Vec<PersonKeyEnvelope>,
 }
@@ -340,6 +388,7 @@ pub fn person_key_context(person: PersonId, key: crate::PersonKeyId) -> Vec<u8> 
 /// What the server's event socket (`GET /v1/events`) says: the organisation's
 /// change stream has reached `cursor`; pull if you are behind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Poke {
     pub cursor: i64,
 }
@@ -347,6 +396,7 @@ pub struct Poke {
 /// `POST /v1/agenda/{item}/motions` (secretariat): puts a question to the vote.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenMotionRequest {
     pub question: String,
     /// Default: yes, no, abstain. The first option carries the motion.
@@ -364,12 +414,14 @@ pub struct OpenMotionRequest {
 /// `PUT /v1/meetings/{meeting}/attendance/{person}`: the secretariat records
 /// anyone's attendance; a member may check themselves in (present or remote).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttendanceRequest {
     pub presence: crate::voting::Presence,
 }
 
 /// A voting device's public key, for re-verifying its ballots.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoterDevice {
     pub device_id: DeviceId,
     pub person_id: PersonId,
@@ -380,6 +432,7 @@ pub struct VoterDevice {
 /// motion without trusting the server: every accepted ballot with its
 /// receipt, the voters' device keys; the server's key is pinned by clients.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MotionExportView {
     pub motion: crate::voting::Motion,
     pub ballots: Vec<crate::voting::CountedBallot>,
@@ -391,6 +444,7 @@ pub struct MotionExportView {
 /// without discussion; `None` adopts every item proposed for it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdoptRequest {
     #[serde(default)]
     pub items: Option<Vec<crate::AgendaItemId>>,
@@ -399,6 +453,7 @@ pub struct AdoptRequest {
 /// `POST /v1/agenda/{item}/opinions` (secretariat): asks for written opinions.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestOpinionsRequest {
     pub question: String,
     pub deadline: DateTime<Utc>,
@@ -420,6 +475,7 @@ pub struct RequestOpinionsRequest {
 /// `GET /v1/opinions/{request}/status` (secretariat): the status and the
 /// signing keys of the devices that answered, to check every signature.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionStatusView {
     pub status: crate::opinions::OpinionStatus,
     pub devices: Vec<VoterDevice>,
@@ -427,6 +483,7 @@ pub struct OpinionStatusView {
 
 /// `POST /v1/agenda/{item}/move` (secretariat): moves an item to a position (from 1).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoveAgendaItemRequest {
     pub position: i32,
 }

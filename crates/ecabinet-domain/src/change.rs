@@ -10,6 +10,7 @@ use crate::ops::Op;
 
 /// One numbered change: the full new state of one entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Position in the organisation's stream; strictly increasing.
     pub seq: i64,
@@ -19,6 +20,7 @@ pub struct Change {
 /// The entity a change carries. Each is a whole snapshot, so applying a change
 /// twice, or applying an older one after a newer one is skipped, is harmless.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "entity", rename_all = "snake_case")]
 pub enum ChangeBody {
     Organisation(Organisation),
@@ -50,12 +52,14 @@ pub enum ChangeBody {
 
 /// An accepted op and the person whose device made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptedOp {
     pub author: PersonId,
     pub op: Op,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnnotationHidden {
     pub annotation_id: AnnotationId,
     pub author: PersonId,

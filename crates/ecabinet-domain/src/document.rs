@@ -16,6 +16,7 @@ pub const MAX_DOCUMENT_BYTES: u64 = 512 * 1024 * 1024;
 /// One sealed chunk as the manifest describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChunkInfo {
     /// Sealed size in bytes (plaintext + 16-byte tag).
     pub size: u32,
@@ -26,6 +27,7 @@ pub struct ChunkInfo {
 /// What the uploading device signs about one document version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentManifest {
     pub document_id: DocumentId,
     pub version: u32,
@@ -53,6 +55,7 @@ pub struct DocumentManifest {
 /// in the app (watermarked) but may not print it or take it out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Handling {
     #[serde(default)]
     pub no_print: bool,
@@ -81,6 +84,7 @@ impl DocumentManifest {
 /// A document version as it appears in the change stream and the replica.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     pub id: DocumentId,
     pub version: u32,
@@ -91,9 +95,37 @@ pub struct Document {
     pub size: u64,
     pub chunk_count: u32,
     /// The signed manifest, exactly as signed.
+    #[cfg_attr(feature = "openapi", schema(schema_with = openapi::signed_manifest))]
     pub manifest: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = openapi::manifest_signature))]
     pub manifest_signature: String,
     /// The uploading device's Ed25519 public key, to check the signature.
     pub uploader_signing_key: String,
     pub published_at: DateTime<Utc>,
+}
+
+/// Field schemas that say more than the doc comments, which also reach the
+/// TypeScript bindings and so stay as they are.
+#[cfg(feature = "openapi")]
+mod openapi {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+
+    const SIGNED_MANIFEST: &str = "The signed manifest, exactly as signed: the JSON text of a \
+        `DocumentManifest`, kept byte for byte (never re-encoded) so that its signature can be \
+        checked.";
+
+    const MANIFEST_SIGNATURE: &str =
+        "The uploading device's Ed25519 signature over the manifest (domain-separated), base64url.";
+
+    pub(super) fn signed_manifest() -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(SIGNED_MANIFEST))
+    }
+
+    pub(super) fn manifest_signature() -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(MANIFEST_SIGNATURE))
+    }
 }

@@ -7,6 +7,7 @@ use crate::ids::{AgendaItemId, MeetingId, OrganisationId, PersonId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Builds agendas, distributes documents, runs votes.
@@ -49,6 +50,7 @@ impl std::fmt::Display for Role {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub id: OrganisationId,
     pub name: String,
@@ -56,6 +58,7 @@ pub struct Organisation {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: PersonId,
     pub organisation_id: OrganisationId,
@@ -65,6 +68,7 @@ pub struct Person {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingStatus {
     Draft,
@@ -93,6 +97,7 @@ impl MeetingStatus {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Meeting {
     pub id: MeetingId,
     pub organisation_id: OrganisationId,
@@ -110,6 +115,7 @@ pub struct Meeting {
 /// monthly sittings, thematic ones on law-making, and extraordinary ones).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingKind {
     #[default]
@@ -140,6 +146,7 @@ impl MeetingKind {
 /// A member who sends someone in their place for one meeting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Substitution {
     pub member: PersonId,
     pub substitute: PersonId,
@@ -148,6 +155,7 @@ pub struct Substitution {
 /// A meeting's kind, place, who takes part, and who stands in for whom.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingDetails {
     #[serde(default)]
     pub kind: MeetingKind,
@@ -165,6 +173,7 @@ pub struct MeetingDetails {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgendaItem {
     pub id: AgendaItemId,
     pub meeting_id: MeetingId,
@@ -182,6 +191,7 @@ pub struct AgendaItem {
 /// What the secretariat writes about an item besides its title.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemDetails {
     /// The ministry or agency presenting the item.
     pub presenting_ministry: Option<String>,
@@ -199,6 +209,7 @@ pub struct ItemDetails {
 /// Where an agenda item stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     /// On the agenda, not yet taken.
@@ -240,6 +251,7 @@ impl ItemStatus {
 /// secretariat and to the persons on the list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemAccess {
     pub agenda_item_id: AgendaItemId,
     /// Empty when the item is open to all participants.

@@ -16,6 +16,7 @@ pub const MAX_COMMENT_CHARS: usize = 20_000;
 /// A substitute (e.g. a deputy minister) allowed to answer for a member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mandate {
     pub member: PersonId,
     pub substitute: PersonId,
@@ -23,6 +24,7 @@ pub struct Mandate {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionRequest {
     pub id: OpinionRequestId,
     pub agenda_item_id: AgendaItemId,
@@ -54,6 +56,7 @@ impl OpinionRequest {
 /// A submitted response, as signed on the device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionResponse {
     pub request_id: OpinionRequestId,
     /// The member the response is from.
@@ -98,6 +101,7 @@ pub fn response_message(response: &OpinionResponse) -> Vec<u8> {
 /// A response the server accepted: when, and whether after the deadline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceivedResponse {
     pub response: OpinionResponse,
     pub seq: i64,
@@ -109,6 +113,7 @@ pub struct ReceivedResponse {
 /// A reminder sent to a member who has not answered yet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reminder {
     pub request_id: OpinionRequestId,
     pub person_id: PersonId,
@@ -119,6 +124,7 @@ pub struct Reminder {
 /// Where a request stands: who answered (their latest counted response), who has not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionStatus {
     pub request: OpinionRequest,
     /// Each member's latest response received in time.

@@ -69,12 +69,31 @@ impl<'de> Deserialize<'de> for Bytes {
     }
 }
 
+/// In the API's description, what the JSON encoding sends: a string (the
+/// derived schema would say an array of numbers).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Bytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Za-z0-9_-]*$"))
+            .description(Some(
+                "Opaque bytes (a key, a signature, a nonce, sealed data) as unpadded base64url text.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Bytes {}
+
 /// A hybrid logical clock reading: wall-clock milliseconds in the high 48
 /// bits, a counter in the low 16. Orders events like time does, and still
 /// orders events made within one millisecond or on a clock that went back.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Hlc(pub u64);
 
@@ -144,6 +163,7 @@ impl HlcClock {
 
 /// One change made on one device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Op {
     pub id: OpId,
     pub device_id: DeviceId,
@@ -156,6 +176,7 @@ pub struct Op {
 /// What an op changes. Externally tagged, which both JSON and the binary
 /// push encoding support.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OpBody {
     Annotation(AnnotationOp),
@@ -172,11 +193,14 @@ pub enum OpBody {
 /// device, so later commands, offline too, can name them, and a replay
 /// finds the thing already made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommandOp {
     /// What the command is about (the meeting, item, motion or request).
     pub entity: Uuid,
     /// The [`Command`] as JSON: commands are rare and small, and JSON reads
-    /// every API type (postcard cannot read internally tagged enums).
+    /// every API type (postcard cannot read internally tagged enums). An
+    /// externally tagged object, e.g. `{"close_motion": {"motion_id": …}}`;
+    /// the server parses it and answers per op.
     pub json: String,
 }
 
@@ -291,6 +315,7 @@ impl CommandOp {
 /// A draft of a written opinion: private to its author's devices, sealed
 /// under a key of its own that is wrapped with one of the author's person keys.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionDraftOp {
     pub request_id: crate::OpinionRequestId,
     pub key: PersonKeyWrap,
@@ -301,6 +326,7 @@ pub struct OpinionDraftOp {
 /// A submitted written opinion, signed on its own (see
 /// [`crate::opinions::response_message`]); the signer is the pushing device's person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionOp {
     pub request_id: crate::OpinionRequestId,
     /// The member the response is from (the signer, or whom they substitute for).
@@ -337,6 +363,7 @@ impl OpinionOp {
 
 /// A member's position on an agenda item before the meeting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionOp {
     pub agenda_item_id: crate::AgendaItemId,
     pub stance: crate::positions::Stance,
@@ -369,6 +396,7 @@ impl OpBody {
 /// A vote, signed on its own (see [`crate::voting::ballot_message`]) so it
 /// can be verified one by one after export, whatever batch carried it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BallotOp {
     pub motion_id: crate::MotionId,
     pub voter: crate::PersonId,
@@ -381,6 +409,7 @@ pub struct BallotOp {
 /// Who may read an annotation besides its author's own devices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShareScope {
     /// Only the author's devices.
@@ -421,6 +450,7 @@ impl std::str::FromStr for ShareScope {
 
 /// A document version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentRef {
     pub id: DocumentId,
     pub version: u32,
@@ -428,6 +458,7 @@ pub struct DocumentRef {
 
 /// The annotation's own key, sealed under one of its author's person keys.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonKeyWrap {
     pub person_key_id: PersonKeyId,
     pub sealed: Bytes,
@@ -437,6 +468,7 @@ pub struct PersonKeyWrap {
 /// annotation's own key; the server sees only which document it is on and
 /// who may read it, which it needs to route the op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnnotationOp {
     pub annotation_id: AnnotationId,
     /// On the op that creates the annotation: the version it was made on.
@@ -454,6 +486,7 @@ pub struct AnnotationOp {
 
 /// What the server answered for one op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OpResult {
     /// Stored as change `seq`, with the clock reading the server kept (a
@@ -470,6 +503,7 @@ pub enum OpResult {
 
 /// A device's push: its ops, encoded once, and one signature over them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushBatch {
     pub device_id: DeviceId,
     /// The binary encoding of `Vec<Op>`; signed as sent, so the server never
@@ -480,6 +514,7 @@ pub struct PushBatch {
 
 /// The answer to a push: one result per op, in the order sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<OpResult>,
 }

@@ -10,6 +10,7 @@ use crate::ids::{AgendaItemId, MeetingId, PersonId};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stance {
     NoObjection,
@@ -20,6 +21,7 @@ pub enum Stance {
 /// A member's position on an item, as last recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Position {
     pub agenda_item_id: AgendaItemId,
     pub meeting_id: MeetingId,
@@ -31,6 +33,7 @@ pub struct Position {
 /// What the chair decided about an item without discussion.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemDecision {
     pub agenda_item_id: AgendaItemId,
     pub meeting_id: MeetingId,

@@ -13,6 +13,7 @@ use crate::ops::Bytes;
 /// How many votes carry a motion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MajorityRule {
     /// More than half of the base vote for the first option.
@@ -37,6 +38,7 @@ impl std::str::FromStr for MajorityRule {
 /// Of whom the majority is counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MajorityBase {
     /// Members present in the room or remotely (abstentions count in the base).
@@ -58,6 +60,7 @@ impl std::str::FromStr for MajorityBase {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MotionStatus {
     Open,
@@ -67,6 +70,7 @@ pub enum MotionStatus {
 /// A question put to the vote on an agenda item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Motion {
     pub id: MotionId,
     pub meeting_id: MeetingId,
@@ -94,6 +98,7 @@ pub const DEFAULT_OPTIONS: [&str; 3] = ["yes", "no", "abstain"];
 /// Where a member was for a meeting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Presence {
     Present,
@@ -111,6 +116,7 @@ impl Presence {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attendance {
     pub meeting_id: MeetingId,
     pub person_id: PersonId,
@@ -120,6 +126,7 @@ pub struct Attendance {
 
 /// A ballot as the voter's device signs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ballot {
     pub motion_id: MotionId,
     pub voter: PersonId,
@@ -184,6 +191,7 @@ pub fn receipt_message(ballot_hash: &[u8; 32], seq: i64, accepted_at: DateTime<U
 
 /// A ballot the server accepted, with its receipt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountedBallot {
     pub ballot: Ballot,
     pub seq: i64,
@@ -194,6 +202,7 @@ pub struct CountedBallot {
 /// The result of a closed motion.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     /// Votes per option, in the motion's order.
     pub counts: Vec<(String, u32)>,

@@ -33,6 +33,7 @@ pub const MAX_CLOCK_SKEW_SECONDS: i64 = 10 * 60;
 /// Identifies one live event (chosen by the device that makes it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct LiveEventId(pub Uuid);
 
@@ -51,6 +52,7 @@ impl Default for LiveEventId {
 /// Identifies one request for the floor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct FloorRequestId(pub Uuid);
 
@@ -75,6 +77,7 @@ impl std::fmt::Display for FloorRequestId {
 /// What a member asks the floor for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SpeechKind {
     /// An ordinary contribution: at the end of the list.
@@ -121,6 +124,7 @@ impl std::str::FromStr for SpeechKind {
 /// How the chair closed an item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemOutcome {
     Adopted,
@@ -158,6 +162,7 @@ impl std::str::FromStr for ItemOutcome {
 /// What happened in the room.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEventBody {
     SessionStarted,
@@ -277,6 +282,7 @@ impl LiveEventBody {
 /// A live event as its device signs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveEvent {
     pub id: LiveEventId,
     pub meeting_id: MeetingId,
@@ -303,6 +309,7 @@ impl LiveEvent {
 /// A live event with its device's signature: what a device sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedLiveEvent {
     pub event: LiveEvent,
     #[cfg_attr(feature = "specta", specta(type = String))]
@@ -312,6 +319,7 @@ pub struct SignedLiveEvent {
 /// A live event in its place in the meeting's log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderedLiveEvent {
     /// Position in the meeting's log, from 1, without gaps.
     pub seq: u32,
@@ -375,6 +383,7 @@ pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
 /// `GET /v1/meetings/{meeting}/session?since=N`: the log after N and the
 /// orderer's clock (so viewers count timers from the server's time).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionLogPage {
     pub events: Vec<OrderedLiveEvent>,
     pub server_now: DateTime<Utc>,
@@ -387,6 +396,7 @@ pub struct SessionLogPage {
 /// What the event socket carries besides cursor pokes: a live event as it
 /// was ordered (devices deduplicate by `seq`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveMessage {
     pub live: OrderedLiveEvent,
     /// The event's number in the organisation's change stream: a device

@@ -29,6 +29,7 @@ pub const ROOM_PEER_LOST_MILLIS: u64 = 2_500;
 
 /// A device that may take part in the room, with its signing key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomDevice {
     pub device: DeviceId,
     pub person: PersonId,
@@ -40,6 +41,7 @@ pub struct RoomDevice {
 
 /// The named hub as the server sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomHubView {
     pub device: DeviceId,
     pub person: PersonId,
@@ -50,6 +52,7 @@ pub struct RoomHubView {
 
 /// `GET /v1/meetings/{meeting}/room`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomInfo {
     pub meeting: MeetingId,
     pub facts: SessionFacts,
@@ -69,6 +72,7 @@ pub struct RoomInfo {
 /// motions (not on restricted items: the room is every participant), the
 /// members (who vote, and the base of a majority of all), and attendance.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomVoting {
     pub motions: Vec<Motion>,
     pub members: Vec<PersonId>,
@@ -78,6 +82,7 @@ pub struct RoomVoting {
 /// `POST /v1/meetings/{meeting}/room/hub`: "I host this room", with the
 /// segment the hub ordered while the server was away (empty otherwise).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HubCheckIn {
     #[serde(default)]
     pub segment: Vec<OrderedLiveEvent>,
@@ -88,6 +93,7 @@ pub struct HubCheckIn {
 
 /// The server's answer to a check-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HubCheckInAnswer {
     pub lease_millis: i64,
     /// The last event of the log, the segment included.
@@ -105,6 +111,7 @@ pub struct HubCheckInAnswer {
 /// `POST /v1/meetings/{meeting}/voice`: a device's offer to the server's
 /// voice forwarding (its own track if it talks, and receive-only slots).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoiceJoin {
     /// The session description, as JSON, with every candidate.
     pub description: String,
@@ -113,6 +120,7 @@ pub struct VoiceJoin {
 /// The server's answer: its description and how many voices it forwards
 /// to each member at once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoiceJoined {
     pub description: String,
     pub slots: u32,
@@ -121,6 +129,7 @@ pub struct VoiceJoined {
 /// `POST /v1/meetings/{meeting}/room/signal`: a message for another device
 /// of the room (an offer or an answer), relayed on its event socket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomSignalRequest {
     pub to: DeviceId,
     pub signal: RoomSignal,
@@ -128,6 +137,7 @@ pub struct RoomSignalRequest {
 
 /// What the event socket carries to the addressee.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomSignalMessage {
     pub from: DeviceId,
     pub meeting: MeetingId,
@@ -137,6 +147,7 @@ pub struct RoomSignalMessage {
 /// WebRTC session descriptions, as JSON (`{"type": "offer", "sdp": …}`),
 /// with every candidate gathered (no trickle: the LAN needs none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomSignal {
     Offer {

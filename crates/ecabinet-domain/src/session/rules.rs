@@ -19,6 +19,7 @@ use crate::voting::{Presence, Tally};
 
 /// What the orderer knows of the meeting when it checks an event.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionFacts {
     pub meeting: MeetingId,
     /// Runs the session with the secretariat; `None`: the secretariat alone.
@@ -27,6 +28,7 @@ pub struct SessionFacts {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemFacts {
     pub id: AgendaItemId,
     /// The member presenting the item (may drive presenter follow).
@@ -36,6 +38,7 @@ pub struct ItemFacts {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentFacts {
     pub id: DocumentId,
     pub version: u32,

@@ -2,6 +2,7 @@
 //! JSON. Every error leaves through [`ApiError`] as `{code, message}`.
 
 mod error;
+pub mod openapi;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, State};
@@ -16,7 +17,22 @@ use ecabinet_domain::api::{
     DeviceKeyEnvelope, EnrollRequest, EnrollResponse, Health, InviteRequest, InviteResponse,
     PendingKey, PublishDocumentRequest, PullResponse, Recipient, TokenRequest, TokenResponse,
 };
+// Named in the handlers' `#[utoipa::path]` attributes.
+use ecabinet_domain::api::{
+    AddPersonKeysRequest, AdoptRequest, AttendanceRequest, DevicePolicy, DeviceSummary, ErrorBody,
+    MotionExportView, MoveAgendaItemRequest, OpenMotionRequest, OpinionStatusView, PersonKeys,
+    RequestOpinionsRequest, UpdateMeetingRequest, UploadState, WithId,
+};
+use ecabinet_domain::opinions::OpinionRequest;
+use ecabinet_domain::positions::ItemDecision;
+use ecabinet_domain::session::room::{
+    HubCheckIn, HubCheckInAnswer, RoomInfo, RoomSignalRequest, VoiceJoin, VoiceJoined,
+};
+use ecabinet_domain::session::{OrderedLiveEvent, SessionLogPage, SignedLiveEvent};
+use ecabinet_domain::voting::{Attendance, Motion};
+use ecabinet_domain::DeviceId;
 use ecabinet_domain::{AgendaItem, AgendaItemId, Document, DocumentId, Meeting, MeetingId};
+use ecabinet_domain::{MotionId, OpinionRequestId, PersonId};
 use serde::Deserialize;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -111,6 +127,7 @@ pub fn router(services: Services) -> Router {
             )),
         )
         .route("/metrics", get(metrics))
+        .route("/v1/openapi.json", get(openapi))
         .route_layer(axum::middleware::from_fn_with_state(
             services.clone(),
             record_request,
@@ -201,6 +218,19 @@ fn metrics_allowed(
 
 /// `GET /metrics` (Prometheus text), to this machine, or to a monitoring
 /// system holding the admin token (`--metrics-token`).
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "server",
+    operation_id = "metrics",
+    summary = "The server's metrics (Prometheus text).",
+    description = "Served to this machine without a token, or to another holding the admin token (`ecabinet-server serve --metrics-token`).",
+    responses(
+        (status = 200, description = "The Prometheus text exposition.", body = String, content_type = "text/plain; version=0.0.4"),
+        (status = 403, description = "`forbidden`: the caller is another machine without the admin token (`--metrics-token`).", body = ErrorBody),
+    ),
+    security((), ("metrics_token" = [])),
+)]
 async fn metrics(
     State(services): State<Services>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -223,6 +253,16 @@ async fn metrics(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "server",
+    operation_id = "health",
+    summary = "Whether the server runs, and its version.",
+    responses(
+        (status = 200, description = "The server runs.", body = Health),
+    ),
+)]
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -230,10 +270,46 @@ async fn health() -> Json<Health> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/openapi.json",
+    tag = "server",
+    operation_id = "openapi",
+    summary = "This description of the API (OpenAPI 3.1).",
+    responses(
+        (status = 200, description = "The OpenAPI document.", body = Object, content_type = "application/json"),
+    ),
+)]
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::OPENAPI_JSON.as_str(),
+    )
+}
+
 async fn not_found() -> ApiError {
     ApiError::from(ServiceError::NotFound("route"))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/enroll",
+    tag = "enrolment",
+    operation_id = "enroll",
+    summary = "Enrols a new device with a one-time code and its public keys.",
+    request_body = EnrollRequest,
+    responses(
+        (status = 200, description = "The device is enrolled; the server's key and its signed receipt come back.", body = EnrollResponse),
+        (status = 400, description = "`malformed_code`: the code is not a well-formed enrolment code; `bad_request`: a malformed body, or a key that is not 32 bytes of base64url.", body = ErrorBody),
+        (status = 404, description = "`unknown_code`: the server knows no such code.", body = ErrorBody),
+        (status = 410, description = "`code_used` or `code_expired`: the code has been used or has expired.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`: too many failed enrolments from this address; wait and try again.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+        (status = 503, description = "`no_organisation`: the server has no organisation yet.", body = ErrorBody),
+    ),
+)]
 async fn enroll(
     State(services): State<Services>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -242,6 +318,22 @@ async fn enroll(
     Ok(Json(services.enroll_from(peer.ip(), body).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/auth/challenge",
+    tag = "enrolment",
+    operation_id = "challenge",
+    summary = "Asks for a challenge to sign, to obtain a session token.",
+    request_body = ChallengeRequest,
+    responses(
+        (status = 200, description = "A one-time challenge, valid for two minutes.", body = ChallengeResponse),
+        (status = 400, description = "`bad_request`: a malformed JSON body.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: the device is unknown; enrol it again.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+)]
 async fn challenge(
     State(services): State<Services>,
     ApiJson(body): ApiJson<ChallengeRequest>,
@@ -249,6 +341,23 @@ async fn challenge(
     Ok(Json(services.challenge(body.device_id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/auth/token",
+    tag = "enrolment",
+    operation_id = "token",
+    summary = "Exchanges a signed challenge for a session token (the bearer token of every other call).",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "A session token, valid for an hour.", body = TokenResponse),
+        (status = 400, description = "`bad_request`: a malformed body, or a challenge or signature that is not base64url.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: an unknown device, an unknown, used or expired challenge, or a signature that does not verify.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`: too many failed sign-ins for this device or from this address; wait and try again.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+)]
 async fn token(
     State(services): State<Services>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -266,11 +375,15 @@ async fn token(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PullQuery {
+    /// The cursor: changes numbered after it (0, the default: from the start).
     #[serde(default)]
     since: i64,
+    /// The most changes in one page (5,000 by default, at most 10,000).
     #[serde(default = "default_limit")]
+    #[param(default = 5000, minimum = 1)]
     limit: u32,
 }
 
@@ -278,6 +391,24 @@ fn default_limit() -> u32 {
     5_000
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/changes",
+    tag = "sync",
+    operation_id = "pull",
+    summary = "Pulls the organisation's changes the caller may see, after a cursor.",
+    params(
+        PullQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of changes and the cursor to ask from next.", body = PullResponse),
+        (status = 400, description = "`bad_request`: a malformed query, or a negative `since`.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn pull(
     State(services): State<Services>,
     caller: Caller,
@@ -292,6 +423,28 @@ async fn pull(
 const MAX_PUSH_BYTES: usize = 8 << 20;
 
 /// `POST /v1/ops`: a packed, signed batch in; a packed answer per op out.
+#[utoipa::path(
+    post,
+    path = "/v1/ops",
+    tag = "sync",
+    operation_id = "push_ops",
+    summary = "Pushes a device's signed batch of ops; the server answers per op.",
+    description = "Annotations, ballots, positions, opinions, drafts and commands made on the device, in the order it made them. Packed both ways (`application/x-ecabinet-packed`: postcard inside deflate), at most 8 MiB in and 64 MiB unpacked.",
+    request_body(
+        description = "A `PushBatch` (the device, its ops in their binary encoding, one signature over them), packed: postcard inside deflate.",
+        content(("application/x-ecabinet-packed")),
+    ),
+    responses(
+        (status = 200, description = "One result per op, in the order sent: a packed `PushResponse`.", content(("application/x-ecabinet-packed"))),
+        (status = 400, description = "`bad_request`: not sent as `application/x-ecabinet-packed`, malformed, more than 5,000 ops, ops out of the device's order, or an op over 256 KiB.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the batch names another device; `bad_signature`: the batch's or a ballot's or an opinion's signature does not verify.", body = ErrorBody),
+        (status = 413, description = "The body is over 8 MiB (a plain-text answer from the HTTP layer, not the `{code, message}` body).", body = String, content_type = "text/plain"),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+        (status = 503, description = "`unavailable`: the server is stopping; `room_hub_orders`: a ballot's meeting is run by the room's hub now.", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn push_ops(
     State(services): State<Services>,
     caller: Caller,
@@ -327,6 +480,22 @@ async fn push_ops(
 /// room sees it without a round trip. Live events are ids, times and
 /// positions in a meeting's log, which every participant may see; devices
 /// deduplicate them by seq and fill any gap from the log.
+#[utoipa::path(
+    get,
+    path = "/v1/events",
+    tag = "sync",
+    operation_id = "events",
+    summary = "The event socket (WebSocket): cursor pokes, live events and room signals.",
+    description = "Says \"the cursor is now N\" whenever the organisation's change stream moves (clients then pull), carries each live event of a session as it is ordered, so the room sees it without a round trip, and relays room signals addressed to this device. The socket lasts as long as the session, and no longer than the device.",
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol. The server then sends text messages: `{\"cursor\": N}` (a `Poke`: pull if behind), `{\"live\": …, \"cursor\": N}` (a `LiveMessage`: a live event as ordered) and `{\"signal\": …}` (a `RoomSignalMessage` for this device). It closes with code 4001 when the session ends or the device is revoked."),
+        (status = 400, description = "Not a WebSocket upgrade request (a plain-text answer from the HTTP layer).", body = String, content_type = "text/plain"),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn events(
     State(services): State<Services>,
     caller: Caller,
@@ -486,14 +655,36 @@ async fn close(socket: &mut axum::extract::ws::WebSocket, why: &'static str) {
         .await;
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SessionQuery {
+    /// The events after this position in the log (0, the default: all).
     #[serde(default)]
     since: u32,
     /// Also the registered key of this device (a minutes signer's).
     device: Option<ecabinet_domain::DeviceId>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/meetings/{meeting}/session",
+    tag = "session",
+    operation_id = "session_log",
+    summary = "A meeting's session log after a position, with the signing keys of its devices.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+        SessionQuery,
+    ),
+    responses(
+        (status = 200, description = "The events after `since`, the server's clock and the devices' keys.", body = SessionLogPage),
+        (status = 400, description = "`bad_request`: a malformed path parameter or query.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting (a member does not see drafts).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn session_log(
     State(services): State<Services>,
     caller: Caller,
@@ -507,6 +698,30 @@ async fn session_log(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/meetings/{meeting}/session/events",
+    tag = "session",
+    operation_id = "live_event",
+    summary = "Sends a signed live event of the session; the server orders it into the meeting's log.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    request_body = SignedLiveEvent,
+    responses(
+        (status = 201, description = "The event in its place in the log.", body = OrderedLiveEvent),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, an event of another meeting, a device clock more than a few minutes off, a note on a restricted item's outcome, or attendance of someone who is not a member.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `bad_signature`: the event's signature does not verify; `forbidden`: not a participant, an event relayed by a device that is not the room's hub, or attendance the caller may not record; `not_chair`, `not_yours`, `not_presenter`: the session's rules refuse it to the caller.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting, motion or person; `unknown_item`, `document_not_on_item`: the event names what is not on the agenda.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the meeting is a draft or cancelled, or a vote event that does not match the vote; the session's rules refuse it now (`session_not_started`, `session_ended`, `not_current_item`, `already_requested`, `replayed_event`, `motion_already_open` and the like).", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`, `page_out_of_range`: a value out of range (page, zoom, speaking time, a note too long).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+        (status = 503, description = "`room_hub_orders`: the room's hub may be ordering the log now; `unavailable`: the log is busy, try again.", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn live_event(
     State(services): State<Services>,
     caller: Caller,
@@ -517,6 +732,25 @@ async fn live_event(
     Ok((StatusCode::CREATED, Json(ordered)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/meetings/{meeting}/room",
+    tag = "room",
+    operation_id = "room_info",
+    summary = "What a room's hub needs to order the log without the server: facts, devices, keys, votes.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    responses(
+        (status = 200, description = "The room.", body = RoomInfo),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the caller is not a participant of this meeting.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn room_info(
     State(services): State<Services>,
     caller: Caller,
@@ -525,6 +759,30 @@ async fn room_info(
     Ok(Json(services.room_info(&caller, meeting).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/meetings/{meeting}/room/hub",
+    tag = "room",
+    operation_id = "hub_check_in",
+    summary = "The room's hub checks in (every second), with the segment of the log it ordered while the server was away.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    request_body = HubCheckIn,
+    responses(
+        (status = 200, description = "The hub's lease, the log's head and what was appended.", body = HubCheckInAnswer),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or attendance in the segment of someone who is not a member.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat or the meeting's chair may do this. Also: a segment not ordered by this hub, or an event in it by someone outside the organisation.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting or person.", body = ErrorBody),
+        (status = 409, description = "`room_hub_taken`: another device is this room's hub and its lease holds.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "The segment is refused (its code says why: `invalid_input`, `bad_signature`, `stale_epoch`, `not_at_head` and the like).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+        (status = 503, description = "`unavailable`: the log moved while the segment was checked; check in again.", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn hub_check_in(
     State(services): State<Services>,
     caller: Caller,
@@ -534,6 +792,25 @@ async fn hub_check_in(
     Ok(Json(services.hub_check_in(&caller, meeting, body).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/v1/meetings/{meeting}/room/hub",
+    tag = "room",
+    operation_id = "release_hub",
+    summary = "The room has no hub any more: the server orders the log alone again.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    responses(
+        (status = 204, description = "Released."),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat or the meeting's chair may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn release_hub(
     State(services): State<Services>,
     caller: Caller,
@@ -543,6 +820,28 @@ async fn release_hub(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/meetings/{meeting}/room/signal",
+    tag = "room",
+    operation_id = "room_signal",
+    summary = "Relays a WebRTC offer or answer to another device of the room, on its event socket.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    request_body = RoomSignalRequest,
+    responses(
+        (status = 202, description = "Passed on to the addressee's event socket."),
+        (status = 400, description = "`bad_request`: a malformed path parameter or JSON body.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the caller is not a participant of this meeting.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting, or the addressee is not an active device of this room.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+        (status = 503, description = "`unavailable`: the addressee is not connected to this server.", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn room_signal(
     State(services): State<Services>,
     caller: Caller,
@@ -553,6 +852,28 @@ async fn room_signal(
     Ok(StatusCode::ACCEPTED)
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/meetings/{meeting}/voice",
+    tag = "room",
+    operation_id = "voice_join",
+    summary = "Joins the meeting's voice forwarding on this server (a WebRTC offer in, the answer out).",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    request_body = VoiceJoin,
+    responses(
+        (status = 200, description = "The server's session description and its voice slots.", body = VoiceJoined),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or an offer the voice forwarding cannot answer.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the caller is not a participant of this meeting.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the meeting is still a draft, or cancelled.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn voice_join(
     State(services): State<Services>,
     caller: Caller,
@@ -562,6 +883,29 @@ async fn voice_join(
     Ok(Json(services.voice_join(&caller, meeting, body).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agenda/{item}/motions",
+    tag = "voting",
+    operation_id = "open_motion",
+    summary = "Puts a question on an agenda item to the vote.",
+    params(
+        ("item" = AgendaItemId, Path, description = "The agenda item's id."),
+    ),
+    request_body = WithId<MotionId, OpenMotionRequest>,
+    responses(
+        (status = 201, description = "The open motion (or the one already opened under this id).", body = Motion),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, fewer than 2 or more than 10 options, or a closing time in the past.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat or the meeting's chair may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such agenda item.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the id is taken by another organisation's motion, or the meeting is a draft or cancelled.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn open_motion(
     State(services): State<Services>,
     caller: Caller,
@@ -584,6 +928,27 @@ async fn open_motion(
     Ok((StatusCode::CREATED, Json(motion)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/motions/{motion}/close",
+    tag = "voting",
+    operation_id = "close_motion",
+    summary = "Closes a vote and counts it.",
+    params(
+        ("motion" = MotionId, Path, description = "The motion's id."),
+    ),
+    responses(
+        (status = 200, description = "The closed motion with its tally.", body = Motion),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat or the meeting's chair may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such motion.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the vote is already closed.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+        (status = 503, description = "`room_hub_orders`: the room's hub may be running the session now; close the vote through the room.", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn close_motion(
     State(services): State<Services>,
     caller: Caller,
@@ -592,6 +957,27 @@ async fn close_motion(
     Ok(Json(services.close_motion(&caller, motion).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agenda/{item}/move",
+    tag = "agenda",
+    operation_id = "move_agenda_item",
+    summary = "Moves an agenda item to a position (from 1).",
+    params(
+        ("item" = AgendaItemId, Path, description = "The agenda item's id."),
+    ),
+    request_body = MoveAgendaItemRequest,
+    responses(
+        (status = 200, description = "The meeting's agenda in its new order.", body = Vec<AgendaItem>),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or a position below 1.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such agenda item.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn move_agenda_item(
     State(services): State<Services>,
     caller: Caller,
@@ -605,6 +991,29 @@ async fn move_agenda_item(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agenda/{item}/opinions",
+    tag = "opinions",
+    operation_id = "request_opinions",
+    summary = "Asks the members for written opinions on an agenda item.",
+    params(
+        ("item" = AgendaItemId, Path, description = "The agenda item's id."),
+    ),
+    request_body = WithId<OpinionRequestId, RequestOpinionsRequest>,
+    responses(
+        (status = 201, description = "The request (or the one already made under this id).", body = OpinionRequest),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, a deadline in the past, recipients who are not members, a mandate that does not fit, or fewer than two answers.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such agenda item.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the id is taken by another organisation's request, or the meeting is a draft or cancelled.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn request_opinions(
     State(services): State<Services>,
     caller: Caller,
@@ -628,6 +1037,25 @@ async fn request_opinions(
     Ok((StatusCode::CREATED, Json(request)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/opinions/{request}/status",
+    tag = "opinions",
+    operation_id = "opinion_status",
+    summary = "Where a request for opinions stands, with the keys to check every signed response.",
+    params(
+        ("request" = OpinionRequestId, Path, description = "The opinion request's id."),
+    ),
+    responses(
+        (status = 200, description = "The status and the answering devices' keys.", body = OpinionStatusView),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such opinion request.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn opinion_status(
     State(services): State<Services>,
     caller: Caller,
@@ -636,6 +1064,28 @@ async fn opinion_status(
     Ok(Json(services.opinion_status(&caller, request).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/meetings/{meeting}/adopt",
+    tag = "agenda",
+    operation_id = "adopt",
+    summary = "Adopts agenda items without discussion (all those proposed for it, or the ones named).",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    request_body = AdoptRequest,
+    responses(
+        (status = 200, description = "The decisions recorded.", body = Vec<ItemDecision>),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or an item that is not on this meeting's agenda.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the meeting is a draft or cancelled, or a named item has objections or members who wish to speak.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn adopt(
     State(services): State<Services>,
     caller: Caller,
@@ -649,6 +1099,26 @@ async fn adopt(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/motions/{motion}/export",
+    tag = "voting",
+    operation_id = "motion_export",
+    summary = "Everything needed to recount a closed vote without trusting the server.",
+    params(
+        ("motion" = MotionId, Path, description = "The motion's id."),
+    ),
+    responses(
+        (status = 200, description = "The motion, every accepted ballot with its receipt, and the voters' keys.", body = MotionExportView),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the item is restricted and the caller is not on its list.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such motion.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the vote is still open.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn motion_export(
     State(services): State<Services>,
     caller: Caller,
@@ -657,6 +1127,30 @@ async fn motion_export(
     Ok(Json(services.motion_export(&caller, motion).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1/meetings/{meeting}/attendance/{person}",
+    tag = "voting",
+    operation_id = "record_attendance",
+    summary = "Records a member's attendance (the secretariat or the chair), or a member checks in.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+        ("person" = PersonId, Path, description = "The person's id."),
+    ),
+    request_body = AttendanceRequest,
+    responses(
+        (status = 200, description = "The attendance recorded.", body = Attendance),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, a person who is not a member, or a substitute who is not another person of the organisation.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: a member may only check themselves in (present or remote), and not over the secretariat's record of them.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting or person.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the meeting is still a draft, or cancelled.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn record_attendance(
     State(services): State<Services>,
     caller: Caller,
@@ -670,6 +1164,20 @@ async fn record_attendance(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/person-keys",
+    tag = "keys",
+    operation_id = "person_keys",
+    summary = "The caller's person keys wrapped for its devices, and its active devices.",
+    responses(
+        (status = 200, description = "The envelopes and the devices.", body = PersonKeys),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn person_keys(
     State(services): State<Services>,
     caller: Caller,
@@ -677,6 +1185,23 @@ async fn person_keys(
     Ok(Json(services.person_keys(&caller).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/person-keys",
+    tag = "keys",
+    operation_id = "add_person_keys",
+    summary = "Wraps the caller's person keys for its other devices.",
+    request_body = AddPersonKeysRequest,
+    responses(
+        (status = 200, description = "How many envelopes were added (those already held are skipped).", body = u32, content_type = "application/json"),
+        (status = 400, description = "`bad_request`: a malformed JSON body.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: an envelope for a device that is not one of the caller's own active devices.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn add_person_keys(
     State(services): State<Services>,
     caller: Caller,
@@ -685,6 +1210,25 @@ async fn add_person_keys(
     Ok(Json(services.add_person_keys(&caller, body).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/meetings",
+    tag = "meetings",
+    operation_id = "create_meeting",
+    summary = "Creates a meeting (under the id the client chose, if any).",
+    request_body = WithId<MeetingId, CreateMeetingRequest>,
+    responses(
+        (status = 201, description = "The meeting (or the one already made under this id).", body = Meeting),
+        (status = 400, description = "`bad_request`: a malformed body, or a named person who is not of the organisation.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the id is taken by another organisation's meeting.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn create_meeting(
     State(services): State<Services>,
     caller: Caller,
@@ -700,6 +1244,28 @@ async fn create_meeting(
     Ok((StatusCode::CREATED, Json(meeting)))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/v1/meetings/{meeting}",
+    tag = "meetings",
+    operation_id = "update_meeting",
+    summary = "Changes a meeting's title, start, status or details; only the fields given change.",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    request_body = UpdateMeetingRequest,
+    responses(
+        (status = 200, description = "The meeting as changed.", body = Meeting),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or a named person who is not of the organisation.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn update_meeting(
     State(services): State<Services>,
     caller: Caller,
@@ -709,6 +1275,29 @@ async fn update_meeting(
     Ok(Json(services.update_meeting(&caller, meeting, body).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/meetings/{meeting}/agenda",
+    tag = "agenda",
+    operation_id = "add_agenda_item",
+    summary = "Appends an item to a meeting's agenda (under the id the client chose, if any).",
+    params(
+        ("meeting" = MeetingId, Path, description = "The meeting's id."),
+    ),
+    request_body = WithId<AgendaItemId, AddAgendaItemRequest>,
+    responses(
+        (status = 201, description = "The item (or the one already added under this id).", body = AgendaItem),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or a named person who is not of the organisation.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such meeting.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the id is taken by another organisation's item.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn add_agenda_item(
     State(services): State<Services>,
     caller: Caller,
@@ -728,6 +1317,27 @@ async fn add_agenda_item(
     Ok((StatusCode::CREATED, Json(item)))
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1/agenda/{item}/access",
+    tag = "agenda",
+    operation_id = "set_item_access",
+    summary = "Restricts an agenda item to named persons, or opens it to all participants.",
+    params(
+        ("item" = AgendaItemId, Path, description = "The agenda item's id."),
+    ),
+    request_body = SetItemAccessRequest,
+    responses(
+        (status = 200, description = "The item as changed.", body = AgendaItem),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or a named person who is not of the organisation.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such agenda item.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn set_item_access(
     State(services): State<Services>,
     caller: Caller,
@@ -739,6 +1349,20 @@ async fn set_item_access(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/devices",
+    tag = "devices",
+    operation_id = "own_devices",
+    summary = "The caller's own devices, active and revoked, oldest first.",
+    responses(
+        (status = 200, description = "The devices.", body = Vec<DeviceSummary>),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn own_devices(
     State(services): State<Services>,
     caller: Caller,
@@ -746,6 +1370,26 @@ async fn own_devices(
     Ok(Json(services.own_devices(&caller).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/devices/{device}/revoke",
+    tag = "devices",
+    operation_id = "revoke_device",
+    summary = "Revokes a device (the secretariat any, a person their own): it gets nothing more and wipes itself.",
+    params(
+        ("device" = DeviceId, Path, description = "The device's id."),
+    ),
+    responses(
+        (status = 204, description = "Revoked; its event sockets close."),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat or the device's owner may revoke it.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such device.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the device is already revoked.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn revoke_device(
     State(services): State<Services>,
     caller: Caller,
@@ -755,6 +1399,20 @@ async fn revoke_device(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/policy",
+    tag = "devices",
+    operation_id = "policy",
+    summary = "The rules the organisation sets for its devices' caches.",
+    responses(
+        (status = 200, description = "The policy.", body = DevicePolicy),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn policy(
     State(services): State<Services>,
     _caller: Caller,
@@ -762,6 +1420,25 @@ async fn policy(
     Json(services.policy())
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/invites",
+    tag = "enrolment",
+    operation_id = "invite",
+    summary = "Issues a one-time enrolment code: for a new person, or another device of an existing one.",
+    request_body = InviteRequest,
+    responses(
+        (status = 201, description = "The person and the code (shown once).", body = InviteResponse),
+        (status = 400, description = "`bad_request`: a malformed body, or neither a name and a role nor a person id.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this (anyone may link another device of their own).", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such person.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn invite(
     State(services): State<Services>,
     caller: Caller,
@@ -773,11 +1450,32 @@ async fn invite(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RecipientsQuery {
+    /// The agenda item whose documents are to be read.
     item: AgendaItemId,
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/recipients",
+    tag = "documents",
+    operation_id = "recipients",
+    summary = "The devices that may receive the keys of an agenda item's documents.",
+    params(
+        RecipientsQuery,
+    ),
+    responses(
+        (status = 200, description = "The devices with their key-agreement keys.", body = Vec<Recipient>),
+        (status = 400, description = "`bad_request`: a malformed or missing `item`.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such agenda item.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn recipients(
     State(services): State<Services>,
     caller: Caller,
@@ -786,6 +1484,27 @@ async fn recipients(
     Ok(Json(services.recipients(&caller, query.item).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/documents",
+    tag = "documents",
+    operation_id = "publish_document",
+    summary = "Publishes a document version whose sealed chunks are all uploaded, with its keys for the readers' devices.",
+    request_body = PublishDocumentRequest,
+    responses(
+        (status = 201, description = "The published version (or the one already published with this very manifest).", body = Document),
+        (status = 400, description = "`bad_request`: a malformed body or manifest, a signature that does not verify, not a PDF, bad chunking or sizes, a missing or mismatching chunk, a version without its predecessor, or a key for a device that may not read the item.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one; or the device is unknown.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such agenda item.", body = ErrorBody),
+        (status = 409, description = "`conflict`: this version is already published with another manifest.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 422, description = "`invalid_input`: a field breaks a validation rule (an empty or overlong title, name or text).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+        (status = 503, description = "`unavailable`: checking the chunks failed; try again.", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn publish_document(
     State(services): State<Services>,
     caller: Caller,
@@ -797,6 +1516,26 @@ async fn publish_document(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/documents/{document}/versions/{version}/key",
+    tag = "documents",
+    operation_id = "document_key",
+    summary = "The document version's content key, wrapped for the calling device.",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+    ),
+    responses(
+        (status = 200, description = "The key envelope for this device.", body = DeviceKeyEnvelope),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the item is restricted and the caller is not on its list.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such document version (or not visible to the caller); `no_key`: this device has no key for it yet.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn document_key(
     State(services): State<Services>,
     caller: Caller,
@@ -806,6 +1545,20 @@ async fn document_key(
     Ok(([(header::CONTENT_TYPE, "application/json")], envelope))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/pending-keys",
+    tag = "documents",
+    operation_id = "pending_keys",
+    summary = "The devices still waiting for a document version's key.",
+    responses(
+        (status = 200, description = "What the secretariat's device should wrap next.", body = Vec<PendingKey>),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn pending_keys(
     State(services): State<Services>,
     caller: Caller,
@@ -813,18 +1566,73 @@ async fn pending_keys(
     Ok(Json(services.pending_keys(&caller).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/documents/{document}/versions/{version}/keys",
+    tag = "documents",
+    operation_id = "add_document_keys",
+    summary = "Adds a document version's key, wrapped for more devices.",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+    ),
+    request_body = Vec<DeviceKeyEnvelope>,
+    responses(
+        (status = 200, description = "How many keys were added.", body = KeysAdded),
+        (status = 400, description = "`bad_request`: a malformed path parameter or body, or a key for a device that may not read the item.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such document version.", body = ErrorBody),
+        (status = 413, description = "`too_large`: the body is larger than the server accepts (256 KiB).", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn add_document_keys(
     State(services): State<Services>,
     caller: Caller,
     ApiPath((document, version)): ApiPath<(DocumentId, u32)>,
     ApiJson(envelopes): ApiJson<Vec<DeviceKeyEnvelope>>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<KeysAdded>, ApiError> {
     let added = services
         .add_document_keys(&caller, document, version, envelopes)
         .await?;
-    Ok(Json(serde_json::json!({ "added": added })))
+    Ok(Json(KeysAdded { added }))
 }
 
+/// The answer to `POST /v1/documents/{document}/versions/{version}/keys`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct KeysAdded {
+    /// Keys added now (a device that already held one is skipped).
+    pub added: u32,
+}
+
+#[utoipa::path(
+    put,
+    path = "/v1/documents/{document}/versions/{version}/chunks/{index}",
+    tag = "documents",
+    operation_id = "put_chunk",
+    summary = "Uploads one sealed chunk of a document version before it is published.",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+        ("index" = u32, Path, description = "The chunk's index, from 0."),
+    ),
+    request_body(
+        description = "The sealed chunk: ciphertext and its 16-byte tag, at most 1 MiB and 16 bytes.",
+        content(("application/octet-stream")),
+    ),
+    responses(
+        (status = 204, description = "Stored."),
+        (status = 400, description = "`bad_request`: a malformed path parameter, or a chunk of the wrong size.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the version is already published and cannot change.", body = ErrorBody),
+        (status = 413, description = "The chunk is larger than the server accepts (a plain-text answer from the HTTP layer, not the `{code, message}` body).", body = String, content_type = "text/plain"),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn put_chunk(
     State(services): State<Services>,
     caller: Caller,
@@ -837,6 +1645,26 @@ async fn put_chunk(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/documents/{document}/versions/{version}/upload",
+    tag = "documents",
+    operation_id = "upload_state",
+    summary = "What the server already holds of a version being uploaded, so an interrupted upload resumes.",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+    ),
+    responses(
+        (status = 200, description = "Published already, or the chunks stored so far.", body = UploadState),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the version belongs to another organisation.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn upload_state(
     State(services): State<Services>,
     caller: Caller,
@@ -847,6 +1675,27 @@ async fn upload_state(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/documents/{document}/versions/{version}/chunks/{index}",
+    tag = "documents",
+    operation_id = "get_chunk",
+    summary = "Downloads one sealed chunk of a published document version.",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+        ("index" = u32, Path, description = "The chunk's index, from 0."),
+    ),
+    responses(
+        (status = 200, description = "The sealed chunk.", content(("application/octet-stream"))),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the item is restricted and the caller is not on its list.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such document version (or not visible to the caller), or no such chunk.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
 async fn get_chunk(
     State(services): State<Services>,
     caller: Caller,
