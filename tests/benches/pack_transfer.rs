@@ -23,10 +23,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use chrono::Utc;
 use ecabinet_crypto::{seal_document, ChunkContext, ContentKey};
 use ecabinet_domain::Role;
+use ecabinet_e2e::nginx::{free_port, Nginx};
+use ecabinet_e2e::processes::all_at_once;
 use ecabinet_e2e::{Backend, TestServer};
 
 const DOCUMENTS: usize = 4;
@@ -48,71 +50,6 @@ fn document(seed: u32) -> Vec<u8> {
         (state >> 24) as u8
     }));
     bytes
-}
-
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-/// nginx serving `root` on a loopback port, stopped on drop.
-struct Nginx(std::process::Child);
-
-impl Nginx {
-    fn start(dir: &Path, root: &Path, port: u16) -> Result<Self> {
-        let conf = dir.join("nginx.conf");
-        let user = if Command::new("id")
-            .arg("-u")
-            .output()?
-            .stdout
-            .starts_with(b"0")
-        {
-            "user root;"
-        } else {
-            ""
-        };
-        std::fs::write(
-            &conf,
-            format!(
-                "{user}\ndaemon off;\nmaster_process off;\nworker_processes 1;\nerror_log {log} warn;\npid {pid};\n\
-                 events {{ worker_connections 64; }}\n\
-                 http {{ access_log off; sendfile on; client_body_temp_path {tmp}; proxy_temp_path {tmp}; \
-                 fastcgi_temp_path {tmp}; uwsgi_temp_path {tmp}; scgi_temp_path {tmp};\n\
-                 server {{ listen 127.0.0.1:{port}; root {root}; }} }}\n",
-                log = dir.join("error.log").display(),
-                pid = dir.join("nginx.pid").display(),
-                tmp = dir.display(),
-                root = root.display(),
-            ),
-        )?;
-        let child = Command::new("nginx")
-            .arg("-c")
-            .arg(&conf)
-            .arg("-p")
-            .arg(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting nginx (Debian package nginx-light)")?;
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Ok(Self(child));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        anyhow::bail!(
-            "nginx did not start; see {}",
-            dir.join("error.log").display()
-        )
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[tokio::main]
@@ -177,7 +114,7 @@ async fn main() -> Result<()> {
     let port = free_port()?;
     let nginx_dir = work.join("nginx");
     std::fs::create_dir_all(&nginx_dir)?;
-    let nginx = Nginx::start(&nginx_dir, &static_root, port)?;
+    let nginx = Nginx::serve_files(&nginx_dir, &static_root, port)?;
     let url = format!("http://127.0.0.1:{port}/pack.bin");
     let target = work.join("curl.out");
     let mut best = Duration::MAX;
@@ -294,19 +231,6 @@ struct Crowd {
     server: f64,
     nginx: f64,
     ecab: f64,
-}
-
-/// Runs `commands` at once; how long until the last one finished.
-fn all_at_once(commands: Vec<Command>) -> Result<Duration> {
-    let started = Instant::now();
-    let children = commands
-        .into_iter()
-        .map(|mut command| command.stdout(Stdio::null()).stderr(Stdio::null()).spawn())
-        .collect::<std::io::Result<Vec<_>>>()?;
-    for mut child in children {
-        ensure!(child.wait()?.success(), "a concurrent download failed");
-    }
-    Ok(started.elapsed())
 }
 
 /// 30 members fetching the pack at once: the better of two rounds of each

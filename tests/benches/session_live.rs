@@ -453,28 +453,10 @@ async fn peer_events(
 }
 
 async fn peer_socket(
-    mut socket: axum::extract::ws::WebSocket,
-    mut live: tokio::sync::broadcast::Receiver<Arc<str>>,
+    socket: axum::extract::ws::WebSocket,
+    live: tokio::sync::broadcast::Receiver<Arc<str>>,
 ) {
-    use axum::extract::ws::Message;
-    use tokio::sync::broadcast::error::RecvError;
-    loop {
-        tokio::select! {
-            event = live.recv() => match event {
-                Ok(event) => {
-                    if socket.send(Message::Text((*event).into())).await.is_err() {
-                        break;
-                    }
-                }
-                Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => break,
-            },
-            incoming = socket.recv() => match incoming {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
-                Some(Ok(_)) => {}
-            },
-        }
-    }
+    ecabinet_e2e::fanout::forward(socket, live).await
 }
 
 async fn peer_post(axum::extract::State(peer): axum::extract::State<Peer>) -> String {

@@ -22,6 +22,7 @@ use ecabinet_domain::api::OpenMotionRequest;
 use ecabinet_domain::ops::{OpResult, PushResponse};
 use ecabinet_domain::voting::{MajorityBase, MajorityRule};
 use ecabinet_domain::{wire, MotionId, Role};
+use ecabinet_e2e::ballots::burst;
 use ecabinet_e2e::{Backend, RawDevice, TestServer};
 use futures::StreamExt;
 
@@ -45,60 +46,6 @@ fn request(question: &str) -> OpenMotionRequest {
         quorum: None,
         closes_at: None,
     }
-}
-
-/// Each voter sends one packed, signed ballot at a random moment within a
-/// second; returns (latency until the receipt, the answer) per voter, or
-/// the error for voters whose request failed.
-async fn burst(
-    url: &str,
-    voters: &mut [RawDevice],
-    motion: MotionId,
-    seed: u64,
-) -> Result<Vec<(usize, Vec<u8>, Result<(Duration, OpResult)>)>> {
-    let mut tasks = Vec::with_capacity(voters.len());
-    let mut state = seed | 1;
-    for (index, voter) in voters.iter_mut().enumerate() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let delay = Duration::from_micros(state % 1_000_000);
-        let choice = ["yes", "no", "abstain"][index % 3];
-        let ops = voter.ops(vec![voter.ballot(
-            motion,
-            voter.caller.person.id,
-            choice,
-        )?]);
-        let packed = wire::pack(&voter.batch(&ops)?)?;
-        let client = reqwest::Client::new();
-        let token = voter.token.clone();
-        let url = format!("{url}/v1/ops");
-        let body = packed.clone();
-        tasks.push((
-            index,
-            packed,
-            tokio::spawn(async move {
-                tokio::time::sleep(delay).await;
-                let started = Instant::now();
-                let response = client
-                    .post(url)
-                    .bearer_auth(token)
-                    .header("content-type", wire::PACKED_CONTENT_TYPE)
-                    .body(body)
-                    .send()
-                    .await?;
-                ensure!(response.status() == 200, "status {}", response.status());
-                let answer: PushResponse = wire::unpack(&response.bytes().await?)?;
-                let result = answer.results.into_iter().next().context("no answer")?;
-                Ok((started.elapsed(), result))
-            }),
-        ));
-    }
-    let mut out = Vec::with_capacity(tasks.len());
-    for (index, packed, task) in tasks {
-        out.push((index, packed, task.await?));
-    }
-    Ok(out)
 }
 
 /// 500 clients on the event socket; each, when poked, pulls until it sees

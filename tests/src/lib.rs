@@ -1,8 +1,12 @@
 //! Test harness: start a real server (SQLite in a temporary folder, or a
 //! PostgreSQL cluster of the test's own), issue invites, enrol client engines.
 
+pub mod ballots;
+pub mod fanout;
 pub mod garage;
+pub mod nginx;
 pub mod postgres;
+pub mod processes;
 pub mod relay;
 pub mod scans;
 pub mod stats;
@@ -191,8 +195,19 @@ pub struct RawDevice {
 
 impl TestServer {
     pub async fn raw_device(&self, name: &str, role: Role) -> Result<RawDevice> {
+        RawDevice::enrol(&self.server.services, name, role).await
+    }
+}
+
+impl RawDevice {
+    /// Enrols a new person's device through `services` (an instance of
+    /// this process on the database other instances serve).
+    pub async fn enrol(
+        services: &ecabinet_server::services::Services,
+        name: &str,
+        role: Role,
+    ) -> Result<Self> {
         use ecabinet_crypto::b64_encode;
-        let services = &self.server.services;
         services.ensure_organisation("Chính phủ (kiểm thử)").await?;
         let person = services.create_person(name, role).await?;
         let code = services.issue_invite(person.clone()).await?.code;

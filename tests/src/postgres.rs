@@ -54,13 +54,19 @@ fn free_port() -> Result<u16> {
 
 impl PgCluster {
     pub fn start() -> Result<Self> {
-        Self::start_with(false)
+        Self::start_with(false, false)
+    }
+
+    /// A cluster that syncs its commits to disk (the tests' clusters do
+    /// not), for load figures comparable with SQLite's synchronous=FULL.
+    pub fn start_durable() -> Result<Self> {
+        Self::start_with(false, true)
     }
 
     /// A cluster that speaks TLS only, with a certificate for 127.0.0.1
     /// signed by a throw-away authority (`ca.crt` in [`PgCluster::path`]).
     pub fn start_tls() -> Result<Self> {
-        Self::start_with(true)
+        Self::start_with(true, false)
     }
 
     /// `postgres://…?sslmode=verify-full` trusting `root` as the authority.
@@ -72,7 +78,7 @@ impl PgCluster {
         )
     }
 
-    fn start_with(tls: bool) -> Result<Self> {
+    fn start_with(tls: bool, fsync: bool) -> Result<Self> {
         let bin = find_bin()?;
         let as_postgres = is_root();
         let dir = tempfile::Builder::new().prefix("ecabinet-pg-").tempdir()?;
@@ -98,8 +104,9 @@ impl PgCluster {
             "--no-sync",
         ]))?;
         let mut options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-            cluster.dir.path().display()
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=200",
+            cluster.dir.path().display(),
+            if fsync { "on" } else { "off" }
         );
         if tls {
             let dir = cluster.dir.path();
