@@ -106,6 +106,47 @@ async fn access(backend: Backend) -> Result<()> {
         let body: ErrorBody = response.json().await?;
         assert_eq!(body.code, "forbidden");
     }
+    // Nor may an outsider vote on it: the ballot is refused, a listed member's counted
+    // (the group commit reads who may read the item once per wave).
+    let motion = secretary
+        .open_motion(
+            secret.id,
+            &ecabinet_domain::api::OpenMotionRequest {
+                question: "Thông qua?".into(),
+                options: None,
+                rule: ecabinet_domain::voting::MajorityRule::Simple,
+                base: ecabinet_domain::voting::MajorityBase::Present,
+                quorum: None,
+                closes_at: None,
+            },
+        )
+        .await?;
+    // (His app does not even show the vote; a push made by hand is refused.)
+    let mut outsider = server.raw_device("Hoàng Văn Em", Role::Member).await?;
+    let ops = outsider.ops(vec![outsider.ballot(
+        motion.id,
+        outsider.caller.person.id,
+        "yes",
+    )?]);
+    let packed = ecabinet_domain::wire::pack(&outsider.batch(&ops)?)?;
+    let answer = ecabinet_e2e::ballots::post_packed(
+        &reqwest::Client::new(),
+        &server.url(),
+        &outsider.token,
+        packed,
+    )
+    .await?;
+    assert!(
+        matches!(&answer, ecabinet_domain::ops::OpResult::Rejected { code, .. } if code == "forbidden"),
+        "{answer:?}"
+    );
+    binh.sync().await?;
+    assert!(matches!(
+        binh.vote(motion.id, "yes").await?,
+        ecabinet_client::VoteOutcome::Counted { .. }
+    ));
+    secretary.close_motion(motion.id).await?;
+
     // And members may not change access.
     let refused = cuong
         .set_item_access(secret.id, None)

@@ -228,6 +228,124 @@ macro_rules! ops_store {
                 })
             }
 
+            /// What the wave's ballots need from the database, in a few queries
+            /// per motion rather than a few per ballot (each a round trip while
+            /// the organisation's row is locked): the motion (its row locked),
+            /// each voter's presence, whether they may read the item, and any
+            /// ballot of theirs the server holds already.
+            #[allow(clippy::too_many_arguments)]
+            async fn prefetch_ballots(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                organisation: Uuid,
+                wave: &[VerifiedBatch],
+                motions: &mut HashMap<MotionId, Option<Motion>>,
+                presences: &mut HashMap<(MeetingId, PersonId), Option<Presence>>,
+                readers: &mut HashMap<(AgendaItemId, PersonId), bool>,
+                held: &mut HashMap<(MotionId, Vec<u8>), Option<i64>>,
+            ) -> StoreResult<()> {
+                let mut by_motion: HashMap<MotionId, Vec<(PersonId, Vec<u8>)>> = HashMap::new();
+                for batch in wave {
+                    for op in &batch.ops {
+                        if let OpBody::Ballot(body) = &op.body {
+                            by_motion.entry(body.motion_id).or_default().push((batch.person, body.signature.0.clone()));
+                        }
+                    }
+                }
+                for (motion_id, voters) in by_motion {
+                    if !motions.contains_key(&motion_id) {
+                        // Updating the row locks it: a ballot and the motion's closing cannot interleave.
+                        let row: Option<(String,)> = sqlx::query_as("UPDATE motions SET body = body WHERE id = $1 AND organisation_id = $2 RETURNING body")
+                            .bind(motion_id.0)
+                            .bind(organisation)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                        let motion = row
+                            .map(|(text,)| serde_json::from_str::<Motion>(&text))
+                            .transpose()
+                            .map_err(|e| StoreError::Corrupt(format!("motion: {e}")))?;
+                        motions.insert(motion_id, motion);
+                    }
+                    let Some(Some(motion)) = motions.get(&motion_id).cloned() else { continue };
+                    let mut persons: Vec<Uuid> = voters.iter().map(|(p, _)| p.0).collect();
+                    persons.sort_unstable();
+                    persons.dedup();
+                    let unknown: Vec<Uuid> = persons.iter().copied().filter(|p| !presences.contains_key(&(motion.meeting_id, PersonId(*p)))).collect();
+                    for chunk in unknown.chunks(BULK_ROWS) {
+                        for person in chunk {
+                            presences.insert((motion.meeting_id, PersonId(*person)), None);
+                        }
+                        let mut select = sqlx::QueryBuilder::<$db>::new("SELECT person_id, presence FROM attendance WHERE meeting_id = ");
+                        select.push_bind(motion.meeting_id.0).push(" AND person_id IN (");
+                        let mut list = select.separated(", ");
+                        for person in chunk {
+                            list.push_bind(*person);
+                        }
+                        select.push(")");
+                        let rows: Vec<(Uuid, String)> = select.build_query_as().fetch_all(&mut **tx).await?;
+                        for (person, text) in rows {
+                            let presence = serde_json::from_str::<Presence>(&text).map_err(|e| StoreError::Corrupt(format!("attendance: {e}")))?;
+                            presences.insert((motion.meeting_id, PersonId(person)), Some(presence));
+                        }
+                    }
+                    let item = motion.agenda_item_id;
+                    let unknown: Vec<Uuid> = persons.iter().copied().filter(|p| !readers.contains_key(&(item, PersonId(*p)))).collect();
+                    if !unknown.is_empty() {
+                        let restricted: Option<(bool,)> = sqlx::query_as("SELECT restricted FROM agenda_items WHERE id = $1")
+                            .bind(item.0)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                        match restricted {
+                            // Open: everyone may. Unknown: nobody (as `may_read_item`).
+                            Some((false,)) | None => {
+                                for person in &unknown {
+                                    readers.insert((item, PersonId(*person)), restricted.is_some());
+                                }
+                            }
+                            Some((true,)) => {
+                                for chunk in unknown.chunks(BULK_ROWS) {
+                                    for person in chunk {
+                                        readers.insert((item, PersonId(*person)), true);
+                                    }
+                                    let mut select = sqlx::QueryBuilder::<$db>::new("SELECT person_id FROM item_access WHERE agenda_item_id = ");
+                                    select.push_bind(item.0).push(" AND person_id IN (");
+                                    let mut list = select.separated(", ");
+                                    for person in chunk {
+                                        list.push_bind(*person);
+                                    }
+                                    select.push(")");
+                                    let rows: Vec<(Uuid,)> = select.build_query_as().fetch_all(&mut **tx).await?;
+                                    for (person,) in rows {
+                                        readers.insert((item, PersonId(person)), true);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let signatures: Vec<Vec<u8>> = voters
+                        .into_iter()
+                        .map(|(_, signature)| signature)
+                        .filter(|s| !held.contains_key(&(motion_id, s.clone())))
+                        .collect();
+                    for chunk in signatures.chunks(BULK_ROWS) {
+                        for signature in chunk {
+                            held.insert((motion_id, signature.clone()), None);
+                        }
+                        let mut select = sqlx::QueryBuilder::<$db>::new("SELECT signature, seq FROM ballots WHERE motion_id = ");
+                        select.push_bind(motion_id.0).push(" AND signature IN (");
+                        let mut list = select.separated(", ");
+                        for signature in chunk {
+                            list.push_bind(signature.clone());
+                        }
+                        select.push(")");
+                        let rows: Vec<(Vec<u8>, i64)> = select.build_query_as().fetch_all(&mut **tx).await?;
+                        for (signature, seq) in rows {
+                            held.insert((motion_id, signature), Some(seq));
+                        }
+                    }
+                }
+                Ok(())
+            }
+
             /// Whether a person may read an item (open, or listed on it).
             async fn may_read_item(tx: &mut sqlx::Transaction<'_, $db>, item: AgendaItemId, person: PersonId) -> StoreResult<bool> {
                 let (restricted, listed): (bool, i64) = sqlx::query_as(
@@ -666,6 +784,8 @@ macro_rules! ops_store {
                 let mut motions: HashMap<MotionId, Option<Motion>> = HashMap::new();
                 let mut presences: HashMap<(MeetingId, PersonId), Option<Presence>> = HashMap::new();
                 let mut voted: std::collections::BTreeSet<MotionId> = Default::default();
+                let mut readers: HashMap<(AgendaItemId, PersonId), bool> = HashMap::new();
+                let mut held: HashMap<(MotionId, Vec<u8>), Option<i64>> = HashMap::new();
                 let mut answers = Vec::new();
                 let mut devices: HashMap<DeviceId, (i64, bool)> = HashMap::new();
                 let mut total_ops = 0;
@@ -719,6 +839,7 @@ macro_rules! ops_store {
                         devices.insert(DeviceId(id), (through, revoked));
                     }
                 }
+                Self::prefetch_ballots(&mut tx, organisation, &wave, &mut motions, &mut presences, &mut readers, &mut held).await?;
                 for batch in &wave {
                     let mut through = match (pushed.get(&batch.device), devices.get(&batch.device)) {
                         (Some(through), _) => *through,
@@ -864,16 +985,22 @@ macro_rules! ops_store {
                                     None => None,
                                 };
                                 let may_read = match &motion {
-                                    Some(m) => Self::may_read_item(&mut tx, m.agenda_item_id, batch.person).await?,
+                                    Some(m) => match readers.get(&(m.agenda_item_id, batch.person)) {
+                                        Some(known) => *known,
+                                        None => Self::may_read_item(&mut tx, m.agenda_item_id, batch.person).await?,
+                                    },
                                     None => true,
                                 };
                                 // A ballot the room's hub took and handed back is held
                                 // already: its voter's device sending it now is a replay.
-                                let held: Option<(i64,)> = sqlx::query_as("SELECT seq FROM ballots WHERE motion_id = $1 AND signature = $2")
-                                    .bind(body.motion_id.0)
-                                    .bind(body.signature.0.clone())
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
+                                let held: Option<(i64,)> = match held.get(&(body.motion_id, body.signature.0.clone())) {
+                                    Some(known) => known.map(|seq| (seq,)),
+                                    None => sqlx::query_as("SELECT seq FROM ballots WHERE motion_id = $1 AND signature = $2")
+                                        .bind(body.motion_id.0)
+                                        .bind(body.signature.0.clone())
+                                        .fetch_optional(&mut *tx)
+                                        .await?,
+                                };
                                 let decided = if held.is_some() {
                                     Ok(())
                                 } else if may_read {
