@@ -72,14 +72,21 @@ impl Instance {
             binary.display()
         );
         let port = free_port()?;
+        std::fs::create_dir_all(data)?;
+        let log = std::fs::File::create(data.join("server.log"))?;
         let mut command = Command::new(binary);
         command
             .args(["serve", "--data"])
             .arg(data)
             .args(["--listen", &format!("127.0.0.1:{port}")])
-            .env("RUST_LOG", "warn")
+            // ECAB_LOAD_LOG: the servers' log filter (their logs are
+            // DATA/server.log; ECAB_LOAD_KEEP=1 keeps the folders).
+            .env(
+                "RUST_LOG",
+                std::env::var("ECAB_LOAD_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(log);
         if let Some(url) = database_url {
             command.args(["--database-url", url]);
         }
@@ -786,6 +793,9 @@ async fn run() -> Result<()> {
     }
     drop(garage);
     drop(postgres);
+    if std::env::var_os("ECAB_LOAD_KEEP").is_some() {
+        println!("kept: {}", work.keep().display());
+    }
     Ok(())
 }
 

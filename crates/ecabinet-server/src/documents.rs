@@ -385,25 +385,47 @@ impl Services {
             ))
     }
 
-    /// One sealed chunk of a published version.
+    /// One sealed chunk of a published version (from memory when another
+    /// member asked for it recently).
     pub async fn get_chunk(
         &self,
         caller: &Caller,
         id: DocumentId,
         version: u32,
         index: u32,
-    ) -> ServiceResult<Vec<u8>> {
+    ) -> ServiceResult<bytes::Bytes> {
         let document = self.visible_document(caller, id, version).await?;
         if index >= document.chunk_count {
             return Err(ServiceError::NotFound("chunk"));
         }
-        self.blobs
-            .get_chunk(id, version, index)
-            .await?
-            .ok_or_else(|| {
-                ServiceError::Blob(std::io::Error::other(format!(
-                    "chunk {index} of {id} v{version} is missing"
-                )))
+        if let Some(chunk) = self.chunk_cache.get(id, version, index) {
+            return Ok(chunk);
+        }
+        let chunk =
+            bytes::Bytes::from(self.blobs.get_chunk(id, version, index).await?.ok_or_else(
+                || {
+                    ServiceError::Blob(std::io::Error::other(format!(
+                        "chunk {index} of {id} v{version} is missing"
+                    )))
+                },
+            )?);
+        // Kept only if it is what the signed manifest names: bytes damaged
+        // in the store go to the device (which refuses them) but are not
+        // served again from memory once the store is repaired.
+        let manifest: Option<DocumentManifest> = serde_json::from_str(&document.manifest).ok();
+        let expected =
+            manifest.and_then(|m| m.chunks.get(index as usize).map(|c| c.sha256.clone()));
+        let verified = {
+            let chunk = chunk.clone();
+            tokio::task::spawn_blocking(move || {
+                expected.is_some_and(|sha| b64_encode(&sha256(&chunk)) == sha)
             })
+            .await
+            .unwrap_or(false)
+        };
+        if verified {
+            self.chunk_cache.put(id, version, index, chunk.clone());
+        }
+        Ok(chunk)
     }
 }

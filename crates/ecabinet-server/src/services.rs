@@ -235,6 +235,10 @@ impl Caller {
     }
 }
 
+/// Memory for published chunks: a 100 MB pack served to a room of members
+/// costs one read of the store per chunk, not one per member.
+const CHUNK_CACHE_BYTES: usize = 128 * 1024 * 1024;
+
 /// An invite just issued: the code is shown once and never stored in clear.
 #[derive(Debug)]
 pub struct IssuedInvite {
@@ -247,6 +251,8 @@ pub struct IssuedInvite {
 pub struct Services {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) blobs: Arc<dyn BlobStore>,
+    /// Published chunks recently served, shared by every request.
+    pub(crate) chunk_cache: Arc<crate::blobs::ChunkCache>,
     pub(crate) server_key: Arc<SigningKey>,
     policy: ecabinet_domain::api::DevicePolicy,
     pub(crate) writer: OpWriter,
@@ -317,6 +323,7 @@ impl Services {
         Ok(Self {
             store,
             blobs,
+            chunk_cache: Arc::new(crate::blobs::ChunkCache::new(CHUNK_CACHE_BYTES)),
             server_key,
             policy: ecabinet_domain::api::DevicePolicy::default(),
             writer,

@@ -4,6 +4,7 @@
 //! `<document>/<version>/<index>`, is written whole or not at all, and is
 //! ciphertext only: the server never holds a document key.
 
+mod cache;
 mod folder;
 mod s3;
 
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 use ecabinet_domain::DocumentId;
 use thiserror::Error;
 
+pub use cache::ChunkCache;
 pub use folder::FolderBlobs;
 pub use s3::{S3Blobs, S3Location};
 
