@@ -304,7 +304,7 @@ macro_rules! ops_store {
                             Some((true,)) => {
                                 for chunk in unknown.chunks(BULK_ROWS) {
                                     for person in chunk {
-                                        readers.insert((item, PersonId(*person)), true);
+                                        readers.insert((item, PersonId(*person)), false);
                                     }
                                     let mut select = sqlx::QueryBuilder::<$db>::new("SELECT person_id FROM item_access WHERE agenda_item_id = ");
                                     select.push_bind(item.0).push(" AND person_id IN (");
