@@ -41,6 +41,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/v1/invites", Access::Session),
     ("GET", "/v1/policy", Access::Session),
     ("GET", "/v1/devices", Access::Session),
+    ("GET", "/v1/audit", Access::Session),
     ("POST", "/v1/devices/{device}/revoke", Access::Session),
     ("PUT", "/v1/agenda/{item}/access", Access::Session),
     ("POST", "/v1/documents", Access::Session),

@@ -70,6 +70,22 @@ enum Command {
     },
     /// Devices still waiting for document keys (secretariat); `ecab sync` sends them.
     Keys,
+    /// The server's audit log: the secretariat reads its organisation's
+    /// entries, a member their own.
+    Audit {
+        /// Only this person's entries (secretariat).
+        #[arg(long)]
+        person: Option<ecabinet_domain::PersonId>,
+        /// Only this device's entries.
+        #[arg(long)]
+        device: Option<ecabinet_domain::DeviceId>,
+        /// Only entries from this time on (RFC 3339, e.g. 2026-12-07T08:00:00Z).
+        #[arg(long)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Write CSV to this file instead of printing.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Download the packs of upcoming meetings for offline reading (nearest first), with progress.
     Prefetch,
     /// Meetings you may see (from the local replica; works offline).
@@ -1243,6 +1259,38 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         Command::Devices => {
             let client = Client::open(&profile).await?;
             out.devices(&client.devices().await?);
+        }
+        Command::Audit {
+            person,
+            device,
+            since,
+            out: file,
+        } => {
+            let client = Client::open(&profile).await?;
+            let entries = client
+                .audit(ecabinet_domain::api::AuditQuery {
+                    person,
+                    device,
+                    since,
+                    after: None,
+                })
+                .await?;
+            match file {
+                Some(path) => {
+                    std::fs::write(&path, output::audit_csv(&entries)).map_err(|source| {
+                        ClientError::Io {
+                            path: path.display().to_string(),
+                            source,
+                        }
+                    })?;
+                    out.note(&format!(
+                        "{} entries written to {}",
+                        entries.len(),
+                        path.display()
+                    ));
+                }
+                None => out.audit(&entries),
+            }
         }
         Command::Device {
             command: DeviceCommand::Link,

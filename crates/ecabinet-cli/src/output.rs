@@ -280,6 +280,23 @@ impl Printer {
         }
     }
 
+    pub fn audit(&self, entries: &[ecabinet_domain::api::AuditEntry]) {
+        if self.json {
+            self.print_json(&entries);
+            return;
+        }
+        for entry in entries {
+            println!(
+                "{:>7}  {}  {:<14}  {:<48}  {}",
+                entry.seq,
+                local(entry.at),
+                entry.outcome,
+                entry.action,
+                entry.object
+            );
+        }
+    }
+
     pub fn people(&self, people: &[Person]) {
         if self.json {
             self.print_json(&people);
@@ -943,4 +960,30 @@ impl Printer {
             println!("  not answered: {}", name(person));
         }
     }
+}
+
+/// The audit entries as CSV (RFC 4180: every field quoted, quotes doubled).
+pub fn audit_csv(entries: &[ecabinet_domain::api::AuditEntry]) -> String {
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let id = |id: Option<String>| id.unwrap_or_default();
+    let mut csv =
+        String::from("seq,at,organisation,person,device,action,object,outcome,request_id,hash\r\n");
+    for e in entries {
+        let fields = [
+            e.seq.to_string(),
+            e.at.to_rfc3339(),
+            id(e.organisation_id.map(|i| i.to_string())),
+            id(e.person_id.map(|i| i.to_string())),
+            id(e.device_id.map(|i| i.to_string())),
+            e.action.clone(),
+            e.object.clone(),
+            e.outcome.clone(),
+            e.request_id.clone().unwrap_or_default(),
+            e.hash.clone(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push_str("\r\n");
+    }
+    csv
 }

@@ -434,6 +434,19 @@ impl ServerApi {
             .await
     }
 
+    /// One page of the audit log, as the server lets this person read it.
+    pub async fn audit(
+        &self,
+        token: &str,
+        query: &ecabinet_domain::api::AuditQuery,
+    ) -> ClientResult<Vec<ecabinet_domain::api::AuditEntry>> {
+        let request = self
+            .request(Method::GET, "v1/audit")?
+            .query(query)
+            .bearer_auth(token);
+        self.send(request).await
+    }
+
     /// Sends a request whose success answer has no body (204); errors are read as usual.
     async fn send_expecting_no_body(&self, request: RequestBuilder) -> ClientResult<()> {
         let response = self.execute(request).await?;

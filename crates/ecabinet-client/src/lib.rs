@@ -601,6 +601,27 @@ impl Client {
         self.api.own_devices(&token).await
     }
 
+    /// The server's audit log as this person may read it (the secretariat:
+    /// its organisation's, filtered; a member: their own), every page.
+    pub async fn audit(
+        &self,
+        mut query: ecabinet_domain::api::AuditQuery,
+    ) -> ClientResult<Vec<ecabinet_domain::api::AuditEntry>> {
+        let token = self.token().await?;
+        let mut entries: Vec<ecabinet_domain::api::AuditEntry> = Vec::new();
+        loop {
+            let page = self.api.audit(&token, &query).await?;
+            // A short page is the last: reading the log adds an entry of its
+            // own, so "until an empty page" would never end.
+            let last_page = page.len() < ecabinet_domain::api::AUDIT_PAGE;
+            query.after = page.last().map(|e| e.seq).or(query.after);
+            entries.extend(page);
+            if last_page {
+                return Ok(entries);
+            }
+        }
+    }
+
     /// A one-time code to enrol another device of this same person.
     pub async fn link_device(&self) -> ClientResult<ecabinet_domain::api::InviteResponse> {
         self.invite(None, None, Some(self.profile.person.id)).await

@@ -276,6 +276,46 @@ pub struct DeviceSummary {
     pub this_device: bool,
 }
 
+/// One entry of the server's audit log, as `GET /v1/audit` lists it: ids,
+/// routes and outcomes only, never a document's or a note's text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// Its place in the chain, from 1.
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub organisation_id: Option<crate::OrganisationId>,
+    /// Who asked (None: unauthenticated requests and the server's own actions).
+    pub person_id: Option<crate::PersonId>,
+    pub device_id: Option<crate::DeviceId>,
+    /// `POST /v1/ops` (the method and the route), or a server action
+    /// (`revoke`, `backup`).
+    pub action: String,
+    /// The request's path (ids only), or what the action was about.
+    pub object: String,
+    /// `200`, or the status and the error's code (`403 forbidden`).
+    pub outcome: String,
+    /// The request's `x-request-id`, which its log lines carry too.
+    pub request_id: Option<String>,
+    /// SHA-256 over the previous entry's hash and this entry's fields, hex.
+    pub hash: String,
+}
+
+/// The most entries one answer of `GET /v1/audit` holds.
+pub const AUDIT_PAGE: usize = 5_000;
+
+/// Which entries of the audit log to list (members: their own only).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct AuditQuery {
+    pub person: Option<crate::PersonId>,
+    pub device: Option<crate::DeviceId>,
+    pub since: Option<DateTime<Utc>>,
+    /// Entries after this place (paging); at most 5,000 per answer.
+    pub after: Option<i64>,
+}
+
 /// Every error body the server sends: a stable machine code and a sentence
 /// for the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

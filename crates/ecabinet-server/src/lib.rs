@@ -1,6 +1,7 @@
 //! eCabinet's central server as a library, so tests and benchmarks can start
 //! a real one on port 0. `main.rs` is only argument parsing over this.
 
+pub mod audit;
 pub mod backup;
 pub mod blobs;
 pub mod commands;

@@ -132,6 +132,11 @@ enum Command {
         #[command(flatten)]
         blobs: BlobsArg,
     },
+    /// The hash-chained audit log: verify it, or export its signed checkpoints.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print a one-time enrolment code for a new person, or a new device of an existing person.
     Invite {
         #[command(flatten)]
@@ -156,6 +161,28 @@ enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Re-check every entry's hash and every checkpoint's signature; names
+    /// the first broken entry (exit status 1) if a row was edited, deleted
+    /// or moved.
+    Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Checkpoints exported earlier (`audit checkpoints --out`): the log
+        /// must still hold them, or its history was rewritten.
+        #[arg(long)]
+        against: Option<PathBuf>,
+    },
+    /// Export the signed checkpoints (JSON), for an outside party to keep.
+    Checkpoints {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -258,6 +285,7 @@ async fn run(cli: Cli) -> Result<()> {
             )
             .await?;
             services.revoke_device(None, device).await?;
+            services.audit_action("revoke", device.to_string()).await?;
             println!("Device {device} is revoked. It receives nothing more and wipes its cache at its next contact.");
             Ok(())
         }
@@ -307,6 +335,60 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Audit {
+            command: AuditCommand::Verify { store, against },
+        } => {
+            let exported: Vec<ecabinet_server::audit::Checkpoint> = match &against {
+                Some(path) => serde_json::from_slice(
+                    &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+                )
+                .with_context(|| {
+                    format!("{} is not an exported list of checkpoints", path.display())
+                })?,
+                None => Vec::new(),
+            };
+            let services = open_services(
+                &store.data,
+                store.database_url.as_deref(),
+                &store.blobs.location(),
+            )
+            .await?;
+            match services.verify_audit(&exported).await? {
+                Ok(summary) => {
+                    println!(
+                        "the audit log holds: {} entries, {} signed checkpoints{}",
+                        summary.entries,
+                        summary.checkpoints,
+                        if against.is_some() {
+                            format!(", and the {} exported checkpoints", exported.len())
+                        } else {
+                            String::new()
+                        }
+                    );
+                    Ok(())
+                }
+                Err(broken) => anyhow::bail!("{broken}"),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoints { store, out },
+        } => {
+            let services = open_services(
+                &store.data,
+                store.database_url.as_deref(),
+                &store.blobs.location(),
+            )
+            .await?;
+            let checkpoints = services.audit_checkpoints().await?;
+            std::fs::write(&out, serde_json::to_vec_pretty(&checkpoints)?)
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "{} signed checkpoints written to {}",
+                checkpoints.len(),
+                out.display()
+            );
+            Ok(())
+        }
         Command::Backup { store, out } => {
             let manifest = ecabinet_server::backup::backup(
                 &store.data,
@@ -314,6 +396,15 @@ async fn run(cli: Cli) -> Result<()> {
                 &store.blobs.location(),
                 &out,
             )
+            .await?;
+            // Recorded in the live log (the backup holds the log as it was).
+            open_services(
+                &store.data,
+                store.database_url.as_deref(),
+                &store.blobs.location(),
+            )
+            .await?
+            .audit_action("backup", out.display().to_string())
             .await?;
             println!(
                 "backed up {} ({} database, {} bytes; {} document chunks) into {}",

@@ -310,6 +310,26 @@ impl Services {
                 self.require_server_orders(found.meeting_id).await?;
             }
         }
+        // What the audit log will say of each op: its kind (a command's
+        // name) and the entity it is about, never its content.
+        let described: Vec<(String, String)> =
+            ops.iter()
+                .map(|op| {
+                    let kind = match &op.body {
+                        OpBody::Command(command) => {
+                            let name = serde_json::from_str::<
+                                serde_json::Map<String, serde_json::Value>,
+                            >(&command.json)
+                            .ok()
+                            .and_then(|object| object.keys().next().cloned())
+                            .unwrap_or_else(|| "unreadable".into());
+                            format!("op command {name}")
+                        }
+                        body => format!("op {}", body.kind()),
+                    };
+                    (kind, op.body.entity_id().to_string())
+                })
+                .collect();
         // Ops go to the group-commit writer; commands, in their place in the
         // device's order, are carried out by the services they name.
         let mut results = Vec::with_capacity(ops.len());
@@ -346,6 +366,29 @@ impl Services {
                 }
                 OpResult::Rejected { code, .. } => self.metrics.op_refused(code),
             }
+        }
+        // Each op's outcome in the audit log, in one batch with the push's own entry.
+        let now = chrono::Utc::now();
+        let records = described
+            .into_iter()
+            .zip(&results)
+            .map(|((action, object), result)| {
+                self.audit(crate::audit::AuditRecord {
+                    at: now,
+                    organisation: Some(caller.person.organisation_id),
+                    person: Some(caller.person.id),
+                    device: Some(caller.device),
+                    action,
+                    object,
+                    outcome: match result {
+                        OpResult::Accepted { .. } => "accepted".into(),
+                        OpResult::Rejected { code, .. } => format!("rejected {code}"),
+                    },
+                    request_id: None,
+                })
+            });
+        for recorded in futures::future::join_all(records).await {
+            recorded?;
         }
         Ok(PushResponse { results })
     }

@@ -251,6 +251,8 @@ pub struct IssuedInvite {
 pub struct Services {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) blobs: Arc<dyn BlobStore>,
+    /// Appends to the hash-chained audit log.
+    pub(crate) audit: crate::audit::AuditWriter,
     /// Published chunks recently served, shared by every request.
     pub(crate) chunk_cache: Arc<crate::blobs::ChunkCache>,
     pub(crate) server_key: Arc<SigningKey>,
@@ -320,10 +322,12 @@ impl Services {
             store.clone(),
             Arc::downgrade(&signals),
         ));
+        let audit = crate::audit::AuditWriter::start(store.clone(), server_key.clone());
         Ok(Self {
             store,
             blobs,
             chunk_cache: Arc::new(crate::blobs::ChunkCache::new(CHUNK_CACHE_BYTES)),
+            audit,
             server_key,
             policy: ecabinet_domain::api::DevicePolicy::default(),
             writer,
@@ -1079,4 +1083,92 @@ fn decode_key(text: &str, field: &str) -> ServiceResult<Vec<u8>> {
         )));
     }
     Ok(bytes)
+}
+
+impl Services {
+    /// Appends one record to the audit log and waits for its commit.
+    pub async fn audit(&self, record: crate::audit::AuditRecord) -> ServiceResult<()> {
+        self.audit
+            .record(record)
+            .await
+            .map_err(|e| ServiceError::Unavailable(format!("the audit log: {e}")))
+    }
+
+    /// The server's own action (a revocation, a backup) in the audit log.
+    pub async fn audit_action(&self, action: &str, object: String) -> ServiceResult<()> {
+        self.audit(crate::audit::AuditRecord {
+            at: Utc::now(),
+            organisation: None,
+            person: None,
+            device: None,
+            action: action.into(),
+            object,
+            outcome: "done".into(),
+            request_id: None,
+        })
+        .await
+    }
+
+    /// Entries of the audit log: the secretariat's organisation's, or a
+    /// member's own only (whatever they ask for).
+    pub async fn audit_entries(
+        &self,
+        caller: &Caller,
+        query: ecabinet_domain::api::AuditQuery,
+    ) -> ServiceResult<Vec<ecabinet_domain::api::AuditEntry>> {
+        let person = match caller.person.role {
+            Role::Secretary => query.person,
+            Role::Member => Some(caller.person.id),
+        };
+        let filter = crate::store::AuditFilter {
+            organisation: Some(caller.person.organisation_id),
+            person,
+            device: query.device,
+            since: query.since,
+            after: query.after.unwrap_or(0),
+            limit: ecabinet_domain::api::AUDIT_PAGE as i64,
+        };
+        Ok(self
+            .store
+            .audit_entries(&filter)
+            .await?
+            .iter()
+            .map(crate::audit::StoredEntry::view)
+            .collect())
+    }
+
+    /// Re-checks the whole audit chain and its checkpoints, and (if given)
+    /// checkpoints exported earlier.
+    pub async fn verify_audit(
+        &self,
+        exported: &[crate::audit::Checkpoint],
+    ) -> ServiceResult<Result<crate::audit::ChainSummary, crate::audit::ChainBreak>> {
+        let mut entries = Vec::new();
+        loop {
+            let page = self
+                .store
+                .audit_entries(&crate::store::AuditFilter {
+                    after: entries
+                        .last()
+                        .map_or(0, |e: &crate::audit::StoredEntry| e.seq),
+                    limit: 50_000,
+                    ..Default::default()
+                })
+                .await?;
+            if page.is_empty() {
+                break;
+            }
+            entries.extend(page);
+        }
+        let checkpoints = self.store.audit_checkpoints().await?;
+        Ok(
+            crate::audit::verify_chain(&entries, &checkpoints, &self.server_public_key()).and_then(
+                |summary| crate::audit::check_against(&entries, exported).map(|_| summary),
+            ),
+        )
+    }
+
+    pub async fn audit_checkpoints(&self) -> ServiceResult<Vec<crate::audit::Checkpoint>> {
+        Ok(self.store.audit_checkpoints().await?)
+    }
 }

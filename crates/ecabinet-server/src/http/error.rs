@@ -102,6 +102,9 @@ impl IntoResponse for ApiError {
             code: self.code.to_owned(),
             message: self.message,
         };
-        (self.status, Json(body)).into_response()
+        let code = self.code;
+        let mut response = (self.status, Json(body)).into_response();
+        response.extensions_mut().insert(super::ErrorCode(code));
+        response
     }
 }

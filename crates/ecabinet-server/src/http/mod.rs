@@ -128,6 +128,7 @@ pub fn router(services: Services) -> Router {
         )
         .route("/metrics", get(metrics))
         .route("/v1/openapi.json", get(openapi))
+        .route("/v1/audit", get(audit_log))
         .route_layer(axum::middleware::from_fn_with_state(
             services.clone(),
             record_request,
@@ -182,11 +183,24 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
 async fn record_request(
     State(services): State<Services>,
     matched: Option<axum::extract::MatchedPath>,
-    request: axum::extract::Request,
+    mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let method = request.method().as_str().to_owned();
     let route = matched.map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let audited = audited(&method, &route);
+    let slot = AuditCaller::default();
+    let (object, request_id) = if audited {
+        request.extensions_mut().insert(slot.clone());
+        let request_id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (request.uri().path().to_owned(), request_id)
+    } else {
+        (String::new(), None)
+    };
     let started = std::time::Instant::now();
     let response = next.run(request).await;
     services.metrics.request(
@@ -195,8 +209,62 @@ async fn record_request(
         response.status().as_u16(),
         started.elapsed(),
     );
-    response
+    if !audited {
+        return response;
+    }
+    let status = response.status().as_u16();
+    let outcome = match response.extensions().get::<ErrorCode>() {
+        Some(code) => format!("{status} {}", code.0),
+        None => status.to_string(),
+    };
+    let who = slot.0.get().copied();
+    let record = crate::audit::AuditRecord {
+        at: chrono::Utc::now(),
+        organisation: who.map(|w| w.0),
+        person: who.map(|w| w.1),
+        device: who.map(|w| w.2),
+        action: format!("{method} {route}"),
+        object,
+        outcome,
+        request_id,
+    };
+    // The answer waits for its entry: nobody is answered for an action the
+    // log does not hold.
+    match services.audit(record).await {
+        Ok(()) => response,
+        Err(error) => ApiError::from(error).into_response(),
+    }
 }
+
+/// Requests the audit log records: every one that may change state, and
+/// the reads that release protected data (wrapped keys, sealed chunks,
+/// exports, the audit log itself). Pulls of the change stream are not
+/// recorded: every device pulls at each poke; they return only what the
+/// device may see, and its wrapped keys' fetches are recorded.
+fn audited(method: &str, route: &str) -> bool {
+    match method {
+        "GET" | "HEAD" | "OPTIONS" => matches!(
+            route,
+            "/v1/documents/{document}/versions/{version}/key"
+                | "/v1/documents/{document}/versions/{version}/chunks/{index}"
+                | "/v1/motions/{motion}/export"
+                | "/v1/person-keys"
+                | "/v1/pending-keys"
+                | "/v1/audit"
+        ),
+        _ => route != "unmatched",
+    }
+}
+
+/// Where the `Caller` extractor leaves who made an audited request.
+#[derive(Clone, Default)]
+struct AuditCaller(
+    std::sync::Arc<std::sync::OnceLock<(ecabinet_domain::OrganisationId, PersonId, DeviceId)>>,
+);
+
+/// The `code` of an error answer, for the audit log.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ErrorCode(pub &'static str);
 
 /// Who may read `/metrics`: this machine, or another with the admin token
 /// as a bearer (compared in constant time).
@@ -285,6 +353,31 @@ async fn openapi() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "application/json")],
         openapi::OPENAPI_JSON.as_str(),
     )
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/audit",
+    tag = "server",
+    operation_id = "audit_log",
+    summary = "Entries of the hash-chained audit log.",
+    description = "The secretariat reads its organisation's entries (filtered by person, device and time); a member reads the entries about themselves only, whatever they ask for. At most 5,000 entries per answer: page with `after` (the last `seq` read). Reading the log is itself recorded.",
+    params(ecabinet_domain::api::AuditQuery),
+    responses(
+        (status = 200, description = "The entries, in the chain's order.", body = Vec<ecabinet_domain::api::AuditEntry>),
+        (status = 400, description = "`bad_request`: a malformed query.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no valid session token.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+async fn audit_log(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ecabinet_domain::api::AuditQuery>,
+) -> Result<Json<Vec<ecabinet_domain::api::AuditEntry>>, ApiError> {
+    Ok(Json(services.audit_entries(&caller, query).await?))
 }
 
 async fn not_found() -> ApiError {
@@ -1731,7 +1824,16 @@ where
             .ok_or(ServiceError::Unauthenticated(
                 "Authorization must be a Bearer token",
             ))?;
-        Ok(services.authenticate(token).await?)
+        let caller = services.authenticate(token).await?;
+        // The audit entry of this request names who made it.
+        if let Some(slot) = parts.extensions.get::<AuditCaller>() {
+            let _ = slot.0.set((
+                caller.person.organisation_id,
+                caller.person.id,
+                caller.device,
+            ));
+        }
+        Ok(caller)
     }
 }
 

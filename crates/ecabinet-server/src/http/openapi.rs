@@ -66,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         super::motion_export,
         super::request_opinions,
         super::opinion_status,
+        super::audit_log,
     ),
     components(schemas(
         // Not bodies of a route, but what a body carries as text or bytes

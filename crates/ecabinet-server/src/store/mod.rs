@@ -2,6 +2,8 @@
 //! instantiated for SQLite and PostgreSQL, which differ only in their
 //! migrations and connection set-up; one test story runs against both.
 
+mod audit_sql;
+pub use audit_sql::AuditFilter;
 mod ops_sql;
 
 /// Most ops stored in one change row (a run of ops with one audience). A
@@ -407,6 +409,22 @@ pub trait Store: Send + Sync + 'static {
         device: DeviceId,
         answer: &ecabinet_domain::ops::OpResult,
     ) -> StoreResult<()>;
+
+    /// Appends records to the audit chain in one transaction, with a
+    /// checkpoint signed by `server_key` when one is due.
+    async fn append_audit(
+        &self,
+        records: &[crate::audit::AuditRecord],
+        server_key: &ecabinet_crypto::SigningKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Audit entries in chain order, as filtered.
+    async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+    ) -> StoreResult<Vec<crate::audit::StoredEntry>>;
+    /// Every signed checkpoint, in order.
+    async fn audit_checkpoints(&self) -> StoreResult<Vec<crate::audit::Checkpoint>>;
 
     /// A meeting's session log after `since`, in order.
     async fn session_log(

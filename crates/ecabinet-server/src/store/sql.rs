@@ -1032,6 +1032,26 @@ macro_rules! sql_store {
                 self.attendance_impl(meeting).await
             }
 
+            async fn append_audit(
+                &self,
+                records: &[crate::audit::AuditRecord],
+                server_key: &ecabinet_crypto::SigningKey,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                self.append_audit_impl(records, server_key, now).await
+            }
+
+            async fn audit_entries(
+                &self,
+                filter: &crate::store::AuditFilter,
+            ) -> StoreResult<Vec<crate::audit::StoredEntry>> {
+                self.audit_entries_impl(filter).await
+            }
+
+            async fn audit_checkpoints(&self) -> StoreResult<Vec<crate::audit::Checkpoint>> {
+                self.audit_checkpoints_impl().await
+            }
+
             async fn session_log(
                 &self,
                 meeting: MeetingId,
