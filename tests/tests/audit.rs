@@ -54,6 +54,24 @@ async fn scenario(backend: Backend) -> Result<()> {
 
     let binh_id = binh.summary().person.id;
     let cuong_id = cuong.summary().person.id;
+
+    // Read receipts: Bình's first opening reaches the secretariat with his
+    // next sync, once however often he opens it; members may not ask.
+    binh.open_document(document.id).await?;
+    binh.sync().await?;
+    let readers = secretary.document_readers(document.id, None).await?;
+    ensure!(
+        readers.len() == 1
+            && readers[0].person_id == binh_id
+            && readers[0].person_name == "Trần Thị Bình",
+        "{readers:?}"
+    );
+    ensure!(readers[0].opened_at <= readers[0].reported_at);
+    let refused = cuong
+        .document_readers(document.id, None)
+        .await
+        .expect_err("members may not see who read");
+    ensure!(refused.code() == "forbidden", "{refused}");
     let entries = secretary.audit(AuditQuery::default()).await?;
     let key = find(
         &entries,

@@ -42,6 +42,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/v1/policy", Access::Session),
     ("GET", "/v1/devices", Access::Session),
     ("GET", "/v1/audit", Access::Session),
+    (
+        "GET",
+        "/v1/documents/{document}/versions/{version}/readers",
+        Access::Session,
+    ),
     ("POST", "/v1/devices/{device}/revoke", Access::Session),
     ("PUT", "/v1/agenda/{item}/access", Access::Session),
     ("POST", "/v1/documents", Access::Session),

@@ -493,6 +493,14 @@ enum DocCommand {
     },
     /// The versions of a document.
     History { document: String },
+    /// Who has opened a document (secretariat): each device's first
+    /// opening, as it reported it with its next sync.
+    Readers {
+        document: String,
+        /// A version other than the latest.
+        #[arg(long)]
+        version: Option<u32>,
+    },
     /// Render a page to a PNG file, watermarked with your name, device and the time.
     Render {
         document: String,
@@ -1437,6 +1445,13 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let client = Client::open(&profile).await?;
             let document = client.resolve_document(&document).await?;
             out.history(&client.document_history(document).await?);
+        }
+        Command::Doc {
+            command: DocCommand::Readers { document, version },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            out.readers(&client.document_readers(document, version).await?);
         }
         Command::Doc {
             command: DocCommand::Fetch { document },

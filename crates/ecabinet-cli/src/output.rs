@@ -280,6 +280,25 @@ impl Printer {
         }
     }
 
+    pub fn readers(&self, readers: &[ecabinet_domain::api::DocumentReader]) {
+        if self.json {
+            self.print_json(&readers);
+            return;
+        }
+        if readers.is_empty() {
+            println!("Nobody has opened it yet (devices report openings when they sync).");
+        }
+        for reader in readers {
+            println!(
+                "{}  {:<28}  device {}  (reported {})",
+                local(reader.opened_at),
+                reader.person_name,
+                reader.device_id,
+                local(reader.reported_at)
+            );
+        }
+    }
+
     pub fn audit(&self, entries: &[ecabinet_domain::api::AuditEntry]) {
         if self.json {
             self.print_json(&entries);

@@ -21,6 +21,27 @@ pub enum Sent {
 
 impl Client {
     /// Runs a command: outbox, then `shown` in the replica, then a sync.
+    /// Saves a command in the outbox without sending it now: it goes with
+    /// the next sync (a read receipt need not cost a round trip).
+    pub(crate) async fn queue_command(&self, command: Command) -> ClientResult<()> {
+        let body = OpBody::Command(
+            command
+                .to_op()
+                .map_err(|e| ClientError::Protocol(e.to_string()))?,
+        );
+        let device = self.profile.device_id;
+        self.replica
+            .record_local_op(self.profile.person.id, |hlc, device_seq| Op {
+                id: OpId::new(),
+                device_id: device,
+                device_seq,
+                hlc,
+                body,
+            })
+            .await?;
+        Ok(())
+    }
+
     pub(crate) async fn run_command(
         &self,
         command: Command,

@@ -133,6 +133,51 @@ impl Client {
         Ok(versions)
     }
 
+    /// Who has opened a document version (secretariat; the latest version
+    /// unless one is named), as devices reported it.
+    pub async fn document_readers(
+        &self,
+        document: DocumentId,
+        version: Option<u32>,
+    ) -> ClientResult<Vec<ecabinet_domain::api::DocumentReader>> {
+        let versions = self.document_history(document).await?;
+        let version = match version {
+            Some(v) if versions.iter().any(|d| d.version == v) => v,
+            Some(v) => {
+                return Err(ClientError::NotFound {
+                    kind: "document version",
+                    reference: format!("{document} v{v}"),
+                })
+            }
+            None => versions.iter().map(|d| d.version).max().unwrap_or(1),
+        };
+        let token = self.token().await?;
+        self.api
+            .get_json(
+                &format!("v1/documents/{document}/versions/{version}/readers"),
+                &token,
+            )
+            .await
+    }
+
+    /// The first opening of a version on this device: the "revised" marker
+    /// goes, and a read receipt is queued for the next sync (offline too).
+    async fn note_opened(&self, document: &Document) -> ClientResult<()> {
+        if self
+            .replica
+            .mark_seen(document.id, document.version)
+            .await?
+        {
+            self.queue_command(ecabinet_domain::ops::Command::DocumentOpened {
+                document_id: document.id,
+                version: document.version,
+                opened_at: chrono::Utc::now(),
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Seals, uploads and publishes one version of a document.
     async fn publish_version(
         &self,
@@ -622,9 +667,7 @@ impl Client {
                 "the document's size differs from its manifest".into(),
             ));
         }
-        self.replica
-            .mark_seen(document.id, document.version)
-            .await?;
+        self.note_opened(&document).await?;
         let fetched = FetchedDocument {
             id: document.id,
             version: document.version,
@@ -662,9 +705,7 @@ impl Client {
         } else {
             None
         };
-        self.replica
-            .mark_seen(document.id, document.version)
-            .await?;
+        self.note_opened(&document).await?;
         let (reader, failure) = crate::sealed_reader::SealedReader::new(
             key,
             chunk_context(&document),

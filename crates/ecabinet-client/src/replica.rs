@@ -240,14 +240,16 @@ impl Replica {
             .collect()
     }
 
-    /// Remembers that this device opened a version (for the "revised" marker).
-    pub async fn mark_seen(&self, id: DocumentId, version: u32) -> ClientResult<()> {
-        sqlx::query("INSERT INTO seen_versions (document_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+    /// Remembers that this device opened a version (for the "revised"
+    /// marker); true the first time.
+    pub async fn mark_seen(&self, id: DocumentId, version: u32) -> ClientResult<bool> {
+        let inserted = sqlx::query("INSERT INTO seen_versions (document_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id.to_string())
             .bind(i64::from(version))
             .execute(&self.pool)
-            .await?;
-        Ok(())
+            .await?
+            .rows_affected();
+        Ok(inserted > 0)
     }
 
     /// Documents of a meeting whose latest version is a revision this device has not opened.

@@ -301,6 +301,21 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// Who has opened a document version, first time per device (the
+/// secretariat's read receipts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentReader {
+    pub person_id: crate::PersonId,
+    pub person_name: String,
+    pub device_id: crate::DeviceId,
+    /// When the device opened it (its own clock, as it reported it).
+    pub opened_at: DateTime<Utc>,
+    /// When the server heard of it (offline devices report later).
+    pub reported_at: DateTime<Utc>,
+}
+
 /// The most entries one answer of `GET /v1/audit` holds.
 pub const AUDIT_PAGE: usize = 5_000;
 

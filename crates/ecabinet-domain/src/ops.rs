@@ -274,6 +274,13 @@ pub enum Command {
     RevokeDevice {
         device_id: crate::DeviceId,
     },
+    /// This device opened a document version for the first time (the
+    /// secretariat's read receipts); made offline too, sent with the next sync.
+    DocumentOpened {
+        document_id: crate::DocumentId,
+        version: u32,
+        opened_at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl Command {
@@ -295,6 +302,7 @@ impl Command {
             Command::PublishDocument { document_id, .. } => document_id.0,
             Command::Invite { person_id, .. } => person_id.0,
             Command::RevokeDevice { device_id } => device_id.0,
+            Command::DocumentOpened { document_id, .. } => document_id.0,
         }
     }
 

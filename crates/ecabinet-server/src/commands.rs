@@ -167,6 +167,14 @@ impl Services {
                 self.register_invite(caller, person_id, request, &hash)
                     .await?;
             }
+            Command::DocumentOpened {
+                document_id,
+                version,
+                opened_at,
+            } => {
+                self.document_opened(caller, document_id, version, opened_at)
+                    .await?;
+            }
             Command::RevokeDevice { device_id } => {
                 match self.revoke_device(Some(caller), device_id).await {
                     // Revoked already: what was asked holds.

@@ -385,6 +385,36 @@ impl Services {
             ))
     }
 
+    /// A device says it opened a version it may read (a read receipt).
+    pub async fn document_opened(
+        &self,
+        caller: &Caller,
+        id: DocumentId,
+        version: u32,
+        opened_at: chrono::DateTime<chrono::Utc>,
+    ) -> ServiceResult<()> {
+        self.visible_document(caller, id, version).await?;
+        let now = chrono::Utc::now();
+        // A device's clock far ahead cannot date a reading in the future.
+        let opened_at = opened_at.min(now);
+        self.store()
+            .record_document_open(id, version, caller.device, caller.person.id, opened_at, now)
+            .await?;
+        Ok(())
+    }
+
+    /// Who has opened a version, first time per device (secretariat).
+    pub async fn document_readers(
+        &self,
+        caller: &Caller,
+        id: DocumentId,
+        version: u32,
+    ) -> ServiceResult<Vec<ecabinet_domain::api::DocumentReader>> {
+        caller.require_secretary()?;
+        self.visible_document(caller, id, version).await?;
+        Ok(self.store().document_readers(id, version).await?)
+    }
+
     /// One sealed chunk of a published version (from memory when another
     /// member asked for it recently).
     pub async fn get_chunk(

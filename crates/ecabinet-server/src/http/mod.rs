@@ -129,6 +129,10 @@ pub fn router(services: Services) -> Router {
         .route("/metrics", get(metrics))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/audit", get(audit_log))
+        .route(
+            "/v1/documents/{document}/versions/{version}/readers",
+            get(document_readers),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             services.clone(),
             record_request,
@@ -251,6 +255,7 @@ fn audited(method: &str, route: &str) -> bool {
                 | "/v1/person-keys"
                 | "/v1/pending-keys"
                 | "/v1/audit"
+                | "/v1/documents/{document}/versions/{version}/readers"
         ),
         _ => route != "unmatched",
     }
@@ -378,6 +383,39 @@ async fn audit_log(
     ApiQuery(query): ApiQuery<ecabinet_domain::api::AuditQuery>,
 ) -> Result<Json<Vec<ecabinet_domain::api::AuditEntry>>, ApiError> {
     Ok(Json(services.audit_entries(&caller, query).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/documents/{document}/versions/{version}/readers",
+    tag = "documents",
+    operation_id = "document_readers",
+    summary = "Who has opened a document version (read receipts, secretariat).",
+    description = "One row per device, the first time it opened the version. Devices report openings with their next sync, so a reading offline appears when the device comes back (`reported_at`).",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+    ),
+    responses(
+        (status = 200, description = "The readers, earliest first.", body = Vec<ecabinet_domain::api::DocumentReader>),
+        (status = 400, description = "`bad_request`: a malformed path parameter.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may see who read a document.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such document version.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+async fn document_readers(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version)): ApiPath<(DocumentId, u32)>,
+) -> Result<Json<Vec<ecabinet_domain::api::DocumentReader>>, ApiError> {
+    Ok(Json(
+        services
+            .document_readers(&caller, document, version)
+            .await?,
+    ))
 }
 
 async fn not_found() -> ApiError {

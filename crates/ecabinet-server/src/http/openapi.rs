@@ -67,6 +67,7 @@ use utoipa::{Modify, OpenApi};
         super::request_opinions,
         super::opinion_status,
         super::audit_log,
+        super::document_readers,
     ),
     components(schemas(
         // Not bodies of a route, but what a body carries as text or bytes

@@ -160,6 +160,58 @@ macro_rules! audit_store {
                     .collect())
             }
 
+            pub(super) async fn record_document_open_impl(
+                &self,
+                document: ecabinet_domain::DocumentId,
+                version: u32,
+                device: DeviceId,
+                person: PersonId,
+                opened_at: DateTime<Utc>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                // The first report counts; a replay or a second device's copy changes nothing.
+                sqlx::query(
+                    "INSERT INTO document_opens (document_id, version, device_id, person_id, opened_at, reported_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                )
+                .bind(document.0)
+                .bind(i64::from(version))
+                .bind(device.0)
+                .bind(person.0)
+                .bind(opened_at)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            pub(super) async fn document_readers_impl(
+                &self,
+                document: ecabinet_domain::DocumentId,
+                version: u32,
+            ) -> StoreResult<Vec<ecabinet_domain::api::DocumentReader>> {
+                let rows: Vec<(Uuid, String, Uuid, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT o.person_id, p.name, o.device_id, o.opened_at, o.reported_at FROM document_opens o \
+                     JOIN persons p ON p.id = o.person_id WHERE o.document_id = $1 AND o.version = $2",
+                )
+                .bind(document.0)
+                .bind(i64::from(version))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut readers: Vec<_> = rows
+                    .into_iter()
+                    .map(|(person, name, device, opened_at, reported_at)| ecabinet_domain::api::DocumentReader {
+                        person_id: PersonId(person),
+                        person_name: name,
+                        device_id: DeviceId(device),
+                        opened_at,
+                        reported_at,
+                    })
+                    .collect();
+                readers.sort_by_key(|r| r.opened_at);
+                Ok(readers)
+            }
+
             pub(super) async fn audit_checkpoints_impl(&self) -> StoreResult<Vec<Checkpoint>> {
                 let rows: Vec<(i64, Vec<u8>, DateTime<Utc>, Vec<u8>)> =
                     sqlx::query_as("SELECT seq, hash, at, signature FROM audit_checkpoints ORDER BY seq")

@@ -423,6 +423,23 @@ pub trait Store: Send + Sync + 'static {
         &self,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<crate::audit::StoredEntry>>;
+    /// A device's first opening of a document version (read receipts).
+    #[allow(clippy::too_many_arguments)]
+    async fn record_document_open(
+        &self,
+        document: DocumentId,
+        version: u32,
+        device: DeviceId,
+        person: PersonId,
+        opened_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Who has opened a document version, earliest first.
+    async fn document_readers(
+        &self,
+        document: DocumentId,
+        version: u32,
+    ) -> StoreResult<Vec<ecabinet_domain::api::DocumentReader>>;
     /// Every signed checkpoint, in order.
     async fn audit_checkpoints(&self) -> StoreResult<Vec<crate::audit::Checkpoint>>;
 

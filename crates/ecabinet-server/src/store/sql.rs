@@ -1048,6 +1048,27 @@ macro_rules! sql_store {
                 self.audit_entries_impl(filter).await
             }
 
+            async fn record_document_open(
+                &self,
+                document: DocumentId,
+                version: u32,
+                device: DeviceId,
+                person: PersonId,
+                opened_at: DateTime<Utc>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                self.record_document_open_impl(document, version, device, person, opened_at, now)
+                    .await
+            }
+
+            async fn document_readers(
+                &self,
+                document: DocumentId,
+                version: u32,
+            ) -> StoreResult<Vec<ecabinet_domain::api::DocumentReader>> {
+                self.document_readers_impl(document, version).await
+            }
+
             async fn audit_checkpoints(&self) -> StoreResult<Vec<crate::audit::Checkpoint>> {
                 self.audit_checkpoints_impl().await
             }
