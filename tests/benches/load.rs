@@ -37,7 +37,7 @@ use ecabinet_e2e::ballots::{burst, post_packed};
 use ecabinet_e2e::fanout::BroadcastPeer;
 use ecabinet_e2e::garage::Garage;
 use ecabinet_e2e::nginx::{free_port, Nginx};
-use ecabinet_e2e::processes::{all_at_once, resident_bytes};
+use ecabinet_e2e::processes::{all_at_once, release_server_binary, resident_bytes, wait_healthy};
 use ecabinet_e2e::stats::{ms, percentile};
 use ecabinet_e2e::{PgCluster, RawDevice};
 use ecabinet_server::blobs::BlobsLocation;
@@ -61,16 +61,7 @@ struct Instance {
 
 impl Instance {
     fn start(data: &Path, database_url: Option<&str>, garage: Option<&Garage>) -> Result<Self> {
-        let binary = std::env::current_exe()?
-            .parent()
-            .and_then(|deps| deps.parent())
-            .map(|release| release.join("ecabinet-server"))
-            .context("locating the server binary")?;
-        ensure!(
-            binary.exists(),
-            "build it first: cargo build --release -p ecabinet-server ({})",
-            binary.display()
-        );
+        let binary = release_server_binary()?;
         let port = free_port()?;
         std::fs::create_dir_all(data)?;
         let log = std::fs::File::create(data.join("server.log"))?;
@@ -122,18 +113,6 @@ impl Drop for Instance {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-async fn wait_healthy(url: &str) -> Result<()> {
-    for _ in 0..400 {
-        if let Ok(response) = reqwest::get(format!("{url}/healthz")).await {
-            if response.status().is_success() {
-                return Ok(());
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    bail!("the server at {url} did not come up")
 }
 
 /// The balancer in front of the instances, and a static-file server of the

@@ -23,6 +23,7 @@ use ecabinet_domain::ops::{OpResult, PushResponse};
 use ecabinet_domain::voting::{MajorityBase, MajorityRule};
 use ecabinet_domain::{wire, MotionId, Role};
 use ecabinet_e2e::ballots::burst;
+use ecabinet_e2e::processes::{release_server_binary, wait_healthy};
 use ecabinet_e2e::{Backend, RawDevice, TestServer};
 use futures::StreamExt;
 
@@ -96,16 +97,7 @@ async fn followers(
 }
 
 fn start_binary(data: &std::path::Path, port: u16) -> Result<Child> {
-    let binary = std::env::current_exe()?
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|release| release.join("ecabinet-server"))
-        .context("locating the server binary")?;
-    ensure!(
-        binary.exists(),
-        "build it first: cargo build --release -p ecabinet-server ({})",
-        binary.display()
-    );
+    let binary = release_server_binary()?;
     Ok(Command::new(binary)
         .args(["serve", "--data"])
         .arg(data)
@@ -114,18 +106,6 @@ fn start_binary(data: &std::path::Path, port: u16) -> Result<Child> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?)
-}
-
-async fn wait_healthy(url: &str) -> Result<()> {
-    for _ in 0..200 {
-        if let Ok(response) = reqwest::get(format!("{url}/healthz")).await {
-            if response.status().is_success() {
-                return Ok(());
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    anyhow::bail!("the server did not come up")
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

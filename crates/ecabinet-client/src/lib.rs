@@ -425,6 +425,10 @@ impl Client {
             let matched = ecabinet_sync::push::match_results(&outbox, response)
                 .map_err(|e| ClientError::Protocol(e.to_string()))?;
             for (op, result) in &matched {
+                // Read receipts are not the person's changes: not counted.
+                if crate::oplog::is_receipt(op) {
+                    continue;
+                }
                 match result {
                     ecabinet_domain::ops::OpResult::Accepted { .. } => report.changes_sent += 1,
                     ecabinet_domain::ops::OpResult::Rejected { code, reason } => {

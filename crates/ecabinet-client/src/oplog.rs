@@ -3,7 +3,7 @@
 //! ops received from other devices.
 
 use chrono::Utc;
-use ecabinet_domain::ops::{Hlc, HlcClock, Op, OpResult};
+use ecabinet_domain::ops::{Hlc, HlcClock, Op, OpBody, OpResult};
 use ecabinet_domain::{wire, AnnotationId, DocumentId, PersonId, PersonKeyId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -214,7 +214,7 @@ impl Replica {
         .bind(op.device_id.0)
         .bind(op.device_seq as i64)
         .bind(op.hlc.0 as i64)
-        .bind(op.body.kind())
+        .bind(local_kind(&op))
         .bind(op.body.entity_id())
         .bind(encode_op(&op)?)
         .bind(Utc::now().to_rfc3339())
@@ -258,9 +258,12 @@ impl Replica {
     }
 
     pub async fn pending_count(&self) -> ClientResult<u32> {
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ops WHERE state = 'pending'")
-            .fetch_one(&self.pool)
-            .await?;
+        // Read receipts travel too, but are nothing the person did: not counted.
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM ops WHERE state = 'pending' AND kind <> 'receipt'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(count as u32)
     }
 
@@ -440,4 +443,22 @@ impl Replica {
         .await?;
         Ok(())
     }
+}
+
+/// The op's kind as the local log files it: a read receipt apart from the
+/// person's own commands.
+fn local_kind(op: &Op) -> &'static str {
+    if is_receipt(op) {
+        "receipt"
+    } else {
+        op.body.kind()
+    }
+}
+
+/// Whether the op is a read receipt (`DocumentOpened`).
+pub(crate) fn is_receipt(op: &Op) -> bool {
+    matches!(&op.body, OpBody::Command(command) if matches!(
+        command.command(),
+        Ok(ecabinet_domain::ops::Command::DocumentOpened { .. })
+    ))
 }
