@@ -102,6 +102,19 @@ async fn scenario(backend: Backend) -> Result<()> {
         .is_some(),
         "the secretary's upload is recorded"
     );
+    // Enrolments and sign-ins are in the organisation's log, under their device's owner.
+    ensure!(
+        entries.iter().any(|e| e.action == "POST /v1/enroll"
+            && e.person_id == Some(binh_id)
+            && e.outcome == "200"),
+        "Bình's enrolment is listed"
+    );
+    ensure!(
+        entries
+            .iter()
+            .any(|e| e.action == "POST /v1/auth/token" && e.person_id == Some(binh_id)),
+        "Bình's sign-in is listed"
+    );
     // No entry holds a document's title or text.
     ensure!(!entries
         .iter()

@@ -1168,6 +1168,21 @@ impl Services {
         )
     }
 
+    /// Whose device this is: (organisation, person), if it is enrolled.
+    pub async fn device_owner(
+        &self,
+        device: DeviceId,
+    ) -> ServiceResult<Option<(ecabinet_domain::OrganisationId, PersonId)>> {
+        let Some(record) = self.store.device(device).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .person(record.person_id)
+            .await?
+            .map(|person| (person.organisation_id, person.id)))
+    }
+
     pub async fn audit_checkpoints(&self) -> ServiceResult<Vec<crate::audit::Checkpoint>> {
         Ok(self.store.audit_checkpoints().await?)
     }

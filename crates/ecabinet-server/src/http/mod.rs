@@ -444,9 +444,19 @@ async fn not_found() -> ApiError {
 async fn enroll(
     State(services): State<Services>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    audit: Option<axum::Extension<AuditCaller>>,
     ApiJson(body): ApiJson<EnrollRequest>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
-    Ok(Json(services.enroll_from(peer.ip(), body).await?))
+    let enrolled = services.enroll_from(peer.ip(), body).await?;
+    // The new device's entry belongs to its organisation's log.
+    if let Some(axum::Extension(slot)) = audit {
+        let _ = slot.0.set((
+            enrolled.organisation.id,
+            enrolled.person.id,
+            enrolled.device_id,
+        ));
+    }
+    Ok(Json(enrolled))
 }
 
 #[utoipa::path(
@@ -492,8 +502,16 @@ async fn challenge(
 async fn token(
     State(services): State<Services>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    audit: Option<axum::Extension<AuditCaller>>,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
+    // A sign-in, refused or not, is entered under the device's owner when
+    // the device is known: the secretariat sees failed sign-ins too.
+    if let Some(axum::Extension(slot)) = audit {
+        if let Ok(Some((organisation, person))) = services.device_owner(request.device_id).await {
+            let _ = slot.0.set((organisation, person, request.device_id));
+        }
+    }
     Ok(Json(
         services
             .token_from(
