@@ -244,7 +244,8 @@ async fn record_request(
 /// the reads that release protected data (wrapped keys, sealed chunks,
 /// exports, the audit log itself). Pulls of the change stream are not
 /// recorded: every device pulls at each poke; they return only what the
-/// device may see, and its wrapped keys' fetches are recorded.
+/// device may see, and its wrapped keys' fetches are recorded. Nor is room
+/// signalling (SDP and candidates relayed between devices).
 fn audited(method: &str, route: &str) -> bool {
     match method {
         "GET" | "HEAD" | "OPTIONS" => matches!(
@@ -257,7 +258,9 @@ fn audited(method: &str, route: &str) -> bool {
                 | "/v1/audit"
                 | "/v1/documents/{document}/versions/{version}/readers"
         ),
-        _ => route != "unmatched",
+        // Room signalling is relayed, never stored, and a connecting peer
+        // sends a burst of it: its answer must not wait for a commit.
+        _ => route != "unmatched" && route != "/v1/meetings/{meeting}/room/signal",
     }
 }
 
