@@ -139,25 +139,40 @@ macro_rules! audit_store {
             }
 
             pub(super) async fn audit_entries_impl(&self, filter: &AuditFilter) -> StoreResult<Vec<StoredEntry>> {
-                let mut select = sqlx::QueryBuilder::<$db>::new(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > "));
-                select.push_bind(filter.after);
-                if let Some(organisation) = filter.organisation {
-                    select.push(" AND organisation_id = ").push_bind(organisation.0);
+                // Times are compared in Rust (SQLite keeps them as text), so
+                // rows before `since` are dropped after reading: read on until
+                // the page is full or the log ends, or a short page would
+                // look like the last one to a reader paging by `seq`.
+                let mut found = Vec::new();
+                let mut after = filter.after;
+                loop {
+                    let mut select = sqlx::QueryBuilder::<$db>::new(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > "));
+                    select.push_bind(after);
+                    if let Some(organisation) = filter.organisation {
+                        select.push(" AND organisation_id = ").push_bind(organisation.0);
+                    }
+                    if let Some(person) = filter.person {
+                        select.push(" AND person_id = ").push_bind(person.0);
+                    }
+                    if let Some(device) = filter.device {
+                        select.push(" AND device_id = ").push_bind(device.0);
+                    }
+                    let wanted = filter.limit - found.len() as i64;
+                    select.push(" ORDER BY seq LIMIT ").push_bind(wanted);
+                    let rows: Vec<EntryRow> = select.build_query_as().fetch_all(&self.pool).await?;
+                    let exhausted = (rows.len() as i64) < wanted;
+                    if let Some(last) = rows.last() {
+                        after = last.0;
+                    }
+                    found.extend(
+                        rows.into_iter()
+                            .map(entry_from)
+                            .filter(|e| filter.since.is_none_or(|since| e.record.at >= since)),
+                    );
+                    if exhausted || found.len() as i64 >= filter.limit {
+                        return Ok(found);
+                    }
                 }
-                if let Some(person) = filter.person {
-                    select.push(" AND person_id = ").push_bind(person.0);
-                }
-                if let Some(device) = filter.device {
-                    select.push(" AND device_id = ").push_bind(device.0);
-                }
-                select.push(" ORDER BY seq LIMIT ").push_bind(filter.limit);
-                let rows: Vec<EntryRow> = select.build_query_as().fetch_all(&self.pool).await?;
-                // Times are compared in Rust (SQLite keeps them as text).
-                Ok(rows
-                    .into_iter()
-                    .map(entry_from)
-                    .filter(|e| filter.since.is_none_or(|since| e.record.at >= since))
-                    .collect())
             }
 
             pub(super) async fn record_document_open_impl(
