@@ -144,15 +144,8 @@ async fn scenario(backend: Backend) -> Result<()> {
         "the document's first chunk is back"
     );
     let restored = ecabinet_server::start(ecabinet_server::ServeConfig {
-        data_dir: restored_data.clone(),
-        listen: "127.0.0.1:0".parse()?,
         database_url: restored_url.clone(),
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ecabinet_server::ServeConfig::loopback(restored_data.clone())
     })
     .await?;
     let store = restored.services.store();

@@ -170,15 +170,8 @@ async fn concurrent_writers_on_postgres() -> Result<()> {
 async fn plain_http_off_loopback_is_refused() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let error = ecabinet_server::start(ecabinet_server::ServeConfig {
-        data_dir: dir.path().to_path_buf(),
         listen: "0.0.0.0:0".parse()?,
-        database_url: None,
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ecabinet_server::ServeConfig::loopback(dir.path().to_path_buf())
     })
     .await
     .expect_err("must refuse");
@@ -293,15 +286,8 @@ async fn guessing_codes_and_answers_is_braked() -> Result<()> {
 async fn a_second_server_on_the_same_sqlite_folder_refuses() -> Result<()> {
     let server = TestServer::start(Backend::Sqlite).await?;
     let config = |dir: std::path::PathBuf| ecabinet_server::ServeConfig {
-        data_dir: dir,
         listen: "127.0.0.1:0".parse().expect("address"),
-        database_url: None,
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ecabinet_server::ServeConfig::loopback(dir)
     };
     let data = server.dir.path().join("server");
     let error = ecabinet_server::start(config(data.clone()))

@@ -31,15 +31,8 @@ async fn a_change_through_one_instance_pokes_the_sockets_of_another() -> Result<
         .context("a PostgreSQL test server")?;
     let other_data = tempfile::tempdir()?;
     let second = ecabinet_server::start(ecabinet_server::ServeConfig {
-        data_dir: other_data.path().join("server"),
-        listen: "127.0.0.1:0".parse()?,
         database_url: Some(url),
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ecabinet_server::ServeConfig::loopback(other_data.path().join("server"))
     })
     .await?;
 
@@ -128,15 +121,9 @@ async fn postgres_over_verified_tls() -> Result<()> {
     let url = cluster.tls_url("ecabinet", &authority);
     let data = tempfile::tempdir()?;
     let config = |database_url: String, folder: &str| ecabinet_server::ServeConfig {
-        data_dir: data.path().join(folder),
         listen: "127.0.0.1:0".parse().expect("address"),
         database_url: Some(database_url),
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ecabinet_server::ServeConfig::loopback(data.path().join(folder))
     };
     let server = ecabinet_server::start(config(url.clone(), "a")).await?;
     server.services.ensure_organisation("Chính phủ").await?;
@@ -180,15 +167,8 @@ async fn a_vote_closing_at_its_time_is_closed_once_by_two_instances() -> Result<
         .context("a PostgreSQL test server")?;
     let other_data = tempfile::tempdir()?;
     let second = ecabinet_server::start(ecabinet_server::ServeConfig {
-        data_dir: other_data.path().join("server"),
-        listen: "127.0.0.1:0".parse()?,
         database_url: Some(url.clone()),
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ecabinet_server::ServeConfig::loopback(other_data.path().join("server"))
     })
     .await?;
     let secretary = first.enrol("Thư ký", Role::Secretary).await?;

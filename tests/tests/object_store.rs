@@ -64,15 +64,9 @@ async fn two_instances_on_postgres_share_one_bucket() -> Result<()> {
     .await?;
     let other_data = tempfile::tempdir()?;
     let second = ecabinet_server::start(ecabinet_server::ServeConfig {
-        data_dir: other_data.path().join("server"),
-        listen: "127.0.0.1:0".parse()?,
         database_url: first.database_url.clone(),
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
         blobs: BlobsLocation::S3(location.clone()),
+        ..ecabinet_server::ServeConfig::loopback(other_data.path().join("server"))
     })
     .await?;
 
@@ -227,15 +221,9 @@ async fn a_backup_lists_the_bucket_and_its_restore_checks_it() -> Result<()> {
     } = server;
     old.shutdown().await?;
     let restored = ecabinet_server::start(ecabinet_server::ServeConfig {
-        data_dir: restored_data,
         listen: address,
-        database_url: None,
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
         blobs: in_bucket.clone(),
+        ..ecabinet_server::ServeConfig::loopback(restored_data)
     })
     .await?;
     binh.sync().await?;

@@ -71,15 +71,7 @@ struct Expected {
 
 async fn serve(dir: &Path) -> Result<RunningServer> {
     Ok(start(ServeConfig {
-        data_dir: dir.join("server"),
-        listen: "127.0.0.1:0".parse()?,
-        database_url: None,
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ServeConfig::loopback(dir.join("server"))
     })
     .await?)
 }

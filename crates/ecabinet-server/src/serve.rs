@@ -39,6 +39,25 @@ pub struct ServeConfig {
     pub blobs: crate::blobs::BlobsLocation,
 }
 
+impl ServeConfig {
+    /// Plain HTTP on a free loopback port, the embedded database and blob
+    /// folder in `data_dir`, every other setting at its default: what tests
+    /// and tools start from (`ServeConfig { database_url, ..ServeConfig::loopback(dir) }`).
+    pub fn loopback(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: None,
+            tls: None,
+            demo: false,
+            policy: Default::default(),
+            voice: Default::default(),
+            metrics_token: None,
+            blobs: Default::default(),
+        }
+    }
+}
+
 /// The server's voice forwarding.
 #[derive(Clone, Debug)]
 pub struct VoiceConfig {

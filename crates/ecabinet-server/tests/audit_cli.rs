@@ -16,15 +16,7 @@ async fn verify_names_the_first_edited_entry() -> Result<(), Box<dyn std::error:
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("server");
     let server = start(ServeConfig {
-        data_dir: data.clone(),
-        listen: "127.0.0.1:0".parse()?,
-        database_url: None,
-        tls: None,
-        demo: false,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ServeConfig::loopback(data.clone())
     })
     .await?;
     let http = reqwest::Client::new();

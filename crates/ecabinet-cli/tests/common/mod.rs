@@ -60,15 +60,8 @@ pub const TALK_SYNTHETIC: [&str; 6] = [
 #[allow(dead_code)]
 pub async fn demo_server(dir: &Path) -> Result<ecabinet_server::RunningServer> {
     Ok(ecabinet_server::start(ecabinet_server::ServeConfig {
-        data_dir: dir.join("server"),
-        listen: "127.0.0.1:0".parse()?,
-        database_url: None,
-        tls: None,
         demo: true,
-        policy: Default::default(),
-        voice: Default::default(),
-        metrics_token: None,
-        blobs: Default::default(),
+        ..ecabinet_server::ServeConfig::loopback(dir.join("server"))
     })
     .await?)
 }
