@@ -27,6 +27,7 @@ const ENGINE_CODES = [
   "not_found",
   "no_key",
   "pdf",
+  "undisplayable",
   "server_identity",
   "crypto",
   "device_revoked",

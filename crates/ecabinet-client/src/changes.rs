@@ -126,16 +126,8 @@ impl Client {
         }
         let (_, old) = self.open_document_version(document, from).await?;
         let (_, new) = self.open_document_version(document, latest.version).await?;
-        let (old_pages, new_pages) = tokio::task::spawn_blocking(move || {
-            let engine = ecabinet_pdf::PdfEngine::load()?;
-            let texts = |bytes: &[u8]| -> Result<Vec<String>, ecabinet_pdf::PdfError> {
-                let pdf = engine.open(bytes)?;
-                (1..=pdf.page_count()).map(|page| pdf.text(page)).collect()
-            };
-            Ok::<_, ecabinet_pdf::PdfError>((texts(&old)?, texts(&new)?))
-        })
-        .await
-        .map_err(|e| ClientError::Pdf(format!("the PDF worker stopped: {e}")))??;
+        let old_pages = all_text(old).await?;
+        let new_pages = all_text(new).await?;
         Ok(DocumentChanges {
             document_id: document,
             from_version: from,
@@ -144,6 +136,21 @@ impl Client {
             new_page_count: new_pages.len() as u32,
             hunks: compare(&old_pages, &new_pages),
         })
+    }
+}
+
+/// Every page's text, read in the PDF process.
+async fn all_text(bytes: zeroize::Zeroizing<Vec<u8>>) -> ClientResult<Vec<String>> {
+    let worker = ecabinet_pdf::PdfWorker::get()?;
+    match worker
+        .once(
+            ecabinet_pdf::Opening::bytes(bytes),
+            ecabinet_pdf::PdfJob::AllText,
+        )
+        .await?
+    {
+        ecabinet_pdf::PdfAnswer::Texts(pages) => Ok(pages),
+        other => Err(crate::reading::unexpected(other)),
     }
 }
 

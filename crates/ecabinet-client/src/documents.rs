@@ -214,16 +214,27 @@ impl Client {
 
         // Pages, for the signed manifest (the orderer checks presenter pages
         // against it). A PDF PDFium cannot open is still published, without.
-        let (bytes, page_count) = tokio::task::spawn_blocking(move || {
-            let pages = ecabinet_pdf::PdfEngine::load()
-                .and_then(|engine| engine.open(&bytes).map(|pdf| pdf.page_count()));
-            if let Err(error) = &pages {
-                tracing::warn!(%error, "could not count the document's pages");
+        // Counted in the PDF process: the file comes from outside.
+        let bytes = std::sync::Arc::new(bytes);
+        let pages = match ecabinet_pdf::PdfWorker::get() {
+            Ok(worker) => {
+                worker
+                    .once(
+                        ecabinet_pdf::Opening::shared(bytes.clone()),
+                        ecabinet_pdf::PdfJob::PageCount,
+                    )
+                    .await
             }
-            (bytes, pages.ok())
-        })
-        .await
-        .map_err(|e| ClientError::Pdf(e.to_string()))?;
+            Err(error) => Err(error),
+        };
+        let page_count = match pages {
+            Ok(ecabinet_pdf::PdfAnswer::PageCount(count)) => Some(count),
+            Ok(other) => return Err(crate::reading::unexpected(other)),
+            Err(error) => {
+                tracing::warn!(%error, "could not count the document's pages");
+                None
+            }
+        };
         let key = ContentKey::generate()?;
         let context = ChunkContext {
             document_id: *id.as_uuid().as_bytes(),

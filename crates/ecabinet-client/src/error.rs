@@ -72,6 +72,9 @@ pub enum ClientError {
     },
     #[error("{0}")]
     Pdf(String),
+    /// PDFium crashed or hung on this document (in its own process).
+    #[error("{0}")]
+    Undisplayable(String),
     #[error("cryptographic error: {0}")]
     Crypto(#[from] ecabinet_crypto::CryptoError),
 }
@@ -101,6 +104,7 @@ impl ClientError {
             ClientError::Storage(_) | ClientError::Migration(_) => "storage",
             ClientError::Io { .. } => "io",
             ClientError::Pdf(_) => "pdf",
+            ClientError::Undisplayable(_) => "undisplayable",
             ClientError::Crypto(_) => "crypto",
         }
     }

@@ -1,13 +1,15 @@
-//! Reading documents: the decrypted bytes go straight from memory into
-//! PDFium, on the process's PDF thread ([`PdfWorker`]), which keeps the
-//! document open for the next page; pages come out as pixels, and the
-//! viewer's watermark and the PNG are drawn on a blocking thread, so a
-//! shell's UI thread never waits on either.
+//! Reading documents: the decrypted bytes go from memory (never a disk)
+//! into PDFium, which runs in a PDF process of its own behind the app's PDF
+//! thread ([`PdfWorker`]) and keeps the document open for the next page. A
+//! PDF that crashes or hangs PDFium stops that process only: the reader
+//! says the document could not be displayed and the app goes on. Pages come
+//! out as pixels, and the viewer's watermark and the PNG are drawn on a
+//! blocking thread, so a shell's UI thread never waits on either.
 
 use chrono::Local;
 use ecabinet_domain::DocumentId;
 use ecabinet_pdf::{
-    encode_png, DocumentKey, OpenPdf, Opening, PdfError, PdfWorker, SearchHit, Watermark,
+    encode_png, DocumentKey, Opening, PdfAnswer, PdfError, PdfJob, PdfWorker, SearchHit, Watermark,
 };
 
 use crate::error::{ClientError, ClientResult};
@@ -34,6 +36,7 @@ impl From<PdfError> for ClientError {
             }
             PdfError::Source(why) => ClientError::ServerIdentity(why),
             PdfError::SourceUnavailable(detail) => ClientError::Protocol(detail),
+            PdfError::Undisplayable(_) => ClientError::Undisplayable(error.to_string()),
             other => ClientError::Pdf(other.to_string()),
         }
     }
@@ -65,11 +68,7 @@ impl Client {
     /// withdrawn or a lease run out stops reading at once, open or not.
     ///
     /// [`SealedReader`]: crate::sealed_reader::SealedReader
-    async fn with_pdf<T, F>(&self, document: DocumentId, job: impl Fn() -> F) -> ClientResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&OpenPdf<'static>) -> Result<T, PdfError> + Send + 'static,
-    {
+    async fn with_pdf(&self, document: DocumentId, job: PdfJob) -> ClientResult<PdfAnswer> {
         let facts = self.document(document).await?;
         self.check_lease().await?;
         let key = DocumentKey {
@@ -78,7 +77,7 @@ impl Client {
             version: facts.version,
         };
         let worker = PdfWorker::get()?;
-        match worker.with_document(key.clone(), None, job()).await {
+        match worker.with_document(key.clone(), None, job.clone()).await {
             Err(PdfError::NotOpen) => {}
             other => return other.map_err(|e| self.pdf_error(e)),
         }
@@ -88,7 +87,7 @@ impl Client {
             failure,
         };
         worker
-            .with_document(key, Some(opening), job())
+            .with_document(key, Some(opening), job)
             .await
             .map_err(|e| self.pdf_error(e))
     }
@@ -118,13 +117,24 @@ impl Client {
         page: u32,
         dpi: f32,
     ) -> ClientResult<RenderedPage> {
-        let (mut image, page_count) = self
-            .with_pdf(document, || {
-                move |pdf: &OpenPdf<'static>| Ok((pdf.render_pixels(page, dpi)?, pdf.page_count()))
-            })
+        let answer = self
+            .with_pdf(document, PdfJob::Render { page, dpi })
             .await?;
+        let PdfAnswer::Pixels {
+            width,
+            height,
+            rgba,
+            page_count,
+        } = answer
+        else {
+            return Err(unexpected(answer));
+        };
         let watermark = self.watermark();
         blocking(move || {
+            let mut image =
+                ecabinet_pdf::RgbaImage::from_raw(width, height, rgba).ok_or_else(|| {
+                    PdfError::Render(format!("{width}×{height} pixels did not add up"))
+                })?;
             watermark.draw(&mut image, dpi);
             Ok(RenderedPage {
                 page,
@@ -163,9 +173,10 @@ impl Client {
     /// Opens a document for reading: fetches and verifies it if needed, counts its pages.
     pub async fn document_view(&self, document: DocumentId) -> ClientResult<DocumentView> {
         let facts = self.document(document).await?;
-        let page_count = self
-            .with_pdf(document, || |pdf: &OpenPdf<'static>| Ok(pdf.page_count()))
-            .await?;
+        let page_count = match self.with_pdf(document, PdfJob::PageCount).await? {
+            PdfAnswer::PageCount(count) => count,
+            other => return Err(unexpected(other)),
+        };
         Ok(DocumentView {
             handling: crate::documents::handling_of(&facts)?,
             document: facts,
@@ -199,26 +210,29 @@ impl Client {
         page: u32,
         rects: Vec<ecabinet_domain::annotation::PageRect>,
     ) -> ClientResult<String> {
-        self.with_pdf(document, || {
-            let rects = rects.clone();
-            move |pdf: &OpenPdf<'static>| {
-                let mut pieces = Vec::new();
-                for r in &rects {
-                    let piece = pdf.text_in(page, r.x, r.y, r.width, r.height)?;
-                    let piece = piece.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if !piece.is_empty() {
-                        pieces.push(piece);
-                    }
-                }
-                Ok(pieces.join(" "))
-            }
-        })
-        .await
+        let rects = rects
+            .iter()
+            .map(|r| [r.x, r.y, r.width, r.height])
+            .collect();
+        match self
+            .with_pdf(document, PdfJob::TextIn { page, rects })
+            .await?
+        {
+            PdfAnswer::Texts(pieces) => Ok(pieces
+                .iter()
+                .map(|piece| piece.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|piece| !piece.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")),
+            other => Err(unexpected(other)),
+        }
     }
 
     pub async fn page_text(&self, document: DocumentId, page: u32) -> ClientResult<String> {
-        self.with_pdf(document, || move |pdf: &OpenPdf<'static>| pdf.text(page))
-            .await
+        match self.with_pdf(document, PdfJob::Text { page }).await? {
+            PdfAnswer::Text(text) => Ok(text),
+            other => Err(unexpected(other)),
+        }
     }
 
     /// Every occurrence of a phrase in the document.
@@ -227,10 +241,23 @@ impl Client {
         document: DocumentId,
         phrase: &str,
     ) -> ClientResult<Vec<SearchHit>> {
-        self.with_pdf(document, || {
-            let phrase = phrase.to_owned();
-            move |pdf: &OpenPdf<'static>| pdf.search(&phrase)
-        })
-        .await
+        let phrase = phrase.to_owned();
+        match self.with_pdf(document, PdfJob::Search { phrase }).await? {
+            PdfAnswer::Hits(hits) => Ok(hits),
+            other => Err(unexpected(other)),
+        }
     }
+}
+
+/// The PDF process answered a question with the answer to another: a
+/// defect, said as one.
+pub(crate) fn unexpected(answer: PdfAnswer) -> ClientError {
+    let kind = match answer {
+        PdfAnswer::PageCount(_) => "a page count",
+        PdfAnswer::Pixels { .. } => "pixels",
+        PdfAnswer::Text(_) => "a text",
+        PdfAnswer::Texts(_) => "texts",
+        PdfAnswer::Hits(_) => "search hits",
+    };
+    ClientError::Pdf(format!("the PDF process answered with {kind} out of turn"))
 }

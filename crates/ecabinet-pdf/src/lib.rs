@@ -6,6 +6,8 @@
 //! PDFium is a shared library taken from the `pypdfium2` wheel (see
 //! `scripts/lib.sh`); [`PdfEngine::load`] finds it once per process.
 
+pub mod child;
+pub mod protocol;
 mod watermark;
 mod worker;
 mod writer;
@@ -13,12 +15,17 @@ mod writer;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use image::RgbaImage;
 use pdfium_render::prelude::{PdfDocument, PdfRect, PdfRenderConfig, Pdfium, PdfiumError};
 use thiserror::Error;
 
+/// Pixels as they come from PDFium, for the watermark to be drawn on.
+pub use image::RgbaImage;
+pub use protocol::{PdfAnswer, PdfJob};
 pub use watermark::Watermark;
-pub use worker::{DocumentKey, DocumentSource, Opening, PdfWorker, SourceFailure, SourceProblem};
+pub use worker::{
+    find_program, DocumentKey, DocumentSource, Opening, PdfWorker, SandboxLimits, SourceFailure,
+    SourceProblem, MEMORY_ENV, PROCESS_ENV, TIME_ENV,
+};
 pub use writer::ReportLine;
 
 /// Where the library may be: `PDFIUM_DYNAMIC_LIB_PATH` (a folder), the
@@ -27,7 +34,7 @@ pub const LIBRARY_ENV: &str = "PDFIUM_DYNAMIC_LIB_PATH";
 pub const MIN_DPI: f32 = 36.0;
 pub const MAX_DPI: f32 = 600.0;
 
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[derive(Debug, Error, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PdfError {
     #[error("the PDF library (PDFium) could not be loaded: {0}. Run ./scripts/run or ./scripts/test once, or set {LIBRARY_ENV} to the folder holding libpdfium.so")]
     LibraryMissing(String),
@@ -48,6 +55,12 @@ pub enum PdfError {
     /// The document's bytes could not be fetched as PDFium asked for them.
     #[error("{0}")]
     SourceUnavailable(String),
+    /// The PDF process could not be started.
+    #[error("the PDF process (ecabinet-pdfium) could not be started: {0}. Build it with `cargo build -p ecabinet-pdf`, or set {PROCESS_ENV} to its path")]
+    ProcessMissing(String),
+    /// PDFium crashed or hung on this document, in its own process.
+    #[error("this document could not be displayed: {0}. The rest of the app is not affected")]
+    Undisplayable(String),
 }
 
 /// One process-wide PDFium: the library allows a single binding per process,
@@ -115,7 +128,7 @@ impl std::fmt::Debug for PdfEngine {
 }
 
 /// A text match: the 1-based page and the words around it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SearchHit {
     pub page: u32,
     pub snippet: String,
@@ -140,6 +153,20 @@ impl PdfEngine {
             .pdfium
             .load_pdf_from_byte_slice(bytes, None)
             .map_err(malformed)?;
+        Ok(OpenPdf { document })
+    }
+}
+
+impl PdfEngine {
+    /// Opens a document that owns its source (dropped when it closes).
+    pub(crate) fn open_source(
+        &self,
+        source: Box<dyn DocumentSource>,
+    ) -> Result<OpenPdf<'static>, PdfError> {
+        let document = self
+            .pdfium
+            .load_pdf_from_reader(source, None)
+            .map_err(crate::malformed)?;
         Ok(OpenPdf { document })
     }
 }

@@ -749,6 +749,7 @@ export const en: Catalogue = {
     "This device does not have the key to decrypt this document yet; it will be sent when the secretariat is next online.",
   "error.device_revoked": "This device was revoked; its documents and keys have been erased. Ask the secretariat for a new enrolment code.",
   "error.pdf": "This document's PDF file cannot be read.",
+  "error.undisplayable": "This document could not be displayed: the PDF reader stopped on it. The rest of the app is not affected; ask the secretariat for a corrected file.",
   "error.too_many_attempts":
     "Too many failed attempts from this device or network. Wait a few minutes and try again, or ask the IT office.",
   "error.server_identity":

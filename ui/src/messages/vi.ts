@@ -752,6 +752,7 @@ export const vi = {
     "Thiết bị này chưa có khoá giải mã tài liệu; khoá sẽ được gửi khi Văn phòng trực tuyến trở lại.",
   "error.device_revoked": "Thiết bị này đã bị thu hồi; tài liệu và khoá trên máy đã được xoá. Vui lòng xin Văn phòng một mã đăng ký mới.",
   "error.pdf": "Không đọc được tệp PDF của tài liệu này.",
+  "error.undisplayable": "Không thể hiển thị tài liệu này: trình đọc PDF đã dừng khi mở nó. Các phần khác của ứng dụng không bị ảnh hưởng; hãy đề nghị Văn phòng gửi lại tệp đã sửa.",
   "error.too_many_attempts":
     "Đã thử sai quá nhiều lần từ thiết bị hoặc mạng này. Vui lòng chờ vài phút rồi thử lại, hoặc liên hệ bộ phận công nghệ thông tin.",
   "error.server_identity":

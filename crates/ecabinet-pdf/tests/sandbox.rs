@@ -1,0 +1,343 @@
+//! PDFium runs in its own process: hostile and broken PDFs stop that
+//! process only, the app is told "this document could not be displayed",
+//! and the next document is read by a new process.
+//!
+//! The hostile files are built here: a content stream that inflates to
+//! 1.5 GB (PDFium decodes a stream whole before parsing it), and a page
+//! whose dashed lines take PDFium minutes to draw.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ecabinet_pdf::{DocumentKey, Opening, PdfAnswer, PdfError, PdfJob, PdfWorker, SandboxLimits};
+use zeroize::Zeroizing;
+
+fn program() -> Result<std::path::PathBuf, PdfError> {
+    Ok(env!("CARGO_BIN_EXE_ecabinet-pdfium").into())
+}
+
+fn worker(memory_mb: u64, time_limit: Duration) -> PdfWorker {
+    PdfWorker::start(
+        program(),
+        SandboxLimits {
+            memory_mb,
+            time_per_request: time_limit,
+        },
+    )
+    .expect("the PDF thread starts")
+}
+
+fn demo(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../assets/demo")
+        .join(name);
+    std::fs::read(path).expect("demo PDF")
+}
+
+fn key(document: u8) -> DocumentKey {
+    DocumentKey {
+        owner: [1; 16],
+        document: [document; 16],
+        version: 1,
+    }
+}
+
+/// A one-page PDF whose page content is `stream` (already encoded) with
+/// the given `/Filter` value and extra stream dictionary entries.
+fn one_page_pdf(stream: &[u8], filter: &str) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_owned(),
+    ];
+    for (n, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        write!(pdf, "{} 0 obj\n{body}\nendobj\n", n + 1).expect("write");
+    }
+    offsets.push(pdf.len());
+    write!(
+        pdf,
+        "4 0 obj\n<< /Length {} {filter} >>\nstream\n",
+        stream.len()
+    )
+    .expect("write");
+    pdf.extend_from_slice(stream);
+    pdf.extend_from_slice(b"\nendstream\nendobj\n");
+    let xref = pdf.len();
+    write!(pdf, "xref\n0 5\n0000000000 65535 f \n").expect("write");
+    for offset in offsets {
+        writeln!(pdf, "{offset:010} 00000 n ").expect("write");
+    }
+    write!(
+        pdf,
+        "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    )
+    .expect("write");
+    pdf
+}
+
+/// Writes deflate bits, least significant first (RFC 1951 §3.1.1).
+struct Bits {
+    out: Vec<u8>,
+    current: u32,
+    filled: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u32, count: u32) {
+        for i in 0..count {
+            self.current |= ((value >> i) & 1) << self.filled;
+            self.filled += 1;
+            if self.filled == 8 {
+                self.out.push(self.current as u8);
+                self.current = 0;
+                self.filled = 0;
+            }
+        }
+    }
+
+    /// A Huffman code goes in most significant bit first.
+    fn put_code(&mut self, code: u32, length: u32) {
+        for i in (0..length).rev() {
+            self.put((code >> i) & 1, 1);
+        }
+    }
+}
+
+/// A zlib stream that inflates to `1 + 258 * matches` zero bytes: one
+/// literal, then copies of 258 bytes at distance 1, in a fixed-Huffman
+/// block (13 bits a copy), made without ever holding the output.
+fn zlib_of_zeros(matches: u64) -> Vec<u8> {
+    let mut bits = Bits {
+        out: vec![0x78, 0x01],
+        current: 0,
+        filled: 0,
+    };
+    bits.put(1, 1); // the last block
+    bits.put(1, 2); // fixed Huffman codes
+    bits.put_code(0x30, 8); // literal 0
+    for _ in 0..matches {
+        bits.put_code(0xC5, 8); // length code 285: 258 bytes
+        bits.put_code(0, 5); // distance code 0: distance 1
+    }
+    bits.put_code(0, 7); // end of block
+    if bits.filled > 0 {
+        bits.put(0, 8 - bits.filled);
+    }
+    // Adler-32 of N zero bytes: a stays 1, b = N mod 65521.
+    let total = 1 + 258 * matches;
+    let adler = ((total % 65_521) << 16) as u32 | 1;
+    bits.out.extend_from_slice(&adler.to_be_bytes());
+    bits.out
+}
+
+fn zlib(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("compress");
+    encoder.finish().expect("compress")
+}
+
+/// A page whose content inflates to about 1.5 GB: far over the limit the
+/// test gives the process.
+fn inflation_bomb() -> Vec<u8> {
+    let inner = zlib_of_zeros(1_500_000_000 / 258);
+    one_page_pdf(&zlib(&inner), "/Filter [/FlateDecode /FlateDecode]")
+}
+
+/// A page of long dashed lines: tens of millions of dashes to draw, from
+/// a few hundred kilobytes.
+fn dash_storm() -> Vec<u8> {
+    let mut content = String::from("[1 1] 0 d 0.5 w\n");
+    for i in 0..300_000u32 {
+        let x = f64::from(i % 595);
+        content.push_str(&format!("{x} 0 m {} 842 l S\n", 595.0 - x));
+    }
+    one_page_pdf(&zlib(content.as_bytes()), "/Filter /FlateDecode")
+}
+
+async fn page_count(worker: &PdfWorker, document: u8, bytes: Vec<u8>) -> Result<u32, PdfError> {
+    match worker
+        .with_document(
+            key(document),
+            Some(Opening::bytes(Zeroizing::new(bytes))),
+            PdfJob::PageCount,
+        )
+        .await?
+    {
+        PdfAnswer::PageCount(n) => Ok(n),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+async fn render(worker: &PdfWorker, document: u8, page: u32) -> Result<(u32, u32), PdfError> {
+    match worker
+        .with_document(key(document), None, PdfJob::Render { page, dpi: 72.0 })
+        .await?
+    {
+        PdfAnswer::Pixels {
+            width,
+            height,
+            rgba,
+            ..
+        } => {
+            assert_eq!(rgba.len() as u64, u64::from(width) * u64::from(height) * 4);
+            Ok((width, height))
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_process_reads_pages_text_and_search_from_bytes_it_is_handed() {
+    let worker = worker(2048, Duration::from_secs(30));
+    assert_eq!(
+        page_count(&worker, 1, demo("03-de-an-chuyen-doi-so.pdf")).await,
+        Ok(50)
+    );
+    assert_eq!(render(&worker, 1, 1).await, Ok((595, 842)));
+    assert_eq!(
+        render(&worker, 1, 51).await,
+        Err(PdfError::PageOutOfRange {
+            page: 51,
+            count: 50
+        })
+    );
+    page_count(
+        &worker,
+        2,
+        demo("02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf"),
+    )
+    .await
+    .expect("open");
+    let text = worker
+        .with_document(key(2), None, PdfJob::Text { page: 1 })
+        .await
+        .expect("text");
+    assert!(
+        matches!(&text, PdfAnswer::Text(t) if t.contains("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")),
+        "{text:?}"
+    );
+    match worker
+        .with_document(
+            key(2),
+            None,
+            PdfJob::Search {
+                phrase: "chữ ký số".into(),
+            },
+        )
+        .await
+        .expect("search")
+    {
+        PdfAnswer::Hits(hits) => {
+            assert!(!hits.is_empty());
+            assert!(hits.iter().all(|h| h.snippet.contains("chữ ký số")));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    // A document never opened, asked without bytes, is not open.
+    assert_eq!(render(&worker, 9, 1).await, Err(PdfError::NotOpen));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_and_truncated_files_are_refused_by_a_process_that_goes_on() {
+    let worker = worker(2048, Duration::from_secs(30));
+    assert!(matches!(
+        page_count(&worker, 1, b"%PDF-1.7\nthis is not a pdf".to_vec()).await,
+        Err(PdfError::Malformed(_))
+    ));
+    assert!(matches!(
+        page_count(&worker, 2, Vec::new()).await,
+        Err(PdfError::Malformed(_))
+    ));
+    let whole = demo("01-bao-cao-kinh-te-xa-hoi.pdf");
+    for (n, cut) in [whole.len() / 2, whole.len() - 100, 1_000]
+        .into_iter()
+        .enumerate()
+    {
+        let document = 10 + n as u8;
+        if let Ok(pages) = page_count(&worker, document, whole[..cut].to_vec()).await {
+            for page in 1..=pages {
+                // Drawn or refused; either way an answer, not a crash.
+                match render(&worker, document, page).await {
+                    Ok(_) | Err(PdfError::Malformed(_)) | Err(PdfError::Render(_)) => {}
+                    Err(other) => panic!("page {page} of a truncated file: {other:?}"),
+                }
+            }
+        }
+    }
+    // The same process still reads a good file.
+    assert_eq!(
+        page_count(&worker, 3, demo("01-bao-cao-kinh-te-xa-hoi.pdf"))
+            .await
+            .map(|n| n > 0),
+        Ok(true)
+    );
+    assert_eq!(render(&worker, 3, 1).await.map(|(w, _)| w > 0), Ok(true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pdf_that_allocates_without_bound_stops_its_process_only() {
+    let worker = worker(512, Duration::from_secs(60));
+    page_count(&worker, 1, demo("03-de-an-chuyen-doi-so.pdf"))
+        .await
+        .expect("a good document first");
+
+    let bomb = inflation_bomb();
+    assert!(bomb.len() < 200_000, "the bomb is {} bytes", bomb.len());
+    let started = Instant::now();
+    let outcome = match page_count(&worker, 2, bomb).await {
+        Ok(_) => render(&worker, 2, 1).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let Err(PdfError::Undisplayable(why)) = outcome else {
+        panic!("the bomb must stop the PDF process: {outcome:?}");
+    };
+    eprintln!("bomb: {why} after {:?}", started.elapsed());
+    // Asked again, the answer comes at once: the file is not retried.
+    assert!(matches!(
+        render(&worker, 2, 1).await,
+        Err(PdfError::Undisplayable(_))
+    ));
+    // The good document, open in the process that died, is opened again
+    // in a new one without the caller noticing.
+    assert_eq!(render(&worker, 1, 1).await, Ok((595, 842)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pdf_that_keeps_pdfium_busy_is_stopped_at_the_time_limit() {
+    let limit = Duration::from_secs(2);
+    let worker = worker(2048, limit);
+    let storm = dash_storm();
+    let started = Instant::now();
+    let outcome = match page_count(&worker, 1, storm).await {
+        Ok(_) => render(&worker, 1, 1).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let elapsed = started.elapsed();
+    let Err(PdfError::Undisplayable(why)) = outcome else {
+        panic!("the storm must be stopped: {outcome:?} after {elapsed:?}");
+    };
+    assert!(why.contains("more than 2 s"), "{why}");
+    // Stopped at the limit, not when PDFium would have finished.
+    assert!(elapsed < limit * 5, "stopped after {elapsed:?}");
+    page_count(&worker, 2, demo("01-bao-cao-kinh-te-xa-hoi.pdf"))
+        .await
+        .expect("a new process reads the next document");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_program_is_a_clear_error() {
+    let worker = PdfWorker::start(
+        Ok("/nonexistent/ecabinet-pdfium".into()),
+        SandboxLimits::from_env(),
+    )
+    .expect("thread");
+    let error = page_count(&worker, 1, demo("01-bao-cao-kinh-te-xa-hoi.pdf"))
+        .await
+        .expect_err("no process");
+    assert!(matches!(error, PdfError::ProcessMissing(_)), "{error:?}");
+    assert!(error.to_string().contains("cargo build -p ecabinet-pdf"));
+}
