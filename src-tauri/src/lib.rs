@@ -4,6 +4,7 @@
 //! fresh by a test.
 
 mod commands;
+mod lock;
 mod pages;
 mod room;
 mod session;
@@ -92,6 +93,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             room::stop_voice,
             room::voice_status,
             room::set_microphone,
+            lock::lock_status,
+            lock::note_activity,
+            lock::lock_now,
+            lock::unlock,
+            lock::set_pin,
+            lock::set_idle_minutes,
+            lock::remove_pin,
         ])
         .events(collect_events![
             SyncStatusChanged,
@@ -113,7 +121,7 @@ pub(crate) async fn sync_and_announce(
     engine: &Engine,
     app: &tauri::AppHandle,
 ) -> Result<SyncStatus, ecabinet_client::ClientError> {
-    let client = engine.client().await?;
+    let client = engine.background_client().await?;
     let outcome = client.sync().await;
     let status = client.sync_status().await?;
     if let Err(error) = SyncStatusChanged(status.clone()).emit(app) {
@@ -124,7 +132,7 @@ pub(crate) async fn sync_and_announce(
 
 /// Downloads upcoming meetings' packs, telling the UI how far it got.
 async fn prefetch_and_announce(engine: &Engine, app: &tauri::AppHandle) {
-    let Ok(client) = engine.client().await else {
+    let Ok(client) = engine.background_client().await else {
         return;
     };
     let outcome = client

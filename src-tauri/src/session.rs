@@ -129,7 +129,9 @@ pub async fn follow_session(
 async fn follow(engine: Arc<Engine>, app: tauri::AppHandle, meeting: MeetingId) {
     let mut backoff = Duration::from_secs(1);
     loop {
-        if let Ok(client) = engine.client().await {
+        // The session goes on behind the lock; the window shows nothing of it
+        // until the PIN is given.
+        if let Ok(client) = engine.background_client().await {
             let outcome = client
                 .follow_session(meeting, |view| {
                     let _ = SessionChanged(view).emit(&app);

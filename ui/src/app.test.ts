@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi as vitest } from "vitest";
 import { startApp, type Api, type App } from "./app";
+import { translator } from "./i18n";
+import { mountLock } from "./views/lock";
 import type { FileDrop } from "./filedrop";
 import type {
+  LockStatus,
   AgendaItem,
   AgendaView,
   AnnotationEdit,
@@ -53,7 +56,10 @@ const SYNCED: SyncStatus = {
   waiting_to_send: 0,
   rejected: [],
 };
+/** No PIN set: the app never locks. */
+const NO_LOCK: LockStatus = { pin_set: false, locked: false, idle_minutes: 5, retry_in_seconds: null };
 const ENROLLED: AppStatus = {
+  lock: NO_LOCK,
   profile: {
     device_id: "dev-1",
     device_name: "Máy tính bảng",
@@ -208,7 +214,7 @@ const REQUEST: OpinionRequestView = {
 /** A session command of the fake engine: no session has started. */
 const noSession = () => vitest.fn(async (..._args: unknown[]): Promise<R<never>> => fail("session_not_started"));
 
-function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
+function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK }) {
   let syncHandler: ((e: { payload: unknown }) => void) | null = null;
   // The engine's local store of annotations: create and edit change what list returns.
   const store = { annotations: [MY_NOTE, THEIR_HIGHLIGHT, UNPLACED], locked: 0, next: 1 };
@@ -229,6 +235,13 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
     next: 1,
   };
   let status: AppStatus = initial;
+  // The engine's idle lock: a PIN, and whether the app is locked.
+  const pin = { value: initial.lock.pin_set ? "2468" : (null as string | null), locked: initial.lock.locked, idle: initial.lock.idle_minutes };
+  const lockNow = (): LockStatus => ({ pin_set: pin.value !== null, locked: pin.locked, idle_minutes: pin.idle, retry_in_seconds: null });
+  const guarded =
+    <A extends unknown[], T>(f: (...args: A) => Promise<R<T>>) =>
+    async (...args: A): Promise<R<T>> =>
+      pin.locked ? fail("pin_required") : f(...args);
   const saved = () => {
     if (built.offline && status.sync) status = { ...status, sync: { ...status.sync, waiting_to_send: status.sync.waiting_to_send + 1 } };
   };
@@ -239,17 +252,19 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
   const itemOf = (id: string) => Object.values(built.agendas).find((a) => a.items.some((i) => i.id === id))!;
   const api = {
     commands: {
-      appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok(status)),
+      appStatus: vitest.fn(async (): Promise<R<AppStatus>> => ok({ ...status, lock: lockNow() })),
       enroll: vitest.fn(async (_url: string, code: string, _name: string | null): Promise<R<AppStatus>> =>
         code === "GOOD-CODE" ? ok(ENROLLED) : fail("unknown_code"),
       ),
       syncNow: vitest.fn(async (): Promise<R<SyncStatus>> => ok(SYNCED)),
-      listMeetings: vitest.fn(async (): Promise<R<Meeting[]>> => ok(built.meetings)),
-      meetingAgenda: vitest.fn(async (id: string): Promise<R<AgendaView>> => {
-        if (id === "m-soon") return ok(built.agendas["m-soon"]!);
-        return built.meetings.some((m) => m.id === id && m.id !== "m-late") ? ok(agendaOf(id)) : fail("not_found");
-      }),
-      openDocument: vitest.fn(async (id: string): Promise<R<DocumentView>> => (id === "d1" ? ok(DOC_VIEW) : fail("not_found"))),
+      listMeetings: vitest.fn(guarded(async (): Promise<R<Meeting[]>> => ok(built.meetings))),
+      meetingAgenda: vitest.fn(
+        guarded(async (id: string): Promise<R<AgendaView>> => {
+          if (id === "m-soon") return ok(built.agendas["m-soon"]!);
+          return built.meetings.some((m) => m.id === id && m.id !== "m-late") ? ok(agendaOf(id)) : fail("not_found");
+        }),
+      ),
+      openDocument: vitest.fn(guarded(async (id: string): Promise<R<DocumentView>> => (id === "d1" ? ok(DOC_VIEW) : fail("not_found")))),
       searchDocument: vitest.fn(async (_id: string, phrase: string): Promise<R<PageHit[]>> =>
         ok(phrase === "Luật Dữ liệu" ? HITS : []),
       ),
@@ -456,6 +471,32 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
       minutesPreview: noSession(),
       editMinutes: noSession(),
       signMinutes: noSession(),
+      lockStatus: vitest.fn(async (): Promise<R<LockStatus>> => ok(lockNow())),
+      noteActivity: vitest.fn(async (): Promise<R<LockStatus>> => ok(lockNow())),
+      lockNow: vitest.fn(async (): Promise<R<LockStatus>> => {
+        if (pin.value !== null) pin.locked = true;
+        return ok(lockNow());
+      }),
+      unlock: vitest.fn(async (given: string): Promise<R<LockStatus>> => {
+        if (given !== pin.value) return fail("wrong_pin", "wrong PIN (2 tries before a wait)");
+        pin.locked = false;
+        return ok(lockNow());
+      }),
+      setPin: vitest.fn(async (current: string | null, next: string, idle: number): Promise<R<LockStatus>> => {
+        if (pin.value !== null && current !== pin.value) return fail("wrong_pin", "wrong PIN (2 tries before a wait)");
+        Object.assign(pin, { value: next, idle });
+        return ok(lockNow());
+      }),
+      setIdleMinutes: vitest.fn(async (current: string, idle: number): Promise<R<LockStatus>> => {
+        if (current !== pin.value) return fail("wrong_pin");
+        pin.idle = idle;
+        return ok(lockNow());
+      }),
+      removePin: vitest.fn(async (current: string): Promise<R<LockStatus>> => {
+        if (current !== pin.value) return fail("wrong_pin");
+        pin.value = null;
+        return ok(lockNow());
+      }),
     },
     events: {
       syncStatusChanged: {
@@ -489,6 +530,7 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null }) {
     setStatus(next: AppStatus) {
       status = next;
     },
+    pin,
   };
   return api satisfies Api;
 }
@@ -2348,5 +2390,148 @@ describe("what changed, and no printing, in the reader", () => {
     expect($("reader")!.dataset["noPrint"]).toBe("false");
     expect(ctrlP()).toBe(false);
     expect($("reader-print-blocked")!.hidden).toBe(true);
+  });
+});
+
+describe("the idle lock", () => {
+  const LOCKED: AppStatus = { ...ENROLLED, lock: { pin_set: true, locked: true, idle_minutes: 5, retry_in_seconds: null } };
+
+  it("starts locked with a PIN set: nothing is read before the right PIN", async () => {
+    const api = fakeApi(LOCKED);
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    expect($("lock-screen")!.hidden).toBe(false);
+    expect(text("lock-screen")).toContain("Ứng dụng đã khoá");
+    expect(root.inert).toBe(true);
+    expect(root.classList.contains("app-locked")).toBe(true);
+    expect(api.commands.listMeetings).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe($("lock-pin"));
+
+    type("lock-pin", "12");
+    $<HTMLButtonElement>("lock-unlock")!.click();
+    await vitest.waitFor(() => expect(text("lock-error")).toBe("Mã PIN gồm 4 đến 12 chữ số."));
+    expect(api.commands.unlock).not.toHaveBeenCalled();
+    type("lock-pin", "1111");
+    $<HTMLButtonElement>("lock-unlock")!.click();
+    await vitest.waitFor(() => expect(text("lock-error")).toBe("Sai mã PIN. Còn 2 lần thử trước khi phải chờ."));
+    expect($<HTMLInputElement>("lock-pin")!.value).toBe("");
+
+    type("lock-pin", "2468");
+    $<HTMLButtonElement>("lock-unlock")!.click();
+    await vitest.waitFor(() => expect($$("meeting-item")).toHaveLength(2));
+    expect($("lock-screen")!.hidden).toBe(true);
+    expect(root.inert).toBe(false);
+    expect(root.hasAttribute("aria-hidden")).toBe(false);
+    // With a PIN set, the header offers to lock now.
+    expect($("lock-now")!.hidden).toBe(false);
+  });
+
+  it("covers the window when a command meets the lock, and locks on request", async () => {
+    const api = fakeApi({ ...ENROLLED, lock: { pin_set: true, locked: false, idle_minutes: 5, retry_in_seconds: null } });
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    await vitest.waitFor(() => expect($$("agenda-item")).toHaveLength(2));
+    expect($("lock-screen")!.hidden).toBe(true);
+    // The engine locked itself (idle): the next command is refused and the lock screen comes up.
+    api.pin.locked = true;
+    $$("meeting-item")[1]!.click();
+    await vitest.waitFor(() => expect($("lock-screen")!.hidden).toBe(false));
+    expect(api.commands.lockStatus).toHaveBeenCalled();
+    type("lock-pin", "2468");
+    $<HTMLButtonElement>("lock-unlock")!.click();
+    await vitest.waitFor(() => expect($("lock-screen")!.hidden).toBe(true));
+    $<HTMLButtonElement>("lock-now")!.click();
+    await vitest.waitFor(() => expect($("lock-screen")!.hidden).toBe(false));
+    expect(api.commands.lockNow).toHaveBeenCalled();
+  });
+
+  it("sets a PIN from the header, checking its shape and the confirmation", async () => {
+    const api = fakeApi(ENROLLED);
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    expect($("lock-now")!.hidden).toBe(true);
+    $<HTMLButtonElement>("pin-settings")!.click();
+    expect($("pin-settings-dialog")).not.toBeNull();
+    expect($("pin-current")).toBeNull();
+    type("pin-new", "12ab");
+    type("pin-confirm", "12ab");
+    $<HTMLButtonElement>("pin-save")!.click();
+    await vitest.waitFor(() => expect(text("pin-message")).toBe("Mã PIN gồm 4 đến 12 chữ số."));
+    type("pin-new", "135790");
+    type("pin-confirm", "135799");
+    $<HTMLButtonElement>("pin-save")!.click();
+    await vitest.waitFor(() => expect(text("pin-message")).toBe("Hai lần nhập mã PIN mới không khớp."));
+    type("pin-confirm", "135790");
+    $<HTMLSelectElement>("pin-idle")!.value = "10";
+    $<HTMLButtonElement>("pin-save")!.click();
+    await vitest.waitFor(() => expect($("pin-settings-dialog")).toBeNull());
+    expect(api.commands.setPin).toHaveBeenCalledWith(null, "135790", 10);
+    expect(text("lock-notice")).toBe("Đã lưu. Ứng dụng sẽ tự khoá sau 10 phút không dùng.");
+    expect($("lock-now")!.hidden).toBe(false);
+
+    // Removing it needs the current PIN.
+    $<HTMLButtonElement>("pin-settings")!.click();
+    type("pin-current", "000000");
+    $<HTMLButtonElement>("pin-remove")!.click();
+    await vitest.waitFor(() => expect(text("pin-message")).toBe("Sai mã PIN."));
+    type("pin-current", "135790");
+    $<HTMLButtonElement>("pin-remove")!.click();
+    await vitest.waitFor(() => expect($("pin-settings-dialog")).toBeNull());
+    expect($("lock-now")!.hidden).toBe(true);
+  });
+
+  it("shows in English too", async () => {
+    const storage = memoryStorage();
+    storage.setItem("ecabinet.locale", "en");
+    app = startApp(root, fakeApi(LOCKED), { storage, now: NOW });
+    await app.ready;
+    expect(text("lock-screen")).toContain("The app is locked");
+    expect(text("lock-unlock")).toBe("Unlock");
+  });
+});
+
+describe("the idle lock's timer", () => {
+  it("locks after the idle time without activity, and activity moves the deadline", async () => {
+    let clock = 0;
+    let engineLocked = false;
+    const status = (): LockStatus => ({ pin_set: true, locked: engineLocked, idle_minutes: 1, retry_in_seconds: null });
+    const api = {
+      lockStatus: vitest.fn(async () => ok(status())),
+      noteActivity: vitest.fn(async () => ok(status())),
+      lockNow: vitest.fn(async () => {
+        engineLocked = true;
+        return ok(status());
+      }),
+      unlock: vitest.fn(async () => ok(status())),
+      setPin: vitest.fn(async () => ok(status())),
+      setIdleMinutes: vitest.fn(async () => ok(status())),
+      removePin: vitest.fn(async () => ok(status())),
+    };
+    vitest.useFakeTimers();
+    try {
+      const view = mountLock(root, api, "vi", translator("vi"), { now: () => clock, checkEvery: 1000, noteEvery: 10_000 });
+      view.update(status());
+      clock = 50_000;
+      await vitest.advanceTimersByTimeAsync(1000);
+      expect(api.lockNow).not.toHaveBeenCalled();
+      // Activity at 50 s: the engine hears of it (at most every 10 s), the deadline moves to 110 s.
+      document.dispatchEvent(new KeyboardEvent("keydown"));
+      document.dispatchEvent(new KeyboardEvent("keydown"));
+      expect(api.noteActivity).toHaveBeenCalledTimes(1);
+      clock = 100_000;
+      await vitest.advanceTimersByTimeAsync(1000);
+      expect(api.lockNow).not.toHaveBeenCalled();
+      clock = 110_000;
+      await vitest.advanceTimersByTimeAsync(1000);
+      expect(api.lockNow).toHaveBeenCalledTimes(1);
+      expect($("lock-screen")!.hidden).toBe(false);
+      // While locked, keys do not count as activity.
+      document.dispatchEvent(new KeyboardEvent("keydown"));
+      expect(api.noteActivity).toHaveBeenCalledTimes(1);
+      view.destroy();
+      expect($("lock-screen")).toBeNull();
+    } finally {
+      vitest.useRealTimers();
+    }
   });
 });

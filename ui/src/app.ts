@@ -1,6 +1,7 @@
 import { setPeople } from "./people";
 import type { AnnotationDraft, AnnotationSave } from "./annotations";
 import type {
+  LockStatus,
   AgendaItemId,
   AgendaView,
   AnnotationEdit,
@@ -22,7 +23,7 @@ import type {
   TallyVerification,
   UiError,
 } from "./bindings";
-import { run, withEntry, type CommandResult, type Outcome } from "./command";
+import { run, whenLocked, withEntry, type CommandResult, type Outcome } from "./command";
 import { focusByKey, focusedKey, h } from "./dom";
 import type { FileDropSource } from "./filedrop";
 import { errorMessage, loadLocale, saveLocale, translator, type Locale, type Translate } from "./i18n";
@@ -33,6 +34,7 @@ import { clampPage, clampZoom, fitWidthZoom, parsePageInput, zoomIn, zoomOut, ty
 import { deliveryFromOutcome, refusalsOf, settleSent } from "./outbox";
 import { NO_BUILDER, TARGET, type BuilderAction, type BuilderActions, type BuilderState } from "./views/builder";
 import { mountMain, type Loadable, type MainState, type MainView, type Tab } from "./views/main";
+import { mountLock, type LockView } from "./views/lock";
 import { ownAnnotations } from "./opinions";
 import { rememberRoomMeeting, startRoom } from "./room";
 import { busyKey, clockOffset, followStep, liveError, presenterKey } from "./session";
@@ -110,6 +112,13 @@ export interface Api {
     | "minutesPreview"
     | "editMinutes"
     | "signMinutes"
+    | "lockStatus"
+    | "noteActivity"
+    | "lockNow"
+    | "unlock"
+    | "setPin"
+    | "setIdleMinutes"
+    | "removePin"
   >;
   events: {
     syncStatusChanged: {
@@ -197,6 +206,35 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let stopDrops: (() => void) | null = null;
   let stopSession: (() => void) | null = null;
   let room: { destroy(): void } | null = null;
+  /** The idle lock, once this device is enrolled (remade when the language changes). */
+  let lock: { view: LockView; locale: Locale } | null = null;
+  let lockStatus: LockStatus | null = null;
+  /** Shown once the lock first opens, when the app started locked. */
+  let afterUnlock: (() => void) | null = null;
+
+  /** Mounts the idle lock (or remakes it in the new language) and puts its controls in the header. */
+  function attachLock(): LockView {
+    if (!lock || lock.locale !== locale) {
+      lock?.view.destroy();
+      const view = mountLock(root, api.commands, locale, t, {
+        onUnlocked: () => {
+          const next = afterUnlock;
+          afterUnlock = null;
+          if (next) next();
+          else void refresh();
+        },
+      });
+      lock = { view, locale };
+      if (lockStatus) view.update(lockStatus);
+    }
+    root.querySelector(".topbar-actions")?.prepend(lock.view.controls);
+    return lock.view;
+  }
+
+  function updateLock(status: LockStatus): void {
+    lockStatus = status;
+    lock?.view.update(status);
+  }
 
   function applyDocumentLocale(): void {
     document.documentElement.lang = locale;
@@ -238,6 +276,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
           break;
         case "main":
           mainView = mountMain(root, locale, t, mainActions, now, readerEnv);
+          attachLock();
           break;
         case "room":
           break;
@@ -743,6 +782,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   /** Re-reads who this is and the sync state (e.g. how many changes wait to be sent). */
   async function loadStatus(): Promise<void> {
     const status = await run(() => api.commands.appStatus());
+    if (status.ok) updateLock(status.data.lock);
     if (screen.kind !== "main" || !status.ok || !status.data.profile) return;
     const profile = status.data.profile;
     // Only the secretariat builds meetings: anyone else goes back to the meetings.
@@ -1365,8 +1405,17 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     }
     const r = await run(() => api.commands.appStatus());
     if (r.ok) {
-      if (r.data.profile) await showMain(r.data.profile, r.data.sync);
-      else showEnroll();
+      const profile = r.data.profile;
+      const sync = r.data.sync;
+      if (profile && r.data.lock.locked) {
+        // Nothing is read before the PIN: the lock screen comes first.
+        lockStatus = r.data.lock;
+        attachLock();
+        afterUnlock = () => void showMain(profile, sync);
+      } else if (profile) {
+        lockStatus = r.data.lock;
+        await showMain(profile, sync);
+      } else showEnroll();
     } else if ((r.error as Partial<UiError> | null)?.code === "not_enrolled") {
       showEnroll();
     } else {
@@ -1375,6 +1424,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   }
 
   applyDocumentLocale();
+  whenLocked(() => lock?.view.required());
   root.ownerDocument.addEventListener("keydown", onKeyDown);
   api.events.syncStatusChanged
     .listen(() => void refresh())
@@ -1429,6 +1479,8 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       stopDrops?.();
       stopSession?.();
       room?.destroy();
+      lock?.view.destroy();
+      whenLocked(null);
     },
   };
 }

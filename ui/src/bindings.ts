@@ -673,6 +673,83 @@ async setMicrophone(meetingId: MeetingId, personId: PersonId, open: boolean) : P
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Whether a PIN is set and the app is locked (locking it if idle too long).
+ */
+async lockStatus() : Promise<Result<LockStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("lock_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The person did something: the idle time starts again.
+ */
+async noteActivity() : Promise<Result<LockStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("note_activity") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Locks the app now (the person steps away).
+ */
+async lockNow() : Promise<Result<LockStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("lock_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens the lock with the PIN.
+ */
+async unlock(pin: string) : Promise<Result<LockStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("unlock", { pin }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets or changes the PIN and the idle time (changing needs the current PIN).
+ */
+async setPin(current: string | null, newPin: string, idleMinutes: number) : Promise<Result<LockStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_pin", { current, newPin, idleMinutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the idle time (the current PIN is asked again).
+ */
+async setIdleMinutes(current: string, idleMinutes: number) : Promise<Result<LockStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_idle_minutes", { current, idleMinutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes the PIN: the app no longer locks.
+ */
+async removePin(current: string) : Promise<Result<LockStatus, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_pin", { current }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -783,7 +860,11 @@ export type AppStatus = {
 /**
  * None until this device is enrolled.
  */
-profile: ProfileSummary | null; sync: SyncStatus | null }
+profile: ProfileSummary | null; sync: SyncStatus | null; 
+/**
+ * The idle lock: whether a PIN is set and the app is locked.
+ */
+lock: LockStatus }
 export type Attendance = { meeting_id: MeetingId; person_id: PersonId; presence: Presence; recorded_at: string }
 export type AttendanceBoard = { participants: number; present: number; remote: number; absent: number; substituted: number; quorum_needed: number; quorum_met: boolean; lines: AttendanceLineView[] }
 export type AttendanceLine = { person: PersonId; name: string; presence: Presence; 
@@ -945,6 +1026,14 @@ export type ItemStatus =
  * How this window was opened: the room display shows only the room's view.
  */
 export type LaunchMode = { room_display: boolean }
+/**
+ * What the app shows about the lock.
+ */
+export type LockStatus = { pin_set: boolean; locked: boolean; idle_minutes: number; 
+/**
+ * After too many wrong tries: seconds until the next try is taken.
+ */
+retry_in_seconds: number | null }
 /**
  * Of whom the majority is counted.
  */

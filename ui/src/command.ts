@@ -3,11 +3,21 @@ import type { UiError } from "./bindings";
 export type Outcome<T> = { ok: true; data: T } | { ok: false; error: unknown };
 export type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
 
+/** Told when any command is refused because the app is locked (see views/lock.ts). */
+let onLocked: (() => void) | null = null;
+
+/** Sets (or with null clears) what happens when a command meets the idle lock. */
+export function whenLocked(handler: (() => void) | null): void {
+  onLocked = handler;
+}
+
 /** Runs a command; a thrown error (e.g. no IPC bridge) becomes an error outcome too. */
 export async function run<T>(call: () => Promise<CommandResult<T>>): Promise<Outcome<T>> {
   try {
     const r = await call();
-    return r.status === "ok" ? { ok: true, data: r.data } : { ok: false, error: r.error };
+    if (r.status === "ok") return { ok: true, data: r.data };
+    if (r.error.code === "pin_required") onLocked?.();
+    return { ok: false, error: r.error };
   } catch (error) {
     return { ok: false, error };
   }

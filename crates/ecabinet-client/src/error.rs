@@ -75,6 +75,13 @@ pub enum ClientError {
     /// PDFium crashed or hung on this document (in its own process).
     #[error("{0}")]
     Undisplayable(String),
+    /// The app is locked (idle, or just started): the PIN opens it.
+    #[error("the app is locked: enter your PIN")]
+    PinRequired,
+    #[error("wrong PIN ({tries_left} tries before a wait)")]
+    WrongPin { tries_left: u32 },
+    #[error("too many wrong PINs: try again in {seconds} s")]
+    PinRetryLater { seconds: u32 },
     #[error("cryptographic error: {0}")]
     Crypto(#[from] ecabinet_crypto::CryptoError),
 }
@@ -105,6 +112,9 @@ impl ClientError {
             ClientError::Io { .. } => "io",
             ClientError::Pdf(_) => "pdf",
             ClientError::Undisplayable(_) => "undisplayable",
+            ClientError::PinRequired => "pin_required",
+            ClientError::WrongPin { .. } => "wrong_pin",
+            ClientError::PinRetryLater { .. } => "pin_retry_later",
             ClientError::Crypto(_) => "crypto",
         }
     }

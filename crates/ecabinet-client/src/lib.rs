@@ -11,6 +11,7 @@ mod commands;
 mod documents;
 mod engine;
 mod error;
+mod idle_lock;
 mod minutes;
 mod opinions;
 mod oplog;
@@ -47,6 +48,9 @@ pub use documents::{handling_of, FetchedDocument};
 pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
+pub use idle_lock::{
+    IdleLock, LockStatus, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
+};
 pub use minutes::{
     minutes_pdf, read_minutes, verify_log, write_minutes, MinutesLanguage, MinutesVerification,
 };

@@ -79,6 +79,8 @@ pub struct AppStatus {
     /// None until this device is enrolled.
     pub profile: Option<ProfileSummary>,
     pub sync: Option<SyncStatus>,
+    /// The idle lock: whether a PIN is set and the app is locked.
+    pub lock: crate::idle_lock::LockStatus,
 }
 
 /// A document opened for reading: its facts and how many pages it has.

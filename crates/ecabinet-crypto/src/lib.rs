@@ -24,6 +24,7 @@ pub mod seal_kdf {
 }
 
 use ring::rand::{SecureRandom, SystemRandom};
+use zeroize::Zeroizing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
@@ -58,6 +59,26 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(digest.as_ref());
     out
+}
+
+/// PBKDF2-HMAC-SHA256 of `secret` (a PIN) under `salt`: what is stored to
+/// check it later, never the secret.
+pub fn pbkdf2_sha256(
+    secret: &[u8],
+    salt: &[u8],
+    iterations: u32,
+) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+    let iterations = std::num::NonZeroU32::new(iterations)
+        .ok_or_else(|| CryptoError::SealFormat("zero PBKDF2 iterations".into()))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    ring::pbkdf2::derive(
+        ring::pbkdf2::PBKDF2_HMAC_SHA256,
+        iterations,
+        salt,
+        secret,
+        out.as_mut(),
+    );
+    Ok(out)
 }
 
 /// Compares two byte strings in constant time (for token and code hashes).
