@@ -40,12 +40,14 @@ apt_install() {
 # What the desktop app needs to build and run (Tauri v2 on WebKitGTK 4.1).
 install_desktop_deps() {
   # Voice: Opus (libopus) and the sound devices (ALSA) for capture and playback.
-  apt_install build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev curl file libopus-dev libasound2-dev
+  apt_install build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev curl file libopus-dev libasound2-dev libdbus-1-dev
 }
 
 install_test_deps() {
   install_desktop_deps
   apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core openssl
+  # A private D-Bus session with a Secret Service, for the OS-keyring test.
+  apt_install dbus gnome-keyring
 }
 
 # Peers the benchmarks compare against, in the same run.

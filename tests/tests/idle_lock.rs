@@ -50,7 +50,7 @@ async fn a_locked_app_shows_nothing_until_the_pin_and_keeps_syncing() -> Result<
         .add_agenda_item(meeting.id, "Báo cáo tình hình", None)
         .await?;
     engine.background_client().await?.sync().await?;
-    assert_eq!(engine.status().await?.lock.locked, true);
+    assert!(engine.status().await?.lock.locked);
 
     let wrong = engine.unlock("1111").expect_err("wrong PIN");
     assert_eq!(wrong.code(), "wrong_pin");

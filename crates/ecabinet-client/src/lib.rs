@@ -15,6 +15,7 @@ mod idle_lock;
 mod minutes;
 mod opinions;
 mod oplog;
+mod os_keyring;
 mod positions;
 mod prefetch;
 mod profile;
@@ -56,6 +57,7 @@ pub use minutes::{
 };
 pub use opinions::{OpinionDraft, OpinionRequestView};
 pub use oplog::RejectedChange;
+pub use os_keyring::KEYRING_ENV;
 pub use positions::ItemPositionsView;
 pub use prefetch::PrefetchProgress;
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};

@@ -3,7 +3,8 @@
 //! ```text
 //! profile.json        who this device is: ids, names, server URL, pinned server key
 //! device-keys.json    the private keys, sealed (AES-256-GCM)
-//! device-key.bin      the sealing key, when no passphrase is used (owner-only file)
+//! device-key.bin      the sealing key, when neither a passphrase nor the OS
+//!                     keyring is used (owner-only file)
 //! replica.sqlite3     the local replica
 //! ```
 //!
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{ClientError, ClientResult};
+use crate::os_keyring::{self, KeyringChoice};
 
 const PROFILE_FILE: &str = "profile.json";
 const KEYS_FILE: &str = "device-keys.json";
@@ -167,6 +169,7 @@ pub(crate) fn wipe_revoked(dir: &Path, profile: &ProfileFile) -> ClientResult<()
     if cache.exists() {
         fs::remove_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
     }
+    forget_keyring_key(dir);
     clear_unfinished(dir)?;
     let mut revoked = profile.clone();
     revoked.revoked = true;
@@ -182,14 +185,57 @@ pub(crate) fn store_keys(dir: &Path, keys: &DeviceKeys) -> ClientResult<()> {
         },
         None => {
             let key = Zeroizing::new(ecabinet_crypto::random_bytes::<32>()?);
-            write_atomic(dir, KEY_FILE, key.as_ref())?;
-            KeyProtection::Key(key)
+            match in_keyring(dir, &key)? {
+                Some(account) => KeyProtection::KeyringKey { key, account },
+                None => {
+                    write_atomic(dir, KEY_FILE, key.as_ref())?;
+                    KeyProtection::Key(key)
+                }
+            }
         }
     };
     let sealed = seal(&keys.to_secret_bytes()?, &protection, KEYS_CONTEXT)?;
     let bytes =
         serde_json::to_vec_pretty(&sealed).map_err(|e| ClientError::Protocol(e.to_string()))?;
     write_atomic(dir, KEYS_FILE, &bytes)
+}
+
+/// Puts the sealing key in the OS keyring if [`os_keyring::choice`] says
+/// so and one answers; `None`: keep it in the key file.
+fn in_keyring(dir: &Path, key: &[u8; 32]) -> ClientResult<Option<String>> {
+    let choice = os_keyring::choice()?;
+    if choice == KeyringChoice::Off || (choice == KeyringChoice::Auto && !os_keyring::may_exist()) {
+        return Ok(None);
+    }
+    let account = os_keyring::account_for(dir);
+    match os_keyring::store(&account, key) {
+        Ok(()) => Ok(Some(account)),
+        Err(why) if choice == KeyringChoice::Auto => {
+            tracing::info!(%why, "no usable OS keyring; the device key goes in {KEY_FILE}");
+            Ok(None)
+        }
+        Err(why) => Err(ClientError::Locked(format!(
+            "the OS keyring could not keep this device's key ({why}); \
+             unlock it, or set {} to auto or off",
+            os_keyring::KEYRING_ENV
+        ))),
+    }
+}
+
+/// Removes the device's key from the OS keyring, if it is there (a wipe).
+pub(crate) fn forget_keyring_key(dir: &Path) {
+    let Ok(bytes) = fs::read(dir.join(KEYS_FILE)) else {
+        return;
+    };
+    if let Ok(SealedBox {
+        kdf: ecabinet_crypto::seal_kdf::KdfParams::OsKeyring { account },
+        ..
+    }) = serde_json::from_slice::<SealedBox>(&bytes)
+    {
+        if let Err(why) = os_keyring::delete(&account) {
+            tracing::warn!(%why, "could not remove the device key from the OS keyring");
+        }
+    }
 }
 
 /// Opens the sealed device keys of an enrolled profile.
@@ -214,6 +260,18 @@ pub(crate) fn load_keys(dir: &Path) -> ClientResult<DeviceKeys> {
                 .map_err(|_| corrupt(format!("{KEY_FILE} is not 32 bytes")))?;
             KeyProtection::Key(Zeroizing::new(key))
         }
+        ecabinet_crypto::seal_kdf::KdfParams::OsKeyring { account } => {
+            let key = os_keyring::load(account).map_err(|why| {
+                ClientError::Locked(format!(
+                    "this device's key is in the OS keyring, which did not give it ({why}); \
+                     unlock the keyring (sign in to the desktop session) and try again"
+                ))
+            })?;
+            KeyProtection::KeyringKey {
+                key,
+                account: account.clone(),
+            }
+        }
         ecabinet_crypto::seal_kdf::KdfParams::Pbkdf2Sha256 { iterations, .. } => {
             let passphrase = passphrase_from_env().ok_or_else(|| {
                 ClientError::Locked(format!(
@@ -231,6 +289,9 @@ pub(crate) fn load_keys(dir: &Path) -> ClientResult<DeviceKeys> {
             ClientError::Locked(format!("wrong passphrase in {PASSPHRASE_ENV} ({e})"))
         }
         KeyProtection::Key(_) => corrupt(format!("{KEYS_FILE} does not open with {KEY_FILE}: {e}")),
+        KeyProtection::KeyringKey { .. } => corrupt(format!(
+            "{KEYS_FILE} does not open with the key in the OS keyring: {e}"
+        )),
     })?;
     DeviceKeys::from_secret_bytes(&secret).map_err(|e| corrupt(format!("{KEYS_FILE}: {e}")))
 }

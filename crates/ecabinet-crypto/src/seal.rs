@@ -22,6 +22,12 @@ pub enum KeyProtection {
     },
     /// A random 256-bit key kept elsewhere (a key file readable only by the owner).
     Key(Zeroizing<[u8; 32]>),
+    /// A random 256-bit key kept in the operating system's keyring under
+    /// `account` (recorded in the sealed box, so the opener knows where to look).
+    KeyringKey {
+        key: Zeroizing<[u8; 32]>,
+        account: String,
+    },
 }
 
 impl std::fmt::Debug for KeyProtection {
@@ -31,6 +37,7 @@ impl std::fmt::Debug for KeyProtection {
                 write!(f, "Passphrase(iterations={iterations})")
             }
             KeyProtection::Key(_) => f.write_str("Key(…)"),
+            KeyProtection::KeyringKey { account, .. } => write!(f, "KeyringKey({account}, …)"),
         }
     }
 }
@@ -38,8 +45,15 @@ impl std::fmt::Debug for KeyProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum KdfParams {
-    Pbkdf2Sha256 { iterations: u32, salt: String },
+    Pbkdf2Sha256 {
+        iterations: u32,
+        salt: String,
+    },
     KeyFile,
+    /// The key is in the OS keyring under this account.
+    OsKeyring {
+        account: String,
+    },
 }
 
 /// The stored form: self-describing JSON, so a later version can migrate it.
@@ -74,6 +88,10 @@ fn derive_key(
             Ok(key)
         }
         (KeyProtection::Key(key), KdfParams::KeyFile) => Ok(key.clone()),
+        (KeyProtection::KeyringKey { key, .. }, KdfParams::OsKeyring { .. }) => Ok(key.clone()),
+        (KeyProtection::KeyringKey { .. }, _) | (_, KdfParams::OsKeyring { .. }) => Err(
+            CryptoError::SealFormat("the key's place does not match the sealed box's".into()),
+        ),
         (KeyProtection::Passphrase { .. }, KdfParams::KeyFile) => Err(CryptoError::SealFormat(
             "these keys are protected by a key file, not a passphrase".into(),
         )),
@@ -102,6 +120,9 @@ pub fn seal(
             salt: b64_encode(&random_bytes::<16>()?),
         },
         KeyProtection::Key(_) => KdfParams::KeyFile,
+        KeyProtection::KeyringKey { account, .. } => KdfParams::OsKeyring {
+            account: account.clone(),
+        },
     };
     let key = derive_key(protection, &kdf)?;
     let nonce_bytes = random_bytes::<NONCE_LEN>()?;
@@ -198,6 +219,31 @@ mod tests {
         assert_eq!(unseal(&sealed, &key, b"c").expect("open").as_slice(), b"x");
         assert!(matches!(
             unseal(&sealed, &passphrase("p"), b"c"),
+            Err(CryptoError::SealFormat(_))
+        ));
+    }
+
+    #[test]
+    fn a_keyring_key_is_recorded_by_account_and_not_taken_for_a_key_file() {
+        let keyring = KeyProtection::KeyringKey {
+            key: Zeroizing::new([9u8; 32]),
+            account: "device key 0011".into(),
+        };
+        let sealed = seal(b"x", &keyring, b"c").expect("seal");
+        assert_eq!(
+            sealed.kdf,
+            KdfParams::OsKeyring {
+                account: "device key 0011".into()
+            }
+        );
+        assert_eq!(
+            unseal(&sealed, &keyring, b"c").expect("open").as_slice(),
+            b"x"
+        );
+        // The same bytes offered as a key file do not open it.
+        let file = KeyProtection::Key(Zeroizing::new([9u8; 32]));
+        assert!(matches!(
+            unseal(&sealed, &file, b"c"),
             Err(CryptoError::SealFormat(_))
         ));
     }
