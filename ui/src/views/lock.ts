@@ -47,6 +47,24 @@ export interface LockView {
 export const IDLE_CHOICES: readonly number[] = [1, 2, 5, 10, 15, 30, 60, 120];
 const ACTIVITY_EVENTS = ["pointerdown", "keydown", "wheel", "touchstart", "pointermove"] as const;
 
+/** A padlock drawn as SVG (an emoji needs a font the machine may not have). */
+function padlock(doc: Document): SVGSVGElement {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = doc.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "48");
+  svg.setAttribute("height", "48");
+  const shackle = doc.createElementNS(NS, "path");
+  shackle.setAttribute("d", "M7 10V7a5 5 0 0 1 10 0v3");
+  shackle.setAttribute("fill", "none");
+  shackle.setAttribute("stroke", "currentColor");
+  shackle.setAttribute("stroke-width", "2");
+  const body = doc.createElementNS(NS, "rect");
+  for (const [name, value] of Object.entries({ x: "4", y: "10", width: "16", height: "11", rx: "2", fill: "currentColor" })) body.setAttribute(name, value);
+  svg.append(shackle, body);
+  return svg;
+}
+
 export function validPin(pin: string): boolean {
   return /^[0-9]{4,12}$/.test(pin);
 }
@@ -89,7 +107,7 @@ export function mountLock(appRoot: HTMLElement, api: LockApi, locale: Locale, t:
     h(
       "div",
       { class: "card lock-card" },
-      h("div", { class: "lock-icon", "aria-hidden": "true" }, "🔒"),
+      h("div", { class: "lock-icon", "aria-hidden": "true" }, padlock(doc)),
       h("h1", { id: "lock-title", class: "lock-title" }, t("lock.title")),
       h("p", null, t("lock.text")),
       form,

@@ -198,6 +198,9 @@ function installTauriMock(fixture) {
   const quiet = { no_objection: [], objections: [], speakers: [], silent: [], proposed_without_discussion: true };
 
   const fail = (code, message) => ({ code, message });
+  // The idle lock: a PIN (none at first) and whether the app is locked.
+  const pin = { value: null, locked: false, idle: 5 };
+  const lockStatus = () => ({ pin_set: pin.value !== null, locked: pin.locked, idle_minutes: pin.idle, retry_in_seconds: null });
   const wait = (cmd) =>
     window.__ipcHold?.has(cmd) ? new Promise((resolve) => gates.set(cmd, resolve)) : Promise.resolve();
 
@@ -205,7 +208,21 @@ function installTauriMock(fixture) {
     calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
     switch (cmd) {
       case "app_status":
-        return enrolled ? { profile, sync } : { profile: null, sync: null };
+        return enrolled ? { profile, sync, lock: lockStatus() } : { profile: null, sync: null, lock: lockStatus() };
+      case "lock_status":
+      case "note_activity":
+        return lockStatus();
+      case "lock_now":
+        if (pin.value !== null) pin.locked = true;
+        return lockStatus();
+      case "unlock":
+        if (args.pin !== pin.value) throw fail("wrong_pin", "wrong PIN (2 tries before a wait)");
+        pin.locked = false;
+        return lockStatus();
+      case "set_pin":
+        if (pin.value !== null && args.current !== pin.value) throw fail("wrong_pin", "wrong PIN (2 tries before a wait)");
+        Object.assign(pin, { value: args.newPin, idle: args.idleMinutes });
+        return lockStatus();
       case "enroll":
         await wait("enroll");
         if (enrolled) throw fail("already_enrolled", "device is already enrolled");
@@ -748,6 +765,41 @@ test("eCabinet desktop UI", async (t) => {
     await byId("meeting-item").first().waitFor();
     assert.equal(await page.getAttribute("html", "lang"), "en");
     assert.equal((await byId("sync-now").textContent()).trim(), "Sync now");
+  });
+
+  await t.test("a PIN set from the header locks the window until it is given again", async () => {
+    await byId("pin-settings").click();
+    await byId("pin-settings-dialog").waitFor();
+    await byId("pin-new").fill("135790");
+    await byId("pin-confirm").fill("135790");
+    await byId("pin-idle").selectOption("10");
+    await page.screenshot({ path: path.join(OUT, "browser-pin-settings-en.png") });
+    await byId("pin-save").click();
+    await byId("pin-settings-dialog").waitFor({ state: "detached" });
+    assert.deepEqual((await ipcCalls("set_pin")).map((c) => c.args), [{ current: null, newPin: "135790", idleMinutes: 10 }]);
+    await byId("lock-now").click();
+    await byId("lock-screen").waitFor();
+    assert.equal(await page.locator(".shell").isVisible(), false, "nothing of the app shows behind the lock");
+    assert.match(await byId("lock-screen").textContent(), /The app is locked/);
+    await page.screenshot({ path: path.join(OUT, "browser-lock-en.png") });
+    await byId("lock-pin").fill("000000");
+    await byId("lock-unlock").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="lock-error"]')?.textContent?.includes("Wrong PIN"));
+    await byId("lock-pin").fill("135790");
+    await byId("lock-unlock").click();
+    await byId("lock-screen").waitFor({ state: "hidden" });
+    assert.equal(await byId("meeting-item").first().isVisible(), true);
+
+    // In Vietnamese, after a restart: the app starts locked.
+    await byId("lang-vi").click();
+    await page.waitForFunction(() => document.documentElement.lang === "vi");
+    await byId("lock-now").click();
+    await byId("lock-screen").waitFor();
+    assert.match(await byId("lock-screen").textContent(), /Ứng dụng đã khoá/);
+    await page.screenshot({ path: path.join(OUT, "browser-lock-vi.png") });
+    await byId("lock-pin").fill("135790");
+    await byId("lock-unlock").click();
+    await byId("lock-screen").waitFor({ state: "hidden" });
   });
 
   await t.test("no script errors on the page", () => {
