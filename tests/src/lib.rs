@@ -207,9 +207,19 @@ impl RawDevice {
         name: &str,
         role: Role,
     ) -> Result<Self> {
-        use ecabinet_crypto::b64_encode;
         services.ensure_organisation("Chính phủ (kiểm thử)").await?;
         let person = services.create_person(name, role).await?;
+        Self::enrol_person(services, person).await
+    }
+
+    /// Enrols one more device for `person` (who already exists, in any
+    /// organisation the store holds) and signs it in.
+    pub async fn enrol_person(
+        services: &ecabinet_server::services::Services,
+        person: ecabinet_domain::Person,
+    ) -> Result<Self> {
+        use ecabinet_crypto::b64_encode;
+        let name = person.name.clone();
         let code = services.issue_invite(person.clone()).await?.code;
         let keys = ecabinet_crypto::DeviceKeys::generate()?;
         let enrolled = services

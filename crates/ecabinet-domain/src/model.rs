@@ -171,6 +171,18 @@ pub struct MeetingDetails {
     pub chair: Option<PersonId>,
 }
 
+impl MeetingDetails {
+    /// Whether a member takes part: invited (everyone when nobody is
+    /// named), the chair, or standing in for someone. The secretariat takes
+    /// part in every meeting; callers check the role themselves.
+    pub fn invites(&self, person: PersonId) -> bool {
+        self.participants.is_empty()
+            || self.participants.contains(&person)
+            || self.chair == Some(person)
+            || self.substitutes.iter().any(|s| s.substitute == person)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

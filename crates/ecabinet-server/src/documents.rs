@@ -48,6 +48,21 @@ impl Services {
             .collect())
     }
 
+    /// Another organisation's document is not found: its first version
+    /// says whose it is (all versions of a document share its item).
+    async fn require_not_foreign(
+        &self,
+        caller: &Caller,
+        document: DocumentId,
+    ) -> ServiceResult<()> {
+        match self.store().document(document, 1).await? {
+            Some((_, organisation)) if organisation != caller.person.organisation_id => {
+                Err(ServiceError::NotFound("document"))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Stores one sealed chunk of a version not yet published. Re-sending a
     /// chunk replaces it, so an interrupted upload resumes where it stopped.
     pub async fn put_chunk(
@@ -65,6 +80,7 @@ impl Services {
                 bytes.len()
             )));
         }
+        self.require_not_foreign(caller, document).await?;
         if self.store().document(document, version).await?.is_some() {
             return Err(ServiceError::Conflict(
                 "this document version is already published and cannot change; upload a new version".into(),
@@ -84,6 +100,7 @@ impl Services {
         version: u32,
     ) -> ServiceResult<ecabinet_domain::api::UploadState> {
         caller.require_secretary()?;
+        self.require_not_foreign(caller, document).await?;
         if let Some((_, organisation)) = self.store().document(document, version).await? {
             if organisation != caller.person.organisation_id {
                 return Err(ServiceError::NotFound("document"));

@@ -944,6 +944,16 @@ impl Services {
             .await?)
     }
 
+    /// Members never learn of a draft meeting: to them it is not found
+    /// (the secretariat sees drafts; a chair is a member until publication).
+    pub(crate) fn require_known(caller: &Caller, meeting: &Meeting) -> ServiceResult<()> {
+        if meeting.status == MeetingStatus::Draft && caller.person.role != Role::Secretary {
+            Err(ServiceError::NotFound("meeting"))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Votes, opinion rounds, adoptions and attendance belong to meetings the
     /// members know of and that will take place: a draft is published first.
     pub(crate) fn require_published(meeting: &Meeting) -> ServiceResult<()> {

@@ -554,15 +554,7 @@ impl Services {
 /// Who takes part in a meeting: the invited members (every member when
 /// none are named), the chair, substitutes, and the secretariat.
 pub(crate) fn takes_part(meeting: &Meeting, person: &ecabinet_domain::Person) -> bool {
-    let details = &meeting.details;
-    person.role == Role::Secretary
-        || details.participants.is_empty()
-        || details.participants.contains(&person.id)
-        || details.chair == Some(person.id)
-        || details
-            .substitutes
-            .iter()
-            .any(|s| s.substitute == person.id)
+    person.role == Role::Secretary || meeting.details.invites(person.id)
 }
 
 impl From<Refusal> for ServiceError {

@@ -171,6 +171,7 @@ impl Services {
             .await?
             .filter(|m| m.organisation_id == caller.person.organisation_id)
             .ok_or(ServiceError::NotFound("meeting"))?;
+        Self::require_known(caller, &found)?;
         Self::require_published(&found)?;
         let runs = Self::require_runs_meeting(caller, &found).is_ok();
         self.check_attendance(caller, &found, person, &presence, runs)
@@ -230,6 +231,11 @@ impl Services {
         if !runs_meeting && !self_check_in {
             return Err(ServiceError::Forbidden(
                 "only the secretariat records attendance; you may check yourself in",
+            ));
+        }
+        if !runs_meeting && !crate::session::takes_part(meeting, &caller.person) {
+            return Err(ServiceError::Forbidden(
+                "you are not invited to this meeting",
             ));
         }
         if !runs_meeting {

@@ -367,8 +367,9 @@ macro_rules! ops_store {
                 person: PersonId,
                 secretary: bool,
             ) -> StoreResult<DocumentAccess> {
-                let row: Option<(Uuid, bool)> = sqlx::query_as(
-                    "SELECT d.agenda_item_id, a.restricted FROM documents d JOIN agenda_items a ON a.id = d.agenda_item_id \
+                let row: Option<(Uuid, bool, bool)> = sqlx::query_as(
+                    "SELECT d.agenda_item_id, a.restricted, m.ever_published FROM documents d \
+                     JOIN agenda_items a ON a.id = d.agenda_item_id JOIN meetings m ON m.id = a.meeting_id \
                      WHERE d.id = $1 AND d.version = $2 AND d.organisation_id = $3",
                 )
                 .bind(document.id.0)
@@ -376,9 +377,13 @@ macro_rules! ops_store {
                 .bind(organisation)
                 .fetch_optional(&mut **tx)
                 .await?;
-                let Some((item, restricted)) = row else {
+                let Some((item, restricted, published)) = row else {
                     return Ok(DocumentAccess::Missing);
                 };
+                // Members never learn of a draft meeting's documents.
+                if !secretary && !published {
+                    return Ok(DocumentAccess::Missing);
+                }
                 if secretary || !restricted {
                     return Ok(DocumentAccess::Readable(AgendaItemId(item)));
                 }
@@ -785,6 +790,7 @@ macro_rules! ops_store {
                 let mut presences: HashMap<(MeetingId, PersonId), Option<Presence>> = HashMap::new();
                 let mut voted: std::collections::BTreeSet<MotionId> = Default::default();
                 let mut readers: HashMap<(AgendaItemId, PersonId), bool> = HashMap::new();
+                let mut invited: HashMap<(MeetingId, PersonId), bool> = HashMap::new();
                 let mut held: HashMap<(MotionId, Vec<u8>), Option<i64>> = HashMap::new();
                 let mut answers = Vec::new();
                 let mut devices: HashMap<DeviceId, (i64, bool)> = HashMap::new();
@@ -1001,8 +1007,29 @@ macro_rules! ops_store {
                                         .fetch_optional(&mut *tx)
                                         .await?,
                                 };
+                                let takes_part = match &motion {
+                                    Some(m) => match invited.get(&(m.meeting_id, batch.person)) {
+                                        Some(known) => *known,
+                                        None => {
+                                            let row: Option<(String,)> = sqlx::query_as("SELECT details FROM meetings WHERE id = $1")
+                                                .bind(m.meeting_id.0)
+                                                .fetch_optional(&mut *tx)
+                                                .await?;
+                                            let details = row
+                                                .map(|(text,)| serde_json::from_str::<ecabinet_domain::MeetingDetails>(&text))
+                                                .transpose()
+                                                .map_err(|e| StoreError::Corrupt(format!("meeting details: {e}")))?;
+                                            let answer = details.is_some_and(|d| d.invites(batch.person));
+                                            invited.insert((m.meeting_id, batch.person), answer);
+                                            answer
+                                        }
+                                    },
+                                    None => true,
+                                };
                                 let decided = if held.is_some() {
                                     Ok(())
+                                } else if !takes_part && !batch.secretary {
+                                    Err(Rejection { code: "forbidden", reason: "you are not invited to this meeting".into() })
                                 } else if may_read {
                                     decide_ballot(motion.as_ref(), batch.person, !batch.secretary, body, presence.as_ref(), now)
                                 } else {
