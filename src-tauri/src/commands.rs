@@ -10,7 +10,7 @@ use ecabinet_client::{
     PageHit, SyncStatus, TallyVerification, UiError, VoteOutcome,
 };
 use ecabinet_domain::api::{
-    CreateMeetingRequest, OpenMotionRequest, PendingKey, UpdateAgendaItemRequest,
+    CreateMeetingRequest, DocumentReader, OpenMotionRequest, PendingKey, UpdateAgendaItemRequest,
     UpdateMeetingRequest,
 };
 use ecabinet_domain::opinions::OpinionStatus;
@@ -453,6 +453,20 @@ pub async fn document_changes(
         .client()
         .await?
         .document_changes(document_id, from)
+        .await?)
+}
+
+/// Who has opened the latest version of a document (secretariat's read receipts).
+#[tauri::command]
+#[specta::specta]
+pub async fn document_readers(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+) -> Result<Vec<DocumentReader>, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .document_readers(document_id, None)
         .await?)
 }
 

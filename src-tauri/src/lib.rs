@@ -67,6 +67,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::revise_document,
             commands::pending_keys,
             commands::document_changes,
+            commands::document_readers,
             commands::cancel_renders,
             session::launch_mode,
             session::open_room_display,

@@ -5,6 +5,7 @@ import { translator } from "./i18n";
 import { mountLock } from "./views/lock";
 import type { FileDrop } from "./filedrop";
 import type {
+  DocumentReader,
   LockStatus,
   AgendaItem,
   AgendaView,
@@ -471,6 +472,12 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
       minutesPreview: noSession(),
       editMinutes: noSession(),
       signMinutes: noSession(),
+      documentReaders: vitest.fn(async (_id: string): Promise<R<DocumentReader[]>> =>
+        ok([
+          { person_id: "p2", person_name: "Trần Văn Nam", device_id: "dev-2", opened_at: "2026-11-24T02:30:00Z", reported_at: "2026-11-24T02:31:00Z" },
+          { person_id: "p2", person_name: "Trần Văn Nam", device_id: "dev-3", opened_at: "2026-11-24T04:00:00Z", reported_at: "2026-11-24T04:00:00Z" },
+        ]),
+      ),
       lockStatus: vitest.fn(async (): Promise<R<LockStatus>> => ok(lockNow())),
       noteActivity: vitest.fn(async (): Promise<R<LockStatus>> => ok(lockNow())),
       lockNow: vitest.fn(async (): Promise<R<LockStatus>> => {
@@ -2289,6 +2296,21 @@ describe("the secretariat's meeting builder", () => {
     within(doc, "builder-revise-submit")!.click();
     await vitest.waitFor(() => expect(api.commands.reviseDocument).toHaveBeenCalledWith(expect.stringMatching(/^d-new-/), "/home/thu/bao-cao-v2.pdf", null, null));
     await vitest.waitFor(() => expect(within(card(), "builder-revise-outcome")?.textContent).toBe("✓ Đã tải lên bản 2 của “bao-cao”."));
+
+    // Read receipts: who has opened the latest version, once per person (their first device), and who has not.
+    const revised = () => within(card(), "builder-document")!;
+    const panel = within(revised(), "builder-readers-panel") as HTMLDetailsElement;
+    panel.open = true; // the browser (and jsdom) sends "toggle"
+    await vitest.waitFor(() => expect(within(revised(), "builder-readers-count")?.textContent).toBe("1/3 thành viên đã mở phiên bản 2"));
+    expect([...revised().querySelectorAll('[data-testid="builder-reader"]')].map((e) => e.textContent)).toEqual(["Trần Văn Nam — mở lúc 09:30 24/11/2026"]);
+    expect(within(revised(), "builder-not-opened")?.textContent).toBe("Chưa mở: Nguyễn Thị Lan, Đỗ Minh Phó");
+    expect(api.commands.documentReaders).toHaveBeenCalledWith(expect.stringMatching(/^d-new-/));
+    // Offline, it says where the answer is.
+    api.commands.documentReaders.mockResolvedValueOnce(fail("server_unreachable"));
+    panel.open = false;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    panel.open = true;
+    await vitest.waitFor(() => expect(within(revised(), "builder-readers")?.textContent).toBe(vi["builder.doc.readersOffline"]));
   });
 });
 

@@ -87,6 +87,7 @@ export interface Api {
     | "reviseDocument"
     | "pendingKeys"
     | "documentChanges"
+    | "documentReaders"
     | "launchMode"
     | "openRoomDisplay"
     | "joinRoom"
@@ -771,6 +772,9 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       // Other devices now wait for the new document's key.
       if (r.ok) await loadKeys(true);
       return r.ok;
+    },
+    documentReaders(documentId) {
+      return run(() => api.commands.documentReaders(documentId));
     },
     async reviseDocument(documentId, path, title, handling) {
       const r = await change(TARGET.revise(documentId), () => api.commands.reviseDocument(documentId, path, title, handling), (d) => ({ title: d.title, version: d.version }));

@@ -394,6 +394,17 @@ async documentChanges(documentId: DocumentId, from: number | null) : Promise<Res
 }
 },
 /**
+ * Who has opened the latest version of a document (secretariat's read receipts).
+ */
+async documentReaders(documentId: DocumentId) : Promise<Result<DocumentReader[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("document_readers", { documentId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Drops queued page renders numbered below `ticket` (the reader moved on).
  */
 async cancelRenders(ticket: number) : Promise<void> {
@@ -931,6 +942,19 @@ export type DocumentChanges = { document_id: DocumentId; from_version: number; t
  * A document attached to an agenda item (all its versions share the id).
  */
 export type DocumentId = string
+/**
+ * Who has opened a document version, first time per device (the
+ * secretariat's read receipts).
+ */
+export type DocumentReader = { person_id: PersonId; person_name: string; device_id: DeviceId; 
+/**
+ * When the device opened it (its own clock, as it reported it).
+ */
+opened_at: string; 
+/**
+ * When the server heard of it (offline devices report later).
+ */
+reported_at: string }
 /**
  * A document opened for reading: its facts and how many pages it has.
  */

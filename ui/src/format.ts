@@ -103,6 +103,13 @@ export function formatLastSync(
   return t("sync.lastSync", { time: timeText(p, t), date: dateText(p, t) });
 }
 
+/** A moment as a person reads it: vi "14:05 24/11/2026", en "14:05, 24 Nov 2026". */
+export function formatMoment(iso: string, t: Translate, timeZone: string = TIME_ZONE): string {
+  const p = zonedParts(iso, timeZone);
+  if (!p) return iso;
+  return t("format.moment", { time: timeText(p, t), date: dateText(p, t) });
+}
+
 /** Sizes as a person reads them: KB below a megabyte, MB above. */
 export function formatSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;

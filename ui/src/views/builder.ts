@@ -5,6 +5,7 @@ import type {
   CreateMeetingRequest,
   Document,
   DocumentId,
+  DocumentReader,
   Handling,
   ItemDetails,
   Meeting,
@@ -50,7 +51,8 @@ import {
 } from "../builder";
 import { h, replaceRegion } from "../dom";
 import type { FileDrop } from "../filedrop";
-import { formatMeetingWhen, formatSize } from "../format";
+import type { Outcome } from "../command";
+import { formatMeetingWhen, formatMoment, formatSize } from "../format";
 import { errorMessage, type Locale, type MessageKey, type Translate } from "../i18n";
 import { orderAgendaItems, orderMeetings } from "../meetings";
 import { personName } from "../people";
@@ -114,6 +116,8 @@ export interface BuilderActions {
   setAccess(itemId: AgendaItemId, only: PersonId[] | null): Promise<boolean>;
   addDocument(itemId: AgendaItemId, path: string, title: string | null, handling: Handling): Promise<boolean>;
   reviseDocument(documentId: DocumentId, path: string, title: string | null, handling: Handling | null): Promise<boolean>;
+  /** Who has opened a document's latest version (asked of the server). */
+  documentReaders(documentId: DocumentId): Promise<Outcome<DocumentReader[]>>;
 }
 
 /** What the main screen passes on each render. */
@@ -239,6 +243,8 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
   const cards = new Map<AgendaItemId, ItemCard>();
   const newItemForms = new Map<MeetingId, NewItemForm>();
   const reviseForms = new Map<DocumentId, ReviseForm>();
+  /** Read-receipt panels: kept across re-renders, so an open one stays open; with what they were last drawn for. */
+  const readerPanels = new Map<DocumentId, { details: HTMLDetailsElement; doc: Document; ctx: BuilderContext }>();
   let confirmCancel: MeetingId | null = null;
   let last: BuilderContext | null = null;
   let drawn = "";
@@ -1083,10 +1089,80 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
             handling.no_print ? h("span", { class: "badge badge-handling", "data-testid": "builder-document-no-print" }, t("handling.noPrint")) : null,
             handling.no_export ? h("span", { class: "badge badge-handling", "data-testid": "builder-document-no-export" }, t("handling.noExport")) : null,
           ),
+          readersPanel(d, ctx),
           reviseForm(d, ctx),
         );
       }),
     );
+  }
+
+  /**
+   * The secretariat's read receipts: who has opened the latest version (as
+   * their devices reported, offline ones later) and which members have not.
+   * Asked of the server each time the panel opens.
+   */
+  function readersPanel(d: Document, ctx: BuilderContext): HTMLElement {
+    const known = readerPanels.get(d.id);
+    if (known) {
+      // The version may have changed since: the next opening asks about the latest.
+      known.doc = d;
+      known.ctx = ctx;
+      return known.details;
+    }
+    const body = h("div", { class: "builder-readers", "data-testid": "builder-readers" });
+    const details = h(
+      "details",
+      { class: "builder-details", "data-testid": "builder-readers-panel" },
+      h("summary", { "data-focus-key": `builder-readers-summary:${d.id}` }, t("builder.doc.readers")),
+      body,
+    );
+    const panel = { details, doc: d, ctx };
+    let asked = 0;
+    details.addEventListener("toggle", () => {
+      if (!details.open) return;
+      const seq = ++asked;
+      body.replaceChildren(h("p", { role: "status" }, spinner(), t("builder.doc.readersLoading")));
+      void actions.documentReaders(panel.doc.id).then((r) => {
+        if (seq !== asked) return; // opened again meanwhile: the later answer is drawn
+        if (!r.ok) {
+          const offline = (r.error as { code?: string } | null)?.code === "server_unreachable";
+          body.replaceChildren(h("p", { class: "form-error", role: "alert" }, offline ? t("builder.doc.readersOffline") : errorMessage(r.error, locale)));
+          return;
+        }
+        body.replaceChildren(...readerLines(panel.doc, r.data, panel.ctx));
+      });
+    });
+    readerPanels.set(d.id, panel);
+    return details;
+  }
+
+  function readerLines(d: Document, readers: readonly DocumentReader[], ctx: BuilderContext): HTMLElement[] {
+    // One line per person: their first opening on any device.
+    const first = new Map<PersonId, DocumentReader>();
+    for (const r of readers) {
+      const known = first.get(r.person_id);
+      if (!known || r.opened_at < known.opened_at) first.set(r.person_id, r);
+    }
+    const participants = ctx.builder.agenda?.kind === "ready" ? ctx.builder.agenda.data.meeting.details?.participants ?? [] : [];
+    const members = ctx.people.filter((p) => p.role === "member" && (participants.length === 0 || participants.includes(p.id)));
+    const opened = members.filter((p) => first.has(p.id)).length;
+    const missing = members.filter((p) => !first.has(p.id)).map((p) => p.name);
+    const lines: HTMLElement[] = [
+      h("p", { "data-testid": "builder-readers-count" }, t("builder.doc.readersCount", { n: opened, total: members.length, version: String(d.version) })),
+    ];
+    if (first.size === 0) lines.push(h("p", { class: "hint" }, t("builder.doc.readersNone")));
+    else
+      lines.push(
+        h(
+          "ul",
+          { class: "builder-reader-list" },
+          [...first.values()]
+            .sort((a, b) => a.opened_at.localeCompare(b.opened_at))
+            .map((r) => h("li", { "data-testid": "builder-reader" }, t("builder.doc.readerLine", { name: r.person_name, when: formatMoment(r.opened_at, t) }))),
+        ),
+      );
+    if (missing.length > 0) lines.push(h("p", { class: "hint", "data-testid": "builder-not-opened" }, t("builder.doc.notYetOpened", { names: missing.join(", ") })));
+    return lines;
   }
 
   function reviseForm(d: Document, ctx: BuilderContext): HTMLElement {

@@ -148,7 +148,7 @@ function installTauriMock(fixture) {
     calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
     switch (cmd) {
       case "app_status":
-        return { profile, sync };
+        return { profile, sync, lock: { pin_set: false, locked: false, idle_minutes: 5, retry_in_seconds: null } };
       case "sync_now":
         offline = false;
         sync = { ...sync, state: "online", waiting_to_send: 0 };

@@ -130,7 +130,7 @@ function installTauriMock(fixture) {
     calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
     switch (cmd) {
       case "app_status":
-        return { profile: fixture.profile, sync: { ...fixture.sync, waiting_to_send: waiting } };
+        return { profile: fixture.profile, sync: { ...fixture.sync, waiting_to_send: waiting }, lock: { pin_set: false, locked: false, idle_minutes: 5, retry_in_seconds: null } };
       case "list_annotations":
         if (args.documentId !== fixture.document.id) throw fail("not_found", "document not found");
         return { document_id: args.documentId, version: fixture.document.version, annotations, locked: 0 };

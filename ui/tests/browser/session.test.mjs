@@ -264,7 +264,7 @@ function installTauriMock(fixture) {
       case "launch_mode":
         return { room_display: sessionStorage.getItem("mock.room") === "1" };
       case "app_status":
-        return { profile, sync: fixture.sync };
+        return { profile, sync: fixture.sync, lock: { pin_set: false, locked: false, idle_minutes: 5, retry_in_seconds: null } };
       case "list_meetings":
         return [fixture.meeting];
       case "meeting_agenda":
