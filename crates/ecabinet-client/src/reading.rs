@@ -69,6 +69,8 @@ impl Client {
     ///
     /// [`SealedReader`]: crate::sealed_reader::SealedReader
     async fn with_pdf(&self, document: DocumentId, job: PdfJob) -> ClientResult<PdfAnswer> {
+        // First: a new worker starts its PDF process while the replica is read.
+        let worker = PdfWorker::get()?;
         let facts = self.document(document).await?;
         self.check_lease().await?;
         let key = DocumentKey {
@@ -76,7 +78,6 @@ impl Client {
             document: *document.0.as_bytes(),
             version: facts.version,
         };
-        let worker = PdfWorker::get()?;
         match worker.with_document(key.clone(), None, job.clone()).await {
             Err(PdfError::NotOpen) => {}
             other => return other.map_err(|e| self.pdf_error(e)),

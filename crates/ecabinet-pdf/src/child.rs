@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
 
-use crate::protocol::{receive, send, FromChild, PdfAnswer, PdfJob, ToChild, PROTOCOL};
+use crate::protocol::{receive, send, Block, FromChild, PdfAnswer, PdfJob, ToChild, PROTOCOL};
 use crate::{OpenPdf, PdfEngine, PdfError};
 
 /// Bytes asked of the app at a time: PDFium reads small pieces around a
@@ -64,8 +64,8 @@ impl ProxyReader {
                     },
                 )?;
                 match receive::<ToChild>(&mut pipe.input)? {
-                    Some(ToChild::Bytes(Ok(bytes))) if bytes.len() as u64 == wanted => bytes,
-                    Some(ToChild::Bytes(Ok(bytes))) => {
+                    Some(ToChild::Bytes(Ok(Block(bytes)))) if bytes.len() as u64 == wanted => bytes,
+                    Some(ToChild::Bytes(Ok(Block(bytes)))) => {
                         return Err(io::Error::new(
                             io::ErrorKind::UnexpectedEof,
                             format!("{} bytes where {wanted} were asked for", bytes.len()),
@@ -180,7 +180,7 @@ pub fn serve(memory_mb: Option<u64>) -> io::Result<()> {
     }
     let pipe: SharedPipe = Arc::new(Mutex::new(Pipe {
         input: BufReader::new(io::stdin()),
-        output: BufWriter::new(io::stdout()),
+        output: BufWriter::with_capacity(1 << 20, io::stdout()),
     }));
     send(
         &mut lock(&pipe)?.output,

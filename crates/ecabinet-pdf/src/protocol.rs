@@ -16,7 +16,7 @@ use crate::{PdfError, SearchHit};
 /// Bumped whenever a message changes shape: an app and a PDF process from
 /// different builds refuse each other at the greeting instead of
 /// misreading each other's frames.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side accepts: a page rendered at 600 dpi on
 /// A3 paper is about 280 MB of pixels; nothing legitimate is larger.
@@ -54,6 +54,9 @@ pub enum PdfAnswer {
     Pixels {
         width: u32,
         height: u32,
+        /// Megabytes of pixels: as one length and one copy, not byte by
+        /// byte (which cost 25 ms a page at 150 dpi).
+        #[serde(with = "serde_bytes")]
         rgba: Vec<u8>,
         page_count: u32,
     },
@@ -61,6 +64,10 @@ pub enum PdfAnswer {
     Texts(Vec<String>),
     Hits(Vec<SearchHit>),
 }
+
+/// Bytes of a document, framed as one length and one copy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block(#[serde(with = "serde_bytes")] pub Vec<u8>);
 
 /// From the app to the PDF process.
 #[derive(Debug, Serialize, Deserialize)]
@@ -79,7 +86,7 @@ pub enum ToChild {
     },
     /// The bytes asked for by the last `Read` (fewer at the end of the
     /// document), or why they could not be had.
-    Bytes(Result<Vec<u8>, String>),
+    Bytes(Result<Block, String>),
 }
 
 /// From the PDF process to the app.
@@ -148,6 +155,7 @@ mod tests {
         )
         .expect("send");
         send(&mut pipe, &ToChild::Bytes(Err("gone".into()))).expect("send");
+        send(&mut pipe, &ToChild::Bytes(Ok(Block(vec![7; 300_000])))).expect("send");
         let mut input = pipe.as_slice();
         match receive::<ToChild>(&mut input).expect("frame") {
             Some(ToChild::Job { slot: 7, job }) => assert_eq!(
@@ -163,6 +171,10 @@ mod tests {
             receive::<ToChild>(&mut input),
             Ok(Some(ToChild::Bytes(Err(_))))
         ));
+        match receive::<ToChild>(&mut input) {
+            Ok(Some(ToChild::Bytes(Ok(Block(bytes))))) => assert_eq!(bytes, vec![7; 300_000]),
+            other => panic!("unexpected {other:?}"),
+        }
         assert!(matches!(receive::<ToChild>(&mut input), Ok(None)));
 
         let huge = (MAX_FRAME as u32 + 1).to_le_bytes();

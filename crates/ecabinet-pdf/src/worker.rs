@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
-use crate::protocol::{receive, send, FromChild, PdfAnswer, PdfJob, ToChild, PROTOCOL};
+use crate::protocol::{receive, send, Block, FromChild, PdfAnswer, PdfJob, ToChild, PROTOCOL};
 use crate::PdfError;
 
 /// Documents kept open per owner (a device: a reader, the next document, one more).
@@ -184,11 +184,12 @@ impl Process {
             (Some(input), Some(output)) => (input, output),
             _ => return Err(PdfError::ProcessMissing("no pipes to the process".into())),
         };
+        widen_pipe(&output);
         let (sender, frames) = mpsc::channel();
         std::thread::Builder::new()
             .name("pdfium-pipe".into())
             .spawn(move || {
-                let mut output = std::io::BufReader::new(output);
+                let mut output = std::io::BufReader::with_capacity(1 << 20, output);
                 loop {
                     let frame = receive::<FromChild>(&mut output);
                     let end = !matches!(frame, Ok(Some(_)));
@@ -231,6 +232,18 @@ impl Drop for Process {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// A page at 150 dpi is 8.7 MB of pixels: through the default 64 KiB pipe
+/// that is 130 wake-ups of each side; 1 MiB makes it nine. Best effort
+/// (Linux only; a lower system limit keeps the default).
+fn widen_pipe(pipe: &std::process::ChildStdout) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::pipe::fcntl_setpipe_size(pipe, 1 << 20);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
 }
 
 fn eof() -> std::io::Error {
@@ -421,7 +434,7 @@ impl OpenDocuments {
                         Some(document) => read_at(document.source.as_mut(), offset, length),
                         None => Err(format!("no open document {slot}")),
                     };
-                    if let Err(e) = send(&mut process.input, &ToChild::Bytes(bytes)) {
+                    if let Err(e) = send(&mut process.input, &ToChild::Bytes(bytes.map(Block))) {
                         return Exchange::Stopped(format!(
                             "the PDF process stopped listening ({e})"
                         ));
@@ -512,7 +525,7 @@ static WORKER: OnceLock<Result<PdfWorker, PdfError>> = OnceLock::new();
 impl PdfWorker {
     /// The app's worker, started on first use with the program
     /// [`find_program`] finds and the limits [`SandboxLimits::from_env`]
-    /// gives. The process itself starts with the first document.
+    /// gives; its thread starts the PDF process at once.
     pub fn get() -> Result<&'static PdfWorker, PdfError> {
         WORKER
             .get_or_init(|| Self::start(find_program(), SandboxLimits::from_env()))
@@ -530,10 +543,16 @@ impl PdfWorker {
         std::thread::Builder::new()
             .name("pdfium".into())
             .spawn(move || {
+                // The process starts now, while the caller reads and decrypts
+                // what it will show; a failure is reported at first use.
+                let process = program
+                    .as_ref()
+                    .ok()
+                    .and_then(|path| Process::start(path, &limits).ok());
                 let mut documents = OpenDocuments {
                     program,
                     limits,
-                    process: None,
+                    process,
                     open: VecDeque::new(),
                     next_slot: 0,
                     undisplayable: HashMap::new(),
