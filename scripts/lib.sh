@@ -46,8 +46,9 @@ install_desktop_deps() {
 install_test_deps() {
   install_desktop_deps
   apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core openssl
-  # A private D-Bus session with a Secret Service, for the OS-keyring test.
-  apt_install dbus gnome-keyring
+  # A private D-Bus session with a Secret Service, for the OS-keyring test;
+  # a software PKCS#11 token and openssl, for the signing tests.
+  apt_install dbus gnome-keyring softhsm2 openssl
 }
 
 # Peers the benchmarks compare against, in the same run.

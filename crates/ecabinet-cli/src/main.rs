@@ -5,6 +5,7 @@
 mod output;
 mod room_cmd;
 mod session_cmd;
+mod token_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,6 +71,11 @@ enum Command {
     },
     /// Devices still waiting for document keys (secretariat); `ecab sync` sends them.
     Keys,
+    /// Signing tokens (PKCS#11): list them, and check one end to end.
+    Token {
+        #[command(subcommand)]
+        command: token_cmd::TokenCommand,
+    },
     /// The server's audit log: the secretariat reads its organisation's
     /// entries, a member their own.
     Audit {
@@ -1268,6 +1274,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let client = Client::open(&profile).await?;
             out.devices(&client.devices().await?);
         }
+        Command::Token { command } => token_cmd::run(command, out)?,
         Command::Audit {
             person,
             device,

@@ -82,6 +82,9 @@ pub enum ClientError {
     WrongPin { tries_left: u32 },
     #[error("too many wrong PINs: try again in {seconds} s")]
     PinRetryLater { seconds: u32 },
+    /// A signing token or certificate problem (PKCS#11, chain, signature).
+    #[error("{0}")]
+    Signing(String),
     #[error("cryptographic error: {0}")]
     Crypto(#[from] ecabinet_crypto::CryptoError),
 }
@@ -115,6 +118,7 @@ impl ClientError {
             ClientError::PinRequired => "pin_required",
             ClientError::WrongPin { .. } => "wrong_pin",
             ClientError::PinRetryLater { .. } => "pin_retry_later",
+            ClientError::Signing(_) => "signing",
             ClientError::Crypto(_) => "crypto",
         }
     }
@@ -150,3 +154,9 @@ impl From<ClientError> for UiError {
 }
 
 pub type ClientResult<T> = Result<T, ClientError>;
+
+impl From<ecabinet_sign::SignError> for ClientError {
+    fn from(error: ecabinet_sign::SignError) -> Self {
+        ClientError::Signing(error.to_string())
+    }
+}

@@ -1,0 +1,198 @@
+//! `ecab token list|check`: the IT office's check that a signing token
+//! works before anyone signs with it: the module loads, the PIN opens the
+//! token, the key signs, the signature verifies against the token's
+//! certificate, and the certificate's chain reaches the trust anchors.
+//! The PIN comes from `ECAB_TOKEN_PIN`, or is asked on the terminal
+//! (without echo), or read as one line from stdin; it is never stored.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use ecabinet_client::ClientError;
+use ecabinet_sign::{
+    check_chain, load_anchors, verify, CertificateInfo, ChainStatus, Signer, TokenSigner,
+};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use crate::output::Printer;
+
+/// Where the token's PIN may be given for scripts.
+pub const PIN_ENV: &str = "ECAB_TOKEN_PIN";
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// The tokens present in a PKCS#11 module's slots.
+    List {
+        /// The token's PKCS#11 module (its vendor's .so / .dll).
+        #[arg(long)]
+        module: PathBuf,
+    },
+    /// Opens a token with its PIN, signs a test text on it, verifies the
+    /// signature against its certificate and checks the certificate's chain.
+    Check {
+        #[arg(long)]
+        module: PathBuf,
+        /// The slot id (`ecab token list`); needed when several tokens are present.
+        #[arg(long)]
+        slot: Option<u64>,
+        /// The private key's label; needed when the token holds several.
+        #[arg(long)]
+        key_label: Option<String>,
+        /// A folder of the trusted CA certificates (PEM or DER).
+        #[arg(long)]
+        trust_anchors: Option<PathBuf>,
+    },
+}
+
+fn signing(error: ecabinet_sign::SignError) -> ClientError {
+    ClientError::from(error)
+}
+
+/// The PIN: from the environment, the terminal, or one line of stdin.
+fn read_pin() -> Result<Zeroizing<String>, ClientError> {
+    if let Ok(pin) = std::env::var(PIN_ENV) {
+        return Ok(Zeroizing::new(pin));
+    }
+    let pin = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("PIN của thiết bị ký số / token PIN: ")
+            .map_err(|e| ClientError::InvalidArgument(format!("could not read the PIN: {e}")))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| ClientError::InvalidArgument(format!("could not read the PIN: {e}")))?;
+        line
+    };
+    let pin = Zeroizing::new(pin.trim_end_matches(['\r', '\n']).to_owned());
+    if pin.is_empty() {
+        return Err(ClientError::InvalidArgument(format!(
+            "no PIN given: type it when asked, pipe it on stdin, or set {PIN_ENV}"
+        )));
+    }
+    Ok(pin)
+}
+
+pub fn run(command: TokenCommand, out: &Printer) -> Result<(), ClientError> {
+    match command {
+        TokenCommand::List { module } => list(&module, out),
+        TokenCommand::Check {
+            module,
+            slot,
+            key_label,
+            trust_anchors,
+        } => check(
+            &module,
+            slot,
+            key_label.as_deref(),
+            trust_anchors.as_deref(),
+            out,
+        ),
+    }
+}
+
+fn list(module: &Path, out: &Printer) -> Result<(), ClientError> {
+    let tokens = TokenSigner::list(module).map_err(signing)?;
+    if out.json_enabled() {
+        out.print_json(&json!(tokens
+            .iter()
+            .map(|t| json!({
+                "slot": t.slot, "label": t.label, "manufacturer": t.manufacturer,
+                "model": t.model, "serial": t.serial,
+            }))
+            .collect::<Vec<_>>()));
+        return Ok(());
+    }
+    if tokens.is_empty() {
+        println!("No token is plugged in.");
+    }
+    for t in tokens {
+        println!(
+            "slot {}  {}  ({} {}, serial {})",
+            t.slot, t.label, t.manufacturer, t.model, t.serial
+        );
+    }
+    Ok(())
+}
+
+fn check(
+    module: &Path,
+    slot: Option<u64>,
+    key_label: Option<&str>,
+    anchors: Option<&Path>,
+    out: &Printer,
+) -> Result<(), ClientError> {
+    let anchors = anchors.map(load_anchors).transpose().map_err(signing)?;
+    let pin = read_pin()?;
+    let signer = TokenSigner::open(module, slot, &pin, key_label, Vec::new()).map_err(signing)?;
+    drop(pin);
+    let certificate = signer
+        .certificate_chain()
+        .first()
+        .cloned()
+        .ok_or_else(|| ClientError::InvalidArgument("the token gave no certificate".into()))?;
+    let info = CertificateInfo::read(&certificate).map_err(signing)?;
+    let test = format!("eCabinet token check {}", chrono::Utc::now().to_rfc3339());
+    let signature = signer.sign(test.as_bytes()).map_err(signing)?;
+    verify(
+        &certificate,
+        signer.algorithm(),
+        test.as_bytes(),
+        &signature,
+    )
+    .map_err(signing)?;
+    let chain = anchors
+        .as_ref()
+        .map(|a| check_chain(signer.certificate_chain(), a, chrono::Utc::now()))
+        .transpose()
+        .map_err(signing)?;
+    let chain_text = match &chain {
+        None => "not checked (give --trust-anchors DIR)".to_owned(),
+        Some(ChainStatus::Trusted { anchor }) => format!("trusted, up to {anchor}"),
+        Some(ChainStatus::Untrusted { reason }) => format!("NOT trusted: {reason}"),
+        Some(ChainStatus::OutsideValidity { subject }) => {
+            format!("NOT valid now: {subject} is outside its validity")
+        }
+        Some(ChainStatus::BadSignature { subject }) => {
+            format!("NOT trusted: the signature on {subject} does not verify")
+        }
+    };
+    let token = signer.token();
+    if out.json_enabled() {
+        out.print_json(&json!({
+            "token": { "slot": token.slot, "label": token.label, "serial": token.serial },
+            "algorithm": signer.algorithm().name(),
+            "certificate": {
+                "name": info.name, "subject": info.subject, "issuer": info.issuer,
+                "serial": info.serial, "not_before": info.not_before, "not_after": info.not_after,
+            },
+            "test_signature": "verified",
+            "chain": chain_text,
+        }));
+    } else {
+        println!(
+            "Token:        {} (slot {}, {} {}, serial {})",
+            token.label, token.slot, token.manufacturer, token.model, token.serial
+        );
+        println!("Key:          {}", signer.algorithm().name());
+        println!("Signer:       {}", info.name);
+        println!("  subject:    {}", info.subject);
+        println!("  issuer:     {}", info.issuer);
+        println!("  serial:     {}", info.serial);
+        println!(
+            "  valid:      {} to {}",
+            info.not_before.format("%d/%m/%Y"),
+            info.not_after.format("%d/%m/%Y")
+        );
+        println!("Test signature: made on the token and verified against the certificate");
+        println!("Chain:        {chain_text}");
+    }
+    match chain {
+        Some(ChainStatus::Trusted { .. }) | None => Ok(()),
+        Some(_) => Err(ClientError::InvalidArgument(format!(
+            "the token's certificate is not trusted: {chain_text}"
+        ))),
+    }
+}

@@ -1,0 +1,124 @@
+//! Signing through PKCS#11 exactly as a USB token is used, with SoftHSM2
+//! (Debian's `softhsm2`) standing in for the token. The test makes a
+//! throw-away CA and a signer certificate for RSA-2048 and for ECDSA P-256
+//! with `openssl`, loads each signer key into a SoftHSM token of its own
+//! (`softhsm2-util --import`) with its certificate beside it, then signs on
+//! the token, checks the signature against the certificate, and checks the
+//! chain against trust anchors: trusted by its own CA, not by the other's,
+//! and not outside the certificate's validity.
+
+mod support;
+
+use std::path::Path;
+
+use anyhow::{ensure, Context, Result};
+use chrono::{Duration, Utc};
+use ecabinet_sign::{
+    check_chain, load_anchors, verify, CertificateInfo, ChainStatus, SignError, SignatureAlgorithm,
+    Signer, TokenSigner,
+};
+
+use support::{load_token, make_pki, softhsm_config, softhsm_module, PIN, SIGNER};
+
+#[test]
+fn a_token_signs_and_its_chain_is_checked_against_the_anchors() -> Result<()> {
+    let module = softhsm_module()?;
+    let dir = tempfile::tempdir()?;
+    // SoftHSM reads its configuration at initialisation, in this process too.
+    let config = softhsm_config(dir.path())?;
+    std::env::set_var("SOFTHSM2_CONF", &config);
+
+    let kinds = [
+        (
+            "rsa",
+            "rsa:2048",
+            SignatureAlgorithm::RsaPkcs1Sha256,
+            "Ban Cơ yếu",
+        ),
+        ("ec", "ec", SignatureAlgorithm::EcdsaP256Sha256, "CA khác"),
+    ];
+    let mut made = Vec::new();
+    for (label, key, _, organisation) in kinds {
+        let pki = dir.path().join(label);
+        let (certificate, key_file) = make_pki(&pki, key, organisation)?;
+        load_token(&module, label, &key_file, &certificate)?;
+        made.push((pki, certificate));
+    }
+
+    let tokens = TokenSigner::list(&module)?;
+    let slot_of = |label: &str| tokens.iter().find(|t| t.label == label).map(|t| t.slot);
+    ensure!(
+        slot_of("rsa").is_some() && slot_of("ec").is_some(),
+        "{tokens:?}"
+    );
+
+    let message = "Nghị quyết phiên họp Chính phủ thường kỳ tháng 12/2026".as_bytes();
+    for ((label, _, algorithm, _), (pki, certificate)) in kinds.iter().zip(&made) {
+        let signer = TokenSigner::open(&module, slot_of(label), PIN, Some("signer"), vec![])?;
+        ensure!(signer.algorithm() == *algorithm, "{label}: {signer:?}");
+        ensure!(signer.certificate_chain() == std::slice::from_ref(certificate));
+        let signature = signer.sign(message)?;
+        verify(certificate, *algorithm, message, &signature)
+            .with_context(|| format!("{label}: the token's signature"))?;
+        ensure!(
+            verify(certificate, *algorithm, b"another text", &signature)
+                == Err(SignError::BadSignature),
+            "{label}: a signature over other bytes must not verify"
+        );
+
+        let info = CertificateInfo::read(certificate)?;
+        ensure!(info.name == SIGNER, "{info:?}");
+        let own = load_anchors(&pki.join("anchors"))?;
+        let now = Utc::now();
+        ensure!(
+            matches!(
+                check_chain(signer.certificate_chain(), &own, now)?,
+                ChainStatus::Trusted { .. }
+            ),
+            "{label}: trusted by its own CA"
+        );
+        let other_dir = &made[usize::from(*label == "rsa")].0;
+        let other = load_anchors(&other_dir.join("anchors"))?;
+        ensure!(
+            matches!(
+                check_chain(signer.certificate_chain(), &other, now)?,
+                ChainStatus::Untrusted { .. }
+            ),
+            "{label}: not trusted by another CA"
+        );
+        ensure!(
+            matches!(
+                check_chain(signer.certificate_chain(), &own, now + Duration::days(60))?,
+                ChainStatus::OutsideValidity { .. }
+            ),
+            "{label}: not valid after its 30 days"
+        );
+    }
+
+    // Clear refusals: a wrong PIN, a slot with no token, a key not there.
+    let wrong =
+        TokenSigner::open(&module, slot_of("rsa"), "000000", None, vec![]).expect_err("wrong PIN");
+    ensure!(matches!(wrong, SignError::Pin(_)), "{wrong:?}");
+    let nowhere =
+        TokenSigner::open(&module, Some(987_654), PIN, None, vec![]).expect_err("no such slot");
+    ensure!(
+        nowhere.to_string().contains("no token in slot 987654"),
+        "{nowhere}"
+    );
+    let unlabelled = TokenSigner::open(&module, slot_of("ec"), PIN, Some("absent"), vec![])
+        .expect_err("no such key");
+    ensure!(
+        unlabelled.to_string().contains("\"absent\""),
+        "{unlabelled}"
+    );
+    let missing = TokenSigner::open(
+        Path::new("/nonexistent/libpkcs11.so"),
+        None,
+        PIN,
+        None,
+        vec![],
+    )
+    .expect_err("no module");
+    ensure!(matches!(missing, SignError::Module(_)), "{missing:?}");
+    Ok(())
+}
