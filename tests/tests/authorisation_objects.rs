@@ -710,45 +710,6 @@ const ROUTES: &[Route] = &[
     },
 ];
 
-/// (method, path) of every `.route(…)` in the router's source.
-fn routes_of_the_router() -> Result<BTreeSet<(String, String)>> {
-    let source = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../crates/ecabinet-server/src/http/mod.rs"),
-    )?;
-    let start = source
-        .find("pub fn router(")
-        .context("the router function")?;
-    let end = start
-        + source[start..]
-            .find(".fallback(")
-            .context("the router's fallback")?;
-    let mut routes = BTreeSet::new();
-    for piece in source[start..end].split(".route(").skip(1) {
-        let path = piece
-            .split('"')
-            .nth(1)
-            .context("a route without a path literal")?;
-        let mut methods = 0;
-        for method in ["get", "post", "put", "patch", "delete"] {
-            let bare = format!("{method}(");
-            let found = piece.match_indices(&bare).any(|(at, _)| {
-                at == 0
-                    || !piece[..at]
-                        .chars()
-                        .last()
-                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            });
-            if found {
-                routes.insert((method.to_uppercase(), path.to_owned()));
-                methods += 1;
-            }
-        }
-        ensure!(methods > 0, "no method found for the route {path}");
-    }
-    Ok(routes)
-}
-
 /// The variants of `pub enum {name} {` in the domain's `ops.rs`, in
 /// snake_case as they travel.
 fn variants_of(name: &str) -> Result<Vec<String>> {
@@ -814,7 +775,7 @@ fn snake_case(camel: &str) -> String {
 
 #[test]
 fn every_route_of_the_router_has_a_row() -> Result<()> {
-    let routed = routes_of_the_router()?;
+    let routed = ecabinet_e2e::routes_of_the_router()?;
     let rows: BTreeSet<(String, String)> = ROUTES
         .iter()
         .map(|r| (r.method.to_owned(), r.path.to_owned()))
