@@ -497,6 +497,20 @@ enum DocCommand {
         #[arg(long, conflicts_with_all = ["no_print", "no_export"])]
         unrestricted: bool,
     },
+    /// Sign the latest version with a signing token (PAdES: a signature any
+    /// PDF reader checks) and publish the signed PDF as the next version
+    /// (secretariat). The PIN is asked, or read from ECAB_TOKEN_PIN.
+    Sign {
+        document: String,
+        #[command(flatten)]
+        token: token_cmd::TokenArgs,
+        /// Why it is signed (shown by PDF readers).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Where it is signed.
+        #[arg(long)]
+        location: Option<String>,
+    },
     /// The versions of a document.
     History { document: String },
     /// Who has opened a document (secretariat): each device's first
@@ -1444,6 +1458,26 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                     .revise_document_with(document, &file, title.as_deref(), handling)
                     .await?,
             );
+            waiting(&client, out).await?;
+        }
+        Command::Doc {
+            command:
+                DocCommand::Sign {
+                    document,
+                    token,
+                    reason,
+                    location,
+                },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            let signer = token_cmd::open_signer(&token)?;
+            let details = ecabinet_sign::SignatureDetails {
+                reason,
+                location,
+                at: chrono::Local::now().fixed_offset(),
+            };
+            out.document_added(&client.sign_document(document, &signer, &details).await?);
             waiting(&client, out).await?;
         }
         Command::Doc {

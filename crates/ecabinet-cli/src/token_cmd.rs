@@ -8,7 +8,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use ecabinet_client::ClientError;
 use ecabinet_sign::{
     check_chain, load_anchors, verify, CertificateInfo, ChainStatus, Signer, TokenSigner,
@@ -32,18 +32,72 @@ pub enum TokenCommand {
     /// Opens a token with its PIN, signs a test text on it, verifies the
     /// signature against its certificate and checks the certificate's chain.
     Check {
-        #[arg(long)]
-        module: PathBuf,
-        /// The slot id (`ecab token list`); needed when several tokens are present.
-        #[arg(long)]
-        slot: Option<u64>,
-        /// The private key's label; needed when the token holds several.
-        #[arg(long)]
-        key_label: Option<String>,
-        /// A folder of the trusted CA certificates (PEM or DER).
-        #[arg(long)]
-        trust_anchors: Option<PathBuf>,
+        #[command(flatten)]
+        token: TokenArgs,
     },
+}
+
+/// Which token and key sign, and what they are trusted against.
+#[derive(Args)]
+pub struct TokenArgs {
+    /// The token's PKCS#11 module (its vendor's .so / .dll).
+    #[arg(long)]
+    pub module: PathBuf,
+    /// The slot id (`ecab token list`); needed when several tokens are present.
+    #[arg(long)]
+    pub slot: Option<u64>,
+    /// The private key's label; needed when the token holds several.
+    #[arg(long)]
+    pub key_label: Option<String>,
+    /// A folder of the trusted CA certificates (PEM or DER); a certificate
+    /// they do not trust is refused.
+    #[arg(long)]
+    pub trust_anchors: Option<PathBuf>,
+}
+
+/// Opens the token (asking the PIN) and, with trust anchors, refuses a
+/// certificate they do not trust: what `ecab doc sign` signs with.
+pub fn open_signer(args: &TokenArgs) -> Result<TokenSigner, ClientError> {
+    let anchors = args
+        .trust_anchors
+        .as_deref()
+        .map(load_anchors)
+        .transpose()
+        .map_err(signing)?;
+    let pin = read_pin()?;
+    let signer = TokenSigner::open(
+        &args.module,
+        args.slot,
+        &pin,
+        args.key_label.as_deref(),
+        Vec::new(),
+    )
+    .map_err(signing)?;
+    if let Some(anchors) = anchors {
+        let status = check_chain(signer.certificate_chain(), &anchors, chrono::Utc::now())
+            .map_err(signing)?;
+        if !matches!(status, ChainStatus::Trusted { .. }) {
+            return Err(ClientError::Signing(format!(
+                "the token's certificate is not trusted ({})",
+                chain_text(&Some(status))
+            )));
+        }
+    }
+    Ok(signer)
+}
+
+fn chain_text(chain: &Option<ChainStatus>) -> String {
+    match chain {
+        None => "not checked (give --trust-anchors DIR)".to_owned(),
+        Some(ChainStatus::Trusted { anchor }) => format!("trusted, up to {anchor}"),
+        Some(ChainStatus::Untrusted { reason }) => format!("NOT trusted: {reason}"),
+        Some(ChainStatus::OutsideValidity { subject }) => {
+            format!("NOT valid now: {subject} is outside its validity")
+        }
+        Some(ChainStatus::BadSignature { subject }) => {
+            format!("NOT trusted: the signature on {subject} does not verify")
+        }
+    }
 }
 
 fn signing(error: ecabinet_sign::SignError) -> ClientError {
@@ -78,16 +132,11 @@ fn read_pin() -> Result<Zeroizing<String>, ClientError> {
 pub fn run(command: TokenCommand, out: &Printer) -> Result<(), ClientError> {
     match command {
         TokenCommand::List { module } => list(&module, out),
-        TokenCommand::Check {
-            module,
-            slot,
-            key_label,
-            trust_anchors,
-        } => check(
-            &module,
-            slot,
-            key_label.as_deref(),
-            trust_anchors.as_deref(),
+        TokenCommand::Check { token } => check(
+            &token.module,
+            token.slot,
+            token.key_label.as_deref(),
+            token.trust_anchors.as_deref(),
             out,
         ),
     }
@@ -148,17 +197,7 @@ fn check(
         .map(|a| check_chain(signer.certificate_chain(), a, chrono::Utc::now()))
         .transpose()
         .map_err(signing)?;
-    let chain_text = match &chain {
-        None => "not checked (give --trust-anchors DIR)".to_owned(),
-        Some(ChainStatus::Trusted { anchor }) => format!("trusted, up to {anchor}"),
-        Some(ChainStatus::Untrusted { reason }) => format!("NOT trusted: {reason}"),
-        Some(ChainStatus::OutsideValidity { subject }) => {
-            format!("NOT valid now: {subject} is outside its validity")
-        }
-        Some(ChainStatus::BadSignature { subject }) => {
-            format!("NOT trusted: the signature on {subject} does not verify")
-        }
-    };
+    let chain_text = chain_text(&chain);
     let token = signer.token();
     if out.json_enabled() {
         out.print_json(&json!({

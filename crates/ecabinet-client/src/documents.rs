@@ -188,25 +188,44 @@ impl Client {
         title: Option<&str>,
         handling: Handling,
     ) -> ClientResult<Document> {
-        let found = self.agenda_item(item).await?;
         let bytes = Zeroizing::new(std::fs::read(file).map_err(|e| ClientError::io(file, e))?);
-        if !bytes.starts_with(b"%PDF-") {
-            return Err(ClientError::InvalidArgument(format!(
-                "{} is not a PDF file (it does not start with %PDF-)",
-                file.display()
-            )));
-        }
-        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-            return Err(ClientError::InvalidArgument(format!(
-                "{} is larger than the {} MiB limit",
-                file.display(),
-                MAX_DOCUMENT_BYTES >> 20
-            )));
-        }
         let file_name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "document.pdf".into());
+        let source = file.display().to_string();
+        self.publish_bytes(
+            id, version, item, bytes, &source, file_name, title, handling,
+        )
+        .await
+    }
+
+    /// Publishes a version from bytes held in memory (a file read, or a
+    /// version just signed); `source` names them in errors.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn publish_bytes(
+        &self,
+        id: DocumentId,
+        version: u32,
+        item: AgendaItemId,
+        bytes: Zeroizing<Vec<u8>>,
+        source: &str,
+        file_name: String,
+        title: Option<&str>,
+        handling: Handling,
+    ) -> ClientResult<Document> {
+        let found = self.agenda_item(item).await?;
+        if !bytes.starts_with(b"%PDF-") {
+            return Err(ClientError::InvalidArgument(format!(
+                "{source} is not a PDF file (it does not start with %PDF-)"
+            )));
+        }
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            return Err(ClientError::InvalidArgument(format!(
+                "{source} is larger than the {} MiB limit",
+                MAX_DOCUMENT_BYTES >> 20
+            )));
+        }
         let title = match title {
             Some(title) => validate::title(title)?,
             None => validate::title(file_name.trim_end_matches(".pdf"))?,

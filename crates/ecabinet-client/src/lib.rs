@@ -25,6 +25,7 @@ mod replica;
 pub mod room;
 mod sealed_reader;
 mod session;
+mod signing;
 mod views;
 mod voting;
 

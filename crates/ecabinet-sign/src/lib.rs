@@ -10,11 +10,15 @@
 //! - [`check_chain`]: a certificate chain checked against the trust anchors
 //!   the IT office configures (a folder of PEM or DER certificates).
 //! - [`verify`]: a signature checked against a certificate, with ring.
+//! - [`sign_pdf`]: a PAdES baseline B signature added to a PDF.
 
 mod chain;
+mod cms;
+mod pades;
 mod token;
 
 pub use chain::{check_chain, load_anchors, CertificateInfo, ChainStatus};
+pub use pades::{sign_pdf, SignatureDetails};
 pub use token::{TokenInfo, TokenSigner};
 
 use thiserror::Error;
@@ -37,6 +41,8 @@ pub enum SignError {
     Anchors(String),
     #[error("the signature does not match the certificate")]
     BadSignature,
+    #[error("{0}")]
+    Pdf(String),
 }
 
 /// How a [`Signer`] signs: SHA-256 with the key's algorithm.

@@ -67,11 +67,11 @@ fn token_info(context: &Pkcs11, slot: cryptoki::slot::Slot) -> Result<TokenInfo,
 }
 
 impl TokenSigner {
-    /// The tokens present in the module's slots.
+    /// The initialised tokens in the module's slots.
     pub fn list(module_path: &Path) -> Result<Vec<TokenInfo>, SignError> {
         let context = module(module_path)?;
         let slots = context
-            .get_slots_with_token()
+            .get_slots_with_initialized_token()
             .map_err(|e| SignError::Token(e.to_string()))?;
         slots
             .into_iter()
@@ -79,7 +79,7 @@ impl TokenSigner {
             .collect()
     }
 
-    /// Opens the token: in `slot` (its id), or the only one present; logs in
+    /// Opens the token: in `slot` (its id), or the only initialised one; logs in
     /// with `pin`; finds the private key (the one labelled `key_label`, or
     /// the only one) and the certificate with the same `CKA_ID`.
     /// `extra_chain` adds intermediates the token does not hold (DER).
@@ -91,8 +91,10 @@ impl TokenSigner {
         extra_chain: Vec<Vec<u8>>,
     ) -> Result<Self, SignError> {
         let context = module(module_path)?;
+        // Only initialised tokens can hold a key (SoftHSM, for one, always
+        // offers an empty slot for a new token).
         let slots = context
-            .get_slots_with_token()
+            .get_slots_with_initialized_token()
             .map_err(|e| SignError::Token(e.to_string()))?;
         let chosen = match slot {
             Some(id) => slots.into_iter().find(|s| s.id() == id).ok_or_else(|| {

@@ -14,11 +14,24 @@ use std::path::Path;
 use anyhow::{ensure, Context, Result};
 use chrono::{Duration, Utc};
 use ecabinet_sign::{
-    check_chain, load_anchors, verify, CertificateInfo, ChainStatus, SignError, SignatureAlgorithm,
-    Signer, TokenSigner,
+    check_chain, load_anchors, sign_pdf, verify, CertificateInfo, ChainStatus, SignError,
+    SignatureAlgorithm, SignatureDetails, Signer, TokenSigner,
 };
 
 use support::{load_token, make_pki, softhsm_config, softhsm_module, PIN, SIGNER};
+
+/// What poppler's `pdfsig` says of a PDF's signatures.
+fn pdfsig(path: &Path) -> Result<String> {
+    let output = std::process::Command::new("pdfsig")
+        .arg(path)
+        .output()
+        .context("running pdfsig (Debian: poppler-utils; ./scripts/test installs it)")?;
+    Ok(format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    ))
+}
 
 #[test]
 fn a_token_signs_and_its_chain_is_checked_against_the_anchors() -> Result<()> {
@@ -92,6 +105,44 @@ fn a_token_signs_and_its_chain_is_checked_against_the_anchors() -> Result<()> {
                 ChainStatus::OutsideValidity { .. }
             ),
             "{label}: not valid after its 30 days"
+        );
+    }
+
+    // PAdES: each token signs the demo decree; poppler's pdfsig, an
+    // independent verifier, finds the signature valid and names the signer;
+    // one byte changed in the signed range and it is not.
+    let demo = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../assets/demo/02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf"),
+    )?;
+    for (label, _, _, _) in kinds {
+        let signer = TokenSigner::open(&module, slot_of(label), PIN, Some("signer"), vec![])?;
+        let details = SignatureDetails {
+            reason: Some("Ban hành nghị định".into()),
+            location: Some("Hà Nội".into()),
+            at: chrono::DateTime::parse_from_rfc3339("2026-12-07T16:05:00+07:00")?,
+        };
+        let signed = sign_pdf(&demo, &signer, &details)?;
+        ensure!(
+            signed.starts_with(&demo),
+            "an incremental update keeps the original bytes"
+        );
+        let path = dir.path().join(format!("signed-{label}.pdf"));
+        std::fs::write(&path, &signed)?;
+        let report = pdfsig(&path)?;
+        eprintln!("pdfsig {label}:\n{report}");
+        ensure!(report.contains("Signature is Valid"), "{label}: {report}");
+        ensure!(report.contains(SIGNER), "{label}: {report}");
+        ensure!(report.contains("ETSI.CAdES.detached"), "{label}: {report}");
+
+        let mut changed = signed.clone();
+        changed[1000] ^= 0x01;
+        let path = dir.path().join(format!("changed-{label}.pdf"));
+        std::fs::write(&path, &changed)?;
+        let report = pdfsig(&path)?;
+        ensure!(
+            !report.contains("Signature is Valid"),
+            "{label} changed: {report}"
         );
     }
 

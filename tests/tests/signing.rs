@@ -1,0 +1,73 @@
+//! A legal signature end to end: the secretariat signs a draft decree on a
+//! PKCS#11 token (SoftHSM2 here, as a USB token would be used); the signed
+//! PDF is published as the document's next version, sealed like any other;
+//! a member's device receives it, still reads it, and poppler's `pdfsig`
+//! (an independent verifier) finds the signature valid and names the signer.
+
+#[path = "../../crates/ecabinet-sign/tests/support/mod.rs"]
+mod support;
+
+use anyhow::{ensure, Context, Result};
+use chrono::Utc;
+use ecabinet_domain::Role;
+use ecabinet_e2e::{Backend, TestServer};
+use ecabinet_sign::{SignatureDetails, TokenSigner};
+use support::{load_token, make_pki, softhsm_config, softhsm_module, PIN, SIGNER};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decree_signed_on_a_token_reaches_members_as_a_valid_signed_pdf() -> Result<()> {
+    let module = softhsm_module()?;
+    let pki = tempfile::tempdir()?;
+    let config = softhsm_config(pki.path())?;
+    std::env::set_var("SOFTHSM2_CONF", &config);
+    let (certificate, key) = make_pki(&pki.path().join("ca"), "rsa:2048", "Ban Cơ yếu")?;
+    load_token(&module, "van-phong", &key, &certificate)?;
+
+    let server = TestServer::start(Backend::Sqlite).await?;
+    let secretary = server.enrol("Nguyễn Văn An", Role::Secretary).await?;
+    let binh = server.enrol("Trần Thị Bình", Role::Member).await?;
+    let meeting = secretary.create_meeting("Phiên họp", Utc::now()).await?;
+    let item = secretary
+        .add_agenda_item(meeting.id, "Dự thảo Nghị định", None)
+        .await?;
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../assets/demo/02-du-thao-nghi-dinh-giao-dich-dien-tu.pdf");
+    let decree = secretary
+        .add_document(item.id, &demo, Some("Nghị định"))
+        .await?;
+
+    let signer = TokenSigner::open(&module, None, PIN, Some("signer"), vec![])?;
+    let details = SignatureDetails {
+        reason: Some("Ban hành".into()),
+        location: Some("Hà Nội".into()),
+        at: chrono::Local::now().fixed_offset(),
+    };
+    let signed = secretary
+        .sign_document(decree.id, &signer, &details)
+        .await?;
+    ensure!(
+        signed.version == 2 && signed.title == "Nghị định",
+        "{signed:?}"
+    );
+
+    binh.sync().await?;
+    let (fetched, bytes) = binh.open_document(decree.id).await?;
+    ensure!(fetched.version == 2, "{fetched:?}");
+    ensure!(
+        bytes.starts_with(&std::fs::read(&demo)?),
+        "the signature is an incremental update of the published version"
+    );
+    let page = binh.render_page(decree.id, 1, 72.0).await?;
+    ensure!(page.page_count == 12);
+
+    let path = pki.path().join("received.pdf");
+    std::fs::write(&path, bytes.as_slice())?;
+    let output = std::process::Command::new("pdfsig")
+        .arg(&path)
+        .output()
+        .context("running pdfsig (Debian: poppler-utils)")?;
+    let report = String::from_utf8_lossy(&output.stdout);
+    ensure!(report.contains("Signature is Valid"), "{report}");
+    ensure!(report.contains(SIGNER), "{report}");
+    server.stop().await
+}
