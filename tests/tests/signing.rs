@@ -1,8 +1,9 @@
 //! A legal signature end to end: the secretariat signs a draft decree on a
 //! PKCS#11 token (SoftHSM2 here, as a USB token would be used); the signed
 //! PDF is published as the document's next version, sealed like any other;
-//! a member's device receives it, still reads it, and poppler's `pdfsig`
-//! (an independent verifier) finds the signature valid and names the signer.
+//! a member's device receives it, still reads it, and both poppler's
+//! `pdfsig` (an independent verifier) and eCabinet's own check find the
+//! signature valid and name the signer.
 
 #[path = "../../crates/ecabinet-sign/tests/support/mod.rs"]
 mod support;
@@ -69,5 +70,23 @@ async fn a_decree_signed_on_a_token_reaches_members_as_a_valid_signed_pdf() -> R
     let report = String::from_utf8_lossy(&output.stdout);
     ensure!(report.contains("Signature is Valid"), "{report}");
     ensure!(report.contains(SIGNER), "{report}");
+
+    // eCabinet's own check on the member's device agrees, and trusts the
+    // signer through the CA the IT office configured.
+    let anchors = ecabinet_sign::load_anchors(&pki.path().join("ca/anchors"))?;
+    let found = binh.document_signatures(decree.id, &anchors).await?;
+    ensure!(found.len() == 1, "{found:?}");
+    ensure!(
+        found[0].integrity == ecabinet_sign::Integrity::Valid,
+        "{found:?}"
+    );
+    ensure!(
+        matches!(
+            found[0].chain,
+            Some(ecabinet_sign::ChainStatus::Trusted { .. })
+        ),
+        "{found:?}"
+    );
+    ensure!(found[0].signer.as_ref().is_some_and(|s| s.name == SIGNER));
     server.stop().await
 }

@@ -511,6 +511,14 @@ enum DocCommand {
         #[arg(long)]
         location: Option<String>,
     },
+    /// The legal signatures in a document's latest version: who signed,
+    /// when, whether it changed since, and whether the signer is trusted.
+    Signatures {
+        document: String,
+        /// A folder of the trusted CA certificates (PEM or DER).
+        #[arg(long, env = "ECAB_TRUST_ANCHORS")]
+        trust_anchors: Option<PathBuf>,
+    },
     /// The versions of a document.
     History { document: String },
     /// Who has opened a document (secretariat): each device's first
@@ -1479,6 +1487,24 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             };
             out.document_added(&client.sign_document(document, &signer, &details).await?);
             waiting(&client, out).await?;
+        }
+        Command::Doc {
+            command:
+                DocCommand::Signatures {
+                    document,
+                    trust_anchors,
+                },
+        } => {
+            let client = Client::open(&profile).await?;
+            let document = client.resolve_document(&document).await?;
+            let anchors = match trust_anchors {
+                Some(dir) => ecabinet_sign::load_anchors(&dir).map_err(ClientError::from)?,
+                None => Vec::new(),
+            };
+            token_cmd::print_signatures(
+                &client.document_signatures(document, &anchors).await?,
+                out,
+            );
         }
         Command::Doc {
             command: DocCommand::History { document },

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use ecabinet_client::ClientError;
 use ecabinet_sign::{
-    check_chain, load_anchors, verify, CertificateInfo, ChainStatus, Signer, TokenSigner,
+    check_chain, load_anchors, verify, CertificateInfo, ChainStatus, Integrity, PdfSignature,
+    Signer, TokenSigner,
 };
 use serde_json::json;
 use zeroize::Zeroizing;
@@ -233,5 +234,68 @@ fn check(
         Some(_) => Err(ClientError::InvalidArgument(format!(
             "the token's certificate is not trusted: {chain_text}"
         ))),
+    }
+}
+
+/// `ecab doc signatures`: each signature, what it proves and what it does not.
+pub fn print_signatures(signatures: &[PdfSignature], out: &Printer) {
+    let integrity = |s: &PdfSignature| match &s.integrity {
+        Integrity::Valid => "valid".to_owned(),
+        Integrity::Modified => "INVALID: the signed bytes changed".to_owned(),
+        Integrity::BadSignature => {
+            "INVALID: the signature does not match the certificate".to_owned()
+        }
+        Integrity::Unchecked(why) => format!("not checked: {why}"),
+    };
+    if out.json_enabled() {
+        out.print_json(&json!(signatures
+            .iter()
+            .map(|s| json!({
+                "signer": s.signer.as_ref().map(|c| json!({
+                    "name": c.name, "subject": c.subject, "issuer": c.issuer, "serial": c.serial,
+                })),
+                "signing_time": s.signing_time,
+                "sub_filter": s.sub_filter,
+                "integrity": integrity(s),
+                "valid": s.integrity == Integrity::Valid,
+                "changed_after_signing": s.changed_after_signing,
+                "chain": s.chain.as_ref().map(|c| chain_text(&Some(c.clone()))),
+                "trusted": matches!(s.chain, Some(ChainStatus::Trusted { .. })),
+            }))
+            .collect::<Vec<_>>()));
+        return;
+    }
+    if signatures.is_empty() {
+        println!("This document carries no signature.");
+    }
+    for (n, s) in signatures.iter().enumerate() {
+        println!(
+            "Signature {}: {}",
+            n + 1,
+            s.signer
+                .as_ref()
+                .map_or("(no certificate)", |c| c.name.as_str())
+        );
+        if let Some(time) = &s.signing_time {
+            match ecabinet_sign::parse_pdf_date(time) {
+                Some(at) => println!(
+                    "  signed:     {}",
+                    at.with_timezone(&chrono::Local).format("%H:%M:%S %d/%m/%Y")
+                ),
+                None => println!("  signed:     {time}"),
+            }
+        }
+        println!("  integrity:  {}", integrity(s));
+        println!(
+            "  later changes: {}",
+            if s.changed_after_signing {
+                "the file was changed after this signature (a later revision)"
+            } else {
+                "none"
+            }
+        );
+        if let Some(chain) = &s.chain {
+            println!("  chain:      {}", chain_text(&Some(chain.clone())));
+        }
     }
 }

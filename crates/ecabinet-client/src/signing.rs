@@ -5,7 +5,7 @@
 //! earlier, unsigned version stays in the history.
 
 use ecabinet_domain::{Document, DocumentId, DocumentManifest};
-use ecabinet_sign::{SignatureDetails, Signer};
+use ecabinet_sign::{PdfSignature, SignatureDetails, Signer};
 use zeroize::Zeroizing;
 
 use crate::documents::handling_of;
@@ -38,5 +38,17 @@ impl Client {
             handling_of(&latest)?,
         )
         .await
+    }
+
+    /// The legal signatures in the latest version of `document` (any
+    /// participant), checked in memory against `anchors` (the IT office's
+    /// trusted CA certificates, DER).
+    pub async fn document_signatures(
+        &self,
+        document: DocumentId,
+        anchors: &[Vec<u8>],
+    ) -> ClientResult<Vec<PdfSignature>> {
+        let (_, plaintext) = self.open_document(document).await?;
+        Ok(ecabinet_sign::verify_pdf(&plaintext, anchors)?)
     }
 }

@@ -10,16 +10,19 @@
 //! - [`check_chain`]: a certificate chain checked against the trust anchors
 //!   the IT office configures (a folder of PEM or DER certificates).
 //! - [`verify`]: a signature checked against a certificate, with ring.
-//! - [`sign_pdf`]: a PAdES baseline B signature added to a PDF.
+//! - [`sign_pdf`]: a PAdES baseline B signature added to a PDF;
+//!   [`verify_pdf`]: the signatures in a PDF checked.
 
 mod chain;
 mod cms;
 mod pades;
 mod token;
+mod verify_pdf;
 
 pub use chain::{check_chain, load_anchors, CertificateInfo, ChainStatus};
 pub use pades::{sign_pdf, SignatureDetails};
 pub use token::{TokenInfo, TokenSigner};
+pub use verify_pdf::{parse_pdf_date, verify_pdf, Integrity, PdfSignature};
 
 use thiserror::Error;
 

@@ -14,8 +14,8 @@ use std::path::Path;
 use anyhow::{ensure, Context, Result};
 use chrono::{Duration, Utc};
 use ecabinet_sign::{
-    check_chain, load_anchors, sign_pdf, verify, CertificateInfo, ChainStatus, SignError,
-    SignatureAlgorithm, SignatureDetails, Signer, TokenSigner,
+    check_chain, load_anchors, sign_pdf, verify, verify_pdf, CertificateInfo, ChainStatus,
+    Integrity, SignError, SignatureAlgorithm, SignatureDetails, Signer, TokenSigner,
 };
 
 use support::{load_token, make_pki, softhsm_config, softhsm_module, PIN, SIGNER};
@@ -120,7 +120,8 @@ fn a_token_signs_and_its_chain_is_checked_against_the_anchors() -> Result<()> {
         let details = SignatureDetails {
             reason: Some("Ban hành nghị định".into()),
             location: Some("Hà Nội".into()),
-            at: chrono::DateTime::parse_from_rfc3339("2026-12-07T16:05:00+07:00")?,
+            // Now: the certificate was made a moment ago, and is checked at the signing time.
+            at: chrono::Local::now().fixed_offset(),
         };
         let signed = sign_pdf(&demo, &signer, &details)?;
         ensure!(
@@ -135,6 +136,30 @@ fn a_token_signs_and_its_chain_is_checked_against_the_anchors() -> Result<()> {
         ensure!(report.contains(SIGNER), "{label}: {report}");
         ensure!(report.contains("ETSI.CAdES.detached"), "{label}: {report}");
 
+        // eCabinet's own check agrees.
+        let pki = &made[usize::from(label == "ec")].0;
+        let own = load_anchors(&pki.join("anchors"))?;
+        let ours = verify_pdf(&signed, &own)?;
+        ensure!(ours.len() == 1, "{label}: {ours:?}");
+        ensure!(ours[0].integrity == Integrity::Valid, "{label}: {ours:?}");
+        ensure!(!ours[0].changed_after_signing, "{label}: {ours:?}");
+        ensure!(
+            matches!(ours[0].chain, Some(ChainStatus::Trusted { .. })),
+            "{label}: {ours:?}"
+        );
+        ensure!(
+            ours[0].signer.as_ref().is_some_and(|s| s.name == SIGNER),
+            "{label}: {ours:?}"
+        );
+        let other = load_anchors(&made[usize::from(label == "rsa")].0.join("anchors"))?;
+        ensure!(
+            matches!(
+                verify_pdf(&signed, &other)?[0].chain,
+                Some(ChainStatus::Untrusted { .. })
+            ),
+            "{label}: another CA does not vouch for it"
+        );
+
         let mut changed = signed.clone();
         changed[1000] ^= 0x01;
         let path = dir.path().join(format!("changed-{label}.pdf"));
@@ -144,7 +169,31 @@ fn a_token_signs_and_its_chain_is_checked_against_the_anchors() -> Result<()> {
             !report.contains("Signature is Valid"),
             "{label} changed: {report}"
         );
+        ensure!(
+            verify_pdf(&changed, &own)?[0].integrity == Integrity::Modified,
+            "{label}: eCabinet sees the change too"
+        );
+
+        // Bytes added after signing: still valid for what was signed, and said.
+        let mut appended = signed.clone();
+        appended.extend_from_slice(b"% a later revision\n");
+        let later = verify_pdf(&appended, &own)?;
+        ensure!(
+            later[0].integrity == Integrity::Valid && later[0].changed_after_signing,
+            "{later:?}"
+        );
+        let path = dir.path().join(format!("appended-{label}.pdf"));
+        std::fs::write(&path, &appended)?;
+        let report = pdfsig(&path)?;
+        ensure!(
+            report.contains("Not total document signed"),
+            "{label} appended: {report}"
+        );
     }
+    ensure!(
+        verify_pdf(&demo, &[])?.is_empty(),
+        "the unsigned demo has no signature"
+    );
 
     // Clear refusals: a wrong PIN, a slot with no token, a key not there.
     let wrong =
