@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ecabinet_client::{
     AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentChanges,
     DocumentView, Engine, ItemPositionsView, NewAnnotation, OpinionDraft, OpinionRequestView,
-    PageHit, SyncStatus, TallyVerification, UiError, VoteOutcome,
+    PageHit, SignatureView, SyncStatus, TallyVerification, UiError, VoteOutcome,
 };
 use ecabinet_domain::api::{
     CreateMeetingRequest, DocumentReader, OpenMotionRequest, PendingKey, UpdateAgendaItemRequest,
@@ -468,6 +468,16 @@ pub async fn document_readers(
         .await?
         .document_readers(document_id, None)
         .await?)
+}
+
+/// The legal signatures in a document, checked on this device (the reader's panel).
+#[tauri::command]
+#[specta::specta]
+pub async fn document_signatures(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+) -> Result<Vec<SignatureView>, UiError> {
+    Ok(engine.client().await?.signature_views(document_id).await?)
 }
 
 /// Drops queued page renders numbered below `ticket` (the reader moved on).

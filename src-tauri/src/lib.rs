@@ -68,6 +68,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::pending_keys,
             commands::document_changes,
             commands::document_readers,
+            commands::document_signatures,
             commands::cancel_renders,
             session::launch_mode,
             session::open_room_display,

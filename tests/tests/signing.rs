@@ -88,5 +88,27 @@ async fn a_decree_signed_on_a_token_reaches_members_as_a_valid_signed_pdf() -> R
         "{found:?}"
     );
     ensure!(found[0].signer.as_ref().is_some_and(|s| s.name == SIGNER));
+
+    // The reader's panel: without trust anchors on the device the signer is
+    // "not checked"; with the IT office's folder configured, trusted.
+    let views = binh.signature_views(decree.id).await?;
+    ensure!(
+        views.len() == 1
+            && views[0].integrity == ecabinet_client::SignatureIntegrity::Valid
+            && views[0].trust == ecabinet_client::SignatureTrust::NotChecked,
+        "{views:?}"
+    );
+    std::env::set_var(
+        ecabinet_client::TRUST_ANCHORS_ENV,
+        pki.path().join("ca/anchors"),
+    );
+    let views = binh.signature_views(decree.id).await?;
+    ensure!(
+        views[0].trust == ecabinet_client::SignatureTrust::Trusted
+            && views[0].signer.as_deref() == Some(SIGNER)
+            && views[0].signed_at.is_some()
+            && !views[0].changed_after_signing,
+        "{views:?}"
+    );
     server.stop().await
 }

@@ -6,6 +6,7 @@ import { mountLock } from "./views/lock";
 import type { FileDrop } from "./filedrop";
 import type {
   DocumentReader,
+  SignatureView,
   LockStatus,
   AgendaItem,
   AgendaView,
@@ -472,6 +473,30 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
       minutesPreview: noSession(),
       editMinutes: noSession(),
       signMinutes: noSession(),
+      documentSignatures: vitest.fn(async (_id: string): Promise<R<SignatureView[]>> =>
+        ok([
+          {
+            signer: "Nguyễn Văn An",
+            subject: "CN=Nguyễn Văn An, O=Văn phòng Chính phủ",
+            issuer: "CN=Ban Cơ yếu Chính phủ",
+            signed_at: "2026-11-24T02:30:00Z",
+            integrity: "valid",
+            changed_after_signing: false,
+            trust: "trusted",
+            detail: "CN=Ban Cơ yếu Chính phủ",
+          },
+          {
+            signer: "Trần Văn Nam",
+            subject: null,
+            issuer: "CN=CA lạ",
+            signed_at: null,
+            integrity: "modified",
+            changed_after_signing: true,
+            trust: "not_checked",
+            detail: null,
+          },
+        ]),
+      ),
       documentReaders: vitest.fn(async (_id: string): Promise<R<DocumentReader[]>> =>
         ok([
           { person_id: "p2", person_name: "Trần Văn Nam", device_id: "dev-2", opened_at: "2026-11-24T02:30:00Z", reported_at: "2026-11-24T02:31:00Z" },
@@ -810,6 +835,46 @@ describe("document reader", () => {
     expect(cancelRenders).toHaveBeenLastCalledWith(third);
     // Thumbnails are never dropped: they carry no ticket.
     expect($$("reader-thumb")[4]!.querySelector("img")!.getAttribute("src")).toBe("ecabpage://localhost/d1/5?dpi=36");
+  });
+
+  it("shows each digital signature with its verdict, an invalid one as such, in both languages", async () => {
+    const api = await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect($("reader-signatures-panel")!.hidden).toBe(true);
+    $("reader-signatures")!.click();
+    await vitest.waitFor(() => expect($$("reader-signature")).toHaveLength(2));
+    expect(api.commands.documentSignatures).toHaveBeenCalledWith("d1");
+    expect($("reader-signatures-panel")!.hidden).toBe(false);
+    expect($("reader-signatures")!.getAttribute("aria-expanded")).toBe("true");
+    const [good, bad] = $$("reader-signature");
+    expect(good!.textContent).toContain("Chữ ký 1: Nguyễn Văn An");
+    expect(good!.textContent).toContain("Ký lúc 09:30 24/11/2026");
+    expect(good!.textContent).toContain("Chữ ký hợp lệ");
+    expect(good!.textContent).toContain("Chứng thư tin cậy, theo chứng thư gốc CN=Ban Cơ yếu Chính phủ.");
+    expect(bad!.dataset["integrity"]).toBe("modified");
+    expect(bad!.textContent).toContain("Chữ ký KHÔNG hợp lệ: nội dung đã bị sửa sau khi ký.");
+    expect(bad!.textContent).toContain("Tệp có thêm thay đổi sau chữ ký này");
+    // An invalid signature's trust is not shown as if it mattered.
+    expect(bad!.querySelector('[data-testid="reader-signature-trust"]')).toBeNull();
+    $("reader-signatures-close")!.click();
+    expect($("reader-signatures-panel")!.hidden).toBe(true);
+
+    // A document with none says so; in English too.
+    app!.destroy();
+    document.body.innerHTML = "";
+    root = document.createElement("div");
+    document.body.append(root);
+    const storage = memoryStorage();
+    storage.setItem("ecabinet.locale", "en");
+    const english = fakeApi(ENROLLED);
+    english.commands.documentSignatures.mockResolvedValueOnce(ok([]));
+    app = startApp(root, english, { storage, now: NOW, pagePlatform: "other", pixelRatio: () => 1 });
+    await app.ready;
+    await vitest.waitFor(() => expect($("open-document")).not.toBeNull());
+    $("open-document")!.click();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    $("reader-signatures")!.click();
+    await vitest.waitFor(() => expect(text("reader-signatures-none")).toBe("This document carries no digital signature."));
   });
 
   it("opens a document from the agenda and turns pages", async () => {

@@ -88,6 +88,7 @@ export interface Api {
     | "pendingKeys"
     | "documentChanges"
     | "documentReaders"
+    | "documentSignatures"
     | "launchMode"
     | "openRoomDisplay"
     | "joinRoom"
@@ -196,6 +197,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let positionsSeq = 0;
   let opinionsSeq = 0;
   let changesSeq = 0;
+  let signaturesSeq = 0;
   let builderAgendaSeq = 0;
   let keysSeq = 0;
   const dashboardSeqs = new Map<OpinionRequestId, number>();
@@ -1173,6 +1175,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
 
   function closeReader(): void {
     readerSeq++;
+    signaturesSeq++;
     searchSeq++;
     annotationsSeq++;
     changesSeq++;
@@ -1241,7 +1244,25 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     patchReader({ changes: r.ok ? { kind: "ready", data: r.data } : { kind: "error", error: r.error } });
   }
 
+  /** The open document's digital signatures, checked on this device. */
+  async function loadSignatures(): Promise<void> {
+    if (screen.kind !== "main" || screen.reader === null || pageCount() === null) return;
+    const id = screen.reader.documentId;
+    const seq = ++signaturesSeq;
+    patchReader({ signatures: { kind: "loading" } });
+    const r = await run(() => api.commands.documentSignatures(id));
+    if (seq !== signaturesSeq || screen.kind !== "main" || screen.reader?.documentId !== id || !screen.reader.signatures) return;
+    patchReader({ signatures: r.ok ? { kind: "ready", data: r.data } : { kind: "error", error: r.error } });
+  }
+
   const readerActions: ReaderActions = {
+    showSignatures() {
+      void loadSignatures();
+    },
+    hideSignatures() {
+      signaturesSeq++;
+      if (screen.kind === "main" && screen.reader?.signatures) patchReader({ signatures: null });
+    },
     closeReader,
     setFollow(on: boolean) {
       sessionActions.setFollow(on);

@@ -405,6 +405,17 @@ async documentReaders(documentId: DocumentId) : Promise<Result<DocumentReader[],
 }
 },
 /**
+ * The legal signatures in a document, checked on this device (the reader's panel).
+ */
+async documentSignatures(documentId: DocumentId) : Promise<Result<SignatureView[], UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("document_signatures", { documentId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Drops queued page renders numbered below `ticket` (the reader moved on).
  */
 async cancelRenders(ticket: number) : Promise<void> {
@@ -1475,6 +1486,38 @@ export type ShareScope =
  * Everyone who may read the document.
  */
 "participants"
+/**
+ * Whether the signed bytes are those the signer signed.
+ */
+export type SignatureIntegrity = "valid" | 
+/**
+ * Changed after signing.
+ */
+"modified" | "bad_signature" | 
+/**
+ * Not checked by this version (the reason is in `detail`).
+ */
+"unchecked"
+/**
+ * Whether the signer's certificate is trusted.
+ */
+export type SignatureTrust = "trusted" | "untrusted" | 
+/**
+ * A certificate of the chain was not valid at the signing time.
+ */
+"outside_validity" | 
+/**
+ * No trust anchors are configured on this device, or the signature failed first.
+ */
+"not_checked"
+/**
+ * One signature of a document, as the reader shows it.
+ */
+export type SignatureView = { signer: string | null; subject: string | null; issuer: string | null; signed_at: string | null; integrity: SignatureIntegrity; changed_after_signing: boolean; trust: SignatureTrust; 
+/**
+ * The trusting anchor, or why not trusted or not checked.
+ */
+detail: string | null }
 export type SpeakerListView = { item: AgendaItemId; speaking: SpeakerNow | null; waiting: WaitingView[]; done: SpokenView[]; speaking_seconds: number; 
 /**
  * This person's place in the queue, if waiting.

@@ -68,6 +68,9 @@ pub use session::{
     AttendanceBoard, AttendanceLineView, ItemProgress, NamedRef, PresenterView, SessionView,
     SpeakerListView, SpeakerNow, SpokenView, WaitingView,
 };
+pub use signing::{
+    SignatureIntegrity, SignatureTrust, SignatureView, TRUST_ANCHORS_DIR, TRUST_ANCHORS_ENV,
+};
 pub use views::{
     AgendaView, AppStatus, DocumentView, PageHit, ProfileSummary, SyncReport, SyncState, SyncStatus,
 };

@@ -52,3 +52,122 @@ impl Client {
         Ok(ecabinet_sign::verify_pdf(&plaintext, anchors)?)
     }
 }
+
+/// Where the trusted CA certificates are, if not in `ECAB_TRUST_ANCHORS`:
+/// a folder of the profile the IT office fills.
+pub const TRUST_ANCHORS_DIR: &str = "trust-anchors";
+/// A folder of trusted CA certificates (PEM or DER) for checking signatures.
+pub const TRUST_ANCHORS_ENV: &str = "ECAB_TRUST_ANCHORS";
+
+/// Whether the signed bytes are those the signer signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureIntegrity {
+    Valid,
+    /// Changed after signing.
+    Modified,
+    BadSignature,
+    /// Not checked by this version (the reason is in `detail`).
+    Unchecked,
+}
+
+/// Whether the signer's certificate is trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureTrust {
+    Trusted,
+    Untrusted,
+    /// A certificate of the chain was not valid at the signing time.
+    OutsideValidity,
+    /// No trust anchors are configured on this device, or the signature failed first.
+    NotChecked,
+}
+
+/// One signature of a document, as the reader shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SignatureView {
+    pub signer: Option<String>,
+    pub subject: Option<String>,
+    pub issuer: Option<String>,
+    pub signed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub integrity: SignatureIntegrity,
+    pub changed_after_signing: bool,
+    pub trust: SignatureTrust,
+    /// The trusting anchor, or why not trusted or not checked.
+    pub detail: Option<String>,
+}
+
+impl From<&PdfSignature> for SignatureView {
+    fn from(s: &PdfSignature) -> Self {
+        use ecabinet_sign::{ChainStatus, Integrity};
+        let (integrity, unchecked) = match &s.integrity {
+            Integrity::Valid => (SignatureIntegrity::Valid, None),
+            Integrity::Modified => (SignatureIntegrity::Modified, None),
+            Integrity::BadSignature => (SignatureIntegrity::BadSignature, None),
+            Integrity::Unchecked(why) => (SignatureIntegrity::Unchecked, Some(why.clone())),
+        };
+        let (trust, detail) = match &s.chain {
+            Some(ChainStatus::Trusted { anchor }) => {
+                (SignatureTrust::Trusted, Some(anchor.clone()))
+            }
+            Some(ChainStatus::Untrusted { reason }) if reason.contains("no trust anchors") => {
+                (SignatureTrust::NotChecked, None)
+            }
+            Some(ChainStatus::Untrusted { reason }) => {
+                (SignatureTrust::Untrusted, Some(reason.clone()))
+            }
+            Some(ChainStatus::BadSignature { subject }) => (
+                SignatureTrust::Untrusted,
+                Some(format!("the signature on {subject} does not verify")),
+            ),
+            Some(ChainStatus::OutsideValidity { subject }) => {
+                (SignatureTrust::OutsideValidity, Some(subject.clone()))
+            }
+            None => (SignatureTrust::NotChecked, None),
+        };
+        SignatureView {
+            signer: s.signer.as_ref().map(|c| c.name.clone()),
+            subject: s.signer.as_ref().map(|c| c.subject.clone()),
+            issuer: s.signer.as_ref().map(|c| c.issuer.clone()),
+            signed_at: s
+                .signing_time
+                .as_deref()
+                .and_then(ecabinet_sign::parse_pdf_date),
+            integrity,
+            changed_after_signing: s.changed_after_signing,
+            trust,
+            detail: unchecked.or(detail),
+        }
+    }
+}
+
+impl Client {
+    /// The trust anchors this device checks signatures against:
+    /// `ECAB_TRUST_ANCHORS`, else the profile's `trust-anchors` folder;
+    /// none configured is an empty list (signatures are then "not checked").
+    pub fn trust_anchors(&self) -> ClientResult<Vec<Vec<u8>>> {
+        let dir = match std::env::var_os(TRUST_ANCHORS_ENV) {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => self.dir.join(TRUST_ANCHORS_DIR),
+        };
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        Ok(ecabinet_sign::load_anchors(&dir)?)
+    }
+
+    /// The reader's signature panel: each signature of the latest version,
+    /// checked against this device's trust anchors.
+    pub async fn signature_views(&self, document: DocumentId) -> ClientResult<Vec<SignatureView>> {
+        let anchors = self.trust_anchors()?;
+        Ok(self
+            .document_signatures(document, &anchors)
+            .await?
+            .iter()
+            .map(SignatureView::from)
+            .collect())
+    }
+}

@@ -1,5 +1,5 @@
 import type { AnnotationSave } from "../annotations";
-import type { AnnotationList, DocumentChanges, DocumentView, PageHit } from "../bindings";
+import type { AnnotationList, DocumentChanges, DocumentView, PageHit, SignatureView } from "../bindings";
 import { changeCounts, newPages, pageList } from "../changes";
 import { h, replaceRegion } from "../dom";
 import { errorMessage, isEngineError, type Locale, type Translate } from "../i18n";
@@ -23,6 +23,7 @@ import {
 import { mountAnnotations, type AnnotationActions } from "./annotations";
 import { spinner, statePanel } from "./common";
 import type { Loadable } from "./main";
+import { mountSignatures, type SignatureActions } from "./signatures";
 
 export interface ReaderState {
   documentId: string;
@@ -46,6 +47,8 @@ export interface ReaderState {
   annotationSave: AnnotationSave | null;
   /** What changed since the previous version, while that panel is open; null when it is closed. */
   changes: Loadable<DocumentChanges> | null;
+  /** The document's digital signatures, while that panel is open; null or absent when it is closed. */
+  signatures?: Loadable<SignatureView[]> | null;
   /** Presenter follow while a session presents a page; null (or absent) when nothing is presented. */
   follow?: ReaderFollow | null;
 }
@@ -70,7 +73,7 @@ function onLaptop(): boolean {
   return typeof matchMedia === "function" && matchMedia(LAPTOP_QUERY).matches;
 }
 
-export interface ReaderActions extends AnnotationActions {
+export interface ReaderActions extends AnnotationActions, SignatureActions {
   closeReader(): void;
   /** Leaves presenter follow, or comes back to it (and to the presented page). */
   setFollow(on: boolean): void;
@@ -429,7 +432,8 @@ export function mountReader(
     ),
     changesRegion,
   );
-  const layout = h("div", { class: "reader-layout" }, thumbs, canvas, results, changesPanel, notes.panel);
+  const signatures = mountSignatures(locale, t, actions);
+  const layout = h("div", { class: "reader-layout" }, thumbs, canvas, results, changesPanel, signatures.panel, notes.panel);
   // Pages are confidential: no dragging them out, no "save image" menu.
   layout.addEventListener("contextmenu", (e) => {
     if (e.target instanceof HTMLImageElement) e.preventDefault();
@@ -441,7 +445,7 @@ export function mountReader(
     h(
       "header",
       { class: "reader-toolbar" },
-      h("div", { class: "reader-bar" }, back, h("div", { class: "reader-heading" }, titleEl, versionEl, marks), followSlot, changesButton),
+      h("div", { class: "reader-bar" }, back, h("div", { class: "reader-heading" }, titleEl, versionEl, marks), followSlot, changesButton, signatures.button),
       printNotice,
       controls,
     ),
@@ -966,6 +970,7 @@ export function mountReader(
     renderPageImage(s, count);
     renderResults(s);
     renderChanges(s, count);
+    signatures.update(s.signatures);
     notes.update(s);
     shownPage = s.page;
   }

@@ -169,6 +169,18 @@ function installTauriMock(fixture) {
         return [];
       case "list_people":
         return [];
+      case "document_signatures":
+        return [
+          {
+            signer: "Nguyễn Văn An", subject: "CN=Nguyễn Văn An, O=Văn phòng Chính phủ", issuer: "CN=Ban Cơ yếu Chính phủ",
+            signed_at: "2099-11-20T02:30:00Z", integrity: "valid", changed_after_signing: false, trust: "trusted",
+            detail: "CN=Ban Cơ yếu Chính phủ",
+          },
+          {
+            signer: "Trần Văn Nam", subject: null, issuer: "CN=CA lạ", signed_at: "2099-11-21T03:00:00Z",
+            integrity: "valid", changed_after_signing: true, trust: "untrusted", detail: "its issuer (CN=CA lạ) is not among the trust anchors",
+          },
+        ];
       case "open_document":
         if (args.documentId === fixture.locked.id) throw fail("no_key", "no document key for this device");
         if (args.documentId !== fixture.document.id) throw fail("not_found", "document not found");
@@ -549,6 +561,16 @@ test("eCabinet document reader", async (t) => {
     await pageShown(6);
   });
 
+  await t.test("the digital signatures: each signer and its verdict", async () => {
+    await byId("reader-signatures").click();
+    await byId("reader-signature").nth(1).waitFor();
+    assert.match(await byId("reader-signature").nth(0).textContent(), /Chữ ký hợp lệ/);
+    assert.match(await byId("reader-signature").nth(1).textContent(), /Chứng thư KHÔNG được tin cậy/);
+    await page.screenshot({ path: path.join(OUT, "browser-reader-signatures-vi.png") });
+    await byId("reader-signatures-close").click();
+    await byId("reader-signatures-panel").waitFor({ state: "hidden" });
+  });
+
   await t.test("English, then back to the agenda", async () => {
     await byId("lang-en").click();
     await page.waitForFunction(() => document.documentElement.lang === "en");
@@ -559,6 +581,11 @@ test("eCabinet document reader", async (t) => {
     assert.equal(await byId("annotation-tool-highlight").textContent(), "Highlight");
     assert.equal(await byId("annotation-panel-toggle").textContent(), "All notes (5)");
     await page.screenshot({ path: path.join(OUT, "browser-reader-en.png") });
+    await byId("reader-signatures").click();
+    await byId("reader-signature").nth(1).waitFor();
+    assert.match(await byId("reader-signature").nth(0).textContent(), /Valid signature/);
+    await page.screenshot({ path: path.join(OUT, "browser-reader-signatures-en.png") });
+    await byId("reader-signatures-close").click();
     await byId("reader-canvas").focus();
     await page.keyboard.press("Escape");
     await byId("agenda").waitFor();
