@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ecabinet_client::{
     AgendaView, AnnotationEdit, AnnotationList, AnnotationView, AppStatus, DocumentChanges,
     DocumentView, Engine, ItemPositionsView, NewAnnotation, OpinionDraft, OpinionRequestView,
-    PageHit, SignatureView, SyncStatus, TallyVerification, UiError, VoteOutcome,
+    PageHit, SignatureView, SyncStatus, TallyVerification, TokenSignRequest, UiError, VoteOutcome,
 };
 use ecabinet_domain::api::{
     CreateMeetingRequest, DocumentReader, OpenMotionRequest, PendingKey, UpdateAgendaItemRequest,
@@ -478,6 +478,22 @@ pub async fn document_signatures(
     document_id: DocumentId,
 ) -> Result<Vec<SignatureView>, UiError> {
     Ok(engine.client().await?.signature_views(document_id).await?)
+}
+
+/// "Ký số": signs the latest version on a token with the PIN just typed
+/// and publishes the signed PDF as the next version (secretariat).
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_document(
+    engine: Shared<'_>,
+    document_id: DocumentId,
+    request: TokenSignRequest,
+) -> Result<Document, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .sign_document_with_token(document_id, request)
+        .await?)
 }
 
 /// Drops queued page renders numbered below `ticket` (the reader moved on).

@@ -69,6 +69,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::document_changes,
             commands::document_readers,
             commands::document_signatures,
+            commands::sign_document,
             commands::cancel_renders,
             session::launch_mode,
             session::open_room_display,

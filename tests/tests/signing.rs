@@ -44,7 +44,7 @@ async fn a_decree_signed_on_a_token_reaches_members_as_a_valid_signed_pdf() -> R
         at: chrono::Local::now().fixed_offset(),
     };
     let signed = secretary
-        .sign_document(decree.id, &signer, &details)
+        .sign_document(decree.id, Box::new(signer), &details)
         .await?;
     ensure!(
         signed.version == 2 && signed.title == "Nghị định",
@@ -109,6 +109,48 @@ async fn a_decree_signed_on_a_token_reaches_members_as_a_valid_signed_pdf() -> R
             && views[0].signed_at.is_some()
             && !views[0].changed_after_signing,
         "{views:?}"
+    );
+
+    // The desktop's "Ký số": the PIN typed in the app, used once; the
+    // device's anchors (now configured) vouch for the token's certificate.
+    let plan = secretary
+        .add_document(
+            item.id,
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../assets/demo/03-de-an-chuyen-doi-so.pdf"),
+            Some("Đề án"),
+        )
+        .await?;
+    let request = |pin: &str| ecabinet_client::TokenSignRequest {
+        module: module.display().to_string(),
+        slot: None,
+        key_label: Some("signer".into()),
+        pin: pin.into(),
+        reason: Some("Trình Chính phủ".into()),
+        location: None,
+    };
+    let wrong = secretary
+        .sign_document_with_token(plan.id, request("000000"))
+        .await
+        .expect_err("a wrong PIN");
+    ensure!(
+        wrong.code() == "signing" && wrong.to_string().contains("PIN"),
+        "{wrong}"
+    );
+    let signed_plan = secretary
+        .sign_document_with_token(plan.id, request(PIN))
+        .await?;
+    ensure!(signed_plan.version == 2, "{signed_plan:?}");
+    // A second signature on the decree is refused for now, with the reason.
+    let again = secretary
+        .sign_document_with_token(decree.id, request(PIN))
+        .await
+        .expect_err("already signed");
+    ensure!(
+        again
+            .to_string()
+            .contains("already has a form or a signature"),
+        "{again}"
     );
     server.stop().await
 }

@@ -7,6 +7,7 @@ import type { FileDrop } from "./filedrop";
 import type {
   DocumentReader,
   SignatureView,
+  TokenSignRequest,
   LockStatus,
   AgendaItem,
   AgendaView,
@@ -473,6 +474,11 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
       minutesPreview: noSession(),
       editMinutes: noSession(),
       signMinutes: noSession(),
+      signDocument: vitest.fn(async (id: string, request: TokenSignRequest): Promise<R<Document>> =>
+        request.pin === "135790"
+          ? ok({ ...DOC_VIEW.document, id, title: "bao-cao", version: 3 })
+          : fail("signing", "the token refused the PIN (CKR_PIN_INCORRECT)"),
+      ),
       documentSignatures: vitest.fn(async (_id: string): Promise<R<SignatureView[]>> =>
         ok([
           {
@@ -2376,6 +2382,31 @@ describe("the secretariat's meeting builder", () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     panel.open = true;
     await vitest.waitFor(() => expect(within(revised(), "builder-readers")?.textContent).toBe(vi["builder.doc.readersOffline"]));
+
+    // "Ký số": the token's library and the PIN are asked; a refused PIN is said; the PIN is never kept in the form.
+    const sign = within(revised(), "builder-sign-panel") as HTMLDetailsElement;
+    sign.open = true;
+    within(revised(), "builder-sign-submit")!.click();
+    expect(within(revised(), "builder-sign-outcome")?.textContent).toBe(vi["builder.sign.moduleRequired"]);
+    const input = (id: string) => within(revised(), id) as HTMLInputElement;
+    input("builder-sign-module").value = "/usr/lib/softhsm/libsofthsm2.so";
+    input("builder-sign-pin").value = "000000";
+    within(revised(), "builder-sign-submit")!.click();
+    await vitest.waitFor(() => expect(within(revised(), "builder-sign-outcome")?.dataset["state"]).toBe("failed"));
+    expect(within(revised(), "builder-sign-outcome")?.textContent).toContain("the token refused the PIN");
+    expect(input("builder-sign-pin").value).toBe("");
+    input("builder-sign-pin").value = "135790";
+    input("builder-sign-location").value = "Hà Nội";
+    within(revised(), "builder-sign-submit")!.click();
+    await vitest.waitFor(() => expect(within(revised(), "builder-sign-outcome")?.textContent).toBe("✓ Đã ký số “bao-cao”, phát hành bản 3."));
+    expect(api.commands.signDocument).toHaveBeenLastCalledWith(expect.stringMatching(/^d-new-/), {
+      module: "/usr/lib/softhsm/libsofthsm2.so",
+      slot: null,
+      key_label: null,
+      pin: "135790",
+      reason: "Ban hành",
+      location: "Hà Nội",
+    });
   });
 });
 

@@ -89,6 +89,7 @@ export interface Api {
     | "documentChanges"
     | "documentReaders"
     | "documentSignatures"
+    | "signDocument"
     | "launchMode"
     | "openRoomDisplay"
     | "joinRoom"
@@ -777,6 +778,11 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     },
     documentReaders(documentId) {
       return run(() => api.commands.documentReaders(documentId));
+    },
+    async signDocument(documentId, request) {
+      const r = await run(() => api.commands.signDocument(documentId, request));
+      if (r.ok) await loadBuilderAgenda(true);
+      return r;
     },
     async reviseDocument(documentId, path, title, handling) {
       const r = await change(TARGET.revise(documentId), () => api.commands.reviseDocument(documentId, path, title, handling), (d) => ({ title: d.title, version: d.version }));

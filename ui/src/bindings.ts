@@ -416,6 +416,18 @@ async documentSignatures(documentId: DocumentId) : Promise<Result<SignatureView[
 }
 },
 /**
+ * "Ký số": signs the latest version on a token with the PIN just typed
+ * and publishes the signed PDF as the next version (secretariat).
+ */
+async signDocument(documentId: DocumentId, request: TokenSignRequest) : Promise<Result<Document, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sign_document", { documentId, request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Drops queued page renders numbered below `ticket` (the reader moved on).
  */
 async cancelRenders(ticket: number) : Promise<void> {
@@ -1641,6 +1653,15 @@ own_ballot_included: boolean | null;
  * Everything that did not hold; empty when the tally is verified.
  */
 problems: string[] }
+/**
+ * What the desktop's "Ký số" sends: the token, the PIN typed for this
+ * signature, and what the signature says.
+ */
+export type TokenSignRequest = { 
+/**
+ * The token's PKCS#11 module (its vendor's library).
+ */
+module: string; slot: number | null; key_label: string | null; pin: string; reason: string | null; location: string | null }
 /**
  * An error as the UI receives it.
  */

@@ -1485,7 +1485,11 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 location,
                 at: chrono::Local::now().fixed_offset(),
             };
-            out.document_added(&client.sign_document(document, &signer, &details).await?);
+            out.document_added(
+                &client
+                    .sign_document(document, Box::new(signer), &details)
+                    .await?,
+            );
             waiting(&client, out).await?;
         }
         Command::Doc {

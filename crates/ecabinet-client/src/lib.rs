@@ -69,7 +69,8 @@ pub use session::{
     SpeakerListView, SpeakerNow, SpokenView, WaitingView,
 };
 pub use signing::{
-    SignatureIntegrity, SignatureTrust, SignatureView, TRUST_ANCHORS_DIR, TRUST_ANCHORS_ENV,
+    SignatureIntegrity, SignatureTrust, SignatureView, TokenSignRequest, TRUST_ANCHORS_DIR,
+    TRUST_ANCHORS_ENV,
 };
 pub use views::{
     AgendaView, AppStatus, DocumentView, PageHit, ProfileSummary, SyncReport, SyncState, SyncStatus,

@@ -14,19 +14,24 @@ use crate::Client;
 
 impl Client {
     /// Signs the latest version of `document` with `signer` and publishes
-    /// the signed PDF as its next version.
+    /// the signed PDF as its next version. The signing itself (the token's
+    /// round trips) runs on a blocking thread.
     pub async fn sign_document(
         &self,
         document: DocumentId,
-        signer: &dyn Signer,
+        signer: Box<dyn Signer + Send>,
         details: &SignatureDetails,
     ) -> ClientResult<Document> {
         let latest = self.document(document).await?;
         let manifest: DocumentManifest = serde_json::from_str(&latest.manifest)
             .map_err(|e| ClientError::Protocol(format!("the document's manifest: {e}")))?;
         let (_, plaintext) = self.open_document(document).await?;
-        let signed = Zeroizing::new(ecabinet_sign::sign_pdf(&plaintext, signer, details)?);
-        drop(plaintext);
+        let details = details.clone();
+        let signed = tokio::task::spawn_blocking(move || {
+            ecabinet_sign::sign_pdf(&plaintext, signer.as_ref(), &details).map(Zeroizing::new)
+        })
+        .await
+        .map_err(|e| ClientError::Signing(format!("the signing thread stopped: {e}")))??;
         self.publish_bytes(
             document,
             latest.version + 1,
@@ -40,6 +45,57 @@ impl Client {
         .await
     }
 
+    /// The desktop's "Ký số": opens the token with the PIN the person typed
+    /// (used once, never stored), refuses a certificate this device's trust
+    /// anchors do not vouch for, and signs as [`Client::sign_document`].
+    pub async fn sign_document_with_token(
+        &self,
+        document: DocumentId,
+        request: TokenSignRequest,
+    ) -> ClientResult<Document> {
+        let anchors = self.trust_anchors()?;
+        let TokenSignRequest {
+            module,
+            slot,
+            key_label,
+            pin,
+            reason,
+            location,
+        } = request;
+        let pin = Zeroizing::new(pin);
+        let signer = tokio::task::spawn_blocking(move || {
+            let signer = ecabinet_sign::TokenSigner::open(
+                std::path::Path::new(&module),
+                slot,
+                &pin,
+                key_label.as_deref().filter(|l| !l.trim().is_empty()),
+                Vec::new(),
+            )?;
+            if !anchors.is_empty() {
+                let status = ecabinet_sign::check_chain(
+                    signer.certificate_chain(),
+                    &anchors,
+                    chrono::Utc::now(),
+                )?;
+                if !matches!(status, ecabinet_sign::ChainStatus::Trusted { .. }) {
+                    return Err(ClientError::Signing(format!(
+                        "the token's certificate is not trusted by this device's trust anchors ({status:?})"
+                    )));
+                }
+            }
+            Ok::<_, ClientError>(signer)
+        })
+        .await
+        .map_err(|e| ClientError::Signing(format!("the token thread stopped: {e}")))??;
+        let details = SignatureDetails {
+            reason: reason.filter(|r| !r.trim().is_empty()),
+            location: location.filter(|l| !l.trim().is_empty()),
+            at: chrono::Local::now().fixed_offset(),
+        };
+        self.sign_document(document, Box::new(signer), &details)
+            .await
+    }
+
     /// The legal signatures in the latest version of `document` (any
     /// participant), checked in memory against `anchors` (the IT office's
     /// trusted CA certificates, DER).
@@ -50,6 +106,30 @@ impl Client {
     ) -> ClientResult<Vec<PdfSignature>> {
         let (_, plaintext) = self.open_document(document).await?;
         Ok(ecabinet_sign::verify_pdf(&plaintext, anchors)?)
+    }
+}
+
+/// What the desktop's "Ký số" sends: the token, the PIN typed for this
+/// signature, and what the signature says.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TokenSignRequest {
+    /// The token's PKCS#11 module (its vendor's library).
+    pub module: String,
+    pub slot: Option<u64>,
+    pub key_label: Option<String>,
+    pub pin: String,
+    pub reason: Option<String>,
+    pub location: Option<String>,
+}
+
+impl std::fmt::Debug for TokenSignRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSignRequest")
+            .field("module", &self.module)
+            .field("slot", &self.slot)
+            .field("key_label", &self.key_label)
+            .finish_non_exhaustive()
     }
 }
 

@@ -15,6 +15,7 @@ import type {
   Person,
   PersonId,
   ProfileSummary,
+  TokenSignRequest,
   UpdateAgendaItemRequest,
   UpdateMeetingRequest,
 } from "../bindings";
@@ -118,6 +119,8 @@ export interface BuilderActions {
   reviseDocument(documentId: DocumentId, path: string, title: string | null, handling: Handling | null): Promise<boolean>;
   /** Who has opened a document's latest version (asked of the server). */
   documentReaders(documentId: DocumentId): Promise<Outcome<DocumentReader[]>>;
+  /** Signs the latest version on a token (PAdES) and publishes it as the next version. */
+  signDocument(documentId: DocumentId, request: TokenSignRequest): Promise<Outcome<Document>>;
 }
 
 /** What the main screen passes on each render. */
@@ -243,6 +246,9 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
   const cards = new Map<AgendaItemId, ItemCard>();
   const newItemForms = new Map<MeetingId, NewItemForm>();
   const reviseForms = new Map<DocumentId, ReviseForm>();
+  /** "Ký số" panels, kept across re-renders (what is typed survives a sync), and the token's module last used. */
+  const signPanels = new Map<DocumentId, { details: HTMLDetailsElement; doc: Document }>();
+  let lastModule = "";
   /** Read-receipt panels: kept across re-renders, so an open one stays open; with what they were last drawn for. */
   const readerPanels = new Map<DocumentId, { details: HTMLDetailsElement; doc: Document; ctx: BuilderContext }>();
   let confirmCancel: MeetingId | null = null;
@@ -1090,6 +1096,7 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
             handling.no_export ? h("span", { class: "badge badge-handling", "data-testid": "builder-document-no-export" }, t("handling.noExport")) : null,
           ),
           readersPanel(d, ctx),
+          signPanel(d),
           reviseForm(d, ctx),
         );
       }),
@@ -1133,6 +1140,91 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
       });
     });
     readerPanels.set(d.id, panel);
+    return details;
+  }
+
+  /**
+   * "Ký số": sign the latest version with a USB token. The PIN is typed
+   * here for this signature only (the engine uses it once and keeps
+   * nothing); the module is the token vendor's PKCS#11 library.
+   */
+  function signPanel(d: Document): HTMLElement {
+    const known = signPanels.get(d.id);
+    if (known) {
+      known.doc = d;
+      return known.details;
+    }
+    const field = (id: string, label: string, attrs: Record<string, string | number | boolean>) => {
+      const input = h("input", { id: `${id}-${d.id}`, class: "input", "data-testid": id, ...attrs });
+      return [h("div", { class: "field" }, h("label", { for: `${id}-${d.id}`, class: "label" }, label), input), input] as const;
+    };
+    const [moduleRow, module] = field("builder-sign-module", t("builder.sign.module"), { type: "text", placeholder: t("builder.sign.modulePlaceholder") });
+    const [slotRow, slot] = field("builder-sign-slot", t("builder.sign.slot"), { type: "number", min: 0, inputmode: "numeric" });
+    const [labelRow, keyLabel] = field("builder-sign-key", t("builder.sign.keyLabel"), { type: "text" });
+    const [pinRow, pin] = field("builder-sign-pin", t("builder.sign.pin"), { type: "password", autocomplete: "off" });
+    const [reasonRow, reason] = field("builder-sign-reason", t("builder.sign.reason"), { type: "text", value: t("builder.sign.reasonDefault") });
+    const [locationRow, location] = field("builder-sign-location", t("builder.sign.location"), { type: "text" });
+    const submit = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "builder-sign-submit" }, t("builder.sign.submit"));
+    const outcome = h("p", { class: "builder-outcome", role: "status", "data-testid": "builder-sign-outcome" });
+    const form = h(
+      "form",
+      { class: "builder-doc-form", novalidate: true },
+      h("p", { class: "hint" }, t("builder.sign.hint")),
+      moduleRow,
+      slotRow,
+      labelRow,
+      pinRow,
+      reasonRow,
+      locationRow,
+      submit,
+      outcome,
+    );
+    const details = h(
+      "details",
+      { class: "builder-details", "data-testid": "builder-sign-panel" },
+      h("summary", { "data-focus-key": `builder-sign-summary:${d.id}` }, t("builder.sign.open")),
+      form,
+    );
+    const panel = { details, doc: d };
+    details.addEventListener("toggle", () => {
+      if (details.open && module.value === "") module.value = lastModule;
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      const slotText = slot.value.trim();
+      if (module.value.trim() === "" || pin.value === "" || (slotText !== "" && !/^[0-9]+$/.test(slotText))) {
+        outcome.dataset["state"] = "failed";
+        outcome.textContent = t(module.value.trim() === "" ? "builder.sign.moduleRequired" : pin.value === "" ? "builder.sign.pinRequired" : "builder.sign.slotInvalid");
+        return;
+      }
+      lastModule = module.value.trim();
+      const request: TokenSignRequest = {
+        module: lastModule,
+        slot: slotText === "" ? null : Number(slotText),
+        key_label: keyLabel.value.trim() === "" ? null : keyLabel.value.trim(),
+        pin: pin.value,
+        reason: reason.value.trim() === "" ? null : reason.value.trim(),
+        location: location.value.trim() === "" ? null : location.value.trim(),
+      };
+      pin.value = "";
+      submit.disabled = true;
+      submit.textContent = t("builder.sign.signing");
+      outcome.dataset["state"] = "busy";
+      outcome.textContent = "";
+      void actions.signDocument(panel.doc.id, request).then((r) => {
+        submit.disabled = false;
+        submit.textContent = t("builder.sign.submit");
+        if (r.ok) {
+          outcome.dataset["state"] = "done";
+          outcome.textContent = t("builder.sign.done", { title: r.data.title, version: r.data.version });
+        } else {
+          outcome.dataset["state"] = "failed";
+          outcome.textContent = errorMessage(r.error, locale);
+        }
+      });
+    });
+    signPanels.set(d.id, panel);
     return details;
   }
 

@@ -229,6 +229,12 @@ function installTauriMock(fixture) {
         const old = agenda.documents.find((d) => d.id === args.documentId);
         return publish(old.agenda_item_id, old.id, old.version + 1, args.path, args.title, args.handling);
       }
+      case "sign_document": {
+        if (args.request.pin !== "135790") throw fail("signing", "the token refused the PIN (CKR_PIN_INCORRECT)");
+        const [, agenda] = agendaOfItem(Object.values(agendas).flatMap((a) => a.documents).find((d) => d.id === args.documentId).agenda_item_id);
+        const old = agenda.documents.find((d) => d.id === args.documentId);
+        return publish(old.agenda_item_id, old.id, old.version + 1, `${old.title}.pdf`, old.title, null);
+      }
       case "pending_keys":
         return keys;
       case "open_document": {
@@ -586,6 +592,21 @@ test("eCabinet: building meetings; what changed; no print", async (t) => {
     await page.waitForFunction((id) => document.querySelectorAll(`[data-item-id="${id}"] [data-testid="builder-document"]`).length === 2, itemId);
     await report.locator('[data-testid="builder-document"]').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(OUT, "browser-builder-items.png") });
+    // "Ký số" on the first document: the token's library and PIN, then the signed version.
+    const firstDoc = report.locator('[data-testid="builder-document"]').first();
+    const signedId = await firstDoc.getAttribute("data-document-id");
+    await firstDoc.locator('[data-testid="builder-sign-panel"] summary').click();
+    await firstDoc.locator('[data-testid="builder-sign-module"]').fill("/usr/lib/x86_64-linux-gnu/libbkavca.so");
+    await firstDoc.locator('[data-testid="builder-sign-pin"]').fill("135790");
+    await firstDoc.locator('[data-testid="builder-sign-location"]').fill("Hà Nội");
+    await page.screenshot({ path: path.join(OUT, "browser-builder-sign.png") });
+    await firstDoc.locator('[data-testid="builder-sign-submit"]').click();
+    // The list is drawn again with the new version (and may reorder): find the document by its id.
+    const signedDoc = page.locator(`[data-testid="builder-document"][data-document-id="${signedId}"]`);
+    const signed = signedDoc.locator('[data-testid="builder-sign-outcome"][data-state="done"]');
+    await signed.waitFor();
+    assert.match(await signed.textContent(), /^✓ Đã ký số/);
+    assert.deepEqual((await lastArgs("sign_document")).request.pin, "135790");
     assert.equal(await report.evaluate((el) => el.classList.contains("builder-drop-target")), false);
     // Dropped beside the agenda: nothing is attached, and the secretariat is told where to drop.
     await page.evaluate(() => window.__ipc.emit("tauri://drag-drop", { paths: ["/home/thu/x.pdf"], position: { x: 5, y: 5 } }));
