@@ -48,7 +48,7 @@ install_test_deps() {
   apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core openssl
   # A private D-Bus session with a Secret Service, for the OS-keyring test;
   # a software PKCS#11 token and openssl, for the signing tests.
-  apt_install dbus gnome-keyring softhsm2 openssl
+  apt_install dbus gnome-keyring softhsm2 openssl libnss3-tools
 }
 
 # Peers the benchmarks compare against, in the same run.
