@@ -148,6 +148,26 @@ impl TestServer {
         }
     }
 
+    /// Makes the session behind `token` one that ran out long ago (its row
+    /// edited behind the server's back), for the refusal of an expired session.
+    pub async fn expire_session(&self, token: &str) -> Result<()> {
+        let raw = ecabinet_crypto::b64_decode(token)?;
+        let hash: String = ecabinet_crypto::sha256(&raw)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let sql = match self.database_url {
+            None => format!(
+                "UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00' WHERE token_hash = X'{hash}'"
+            ),
+            Some(_) => format!(
+                "UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z' WHERE token_hash = decode('{hash}', 'hex')"
+            ),
+        };
+        anyhow::ensure!(self.tamper(&sql).await? == 1, "one session expired");
+        Ok(())
+    }
+
     pub fn url(&self) -> String {
         self.server.url()
     }

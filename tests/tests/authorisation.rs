@@ -169,22 +169,7 @@ async fn callers_are_checked_on_every_route(backend: Backend) -> Result<()> {
     let expiring = server.raw_device("Phiên hết hạn", Role::Member).await?;
     let revoked = server.raw_device("Máy bị thu hồi", Role::Member).await?;
     // One session runs out (its row says it expired long ago)...
-    let token_hash: String = {
-        let raw = ecabinet_crypto::b64_decode(&expiring.token)?;
-        ecabinet_crypto::sha256(&raw)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
-    let expire = match backend {
-        Backend::Sqlite => format!(
-            "UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00' WHERE token_hash = X'{token_hash}'"
-        ),
-        Backend::Postgres => format!(
-            "UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z' WHERE token_hash = decode('{token_hash}', 'hex')"
-        ),
-    };
-    ensure!(server.tamper(&expire).await? == 1, "one session expired");
+    server.expire_session(&expiring.token).await?;
     // ...and one device is revoked by the secretariat.
     server
         .server

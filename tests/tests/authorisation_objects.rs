@@ -1388,22 +1388,7 @@ impl World {
         }
 
         // One session runs out, one device is revoked.
-        let token_hash: String = {
-            let raw = ecabinet_crypto::b64_decode(&expiring.token)?;
-            ecabinet_crypto::sha256(&raw)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        };
-        let expire = match backend {
-            Backend::Sqlite => format!(
-                "UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00' WHERE token_hash = X'{token_hash}'"
-            ),
-            Backend::Postgres => format!(
-                "UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z' WHERE token_hash = decode('{token_hash}', 'hex')"
-            ),
-        };
-        ensure!(server.tamper(&expire).await? == 1, "one session expired");
+        server.expire_session(&expiring.token).await?;
         services
             .revoke_device(Some(sec), revoked.caller.device)
             .await?;
