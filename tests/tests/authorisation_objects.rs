@@ -1526,6 +1526,7 @@ impl World {
             uploaded_at: Utc::now(),
             handling: Default::default(),
             page_count: None,
+            exchange: None,
         };
         Ok((
             document,

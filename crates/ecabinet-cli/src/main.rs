@@ -2,7 +2,9 @@
 //! tests and for benchmarks. Every command is a thin call into
 //! `ecabinet_client`; this file only parses arguments and prints.
 
+mod exchange_cmd;
 mod output;
+mod report_cmd;
 mod room_cmd;
 mod session_cmd;
 mod token_cmd;
@@ -306,6 +308,16 @@ enum Command {
     Doc {
         #[command(subcommand)]
         command: DocCommand,
+    },
+    /// Document-exchange packages for the national interconnection axis (secretariat).
+    Exchange {
+        #[command(subcommand)]
+        command: exchange_cmd::ExchangeCommand,
+    },
+    /// Reports for the national reporting system (secretariat).
+    Report {
+        #[command(subcommand)]
+        command: report_cmd::ReportCommand,
     },
     /// Show a meeting's agenda, or change it.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -1297,6 +1309,8 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             out.devices(&client.devices().await?);
         }
         Command::Token { command } => token_cmd::run(command, out)?,
+        Command::Report { command } => report_cmd::run(&profile, command, out).await?,
+        Command::Exchange { command } => exchange_cmd::run(&profile, command, out).await?,
         Command::Audit {
             person,
             device,

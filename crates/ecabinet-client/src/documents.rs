@@ -195,7 +195,7 @@ impl Client {
             .unwrap_or_else(|| "document.pdf".into());
         let source = file.display().to_string();
         self.publish_bytes(
-            id, version, item, bytes, &source, file_name, title, handling,
+            id, version, item, bytes, &source, file_name, title, handling, None,
         )
         .await
     }
@@ -213,6 +213,7 @@ impl Client {
         file_name: String,
         title: Option<&str>,
         handling: Handling,
+        exchange: Option<ecabinet_domain::ExchangeRecord>,
     ) -> ClientResult<Document> {
         let found = self.agenda_item(item).await?;
         if !bytes.starts_with(b"%PDF-") {
@@ -300,6 +301,7 @@ impl Client {
             uploaded_at: Utc::now(),
             handling,
             page_count,
+            exchange,
         };
         let manifest =
             serde_json::to_string(&manifest).map_err(|e| ClientError::Protocol(e.to_string()))?;

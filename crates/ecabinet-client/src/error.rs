@@ -85,6 +85,9 @@ pub enum ClientError {
     /// A signing token or certificate problem (PKCS#11, chain, signature).
     #[error("{0}")]
     Signing(String),
+    /// An exchange package refused, and why (nothing was stored).
+    #[error("the exchange package was refused: {0}")]
+    Exchange(String),
     #[error("cryptographic error: {0}")]
     Crypto(#[from] ecabinet_crypto::CryptoError),
 }
@@ -119,6 +122,7 @@ impl ClientError {
             ClientError::WrongPin { .. } => "wrong_pin",
             ClientError::PinRetryLater { .. } => "pin_retry_later",
             ClientError::Signing(_) => "signing",
+            ClientError::Exchange(_) => "exchange_refused",
             ClientError::Crypto(_) => "crypto",
         }
     }

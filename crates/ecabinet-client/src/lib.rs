@@ -11,11 +11,13 @@ mod commands;
 mod documents;
 mod engine;
 mod error;
+mod exchange;
 mod idle_lock;
 mod minutes;
 mod opinions;
 mod oplog;
 mod os_keyring;
+mod output_file;
 mod positions;
 mod prefetch;
 mod profile;
@@ -26,6 +28,7 @@ pub mod room;
 mod sealed_reader;
 mod session;
 mod signing;
+mod stats;
 mod views;
 mod voting;
 
@@ -50,6 +53,7 @@ pub use documents::{handling_of, FetchedDocument};
 pub use ecabinet_pdf::SearchHit;
 pub use engine::Engine;
 pub use error::{ClientError, ClientResult, UiError};
+pub use exchange::{ExportDetails, ExportedPackage, ImportedPackage};
 pub use idle_lock::{
     IdleLock, LockStatus, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES, MIN_IDLE_MINUTES,
 };
@@ -59,6 +63,7 @@ pub use minutes::{
 pub use opinions::{OpinionDraft, OpinionRequestView};
 pub use oplog::RejectedChange;
 pub use os_keyring::KEYRING_ENV;
+pub use output_file::write_output_file;
 pub use positions::ItemPositionsView;
 pub use prefetch::PrefetchProgress;
 pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};

@@ -551,9 +551,7 @@ pub async fn write_minutes(
             ))
         }
     };
-    let partial = out.with_extension("partial");
-    std::fs::write(&partial, body).map_err(|e| ClientError::io(&partial, e))?;
-    std::fs::rename(&partial, out).map_err(|e| ClientError::io(out, e))
+    crate::write_output_file(out, &body)
 }
 
 /// Reads a signed minutes file (JSON).

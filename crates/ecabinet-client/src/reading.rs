@@ -178,8 +178,11 @@ impl Client {
             PdfAnswer::PageCount(count) => count,
             other => return Err(unexpected(other)),
         };
+        let manifest: ecabinet_domain::DocumentManifest = serde_json::from_str(&facts.manifest)
+            .map_err(|e| ClientError::Protocol(format!("the manifest of {document}: {e}")))?;
         Ok(DocumentView {
-            handling: crate::documents::handling_of(&facts)?,
+            handling: manifest.handling,
+            exchange: manifest.exchange,
             document: facts,
             page_count,
         })

@@ -231,6 +231,7 @@ mod tests {
             uploaded_at: chrono::Utc::now(),
             handling: Default::default(),
             page_count: None,
+            exchange: None,
         };
         let (reader, failure) = SealedReader::new(
             key,

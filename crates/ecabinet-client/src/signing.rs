@@ -41,6 +41,8 @@ impl Client {
             manifest.file_name,
             Some(&latest.title),
             handling_of(&latest)?,
+            // A package's document keeps what its package said about it.
+            manifest.exchange,
         )
         .await
     }

@@ -91,6 +91,9 @@ pub struct DocumentView {
     pub page_count: u32,
     /// The secretariat's restrictions (no print, no export), from the signed manifest.
     pub handling: ecabinet_domain::Handling,
+    /// What the exchange package it came in said (issuer, number and
+    /// symbol, date, signer), from the signed manifest.
+    pub exchange: Option<ecabinet_domain::ExchangeRecord>,
 }
 
 /// One occurrence of a searched phrase: the page (from 1) and the words around it.

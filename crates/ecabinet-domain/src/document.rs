@@ -49,6 +49,41 @@ pub struct DocumentManifest {
     /// presenter page past the end). Absent in older manifests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_count: Option<u32>,
+    /// What the issuing body's exchange package said about the document,
+    /// when it came from one (or was given one to leave in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<ExchangeRecord>,
+}
+
+/// A document as the national document-exchange package describes it: who
+/// issued it, its number and symbol, when, what it is about, who signed.
+/// Kept in the signed manifest so every reader sees the same.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangeRecord {
+    /// The issuing organisation's code in the national directory (mã định danh).
+    pub organisation_code: String,
+    pub organisation_name: String,
+    /// The document's number (số), e.g. "12".
+    pub number: String,
+    /// Its symbol (ký hiệu), e.g. "NQ-CP".
+    pub symbol: String,
+    /// The issue date (ngày ban hành).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub issued_on: chrono::NaiveDate,
+    /// Where it was issued (địa danh), e.g. "Hà Nội".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The document type (loại văn bản), e.g. "Nghị quyết".
+    pub document_type: String,
+    /// Its subject (trích yếu).
+    pub subject: String,
+    pub signer_name: String,
+    pub signer_position: String,
+    /// An annex of the package rather than its main document.
+    #[serde(default)]
+    pub annex: bool,
 }
 
 /// Restrictions the secretariat sets on a document version: members read it

@@ -13,12 +13,13 @@ pub mod opinions;
 pub mod ops;
 pub mod positions;
 pub mod session;
+pub mod stats;
 pub mod validate;
 pub mod voting;
 pub mod wire;
 
 pub use change::{AcceptedOp, AnnotationHidden, Change, ChangeBody};
-pub use document::{ChunkInfo, Document, DocumentManifest, Handling};
+pub use document::{ChunkInfo, Document, DocumentManifest, ExchangeRecord, Handling};
 pub use ids::{
     AgendaItemId, AnnotationId, DeviceId, DocumentId, MeetingId, MotionId, OpId, OpinionRequestId,
     OrganisationId, PersonId, PersonKeyId,

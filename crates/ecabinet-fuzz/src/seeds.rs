@@ -103,6 +103,7 @@ pub(crate) fn of(name: &str) -> Vec<Vec<u8>> {
             uploaded_at: at(),
             handling: Default::default(),
             page_count: Some(12),
+            exchange: None,
         })],
         "wrapped_key" => {
             // Wrapped for some other device: never openable by the target's keys.
@@ -154,6 +155,34 @@ pub(crate) fn of(name: &str) -> Vec<Vec<u8>> {
             0, 0, 0, 1, 1, 0, 2, 2, 0, 2, 3, 1, 2, 4, 2, 4, 1, 0, 5, 1, 0, 7, 2, 3, 11, 1, 0, 14,
             0, 0,
         ]],
+        "exchange_package" => vec![exchange_package()],
+        "exchange_envelope" => ecabinet_exchange::read_package(&exchange_package())
+            .map(|p| vec![p.envelope.to_xml().into_bytes()])
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// A package with a main document and an annex (tiny PDFs).
+fn exchange_package() -> Vec<u8> {
+    let record = ecabinet_domain::ExchangeRecord {
+        organisation_code: "000.00.00.G01".into(),
+        organisation_name: "Văn phòng Chính phủ".into(),
+        number: "12".into(),
+        symbol: "NQ-CP".into(),
+        issued_on: at().date_naive(),
+        place: Some("Hà Nội".into()),
+        document_type: "Nghị quyết".into(),
+        subject: "Phiên họp Chính phủ thường kỳ".into(),
+        signer_name: "Nguyễn Văn An".into(),
+        signer_position: "Thủ tướng".into(),
+        annex: false,
+    };
+    let pdf = |name: &str| ecabinet_exchange::NamedFile {
+        name: name.into(),
+        content_type: "application/pdf".into(),
+        bytes: format!("%PDF-1.7\n% {name}\n%%EOF\n").into_bytes(),
+    };
+    ecabinet_exchange::write_package(&record, &pdf("nghi-quyet.pdf"), &[pdf("phu-luc.pdf")])
+        .unwrap_or_default()
 }
