@@ -496,6 +496,18 @@ pub async fn sign_document(
         .await?)
 }
 
+/// The secretariat's dashboard: the statistics report's figures for the
+/// meetings that start in `[from, to)` (either end open).
+#[tauri::command]
+#[specta::specta]
+pub async fn statistics(
+    engine: Shared<'_>,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<ecabinet_domain::stats::Statistics, UiError> {
+    Ok(engine.client().await?.statistics(from, to).await?)
+}
+
 /// Drops queued page renders numbered below `ticket` (the reader moved on).
 #[tauri::command]
 #[specta::specta]

@@ -9,6 +9,8 @@ import type {
   SignatureView,
   TokenSignRequest,
   LockStatus,
+  MeetingFigures,
+  Statistics,
   AgendaItem,
   AgendaView,
   AnnotationEdit,
@@ -46,6 +48,25 @@ import type {
 } from "./bindings";
 import { en } from "./messages/en";
 import { vi } from "./messages/vi";
+
+/**
+ * Chart.js needs a real canvas (jsdom has none): the dashboard's charts are
+ * recorded here instead, with what they were given, until destroyed. The
+ * browser test (tests/browser/stats.test.mjs) draws the real ones.
+ */
+const charts = vitest.hoisted(() => ({
+  live: [] as { kind: "doughnut" | "bars"; canvas: string; data: unknown }[],
+  made: 0,
+}));
+vitest.mock("./charts", () => {
+  const draw = (kind: "doughnut" | "bars") => (canvas: HTMLCanvasElement, data: unknown) => {
+    const chart = { kind, canvas: canvas.dataset["testid"] ?? "", data };
+    charts.live.push(chart);
+    charts.made++;
+    return { destroy: () => void charts.live.splice(charts.live.indexOf(chart), 1) };
+  };
+  return { drawDoughnut: draw("doughnut"), drawMeetingBars: draw("bars"), liveCharts: () => charts.live.length };
+});
 
 type R<T> = { status: "ok"; data: T } | { status: "error"; error: UiError };
 const ok = <T>(data: T): R<T> => ({ status: "ok", data });
@@ -93,7 +114,7 @@ const AGENDA: AgendaView = {
   revised: ["d1"],
 };
 
-const DOC_VIEW: DocumentView = { document: AGENDA.documents[0]!, page_count: 12, handling: {} };
+const DOC_VIEW: DocumentView = { document: AGENDA.documents[0]!, page_count: 12, handling: {}, exchange: null };
 const HITS: PageHit[] = [
   { page: 3, snippet: "điều 3. phạm vi điều chỉnh luật dữ liệu quy định về dữ liệu số" },
   { page: 7, snippet: "theo quy định của luật dữ\nliệu và các luật khác" },
@@ -214,6 +235,72 @@ const REQUEST: OpinionRequestView = {
   reminded: 1,
 };
 
+/** One meeting's figures, as the engine's statistics report gives them. */
+function figures(fields: Partial<MeetingFigures> & Pick<MeetingFigures, "meeting" | "title" | "starts_at">): MeetingFigures {
+  return {
+    meetings: 1, held: 1, cancelled: 0, items: 0,
+    outcomes: { adopted: 0, deferred: 0, withdrawn: 0, noted: 0, undecided: 0 },
+    adopted_without_discussion: 0, opinion_rounds: 0, opinions_requested: 0, opinions_answered: 0, late_answers: 0,
+    median_hours_to_answer: null, votes: 0, ballots: 0, voters_entitled: 0, response_rate: null, turnout: null,
+    ...fields,
+  };
+}
+
+/** What the secretariat's replica holds: three meetings this autumn (one cancelled) and one last year. */
+const FIGURES: MeetingFigures[] = [
+  figures({
+    meeting: "m-2025", title: "Phiên họp thường kỳ tháng 12 năm 2025", starts_at: "2025-12-04T01:30:00Z",
+    items: 5, outcomes: { adopted: 5, deferred: 0, withdrawn: 0, noted: 0, undecided: 0 }, adopted_without_discussion: 1,
+  }),
+  figures({
+    meeting: "m-oct", title: "Phiên họp thường kỳ tháng 10", starts_at: "2026-10-01T01:30:00Z",
+    items: 6, outcomes: { adopted: 4, deferred: 1, withdrawn: 0, noted: 1, undecided: 0 }, adopted_without_discussion: 2,
+    opinion_rounds: 1, opinions_requested: 20, opinions_answered: 18, late_answers: 1, median_hours_to_answer: 20.5,
+    votes: 2, ballots: 36, voters_entitled: 40,
+  }),
+  figures({
+    meeting: "m-soon", title: "Phiên họp chuyên đề xây dựng pháp luật", starts_at: "2026-11-05T02:00:00Z",
+    items: 4, outcomes: { adopted: 2, deferred: 1, withdrawn: 1, noted: 0, undecided: 0 }, adopted_without_discussion: 0,
+    opinion_rounds: 2, opinions_requested: 10, opinions_answered: 6, late_answers: 2, median_hours_to_answer: 7.5,
+    votes: 1, ballots: 19, voters_entitled: 20,
+  }),
+  figures({ meeting: "m-off", title: "Phiên họp bất thường", starts_at: "2026-11-20T08:00:00Z", held: 0, cancelled: 1, items: 1, outcomes: { adopted: 0, deferred: 0, withdrawn: 0, noted: 0, undecided: 1 } }),
+];
+
+/** The rates the engine puts beside the counts. */
+function rated(m: MeetingFigures): MeetingFigures {
+  return {
+    ...m,
+    response_rate: m.opinions_requested > 0 ? m.opinions_answered / m.opinions_requested : null,
+    turnout: m.voters_entitled > 0 ? m.ballots / m.voters_entitled : null,
+  };
+}
+
+/** The engine's report over the meetings that start in [from, to) (its median: of the meetings' medians, near enough for a fake). */
+function statisticsOf(all: readonly MeetingFigures[], from: string | null, to: string | null): R<Statistics> {
+  if (from !== null && to !== null && Date.parse(from) >= Date.parse(to)) {
+    return fail("invalid_argument", `the period is empty: it starts on ${from} and ends on ${to}`);
+  }
+  const meetings = all.filter((m) => (from === null || Date.parse(m.starts_at!) >= Date.parse(from)) && (to === null || Date.parse(m.starts_at!) < Date.parse(to)));
+  const sum = (f: (m: MeetingFigures) => number) => meetings.reduce((n, m) => n + f(m), 0);
+  const medians = meetings.flatMap((m) => (m.median_hours_to_answer === null ? [] : [m.median_hours_to_answer])).sort((a, b) => a - b);
+  const middle = Math.floor(medians.length / 2);
+  const total: MeetingFigures = {
+    meeting: null, title: "", starts_at: null, meetings: sum((m) => m.meetings), held: sum((m) => m.held), cancelled: sum((m) => m.cancelled),
+    items: sum((m) => m.items),
+    outcomes: {
+      adopted: sum((m) => m.outcomes.adopted), deferred: sum((m) => m.outcomes.deferred), withdrawn: sum((m) => m.outcomes.withdrawn),
+      noted: sum((m) => m.outcomes.noted), undecided: sum((m) => m.outcomes.undecided),
+    },
+    adopted_without_discussion: sum((m) => m.adopted_without_discussion), opinion_rounds: sum((m) => m.opinion_rounds),
+    opinions_requested: sum((m) => m.opinions_requested), opinions_answered: sum((m) => m.opinions_answered), late_answers: sum((m) => m.late_answers),
+    median_hours_to_answer: medians.length === 0 ? null : medians.length % 2 === 1 ? medians[middle]! : (medians[middle - 1]! + medians[middle]!) / 2,
+    votes: sum((m) => m.votes), ballots: sum((m) => m.ballots), voters_entitled: sum((m) => m.voters_entitled),
+    response_rate: null, turnout: null,
+  };
+  return ok({ from, to, generated_at: "2026-11-24T03:00:00Z", total: rated(total), meetings: meetings.map(rated) });
+}
+
 /** A session command of the fake engine: no session has started. */
 const noSession = () => vitest.fn(async (..._args: unknown[]): Promise<R<never>> => fail("session_not_started"));
 
@@ -227,6 +314,8 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
   // The engine's replica of positions and requests for opinions; the secretariat's dashboards come from the server.
   const stances = { list: QUIET_POSITIONS };
   const opinions = { requests: [] as OpinionRequestView[], status: {} as Record<string, OpinionStatus>, seq: 1, drafts: {} as Record<string, OpinionDraft> };
+  // The figures the secretariat's replica gives for the statistics.
+  const report = { figures: [...FIGURES] };
   // The secretariat's work, kept like the engine's replica: saved here at once, waiting to be sent while offline.
   const built = {
     meetings: [...MEETINGS] as Meeting[],
@@ -479,6 +568,11 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
           ? ok({ ...DOC_VIEW.document, id, title: "bao-cao", version: 3 })
           : fail("signing", "the token refused the PIN (CKR_PIN_INCORRECT)"),
       ),
+      statistics: vitest.fn(async (from: string | null, to: string | null): Promise<R<Statistics>> =>
+        status.profile?.person.role === "secretary"
+          ? statisticsOf(report.figures, from, to)
+          : fail("invalid_argument", "only the secretariat produces the statistics report"),
+      ),
       documentSignatures: vitest.fn(async (_id: string): Promise<R<SignatureView[]>> =>
         ok([
           {
@@ -565,6 +659,7 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
     stances,
     opinions,
     built,
+    report,
     setStatus(next: AppStatus) {
       status = next;
     },
@@ -2118,14 +2213,18 @@ describe("the secretariat's meeting builder", () => {
     const api = await openBuilder();
     expect($("builder-tab")!.hidden).toBe(false);
     expect(text("builder-tab")).toBe(vi["tabs.builder"]);
-    // The arrow keys go round the three tabs.
+    // The arrow keys go round the four tabs (the statistics come after the builder).
     $("opinions-tab")!.focus();
     $("opinions-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, cancelable: true }));
     expect(document.activeElement).toBe($("builder-tab"));
     expect($("builder-tab")!.getAttribute("aria-selected")).toBe("true");
     $("builder-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, cancelable: true }));
+    expect(document.activeElement).toBe($("statistics-tab"));
+    $("statistics-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, cancelable: true }));
     expect(document.activeElement).toBe($("meetings-tab"));
     $("meetings-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true, cancelable: true }));
+    expect(document.activeElement).toBe($("statistics-tab"));
+    $("statistics-tab")!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true, cancelable: true }));
     expect(document.activeElement).toBe($("builder-tab"));
     expect($("builder-pane")!.hidden).toBe(false);
     $("builder-tab")!.click();
@@ -2407,6 +2506,219 @@ describe("the secretariat's meeting builder", () => {
       reason: "Ban hành",
       location: "Hà Nội",
     });
+  });
+});
+
+describe("the secretariat's statistics", () => {
+  async function openStatistics(status: AppStatus = SECRETARY, setup: (api: ReturnType<typeof fakeApi>) => void = () => undefined) {
+    const api = fakeApi(status);
+    setup(api);
+    app = startApp(root, api, { storage: memoryStorage(), now: NOW });
+    await app.ready;
+    await vitest.waitFor(() => expect($$("agenda-item")).toHaveLength(2));
+    return api;
+  }
+  const card = (key: string) => {
+    const el = document.querySelector<HTMLElement>(`[data-testid="stats-card"][data-card="${key}"]`);
+    return [el?.querySelector('[data-testid="stats-card-value"]')?.textContent, el?.querySelector('[data-testid="stats-card-detail"]')?.textContent];
+  };
+  const pressed = () => $$("stats-preset").filter((b) => b.getAttribute("aria-pressed") === "true").map((b) => b.dataset["preset"]);
+  const drawn = () => charts.live.map((c) => c.canvas).sort();
+  const click = (preset: string) => document.querySelector<HTMLElement>(`[data-testid="stats-preset"][data-preset="${preset}"]`)!.click();
+
+  it("is only for the secretariat", async () => {
+    const api = await openStatistics(ENROLLED);
+    expect($("statistics-tab")!.hidden).toBe(true);
+    expect($("statistics-pane")!.hidden).toBe(true);
+    expect(api.commands.statistics).not.toHaveBeenCalled();
+  });
+
+  it("opens on this year's figures: cards, outcomes, charts and a line per meeting", async () => {
+    const api = await openStatistics();
+    expect(text("statistics-tab")).toBe("Thống kê");
+    expect(api.commands.statistics).not.toHaveBeenCalled();
+    $("statistics-tab")!.click();
+    expect($("statistics-pane")!.hidden).toBe(false);
+    expect(document.getElementById("workspace")!.hidden).toBe(true);
+    await vitest.waitFor(() => expect($("stats-report")).not.toBeNull());
+    // 2026 in Vietnam's time: from its first midnight to the one after 31 December (the end is exclusive).
+    expect(api.commands.statistics).toHaveBeenCalledWith("2025-12-31T17:00:00Z", "2026-12-31T17:00:00Z");
+    expect($<HTMLInputElement>("stats-from")!.value).toBe("01/01/2026");
+    expect($<HTMLInputElement>("stats-to")!.value).toBe("31/12/2026");
+    expect(pressed()).toEqual(["year"]);
+    expect(text("stats-period")).toBe("Từ 01/01/2026 đến 31/12/2026");
+    expect(text("stats-generated")).toBe("Số liệu lập lúc 10:00 24/11/2026");
+
+    expect(card("meetings")).toEqual(["3", "Đã họp 2 · Đã huỷ 1"]);
+    expect(card("quiet")).toEqual(["2", "33,3% trong 6 mục được thông qua"]);
+    expect(card("rounds")).toEqual(["3", "Số đợt đã gửi · 30 lượt hỏi ý kiến thành viên"]);
+    expect(card("responseRate")).toEqual(["80%", "24/30 lượt trả lời đúng hạn"]);
+    expect(card("late")).toEqual(["3", "Nhận sau thời hạn, không được tính"]);
+    expect(card("median")).toEqual(["14 giờ", vi["stats.card.medianDetail"]]);
+    expect(card("votes")).toEqual(["3", "Số biểu quyết đã kết thúc · 55 phiếu đã bỏ"]);
+    expect(card("turnout")).toEqual(["91,7%", "55 phiếu / 60 lượt có quyền biểu quyết"]);
+
+    const outcomes = $$("stats-outcome").map((li) => [li.dataset["outcome"], li.querySelector('[data-testid="stats-outcome-count"]')!.textContent, li.querySelector('[data-testid="stats-outcome-share"]')!.textContent]);
+    expect(outcomes).toEqual([
+      ["adopted", "6", "54,5%"],
+      ["deferred", "2", "18,2%"],
+      ["withdrawn", "1", "9,1%"],
+      ["noted", "1", "9,1%"],
+      ["undecided", "1", "9,1%"],
+    ]);
+    expect(text("stats-items-total")).toBe("Tổng số: 11 mục");
+
+    // Three charts, in Vietnamese: per meeting, the items stacked by outcome, then the two rates in percent.
+    await vitest.waitFor(() => expect(drawn()).toEqual(["stats-chart-by-meeting", "stats-chart-outcomes", "stats-chart-rates"]));
+    expect($$("stats-chart-outcomes").map((c) => c.dataset["drawn"])).toEqual(["true"]);
+    expect($("statistics-pane")!.dataset["liveCharts"]).toBe("3");
+    const byMeeting = charts.live.find((c) => c.canvas === "stats-chart-by-meeting")!.data as { labels: string[]; titles: string[]; series: { label: string; data: number[] }[] };
+    expect(byMeeting.labels).toEqual(["01/10/2026", "05/11/2026", "20/11/2026"]);
+    expect(byMeeting.titles[1]).toBe("Phiên họp chuyên đề xây dựng pháp luật");
+    expect(byMeeting.series.map((x) => [x.label, x.data])).toEqual([
+      ["Thông qua", [4, 2, 0]],
+      ["Hoãn", [1, 1, 0]],
+      ["Rút", [0, 1, 0]],
+      ["Ghi nhận", [1, 0, 0]],
+      ["Chưa quyết định", [0, 0, 1]],
+    ]);
+    const rates = charts.live.find((c) => c.canvas === "stats-chart-rates")!.data as { series: { label: string; data: (number | null)[] }[] };
+    expect(rates.series.map((x) => [x.label, x.data])).toEqual([
+      ["Tỷ lệ trả lời", [90, 60, null]],
+      ["Tỷ lệ tham gia biểu quyết", [90, 95, null]],
+    ]);
+
+    // A line per meeting, then the totals; a rate with nothing to divide by shows "–".
+    const rows = $$("stats-row");
+    expect(rows.map((r) => [r.dataset["meetingId"], r.dataset["state"]])).toEqual([["m-oct", "held"], ["m-soon", "held"], ["m-off", "cancelled"]]);
+    const cells = (row: HTMLElement) => Object.fromEntries([...row.querySelectorAll<HTMLElement>("td")].map((td) => [td.dataset["col"], td.textContent]));
+    expect(cells(rows[0]!)).toMatchObject({ items: "6", adopted: "4", responseRate: "90%", median: "20,5 giờ", turnout: "90%" });
+    expect(cells(rows[2]!)).toMatchObject({ items: "1", undecided: "1", responseRate: "–", median: "–", votes: "0", turnout: "–" });
+    expect(rows[2]!.querySelector('[data-testid="stats-row-state"]')!.textContent).toBe("Đã huỷ");
+    expect(cells($("stats-total")!)).toMatchObject({ items: "11", adopted: "6", rounds: "3", responseRate: "80%", late: "3", votes: "3", turnout: "91,7%" });
+  });
+
+  it("asks for a quick choice or two days (the second one included), and says when no meeting falls in the period", async () => {
+    const api = await openStatistics();
+    $("statistics-tab")!.click();
+    await vitest.waitFor(() => expect($("stats-report")).not.toBeNull());
+
+    click("month");
+    await vitest.waitFor(() => expect(card("meetings")).toEqual(["2", "Đã họp 1 · Đã huỷ 1"]));
+    expect(api.commands.statistics).toHaveBeenLastCalledWith("2026-10-31T17:00:00Z", "2026-11-30T17:00:00Z");
+    expect(pressed()).toEqual(["month"]);
+    expect(card("median")[0]).toBe("7,5 giờ");
+    click("quarter");
+    await vitest.waitFor(() => expect(api.commands.statistics).toHaveBeenLastCalledWith("2026-09-30T17:00:00Z", "2026-12-31T17:00:00Z"));
+    click("all");
+    await vitest.waitFor(() => expect(card("meetings")[0]).toBe("4"));
+    expect(api.commands.statistics).toHaveBeenLastCalledWith(null, null);
+    expect($<HTMLInputElement>("stats-from")!.value).toBe("");
+    expect(text("stats-period")).toBe("Toàn bộ thời gian");
+
+    // Two days: the meetings of 5 November only (the last day is included).
+    type("stats-from", "05/11/2026");
+    type("stats-to", "5/11/2026");
+    expect(pressed()).toEqual([]);
+    $("stats-apply")!.click();
+    await vitest.waitFor(() => expect(card("meetings")[0]).toBe("1"));
+    expect(api.commands.statistics).toHaveBeenLastCalledWith("2026-11-04T17:00:00Z", "2026-11-05T17:00:00Z");
+    expect($$("stats-row").map((r) => r.dataset["meetingId"])).toEqual(["m-soon"]);
+
+    // The end before the start: said under the fields, nothing asked.
+    const asked = api.commands.statistics.mock.calls.length;
+    type("stats-from", "01/12/2026");
+    type("stats-to", "01/11/2026");
+    $("stats-apply")!.click();
+    expect(text("stats-period-error")).toBe("“Đến ngày” không được trước “Từ ngày”.");
+    expect($("stats-to")!.getAttribute("aria-invalid")).toBe("true");
+    // A day that does not exist, or month first: said too.
+    type("stats-to", "11/31/2026");
+    $("stats-apply")!.click();
+    expect(text("stats-period-error")).toBe(vi["stats.badDate"]);
+    expect(document.activeElement).toBe($("stats-to"));
+    expect(api.commands.statistics).toHaveBeenCalledTimes(asked);
+
+    // No meeting in 2020: said instead of empty charts.
+    type("stats-from", "01/01/2020");
+    expect($("stats-period-error")!.hidden).toBe(true);
+    type("stats-to", "31/12/2020");
+    $("stats-apply")!.click();
+    await vitest.waitFor(() => expect($("stats-empty")).not.toBeNull());
+    expect(text("stats-empty")).toContain(vi["stats.empty"]);
+    expect(text("stats-empty")).toContain("Từ 01/01/2020 đến 31/12/2020");
+    expect($("stats-report")).toBeNull();
+    expect(charts.live).toEqual([]);
+    expect(document.querySelector("[data-testid='stats-empty'] canvas, [data-testid^='stats-chart']")).toBeNull();
+  });
+
+  it("shows a loading state, then the engine's error with a retry", async () => {
+    const api = await openStatistics();
+    let release: () => void = () => undefined;
+    api.commands.statistics.mockImplementationOnce(
+      (from, to) => new Promise((resolve) => (release = () => resolve(statisticsOf(FIGURES, from, to)))),
+    );
+    $("statistics-tab")!.click();
+    await vitest.waitFor(() => expect($("stats-loading")).not.toBeNull());
+    expect(text("stats-loading")).toBe(vi["stats.loading"]);
+    expect($("stats-apply")!.getAttribute("aria-disabled")).toBe("true");
+    release();
+    await vitest.waitFor(() => expect($("stats-report")).not.toBeNull());
+    expect($("stats-apply")!.getAttribute("aria-disabled")).toBe("false");
+
+    api.commands.statistics.mockResolvedValueOnce(fail("invalid_argument", "the period is empty: it starts on 2026-11-30 17:00:00 UTC and ends on 2026-10-31 17:00:00 UTC"));
+    click("month");
+    await vitest.waitFor(() => expect($("stats-error")).not.toBeNull());
+    expect(text("stats-error")).toContain(vi["stats.loadFailed"]);
+    expect(text("stats-error")).toContain("Yêu cầu không hợp lệ: the period is empty: it starts on 2026-11-30 17:00:00 UTC");
+    expect(charts.live).toEqual([]);
+    $("stats-retry")!.click();
+    await vitest.waitFor(() => expect($("stats-report")).not.toBeNull());
+    expect(card("meetings")[0]).toBe("2");
+  });
+
+  it("draws its charts only while shown, again after a sync, and in the new language", async () => {
+    const api = await openStatistics();
+    $("statistics-tab")!.click();
+    await vitest.waitFor(() => expect(charts.live).toHaveLength(3));
+    const made = charts.made;
+
+    // Left: the charts go. Back: the figures are read again and drawn again.
+    $("meetings-tab")!.click();
+    expect(charts.live).toEqual([]);
+    $("statistics-tab")!.click();
+    await vitest.waitFor(() => expect(charts.live).toHaveLength(3));
+    expect(charts.made).toBe(made + 3);
+    expect(api.commands.statistics).toHaveBeenCalledTimes(2);
+
+    // A sync that changes nothing redraws nothing; one that brings figures redraws them.
+    const shown = $("stats-report");
+    api.emitSync(SYNCED);
+    await vitest.waitFor(() => expect(api.commands.statistics).toHaveBeenCalledTimes(3));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect($("stats-report")).toBe(shown);
+    expect(charts.made).toBe(made + 3);
+    api.report.figures = FIGURES.map((m) => (m.meeting === "m-off" ? { ...m, cancelled: 0, held: 0 } : m));
+    api.emitSync(SYNCED);
+    await vitest.waitFor(() => expect(card("meetings")).toEqual(["3", "Đã họp 2 · Đã huỷ 0"]));
+    await vitest.waitFor(() => expect(charts.live).toHaveLength(3));
+    expect(charts.made).toBe(made + 6);
+
+    // In English: a new screen, the old one's charts destroyed.
+    $("lang-en")!.click();
+    await vitest.waitFor(() => expect(text("statistics-tab")).toBe("Statistics"));
+    await vitest.waitFor(() => expect($("stats-report")).not.toBeNull());
+    await vitest.waitFor(() => expect(charts.live).toHaveLength(3));
+    expect(card("turnout")).toEqual(["91.7%", "55 ballots / 60 entitled to vote"]);
+    expect(card("median")[0]).toBe("14 h");
+    const byMeeting = charts.live.find((c) => c.canvas === "stats-chart-by-meeting")!.data as { labels: string[]; series: { label: string }[] };
+    expect(byMeeting.labels).toEqual(["1 Oct 2026", "5 Nov 2026", "20 Nov 2026"]);
+    expect(byMeeting.series.map((x) => x.label)).toEqual(["Adopted", "Deferred", "Withdrawn", "Noted", "Undecided"]);
+    expect(text("stats-period")).toBe("From 1 Jan 2026 to 31 Dec 2026");
+
+    app!.destroy();
+    app = null;
+    expect(charts.live).toEqual([]);
   });
 });
 

@@ -40,6 +40,8 @@ import { rememberRoomMeeting, startRoom } from "./room";
 import { busyKey, clockOffset, followStep, liveError, presenterKey } from "./session";
 import type { MinutesState } from "./views/minutes";
 import { NO_SESSION, type SessionActions, type SessionState } from "./views/session";
+import { NO_STATISTICS, type StatisticsActions, type StatisticsState } from "./views/statistics";
+import { periodRange, presetPeriod, type Period } from "./stats";
 import { NO_OPINIONS, type OpinionsActions, type OpinionsState } from "./views/opinions";
 import { NO_POSITIONS, type Adoption, type PositionsActions, type PositionsState } from "./views/positions";
 import type { ReaderActions, ReaderState } from "./views/reader";
@@ -90,6 +92,7 @@ export interface Api {
     | "documentReaders"
     | "documentSignatures"
     | "signDocument"
+    | "statistics"
     | "launchMode"
     | "openRoomDisplay"
     | "joinRoom"
@@ -201,6 +204,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
   let signaturesSeq = 0;
   let builderAgendaSeq = 0;
   let keysSeq = 0;
+  let statisticsSeq = 0;
   const dashboardSeqs = new Map<OpinionRequestId, number>();
   let sessionSeq = 0;
   let minutesSeq = 0;
@@ -250,6 +254,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     if (!mounted || mounted.kind !== screen.kind || mounted.locale !== locale) {
       const key = focusedKey(root);
       enrollView = null;
+      mainView?.destroy();
       mainView = null;
       switch (screen.kind) {
         case "booting":
@@ -638,6 +643,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     if (screen.kind !== "main" || screen.tab === tab) return;
     patchMain({ tab });
     void loadDashboards();
+    if (tab === "statistics") void loadStatistics(screen.statistics.report?.kind === "ready");
     if (tab === "builder") {
       void loadKeys(false);
       if (screen.builder.meetingId !== null && screen.builder.agenda?.kind !== "ready") void loadBuilderAgenda(false);
@@ -791,14 +797,48 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     },
   };
 
+  // ── the secretariat's statistics ─────────────────────────────────────────
+  function patchStatistics(patch: Partial<StatisticsState>): void {
+    if (screen.kind === "main") patchMain({ statistics: { ...screen.statistics, ...patch } });
+  }
+
+  /**
+   * Reads the figures of a period (by default the one shown, at first this
+   * year), only while the dashboard is shown; a quiet read keeps the figures
+   * shown until the new ones come, and keeps them if it fails.
+   */
+  async function loadStatistics(quiet: boolean, next?: Period): Promise<void> {
+    if (screen.kind !== "main" || screen.tab !== "statistics" || screen.profile.person.role !== "secretary") return;
+    const period = next ?? screen.statistics.period ?? presetPeriod("year", now());
+    const range = periodRange(period);
+    if (!range.ok) return; // the dashboard's form says why before asking
+    const seq = ++statisticsSeq;
+    const showing = screen.statistics.report?.kind === "ready";
+    if (!(quiet && showing)) patchStatistics({ period, report: { kind: "loading" } });
+    const r = await run(() => api.commands.statistics(range.from, range.to));
+    if (seq !== statisticsSeq || screen.kind !== "main") return;
+    if (r.ok) patchStatistics({ period, report: { kind: "ready", data: r.data } });
+    else if (!(quiet && screen.statistics.report?.kind === "ready")) patchStatistics({ period, report: { kind: "error", error: r.error } });
+  }
+
+  const statisticsActions: StatisticsActions = {
+    load(period) {
+      void loadStatistics(false, period);
+    },
+    reload() {
+      void loadStatistics(false);
+    },
+  };
+
   /** Re-reads who this is and the sync state (e.g. how many changes wait to be sent). */
   async function loadStatus(): Promise<void> {
     const status = await run(() => api.commands.appStatus());
     if (status.ok) updateLock(status.data.lock);
     if (screen.kind !== "main" || !status.ok || !status.data.profile) return;
     const profile = status.data.profile;
-    // Only the secretariat builds meetings: anyone else goes back to the meetings.
-    const tab = screen.tab === "builder" && profile.person.role !== "secretary" ? "meetings" : screen.tab;
+    // Only the secretariat builds meetings and sees the statistics: anyone else goes back to the meetings.
+    const secretariatOnly = screen.tab === "builder" || screen.tab === "statistics";
+    const tab = secretariatOnly && profile.person.role !== "secretary" ? "meetings" : screen.tab;
     patchMain({ profile, sync: status.data.sync, tab });
   }
 
@@ -819,6 +859,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     await loadOpinions(true);
     await loadBuilderAgenda(true);
     await loadKeys(true);
+    await loadStatistics(true);
   }
 
   /** Names for the ids in summaries and dashboards; ids stay shown if this fails. */
@@ -1362,6 +1403,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
         await loadOpinions(true);
         await loadBuilderAgenda(true);
         await loadKeys(true);
+        await loadStatistics(true);
       } else {
         patchMain({ syncing: false, notice: r.error });
       }
@@ -1390,6 +1432,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     positions: positionsActions,
     opinions: opinionsActions,
     builder: builderActions,
+    statistics: statisticsActions,
     session: sessionActions,
   };
 
@@ -1409,6 +1452,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       opinions: NO_OPINIONS,
       people: [],
       builder: NO_BUILDER,
+      statistics: NO_STATISTICS,
       session: NO_SESSION,
       tab: "meetings",
     });
@@ -1511,6 +1555,7 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
       stopSession?.();
       room?.destroy();
       lock?.view.destroy();
+      mainView?.destroy();
       whenLocked(null);
     },
   };

@@ -428,6 +428,18 @@ async signDocument(documentId: DocumentId, request: TokenSignRequest) : Promise<
 }
 },
 /**
+ * The secretariat's dashboard: the statistics report's figures for the
+ * meetings that start in `[from, to)` (either end open).
+ */
+async statistics(from: string | null, to: string | null) : Promise<Result<Statistics, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("statistics", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Drops queued page renders numbered below `ticket` (the reader moved on).
  */
 async cancelRenders(ticket: number) : Promise<void> {
@@ -985,7 +997,50 @@ export type DocumentView = { document: Document; page_count: number;
 /**
  * The secretariat's restrictions (no print, no export), from the signed manifest.
  */
-handling: Handling }
+handling: Handling; 
+/**
+ * What the exchange package it came in said (issuer, number and
+ * symbol, date, signer), from the signed manifest.
+ */
+exchange: ExchangeRecord | null }
+/**
+ * A document as the national document-exchange package describes it: who
+ * issued it, its number and symbol, when, what it is about, who signed.
+ * Kept in the signed manifest so every reader sees the same.
+ */
+export type ExchangeRecord = { 
+/**
+ * The issuing organisation's code in the national directory (mã định danh).
+ */
+organisation_code: string; organisation_name: string; 
+/**
+ * The document's number (số), e.g. "12".
+ */
+number: string; 
+/**
+ * Its symbol (ký hiệu), e.g. "NQ-CP".
+ */
+symbol: string; 
+/**
+ * The issue date (ngày ban hành).
+ */
+issued_on: string; 
+/**
+ * Where it was issued (địa danh), e.g. "Hà Nội".
+ */
+place?: string | null; 
+/**
+ * The document type (loại văn bản), e.g. "Nghị quyết".
+ */
+document_type: string; 
+/**
+ * Its subject (trích yếu).
+ */
+subject: string; signer_name: string; signer_position: string; 
+/**
+ * An annex of the package rather than its main document.
+ */
+annex?: boolean }
 /**
  * Identifies one request for the floor.
  */
@@ -1127,6 +1182,58 @@ participants?: PersonId[]; substitutes?: Substitution[];
  * Runs the session with the secretariat; none: the secretariat alone.
  */
 chair?: PersonId | null }
+/**
+ * The figures of one meeting, or of the whole period (`meeting` absent).
+ */
+export type MeetingFigures = { meeting: MeetingId | null; title: string; starts_at: string | null; 
+/**
+ * Meetings counted (1 for one meeting; published or cancelled ones in the period).
+ */
+meetings: number; 
+/**
+ * Meetings whose session was started.
+ */
+held: number; cancelled: number; items: number; outcomes: OutcomeCounts; 
+/**
+ * Adopted with nobody given the floor on it.
+ */
+adopted_without_discussion: number; opinion_rounds: number; 
+/**
+ * Members asked, over all rounds.
+ */
+opinions_requested: number; 
+/**
+ * Members who answered before the deadline (their latest answer counts).
+ */
+opinions_answered: number; 
+/**
+ * Answers received after the deadline (kept, never counted).
+ */
+late_answers: number; 
+/**
+ * Median hours from a round's request to each in-time answer.
+ */
+median_hours_to_answer: number | null; 
+/**
+ * Closed votes.
+ */
+votes: number; 
+/**
+ * Ballots counted in the closed votes.
+ */
+ballots: number; 
+/**
+ * Members entitled to vote in them (each vote's membership, summed).
+ */
+voters_entitled: number; 
+/**
+ * Answered in time over asked, from 0 to 1 (none asked: none).
+ */
+response_rate: number | null; 
+/**
+ * Ballots over members entitled, from 0 to 1 (no vote: none).
+ */
+turnout: number | null }
 /**
  * A meeting.
  */
@@ -1291,6 +1398,14 @@ export type Organisation = { id: OrganisationId; name: string }
  * An organisation (a government, a board): the unit of membership.
  */
 export type OrganisationId = string
+/**
+ * Items by how they ended.
+ */
+export type OutcomeCounts = { adopted: number; deferred: number; withdrawn: number; noted: number; 
+/**
+ * Not decided (yet): on the agenda, or taken up without an outcome.
+ */
+undecided: number }
 /**
  * One occurrence of a searched phrase: the page (from 1) and the words around it.
  */
@@ -1567,6 +1682,14 @@ export type SpeechKind =
 export type SpeechLine = { person: PersonId; name: string; kind: SpeechKind; started_at: string; duration_seconds: number }
 export type SpokenView = { person: NamedRef; kind: SpeechKind; duration_seconds: number }
 export type Stance = "no_objection" | { objection: { reason: string } } | "speak"
+/**
+ * The report: the period, its totals, and one line per meeting.
+ */
+export type Statistics = { from: string | null; 
+/**
+ * Exclusive.
+ */
+to: string | null; generated_at: string; total: MeetingFigures; meetings: MeetingFigures[] }
 /**
  * One pen stroke: points in page fractions, and the pen's width in the same unit.
  */

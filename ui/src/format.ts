@@ -60,7 +60,8 @@ export function zonedDateKey(iso: string, timeZone: string = TIME_ZONE): string 
   return p ? `${p.year}-${pad2(p.month)}-${pad2(p.day)}` : "";
 }
 
-function dateText(p: ZonedParts, t: Translate): string {
+/** A calendar day as a person reads it: vi "24/11/2026", en "24 Nov 2026". */
+export function formatCalendarDay(p: Pick<ZonedParts, "year" | "month" | "day">, t: Translate): string {
   return t("format.date", {
     day: pad2(p.day),
     dayNumeric: p.day,
@@ -80,7 +81,7 @@ export function formatMeetingWhen(iso: string, t: Translate, timeZone: string = 
   if (!p) return iso;
   return t("format.meetingWhen", {
     weekday: t(`weekday.${p.weekday}` as Parameters<Translate>[0]),
-    date: dateText(p, t),
+    date: formatCalendarDay(p, t),
     time: timeText(p, t),
   });
 }
@@ -100,14 +101,14 @@ export function formatLastSync(
   if (iso === null) return t("sync.neverSynced");
   const p = zonedParts(iso, timeZone);
   if (!p) return iso;
-  return t("sync.lastSync", { time: timeText(p, t), date: dateText(p, t) });
+  return t("sync.lastSync", { time: timeText(p, t), date: formatCalendarDay(p, t) });
 }
 
 /** A moment as a person reads it: vi "14:05 24/11/2026", en "14:05, 24 Nov 2026". */
 export function formatMoment(iso: string, t: Translate, timeZone: string = TIME_ZONE): string {
   const p = zonedParts(iso, timeZone);
   if (!p) return iso;
-  return t("format.moment", { time: timeText(p, t), date: dateText(p, t) });
+  return t("format.moment", { time: timeText(p, t), date: formatCalendarDay(p, t) });
 }
 
 /** Sizes as a person reads them: KB below a megabyte, MB above. */

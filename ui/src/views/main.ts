@@ -13,6 +13,7 @@ import { mountBuilder, type BuilderActions, type BuilderState } from "./builder"
 import { languageSwitch, spinner, statePanel } from "./common";
 import { mountReader, type ReaderActions, type ReaderEnv, type ReaderFollow, type ReaderState, type ReaderView } from "./reader";
 import { mountSession, type SessionActions, type SessionState } from "./session";
+import { mountStatistics, type StatisticsActions, type StatisticsState } from "./statistics";
 import { mountOpinions, type OpinionsActions, type OpinionsState } from "./opinions";
 import { mountPositions, type PositionsActions, type PositionsContext, type PositionsState } from "./positions";
 import { mountVoting, type VotingActions, type VotingContext, type VotingState } from "./voting";
@@ -25,9 +26,9 @@ export type Loadable<T> =
 /**
  * The parts of the main screen: meetings (with the reader and the selected
  * meeting in session), requests for written opinions and, for the
- * secretariat, the meeting builder.
+ * secretariat, the meeting builder and the statistics dashboard.
  */
-export type Tab = "meetings" | "opinions" | "builder";
+export type Tab = "meetings" | "opinions" | "builder" | "statistics";
 
 export interface MainState {
   kind: "main";
@@ -54,6 +55,8 @@ export interface MainState {
   people: readonly Person[];
   /** The secretariat's meeting builder. */
   builder: BuilderState;
+  /** The secretariat's statistics dashboard. */
+  statistics: StatisticsState;
   /** The selected meeting in session: the chair's console or a member's view, presenter follow, the minutes. */
   session: SessionState;
   tab: Tab;
@@ -73,6 +76,7 @@ export interface MainActions {
   positions: PositionsActions;
   opinions: OpinionsActions;
   builder: BuilderActions;
+  statistics: StatisticsActions;
   session: SessionActions;
 }
 
@@ -84,6 +88,8 @@ export interface MainView {
   handleSessionKey(event: KeyboardEvent): void;
   /** Files dragged over or dropped on the window: for the builder, while it is shown. */
   handleFileDrop(drop: FileDrop): void;
+  /** The screen is replaced (e.g. in another language): what it drew outside the DOM (charts) goes. */
+  destroy(): void;
 }
 
 function statusBadge(status: MeetingStatus, t: Translate, testid: string): HTMLElement {
@@ -321,6 +327,10 @@ export function mountMain(
   builder.root.id = "builder-panel";
   builder.root.setAttribute("role", "tabpanel");
   builder.root.hidden = true;
+  const statistics = mountStatistics(locale, t, actions.statistics, now);
+  statistics.root.id = "statistics-panel";
+  statistics.root.setAttribute("role", "tabpanel");
+  statistics.root.hidden = true;
   const opinionAlert = h("div", { class: "notice-region" });
   /** Whether the offline warning about unanswered requests was last shown (null: not drawn yet). */
   let shownOpinionAlert: boolean | null = null;
@@ -330,13 +340,14 @@ export function mountMain(
     meetings: tabButton("meetings", "workspace"),
     opinions: tabButton("opinions", "opinions-panel", waitingCount, waitingText),
     builder: tabButton("builder", "builder-panel"),
+    statistics: tabButton("statistics", "statistics-panel"),
   };
-  const tabBar = h("div", { class: "tabs", role: "tablist", "aria-label": t("tabs.label") }, tabs.meetings, tabs.opinions, tabs.builder);
+  const tabBar = h("div", { class: "tabs", role: "tablist", "aria-label": t("tabs.label") }, tabs.meetings, tabs.opinions, tabs.builder, tabs.statistics);
   /** The state last drawn (drops and keys are handled against it). */
   let current: MainState | null = null;
   const isSecretary = (s: MainState | null) => s?.profile.person.role === "secretary";
   /** The tabs this person has, in order. */
-  const shownTabs = (): Tab[] => (isSecretary(current) ? ["meetings", "opinions", "builder"] : ["meetings", "opinions"]);
+  const shownTabs = (): Tab[] => (isSecretary(current) ? ["meetings", "opinions", "builder", "statistics"] : ["meetings", "opinions"]);
   tabBar.addEventListener("keydown", (e) => {
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
     e.preventDefault();
@@ -405,17 +416,20 @@ export function mountMain(
       workspace,
       opinions.root,
       builder.root,
+      statistics.root,
     ),
   );
 
   function renderTabs(s: MainState): void {
-    // Only the secretariat builds meetings.
-    const tab: Tab = s.tab === "builder" && !isSecretary(s) ? "meetings" : s.tab;
+    // Only the secretariat builds meetings and sees the statistics.
+    const tab: Tab = (s.tab === "builder" || s.tab === "statistics") && !isSecretary(s) ? "meetings" : s.tab;
     workspace.hidden = tab !== "meetings";
     opinions.root.hidden = tab !== "opinions";
     builder.root.hidden = tab !== "builder";
+    statistics.root.hidden = tab !== "statistics";
     tabs.builder.hidden = !isSecretary(s);
-    for (const name of ["meetings", "opinions", "builder"] as const) {
+    tabs.statistics.hidden = !isSecretary(s);
+    for (const name of ["meetings", "opinions", "builder", "statistics"] as const) {
       tabs[name].setAttribute("aria-selected", String(tab === name));
       tabs[name].tabIndex = tab === name ? 0 : -1;
     }
@@ -851,6 +865,9 @@ export function mountMain(
       if (s.tab === "opinions") opinions.update(s.opinions, s.profile);
 
       if (s.tab === "builder" && isSecretary(s)) builder.update({ builder: s.builder, meetings: s.meetings, people: s.people, profile: s.profile });
+      // Charts exist only while the dashboard is shown.
+      if (s.tab === "statistics" && isSecretary(s)) statistics.update(s.statistics);
+      else statistics.hide();
     },
     handleReaderKey(event) {
       readerView?.handleKey(event);
@@ -860,6 +877,9 @@ export function mountMain(
     },
     handleFileDrop(drop) {
       if (current?.tab === "builder" && isSecretary(current)) builder.handleFileDrop(drop);
+    },
+    destroy() {
+      statistics.destroy();
     },
   };
 }
