@@ -49,6 +49,8 @@ install_test_deps() {
   # A private D-Bus session with a Secret Service, for the OS-keyring test;
   # a software PKCS#11 token and openssl, for the signing tests.
   apt_install dbus gnome-keyring softhsm2 openssl libnss3-tools
+  # pkcs11-tool: the desktop test puts a signer's certificate on its SoftHSM token.
+  apt_install opensc
   # xmllint: the exchange envelope validated against docs/exchange/goi-tin.xsd.
   apt_install libxml2-utils
 }

@@ -1,7 +1,11 @@
 fn main() {
     // The app embeds the built UI; without it Tauri's context macro panics
     // with a message about `frontendDist` that does not say what to do.
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    // Read when the script runs, not baked in when it is compiled: a shared
+    // build cache reuses the compiled script across checkouts (a fresh
+    // clone in /tmp, the working copy), and each must look at its own UI.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| ".".into());
+    let dist = std::path::Path::new(&manifest_dir).join("../ui/dist/index.html");
     println!("cargo:rerun-if-changed={}", dist.display());
     if !dist.exists() {
         println!(

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import net from "node:net";
@@ -728,4 +728,77 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   ecab(["--profile", profile, "sync"]);
   const withMinutes = JSON.parse(ecab(["--profile", profile, "--json", "agenda", meetingId]));
   assert.ok(withMinutes.documents.some((d) => /Biên bản/.test(d.title)), "the minutes reach the member");
+
+  // 17. Legal signatures and the statistics on the secretariat's desktop.
+  // A throw-away CA and a signer on a SoftHSM token (as a USB token is
+  // used); the secretariat signs the decree with `ecab doc sign`, the IT
+  // office's CA goes into the profile's trust anchors, and the app's
+  // signature panel says who signed, valid and trusted.
+  const pki = join(work, "pki");
+  mkdirSync(join(pki, "anchors"), { recursive: true });
+  mkdirSync(join(pki, "tokens"));
+  writeFileSync(join(pki, "softhsm2.conf"), `directories.tokendir = ${join(pki, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  const PIN = "246810";
+  const module = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"].find((m) => existsSync(m));
+  assert.ok(module, "SoftHSM2 is installed (./scripts/test installs it)");
+  const tokenEnv = { ...process.env, SOFTHSM2_CONF: join(pki, "softhsm2.conf"), ECAB_TOKEN_PIN: PIN };
+  const inPki = (command, args) => execFileSync(command, args, { cwd: pki, env: tokenEnv, encoding: "utf8" });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+  inPki("openssl", ["req", "-x509", "-utf8", "-nodes", "-days", "30", ...ec, "-keyout", "ca.key", "-out", "anchors/ca.pem",
+    "-subj", "/CN=Ban Cơ yếu Chính phủ (thử nghiệm)/O=Ban Cơ yếu Chính phủ",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  inPki("openssl", ["req", "-new", "-utf8", "-nodes", ...ec, "-keyout", "signer.key", "-out", "signer.csr", "-subj", "/CN=Nguyễn Văn An/O=Văn phòng Chính phủ"]);
+  inPki("openssl", ["x509", "-req", "-in", "signer.csr", "-CA", "anchors/ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-sha256", "-outform", "DER", "-out", "signer.der"]);
+  inPki("openssl", ["pkcs8", "-topk8", "-nocrypt", "-in", "signer.key", "-out", "signer.p8"]);
+  inPki("softhsm2-util", ["--init-token", "--free", "--label", "van-phong", "--pin", PIN, "--so-pin", "13572468"]);
+  inPki("softhsm2-util", ["--import", "signer.p8", "--token", "van-phong", "--label", "signer", "--id", "01", "--pin", PIN]);
+  inPki("pkcs11-tool", ["--module", module, "--token-label", "van-phong", "--login", "--pin", PIN,
+    "--write-object", "signer.der", "--type", "cert", "--id", "01", "--label", "signer"]);
+  const decreeDoc = withMinutes.documents.find((d) => d.agenda_item_id === decreeItem.id);
+  assert.ok(decreeDoc, "the decree's document");
+  execFileSync(join(BIN, "ecab"), ["--profile", secretaryProfile, "doc", "sign", decreeDoc.id, "--module", module,
+    "--trust-anchors", join(pki, "anchors"), "--reason", "Ban hành", "--location", "Hà Nội"], { env: tokenEnv, encoding: "utf8" });
+  mkdirSync(join(secretaryProfile, "trust-anchors"), { recursive: true });
+  writeFileSync(join(secretaryProfile, "trust-anchors", "ca.pem"), readFileSync(join(pki, "anchors", "ca.pem")));
+
+  const desk = await openApp({ ...app, profile: secretaryProfile });
+  await waitFor("the meeting", () => desk.wd.find(demoMeeting), 30_000);
+  await desk.wd.clickFresh(demoMeeting);
+  await desk.wd.reveal('[data-testid="agenda-tab"]');
+  const openSigned = `[data-testid="open-document"][data-document-id="${decreeDoc.id}"]`;
+  await waitFor("the signed decree on the agenda", () => desk.wd.find(openSigned), 30_000);
+  await desk.wd.reveal(openSigned);
+  await waitFor("the signed decree's first page", () => desk.wd.find('[data-testid="reader-page-image"][data-page="1"]'), 60_000);
+  await desk.wd.reveal('[data-testid="reader-signatures"]');
+  const signature = '[data-testid="reader-signature"][data-integrity="valid"][data-trust="trusted"]';
+  await waitFor("a valid, trusted signature in the panel", () => desk.wd.find(signature), 60_000);
+  assert.match(await desk.wd.text(await desk.wd.find('[data-testid="reader-signature-signer"]')), /Nguyễn Văn An/);
+  await desk.wd.screenshot(join(OUTPUT, "desktop-signatures-vi.png"));
+  await setLocale(desk.wd, "en");
+  await waitFor("the panel in English", async () => /Signature 1/.test(await desk.wd.text(await desk.wd.find('[data-testid="reader-signature-signer"]'))) || null, 30_000);
+  await desk.wd.screenshot(join(OUTPUT, "desktop-signatures-en.png"));
+  await setLocale(desk.wd, "vi");
+
+  // The statistics of every meeting so far: the demo meeting was held, its
+  // decree adopted and the next item noted; the meeting built in the app was not held.
+  await desk.wd.reveal('[data-testid="statistics-tab"]');
+  await desk.wd.reveal('[data-testid="stats-preset"][data-preset="all"]');
+  await waitFor("the statistics", () => desk.wd.find('[data-testid="stats-report"]'), 60_000);
+  const outcome = async (name) => desk.wd.text(await desk.wd.find(`[data-testid="stats-outcome"][data-outcome="${name}"] [data-testid="stats-outcome-count"]`));
+  assert.equal(await outcome("adopted"), "1");
+  assert.equal(await outcome("noted"), "1");
+  assert.equal((await desk.wd.findAll('[data-testid="stats-row"]')).length, 2, "the demo meeting and the one built in the app");
+  await waitFor("the charts drawn", async () => Number(await desk.wd.script("return document.querySelector('[data-testid=statistics-pane]')?.dataset.liveCharts ?? '0'", [])) >= 2 || null, 30_000);
+  const toCharts = "document.querySelector('[data-testid=stats-outcomes]').closest('section, figure, div').scrollIntoView({ block: 'start' });";
+  await desk.wd.screenshot(join(OUTPUT, "desktop-statistics-vi.png"));
+  await desk.wd.script(toCharts, []);
+  await desk.wd.screenshot(join(OUTPUT, "desktop-statistics-charts-vi.png"));
+  await setLocale(desk.wd, "en");
+  await waitFor("the statistics in English", () => desk.wd.find('[data-testid="stats-report"]'), 30_000);
+  await waitFor("the charts drawn again", async () => Number(await desk.wd.script("return document.querySelector('[data-testid=statistics-pane]')?.dataset.liveCharts ?? '0'", [])) >= 2 || null, 30_000);
+  await desk.wd.screenshot(join(OUTPUT, "desktop-statistics-en.png"));
+  await desk.wd.script(toCharts, []);
+  await desk.wd.screenshot(join(OUTPUT, "desktop-statistics-charts-en.png"));
+  await setLocale(desk.wd, "vi");
+  await closeApp(desk);
 });

@@ -978,6 +978,47 @@ describe("document reader", () => {
     await vitest.waitFor(() => expect(text("reader-signatures-none")).toBe("This document carries no digital signature."));
   });
 
+  it("shows what a received document's exchange package said: a badge, and the details beside its signatures", async () => {
+    const api = fakeApi(ENROLLED);
+    api.commands.openDocument.mockResolvedValue(
+      ok({
+        ...DOC_VIEW,
+        exchange: {
+          organisation_code: "000.00.00.G01",
+          organisation_name: "Văn phòng Chính phủ",
+          number: "12",
+          symbol: "NQ-CP",
+          issued_on: "2026-12-07",
+          place: "Hà Nội",
+          document_type: "Nghị quyết",
+          subject: "Về phiên họp Chính phủ thường kỳ tháng 11",
+          signer_name: "Nguyễn Văn An",
+          signer_position: "Thủ tướng",
+          annex: false,
+        },
+      }),
+    );
+    await openReader(api);
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect(text("reader-exchange")).toBe("Văn bản đến số 12/NQ-CP");
+    expect($("reader-exchange")!.title).toContain("Nghị quyết số 12/NQ-CP của Văn phòng Chính phủ, ban hành 07/12/2026");
+    $("reader-signatures")!.click();
+    await vitest.waitFor(() => expect($$("reader-signature")).toHaveLength(2));
+    expect(text("reader-exchange-organisation")).toBe("Văn phòng Chính phủ (000.00.00.G01)");
+    expect(text("reader-exchange-code")).toBe("12/NQ-CP");
+    expect(text("reader-exchange-issued")).toBe("Hà Nội, 07/12/2026");
+    expect(text("reader-exchange-signer")).toBe("Thủ tướng: Nguyễn Văn An");
+  });
+
+  it("shows no exchange badge for a document the secretariat attached itself", async () => {
+    await openReader();
+    await vitest.waitFor(() => expect(image()).not.toBeNull());
+    expect($("reader-exchange")).toBeNull();
+    $("reader-signatures")!.click();
+    await vitest.waitFor(() => expect($$("reader-signature")).toHaveLength(2));
+    expect($("reader-exchange-details")).toBeNull();
+  });
+
   it("opens a document from the agenda and turns pages", async () => {
     const api = await openReader();
     // Opening takes a moment: a loading state, the meetings list stays.
@@ -2709,7 +2750,7 @@ describe("the secretariat's statistics", () => {
     await vitest.waitFor(() => expect(text("statistics-tab")).toBe("Statistics"));
     await vitest.waitFor(() => expect($("stats-report")).not.toBeNull());
     await vitest.waitFor(() => expect(charts.live).toHaveLength(3));
-    expect(card("turnout")).toEqual(["91.7%", "55 ballots / 60 entitled to vote"]);
+    expect(card("turnout")).toEqual(["91.7%", "Ballots: 55 of 60 entitled to vote"]);
     expect(card("median")[0]).toBe("14 h");
     const byMeeting = charts.live.find((c) => c.canvas === "stats-chart-by-meeting")!.data as { labels: string[]; series: { label: string }[] };
     expect(byMeeting.labels).toEqual(["1 Oct 2026", "5 Nov 2026", "20 Nov 2026"]);

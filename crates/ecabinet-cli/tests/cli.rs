@@ -169,3 +169,80 @@ async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {
     );
     Ok(())
 }
+
+/// `ecab report stats` as the secretariat scripts it: a file named for its
+/// format, the period checked, the figures of the demo meeting written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statistics_report_is_written_as_csv_or_json() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = common::demo_server(dir.path()).await?;
+    let secretary = server
+        .services
+        .find_person(ecabinet_server::demo::SECRETARY)
+        .await?;
+    let code = server
+        .services
+        .issue_invite(secretary)
+        .await?
+        .code
+        .to_string();
+    let profile = dir.path().join("profile");
+    let out = ecab(
+        &profile,
+        &["enroll", "--server", &server.url(), "--code", &code],
+    )
+    .await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let text = dir.path().join("stats.txt").display().to_string();
+    let out = ecab(&profile, &["report", "stats", "--out", &text]).await?;
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains(".json or .csv"), "{}", out.stderr);
+    let csv = dir.path().join("stats.csv");
+    let csv_arg = csv.display().to_string();
+    let backwards = [
+        "report",
+        "stats",
+        "--from",
+        "2026-12-10",
+        "--to",
+        "2026-12-01",
+        "--out",
+        &csv_arg,
+    ];
+    let out = ecab(&profile, &backwards).await?;
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("the period is empty"), "{}", out.stderr);
+    assert!(!csv.exists(), "a refused report wrote a file");
+
+    let out = ecab(&profile, &["report", "stats", "--out", &csv_arg]).await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("1 meetings (0 held, 0 cancelled); 3 items"),
+        "{}",
+        out.stdout
+    );
+    let written = std::fs::read_to_string(&csv)?;
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "header, the demo meeting, totals:\n{written}"
+    );
+    assert!(
+        lines[0].starts_with("meeting_id,meeting,starts_at,held,"),
+        "{written}"
+    );
+    assert!(lines[2].starts_with("TOTAL,,,0,0,3,"), "{written}");
+
+    let json = dir.path().join("stats.json").display().to_string();
+    let out = ecab(&profile, &["--json", "report", "stats", "--out", &json]).await?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let printed: Value = serde_json::from_str(&out.stdout)?;
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&json)?)?;
+    assert_eq!(printed["statistics"], file);
+    assert_eq!(file["total"]["items"], 3);
+    server.shutdown().await?;
+    Ok(())
+}

@@ -23,7 +23,7 @@ import {
 import { mountAnnotations, type AnnotationActions } from "./annotations";
 import { spinner, statePanel } from "./common";
 import type { Loadable } from "./main";
-import { mountSignatures, type SignatureActions } from "./signatures";
+import { exchangeDay, mountSignatures, type SignatureActions } from "./signatures";
 
 export interface ReaderState {
   documentId: string;
@@ -836,13 +836,30 @@ export function mountReader(
     // Older engines send no marks: nothing is restricted then.
     const noPrint = open?.handling?.no_print === true;
     const noExport = open?.handling?.no_export === true;
-    const key = `${noPrint}:${noExport}`;
+    const exchange = open?.exchange ?? null;
+    const key = `${noPrint}:${noExport}:${exchange === null ? "" : JSON.stringify(exchange)}`;
     if (marks.dataset["key"] !== key) {
       marks.dataset["key"] = key;
       replaceRegion(
         marks,
         noPrint ? h("span", { class: "badge badge-handling", "data-testid": "reader-no-print", title: t("reader.noPrintHint") }, t("handling.noPrint")) : null,
         noExport ? h("span", { class: "badge badge-handling", "data-testid": "reader-no-export", title: t("reader.noExportHint") }, t("handling.noExport")) : null,
+        exchange === null
+          ? null
+          : h(
+              "span",
+              {
+                class: "badge badge-exchange",
+                "data-testid": "reader-exchange",
+                title: t("reader.exchangeHint", {
+                  type: exchange.document_type,
+                  code: `${exchange.number}/${exchange.symbol}`,
+                  organisation: exchange.organisation_name,
+                  date: exchangeDay(exchange.issued_on, t),
+                }),
+              },
+              t("reader.exchange", { code: `${exchange.number}/${exchange.symbol}` }),
+            ),
       );
     }
     root.dataset["noPrint"] = String(noPrint);
@@ -970,7 +987,7 @@ export function mountReader(
     renderPageImage(s, count);
     renderResults(s);
     renderChanges(s, count);
-    signatures.update(s.signatures);
+    signatures.update(s.signatures, s.open.data.exchange ?? null);
     notes.update(s);
     shownPage = s.page;
   }

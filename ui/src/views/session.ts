@@ -16,7 +16,7 @@ import type {
   SpeechKind,
   VoiceState,
 } from "../bindings";
-import { h, replaceRegion, type Attrs } from "../dom";
+import { h, morphRegion, replaceRegion, type Attrs } from "../dom";
 import { formatTime } from "../format";
 import { errorMessage, type Locale, type Translate } from "../i18n";
 import { busyKey, clockText, consoleKeyCommand, floorChoice, orderItems, outcomeKey, SPEECH_KINDS, speechKindKey, statusKey, voiceMeter } from "../session";
@@ -558,7 +558,9 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
       ? chair.render(view, s, meeting, { failure: failure(s), positions, voting })
       : memberView(view, s);
     const ended = view.status === "ended" && s.profile.person.role === "secretary";
-    replaceRegion(
+    // Redrawn on every session event and sync: kept in place, so a click in
+    // progress (pressed, not yet released) lands on the button it began on.
+    morphRegion(
       region,
       h(
         "article",

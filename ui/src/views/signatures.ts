@@ -5,9 +5,9 @@
  * anchors, and whether the file changed after signing). An invalid or
  * untrusted signature is shown as such, never hidden.
  */
-import type { SignatureView } from "../bindings";
+import type { ExchangeRecord, SignatureView } from "../bindings";
 import { h, replaceRegion } from "../dom";
-import { formatMoment } from "../format";
+import { formatCalendarDay, formatMoment } from "../format";
 import { errorMessage, type Locale, type MessageKey, type Translate } from "../i18n";
 import { statePanel } from "./common";
 import type { Loadable } from "./main";
@@ -20,7 +20,14 @@ export interface SignatureActions {
 export interface SignaturesView {
   readonly button: HTMLButtonElement;
   readonly panel: HTMLElement;
-  update(signatures: Loadable<SignatureView[]> | null | undefined): void;
+  update(signatures: Loadable<SignatureView[]> | null | undefined, exchange?: ExchangeRecord | null): void;
+}
+
+/** `2026-12-07` as the app writes days. */
+export function exchangeDay(day: string, t: Translate): string {
+  const [year, month, dayOfMonth] = day.split("-").map(Number);
+  if (!year || !month || !dayOfMonth) return day;
+  return formatCalendarDay({ year, month, day: dayOfMonth }, t);
 }
 
 const INTEGRITY: Record<SignatureView["integrity"], { key: MessageKey; tone: string }> = {
@@ -39,6 +46,7 @@ const TRUST: Record<SignatureView["trust"], { key: MessageKey; tone: string }> =
 
 export function mountSignatures(locale: Locale, t: Translate, actions: SignatureActions): SignaturesView {
   let shown: Loadable<SignatureView[]> | null | undefined;
+  let shownExchange: ExchangeRecord | null | undefined;
   const title = h("h3", { class: "reader-results-title", id: "reader-signatures-title", tabindex: "-1" }, t("signatures.title"));
   const region = h("div", { class: "reader-results-region" });
   const button = h(
@@ -111,11 +119,33 @@ export function mountSignatures(locale: Locale, t: Translate, actions: Signature
     );
   }
 
-  function update(next: Loadable<SignatureView[]> | null | undefined): void {
+  /** What the exchange package said about the document, as the issuer wrote it. */
+  function exchangeDetails(e: ExchangeRecord): HTMLElement {
+    const row = (key: MessageKey, value: string, testid: string) => [h("dt", null, t(key)), h("dd", { "data-testid": testid }, value)];
+    return h(
+      "section",
+      { class: "exchange-details", "data-testid": "reader-exchange-details" },
+      h("h4", { class: "exchange-title" }, t(e.annex ? "exchange.titleAnnex" : "exchange.title")),
+      h(
+        "dl",
+        { class: "exchange-list" },
+        row("exchange.organisation", `${e.organisation_name} (${e.organisation_code})`, "reader-exchange-organisation"),
+        row("exchange.code", `${e.number}/${e.symbol}`, "reader-exchange-code"),
+        row("exchange.type", e.document_type, "reader-exchange-type"),
+        row("exchange.issued", e.place ? `${e.place}, ${exchangeDay(e.issued_on, t)}` : exchangeDay(e.issued_on, t), "reader-exchange-issued"),
+        row("exchange.subject", e.subject, "reader-exchange-subject"),
+        row("exchange.signer", `${e.signer_position}: ${e.signer_name}`, "reader-exchange-signer"),
+      ),
+    );
+  }
+
+  function update(next: Loadable<SignatureView[]> | null | undefined, exchange: ExchangeRecord | null = null): void {
     button.setAttribute("aria-expanded", String(next !== null && next !== undefined));
     panel.hidden = next === null || next === undefined;
-    if (next === shown) return;
+    if (next === shown && exchange === shownExchange) return;
     shown = next;
+    shownExchange = exchange;
+    const details = exchange === null ? null : exchangeDetails(exchange);
     if (next === null || next === undefined) {
       replaceRegion(region);
     } else if (next.kind === "loading") {
@@ -132,9 +162,9 @@ export function mountSignatures(locale: Locale, t: Translate, actions: Signature
         }),
       );
     } else if (next.data.length === 0) {
-      replaceRegion(region, h("p", { class: "reader-search-empty", "data-testid": "reader-signatures-none" }, t("signatures.none")));
+      replaceRegion(region, details, h("p", { class: "reader-search-empty", "data-testid": "reader-signatures-none" }, t("signatures.none")));
     } else {
-      replaceRegion(region, h("ol", { class: "signature-list" }, next.data.map((s, i) => card(s, i + 1))));
+      replaceRegion(region, details, h("ol", { class: "signature-list" }, next.data.map((s, i) => card(s, i + 1))));
     }
   }
 

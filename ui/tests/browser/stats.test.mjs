@@ -519,7 +519,7 @@ test("eCabinet: the secretariat's statistics", async (t) => {
     assert.deepEqual(en.meetings, ["6", "Held 5 · Cancelled 1"]);
     assert.deepEqual(en.responseRate, ["86.5%", "135/156 answered in time"]);
     assert.deepEqual(en.median, ["25.5 h", "From the request to each answer in time"]);
-    assert.deepEqual(en.turnout, ["94.7%", "197 ballots / 208 entitled to vote"]);
+    assert.deepEqual(en.turnout, ["94.7%", "Ballots: 197 of 208 entitled to vote"]);
     assert.deepEqual((await outcomes()).map(([o, n]) => [o, n]), [["adopted", "26"], ["deferred", "6"], ["withdrawn", "1"], ["noted", "5"], ["undecided", "4"]]);
     assert.deepEqual(await page.locator(".stats-legend-label").allTextContents(), ["Adopted", "Deferred", "Withdrawn", "Noted", "Undecided"]);
     assert.equal(await page.locator("#stats-by-meeting-heading").textContent(), "Item outcomes by meeting");
