@@ -176,23 +176,8 @@ async fn the_cli_speaks_clearly_and_exits_honestly() -> Result<()> {
 async fn the_statistics_report_is_written_as_csv_or_json() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let server = common::demo_server(dir.path()).await?;
-    let secretary = server
-        .services
-        .find_person(ecabinet_server::demo::SECRETARY)
-        .await?;
-    let code = server
-        .services
-        .issue_invite(secretary)
-        .await?
-        .code
-        .to_string();
     let profile = dir.path().join("profile");
-    let out = ecab(
-        &profile,
-        &["enroll", "--server", &server.url(), "--code", &code],
-    )
-    .await?;
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    common::enrol_secretary(&server, &profile).await?;
 
     let text = dir.path().join("stats.txt").display().to_string();
     let out = ecab(&profile, &["report", "stats", "--out", &text]).await?;

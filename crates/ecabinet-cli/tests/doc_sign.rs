@@ -26,20 +26,8 @@ async fn the_secretariat_signs_a_document_on_a_token() -> Result<()> {
     make_pki(&dir.path().join("other"), "ec", "CA khác")?;
 
     let server = common::demo_server(dir.path()).await?;
-    let secretary = server
-        .services
-        .find_person(ecabinet_server::demo::SECRETARY)
-        .await?;
-    let code = server
-        .services
-        .issue_invite(secretary)
-        .await?
-        .code
-        .to_string();
     let profile = dir.path().join("profile");
-    let url = server.url();
-    let out = ecab(&profile, &["enroll", "--server", &url, "--code", &code]).await?;
-    ensure!(out.code == 0, "{}", out.stderr);
+    common::enrol_secretary(&server, &profile).await?;
 
     let out = ecab(&profile, &["--json", "meetings"]).await?;
     let meetings: Value = serde_json::from_str(&out.stdout)?;

@@ -71,23 +71,8 @@ async fn a_signed_decree_leaves_and_comes_back_as_an_exchange_package() -> Resul
     std::env::set_var("ECAB_TRUST_ANCHORS", &anchors);
 
     let server = common::demo_server(dir.path()).await?;
-    let secretary = server
-        .services
-        .find_person(ecabinet_server::demo::SECRETARY)
-        .await?;
-    let code = server
-        .services
-        .issue_invite(secretary)
-        .await?
-        .code
-        .to_string();
     let profile = dir.path().join("profile");
-    let out = ecab(
-        &profile,
-        &["enroll", "--server", &server.url(), "--code", &code],
-    )
-    .await?;
-    ensure!(out.code == 0, "{}", out.stderr);
+    common::enrol_secretary(&server, &profile).await?;
     let meetings = json(&ecab(&profile, &["--json", "meetings"]).await?)?;
     let meeting = meetings[0]["id"].as_str().context("a meeting")?.to_owned();
     let agenda = json(&ecab(&profile, &["--json", "agenda", &meeting]).await?)?;

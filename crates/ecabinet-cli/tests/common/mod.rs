@@ -65,3 +65,28 @@ pub async fn demo_server(dir: &Path) -> Result<ecabinet_server::RunningServer> {
     })
     .await?)
 }
+
+/// Enrols `profile` as a device of the demo organisation's secretary.
+#[allow(dead_code)]
+pub async fn enrol_secretary(
+    server: &ecabinet_server::RunningServer,
+    profile: &Path,
+) -> Result<()> {
+    let secretary = server
+        .services
+        .find_person(ecabinet_server::demo::SECRETARY)
+        .await?;
+    let code = server
+        .services
+        .issue_invite(secretary)
+        .await?
+        .code
+        .to_string();
+    let out = ecab(
+        profile,
+        &["enroll", "--server", &server.url(), "--code", &code],
+    )
+    .await?;
+    anyhow::ensure!(out.code == 0, "enrolling the secretary: {}", out.stderr);
+    Ok(())
+}
