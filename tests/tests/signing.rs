@@ -12,7 +12,7 @@ use anyhow::{ensure, Context, Result};
 use chrono::Utc;
 use ecabinet_domain::Role;
 use ecabinet_e2e::{Backend, TestServer};
-use ecabinet_sign::{SignatureDetails, TokenSigner};
+use ecabinet_sign::{Integrity, SignatureDetails, TokenSigner};
 use support::{load_token, make_pki, softhsm_config, softhsm_module, PIN, SIGNER};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,16 +141,18 @@ async fn a_decree_signed_on_a_token_reaches_members_as_a_valid_signed_pdf() -> R
         .sign_document_with_token(plan.id, request(PIN))
         .await?;
     ensure!(signed_plan.version == 2, "{signed_plan:?}");
-    // A second signature on the decree is refused for now, with the reason.
+    // A second signature on the signed decree (a countersignature): the
+    // next version carries both, the first covering the revision it signed.
     let again = secretary
         .sign_document_with_token(decree.id, request(PIN))
-        .await
-        .expect_err("already signed");
+        .await?;
+    let both = secretary.document_signatures(decree.id, &[]).await?;
+    ensure!(both.len() == 2, "{again:?}: {both:?}");
     ensure!(
-        again
-            .to_string()
-            .contains("already has a form or a signature"),
-        "{again}"
+        both.iter().all(|s| s.integrity == Integrity::Valid)
+            && both[0].changed_after_signing
+            && !both[1].changed_after_signing,
+        "{both:?}"
     );
     server.stop().await
 }

@@ -6,9 +6,12 @@
 //! original one. `/ByteRange` covers every byte but the `/Contents` hex
 //! string, which holds the CMS (see [`crate::cms`]).
 //!
-//! This first version signs PDFs whose last cross-reference is a classic
-//! table and whose catalog is a plain object (what PDFium, the demo packs
-//! and most office exports write) and that have no form yet; others are
+//! A PDF already signed gets one signature more (a countersignature): the
+//! new field joins the form's `/Fields` (in the catalog, or in the form's
+//! own object, rewritten in the update), and the earlier signatures stay
+//! valid over the bytes they signed. Signed PDFs are classic-table PDFs
+//! whose catalog is a plain object (what PDFium, the demo packs and most
+//! office exports write); others, and certified documents (`/Perms`), are
 //! refused with a reason.
 
 use std::fmt::Write as _;
@@ -171,6 +174,83 @@ fn pdf_date(at: &DateTime<FixedOffset>) -> String {
     )
 }
 
+/// Where a PDF's form (`/AcroForm`) is, when it has one.
+enum Form<'a> {
+    /// Written in the catalog: these bytes of the catalog's text.
+    Inline { span: std::ops::Range<usize> },
+    /// An object of its own, with its dictionary.
+    Object {
+        number: u32,
+        generation: u16,
+        dictionary: &'a [u8],
+    },
+}
+
+fn existing_form<'a>(pdf: &'a [u8], catalog: &'a [u8]) -> Result<Option<Form<'a>>, SignError> {
+    let key = b"/AcroForm";
+    let Some(at) = catalog.windows(key.len()).position(|w| w == key) else {
+        return Ok(None);
+    };
+    let value = at
+        + key.len()
+        + catalog[at + key.len()..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .ok_or_else(|| SignError::Pdf("the catalog's /AcroForm has no value".into()))?;
+    if catalog[value..].starts_with(b"<<") {
+        let dictionary = dictionary_at(catalog, value)?;
+        return Ok(Some(Form::Inline {
+            span: value..value + dictionary.len(),
+        }));
+    }
+    let (number, generation) = reference(&catalog[at..], "/AcroForm")
+        .ok_or_else(|| unsupported("its /AcroForm is neither a dictionary nor a reference"))?;
+    let object = object_at(pdf, number, generation)
+        .ok_or_else(|| unsupported("its form is inside a compressed object stream"))?;
+    let start = object
+        + pdf[object..]
+            .windows(2)
+            .position(|w| w == b"<<")
+            .ok_or_else(|| SignError::Pdf("the form is not a dictionary".into()))?;
+    Ok(Some(Form::Object {
+        number,
+        generation,
+        dictionary: dictionary_at(pdf, start)?,
+    }))
+}
+
+/// A form's dictionary with `field` added to its `/Fields` and signatures
+/// flagged (`/SigFlags 3`: signatures exist, append only).
+fn with_field(form: &[u8], field: &str) -> Result<Vec<u8>, SignError> {
+    let key = b"/Fields";
+    let at = form
+        .windows(key.len())
+        .position(|w| w == key)
+        .ok_or_else(|| unsupported("its form has no /Fields"))?;
+    let open = at
+        + key.len()
+        + form[at + key.len()..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+    if form.get(open) != Some(&b'[') {
+        return Err(unsupported("its form's /Fields is not written in place"));
+    }
+    let close = open
+        + form[open..]
+            .iter()
+            .position(|b| *b == b']')
+            .ok_or_else(|| SignError::Pdf("the form's /Fields does not end".into()))?;
+    let mut out = form[..close].to_vec();
+    out.extend_from_slice(format!(" {field}").as_bytes());
+    out.extend_from_slice(&form[close..]);
+    if !out.windows(9).any(|w| w == b"/SigFlags") {
+        let end = out.len() - 2;
+        out.splice(end..end, b" /SigFlags 3 ".iter().copied());
+    }
+    Ok(out)
+}
+
 /// Signs `pdf` with `signer`: the signed PDF, the original bytes first.
 pub fn sign_pdf(
     pdf: &[u8],
@@ -213,12 +293,12 @@ pub fn sign_pdf(
             .position(|w| w == b"<<")
             .ok_or_else(|| SignError::Pdf("the catalog is not a dictionary".into()))?;
     let catalog = dictionary_at(pdf, catalog_start)?;
-    if catalog.windows(9).any(|w| w == b"/AcroForm") {
+    if catalog.windows(6).any(|w| w == b"/Perms") {
         return Err(unsupported(
-            "it already has a form or a signature (adding one to it comes later)",
+            "it is certified (/Perms): its author limited the changes allowed",
         ));
     }
-    let catalog_inner = &catalog[2..catalog.len() - 2];
+    let form = existing_form(pdf, catalog)?;
 
     let signature_number = size as u32;
     let field_number = signature_number + 1;
@@ -256,19 +336,60 @@ pub fn sign_pdf(
         )
         .as_bytes(),
     );
+    let field = format!("{field_number} 0 R");
+    // (object number, generation, offset) of each object this update writes.
+    let mut written = vec![
+        (signature_number, 0u16, signature_offset),
+        (field_number, 0, field_offset),
+    ];
+    let catalog_text = match &form {
+        None => {
+            // No form yet: the catalog gets one with this field.
+            let inner = &catalog[2..catalog.len() - 2];
+            let mut text = b"<<".to_vec();
+            text.extend_from_slice(inner);
+            text.extend_from_slice(
+                format!(" /AcroForm << /Fields [{field}] /SigFlags 3 >> >>").as_bytes(),
+            );
+            text
+        }
+        Some(Form::Inline { span }) => {
+            // The form is written in the catalog: the catalog is rewritten.
+            let form_text = with_field(&catalog[span.clone()], &field)?;
+            [
+                &catalog[..span.start],
+                form_text.as_slice(),
+                &catalog[span.end..],
+            ]
+            .concat()
+        }
+        Some(Form::Object {
+            number,
+            generation,
+            dictionary,
+        }) => {
+            // The form is an object of its own: a new version of it.
+            let form_text = with_field(dictionary, &field)?;
+            let offset = out.len();
+            out.extend_from_slice(format!("{number} {generation} obj\n").as_bytes());
+            out.extend_from_slice(&form_text);
+            out.extend_from_slice(b"\nendobj\n");
+            written.push((*number, *generation, offset));
+            catalog.to_vec()
+        }
+    };
     let catalog_offset = out.len();
-    out.extend_from_slice(format!("{root} {root_generation} obj\n<<").as_bytes());
-    out.extend_from_slice(catalog_inner);
-    out.extend_from_slice(
-        format!(" /AcroForm << /Fields [{field_number} 0 R] /SigFlags 3 >> >>\nendobj\n")
-            .as_bytes(),
-    );
+    out.extend_from_slice(format!("{root} {root_generation} obj\n").as_bytes());
+    out.extend_from_slice(&catalog_text);
+    out.extend_from_slice(b"\nendobj\n");
+    written.push((root, root_generation, catalog_offset));
+    written.sort_by_key(|(number, _, _)| *number);
 
     let xref_offset = out.len();
-    let mut table = format!(
-        "xref\n{root} 1\n{catalog_offset:010} {root_generation:05} n \n{signature_number} 2\n\
-         {signature_offset:010} 00000 n \n{field_offset:010} 00000 n \n"
-    );
+    let mut table = String::from("xref\n");
+    for (number, generation, offset) in &written {
+        let _ = write!(table, "{number} 1\n{offset:010} {generation:05} n \n");
+    }
     let _ = write!(
         table,
         "trailer\n<< /Size {} /Root {root} {root_generation} R /Prev {xref}",
@@ -332,5 +453,35 @@ mod tests {
         assert_eq!(reference(dict, "/Pages"), Some((2, 0)));
         assert_eq!(object_at(pdf, 1, 0), Some(0));
         assert!(dictionary_at(b"<< /A (unterminated", 0).is_err());
+    }
+
+    #[test]
+    fn a_form_gets_the_new_field_and_the_signature_flags() {
+        let with = with_field(b"<< /Fields [7 0 R] /SigFlags 3 >>", "9 0 R").expect("form");
+        assert_eq!(with, b"<< /Fields [7 0 R 9 0 R] /SigFlags 3 >>".to_vec());
+        let flagged = with_field(b"<< /Fields [] /DA (/Helv 0 Tf 0 g) >>", "9 0 R").expect("form");
+        assert_eq!(
+            String::from_utf8_lossy(&flagged),
+            "<< /Fields [ 9 0 R] /DA (/Helv 0 Tf 0 g)  /SigFlags 3 >>"
+        );
+        assert!(with_field(b"<< /Fields 12 0 R >>", "9 0 R").is_err());
+        assert!(with_field(b"<< /NeedAppearances true >>", "9 0 R").is_err());
+        let catalog = b"<< /Type /Catalog /AcroForm << /Fields [7 0 R] >> /Pages 2 0 R >>";
+        match existing_form(catalog, catalog).expect("form") {
+            Some(Form::Inline { span }) => assert_eq!(&catalog[span], b"<< /Fields [7 0 R] >>"),
+            _ => panic!("an inline form"),
+        }
+        let pdf = b"5 0 obj\n<< /Fields [7 0 R] >>\nendobj\n1 0 obj\n<< /Type /Catalog /AcroForm 5 0 R >>\nendobj";
+        let catalog = dictionary_at(pdf, 45).expect("catalog");
+        match existing_form(pdf, catalog).expect("form") {
+            Some(Form::Object {
+                number: 5,
+                generation: 0,
+                dictionary,
+            }) => {
+                assert_eq!(dictionary, b"<< /Fields [7 0 R] >>")
+            }
+            _ => panic!("a form object"),
+        }
     }
 }

@@ -195,6 +195,54 @@ fn a_token_signs_and_its_chain_is_checked_against_the_anchors() -> Result<()> {
         "the unsigned demo has no signature"
     );
 
+    // A countersignature: the RSA signer signs, then the ECDSA signer signs
+    // that. Both hold for pdfsig and for eCabinet; the first covers the
+    // first revision only ("changed after", never "modified").
+    let details = SignatureDetails {
+        reason: Some("Ký xác nhận".into()),
+        location: Some("Hà Nội".into()),
+        at: chrono::Local::now().fixed_offset(),
+    };
+    let first = sign_pdf(
+        &demo,
+        &TokenSigner::open(&module, slot_of("rsa"), PIN, Some("signer"), vec![])?,
+        &details,
+    )?;
+    let both = sign_pdf(
+        &first,
+        &TokenSigner::open(&module, slot_of("ec"), PIN, Some("signer"), vec![])?,
+        &details,
+    )?;
+    ensure!(both.starts_with(&first), "the first signature's bytes stay");
+    let path = dir.path().join("countersigned.pdf");
+    std::fs::write(&path, &both)?;
+    let report = pdfsig(&path)?;
+    eprintln!("pdfsig countersigned:\n{report}");
+    ensure!(report.contains("Signature #2"), "{report}");
+    ensure!(
+        report.matches("Signature is Valid").count() == 2,
+        "both signatures hold: {report}"
+    );
+    ensure!(report.contains("Not total document signed"), "{report}");
+    let ours = verify_pdf(&both, &[])?;
+    ensure!(ours.len() == 2, "{ours:?}");
+    ensure!(
+        ours.iter().all(|s| s.integrity == Integrity::Valid),
+        "{ours:?}"
+    );
+    ensure!(
+        ours[0].changed_after_signing && !ours[1].changed_after_signing,
+        "{ours:?}"
+    );
+    let mut broken = both.clone();
+    broken[1000] ^= 0x01;
+    ensure!(
+        verify_pdf(&broken, &[])?
+            .iter()
+            .all(|s| s.integrity == Integrity::Modified),
+        "one byte of the first revision breaks both"
+    );
+
     // Clear refusals: a wrong PIN, a slot with no token, a key not there.
     let wrong =
         TokenSigner::open(&module, slot_of("rsa"), "000000", None, vec![]).expect_err("wrong PIN");
