@@ -800,6 +800,40 @@ async fn set_meeting_status(
 }
 
 /// After a command that works offline: says so when it has not gone out yet.
+/// What the legal signatures already in a document just attached say
+/// (checked here, against this device's trust anchors), on stderr: a
+/// signature that does not hold is said as loudly as one that does.
+async fn note_signatures(client: &Client, document: &ecabinet_domain::Document, out: &Printer) {
+    use ecabinet_client::{SignatureIntegrity, SignatureTrust};
+    match client.signature_views(document.id).await {
+        Ok(views) => {
+            for (n, v) in views.iter().enumerate() {
+                let integrity = match v.integrity {
+                    SignatureIntegrity::Valid if v.changed_after_signing => {
+                        "valid for what it signed; changed after"
+                    }
+                    SignatureIntegrity::Valid => "valid",
+                    SignatureIntegrity::Modified => "INVALID: changed after signing",
+                    SignatureIntegrity::BadSignature => "INVALID: does not match its certificate",
+                    SignatureIntegrity::Unchecked => "not checked",
+                };
+                let trust = match v.trust {
+                    SignatureTrust::Trusted => "trusted",
+                    SignatureTrust::Untrusted => "NOT trusted",
+                    SignatureTrust::OutsideValidity => "certificate NOT valid at the signing time",
+                    SignatureTrust::NotChecked => "trust not checked (no trust anchors here)",
+                };
+                out.note(&format!(
+                    "Signature {} in it: {} — {integrity}, {trust}",
+                    n + 1,
+                    v.signer.as_deref().unwrap_or("unknown signer")
+                ));
+            }
+        }
+        Err(error) => out.note(&format!("its signatures could not be checked: {error}")),
+    }
+}
+
 async fn waiting(client: &Client, out: &Printer) -> Result<bool, ClientError> {
     let waiting = client.sync_status().await?.waiting_to_send;
     if waiting > 0 {
@@ -1449,11 +1483,11 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             let item = client.resolve_agenda_item(&item).await?;
-            out.document_added(
-                &client
-                    .add_document_with(item, &file, title.as_deref(), handling.handling())
-                    .await?,
-            );
+            let added = client
+                .add_document_with(item, &file, title.as_deref(), handling.handling())
+                .await?;
+            out.document_added(&added);
+            note_signatures(&client, &added, out).await;
             waiting(&client, out).await?;
         }
         Command::Doc {
@@ -1475,11 +1509,11 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             } else {
                 None
             };
-            out.document_added(
-                &client
-                    .revise_document_with(document, &file, title.as_deref(), handling)
-                    .await?,
-            );
+            let revised = client
+                .revise_document_with(document, &file, title.as_deref(), handling)
+                .await?;
+            out.document_added(&revised);
+            note_signatures(&client, &revised, out).await;
             waiting(&client, out).await?;
         }
         Command::Doc {

@@ -186,6 +186,30 @@ async fn a_signed_decree_leaves_and_comes_back_as_an_exchange_package() -> Resul
     );
     ensure!(read.annexes.len() == 1 && read.main.bytes.starts_with(b"%PDF-"));
 
+    // A signed PDF attached by hand has its signatures checked as it enters.
+    let signed_pdf = dir.path().join("signed.pdf");
+    std::fs::write(&signed_pdf, &read.main.bytes)?;
+    let signed_arg = signed_pdf.display().to_string();
+    let added = ecab(&profile, &["doc", "add", &from_item, "--file", &signed_arg]).await?;
+    ensure!(
+        added.code == 0
+            && added
+                .stderr
+                .contains(&format!("Signature 1 in it: {SIGNER} — valid, trusted")),
+        "{}",
+        added.stderr
+    );
+    let mut forged = read.main.bytes.clone();
+    let quarter = forged.len() / 4;
+    forged[quarter] ^= 0x20;
+    std::fs::write(&signed_pdf, &forged)?;
+    let added = ecab(&profile, &["doc", "add", &from_item, "--file", &signed_arg]).await?;
+    ensure!(
+        added.stderr.contains("INVALID: changed after signing"),
+        "{}",
+        added.stderr
+    );
+
     // Packages that do not hold together, each refused with its reason.
     let before = documents_of(&profile, &meeting, &to_item).await?.len();
     let mut tampered = read.main.bytes.clone();
