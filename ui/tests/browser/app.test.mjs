@@ -1,5 +1,6 @@
 // End-to-end check of the built UI (ui/dist) in headless Chromium, with the
 // Tauri IPC replaced by an in-page mock. Run `npm run build` first.
+import { tauriBridge } from "./tauri-bridge.mjs";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
@@ -174,10 +175,9 @@ const OPINION_STATUS = {
  */
 function installTauriMock(fixture) {
   const calls = [];
-  const callbacks = new Map();
+  const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
+  const { callbacks } = bridge;
   const listeners = new Map(); // event name -> callback ids
-  const gates = new Map(); // command -> resolve() of a pending hold
-  let nextId = 1;
   // The engine keeps its profile on disk; the mock keeps it across reloads.
   let enrolled = sessionStorage.getItem("mock.enrolled") === "1";
   let sync = fixture.sync;
@@ -201,8 +201,7 @@ function installTauriMock(fixture) {
   // The idle lock: a PIN (none at first) and whether the app is locked.
   const pin = { value: null, locked: false, idle: 5 };
   const lockStatus = () => ({ pin_set: pin.value !== null, locked: pin.locked, idle_minutes: pin.idle, retry_in_seconds: null });
-  const wait = (cmd) =>
-    window.__ipcHold?.has(cmd) ? new Promise((resolve) => gates.set(cmd, resolve)) : Promise.resolve();
+  const wait = bridge.wait;
 
   async function invoke(cmd, args = {}) {
     calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
@@ -334,32 +333,12 @@ function installTauriMock(fixture) {
     }
   }
 
-  window.__TAURI_INTERNALS__ = {
-    invoke,
-    transformCallback(callback, once = false) {
-      const id = nextId++;
-      callbacks.set(id, (data) => {
-        if (once) callbacks.delete(id);
-        return callback?.(data);
-      });
-      return id;
-    },
-    unregisterCallback: (id) => callbacks.delete(id),
-    runCallback: (id, data) => callbacks.get(id)?.(data),
-    callbacks,
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-  };
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: (_event, id) => callbacks.delete(id) };
 
   // Test-side controls.
   window.__ipc = {
     calls,
-    hold: (cmd) => (window.__ipcHold ??= new Set()).add(cmd),
-    release(cmd) {
-      window.__ipcHold?.delete(cmd);
-      gates.get(cmd)?.();
-      gates.delete(cmd);
-    },
+    hold: bridge.hold,
+    release: bridge.release,
     setSync(next) {
       sync = next;
     },
@@ -421,6 +400,7 @@ before(async () => {
       body: await readFile(file),
     });
   });
+  await context.addInitScript(tauriBridge);
   await context.addInitScript(installTauriMock, FIXTURE);
   page = await context.newPage();
   page.setDefaultTimeout(10_000);

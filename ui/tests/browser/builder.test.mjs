@@ -4,6 +4,7 @@
 // app.test.mjs) and page images served by the test (as in reader.test.mjs:
 // a Windows user agent makes the UI ask for http://ecabpage.localhost/…).
 // Run `npm run build` first.
+import { tauriBridge } from "./tauri-bridge.mjs";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
@@ -109,10 +110,9 @@ const FIXTURE = {
  */
 function installTauriMock(fixture) {
   const calls = [];
-  const callbacks = new Map();
+  const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
+  const { callbacks } = bridge;
   const listeners = new Map();
-  const gates = new Map();
-  let nextId = 1;
   let made = 0;
   let profile = fixture.profile;
   let sync = fixture.sync;
@@ -122,7 +122,7 @@ function installTauriMock(fixture) {
   let meetings = [fixture.meeting];
   const agendas = { "m-1": { items: [fixture.item], documents: [fixture.document], access: [] } };
   const fail = (code, message) => ({ code, message });
-  const wait = (cmd) => (window.__ipcHold?.has(cmd) ? new Promise((resolve) => gates.set(cmd, resolve)) : Promise.resolve());
+  const wait = bridge.wait;
   const id = (prefix) => `0193a4f0-0000-7000-8000-${prefix}${String(++made).padStart(6, "0")}`;
   const saved = () => {
     if (offline) sync = { ...sync, state: "offline", waiting_to_send: sync.waiting_to_send + 1 };
@@ -276,30 +276,10 @@ function installTauriMock(fixture) {
     }
   }
 
-  window.__TAURI_INTERNALS__ = {
-    invoke,
-    transformCallback(callback, once = false) {
-      const cb = nextId++;
-      callbacks.set(cb, (data) => {
-        if (once) callbacks.delete(cb);
-        return callback?.(data);
-      });
-      return cb;
-    },
-    unregisterCallback: (cb) => callbacks.delete(cb),
-    runCallback: (cb, data) => callbacks.get(cb)?.(data),
-    callbacks,
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-  };
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: (_event, cb) => callbacks.delete(cb) };
   window.__ipc = {
     calls,
-    hold: (cmd) => (window.__ipcHold ??= new Set()).add(cmd),
-    release(cmd) {
-      window.__ipcHold?.delete(cmd);
-      gates.get(cmd)?.();
-      gates.delete(cmd);
-    },
+    hold: bridge.hold,
+    release: bridge.release,
     setOffline(value) {
       offline = value;
     },
@@ -370,6 +350,7 @@ before(async () => {
     if (!pngCache.has(key)) pngCache.set(key, pagePng(Number(pageText), dpi));
     await route.fulfill({ status: 200, contentType: "image/png", body: pngCache.get(key) });
   });
+  await context.addInitScript(tauriBridge);
   await context.addInitScript(installTauriMock, FIXTURE);
   page = await context.newPage();
   page.setDefaultTimeout(10_000);

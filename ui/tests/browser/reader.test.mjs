@@ -6,6 +6,7 @@
 // context reports a Windows user agent: the UI then asks for pages the way
 // WebView2 does, at `http://ecabpage.localhost/<doc>/<page>?dpi=<dpi>`, and
 // `page.route` answers those with PNGs generated here.
+import { tauriBridge } from "./tauri-bridge.mjs";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
@@ -120,8 +121,8 @@ const FIXTURE = {
  */
 function installTauriMock(fixture) {
   const calls = [];
-  const callbacks = new Map();
-  let nextId = 1;
+  const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
+  const { callbacks } = bridge;
   let annotations = fixture.annotations;
   let waiting = 0;
   let made = 0;
@@ -213,22 +214,6 @@ function installTauriMock(fixture) {
         throw fail("unknown_command", `no mock for ${cmd}`);
     }
   }
-  window.__TAURI_INTERNALS__ = {
-    invoke,
-    transformCallback(callback, once = false) {
-      const id = nextId++;
-      callbacks.set(id, (data) => {
-        if (once) callbacks.delete(id);
-        return callback?.(data);
-      });
-      return id;
-    },
-    unregisterCallback: (id) => callbacks.delete(id),
-    runCallback: (id, data) => callbacks.get(id)?.(data),
-    callbacks,
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-  };
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: (_event, id) => callbacks.delete(id) };
   window.__ipc = { calls };
 }
 
@@ -318,6 +303,7 @@ before(async () => {
     if (!pngCache.has(key)) pngCache.set(key, pagePng(pageNo, dpi));
     return route.fulfill({ status: 200, contentType: "image/png", body: pngCache.get(key) });
   });
+  await context.addInitScript(tauriBridge);
   await context.addInitScript(installTauriMock, FIXTURE);
   page = await context.newPage();
   page.setDefaultTimeout(10_000);

@@ -8,6 +8,7 @@
 // The browser's clock is Playwright's (page.clock): the speaker's timer is
 // checked as time passes, and the mocked server's clock runs 90 s behind the
 // viewer's, so a timer counted on the viewer's clock alone would be wrong.
+import { tauriBridge } from "./tauri-bridge.mjs";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
@@ -135,9 +136,9 @@ const MINUTES = {
 function installTauriMock(fixture) {
   const { ME, NAM, HOA, BAO, CHAIR, MAI } = fixture.ids;
   const calls = [];
-  const callbacks = new Map();
+  const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
+  const { callbacks } = bridge;
   const listeners = new Map();
-  let nextId = 1;
   // The engine keeps its profile, its session log and its motions across reloads.
   const profile = sessionStorage.getItem("mock.profile") === "member" ? fixture.member : fixture.secretary;
   let offline = false;
@@ -431,22 +432,6 @@ function installTauriMock(fixture) {
     }
   }
 
-  window.__TAURI_INTERNALS__ = {
-    invoke,
-    transformCallback(callback, once = false) {
-      const id = nextId++;
-      callbacks.set(id, (data) => {
-        if (once) callbacks.delete(id);
-        return callback?.(data);
-      });
-      return id;
-    },
-    unregisterCallback: (id) => callbacks.delete(id),
-    runCallback: (id, data) => callbacks.get(id)?.(data),
-    callbacks,
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-  };
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: (_event, id) => callbacks.delete(id) };
 
   // Test-side controls: the other devices in the room.
   window.__ipc = {
@@ -525,6 +510,7 @@ before(async () => {
     served.push({ doc, page: Number(pageText) });
     return route.fulfill({ status: 200, contentType: "image/png", body: pagePng(Number(url.searchParams.get("dpi") ?? "110")) });
   });
+  await context.addInitScript(tauriBridge);
   await context.addInitScript(installTauriMock, {
     ...FIXTURE,
     minutes: MINUTES,

@@ -4,6 +4,7 @@
 // as the engine does. The charts are real Chart.js charts: their canvases are
 // read back pixel by pixel. Run `npm run build` first.
 // Screenshots: /tmp/stats-vi.png and /tmp/stats-en.png (and ui/test-output/).
+import { tauriBridge } from "./tauri-bridge.mjs";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
@@ -104,14 +105,13 @@ const FIXTURE = {
  */
 function installTauriMock(fixture) {
   const calls = [];
-  const callbacks = new Map();
+  const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
+  const { callbacks } = bridge;
   const listeners = new Map();
-  const gates = new Map();
   const failures = new Map();
-  let nextId = 1;
   let profile = fixture.profile;
   const fail = (code, message) => ({ code, message });
-  const wait = (cmd) => (window.__ipcHold?.has(cmd) ? new Promise((resolve) => gates.set(cmd, resolve)) : Promise.resolve());
+  const wait = bridge.wait;
   const median = (values) => {
     if (values.length === 0) return null;
     const v = [...values].sort((a, b) => a - b);
@@ -203,30 +203,10 @@ function installTauriMock(fixture) {
     }
   }
 
-  window.__TAURI_INTERNALS__ = {
-    invoke,
-    transformCallback(callback, once = false) {
-      const cb = nextId++;
-      callbacks.set(cb, (data) => {
-        if (once) callbacks.delete(cb);
-        return callback?.(data);
-      });
-      return cb;
-    },
-    unregisterCallback: (cb) => callbacks.delete(cb),
-    runCallback: (cb, data) => callbacks.get(cb)?.(data),
-    callbacks,
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-  };
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: (_event, cb) => callbacks.delete(cb) };
   window.__ipc = {
     calls,
-    hold: (cmd) => (window.__ipcHold ??= new Set()).add(cmd),
-    release(cmd) {
-      window.__ipcHold?.delete(cmd);
-      gates.get(cmd)?.();
-      gates.delete(cmd);
-    },
+    hold: bridge.hold,
+    release: bridge.release,
     failNext: (cmd, error) => failures.set(cmd, error),
     setProfile(next) {
       profile = next;
@@ -264,6 +244,7 @@ before(async () => {
     }
     await route.fulfill({ status: 200, contentType: CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream", body: await readFile(file) });
   });
+  await context.addInitScript(tauriBridge);
   await context.addInitScript(installTauriMock, FIXTURE);
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
