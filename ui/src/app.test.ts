@@ -2508,8 +2508,13 @@ describe("the secretariat's meeting builder", () => {
     await vitest.waitFor(() => expect(api.commands.reviseDocument).toHaveBeenCalledWith(expect.stringMatching(/^d-new-/), "/home/thu/bao-cao-v2.pdf", null, null));
     await vitest.waitFor(() => expect(within(card(), "builder-revise-outcome")?.textContent).toBe("✓ Đã tải lên bản 2 của “bao-cao”."));
 
-    // Read receipts: who has opened the latest version, once per person (their first device), and who has not.
+    // The signatures already in the PDF are checked as it shows here (the fake's: one valid, one changed).
     const revised = () => within(card(), "builder-document")!;
+    await vitest.waitFor(() => expect(within(revised(), "builder-document-signatures")?.textContent).toBe("Chữ ký số KHÔNG hợp lệ"));
+    expect(within(revised(), "builder-document-signatures")!.dataset["tone"]).toBe("danger");
+    expect(api.commands.documentSignatures).toHaveBeenCalledWith(expect.stringMatching(/^d-new-/));
+
+    // Read receipts: who has opened the latest version, once per person (their first device), and who has not.
     const panel = within(revised(), "builder-readers-panel") as HTMLDetailsElement;
     panel.open = true; // the browser (and jsdom) sends "toggle"
     await vitest.waitFor(() => expect(within(revised(), "builder-readers-count")?.textContent).toBe("1/3 thành viên đã mở phiên bản 2"));

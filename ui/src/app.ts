@@ -785,6 +785,9 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     documentReaders(documentId) {
       return run(() => api.commands.documentReaders(documentId));
     },
+    documentSignatures(documentId) {
+      return run(() => api.commands.documentSignatures(documentId));
+    },
     async signDocument(documentId, request) {
       const r = await run(() => api.commands.signDocument(documentId, request));
       if (r.ok) await loadBuilderAgenda(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgendaItem, Meeting, PendingKey } from "./bindings";
+import type { AgendaItem, Meeting, PendingKey, SignatureView } from "./bindings";
 import {
   checkAccess,
   checkItemDraft,
@@ -24,6 +24,7 @@ import {
   updateItemRequest,
   updateMeetingRequest,
   type MeetingDraft,
+  signatureVerdict,
 } from "./builder";
 import { vi } from "./messages/vi";
 
@@ -258,5 +259,39 @@ describe("devices waiting for keys", () => {
 
   it("is empty when nobody waits", () => {
     expect(groupPendingKeys([], (p) => p, () => null)).toEqual([]);
+  });
+});
+
+describe("the signatures already in an attached PDF", () => {
+  const signature = (fields: Partial<SignatureView>): SignatureView => ({
+    signer: "Nguyễn Văn An",
+    subject: null,
+    issuer: null,
+    signed_at: null,
+    integrity: "valid",
+    changed_after_signing: false,
+    trust: "trusted",
+    detail: null,
+    ...fields,
+  });
+
+  it("says nothing of an unsigned PDF, and the worst of the signatures otherwise", () => {
+    expect(signatureVerdict([])).toBeNull();
+    expect(signatureVerdict([signature({})])).toEqual({ tone: "ok", key: "builder.doc.sigValid", names: "Nguyễn Văn An" });
+    expect(signatureVerdict([signature({}), signature({ signer: "Trần Thị Bình", trust: "not_checked" })])).toEqual({
+      tone: "warn",
+      key: "builder.doc.sigNotChecked",
+      names: "Nguyễn Văn An, Trần Thị Bình",
+    });
+    expect(signatureVerdict([signature({ trust: "untrusted" })])?.key).toBe("builder.doc.sigUntrusted");
+    expect(signatureVerdict([signature({ trust: "outside_validity" })])?.tone).toBe("danger");
+    // A broken signature outweighs everything, a trusted one beside it included.
+    expect(signatureVerdict([signature({}), signature({ integrity: "modified", signer: null })])).toEqual({
+      tone: "danger",
+      key: "builder.doc.sigInvalid",
+      names: "Nguyễn Văn An, ?",
+    });
+    // Signed earlier, then countersigned: still valid.
+    expect(signatureVerdict([signature({ changed_after_signing: true }), signature({})])?.key).toBe("builder.doc.sigValid");
   });
 });

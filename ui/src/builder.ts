@@ -17,6 +17,7 @@ import type {
   MeetingStatus,
   PendingKey,
   PersonId,
+  SignatureView,
   Substitution,
   UpdateAgendaItemRequest,
   UpdateMeetingRequest,
@@ -396,4 +397,28 @@ export function groupPendingKeys(
     if ((a.title === null) !== (b.title === null)) return a.title === null ? 1 : -1;
     return (a.title ?? a.documentId).localeCompare(b.title ?? b.documentId, "vi") || a.documentId.localeCompare(b.documentId);
   });
+}
+
+/** What the signatures already in an attached PDF add up to, for one chip. */
+export interface SignatureVerdict {
+  tone: "ok" | "warn" | "danger";
+  key: MessageKey;
+  /** The signers, as their certificates name them. */
+  names: string;
+}
+
+/**
+ * Any signature that does not hold makes the document's verdict "not
+ * valid"; all holding but one not trusted, "not trusted"; all holding and
+ * none checked against trust anchors, "not checked"; none: no verdict.
+ */
+export function signatureVerdict(signatures: readonly SignatureView[]): SignatureVerdict | null {
+  if (signatures.length === 0) return null;
+  const names = signatures.map((s) => s.signer ?? "?").join(", ");
+  if (signatures.some((s) => s.integrity !== "valid")) return { tone: "danger", key: "builder.doc.sigInvalid", names };
+  if (signatures.some((s) => s.trust === "untrusted" || s.trust === "outside_validity")) {
+    return { tone: "danger", key: "builder.doc.sigUntrusted", names };
+  }
+  if (signatures.some((s) => s.trust === "not_checked")) return { tone: "warn", key: "builder.doc.sigNotChecked", names };
+  return { tone: "ok", key: "builder.doc.sigValid", names };
 }

@@ -15,6 +15,7 @@ import type {
   Person,
   PersonId,
   ProfileSummary,
+  SignatureView,
   TokenSignRequest,
   UpdateAgendaItemRequest,
   UpdateMeetingRequest,
@@ -39,6 +40,7 @@ import {
   moveTargets,
   optionalTitle,
   revisedHandling,
+  signatureVerdict,
   splitDropped,
   statusRequest,
   updateItemRequest,
@@ -121,6 +123,8 @@ export interface BuilderActions {
   documentReaders(documentId: DocumentId): Promise<Outcome<DocumentReader[]>>;
   /** Signs the latest version on a token (PAdES) and publishes it as the next version. */
   signDocument(documentId: DocumentId, request: TokenSignRequest): Promise<Outcome<Document>>;
+  /** The legal signatures already in a document, checked on this device. */
+  documentSignatures(documentId: DocumentId): Promise<Outcome<SignatureView[]>>;
 }
 
 /** What the main screen passes on each render. */
@@ -251,6 +255,8 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
   let lastModule = "";
   /** Read-receipt panels: kept across re-renders, so an open one stays open; with what they were last drawn for. */
   const readerPanels = new Map<DocumentId, { details: HTMLDetailsElement; doc: Document; ctx: BuilderContext }>();
+  // One chip per document version: its signatures are checked once, as it enters.
+  const signatureChips = new Map<string, HTMLElement>();
   let confirmCancel: MeetingId | null = null;
   let last: BuilderContext | null = null;
   let drawn = "";
@@ -1094,6 +1100,7 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
             h("span", { class: "doc-meta" }, t("agenda.documentMeta", { version: String(d.version), size: formatSize(d.size) })),
             handling.no_print ? h("span", { class: "badge badge-handling", "data-testid": "builder-document-no-print" }, t("handling.noPrint")) : null,
             handling.no_export ? h("span", { class: "badge badge-handling", "data-testid": "builder-document-no-export" }, t("handling.noExport")) : null,
+            signatureChip(d),
           ),
           readersPanel(d, ctx),
           signPanel(d),
@@ -1101,6 +1108,29 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
         );
       }),
     );
+  }
+
+  /**
+   * What the signatures already in the document say, checked on this device
+   * when the version first shows here: nothing for an unsigned PDF, and an
+   * invalid or untrusted signature said as such.
+   */
+  function signatureChip(d: Document): HTMLElement {
+    const key = `${d.id}:${d.version}`;
+    const known = signatureChips.get(key);
+    if (known) return known;
+    const chip = h("span", { class: "badge badge-signature", "data-testid": "builder-document-signatures", "data-state": "checking", hidden: true });
+    signatureChips.set(key, chip);
+    void actions.documentSignatures(d.id).then((r) => {
+      const verdict = r.ok ? signatureVerdict(r.data) : null;
+      chip.dataset["state"] = r.ok ? (verdict?.tone ?? "unsigned") : "failed";
+      if (verdict === null) return;
+      chip.hidden = false;
+      chip.dataset["tone"] = verdict.tone;
+      chip.textContent = t(verdict.key);
+      chip.title = t("builder.doc.sigSigners", { names: verdict.names });
+    });
+    return chip;
   }
 
   /**

@@ -246,6 +246,9 @@ function installTauriMock(fixture) {
         return { document_id: args.documentId, version: 2, annotations: [], locked: 0 };
       case "search_document":
         return [];
+      case "document_signatures":
+        // The demo PDFs carry no legal signature.
+        return [];
       case "document_changes":
         return changes;
       case "plugin:event|listen": {
