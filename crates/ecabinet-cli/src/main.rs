@@ -1531,7 +1531,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             let details = ecabinet_sign::SignatureDetails {
                 reason,
                 location,
-                at: chrono::Local::now().fixed_offset(),
+                at: ecabinet_domain::clock::cabinet_now(),
             };
             out.document_added(
                 &client

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use ecabinet_client::{
     AgendaView, AnnotationList, AnnotationView, ClientError, FetchedDocument, Placement,
     PrefetchProgress, ProfileSummary, RenderedPage, SearchHit, SyncReport, SyncState, SyncStatus,
@@ -17,8 +17,9 @@ pub struct Printer {
     json: bool,
 }
 
-fn local(time: DateTime<Utc>) -> String {
-    time.with_timezone(&Local)
+/// A time as the meeting room reads it (Hà Nội), whatever this machine's zone.
+fn on_cabinet_clock(time: DateTime<Utc>) -> String {
+    ecabinet_domain::clock::cabinet_time(time)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -99,7 +100,7 @@ impl Printer {
             };
             println!("state: {state}");
             match sync.last_sync {
-                Some(time) => println!("last sync: {}", local(time)),
+                Some(time) => println!("last sync: {}", on_cabinet_clock(time)),
                 None => println!("last sync: never"),
             }
             if sync.waiting_to_send > 0 {
@@ -267,7 +268,7 @@ impl Printer {
         }
         for device in devices {
             let state = match device.revoked_at {
-                Some(at) => format!("revoked {}", local(at)),
+                Some(at) => format!("revoked {}", on_cabinet_clock(at)),
                 None if device.this_device => "this device".to_owned(),
                 None => "active".to_owned(),
             };
@@ -275,7 +276,7 @@ impl Printer {
                 "{}  {:<24}  enrolled {}  ({state})",
                 device.id,
                 device.name,
-                local(device.enrolled_at)
+                on_cabinet_clock(device.enrolled_at)
             );
         }
     }
@@ -291,10 +292,10 @@ impl Printer {
         for reader in readers {
             println!(
                 "{}  {:<28}  device {}  (reported {})",
-                local(reader.opened_at),
+                on_cabinet_clock(reader.opened_at),
                 reader.person_name,
                 reader.device_id,
-                local(reader.reported_at)
+                on_cabinet_clock(reader.reported_at)
             );
         }
     }
@@ -308,7 +309,7 @@ impl Printer {
             println!(
                 "{:>7}  {}  {:<14}  {:<48}  {}",
                 entry.seq,
-                local(entry.at),
+                on_cabinet_clock(entry.at),
                 entry.outcome,
                 entry.action,
                 entry.object
@@ -342,7 +343,7 @@ impl Printer {
             );
             println!(
                 "It works once, until {}. On the device: ecab enroll --server URL --code {}",
-                local(invite.expires_at),
+                on_cabinet_clock(invite.expires_at),
                 invite.code
             );
         }
@@ -362,7 +363,7 @@ impl Printer {
             println!(
                 "{:<36}  {:<16}  {:<9}  {}",
                 meeting.id,
-                local(meeting.starts_at),
+                on_cabinet_clock(meeting.starts_at),
                 meeting.status.as_str(),
                 meeting.title
             );
@@ -377,7 +378,7 @@ impl Printer {
                 "Meeting {} \"{}\" at {} ({}).",
                 meeting.id,
                 meeting.title,
-                local(meeting.starts_at),
+                on_cabinet_clock(meeting.starts_at),
                 meeting.status.as_str()
             );
         }
@@ -406,7 +407,7 @@ impl Printer {
         println!(
             "{} — {} ({} meeting{})",
             view.meeting.title,
-            local(view.meeting.starts_at),
+            on_cabinet_clock(view.meeting.starts_at),
             details.kind.as_str(),
             match view.meeting.status {
                 ecabinet_domain::MeetingStatus::Published => "",
@@ -554,7 +555,7 @@ impl Printer {
             println!(
                 "v{}  {}  {} KiB  {}",
                 document.version,
-                local(document.published_at),
+                on_cabinet_clock(document.published_at),
                 document.size.div_ceil(1024),
                 document.title
             );
@@ -688,9 +689,9 @@ impl Printer {
         println!("{}  {}", motion.id, motion.question);
         match &motion.tally {
             None => {
-                let closes = motion
-                    .closes_at
-                    .map_or_else(String::new, |at| format!(", closes {}", local(at)));
+                let closes = motion.closes_at.map_or_else(String::new, |at| {
+                    format!(", closes {}", on_cabinet_clock(at))
+                });
                 println!("open: {} voted so far{closes}", motion.votes_cast);
             }
             Some(tally) => {
@@ -871,7 +872,7 @@ impl Printer {
             "asked of {} member(s); answers: {}; deadline {}",
             request.recipients.len(),
             request.answers.join(", "),
-            local(request.deadline)
+            on_cabinet_clock(request.deadline)
         );
     }
 
@@ -893,7 +894,7 @@ impl Printer {
                 "{}  {}  (deadline {}){}{}",
                 view.request.id,
                 view.request.question,
-                local(view.request.deadline),
+                on_cabinet_clock(view.request.deadline),
                 if answered {
                     "  answered"
                 } else {

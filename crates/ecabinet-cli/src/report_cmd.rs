@@ -1,12 +1,14 @@
 //! `ecab report stats`: the figures for the national reporting system, as
-//! JSON or CSV (the file's extension says which). Dates are days in this
-//! computer's time zone, both ends included.
+//! JSON or CSV (the file's extension says which). Dates are days in Hà Nội
+//! (the cabinet's clock, as the desktop's dashboard counts them), both ends
+//! included.
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use clap::Subcommand;
 use ecabinet_client::{Client, ClientError};
+use ecabinet_domain::clock::cabinet_midnight;
 use ecabinet_domain::stats::{statistics_csv, Statistics};
 
 use crate::output::Printer;
@@ -36,12 +38,12 @@ pub async fn run(profile: &Path, command: ReportCommand, out: &Printer) -> Resul
     } = command;
     let format = Format::of(&file)?;
     let client = Client::open(profile).await?;
-    let from = from.map(start_of_day).transpose()?;
+    let from = from.map(cabinet_midnight);
     // The last day is included: the period ends at the next midnight.
     let to = match to {
-        Some(day) => Some(start_of_day(day.succ_opt().ok_or_else(|| {
+        Some(day) => Some(cabinet_midnight(day.succ_opt().ok_or_else(|| {
             ClientError::InvalidArgument(format!("{day} is the last day there is"))
-        })?)?),
+        })?)),
         None => None,
     };
     let stats = client.statistics(from, to).await?;
@@ -76,16 +78,6 @@ impl Format {
             ))),
         }
     }
-}
-
-/// Midnight of `day` here, in UTC.
-fn start_of_day(day: NaiveDate) -> Result<DateTime<Utc>, ClientError> {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Local
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| ClientError::InvalidArgument(format!("{day} has no midnight here")))
 }
 
 fn summary(stats: &Statistics, file: &Path, out: &Printer) {

@@ -280,7 +280,7 @@ pub fn print_signatures(signatures: &[PdfSignature], out: &Printer) {
             match ecabinet_sign::parse_pdf_date(time) {
                 Some(at) => println!(
                     "  signed:     {}",
-                    at.with_timezone(&chrono::Local).format("%H:%M:%S %d/%m/%Y")
+                    ecabinet_domain::clock::cabinet_time(at).format("%H:%M:%S %d/%m/%Y")
                 ),
                 None => println!("  signed:     {time}"),
             }

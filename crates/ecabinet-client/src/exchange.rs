@@ -358,7 +358,7 @@ fn merge_details(
         issued_on: details
             .issued_on
             .or(own.map(|r| r.issued_on))
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            .unwrap_or_else(ecabinet_domain::clock::cabinet_today),
         place: pick(&details.place, own.and_then(|r| r.place.as_ref())),
         subject: pick(&details.subject, own.map(|r| &r.subject)).unwrap_or_else(|| title.into()),
         signer_name,

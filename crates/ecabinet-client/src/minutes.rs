@@ -748,7 +748,7 @@ fn minutes_paragraphs(
     };
     let m: &Minutes = &signed.minutes;
     let local = |t: chrono::DateTime<Utc>| {
-        t.with_timezone(&chrono::Local)
+        ecabinet_domain::clock::cabinet_time(t)
             .format("%H:%M %d/%m/%Y")
             .to_string()
     };

@@ -329,7 +329,7 @@ fn report_paragraphs(
 ) -> Vec<ecabinet_pdf::ReportLine> {
     use ecabinet_pdf::ReportLine;
     let local = |t: chrono::DateTime<Utc>| {
-        t.with_timezone(&chrono::Local)
+        ecabinet_domain::clock::cabinet_time(t)
             .format("%H:%M %d/%m/%Y")
             .to_string()
     };

@@ -6,7 +6,6 @@
 //! out as pixels, and the viewer's watermark and the PNG are drawn on a
 //! blocking thread, so a shell's UI thread never waits on either.
 
-use chrono::Local;
 use ecabinet_domain::DocumentId;
 use ecabinet_pdf::{
     encode_png, DocumentKey, Opening, PdfAnswer, PdfError, PdfJob, PdfWorker, SearchHit, Watermark,
@@ -52,12 +51,14 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl Client {
-    /// The watermark for this viewer, now: name, device, local time.
+    /// The watermark for this viewer, now: name, device, the time in Hà Nội.
     pub fn watermark(&self) -> Watermark {
         Watermark::new([
             self.profile.person.name.clone(),
             self.profile.device_name.clone(),
-            Local::now().format("%d/%m/%Y %H:%M").to_string(),
+            ecabinet_domain::clock::cabinet_now()
+                .format("%d/%m/%Y %H:%M")
+                .to_string(),
         ])
     }
 

@@ -92,7 +92,7 @@ impl Client {
         let details = SignatureDetails {
             reason: reason.filter(|r| !r.trim().is_empty()),
             location: location.filter(|l| !l.trim().is_empty()),
-            at: chrono::Local::now().fixed_offset(),
+            at: ecabinet_domain::clock::cabinet_now(),
         };
         self.sign_document(document, Box::new(signer), &details)
             .await

@@ -5,6 +5,7 @@
 pub mod annotation;
 pub mod api;
 pub mod change;
+pub mod clock;
 pub mod document;
 pub mod enrolment;
 pub mod ids;

@@ -205,7 +205,7 @@ pub fn decide_ballot(
         let when = closed_at.map_or_else(String::new, |t| {
             format!(
                 " at {}",
-                t.with_timezone(&chrono::Local).format("%H:%M:%S %d/%m/%Y")
+                ecabinet_domain::clock::cabinet_time(t).format("%H:%M:%S %d/%m/%Y")
             )
         });
         return Err(Rejection::new(
