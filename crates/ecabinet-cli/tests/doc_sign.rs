@@ -11,19 +11,13 @@ mod support;
 use anyhow::{ensure, Context, Result};
 use common::ecab;
 use serde_json::Value;
-use support::{load_token, make_pki, softhsm_config, softhsm_module, PIN, SIGNER};
+use support::{token_for_ecab, SIGNER};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_secretariat_signs_a_document_on_a_token() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let module = softhsm_module()?;
-    let config = softhsm_config(dir.path())?;
-    // Inherited by the ecab processes below (SoftHSM reads it; ecab the PIN).
-    std::env::set_var("SOFTHSM2_CONF", &config);
-    std::env::set_var("ECAB_TOKEN_PIN", PIN);
-    let (certificate, key) = make_pki(&dir.path().join("ca"), "ec", "Ban Cơ yếu")?;
-    load_token(&module, "van-phong", &key, &certificate)?;
-    make_pki(&dir.path().join("other"), "ec", "CA khác")?;
+    // SoftHSM and the PIN, inherited by every ecab below.
+    let module = token_for_ecab(dir.path())?;
 
     let server = common::demo_server(dir.path()).await?;
     let profile = dir.path().join("profile");

@@ -15,7 +15,7 @@ use anyhow::{ensure, Context, Result};
 use common::{ecab, Output};
 use ecabinet_exchange::{read_package, write_package, NamedFile};
 use serde_json::Value;
-use support::{load_token, make_pki, softhsm_config, softhsm_module, PIN, SIGNER};
+use support::{token_for_ecab, SIGNER};
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -58,13 +58,8 @@ async fn documents_of(profile: &Path, meeting: &str, item: &str) -> Result<Vec<V
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_decree_leaves_and_comes_back_as_an_exchange_package() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let module = softhsm_module()?;
-    let config = softhsm_config(dir.path())?;
-    std::env::set_var("SOFTHSM2_CONF", &config);
-    std::env::set_var("ECAB_TOKEN_PIN", PIN);
-    let (certificate, key) = make_pki(&dir.path().join("ca"), "ec", "Ban Cơ yếu")?;
-    load_token(&module, "van-phong", &key, &certificate)?;
-    make_pki(&dir.path().join("other"), "ec", "CA khác")?;
+    // SoftHSM and the PIN, inherited by every ecab below.
+    let module = token_for_ecab(dir.path())?;
     let anchors = dir.path().join("ca/anchors");
     let other_anchors = dir.path().join("other/anchors");
     // Every ecab below checks signatures against the trusted CA.

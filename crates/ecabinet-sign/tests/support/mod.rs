@@ -176,3 +176,20 @@ pub fn load_token(module: &Path, label: &str, key: &Path, certificate: &[u8]) ->
     ])?;
     Ok(())
 }
+
+/// What the CLI's signing tests start from: a SoftHSM token "van-phong"
+/// holding an ECDSA signer under a CA in `dir/ca` (trusted), and another
+/// CA in `dir/other` (not); SoftHSM's configuration and the PIN are put in
+/// this process's environment, so every `ecab` it starts inherits them.
+/// Returns the token's module.
+#[allow(dead_code)]
+pub fn token_for_ecab(dir: &Path) -> Result<PathBuf> {
+    let module = softhsm_module()?;
+    let config = softhsm_config(dir)?;
+    std::env::set_var("SOFTHSM2_CONF", &config);
+    std::env::set_var("ECAB_TOKEN_PIN", PIN);
+    let (certificate, key) = make_pki(&dir.join("ca"), "ec", "Ban Cơ yếu")?;
+    load_token(&module, "van-phong", &key, &certificate)?;
+    make_pki(&dir.join("other"), "ec", "CA khác")?;
+    Ok(module)
+}
