@@ -496,6 +496,23 @@ pub async fn sign_document(
         .await?)
 }
 
+/// "Nhận gói tin": attaches a received exchange package (goi-tin.zip) to an
+/// agenda item, checked whole first (secretariat); a refusal stores nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_exchange(
+    engine: Shared<'_>,
+    agenda_item_id: AgendaItemId,
+    path: String,
+    accept_untrusted: bool,
+) -> Result<ecabinet_client::ImportedPackage, UiError> {
+    Ok(engine
+        .client()
+        .await?
+        .import_exchange_file(agenda_item_id, Path::new(&path), accept_untrusted)
+        .await?)
+}
+
 /// The secretariat's dashboard: the statistics report's figures for the
 /// meetings that start in `[from, to)` (either end open).
 #[tauri::command]

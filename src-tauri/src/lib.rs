@@ -71,6 +71,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::document_signatures,
             commands::sign_document,
             commands::statistics,
+            commands::import_exchange,
             commands::cancel_renders,
             session::launch_mode,
             session::open_room_display,

@@ -761,6 +761,12 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   mkdirSync(join(secretaryProfile, "trust-anchors"), { recursive: true });
   writeFileSync(join(secretaryProfile, "trust-anchors", "ca.pem"), readFileSync(join(pki, "anchors", "ca.pem")));
 
+  // The signed decree leaves as an exchange package (as it would for another ministry), to come back in below.
+  const packagePath = join(pki, "goi-tin.zip");
+  execFileSync(join(BIN, "ecab"), ["--profile", secretaryProfile, "exchange", "export", decreeDoc.id, "--out", packagePath,
+    "--org-code", "000.00.00.G01", "--org-name", "Văn phòng Chính phủ", "--number", "12", "--symbol", "NQ-CP",
+    "--type", "Nghị quyết", "--issued", "2026-12-07", "--place", "Hà Nội", "--signer-position", "Thủ tướng"],
+    { encoding: "utf8" });
   const desk = await openApp({ ...app, profile: secretaryProfile });
   await waitFor("the meeting", () => desk.wd.find(demoMeeting), 30_000);
   await desk.wd.clickFresh(demoMeeting);
@@ -799,6 +805,44 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   await desk.wd.screenshot(join(OUTPUT, "desktop-statistics-en.png"));
   await desk.wd.script(toCharts, []);
   await desk.wd.screenshot(join(OUTPUT, "desktop-statistics-charts-en.png"));
+  await setLocale(desk.wd, "vi");
+
+  // "Nhận gói tin" in the builder: the package is checked and attached to
+  // the plan's item; the reader shows what its envelope said.
+  const planItem = agenda.items.find((i) => i.id !== decreeItem.id && !/kinh tế/.test(i.title)) ?? agenda.items[agenda.items.length - 1];
+  await desk.wd.reveal('[data-testid="builder-tab"]');
+  await desk.wd.reveal(`[data-testid="builder-meeting"][data-meeting-id="${meetingId}"]`);
+  const planCard = `[data-testid="builder-item"][data-item-id="${planItem.id}"]`;
+  await waitFor("the plan's item in the builder", () => desk.wd.find(planCard), 30_000);
+  await desk.wd.reveal(`${planCard} [data-testid="builder-import"] summary`);
+  await desk.wd.type(await desk.wd.find(`${planCard} [data-testid="builder-import-path"]`), packagePath);
+  await desk.wd.reveal(`${planCard} [data-testid="builder-import-submit"]`);
+  await waitFor("the package received", async () =>
+    /12\/NQ-CP/.test(await desk.wd.text(await desk.wd.find(`${planCard} [data-testid="builder-import-outcome"]`))) || null, 60_000);
+  await desk.wd.script(`document.querySelector('${planCard} [data-testid="builder-import"]').scrollIntoView({ block: 'center' });`, []);
+  await desk.wd.screenshot(join(OUTPUT, "desktop-exchange-received-vi.png"));
+  const received = JSON.parse(ecab(["--profile", secretaryProfile, "--json", "agenda", meetingId])).documents
+    .find((d) => d.agenda_item_id === planItem.id && /^12\/NQ-CP/.test(d.title));
+  assert.ok(received, "the received document is on the plan's item");
+  await desk.wd.reveal('[data-testid="meetings-tab"]');
+  // The signed decree is still open in the reader: back to the agenda.
+  await desk.wd.reveal('[data-testid="reader-back"]');
+  const openReceived = `[data-testid="open-document"][data-document-id="${received.id}"]`;
+  await waitFor("the received document on the agenda", () => desk.wd.find(openReceived), 30_000);
+  await desk.wd.reveal(openReceived);
+  await waitFor("the exchange badge", () => desk.wd.find('[data-testid="reader-exchange"]'), 60_000);
+  await waitFor("the received document's first page drawn", () =>
+    desk.wd.script(
+      "const i = document.querySelector('[data-testid=reader-page-image][data-page=\"1\"]');" +
+        "return !!i && i.complete && i.naturalWidth > 0;",
+    ), 60_000);
+  await desk.wd.reveal('[data-testid="reader-signatures"]');
+  await waitFor("the envelope's details", () => desk.wd.find('[data-testid="reader-exchange-details"]'), 60_000);
+  assert.equal(await desk.wd.text(await desk.wd.find('[data-testid="reader-exchange-code"]')), "12/NQ-CP");
+  await desk.wd.screenshot(join(OUTPUT, "desktop-exchange-reader-vi.png"));
+  await setLocale(desk.wd, "en");
+  await waitFor("the details in English", async () => /Issued by/.test(await desk.wd.text(await desk.wd.find('[data-testid="reader-exchange-details"]'))) || null, 30_000);
+  await desk.wd.screenshot(join(OUTPUT, "desktop-exchange-reader-en.png"));
   await setLocale(desk.wd, "vi");
   await closeApp(desk);
 });

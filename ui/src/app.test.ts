@@ -6,6 +6,7 @@ import { mountLock } from "./views/lock";
 import type { FileDrop } from "./filedrop";
 import type {
   DocumentReader,
+  ImportedPackage,
   SignatureView,
   TokenSignRequest,
   LockStatus,
@@ -596,6 +597,28 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
             detail: null,
           },
         ]),
+      ),
+      importExchange: vitest.fn(async (itemId: string, path: string, _acceptUntrusted: boolean): Promise<R<ImportedPackage>> =>
+        path.endsWith("hong.zip")
+          ? fail("exchange_refused", "the exchange package was refused: \"nghi-quyet.pdf\" does not match its SHA-256 in the envelope (changed on the way?)")
+          : ok({
+              main: { ...DOC_VIEW.document, id: "d-imported", agenda_item_id: itemId, title: "12/NQ-CP — Về phiên họp thường kỳ" },
+              annexes: [{ ...DOC_VIEW.document, id: "d-annex", agenda_item_id: itemId, title: "12/NQ-CP — phu-luc" }],
+              record: {
+                organisation_code: "000.00.00.G01",
+                organisation_name: "Văn phòng Chính phủ",
+                number: "12",
+                symbol: "NQ-CP",
+                issued_on: "2026-12-07",
+                place: "Hà Nội",
+                document_type: "Nghị quyết",
+                subject: "Về phiên họp thường kỳ",
+                signer_name: "Nguyễn Văn An",
+                signer_position: "Thủ tướng",
+                annex: false,
+              },
+              signatures: [],
+            }),
       ),
       documentReaders: vitest.fn(async (_id: string): Promise<R<DocumentReader[]>> =>
         ok([
@@ -2552,6 +2575,31 @@ describe("the secretariat's meeting builder", () => {
       reason: "Ban hành",
       location: "Hà Nội",
     });
+
+    // "Nhận gói tin": a path that is not a .zip is refused here; a refused
+    // package says why, nothing attached; an accepted one is named.
+    const receive = within(card(), "builder-import") as HTMLDetailsElement;
+    receive.open = true;
+    const packagePath = within(card(), "builder-import-path") as HTMLInputElement;
+    packagePath.value = "/home/thu/nghi-quyet.pdf";
+    within(card(), "builder-import-submit")!.click();
+    expect(within(card(), "builder-import-outcome")?.textContent).toBe(vi["builder.import.zipRequired"]);
+    expect(api.commands.importExchange).not.toHaveBeenCalled();
+    packagePath.value = "/home/thu/goi-tin-hong.zip";
+    within(card(), "builder-import-submit")!.click();
+    await vitest.waitFor(() =>
+      expect(within(card(), "builder-import-outcome")?.textContent).toBe(
+        "Gói tin bị từ chối, không có gì được lưu. Lý do: the exchange package was refused: \"nghi-quyet.pdf\" does not match its SHA-256 in the envelope (changed on the way?)",
+      ),
+    );
+    (within(card(), "builder-import-path") as HTMLInputElement).value = "/home/thu/goi-tin.zip";
+    (within(card(), "builder-import-untrusted") as HTMLInputElement).checked = true;
+    within(card(), "builder-import-submit")!.click();
+    await vitest.waitFor(() =>
+      expect(within(card(), "builder-import-outcome")?.textContent).toBe("✓ Đã nhận văn bản số 12/NQ-CP của Văn phòng Chính phủ (1 phụ lục)."),
+    );
+    expect(api.commands.importExchange).toHaveBeenLastCalledWith("a1", "/home/thu/goi-tin.zip", true);
+    expect((within(card(), "builder-import-path") as HTMLInputElement).value).toBe("");
   });
 });
 

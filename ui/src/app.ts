@@ -92,6 +92,7 @@ export interface Api {
     | "documentReaders"
     | "documentSignatures"
     | "signDocument"
+    | "importExchange"
     | "statistics"
     | "launchMode"
     | "openRoomDisplay"
@@ -787,6 +788,15 @@ export function startApp(root: HTMLElement, api: Api, options: AppOptions = {}):
     },
     documentSignatures(documentId) {
       return run(() => api.commands.documentSignatures(documentId));
+    },
+    async importExchange(itemId, path, acceptUntrusted) {
+      const r = await run(() => api.commands.importExchange(itemId, path, acceptUntrusted));
+      if (r.ok) {
+        await loadBuilderAgenda(true);
+        // Other devices now wait for the new documents' keys.
+        await loadKeys(true);
+      }
+      return r;
     },
     async signDocument(documentId, request) {
       const r = await run(() => api.commands.signDocument(documentId, request));

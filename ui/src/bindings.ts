@@ -440,6 +440,18 @@ async statistics(from: string | null, to: string | null) : Promise<Result<Statis
 }
 },
 /**
+ * "Nhận gói tin": attaches a received exchange package (goi-tin.zip) to an
+ * agenda item, checked whole first (secretariat); a refusal stores nothing.
+ */
+async importExchange(agendaItemId: AgendaItemId, path: string, acceptUntrusted: boolean) : Promise<Result<ImportedPackage, UiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_exchange", { agendaItemId, path, acceptUntrusted }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Drops queued page renders numbered below `ticket` (the reader moved on).
  */
 async cancelRenders(ticket: number) : Promise<void> {
@@ -1050,6 +1062,10 @@ export type FloorRequestId = string
  * in the app (watermarked) but may not print it or take it out.
  */
 export type Handling = { no_print?: boolean; no_export?: boolean }
+/**
+ * What an import attached.
+ */
+export type ImportedPackage = { main: Document; annexes: Document[]; record: ExchangeRecord; signatures: SignatureView[] }
 /**
  * Who may read a restricted item's documents. Streamed only to the
  * secretariat and to the persons on the list.

@@ -45,7 +45,8 @@ pub struct ExportedPackage {
 }
 
 /// What an import attached.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportedPackage {
     pub main: Document,
     pub annexes: Vec<Document>,
@@ -108,6 +109,31 @@ impl Client {
             record,
             files: 1 + annexes.len(),
         })
+    }
+
+    /// [`Client::import_exchange`] of a package file (the desktop's "Nhận
+    /// gói tin"): read whole, at most a package's size plus its envelope.
+    pub async fn import_exchange_file(
+        &self,
+        item: AgendaItemId,
+        path: &std::path::Path,
+        accept_untrusted: bool,
+    ) -> ClientResult<ImportedPackage> {
+        let size = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| ClientError::io(path, e))?
+            .len();
+        if size > ecabinet_exchange::MAX_PACKAGE_BYTES + (1 << 20) {
+            return Err(refused(format!(
+                "{} is larger than a package may be ({} MiB)",
+                path.display(),
+                ecabinet_exchange::MAX_PACKAGE_BYTES >> 20
+            )));
+        }
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|e| ClientError::io(path, e))?;
+        self.import_exchange(item, &bytes, accept_untrusted).await
     }
 
     /// Attaches a received package to `item`: the main document and each

@@ -16,7 +16,9 @@ mod envelope;
 mod package;
 
 pub use envelope::{Attachment, AttachmentRole, Envelope, NAMESPACE};
-pub use package::{read_package, write_package, NamedFile, Package, ENVELOPE_FILE};
+pub use package::{
+    read_package, write_package, NamedFile, Package, ENVELOPE_FILE, MAX_PACKAGE_BYTES,
+};
 
 use thiserror::Error;
 

@@ -7,6 +7,7 @@ import type {
   DocumentId,
   DocumentReader,
   Handling,
+  ImportedPackage,
   ItemDetails,
   Meeting,
   MeetingId,
@@ -125,6 +126,8 @@ export interface BuilderActions {
   signDocument(documentId: DocumentId, request: TokenSignRequest): Promise<Outcome<Document>>;
   /** The legal signatures already in a document, checked on this device. */
   documentSignatures(documentId: DocumentId): Promise<Outcome<SignatureView[]>>;
+  /** Attaches a received exchange package (goi-tin.zip), checked whole first. */
+  importExchange(itemId: AgendaItemId, path: string, acceptUntrusted: boolean): Promise<Outcome<ImportedPackage>>;
 }
 
 /** What the main screen passes on each render. */
@@ -993,6 +996,8 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
       const checked = checkDocForm(f);
       if (checked) void attach(card, checked.path, checked.title);
     });
+    // Receiving a package from another ministry's records system (goi-tin.zip).
+    const importDetails = makeImportForm(id, k);
     const root = h(
       "li",
       { class: "agenda-item builder-item", "data-testid": "builder-item", "data-item-id": id, "data-drop-item": id },
@@ -1014,6 +1019,7 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
           h("p", { class: "vote-hint builder-drop-hint" }, t("builder.doc.dropHint")),
           attachForm.form,
         ),
+        importDetails,
         h("p", { class: "builder-drop-here", "aria-hidden": "true" }, t("builder.doc.dropHere")),
       ),
     );
@@ -1053,6 +1059,61 @@ export function mountBuilder(locale: Locale, t: Translate, actions: BuilderActio
       void saveAccess(card);
     });
     return card;
+  }
+
+  /**
+   * "Nhận gói tin": the package's path, and whether to accept a signer this
+   * device's trust anchors do not vouch for. The engine checks the package
+   * whole (files, hashes, signatures, signer) before it stores anything; a
+   * refusal says why.
+   */
+  function makeImportForm(id: AgendaItemId, k: (name: string) => string): HTMLElement {
+    const path = h("input", { type: "text", class: "input", autocomplete: "off", "data-testid": "builder-import-path", "data-focus-key": k("import-path"), placeholder: t("builder.import.pathPlaceholder"), "aria-label": t("builder.import.path") });
+    const untrusted = h("input", { type: "checkbox", "data-testid": "builder-import-untrusted", "data-focus-key": k("import-untrusted") });
+    const submit = h("button", { type: "submit", class: "btn btn-primary vote-small-btn", "data-testid": "builder-import-submit", "data-focus-key": k("import-submit") }, t("builder.import.submit"));
+    const result = h("p", { class: "builder-outcome", role: "status", "data-testid": "builder-import-outcome" });
+    const form = h(
+      "form",
+      { class: "vote-form", novalidate: true },
+      h("label", { class: "field" }, h("span", { class: "field-label" }, t("builder.import.path")), path),
+      h("label", { class: "opinion-choice" }, untrusted, t("builder.import.untrusted")),
+      h("div", { class: "builder-actions" }, submit),
+      result,
+    );
+    let sending = false;
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (sending) return;
+      const file = path.value.trim();
+      if (!/\.zip$/i.test(file)) {
+        setText(result, t("builder.import.zipRequired"));
+        path.setAttribute("aria-invalid", "true");
+        path.focus();
+        return;
+      }
+      path.setAttribute("aria-invalid", "false");
+      sending = true;
+      submit.setAttribute("aria-disabled", "true");
+      setText(result, t("builder.import.checking"));
+      void actions.importExchange(id, file, untrusted.checked).then((r) => {
+        sending = false;
+        submit.setAttribute("aria-disabled", "false");
+        if (r.ok) {
+          const { record, annexes } = r.data;
+          setText(result, t("builder.import.done", { code: `${record.number}/${record.symbol}`, organisation: record.organisation_name, annexes: annexes.length }));
+          path.value = "";
+          untrusted.checked = false;
+        } else {
+          setText(result, errorMessage(r.error, locale));
+        }
+      });
+    });
+    return h(
+      "details",
+      { class: "builder-details", "data-testid": "builder-import" },
+      h("summary", { "data-focus-key": k("import-summary") }, t("builder.import.open")),
+      form,
+    );
   }
 
   async function saveItem(card: ItemCard): Promise<void> {
