@@ -156,6 +156,33 @@ function inputs(s: MainState): string {
   return JSON.stringify([{ ...s.session, view }, documents, s.profile.person, s.voting, s.positions, s.sync?.state, s.people.map((p) => p.id)]);
 }
 
+/** The text field focused inside `region`, and how to give it its focus and caret back. */
+function keptField(region: HTMLElement): { restore(): void } | null {
+  const field = document.activeElement;
+  if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) || !region.contains(field)) return null;
+  let start: number | null = null;
+  let end: number | null = null;
+  try {
+    start = field.selectionStart;
+    end = field.selectionEnd;
+  } catch {
+    // Number fields have no caret to keep.
+  }
+  return {
+    restore() {
+      if (!field.isConnected || document.activeElement === field) return;
+      field.focus();
+      if (start !== null && end !== null) {
+        try {
+          field.setSelectionRange(start, end);
+        } catch {
+          // As above.
+        }
+      }
+    },
+  };
+}
+
 export function mountSession(locale: Locale, t: Translate, actions: SessionActions, now: () => Date): SessionPanel {
   const reason = (error: unknown) => errorMessage(error, locale);
   const region = h("div", { class: "session-region" });
@@ -528,6 +555,10 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
     const key = inputs(s);
     if (key === drawn) return;
     drawn = key;
+    // A field kept across drawings (the outcome note, the speaking time)
+    // leaves the page while the new drawing is built: it gets its focus and
+    // caret back once it is in place again, so typing goes on through a redraw.
+    const typing = keptField(region);
     const v = s.session.view;
     if (s.selectedId === null || v === null) {
       timer.set(null, 0);
@@ -571,6 +602,7 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
         ended ? minutes.render(s.session.minutes, s.profile.person) : null,
       ),
     );
+    typing?.restore();
   }
 
   return {

@@ -694,6 +694,21 @@ test("the meeting in session", async (t) => {
     await byId("session-room-display").click();
     await page.waitForFunction(() => window.__ipc.calls.some((c) => c.cmd === "open_room_display"));
     assert.equal(await page.evaluate(() => localStorage.getItem("ecabinet.roomMeeting")), "m-1");
+
+    // The chair types an outcome note while the session moves on (another
+    // device presents): the console redraws, the note keeps focus and caret.
+    const note = byId("session-outcome-note");
+    await note.fill("Giao Bộ Tư pháp");
+    await page.evaluate((doc) => {
+      window.__redrawn = false;
+      new MutationObserver(() => (window.__redrawn = true)).observe(document.querySelector('[data-testid="session-console"]'), { subtree: true, childList: true, attributes: true });
+      window.__ipc.present(doc, 2, 125);
+    }, DOC_2);
+    await page.waitForFunction(() => window.__redrawn === true);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "session-outcome-note");
+    await page.keyboard.type(" thẩm định");
+    assert.equal(await note.inputValue(), "Giao Bộ Tư pháp thẩm định");
+    await note.fill("");
   });
 
   await t.test("offline, a live action says it needs the room's connection", async () => {
