@@ -8,6 +8,7 @@ pub mod nginx;
 pub mod postgres;
 pub mod processes;
 pub mod relay;
+pub mod router_routes;
 pub mod scans;
 pub mod stats;
 
@@ -369,41 +370,8 @@ impl RawDevice {
 /// its source, so that a route added without a row in an authorisation
 /// table fails that table's test.
 pub fn routes_of_the_router() -> Result<std::collections::BTreeSet<(String, String)>> {
-    use anyhow::{ensure, Context};
-    let source = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    router_routes::routes_in(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../crates/ecabinet-server/src/http/mod.rs"),
-    )?;
-    let start = source
-        .find("pub fn router(")
-        .context("the router function")?;
-    let end = start
-        + source[start..]
-            .find(".fallback(")
-            .context("the router's fallback")?;
-    let mut routes = std::collections::BTreeSet::new();
-    for piece in source[start..end].split(".route(").skip(1) {
-        let path = piece
-            .split('"')
-            .nth(1)
-            .context("a route without a path literal")?;
-        let mut methods = 0;
-        for method in ["get", "post", "put", "patch", "delete"] {
-            let bare = format!("{method}(");
-            let found = piece.match_indices(&bare).any(|(at, _)| {
-                // `get(` itself, or `axum::routing::get(` / `.get(`; not `target(`.
-                at == 0
-                    || !piece[..at]
-                        .chars()
-                        .last()
-                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            });
-            if found {
-                routes.insert((method.to_uppercase(), path.to_owned()));
-                methods += 1;
-            }
-        }
-        ensure!(methods > 0, "no method found for the route {path}");
-    }
-    Ok(routes)
+    )
 }

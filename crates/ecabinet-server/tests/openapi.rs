@@ -10,52 +10,21 @@ use anyhow::{ensure, Context, Result};
 use ecabinet_server::http::openapi::openapi_json;
 use serde_json::Value;
 
-const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+#[path = "../../../tests/src/router_routes.rs"]
+mod router_routes;
+use router_routes::METHODS;
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn document() -> Result<Value> {
-    serde_json::from_str(&openapi_json()).context("the generated description is not JSON")
+/// (method, path) of every `.route(…)` in the router's source.
+fn routes_of_the_router() -> Result<BTreeSet<(String, String)>> {
+    router_routes::routes_in(&manifest_dir().join("src/http/mod.rs"))
 }
 
-/// (method, path) of every `.route(…)` in the router's source, read as
-/// `tests/tests/authorisation.rs` reads it.
-fn routes_of_the_router() -> Result<BTreeSet<(String, String)>> {
-    let source = std::fs::read_to_string(manifest_dir().join("src/http/mod.rs"))?;
-    let start = source
-        .find("pub fn router(")
-        .context("the router function")?;
-    let end = start
-        + source[start..]
-            .find(".fallback(")
-            .context("the router's fallback")?;
-    let mut routes = BTreeSet::new();
-    for piece in source[start..end].split(".route(").skip(1) {
-        let path = piece
-            .split('"')
-            .nth(1)
-            .context("a route without a path literal")?;
-        let mut methods = 0;
-        for method in METHODS {
-            let bare = format!("{method}(");
-            let found = piece.match_indices(&bare).any(|(at, _)| {
-                // `get(` itself, or `axum::routing::get(` / `.get(`; not `target(`.
-                at == 0
-                    || !piece[..at]
-                        .chars()
-                        .last()
-                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            });
-            if found {
-                routes.insert((method.to_uppercase(), path.to_owned()));
-                methods += 1;
-            }
-        }
-        ensure!(methods > 0, "no method found for the route {path}");
-    }
-    Ok(routes)
+fn document() -> Result<Value> {
+    serde_json::from_str(&openapi_json()).context("the generated description is not JSON")
 }
 
 /// (METHOD, path, operation) of every operation in the document.
