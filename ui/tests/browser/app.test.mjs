@@ -176,8 +176,6 @@ const OPINION_STATUS = {
 function installTauriMock(fixture) {
   const calls = [];
   const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
-  const { callbacks } = bridge;
-  const listeners = new Map(); // event name -> callback ids
   // The engine keeps its profile on disk; the mock keeps it across reloads.
   let enrolled = sessionStorage.getItem("mock.enrolled") === "1";
   let sync = fixture.sync;
@@ -301,17 +299,10 @@ function installTauriMock(fixture) {
         if (motion?.status !== "closed") throw fail("conflict", "the ballots are published when the vote closes");
         return { motion_id: motion.id, ballots_checked: 18, recount: motion.tally, matches_published: true, own_ballot_included: true, problems: [] };
       }
-      case "plugin:event|listen": {
-        if (!listeners.has(args.event)) listeners.set(args.event, []);
-        listeners.get(args.event).push(args.handler);
-        return args.handler;
-      }
-      case "plugin:event|unlisten": {
-        const ids = listeners.get(args.event) ?? [];
-        const i = ids.indexOf(args.eventId);
-        if (i !== -1) ids.splice(i, 1);
-        return null;
-      }
+      case "plugin:event|listen":
+        return bridge.listen(args);
+      case "plugin:event|unlisten":
+        return bridge.unlisten(args);
       case "launch_mode":
         // The ordinary app window, not the room display.
         return { room_display: false };
@@ -355,9 +346,7 @@ function installTauriMock(fixture) {
       opinionRequests = requests;
       opinionStatus = status;
     },
-    emit(event, payload) {
-      for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
-    },
+    emit: bridge.emit,
   };
 }
 

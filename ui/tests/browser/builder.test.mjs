@@ -111,8 +111,6 @@ const FIXTURE = {
 function installTauriMock(fixture) {
   const calls = [];
   const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
-  const { callbacks } = bridge;
-  const listeners = new Map();
   let made = 0;
   let profile = fixture.profile;
   let sync = fixture.sync;
@@ -251,13 +249,10 @@ function installTauriMock(fixture) {
         return [];
       case "document_changes":
         return changes;
-      case "plugin:event|listen": {
-        if (!listeners.has(args.event)) listeners.set(args.event, []);
-        listeners.get(args.event).push(args.handler);
-        return args.handler;
-      }
+      case "plugin:event|listen":
+        return bridge.listen(args);
       case "plugin:event|unlisten":
-        return null;
+        return bridge.unlisten(args);
       case "launch_mode":
         // The ordinary app window, not the room display.
         return { room_display: false };
@@ -292,10 +287,8 @@ function installTauriMock(fixture) {
     setChanges(next) {
       changes = next;
     },
-    listening: (event) => (listeners.get(event) ?? []).length,
-    emit(event, payload) {
-      for (const cb of listeners.get(event) ?? []) callbacks.get(cb)?.({ event, id: cb, payload });
-    },
+    listening: bridge.listening,
+    emit: bridge.emit,
   };
 }
 

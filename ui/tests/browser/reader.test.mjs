@@ -122,7 +122,6 @@ const FIXTURE = {
 function installTauriMock(fixture) {
   const calls = [];
   const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
-  const { callbacks } = bridge;
   let annotations = fixture.annotations;
   let waiting = 0;
   let made = 0;
@@ -191,9 +190,9 @@ function installTauriMock(fixture) {
       case "search_document":
         return fixture.hits[args.phrase.trim().toLowerCase()] ?? [];
       case "plugin:event|listen":
-        return args.handler;
+        return bridge.listen(args);
       case "plugin:event|unlisten":
-        return null;
+        return bridge.unlisten(args);
       case "launch_mode":
         // The ordinary app window, not the room display.
         return { room_display: false };

@@ -137,8 +137,6 @@ function installTauriMock(fixture) {
   const { ME, NAM, HOA, BAO, CHAIR, MAI } = fixture.ids;
   const calls = [];
   const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
-  const { callbacks } = bridge;
-  const listeners = new Map();
   // The engine keeps its profile, its session log and its motions across reloads.
   const profile = sessionStorage.getItem("mock.profile") === "member" ? fixture.member : fixture.secretary;
   let offline = false;
@@ -218,9 +216,7 @@ function installTauriMock(fixture) {
     return heard;
   }
 
-  function emit(event, payload) {
-    for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
-  }
+  const emit = bridge.emit;
 
   /** The session moved: the log grows and the follower tells every window. */
   function moved() {
@@ -422,11 +418,9 @@ function installTauriMock(fixture) {
       case "cancel_renders":
         return null;
       case "plugin:event|listen":
-        if (!listeners.has(args.event)) listeners.set(args.event, []);
-        listeners.get(args.event).push(args.handler);
-        return args.handler;
+        return bridge.listen(args);
       case "plugin:event|unlisten":
-        return null;
+        return bridge.unlisten(args);
       default:
         throw fail("unknown_command", `no mock for ${cmd}`);
     }

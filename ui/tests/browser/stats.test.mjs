@@ -106,8 +106,6 @@ const FIXTURE = {
 function installTauriMock(fixture) {
   const calls = [];
   const bridge = window.__installTauriBridge((cmd, args) => invoke(cmd, args));
-  const { callbacks } = bridge;
-  const listeners = new Map();
   const failures = new Map();
   let profile = fixture.profile;
   const fail = (code, message) => ({ code, message });
@@ -179,13 +177,10 @@ function installTauriMock(fixture) {
         return [fixture.profile.person, fixture.member.person];
       case "statistics":
         return statistics(args.from ?? null, args.to ?? null);
-      case "plugin:event|listen": {
-        if (!listeners.has(args.event)) listeners.set(args.event, []);
-        listeners.get(args.event).push(args.handler);
-        return args.handler;
-      }
+      case "plugin:event|listen":
+        return bridge.listen(args);
       case "plugin:event|unlisten":
-        return null;
+        return bridge.unlisten(args);
       case "launch_mode":
         return { room_display: false };
       case "follow_session":
@@ -211,9 +206,7 @@ function installTauriMock(fixture) {
     setProfile(next) {
       profile = next;
     },
-    emit(event, payload) {
-      for (const cb of listeners.get(event) ?? []) callbacks.get(cb)?.({ event, id: cb, payload });
-    },
+    emit: bridge.emit,
   };
 }
 
