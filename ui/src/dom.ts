@@ -124,7 +124,7 @@ function morphChildren(parent: Node, drawn: readonly Node[]): void {
     const next = drawn[i]!;
     const shown = parent.childNodes[i] ?? null;
     if (shown === next) continue;
-    if (next.parentNode !== null && next.getRootNode() === parent.getRootNode() && next.isConnected) {
+    if (next.isConnected) {
       // A node kept across drawings (a field being typed in): moved, never copied.
       parent.insertBefore(next, shown);
     } else if (matches(shown, next)) {

@@ -800,12 +800,12 @@ async fn set_meeting_status(
 }
 
 /// After a command that works offline: says so when it has not gone out yet.
-/// What the legal signatures already in a document just attached say
-/// (checked here, against this device's trust anchors), on stderr: a
-/// signature that does not hold is said as loudly as one that does.
-async fn note_signatures(client: &Client, document: &ecabinet_domain::Document, out: &Printer) {
+/// What the legal signatures already in a file just attached say (checked
+/// here, against this device's trust anchors), on stderr: a signature that
+/// does not hold is said as loudly as one that does.
+async fn note_signatures(client: &Client, file: &std::path::Path, out: &Printer) {
     use ecabinet_client::{SignatureIntegrity, SignatureTrust};
-    match client.signature_views(document.id).await {
+    match client.signature_views_of_file(file).await {
         Ok(views) => {
             for (n, v) in views.iter().enumerate() {
                 let integrity = match v.integrity {
@@ -1487,7 +1487,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 .add_document_with(item, &file, title.as_deref(), handling.handling())
                 .await?;
             out.document_added(&added);
-            note_signatures(&client, &added, out).await;
+            note_signatures(&client, &file, out).await;
             waiting(&client, out).await?;
         }
         Command::Doc {
@@ -1513,7 +1513,7 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
                 .revise_document_with(document, &file, title.as_deref(), handling)
                 .await?;
             out.document_added(&revised);
-            note_signatures(&client, &revised, out).await;
+            note_signatures(&client, &file, out).await;
             waiting(&client, out).await?;
         }
         Command::Doc {

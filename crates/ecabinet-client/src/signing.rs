@@ -241,6 +241,24 @@ impl Client {
         Ok(ecabinet_sign::load_anchors(&dir)?)
     }
 
+    /// The legal signatures in a PDF file about to enter (or just entered)
+    /// eCabinet, checked against this device's trust anchors: the file as
+    /// it is on disk, without decrypting the sealed copy again.
+    pub async fn signature_views_of_file(
+        &self,
+        file: &std::path::Path,
+    ) -> ClientResult<Vec<SignatureView>> {
+        let anchors = self.trust_anchors()?;
+        let bytes = tokio::fs::read(file)
+            .await
+            .map_err(|e| ClientError::io(file, e))?;
+        let signatures =
+            tokio::task::spawn_blocking(move || ecabinet_sign::verify_pdf(&bytes, &anchors))
+                .await
+                .map_err(|e| ClientError::Signing(format!("the checking thread stopped: {e}")))??;
+        Ok(signatures.iter().map(SignatureView::from).collect())
+    }
+
     /// The reader's signature panel: each signature of the latest version,
     /// checked against this device's trust anchors.
     pub async fn signature_views(&self, document: DocumentId) -> ClientResult<Vec<SignatureView>> {
