@@ -347,12 +347,16 @@ impl ServerApi {
             .parse()
             .map_err(|_| ClientError::Protocol("the session token is not a valid header".into()))?;
         request.headers_mut().insert("authorization", bearer);
-        let (mut socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .map_err(|e| ClientError::ServerUnreachable {
-                url: self.base.to_string(),
-                detail: e.to_string(),
-            })?;
+        let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
+            request,
+            Some(event_socket_config()),
+            false,
+        )
+        .await
+        .map_err(|e| ClientError::ServerUnreachable {
+            url: self.base.to_string(),
+            detail: e.to_string(),
+        })?;
         while let Some(message) = socket.next().await {
             match message {
                 Ok(Message::Text(text)) => {
@@ -627,4 +631,13 @@ mod tests {
             assert_eq!(error.code(), "invalid_server_url", "{bad}");
         }
     }
+}
+
+/// How a device reads the server's event socket. Its messages are pokes and
+/// live events of about a kilobyte; tungstenite zero-fills its whole read
+/// buffer before every read (even one that finds nothing), so the default
+/// 128 KiB cost a device a quarter of a megabyte of writing per message.
+/// A bigger message is simply read in more than one go.
+pub fn event_socket_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(16 * 1024)
 }

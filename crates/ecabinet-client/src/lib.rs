@@ -46,7 +46,10 @@ use ecabinet_domain::ops::Command;
 use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
 
 pub use annotations::{AnnotationEdit, AnnotationList, AnnotationView, NewAnnotation, Placement};
-pub use api::{parse_server_url, RoomSignalEnvelope, ServerApi, SocketMessage, SocketMessages};
+pub use api::{
+    event_socket_config, parse_server_url, RoomSignalEnvelope, ServerApi, SocketMessage,
+    SocketMessages,
+};
 pub use cache::CacheReport;
 pub use changes::{ChangeHunk, DocumentChanges};
 pub use documents::{handling_of, FetchedDocument};

@@ -291,8 +291,9 @@ pub struct LiveBroadcast {
     pub organisation: ecabinet_domain::OrganisationId,
     /// The event's change number (its `cursor`).
     pub change: i64,
-    /// `{"live": …, "cursor": N}`.
-    pub message: Arc<str>,
+    /// `{"live": …, "cursor": N}`, made once: every socket sends these
+    /// same bytes (a clone is a count, not a copy).
+    pub message: axum::extract::ws::Utf8Bytes,
 }
 
 impl std::fmt::Debug for Services {

@@ -6,7 +6,6 @@
 //! through the change stream (late joiners, other instances, replicas).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ecabinet_crypto::verify_signature;
@@ -462,7 +461,7 @@ impl Services {
             let _ = self.live.send(LiveBroadcast {
                 organisation,
                 change,
-                message: Arc::from(text),
+                message: text.into(),
             });
         }
         let mut wrote_more = false;
@@ -521,15 +520,18 @@ impl Services {
         if wrote_more {
             self.poke(organisation).await;
         } else {
-            // Only the event's own change: the sockets of this instance have
-            // it already; the cursor moves for everyone else (and the next
-            // event's followers) without another read of the database.
+            // Only the event's own change: the cursor moves (for the next
+            // socket's first poke and the next event's followers) without
+            // another read of the database, and without waking any socket.
+            // The organisation's sockets carried the event with its change
+            // number, and a device behind it pulls on seeing it; a socket
+            // that fell behind the broadcast pokes by itself; another
+            // organisation's devices have nothing to pull.
             self.cursor.send_if_modified(|current| {
-                let newer = change > *current;
-                if newer {
+                if change > *current {
                     *current = change;
                 }
-                newer
+                false
             });
         }
     }

@@ -675,8 +675,18 @@ async fn events(
     let metrics = services.metrics.clone();
     let signals = services.signals.subscribe();
     Ok(upgrade
+        // Devices send nothing on this socket but pings and its close.
+        // tungstenite zero-fills its whole read buffer before every read,
+        // even one that finds nothing, and each socket tries a read after
+        // every message it sends: with the default 128 KiB that was 128 MB
+        // written per live event to 1,000 sockets.
+        .read_buffer_size(EVENT_SOCKET_READ_BUFFER)
+        .max_message_size(EVENT_SOCKET_READ_BUFFER * 16)
         .on_upgrade(move |socket| poke(socket, organisation, cursor, live, metrics, ends, signals)))
 }
+
+/// The read buffer of one event socket (see [`events`]).
+const EVENT_SOCKET_READ_BUFFER: usize = 4 * 1024;
 
 /// When an event socket must close: its session ends, or its device is
 /// revoked (through this instance; another instance's revocation closes it
@@ -725,6 +735,9 @@ async fn poke(
     // The newest change number this socket has told of: a live event
     // carries its own, so the poke for it is not sent again.
     let mut told = first;
+    // One timer for the socket's life, not a new one per message.
+    let session_ends = tokio::time::sleep_until(ends.at);
+    tokio::pin!(session_ends);
     loop {
         // Biased, live events first: the orderer sends an event before it
         // moves the cursor, so a socket woken by both tells the event (and
@@ -735,7 +748,7 @@ async fn poke(
             biased;
             event = live.recv() => match event {
                 Ok(event) if event.organisation == organisation => {
-                    if socket.send(Message::Text((*event.message).into())).await.is_err() {
+                    if socket.send(Message::Text(event.message)).await.is_err() {
                         break;
                     }
                     metrics.live_events_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -747,8 +760,18 @@ async fn poke(
                 }
                 // Another organisation's meeting: not for this device.
                 Ok(_) => {}
-                // Fell behind: the cursor poke that follows makes it pull.
-                Err(RecvError::Lagged(_)) => {}
+                // Fell behind the broadcast: the events it missed moved the
+                // cursor without waking anyone, so it pokes now.
+                Err(RecvError::Lagged(_)) => {
+                    let value = *cursor.borrow_and_update();
+                    if value > told {
+                        told = value;
+                        if socket.send(Message::Text(text(value).into())).await.is_err() {
+                            break;
+                        }
+                        metrics.pokes_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
                 Err(RecvError::Closed) => break,
             },
             changed = cursor.changed() => {
@@ -769,7 +792,7 @@ async fn poke(
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
                 Some(Ok(_)) => {}
             },
-            () = tokio::time::sleep_until(ends.at) => {
+            () = &mut session_ends => {
                 close(&mut socket, "the session ended; sign in again").await;
                 break;
             }
