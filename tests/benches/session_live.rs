@@ -192,7 +192,7 @@ struct SessionSetup {
     document: DocumentId,
 }
 
-async fn part_a() -> Result<SessionSetup> {
+async fn setup() -> Result<SessionSetup> {
     let server = TestServer::start(Backend::Sqlite).await?;
     let secretary = Arc::new(server.enrol("Thư ký Văn phòng", Role::Secretary).await?);
     let mut members = Vec::with_capacity(FOLLOWERS);
@@ -222,12 +222,31 @@ async fn part_a() -> Result<SessionSetup> {
     }
     secretary.start_session(meeting.id).await?;
     secretary.take_up_item(item.id).await?;
+    Ok(SessionSetup {
+        server,
+        secretary,
+        members,
+        meeting: meeting.id,
+        item: item.id,
+        document: document.id,
+    })
+}
+
+async fn part_a(setup: &SessionSetup) -> Result<()> {
+    let SessionSetup {
+        secretary,
+        members,
+        meeting,
+        document,
+        ..
+    } = setup;
+    let (meeting, document) = (*meeting, *document);
 
     let last = 1 + PAGE_CHANGES;
     let (sender, mut results) = mpsc::unbounded_channel();
     let followers: Vec<_> = members
         .iter()
-        .map(|m| follow_and_render(m.clone(), meeting.id, document.id, last, sender.clone()))
+        .map(|m| follow_and_render(m.clone(), meeting, document, last, sender.clone()))
         .collect();
     drop(sender);
     // Warm-up: page 1 until every follower has it (which also shows that
@@ -235,7 +254,7 @@ async fn part_a() -> Result<SessionSetup> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut warm = 0;
     for _ in 0..10 {
-        secretary.present(document.id, None, 1, 100).await?;
+        secretary.present(document, None, 1, 100).await?;
         warm += collect_page(&mut results, 1, FOLLOWERS - warm, Duration::from_secs(3))
             .await?
             .len();
@@ -254,7 +273,7 @@ async fn part_a() -> Result<SessionSetup> {
     for page in 2..=last {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let started = Instant::now();
-        secretary.present(document.id, None, page, 100).await?;
+        secretary.present(document, None, page, 100).await?;
         let got = collect_page(&mut results, page, FOLLOWERS, Duration::from_secs(60)).await?;
         ensure!(
             got.len() == FOLLOWERS,
@@ -281,7 +300,7 @@ async fn part_a() -> Result<SessionSetup> {
     for _ in 0..2 {
         for page in 2..=last {
             let started = Instant::now();
-            let image = members[0].render_page(document.id, page, DPI).await?;
+            let image = members[0].render_page(document, page, DPI).await?;
             bare.push(started.elapsed());
             std::hint::black_box(image.png.len());
         }
@@ -314,14 +333,7 @@ async fn part_a() -> Result<SessionSetup> {
         std::thread::available_parallelism().map_or(1, usize::from)
     );
 
-    Ok(SessionSetup {
-        server,
-        secretary,
-        members,
-        meeting: meeting.id,
-        item: item.id,
-        document: document.id,
-    })
+    Ok(())
 }
 
 // ---------------------------------------------------------------- part B
@@ -357,9 +369,14 @@ async fn open_sockets(
                 .headers_mut()
                 .insert("authorization", format!("Bearer {token}").parse()?);
         }
+        // Both sets of sockets read as a device does.
         let connected = tokio::time::timeout(
             Duration::from_secs(5),
-            tokio_tungstenite::connect_async(request),
+            tokio_tungstenite::connect_async_with_config(
+                request,
+                Some(ecabinet_client::event_socket_config()),
+                false,
+            ),
         )
         .await;
         let mut socket = match connected {
@@ -558,6 +575,8 @@ async fn part_b(setup: &SessionSetup) -> Result<()> {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut ours = Vec::with_capacity(ours_sockets * FAN_OUT_EVENTS);
     let mut theirs = Vec::with_capacity(peer_sockets * FAN_OUT_EVENTS);
+    // The first socket to have each event: what ordering costs before the fan-out.
+    let (mut ours_first, mut theirs_first) = (Vec::new(), Vec::new());
     for n in 0..FAN_OUT_WARMUP + FAN_OUT_EVENTS {
         for ecabinet_turn in [n % 2 == 0, n % 2 == 1] {
             tokio::time::sleep(Duration::from_millis(30)).await;
@@ -570,9 +589,12 @@ async fn part_b(setup: &SessionSetup) -> Result<()> {
                 broadcast.delays(seq, started).await?
             };
             if n >= FAN_OUT_WARMUP {
+                let first = delays.iter().min().copied().unwrap_or_default();
                 if ecabinet_turn {
+                    ours_first.push(first);
                     ours.extend(delays);
                 } else {
+                    theirs_first.push(first);
                     theirs.extend(delays);
                 }
             }
@@ -594,6 +616,14 @@ async fn part_b(setup: &SessionSetup) -> Result<()> {
     print_summary(
         &format!("axum + broadcast peer, {peer_sockets} sockets"),
         &theirs,
+    );
+    print_summary(
+        "eCabinet, the first socket of each event",
+        &summarise(&mut ours_first),
+    );
+    print_summary(
+        "broadcast peer, the first socket of each event",
+        &summarise(&mut theirs_first),
     );
     println!(
         "  target: eCabinet p99 ≤ 15 ms → {} ({:.1} ms); ratio p99 eCabinet / broadcast: {:.2}×, p50: {:.2}×",
@@ -1018,9 +1048,18 @@ async fn part_c(setup: &SessionSetup) -> Result<()> {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
-    let setup = part_a().await?;
-    part_b(&setup).await?;
-    part_c(&setup).await?;
+    // ECAB_SESSION_PARTS picks parts (say "b" while working on the fan-out).
+    let parts = std::env::var("ECAB_SESSION_PARTS").unwrap_or_else(|_| "abc".into());
+    let setup = setup().await?;
+    if parts.contains('a') {
+        part_a(&setup).await?;
+    }
+    if parts.contains('b') {
+        part_b(&setup).await?;
+    }
+    if parts.contains('c') {
+        part_c(&setup).await?;
+    }
     let SessionSetup {
         server,
         secretary,
