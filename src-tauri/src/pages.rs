@@ -7,6 +7,10 @@
 //! `cancel_renders` command raises a threshold, and a queued render whose
 //! ticket is below it is dropped when its turn comes (409), so jumping
 //! through a long document does not make the reader wait for pages it left.
+//! The page the reader shows carries `ahead=1`: once it is served, the page
+//! after it is rendered in the background and kept in the engine's recent
+//! pages, so the next page turn (a presenter moving on, followed) costs no
+//! rendering.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -27,6 +31,9 @@ pub struct PageRequest {
     pub dpi: f32,
     /// The reader's number for this request (0: never cancelled).
     pub ticket: u64,
+    /// The page the reader shows (`ahead=1`, not a thumbnail): the page
+    /// after it is rendered ahead.
+    pub ahead: bool,
 }
 
 /// Renders with a ticket below this are no longer wanted.
@@ -47,6 +54,7 @@ pub fn parse(path: &str, query: Option<&str>) -> Result<PageRequest, String> {
         .map_err(|_| format!("{page:?} is not a page number"))?;
     let mut dpi = DEFAULT_DPI;
     let mut ticket = 0;
+    let mut ahead = false;
     for pair in query
         .unwrap_or_default()
         .split('&')
@@ -60,6 +68,8 @@ pub fn parse(path: &str, query: Option<&str>) -> Result<PageRequest, String> {
             ticket = value
                 .parse()
                 .map_err(|_| format!("{value:?} is not a ticket"))?;
+        } else if pair == "ahead=1" {
+            ahead = true;
         }
     }
     Ok(PageRequest {
@@ -67,6 +77,7 @@ pub fn parse(path: &str, query: Option<&str>) -> Result<PageRequest, String> {
         page,
         dpi,
         ticket,
+        ahead,
     })
 }
 
@@ -97,11 +108,17 @@ async fn render(
     };
     let outcome = async {
         let client = engine.client().await?;
-        client
-            .render_page_unless(wanted.document, wanted.page, wanted.dpi, || {
-                wanted.ticket != 0 && wanted.ticket < cancel_below.0.load(Ordering::Relaxed)
-            })
-            .await
+        let cancelled =
+            || wanted.ticket != 0 && wanted.ticket < cancel_below.0.load(Ordering::Relaxed);
+        if wanted.ahead {
+            client
+                .read_page(wanted.document, wanted.page, wanted.dpi, cancelled)
+                .await
+        } else {
+            client
+                .render_page_unless(wanted.document, wanted.page, wanted.dpi, cancelled)
+                .await
+        }
     }
     .await;
     match outcome {
@@ -148,12 +165,14 @@ mod tests {
                 document: id,
                 page: 3,
                 dpi: 150.0,
-                ticket: 0
+                ticket: 0,
+                ahead: false,
             })
         );
         assert_eq!(
-            parse(&format!("/{id}/3"), Some("dpi=150&ticket=42")).map(|r| r.ticket),
-            Ok(42)
+            parse(&format!("/{id}/3"), Some("dpi=150&ahead=1&ticket=42"))
+                .map(|r| (r.ticket, r.ahead)),
+            Ok((42, true))
         );
         assert!(parse(&format!("/{id}/1"), Some("ticket=-1")).is_err());
         assert_eq!(

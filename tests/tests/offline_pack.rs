@@ -222,7 +222,8 @@ async fn a_device_out_of_touch_past_its_lease_locks_its_documents() -> Result<()
         .await?;
     member.sync().await?;
     member.open_document(document.id).await?;
-    // Rendered once: the PDF thread now holds the document open.
+    // Rendered once: the PDF thread now holds the document open, and the
+    // page is kept among the pages rendered last.
     member.render_page(document.id, 1, 72.0).await?;
 
     // Four days without reaching the server (the last sync moved back in the replica).
@@ -246,6 +247,12 @@ async fn a_device_out_of_touch_past_its_lease_locks_its_documents() -> Result<()
         .await
         .expect_err("past the lease, the open document too");
     assert_eq!(locked.code(), "lease_expired", "{locked}");
+    // Nor a page rendered a moment ago and kept in memory.
+    let locked = member
+        .render_page(document.id, 1, 72.0)
+        .await
+        .expect_err("past the lease, a page kept in memory too");
+    assert_eq!(locked.code(), "lease_expired", "{locked}");
     // The cache is kept (ciphertext), and one sync unlocks it.
     assert!(member
         .profile_dir()
@@ -254,5 +261,6 @@ async fn a_device_out_of_touch_past_its_lease_locks_its_documents() -> Result<()
         .exists());
     member.sync().await?;
     member.open_document(document.id).await?;
+    member.render_page(document.id, 1, 72.0).await?;
     server.stop().await
 }

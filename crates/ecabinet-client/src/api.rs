@@ -596,6 +596,15 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> ClientResult<T> {
     }
 }
 
+/// How a device reads the server's event socket. Its messages are pokes and
+/// live events of about a kilobyte; tungstenite zero-fills its whole read
+/// buffer before every read (even one that finds nothing), so the default
+/// 128 KiB cost a device a quarter of a megabyte of writing per message.
+/// A bigger message is simply read in more than one go.
+pub fn event_socket_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(16 * 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,13 +640,4 @@ mod tests {
             assert_eq!(error.code(), "invalid_server_url", "{bad}");
         }
     }
-}
-
-/// How a device reads the server's event socket. Its messages are pokes and
-/// live events of about a kilobyte; tungstenite zero-fills its whole read
-/// buffer before every read (even one that finds nothing), so the default
-/// 128 KiB cost a device a quarter of a megabyte of writing per message.
-/// A bigger message is simply read in more than one go.
-pub fn event_socket_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
-    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(16 * 1024)
 }

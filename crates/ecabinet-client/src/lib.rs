@@ -22,6 +22,7 @@ mod positions;
 mod prefetch;
 mod profile;
 mod reading;
+mod recent_pages;
 mod references;
 mod replica;
 pub mod room;
@@ -104,6 +105,8 @@ pub struct Client {
     /// Page renders take turns here (PDFium serialises them anyway), so a
     /// render the reader no longer wants can be dropped before it starts.
     render_turns: tokio::sync::Mutex<()>,
+    /// The pages rendered last (see `recent_pages`).
+    recent_pages: Mutex<recent_pages::RecentPages>,
     /// One sync at a time per client: the background loop and a command's
     /// own sync would otherwise push the same ops twice and race on the cursor.
     sync_turn: tokio::sync::Mutex<()>,
@@ -159,6 +162,7 @@ impl Client {
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
+            recent_pages: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),
@@ -265,6 +269,7 @@ impl Client {
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
+            recent_pages: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),

@@ -12,6 +12,7 @@ use ecabinet_pdf::{
 };
 
 use crate::error::{ClientError, ClientResult};
+use crate::recent_pages::PageKey;
 use crate::views::{DocumentView, PageHit};
 use crate::Client;
 
@@ -25,6 +26,13 @@ pub struct RenderedPage {
     pub png: Vec<u8>,
     /// What the watermark says.
     pub watermark: String,
+}
+
+/// A page this device may read, as the replica says now.
+struct PageWanted {
+    key: PageKey,
+    worker: &'static PdfWorker,
+    facts: ecabinet_domain::Document,
 }
 
 impl From<PdfError> for ClientError {
@@ -74,9 +82,19 @@ impl Client {
         let worker = PdfWorker::get()?;
         let facts = self.document(document).await?;
         self.check_lease().await?;
+        self.with_pdf_of(worker, facts, job).await
+    }
+
+    /// [`Client::with_pdf`] once the replica and the lease have said yes.
+    async fn with_pdf_of(
+        &self,
+        worker: &'static PdfWorker,
+        facts: ecabinet_domain::Document,
+        job: PdfJob,
+    ) -> ClientResult<PdfAnswer> {
         let key = DocumentKey {
             owner: *self.profile.device_id.0.as_bytes(),
-            document: *document.0.as_bytes(),
+            document: *facts.id.0.as_bytes(),
             version: facts.version,
         };
         match worker.with_document(key.clone(), None, job.clone()).await {
@@ -107,20 +125,74 @@ impl Client {
     }
 
     /// Closes every document this device holds open on the PDF thread (the
-    /// app locked, or a benchmark's cold open); the next page opens afresh.
+    /// app locked, or a benchmark's cold open), and forgets the pages it
+    /// rendered: the next page opens and renders afresh.
     pub fn close_documents(&self) {
         PdfWorker::forget_if_running(*self.profile.device_id.0.as_bytes());
+        if let Ok(mut recent) = self.recent_pages.lock() {
+            recent.clear();
+        }
     }
 
-    /// Renders page `page` (from 1) at `dpi`, watermarked for this viewer.
+    /// Renders page `page` (from 1) at `dpi`, watermarked for this viewer,
+    /// or takes it from the pages rendered in the last minute.
     pub async fn render_page(
         &self,
         document: DocumentId,
         page: u32,
         dpi: f32,
     ) -> ClientResult<RenderedPage> {
+        let wanted = self.page_wanted(document, page, dpi).await?;
+        if let Some(found) = self.recent_page(&wanted) {
+            return Ok(found);
+        }
+        self.draw_page(wanted).await
+    }
+
+    /// Whether this device may read the document now (asked of the replica
+    /// and the lease every time, a page kept in memory or not), and which
+    /// version's page that is.
+    async fn page_wanted(
+        &self,
+        document: DocumentId,
+        page: u32,
+        dpi: f32,
+    ) -> ClientResult<PageWanted> {
+        let worker = PdfWorker::get()?;
+        let facts = self.document(document).await?;
+        self.check_lease().await?;
+        Ok(PageWanted {
+            key: PageKey {
+                document,
+                version: facts.version,
+                page,
+                dpi,
+            },
+            worker,
+            facts,
+        })
+    }
+
+    fn recent_page(&self, wanted: &PageWanted) -> Option<RenderedPage> {
+        self.recent_pages
+            .lock()
+            .ok()?
+            .get(&wanted.key, std::time::Instant::now())
+    }
+
+    /// Renders the page, watermarks it, keeps it among the recent pages.
+    async fn draw_page(&self, wanted: PageWanted) -> ClientResult<RenderedPage> {
+        let PageWanted { key, worker, facts } = wanted;
+        let drawn = std::time::Instant::now();
         let answer = self
-            .with_pdf(document, PdfJob::Render { page, dpi })
+            .with_pdf_of(
+                worker,
+                facts,
+                PdfJob::Render {
+                    page: key.page,
+                    dpi: key.dpi,
+                },
+            )
             .await?;
         let PdfAnswer::Pixels {
             width,
@@ -132,7 +204,8 @@ impl Client {
             return Err(unexpected(answer));
         };
         let watermark = self.watermark();
-        blocking(move || {
+        let (page, dpi) = (key.page, key.dpi);
+        let rendered = blocking(move || {
             let mut image =
                 ecabinet_pdf::RgbaImage::from_raw(width, height, rgba).ok_or_else(|| {
                     PdfError::Render(format!("{width}×{height} pixels did not add up"))
@@ -147,14 +220,19 @@ impl Client {
                 watermark: watermark.text(),
             })
         })
-        .await
+        .await?;
+        if let Ok(mut recent) = self.recent_pages.lock() {
+            recent.put(key, drawn, rendered.clone());
+        }
+        Ok(rendered)
     }
 
     /// [`Client::render_page`] when its turn comes, unless `cancelled` says by
     /// then that the reader has moved on (a page scrolled past, a jump away):
     /// queued renders of pages nobody will see are dropped, not drawn. The
     /// document is fetched and decrypted before taking a turn, so a slow
-    /// first open does not hold up other renders.
+    /// first open does not hold up other renders; a page rendered lately
+    /// takes no turn at all.
     pub async fn render_page_unless(
         &self,
         document: DocumentId,
@@ -165,11 +243,58 @@ impl Client {
         if cancelled() {
             return Err(ClientError::Cancelled);
         }
+        let wanted = self.page_wanted(document, page, dpi).await?;
+        if let Some(found) = self.recent_page(&wanted) {
+            return Ok(found);
+        }
         let _turn = self.render_turns.lock().await;
         if cancelled() {
             return Err(ClientError::Cancelled);
         }
-        self.render_page(document, page, dpi).await
+        // Rendered ahead while this one waited its turn?
+        if let Some(found) = self.recent_page(&wanted) {
+            return Ok(found);
+        }
+        self.draw_page(wanted).await
+    }
+
+    /// What the reader shows: the page ([`Client::render_page_unless`]),
+    /// and then, in the background and in its turn, the page after it, so
+    /// that turning to it (or a presenter moving on, followed) shows it at
+    /// once.
+    pub async fn read_page(
+        self: &std::sync::Arc<Self>,
+        document: DocumentId,
+        page: u32,
+        dpi: f32,
+        cancelled: impl Fn() -> bool,
+    ) -> ClientResult<RenderedPage> {
+        let shown = self
+            .render_page_unless(document, page, dpi, cancelled)
+            .await?;
+        if shown.page < shown.page_count {
+            let client = self.clone();
+            tokio::spawn(async move {
+                if let Err(error) = client.render_ahead(document, page + 1, dpi).await {
+                    tracing::debug!(%error, page = page + 1, "the page ahead was not rendered");
+                }
+            });
+        }
+        Ok(shown)
+    }
+
+    /// Renders a page nobody waits for yet into the recent pages, taking its
+    /// turn behind the pages readers wait for.
+    async fn render_ahead(&self, document: DocumentId, page: u32, dpi: f32) -> ClientResult<()> {
+        let wanted = self.page_wanted(document, page, dpi).await?;
+        if self.recent_page(&wanted).is_some() {
+            return Ok(());
+        }
+        let _turn = self.render_turns.lock().await;
+        if self.recent_page(&wanted).is_none() {
+            self.draw_page(wanted).await?;
+        }
+        Ok(())
     }
 
     /// Opens a document for reading: fetches and verifies it if needed, counts its pages.

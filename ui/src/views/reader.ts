@@ -612,8 +612,11 @@ export function mountReader(
     if (previous && previous.offsetHeight > 0) pageBox.style.minHeight = `${previous.offsetHeight}px`;
     let src = url(page, dpi) + (retries > 0 ? `&retry=${retries}` : "");
     if (env.cancelRendersBelow) {
+      // The desktop's engine: a page left before its turn is dropped, and
+      // the page after this one is rendered ahead (turning to it, or a
+      // presenter moving on, then shows it at once).
       const ticket = ++lastTicket;
-      src += `&ticket=${ticket}`;
+      src += `&ahead=1&ticket=${ticket}`;
       env.cancelRendersBelow(ticket);
     }
     const img = h("img", {

@@ -319,8 +319,10 @@ after(async () => {
 
 const byId = (id) => page.locator(`[data-testid="${id}"]`);
 const ipcCalls = (cmd) => page.evaluate((c) => window.__ipc.calls.filter((x) => x.cmd === c), cmd);
-// The render ticket grows with every page shown; the tests look at the rest.
-const pageSrc = async () => (await byId("reader-page-image").getAttribute("src"))?.replace(/&ticket=\d+/, "");
+// The render ticket grows with every page shown (and the page shown asks for
+// the next one ahead); the tests look at the rest.
+const pageSrc = async () =>
+  (await byId("reader-page-image").getAttribute("src"))?.replace(/&ahead=1&ticket=\d+/, "");
 /** Waits until the page image shows page `n` and has loaded. */
 async function pageShown(n) {
   await page.waitForFunction(
