@@ -68,6 +68,36 @@ async fn scenario(backend: Backend) -> Result<()> {
         .iter()
         .any(|d| d.device == secretary.profile().device_id && d.secretary));
     ensure!(info.facts.items.iter().any(|i| i.id == item.id));
+    // A restricted item's audience is told to those who may host (so their
+    // hub keeps its voices to it), never to a member.
+    let restricted = secretary
+        .add_agenda_item(
+            meeting.id,
+            "Nhân sự cấp cao",
+            Some(vec![member.profile().person.id]),
+        )
+        .await?;
+    ensure!(
+        member.room_info(meeting.id).await?.audiences.is_empty(),
+        "a member learns no item's audience"
+    );
+    let hosting = secretary.room_info(meeting.id).await?;
+    let audience = hosting
+        .voice_audience(Some(restricted.id))
+        .context("the secretariat learns the restricted item's audience")?;
+    let mut expected = vec![
+        member.profile().person.id,
+        secretary.profile().person.id,
+        deputy.profile().person.id,
+    ];
+    let mut audience = audience;
+    audience.sort_by_key(|p| p.0);
+    expected.sort_by_key(|p| p.0);
+    ensure!(
+        audience == expected,
+        "its named member and the secretariat: {audience:?}"
+    );
+    ensure!(hosting.voice_audience(Some(item.id)).is_none());
 
     // Only the chair or the secretariat hosts; one hub at a time.
     ensure!(code(member.hub_check_in(meeting.id, &[], &[]).await) == "forbidden");

@@ -376,6 +376,27 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         &["meeting", "edit", &meeting, "--chair", &chair_id],
     )
     .await?;
+    // A restricted item, for the chair only (and the secretariat).
+    let restricted = json(
+        &ecab_ok(
+            &secretary,
+            &[
+                "--json",
+                "agenda",
+                "add",
+                &meeting,
+                "--title",
+                "Nhân sự (hạn chế)",
+                "--only",
+                &chair_id,
+            ],
+        )
+        .await?,
+    )?;
+    let restricted = restricted["id"]
+        .as_str()
+        .context("the restricted item")?
+        .to_owned();
     ecab_ok(&secretary, &["session", "start", &meeting]).await?;
     ecab_ok(&secretary, &["session", "item", &item]).await?;
     for member in &members {
@@ -526,6 +547,40 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
         in_room.len(),
         grown as f64 / 96_000.0
     );
+    // The restricted item, taken up in the room: the hub's forwarding keeps
+    // the chair (its named member) from the listener, who is not; taking
+    // the open item up again, the listener hears the chair again.
+    let taken_up_through_hub = |note: &Value| {
+        note["note"] == "event" && note["kind"] == "item_taken_up" && note["through_hub"] == true
+    };
+    for (item_now, audible) in [(&restricted, false), (&item, true)] {
+        let before_event = rooms[listener].count(taken_up_through_hub);
+        ecab_ok(&secretary, &["session", "item", item_now]).await?;
+        rooms[listener]
+            .wait_for_nth(
+                "the item taken up through the hub",
+                before_event + 1,
+                Duration::from_secs(10),
+                taken_up_through_hub,
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let before = size(&heard_files[listener]);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let grown = size(&heard_files[listener]) - before;
+        if audible {
+            ensure!(
+                grown >= 48_000,
+                "back on the open item, the listener hears the chair: {grown} bytes"
+            );
+        } else {
+            ensure!(
+                grown <= 9_600,
+                "a restricted item is not heard outside its audience, hub or not: {grown} bytes"
+            );
+        }
+    }
+    println!("a restricted item through the hub: the listener outside its audience heard nothing");
 
     // The room goes on: the chair's console gives the floor, a member asks,
     // the presenter shows a page: all through the hub.

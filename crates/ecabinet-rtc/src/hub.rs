@@ -603,16 +603,22 @@ impl Hub {
         });
     }
 
-    /// Who the hub's voice forwarding lets be heard follows the log it holds.
+    /// Who the hub's voice forwarding lets be heard follows the log it
+    /// holds, and who hears a restricted item follows what the server said
+    /// of its audience (as the server's own forwarding does).
     fn voices_follow(&self) {
-        let voices = self
-            .core
-            .state()
+        let state = self.core.state();
+        let voices = state
             .voices(self.info.facts.chair)
             .into_iter()
             .map(|p| p.0)
             .collect();
         self.voice.set_talkers(self.meeting.0, voices);
+        let audience = self
+            .info
+            .voice_audience(state.current_item)
+            .map(|persons| persons.into_iter().map(|p| p.0).collect());
+        self.voice.set_audience(self.meeting.0, audience);
     }
 
     /// An event the server ordered (its socket, its log, or a relay's answer).
@@ -833,6 +839,8 @@ impl Hub {
             .refresh(info.facts.clone(), Directory::new(&info.devices));
         self.core.set_voting(info.voting.clone());
         self.info = info;
+        // A restricted item's audience may have changed.
+        self.voices_follow();
     }
 
     fn server_back(&mut self) {

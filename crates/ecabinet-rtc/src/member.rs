@@ -40,7 +40,8 @@ pub struct MemberOptions {
 enum Input {
     Socket(SocketMessage),
     SocketDown,
-    Info(Result<RoomInfo, ecabinet_client::ClientError>),
+    /// Boxed: the room's description is large beside the other inputs.
+    Info(Box<Result<RoomInfo, ecabinet_client::ClientError>>),
     Offered(Result<RoomPeer, RtcError>),
     SubmitTimedOut(LiveEventId),
     BallotTimedOut(Vec<u8>),
@@ -160,7 +161,7 @@ impl Member {
         self.last_attempt = Some(Instant::now());
         self.connecting = true;
         tokio::spawn(async move {
-            let _ = inputs.send(Input::Info(client.room_info(meeting).await));
+            let _ = inputs.send(Input::Info(Box::new(client.room_info(meeting).await)));
         });
     }
 
@@ -229,25 +230,27 @@ impl Member {
                 self.socket_up = false;
                 self.server_reachable = false;
             }
-            Input::Info(Ok(info)) => {
-                self.server_reachable = true;
-                let hub = info.hub.as_ref().map(|h| h.device);
-                self.info = Some(info);
-                match hub {
-                    Some(hub) => self.connect(hub),
-                    None => self.connecting = false, // no hub yet: asked again shortly
+            Input::Info(answer) => match *answer {
+                Ok(info) => {
+                    self.server_reachable = true;
+                    let hub = info.hub.as_ref().map(|h| h.device);
+                    self.info = Some(info);
+                    match hub {
+                        Some(hub) => self.connect(hub),
+                        None => self.connecting = false, // no hub yet: asked again shortly
+                    }
                 }
-            }
-            Input::Info(Err(error)) => {
-                self.connecting = false;
-                if matches!(
-                    error,
-                    ecabinet_client::ClientError::ServerUnreachable { .. }
-                ) {
-                    self.server_reachable = false;
+                Err(error) => {
+                    self.connecting = false;
+                    if matches!(
+                        error,
+                        ecabinet_client::ClientError::ServerUnreachable { .. }
+                    ) {
+                        self.server_reachable = false;
+                    }
+                    tracing::debug!(%error, "could not read the room");
                 }
-                tracing::debug!(%error, "could not read the room");
-            }
+            },
             Input::Offered(Ok(peer)) => {
                 let hub = self
                     .info

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use chrono::Utc;
 use ecabinet_crypto::b64_encode;
 use ecabinet_domain::session::room::{
-    HubCheckIn, HubCheckInAnswer, RoomDevice, RoomHubView, RoomInfo, RoomSignalMessage,
-    RoomSignalRequest, RoomVoting, HUB_LEASE_MILLIS,
+    HubCheckIn, HubCheckInAnswer, ItemAudience, RoomDevice, RoomHubView, RoomInfo,
+    RoomSignalMessage, RoomSignalRequest, RoomVoting, HUB_LEASE_MILLIS,
 };
 use ecabinet_domain::session::rules::{DocumentFacts, ItemFacts, SessionFacts};
 use ecabinet_domain::session::LiveEventBody;
@@ -52,6 +52,19 @@ impl Services {
                 person: lease.person,
                 lease_left_millis: (lease.lease_until - now).num_milliseconds().max(0),
             });
+        // Those who may host the room learn each restricted item's audience,
+        // so that their hub keeps the item's voices to it; nobody else does.
+        let mut audiences = Vec::new();
+        if Self::require_runs_meeting(caller, &meeting).is_ok() {
+            for item in self.store.agenda(meeting.id).await? {
+                if let Some(persons) = self.restricted_audience(&meeting, item.id).await? {
+                    audiences.push(ItemAudience {
+                        item: item.id,
+                        persons: persons.into_iter().map(ecabinet_domain::PersonId).collect(),
+                    });
+                }
+            }
+        }
         Ok(RoomInfo {
             meeting: meeting.id,
             facts,
@@ -60,6 +73,7 @@ impl Services {
             server_key: b64_encode(&self.server_public_key()),
             voting,
             voice_slots: self.voice.slots() as u32,
+            audiences,
         })
     }
 
@@ -483,37 +497,45 @@ impl Services {
         meeting: &Meeting,
         item: Option<ecabinet_domain::AgendaItemId>,
     ) -> ServiceResult<()> {
-        let restricted = match item {
-            Some(item) => self
-                .store
-                .agenda_item(item)
-                .await?
-                .is_some_and(|(found, _)| found.restricted),
-            None => false,
-        };
-        let audience = match (restricted, item) {
-            (true, Some(item)) => {
-                let mut persons: Vec<uuid::Uuid> = self
-                    .store
-                    .item_access(item)
-                    .await?
-                    .into_iter()
-                    .map(|p| p.0)
-                    .collect();
-                persons.extend(
-                    self.store
-                        .persons(meeting.organisation_id)
-                        .await?
-                        .into_iter()
-                        .filter(|p| p.role == Role::Secretary)
-                        .map(|p| p.id.0),
-                );
-                Some(persons)
-            }
-            _ => None,
+        let audience = match item {
+            Some(item) => self.restricted_audience(meeting, item).await?,
+            None => None,
         };
         self.voice.set_audience(meeting.id.0, audience);
         Ok(())
+    }
+
+    /// A restricted item's audience (its named members and the
+    /// secretariat); `None` for an item every participant may hear.
+    async fn restricted_audience(
+        &self,
+        meeting: &Meeting,
+        item: ecabinet_domain::AgendaItemId,
+    ) -> ServiceResult<Option<Vec<uuid::Uuid>>> {
+        let restricted = self
+            .store
+            .agenda_item(item)
+            .await?
+            .is_some_and(|(found, _)| found.restricted);
+        if !restricted {
+            return Ok(None);
+        }
+        let mut persons: Vec<uuid::Uuid> = self
+            .store
+            .item_access(item)
+            .await?
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        persons.extend(
+            self.store
+                .persons(meeting.organisation_id)
+                .await?
+                .into_iter()
+                .filter(|p| p.role == Role::Secretary)
+                .map(|p| p.id.0),
+        );
+        Ok(Some(persons))
     }
 
     /// Who the voice forwarding lets be heard follows the session's log:

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::rules::SessionFacts;
 use super::{LiveEventId, OrderedLiveEvent, SignedLiveEvent};
-use crate::ids::{DeviceId, MeetingId, PersonId};
+use crate::ids::{AgendaItemId, DeviceId, MeetingId, PersonId};
 use crate::ops::Bytes;
 use crate::voting::{Ballot, Motion, Presence};
 
@@ -66,6 +66,32 @@ pub struct RoomInfo {
     /// Voices the server forwards to each member at once (its audio slots).
     #[serde(default)]
     pub voice_slots: u32,
+    /// Who may hear each restricted item of the meeting, told only to those
+    /// who may host the room (the secretariat and the chair; empty for
+    /// others): a hub's own voice forwarding keeps such an item to its
+    /// audience while the server is away, as the server's does.
+    #[serde(default)]
+    pub audiences: Vec<ItemAudience>,
+}
+
+/// A restricted item's audience: its named members and the secretariat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemAudience {
+    pub item: AgendaItemId,
+    pub persons: Vec<PersonId>,
+}
+
+impl RoomInfo {
+    /// Who may hear the room while `item` is discussed: everyone (`None`),
+    /// or for a restricted item its audience.
+    pub fn voice_audience(&self, item: Option<AgendaItemId>) -> Option<Vec<PersonId>> {
+        let item = item?;
+        self.audiences
+            .iter()
+            .find(|audience| audience.item == item)
+            .map(|audience| audience.persons.clone())
+    }
 }
 
 /// The votes of a meeting as the server holds them, for its hub: the open
@@ -247,4 +273,35 @@ pub struct HubStatus {
     pub head: u32,
     /// Devices connected to the hub (itself not counted).
     pub peers: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_restricted_item_is_heard_by_its_audience_and_others_by_everyone() {
+        let (restricted, open) = (AgendaItemId::new(), AgendaItemId::new());
+        let persons = vec![PersonId::new(), PersonId::new()];
+        let info = RoomInfo {
+            meeting: MeetingId::new(),
+            facts: SessionFacts {
+                meeting: MeetingId::new(),
+                chair: None,
+                items: Vec::new(),
+            },
+            devices: Vec::new(),
+            hub: None,
+            server_key: String::new(),
+            voting: RoomVoting::default(),
+            voice_slots: 4,
+            audiences: vec![ItemAudience {
+                item: restricted,
+                persons: persons.clone(),
+            }],
+        };
+        assert_eq!(info.voice_audience(Some(restricted)), Some(persons));
+        assert_eq!(info.voice_audience(Some(open)), None);
+        assert_eq!(info.voice_audience(None), None);
+    }
 }
