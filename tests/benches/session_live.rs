@@ -156,15 +156,15 @@ fn follow_and_render(
         let mut shown: Option<u32> = None;
         client
             .follow_session(meeting, |view| {
-                let Some(presenter) = view.presenter else {
+                let Some(presented) = view.presenter.and_then(|p| p.shown) else {
                     return true;
                 };
-                if presenter.document != document || shown == Some(presenter.page) {
+                if presented.document != document || shown == Some(presented.page) {
                     return true;
                 }
-                shown = Some(presenter.page);
-                let _ = pages.send((presenter.page, Instant::now()));
-                presenter.page != last
+                shown = Some(presented.page);
+                let _ = pages.send((presented.page, Instant::now()));
+                presented.page != last
             })
             .await?;
         drop(pages);

@@ -1490,16 +1490,18 @@ export type PrefetchProgressChanged = PrefetchProgress
  * Where a member was for a meeting.
  */
 export type Presence = { status: "present" } | { status: "remote" } | { status: "absent"; reason: string | null } | { status: "substituted"; by: PersonId | null }
-export type PresenterView = { item: AgendaItemId; document: DocumentId; version: number; page: number; zoom_percent: number; by: NamedRef; 
 /**
- * The document's title, if this device may see it.
+ * What the presenter shows, for those the document is shared with.
  */
-title: string | null; 
+export type PresentedPage = { document: DocumentId; version: number; page: number; zoom_percent: number; title: string }
+export type PresenterView = { item: AgendaItemId; by: NamedRef; 
 /**
- * False on a restricted item this person is not on: show the item's
- * title and "not shared with you", never the page.
+ * The page shown, when this device may see its document. `None` on a
+ * restricted item this person is not on: the view then carries the
+ * item alone (show its title and "not shared with you"), never which
+ * document or page.
  */
-shared_with_me: boolean }
+shown: PresentedPage | null }
 export type ProfileSummary = { device_id: DeviceId; device_name: string; server_url: string; person: Person; organisation: Organisation }
 /**
  * A response the server accepted: when, and whether after the deadline.

@@ -60,16 +60,8 @@ const LIST: SpeakerListView = {
   my_request: "r-2",
 };
 
-const PRESENTER: PresenterView = {
-  item: "i-1",
-  document: "d-1",
-  version: 2,
-  page: 3,
-  zoom_percent: 125,
-  by: person("chair"),
-  title: "Dự thảo Luật Dữ liệu",
-  shared_with_me: true,
-};
+const SHOWN = { document: "d-1", version: 2, page: 3, zoom_percent: 125, title: "Dự thảo Luật Dữ liệu" };
+const PRESENTER: PresenterView = { item: "i-1", by: person("chair"), shown: SHOWN };
 
 describe("the speaker's clock", () => {
   it("measures how far the server's clock is ahead of this one", () => {
@@ -201,7 +193,7 @@ describe("presenter follow", () => {
 
   it("stays on the page already followed, so the member may look elsewhere until the next page", () => {
     expect(followStep(running, true, presenterKey(PRESENTER))).toEqual({ kind: "stay" });
-    expect(followStep({ ...running, presenter: { ...PRESENTER, page: 4 } }, true, presenterKey(PRESENTER))).toMatchObject({ kind: "show", page: 4 });
+    expect(followStep({ ...running, presenter: { ...PRESENTER, shown: { ...SHOWN, page: 4 } } }, true, presenterKey(PRESENTER))).toMatchObject({ kind: "show", page: 4 });
   });
 
   it("does nothing when following is off, the session is not running, or nothing is presented", () => {
@@ -213,12 +205,15 @@ describe("presenter follow", () => {
   });
 
   it("never shows a page not shared with this person: only its item", () => {
-    expect(followStep({ ...running, presenter: { ...PRESENTER, shared_with_me: false, title: null } }, true, null)).toEqual({ kind: "not_shared", item: "i-1" });
+    const notShared = { ...PRESENTER, shown: null };
+    expect(followStep({ ...running, presenter: notShared }, true, null)).toEqual({ kind: "not_shared", item: "i-1" });
+    // Nothing to tell pages apart by: the item alone.
+    expect(presenterKey(notShared)).toBe("item:i-1");
   });
 
   it("tells pages apart by document, version, page and zoom", () => {
     expect(presenterKey(PRESENTER)).toBe("d-1:2:3:125");
-    expect(presenterKey({ ...PRESENTER, zoom_percent: 100 })).not.toBe(presenterKey(PRESENTER));
+    expect(presenterKey({ ...PRESENTER, shown: { ...SHOWN, zoom_percent: 100 } })).not.toBe(presenterKey(PRESENTER));
     expect(presenterKey(null)).toBeNull();
   });
 });

@@ -197,12 +197,14 @@ export function consoleKeyCommand(event: ConsoleKey, typing: boolean): ConsoleCo
 
 /** What identifies a presented page: a new one is followed, the same one again is not. */
 export function presenterKey(p: PresenterView | null): string | null {
-  return p === null ? null : `${p.document}:${p.version}:${p.page}:${p.zoom_percent}`;
+  if (p === null) return null;
+  const s = p.shown;
+  return s === null ? `item:${p.item}` : `${s.document}:${s.version}:${s.page}:${s.zoom_percent}`;
 }
 
 export type FollowStep =
   | { kind: "stay" }
-  | { kind: "show"; documentId: string; version: number; title: string | null; page: number; zoom: number }
+  | { kind: "show"; documentId: string; version: number; title: string; page: number; zoom: number }
   | { kind: "not_shared"; item: string };
 
 /** Whether a presentation is followed now (the session runs, something is shown, following is on). */
@@ -218,9 +220,10 @@ export function following(view: Pick<SessionView, "status" | "presenter"> | null
 export function followStep(view: Pick<SessionView, "status" | "presenter">, on: boolean, shownKey: string | null): FollowStep {
   const p = view.presenter;
   if (!following(view, on) || p === null) return { kind: "stay" };
-  if (!p.shared_with_me) return { kind: "not_shared", item: p.item };
+  const s = p.shown;
+  if (s === null) return { kind: "not_shared", item: p.item };
   if (presenterKey(p) === shownKey) return { kind: "stay" };
-  return { kind: "show", documentId: p.document, version: p.version, title: p.title, page: p.page, zoom: p.zoom_percent / 100 };
+  return { kind: "show", documentId: s.document, version: s.version, title: s.title, page: s.page, zoom: s.zoom_percent / 100 };
 }
 
 // ── the room display ──────────────────────────────────────────────────────

@@ -198,13 +198,13 @@ fn print_view(out: &Printer, view: &SessionView) {
             println!("Your place in the list: {place}");
         }
     }
-    if let Some(page) = &view.presenter {
-        match &page.title {
-            Some(title) if page.shared_with_me => println!(
-                "Presenting: {title}, page {} ({}%) — {}",
-                page.page, page.zoom_percent, page.by.name
+    if let Some(presenter) = &view.presenter {
+        match &presenter.shown {
+            Some(shown) => println!(
+                "Presenting: {}, page {} ({}%) — {}",
+                shown.title, shown.page, shown.zoom_percent, presenter.by.name
             ),
-            _ => println!("Presenting a document not shared with you."),
+            None => println!("Presenting a document not shared with you."),
         }
     }
     let a = &view.attendance;
@@ -423,30 +423,48 @@ pub async fn follow(
     once: bool,
 ) -> Result<(), ClientError> {
     let meeting = client.resolve_meeting(meeting).await?;
-    let mut last: Option<(ecabinet_domain::DocumentId, u32, u32)> = None;
+    // What was last printed: the page shown, or (not shared) the item only.
+    type Shown = (
+        ecabinet_domain::AgendaItemId,
+        Option<(ecabinet_domain::DocumentId, u32, u32)>,
+    );
+    let mut last: Option<Shown> = None;
     let mut backoff = std::time::Duration::from_secs(1);
     loop {
         let mut done = false;
         let followed = client
             .follow_session(meeting, |view| {
-                let Some(page) = view.presenter else {
+                let Some(presenter) = view.presenter else {
                     return true;
                 };
-                let now = (page.document, page.version, page.page);
-                if last == Some(now) {
+                let now = (
+                    presenter.item,
+                    presenter
+                        .shown
+                        .as_ref()
+                        .map(|s| (s.document, s.version, s.page)),
+                );
+                if last.as_ref() == Some(&now) {
                     return true;
                 }
                 last = Some(now);
-                if out.json_enabled() {
-                    println!(
+                match (&presenter.shown, out.json_enabled()) {
+                    (Some(shown), true) => println!(
                         "{}",
-                        json!({ "id": page.document, "version": page.version, "page": page.page,
-                                "zoom_percent": page.zoom_percent, "shared_with_me": page.shared_with_me })
-                    );
-                } else if page.shared_with_me {
-                    println!("{} page {}", page.document, page.page);
-                } else {
-                    println!("{} page {} (not shared with you)", page.document, page.page);
+                        json!({ "id": shown.document, "version": shown.version, "page": shown.page,
+                                "zoom_percent": shown.zoom_percent, "item": presenter.item,
+                                "shared_with_me": true })
+                    ),
+                    (Some(shown), false) => println!("{} page {}", shown.document, shown.page),
+                    // Never which document or page: only that one is shown.
+                    (None, true) => println!(
+                        "{}",
+                        json!({ "item": presenter.item, "shared_with_me": false })
+                    ),
+                    (None, false) => println!(
+                        "a document of item {} (not shared with you)",
+                        presenter.item
+                    ),
                 }
                 done = once;
                 !once

@@ -608,7 +608,7 @@ async fn the_room_goes_on_without_the_server(seed: u64) -> Result<()> {
     for (_, member) in members.iter().enumerate().filter(|(m, _)| *m != cut) {
         let live = json(&ecab_ok(member, &["--json", "session", &meeting]).await?)?;
         ensure!(
-            live["presenter"]["page"].as_u64() == Some(u64::from(page)),
+            live["presenter"]["shown"]["page"].as_u64() == Some(u64::from(page)),
             "a member follows the presenter without the server: {live}"
         );
         ensure!(

@@ -44,7 +44,7 @@ use ecabinet_domain::api::{
 };
 use ecabinet_domain::enrolment::EnrolmentCode;
 use ecabinet_domain::ops::Command;
-use ecabinet_domain::{validate, AgendaItem, ChangeBody, Meeting, MeetingId};
+use ecabinet_domain::{validate, AgendaItem, ChangeBody, DocumentId, Meeting, MeetingId};
 
 pub use annotations::{AnnotationEdit, AnnotationList, AnnotationView, NewAnnotation, Placement};
 pub use api::{
@@ -74,8 +74,8 @@ pub use profile::{default_profile_dir, ProfileFile, PASSPHRASE_ENV};
 pub use reading::RenderedPage;
 pub use replica::Replica;
 pub use session::{
-    AttendanceBoard, AttendanceLineView, ItemProgress, NamedRef, PresenterView, SessionView,
-    SpeakerListView, SpeakerNow, SpokenView, WaitingView,
+    AttendanceBoard, AttendanceLineView, ItemProgress, NamedRef, PresentedPage, PresenterView,
+    SessionView, SpeakerListView, SpeakerNow, SpokenView, WaitingView,
 };
 pub use signing::{
     SignatureIntegrity, SignatureTrust, SignatureView, TokenSignRequest, TRUST_ANCHORS_DIR,
@@ -107,6 +107,9 @@ pub struct Client {
     render_turns: tokio::sync::Mutex<()>,
     /// The pages rendered last (see `recent_pages`).
     recent_pages: Mutex<recent_pages::RecentPages>,
+    /// Presented document versions this replica lacked, each pulled for
+    /// once (see `Client::session_view_of`).
+    presented_pulls: Mutex<std::collections::HashSet<(DocumentId, u32)>>,
     /// One sync at a time per client: the background loop and a command's
     /// own sync would otherwise push the same ops twice and race on the cursor.
     sync_turn: tokio::sync::Mutex<()>,
@@ -163,6 +166,7 @@ impl Client {
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
             recent_pages: Mutex::new(Default::default()),
+            presented_pulls: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),
@@ -270,6 +274,7 @@ impl Client {
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
             recent_pages: Mutex::new(Default::default()),
+            presented_pulls: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),

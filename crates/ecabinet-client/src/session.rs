@@ -93,16 +93,23 @@ pub struct SpeakerListView {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PresenterView {
     pub item: AgendaItemId,
+    pub by: NamedRef,
+    /// The page shown, when this device may see its document. `None` on a
+    /// restricted item this person is not on: the view then carries the
+    /// item alone (show its title and "not shared with you"), never which
+    /// document or page.
+    pub shown: Option<PresentedPage>,
+}
+
+/// What the presenter shows, for those the document is shared with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PresentedPage {
     pub document: DocumentId,
     pub version: u32,
     pub page: u32,
     pub zoom_percent: u32,
-    pub by: NamedRef,
-    /// The document's title, if this device may see it.
-    pub title: Option<String>,
-    /// False on a restricted item this person is not on: show the item's
-    /// title and "not shared with you", never the page.
-    pub shared_with_me: bool,
+    pub title: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -401,6 +408,14 @@ impl Client {
         Some(next)
     }
 
+    /// Whether a presented (document, version) missing here has not been
+    /// pulled for yet (and marks it pulled for).
+    fn first_pull_for(&self, document: DocumentId, version: u32) -> bool {
+        self.presented_pulls
+            .lock()
+            .is_ok_and(|mut pulled| pulled.insert((document, version)))
+    }
+
     async fn session_view_of(
         &self,
         meeting: MeetingId,
@@ -480,19 +495,32 @@ impl Client {
         });
         let presenter = match &state.presenter {
             Some(page) => {
-                let document = self
+                let mut document = self
                     .replica
                     .document_version(page.document, page.version)
                     .await?;
+                if document.is_none() && self.first_pull_for(page.document, page.version) {
+                    // Shown before this replica heard of it (a version
+                    // published a moment ago): pulled once. Still absent,
+                    // it is not shared with this person.
+                    if let Err(error) = self.sync().await {
+                        tracing::info!(%error, "could not pull the presented document");
+                    }
+                    document = self
+                        .replica
+                        .document_version(page.document, page.version)
+                        .await?;
+                }
                 Some(PresenterView {
                     item: page.item,
-                    document: page.document,
-                    version: page.version,
-                    page: page.page,
-                    zoom_percent: page.zoom_percent,
                     by: named(page.by),
-                    title: document.as_ref().map(|d| d.title.clone()),
-                    shared_with_me: document.is_some(),
+                    shown: document.map(|d| PresentedPage {
+                        document: page.document,
+                        version: page.version,
+                        page: page.page,
+                        zoom_percent: page.zoom_percent,
+                        title: d.title,
+                    }),
                 })
             }
             None => None,

@@ -164,7 +164,9 @@ export function mountConsole(parts: SessionParts, actions: SessionActions): Cons
     const item = view.current_item;
     if (view.status !== "running" || item === null) return null;
     const docs = (agenda?.documents ?? []).filter((d) => d.agenda_item_id === item.id);
-    const p = view.presenter;
+    // What is shown, when this device may see it (a chair not on a restricted
+    // item has nothing of it to steer).
+    const p = view.presenter?.shown ?? null;
     const previous = documentSelect.value;
     const options = docs.map((d) => h("option", { value: d.id }, d.title));
     documentSelect.replaceChildren(...options);

@@ -199,14 +199,15 @@ function currentItemId(s: MainState): string | null {
 function readerFollow(s: MainState, documentId: string): ReaderFollow | null {
   const v = s.session.view;
   if (v?.kind !== "ready" || !following(v.data, true) || v.data.presenter === null) return null;
-  const p = v.data.presenter;
+  const p = v.data.presenter.shown;
+  if (p === null) return null;
   return { on: s.session.follow, page: p.page, here: p.document === documentId };
 }
 
 /** Following a page this person may not see: the item's title, never the page. */
 function notShared(s: MainState): { item: string } | null {
   const v = s.session.view;
-  if (v?.kind !== "ready" || !following(v.data, s.session.follow) || v.data.presenter?.shared_with_me !== false) return null;
+  if (v?.kind !== "ready" || !following(v.data, s.session.follow) || v.data.presenter === null || v.data.presenter.shown !== null) return null;
   const id = v.data.presenter.item;
   return { item: v.data.items.find((i) => i.id === id)?.title ?? "" };
 }

@@ -357,7 +357,8 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
     const p = view.presenter;
     if (p === null || view.status !== "running") return null;
     const itemTitle = view.items.find((i) => i.id === p.item)?.title ?? "";
-    if (!p.shared_with_me) {
+    const shown = p.shown;
+    if (shown === null) {
       return h(
         "div",
         { class: "session-card session-presenter", "data-testid": "session-presenter", "data-shared": "false" },
@@ -370,7 +371,7 @@ export function mountSession(locale: Locale, t: Translate, actions: SessionActio
       "div",
       { class: "session-card session-presenter", "data-testid": "session-presenter", "data-shared": "true" },
       h("p", { class: "eyebrow" }, t("session.presenter")),
-      h("p", { "data-testid": "session-presenter-page" }, t("session.presentingNow", { title: p.title ?? itemTitle, page: p.page, name: p.by.name })),
+      h("p", { "data-testid": "session-presenter-page" }, t("session.presentingNow", { title: shown.title || itemTitle, page: shown.page, name: p.by.name })),
       h(
         "div",
         { class: "session-row" },

@@ -193,7 +193,14 @@ function installTauriMock(fixture) {
       i_run_it: profile.person.role === "secretary" || profile.person.id === CHAIR,
       started_at: live.started_at, ended_at: live.ended_at,
       current_item: items.find((i) => i.current) ?? null, speakers,
-      presenter: p && { ...p, by: named(CHAIR), title: shared ? fixture.documents.find((d) => d.id === p.document)?.title ?? null : null, shared_with_me: shared },
+      // As the engine: the page only for those the document is shared with.
+      presenter: p && {
+        item: p.item,
+        by: named(CHAIR),
+        shown: shared
+          ? { document: p.document, version: p.version, page: p.page, zoom_percent: p.zoom_percent, title: fixture.documents.find((d) => d.id === p.document)?.title ?? "" }
+          : null,
+      },
       attendance: {
         participants: lines.length, present, remote, absent: count("absent"), substituted: count("substituted"),
         quorum_needed: 3, quorum_met: present + remote >= 3, lines,
