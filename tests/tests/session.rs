@@ -252,6 +252,15 @@ async fn scenario(backend: Backend) -> Result<()> {
             assert!(seen.iter().all(Option::is_some), "follower {n}: {seen:?}");
         }
     }
+    // And on the last page too, as Dung's device builds the view.
+    let dung_sees = dung.session_view(meeting.id).await?;
+    let presenter = dung_sees
+        .presenter
+        .context("Dung sees that a page is shown")?;
+    assert!(
+        presenter.shown.is_none(),
+        "never which document or page: {presenter:?}"
+    );
     let past_the_end = secretary
         .present(draft.id, None, 13, 100)
         .await

@@ -107,6 +107,9 @@ pub struct Client {
     render_turns: tokio::sync::Mutex<()>,
     /// The pages rendered last (see `recent_pages`).
     recent_pages: Mutex<recent_pages::RecentPages>,
+    /// Moves each time the documents are closed (the app locked, a wipe):
+    /// a render begun before keeps nothing, a page ahead is not drawn.
+    documents_epoch: std::sync::atomic::AtomicU64,
     /// Presented document versions this replica lacked, each pulled for
     /// once (see `Client::session_view_of`).
     presented_pulls: Mutex<std::collections::HashSet<(DocumentId, u32)>>,
@@ -166,6 +169,7 @@ impl Client {
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
             recent_pages: Mutex::new(Default::default()),
+            documents_epoch: std::sync::atomic::AtomicU64::new(0),
             presented_pulls: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
@@ -274,6 +278,7 @@ impl Client {
             last_attempt: Mutex::new(None),
             render_turns: tokio::sync::Mutex::new(()),
             recent_pages: Mutex::new(Default::default()),
+            documents_epoch: std::sync::atomic::AtomicU64::new(0),
             presented_pulls: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
@@ -317,7 +322,8 @@ impl Client {
             Err(ClientError::Server { code, .. }) if code == "device_revoked" => {
                 // Remote wipe at first contact after revocation.
                 self.replica.close().await;
-                ecabinet_pdf::PdfWorker::forget_if_running(*self.profile.device_id.0.as_bytes());
+                // Nothing stays open in the PDF process, nor drawn in memory.
+                self.close_documents();
                 profile::wipe_revoked(&self.dir, &self.profile)?;
                 tracing::warn!("this device was revoked: keys, replica and cache erased");
                 return Err(ClientError::Revoked);
@@ -541,6 +547,13 @@ impl Client {
             }
         }
         Ok(())
+    }
+
+    /// Whether the last attempt to reach the server found it out of reach.
+    pub(crate) fn server_known_unreachable(&self) -> bool {
+        self.last_attempt
+            .lock()
+            .is_ok_and(|last| matches!(*last, Some(Attempt::Failed(_, true))))
     }
 
     /// Online, offline or never synced, with the last success and the last error.

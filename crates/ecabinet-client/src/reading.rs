@@ -128,10 +128,17 @@ impl Client {
     /// app locked, or a benchmark's cold open), and forgets the pages it
     /// rendered: the next page opens and renders afresh.
     pub fn close_documents(&self) {
+        self.documents_epoch
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         PdfWorker::forget_if_running(*self.profile.device_id.0.as_bytes());
         if let Ok(mut recent) = self.recent_pages.lock() {
             recent.clear();
         }
+    }
+
+    fn documents_epoch(&self) -> u64 {
+        self.documents_epoch
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Renders page `page` (from 1) at `dpi`, watermarked for this viewer,
@@ -184,6 +191,7 @@ impl Client {
     async fn draw_page(&self, wanted: PageWanted) -> ClientResult<RenderedPage> {
         let PageWanted { key, worker, facts } = wanted;
         let drawn = std::time::Instant::now();
+        let epoch = self.documents_epoch();
         let answer = self
             .with_pdf_of(
                 worker,
@@ -221,8 +229,12 @@ impl Client {
             })
         })
         .await?;
-        if let Ok(mut recent) = self.recent_pages.lock() {
-            recent.put(key, drawn, rendered.clone());
+        // Closed meanwhile (the app locked): shown to the one who asked, if
+        // still there, but not kept.
+        if self.documents_epoch() == epoch {
+            if let Ok(mut recent) = self.recent_pages.lock() {
+                recent.put(key, drawn, rendered.clone());
+            }
         }
         Ok(rendered)
     }
@@ -259,9 +271,10 @@ impl Client {
     }
 
     /// What the reader shows: the page ([`Client::render_page_unless`]),
-    /// and then, in the background and in its turn, the page after it, so
-    /// that turning to it (or a presenter moving on, followed) shows it at
-    /// once.
+    /// and then, in the background, the page after it, taking its turn like
+    /// any page, so that turning to it (or a presenter moving on, followed)
+    /// shows it at once. Not if the documents are closed meanwhile (the app
+    /// locked).
     pub async fn read_page(
         self: &std::sync::Arc<Self>,
         document: DocumentId,
@@ -274,8 +287,9 @@ impl Client {
             .await?;
         if shown.page < shown.page_count {
             let client = self.clone();
+            let epoch = self.documents_epoch();
             tokio::spawn(async move {
-                if let Err(error) = client.render_ahead(document, page + 1, dpi).await {
+                if let Err(error) = client.render_ahead(document, page + 1, dpi, epoch).await {
                     tracing::debug!(%error, page = page + 1, "the page ahead was not rendered");
                 }
             });
@@ -283,15 +297,21 @@ impl Client {
         Ok(shown)
     }
 
-    /// Renders a page nobody waits for yet into the recent pages, taking its
-    /// turn behind the pages readers wait for.
-    async fn render_ahead(&self, document: DocumentId, page: u32, dpi: f32) -> ClientResult<()> {
+    /// Renders a page nobody waits for yet into the recent pages, in its
+    /// turn, unless the documents were closed since `epoch`.
+    async fn render_ahead(
+        &self,
+        document: DocumentId,
+        page: u32,
+        dpi: f32,
+        epoch: u64,
+    ) -> ClientResult<()> {
         let wanted = self.page_wanted(document, page, dpi).await?;
         if self.recent_page(&wanted).is_some() {
             return Ok(());
         }
         let _turn = self.render_turns.lock().await;
-        if self.recent_page(&wanted).is_none() {
+        if self.documents_epoch() == epoch && self.recent_page(&wanted).is_none() {
             self.draw_page(wanted).await?;
         }
         Ok(())

@@ -37,6 +37,7 @@ pub(crate) struct RecentPages {
 impl RecentPages {
     /// The page if it was rendered less than [`FRESH_FOR`] before `now`.
     pub fn get(&mut self, key: &PageKey, now: Instant) -> Option<RenderedPage> {
+        self.forget_stale(now);
         let index = self.entries.iter().position(|(k, _, _)| k == key)?;
         let (key, drawn, page) = self.entries.remove(index)?;
         if now.saturating_duration_since(drawn) >= FRESH_FOR {
@@ -48,11 +49,18 @@ impl RecentPages {
     }
 
     pub fn put(&mut self, key: PageKey, drawn: Instant, page: RenderedPage) {
+        self.forget_stale(drawn);
         self.entries.retain(|(k, _, _)| *k != key);
         while self.entries.len() >= CAPACITY {
             self.entries.pop_front();
         }
         self.entries.push_back((key, drawn, page));
+    }
+
+    /// Drawn pages are not kept in memory past their use.
+    fn forget_stale(&mut self, now: Instant) {
+        self.entries
+            .retain(|(_, drawn, _)| now.saturating_duration_since(*drawn) < FRESH_FOR);
     }
 
     /// Forgets every page (the app locked, or its documents closed).
@@ -128,6 +136,10 @@ mod tests {
         assert!(recent.get(&key(document, 1), drawn + FRESH_FOR).is_none());
         // Gone for good: not found even at the time it was drawn.
         assert!(recent.get(&key(document, 1), drawn).is_none());
+        // A stale page leaves memory when any other page is asked for.
+        recent.put(key(document, 2), drawn, page(2));
+        assert!(recent.get(&key(document, 3), drawn + FRESH_FOR).is_none());
+        assert!(recent.entries.is_empty());
     }
 
     #[test]

@@ -101,6 +101,10 @@ pub struct PresenterView {
     pub shown: Option<PresentedPage>,
 }
 
+/// How long a session view waits for the pull of a presented document
+/// this replica lacks.
+const PRESENTED_PULL_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What the presenter shows, for those the document is shared with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -416,6 +420,31 @@ impl Client {
             .is_ok_and(|mut pulled| pulled.insert((document, version)))
     }
 
+    /// Whether pulling may bring a presented document this replica lacks:
+    /// not while the server is known to be out of reach (the room goes on
+    /// without it), and not for a restricted item this person is not on
+    /// (it will never come; a room of such devices would all pull at once).
+    async fn worth_pulling_for(&self, item: AgendaItemId) -> bool {
+        if self.server_known_unreachable() {
+            return false;
+        }
+        let Ok(found) = self.agenda_item(item).await else {
+            return false;
+        };
+        if !found.restricted || self.profile.person.role == Role::Secretary {
+            return true;
+        }
+        let me = self.profile.person.id;
+        self.replica
+            .meeting_access(found.meeting_id)
+            .await
+            .is_ok_and(|lists| {
+                lists
+                    .iter()
+                    .any(|list| list.agenda_item_id == item && list.persons.contains(&me))
+            })
+    }
+
     async fn session_view_of(
         &self,
         meeting: MeetingId,
@@ -499,12 +528,21 @@ impl Client {
                     .replica
                     .document_version(page.document, page.version)
                     .await?;
-                if document.is_none() && self.first_pull_for(page.document, page.version) {
+                if document.is_none()
+                    && self.worth_pulling_for(page.item).await
+                    && self.first_pull_for(page.document, page.version)
+                {
                     // Shown before this replica heard of it (a version
-                    // published a moment ago): pulled once. Still absent,
-                    // it is not shared with this person.
-                    if let Err(error) = self.sync().await {
-                        tracing::info!(%error, "could not pull the presented document");
+                    // published a moment ago): pulled once, briefly, since
+                    // live events wait behind it (the sync loop brings it
+                    // later otherwise). Still absent, it is not shared with
+                    // this person.
+                    match tokio::time::timeout(PRESENTED_PULL_WAIT, self.sync()).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(error)) => {
+                            tracing::info!(%error, "could not pull the presented document")
+                        }
+                        Err(_) => tracing::info!("the presented document is still on its way"),
                     }
                     document = self
                         .replica

@@ -213,6 +213,9 @@ pub async fn host(
         voice: options.voice,
     };
     hub.voices_follow();
+    // Read again as the named hub: a chair's device learns the restricted
+    // items' audiences only once it hosts.
+    hub.refresh_soon();
     hub.note(RoomNote::Hosting {
         head: hub.core.head(),
     });

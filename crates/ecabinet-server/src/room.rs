@@ -43,28 +43,25 @@ impl Services {
         let devices = self.room_devices(&meeting).await?;
         let voting = self.room_voting(&meeting).await?;
         let now = Utc::now();
-        let hub = self
-            .store
-            .room_hub(meeting.id)
-            .await?
-            .map(|lease| RoomHubView {
-                device: lease.device,
-                person: lease.person,
-                lease_left_millis: (lease.lease_until - now).num_milliseconds().max(0),
-            });
-        // Those who may host the room learn each restricted item's audience,
-        // so that their hub keeps the item's voices to it; nobody else does.
-        let mut audiences = Vec::new();
-        if Self::require_runs_meeting(caller, &meeting).is_ok() {
-            for item in self.store.agenda(meeting.id).await? {
-                if let Some(persons) = self.restricted_audience(&meeting, item.id).await? {
-                    audiences.push(ItemAudience {
-                        item: item.id,
-                        persons: persons.into_iter().map(ecabinet_domain::PersonId).collect(),
-                    });
-                }
-            }
-        }
+        let lease = self.store.room_hub(meeting.id).await?;
+        // Each restricted item's audience, so that the hub keeps the item's
+        // voices to it: for the secretariat (who may read access lists), and
+        // for a chair only from the device that hosts the room.
+        let hosts = lease
+            .as_ref()
+            .is_some_and(|lease| lease.device == caller.device);
+        let audiences = if caller.person.role == Role::Secretary
+            || (hosts && Self::require_runs_meeting(caller, &meeting).is_ok())
+        {
+            self.item_audiences(&meeting).await?
+        } else {
+            Vec::new()
+        };
+        let hub = lease.map(|lease| RoomHubView {
+            device: lease.device,
+            person: lease.person,
+            lease_left_millis: (lease.lease_until - now).num_milliseconds().max(0),
+        });
         Ok(RoomInfo {
             meeting: meeting.id,
             facts,
@@ -503,6 +500,20 @@ impl Services {
         };
         self.voice.set_audience(meeting.id.0, audience);
         Ok(())
+    }
+
+    /// The audience of each restricted item of the meeting.
+    async fn item_audiences(&self, meeting: &Meeting) -> ServiceResult<Vec<ItemAudience>> {
+        let mut audiences = Vec::new();
+        for item in self.store.agenda(meeting.id).await? {
+            if let Some(persons) = self.restricted_audience(meeting, item.id).await? {
+                audiences.push(ItemAudience {
+                    item: item.id,
+                    persons: persons.into_iter().map(ecabinet_domain::PersonId).collect(),
+                });
+            }
+        }
+        Ok(audiences)
     }
 
     /// A restricted item's audience (its named members and the

@@ -452,7 +452,22 @@ impl Services {
         change: i64,
     ) {
         let organisation = meeting.organisation_id;
-        // The room first: the event goes out before any follow-up write.
+        // The cursor first, then the room. A socket subscribing to live
+        // events after the send then reads a first cursor that counts this
+        // change. No socket is woken when this change is the only new one:
+        // the organisation's sockets carry it with the event (a device
+        // behind it pulls), and a socket that lags behind the broadcast
+        // pokes by itself. With changes below it not yet announced (another
+        // writer, another instance), every socket is woken as before.
+        self.cursor.send_if_modified(|current| {
+            if change <= *current {
+                return false;
+            }
+            let unannounced_below = change - *current > 1;
+            *current = change;
+            unannounced_below
+        });
+        // The room next: the event goes out before any follow-up write.
         if let Ok(text) = serde_json::to_string(&LiveMessage {
             live: ordered.clone(),
             cursor: Some(change),
@@ -519,20 +534,6 @@ impl Services {
         }
         if wrote_more {
             self.poke(organisation).await;
-        } else {
-            // Only the event's own change: the cursor moves (for the next
-            // socket's first poke and the next event's followers) without
-            // another read of the database, and without waking any socket.
-            // The organisation's sockets carried the event with its change
-            // number, and a device behind it pulls on seeing it; a socket
-            // that fell behind the broadcast pokes by itself; another
-            // organisation's devices have nothing to pull.
-            self.cursor.send_if_modified(|current| {
-                if change > *current {
-                    *current = change;
-                }
-                false
-            });
         }
     }
 

@@ -66,8 +66,8 @@ pub struct RoomInfo {
     /// Voices the server forwards to each member at once (its audio slots).
     #[serde(default)]
     pub voice_slots: u32,
-    /// Who may hear each restricted item of the meeting, told only to those
-    /// who may host the room (the secretariat and the chair; empty for
+    /// Who may hear each restricted item of the meeting, told only to the
+    /// secretariat and to a chair's device hosting the room (empty for
     /// others): a hub's own voice forwarding keeps such an item to its
     /// audience while the server is away, as the server's does.
     #[serde(default)]
