@@ -210,6 +210,20 @@ async function closeApp({ wd, driver }) {
 }
 
 /** Waits until `css` carries `attribute` equal to `value` (read afresh each time). */
+/**
+ * Waits until the reader's page image is decoded (the image decodes after it
+ * loads; a page served at once, rendered ahead, may still be blank when the
+ * screenshot's two frames have passed).
+ */
+async function pagePainted(wd) {
+  await wd.call("POST", `${wd.session}/execute/async`, {
+    script:
+      "const done = arguments[0]; const i = document.querySelector('[data-testid=reader-page-image]');" +
+      " (i ? i.decode() : Promise.resolve()).then(() => done(true), () => done(false));",
+    args: [],
+  });
+}
+
 function waitForAttribute(wd, what, css, attribute, value, timeoutMs = 30_000) {
   return waitFor(
     what,
@@ -588,6 +602,7 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   await waitForAttribute(member.wd, "the reader following to page 3", '[data-testid="reader-page-image"]', "data-page", "3", 60_000);
   await waitFor("the page drawn", async () =>
     (await member.wd.script("const i = document.querySelector('[data-testid=reader-page-image]'); return !!(i && i.complete && i.naturalWidth > 0);", [])) || null, 60_000);
+  await pagePainted(member.wd);
   await member.wd.screenshot(join(OUTPUT, "desktop-session-follow.png"));
 
   // 14b. The online room: the secretariat's device hosts it (headless), the
@@ -622,6 +637,7 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
   await waitForAttribute(member.wd, "the reader following to page 4 through the room", '[data-testid="reader-page-image"]', "data-page", "4", 60_000);
   await waitFor("page 4 drawn", async () =>
     (await member.wd.script("const i = document.querySelector('[data-testid=reader-page-image]'); return !!(i && i.complete && i.naturalWidth > 0);", [])) || null, 60_000);
+  await pagePainted(member.wd);
   await member.wd.screenshot(join(OUTPUT, "desktop-room-only-follow.png"));
   const third = startProcess(join(BIN, "ecabinet-server"), [
     "serve", "--data", join(work, "server"), "--listen", `127.0.0.1:${serverPort}`,
