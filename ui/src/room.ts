@@ -157,6 +157,14 @@ export function startRoom(root: HTMLElement, api: Api, options: RoomOptions): { 
   });
   // Votes close by sync: the session's list of open votes is read again after each.
   listen(api.events.syncStatusChanged, () => void reread());
+  // The console opened the display for another meeting (the app's windows
+  // share storage, and only the other windows hear of a change): look again
+  // at once, even while a session is live here.
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === ROOM_MEETING_KEY) void choose();
+  };
+  globalThis.addEventListener?.("storage", onStorage);
+  stops.push(() => globalThis.removeEventListener?.("storage", onStorage));
   set({ kind: "loading" });
   void choose();
 

@@ -938,6 +938,18 @@ test("the meeting in session", async (t) => {
     assert.deepEqual(await byId("room-vote-count").allTextContents(), ["Tán thành4", "Không tán thành1", "Không biểu quyết0"]);
     await page.screenshot({ path: path.join(OUT, "browser-room-display.png") });
 
+    // The console, in another window, opens the display for a meeting: the
+    // display looks again at once, though its session is live (its own
+    // timer would not for 15 s).
+    await clearCalls();
+    const consoleWindow = await context.newPage();
+    await consoleWindow.goto(page.url());
+    await consoleWindow.evaluate(() => localStorage.setItem("ecabinet.roomMeeting", "m-elsewhere"));
+    await page.waitForFunction(() => window.__ipc.calls.some((c) => c.cmd === "list_meetings"), null, { timeout: 3_000 });
+    await consoleWindow.evaluate(() => localStorage.setItem("ecabinet.roomMeeting", "m-1"));
+    await consoleWindow.close();
+    assert.equal(await byId("room-meeting-title").textContent(), FIXTURE.meeting.title, "the live session still shows");
+
     await page.evaluate(() => sessionStorage.removeItem("mock.room"));
     await page.setViewportSize({ width: 1440, height: 900 });
   });
