@@ -115,6 +115,20 @@ const AGENDA: AgendaView = {
   revised: ["d1"],
 };
 
+/** What an exchange package said of a received document (edXML-like envelope). */
+const EXCHANGE_RECORD = {
+  organisation_code: "000.00.00.G01",
+  organisation_name: "Văn phòng Chính phủ",
+  number: "12",
+  symbol: "NQ-CP",
+  issued_on: "2026-12-07",
+  place: "Hà Nội",
+  document_type: "Nghị quyết",
+  subject: "Về phiên họp Chính phủ thường kỳ tháng 11",
+  signer_name: "Nguyễn Văn An",
+  signer_position: "Thủ tướng",
+  annex: false,
+};
 const DOC_VIEW: DocumentView = { document: AGENDA.documents[0]!, page_count: 12, handling: {}, exchange: null };
 const HITS: PageHit[] = [
   { page: 3, snippet: "điều 3. phạm vi điều chỉnh luật dữ liệu quy định về dữ liệu số" },
@@ -604,19 +618,7 @@ function fakeApi(initial: AppStatus = { profile: null, sync: null, lock: NO_LOCK
           : ok({
               main: { ...DOC_VIEW.document, id: "d-imported", agenda_item_id: itemId, title: "12/NQ-CP — Về phiên họp thường kỳ" },
               annexes: [{ ...DOC_VIEW.document, id: "d-annex", agenda_item_id: itemId, title: "12/NQ-CP — phu-luc" }],
-              record: {
-                organisation_code: "000.00.00.G01",
-                organisation_name: "Văn phòng Chính phủ",
-                number: "12",
-                symbol: "NQ-CP",
-                issued_on: "2026-12-07",
-                place: "Hà Nội",
-                document_type: "Nghị quyết",
-                subject: "Về phiên họp thường kỳ",
-                signer_name: "Nguyễn Văn An",
-                signer_position: "Thủ tướng",
-                annex: false,
-              },
+              record: { ...EXCHANGE_RECORD, subject: "Về phiên họp thường kỳ" },
               signatures: [],
             }),
       ),
@@ -1006,19 +1008,7 @@ describe("document reader", () => {
     api.commands.openDocument.mockResolvedValue(
       ok({
         ...DOC_VIEW,
-        exchange: {
-          organisation_code: "000.00.00.G01",
-          organisation_name: "Văn phòng Chính phủ",
-          number: "12",
-          symbol: "NQ-CP",
-          issued_on: "2026-12-07",
-          place: "Hà Nội",
-          document_type: "Nghị quyết",
-          subject: "Về phiên họp Chính phủ thường kỳ tháng 11",
-          signer_name: "Nguyễn Văn An",
-          signer_position: "Thủ tướng",
-          annex: false,
-        },
+        exchange: EXCHANGE_RECORD,
       }),
     );
     await openReader(api);
