@@ -504,14 +504,30 @@ impl Services {
 
     /// The audience of each restricted item of the meeting.
     async fn item_audiences(&self, meeting: &Meeting) -> ServiceResult<Vec<ItemAudience>> {
-        let mut audiences = Vec::new();
-        for item in self.store.agenda(meeting.id).await? {
-            if let Some(persons) = self.restricted_audience(meeting, item.id).await? {
-                audiences.push(ItemAudience {
-                    item: item.id,
-                    persons: persons.into_iter().map(ecabinet_domain::PersonId).collect(),
-                });
-            }
+        let restricted: Vec<_> = self
+            .store
+            .agenda(meeting.id)
+            .await?
+            .into_iter()
+            .filter(|item| item.restricted)
+            .map(|item| item.id)
+            .collect();
+        if restricted.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The secretariat is read once, not once per item.
+        let secretaries = self.secretaries(meeting).await?;
+        let mut audiences = Vec::with_capacity(restricted.len());
+        for item in restricted {
+            audiences.push(ItemAudience {
+                item,
+                persons: self
+                    .audience_of(item, &secretaries)
+                    .await?
+                    .into_iter()
+                    .map(ecabinet_domain::PersonId)
+                    .collect(),
+            });
         }
         Ok(audiences)
     }
@@ -531,6 +547,27 @@ impl Services {
         if !restricted {
             return Ok(None);
         }
+        let secretaries = self.secretaries(meeting).await?;
+        Ok(Some(self.audience_of(item, &secretaries).await?))
+    }
+
+    async fn secretaries(&self, meeting: &Meeting) -> ServiceResult<Vec<uuid::Uuid>> {
+        Ok(self
+            .store
+            .persons(meeting.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == Role::Secretary)
+            .map(|p| p.id.0)
+            .collect())
+    }
+
+    /// An item's named members, and the secretariat.
+    async fn audience_of(
+        &self,
+        item: ecabinet_domain::AgendaItemId,
+        secretaries: &[uuid::Uuid],
+    ) -> ServiceResult<Vec<uuid::Uuid>> {
         let mut persons: Vec<uuid::Uuid> = self
             .store
             .item_access(item)
@@ -538,15 +575,8 @@ impl Services {
             .into_iter()
             .map(|p| p.0)
             .collect();
-        persons.extend(
-            self.store
-                .persons(meeting.organisation_id)
-                .await?
-                .into_iter()
-                .filter(|p| p.role == Role::Secretary)
-                .map(|p| p.id.0),
-        );
-        Ok(Some(persons))
+        persons.extend_from_slice(secretaries);
+        Ok(persons)
     }
 
     /// Who the voice forwarding lets be heard follows the session's log:
