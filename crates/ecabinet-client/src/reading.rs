@@ -8,7 +8,7 @@
 
 use ecabinet_domain::DocumentId;
 use ecabinet_pdf::{
-    encode_png, DocumentKey, Opening, PdfAnswer, PdfError, PdfJob, PdfWorker, SearchHit, Watermark,
+    DocumentKey, Opening, PdfAnswer, PdfError, PdfJob, PdfWorker, SearchHit, Watermark,
 };
 
 use crate::error::{ClientError, ClientResult};
@@ -47,15 +47,6 @@ impl From<PdfError> for ClientError {
             other => ClientError::Pdf(other.to_string()),
         }
     }
-}
-
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, PdfError> + Send + 'static,
-) -> ClientResult<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ClientError::Pdf(format!("the PDF worker stopped: {e}")))?
-        .map_err(ClientError::from)
 }
 
 impl Client {
@@ -192,6 +183,8 @@ impl Client {
         let PageWanted { key, worker, facts } = wanted;
         let drawn = std::time::Instant::now();
         let epoch = self.documents_epoch();
+        let watermark = self.watermark();
+        let text = watermark.text();
         let answer = self
             .with_pdf_of(
                 worker,
@@ -199,36 +192,27 @@ impl Client {
                 PdfJob::Render {
                     page: key.page,
                     dpi: key.dpi,
+                    watermark,
                 },
             )
             .await?;
-        let PdfAnswer::Pixels {
+        let PdfAnswer::Page {
             width,
             height,
-            rgba,
+            png,
             page_count,
         } = answer
         else {
             return Err(unexpected(answer));
         };
-        let watermark = self.watermark();
-        let (page, dpi) = (key.page, key.dpi);
-        let rendered = blocking(move || {
-            let mut image =
-                ecabinet_pdf::RgbaImage::from_raw(width, height, rgba).ok_or_else(|| {
-                    PdfError::Render(format!("{width}×{height} pixels did not add up"))
-                })?;
-            watermark.draw(&mut image, dpi);
-            Ok(RenderedPage {
-                page,
-                page_count,
-                width: image.width(),
-                height: image.height(),
-                png: encode_png(&image)?,
-                watermark: watermark.text(),
-            })
-        })
-        .await?;
+        let rendered = RenderedPage {
+            page: key.page,
+            page_count,
+            width,
+            height,
+            png,
+            watermark: text,
+        };
         // Closed meanwhile (the app locked): shown to the one who asked, if
         // still there, but not kept.
         if self.documents_epoch() == epoch {
@@ -404,7 +388,7 @@ impl Client {
 pub(crate) fn unexpected(answer: PdfAnswer) -> ClientError {
     let kind = match answer {
         PdfAnswer::PageCount(_) => "a page count",
-        PdfAnswer::Pixels { .. } => "pixels",
+        PdfAnswer::Page { .. } => "a page",
         PdfAnswer::Text(_) => "a text",
         PdfAnswer::Texts(_) => "texts",
         PdfAnswer::Hits(_) => "search hits",

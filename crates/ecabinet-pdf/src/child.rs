@@ -122,12 +122,17 @@ impl Seek for ProxyReader {
 fn run_job(pdf: &OpenPdf<'static>, job: PdfJob) -> Result<PdfAnswer, PdfError> {
     Ok(match job {
         PdfJob::PageCount => PdfAnswer::PageCount(pdf.page_count()),
-        PdfJob::Render { page, dpi } => {
-            let image = pdf.render_pixels(page, dpi)?;
-            PdfAnswer::Pixels {
+        PdfJob::Render {
+            page,
+            dpi,
+            watermark,
+        } => {
+            let image = pdf.render(page, dpi, &watermark)?;
+            let png = crate::encode_png(&image)?;
+            PdfAnswer::Page {
                 width: image.width(),
                 height: image.height(),
-                rgba: image.into_raw(),
+                png,
                 page_count: pdf.page_count(),
             }
         }

@@ -12,7 +12,8 @@ static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSerif.ttf");
 const INK: [u8; 3] = [170, 30, 40];
 const OPACITY: f32 = 0.22;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Travels to the PDF process, which draws it (see `PdfJob::Render`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Watermark {
     lines: Vec<String>,
 }

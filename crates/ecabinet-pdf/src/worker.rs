@@ -3,8 +3,8 @@
 //! documents open in it. PDFium runs one call at a time anyway, so a single
 //! owner loses nothing; what it gains is that a document stays parsed
 //! between pages (re-opening it for every page re-parsed it and its fonts,
-//! and a page turn took twice as long). The watermark and the PNG are drawn
-//! by the caller, in parallel with the next render.
+//! and a page turn took twice as long). The process draws the caller's
+//! watermark and encodes the PNG itself, so only the PNG crosses the pipe.
 //!
 //! An open document reads from a [`DocumentSource`]: a `Zeroizing` buffer,
 //! or a reader that decrypts the cached chunks as PDFium asks for them; this

@@ -11,7 +11,9 @@ mod hostile;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ecabinet_pdf::{DocumentKey, Opening, PdfAnswer, PdfError, PdfJob, PdfWorker, SandboxLimits};
+use ecabinet_pdf::{
+    DocumentKey, Opening, PdfAnswer, PdfError, PdfJob, PdfWorker, SandboxLimits, Watermark,
+};
 use zeroize::Zeroizing;
 
 fn program() -> Result<std::path::PathBuf, PdfError> {
@@ -60,16 +62,22 @@ async fn page_count(worker: &PdfWorker, document: u8, bytes: Vec<u8>) -> Result<
 
 async fn render(worker: &PdfWorker, document: u8, page: u32) -> Result<(u32, u32), PdfError> {
     match worker
-        .with_document(key(document), None, PdfJob::Render { page, dpi: 72.0 })
+        .with_document(
+            key(document),
+            None,
+            PdfJob::Render {
+                page,
+                dpi: 72.0,
+                watermark: Watermark::new(["sandbox"]),
+            },
+        )
         .await?
     {
-        PdfAnswer::Pixels {
-            width,
-            height,
-            rgba,
-            ..
+        PdfAnswer::Page {
+            width, height, png, ..
         } => {
-            assert_eq!(rgba.len() as u64, u64::from(width) * u64::from(height) * 4);
+            let decoded = image::load_from_memory(&png).expect("a PNG");
+            assert_eq!((decoded.width(), decoded.height()), (width, height));
             Ok((width, height))
         }
         other => panic!("unexpected {other:?}"),
