@@ -107,6 +107,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/v1/documents/{document}/versions/{version}/chunks/{index}",
         Access::Session,
     ),
+    (
+        "GET",
+        "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
+        Access::Session,
+    ),
 ];
 
 #[test]

@@ -708,6 +708,13 @@ const ROUTES: &[Route] = &[
         objects: DOCUMENTS,
         expect: secretariat_upload,
     },
+    Route {
+        method: "GET",
+        path: "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
+        gate: Gate::Session,
+        objects: DOCUMENTS,
+        expect: read_document,
+    },
 ];
 
 /// The variants of `pub enum {name} {` in the domain's `ops.rs`, in
@@ -1671,7 +1678,8 @@ fn request(world: &World, who: Who, route: &Route, object: Object) -> Result<(St
             "{item}" => world.item(object)?.to_string(),
             "{document}" => world.document(object)?.to_string(),
             "{version}" => "1".into(),
-            "{index}" => "0".into(),
+            "{index}" | "{from}" => "0".into(),
+            "{count}" => "1".into(),
             "{request}" => world.opinion_request(object)?.to_string(),
             "{motion}" if route.path.ends_with("/close") => world
                 .to_close

@@ -101,6 +101,13 @@ async fn documents(backend: Backend) -> Result<()> {
     let mut bad = good.clone();
     bad[10] ^= 0x01;
     std::fs::write(&chunk_path, &bad)?;
+    // Prefetch asks for the three chunks as one run; the bad one, met
+    // after two good ones, is refused (the good ones are kept).
+    let error = cuong
+        .prefetch(|_| {})
+        .await
+        .expect_err("tampered chunk in a run");
+    assert_eq!(error.code(), "server_identity", "{error}");
     let error = cuong
         .open_document(large.id)
         .await
@@ -134,6 +141,41 @@ async fn documents(backend: Backend) -> Result<()> {
         large_bytes.as_slice(),
         "byte-identical after resuming"
     );
+
+    // Prefetch asks for runs of consecutive chunks, only the missing ones:
+    // with chunk 1 cached, chunks 0 and 2 come as two runs of one.
+    std::fs::remove_file(cache.join("0.sealed"))?;
+    std::fs::remove_file(cache.join("2.sealed"))?;
+    let progress = binh.prefetch(|_| {}).await?;
+    assert!(progress.finished && progress.bytes_done == progress.bytes_total);
+    let (reopened, plaintext) = binh.open_document(large.id).await?;
+    assert_eq!(reopened.chunks_downloaded, 0, "all three came by prefetch");
+    assert_eq!(plaintext.as_slice(), large_bytes.as_slice());
+
+    // A run over HTTP: the sealed chunks back to back, as cached.
+    let sealed: Vec<Vec<u8>> = (0..3)
+        .map(|i| std::fs::read(cache.join(format!("{i}.sealed"))))
+        .collect::<Result<_, _>>()?;
+    let token = binh.session_token().await?;
+    let http = reqwest::Client::new();
+    let run = |from: u32, count: u32| {
+        http.get(format!(
+            "{}/v1/documents/{}/versions/1/chunks/{from}/{count}",
+            server.url().trim_end_matches('/'),
+            large.id
+        ))
+        .bearer_auth(&token)
+        .send()
+    };
+    assert_eq!(run(0, 3).await?.bytes().await?.as_ref(), sealed.concat());
+    assert_eq!(
+        run(1, 2).await?.bytes().await?.as_ref(),
+        sealed[1..].concat()
+    );
+    for (from, count, status) in [(1, 3, 404), (3, 1, 404), (0, 0, 400), (0, 17, 400)] {
+        let answer = run(from, count).await?;
+        assert_eq!(answer.status().as_u16(), status, "chunks {from}+{count}");
+    }
 
     // A member enrolled after publication has no key yet, and is told so.
     let dung = server.enrol("Phạm Thị Dung", Role::Member).await?;

@@ -529,6 +529,74 @@ impl ServerApi {
     }
 }
 
+impl ServerApi {
+    /// Starts downloading a run of `count` consecutive chunks from `from`
+    /// (one request, one check of the session and access on the server);
+    /// the chunks are then read one by one with [`ChunkRun::next_chunk`].
+    pub async fn get_chunk_run(
+        &self,
+        token: &str,
+        document: DocumentId,
+        version: u32,
+        from: u32,
+        count: u32,
+    ) -> ClientResult<ChunkRun> {
+        let path = format!("v1/documents/{document}/versions/{version}/chunks/{from}/{count}");
+        let response = self
+            .request(Method::GET, &path)?
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| self.unreachable(e))?;
+        if !response.status().is_success() {
+            read_json::<serde_json::Value>(response).await?;
+            return Err(ClientError::Protocol(
+                "the server refused a run of chunks without saying why".into(),
+            ));
+        }
+        Ok(ChunkRun {
+            response,
+            buffer: Vec::new(),
+            server: self.base.to_string(),
+        })
+    }
+}
+
+/// A run of chunks arriving back to back (see [`ServerApi::get_chunk_run`]).
+pub struct ChunkRun {
+    response: Response,
+    /// Bytes received and not yet handed out.
+    buffer: Vec<u8>,
+    server: String,
+}
+
+impl ChunkRun {
+    /// The next chunk, `size` bytes long (its size in the signed manifest).
+    pub async fn next_chunk(&mut self, size: usize) -> ClientResult<Vec<u8>> {
+        if self.buffer.capacity() < size {
+            self.buffer.reserve(size - self.buffer.len());
+        }
+        while self.buffer.len() < size {
+            match self.response.chunk().await {
+                Ok(Some(bytes)) => self.buffer.extend_from_slice(&bytes),
+                Ok(None) => {
+                    return Err(ClientError::Protocol(
+                        "the server ended a run of chunks early".into(),
+                    ))
+                }
+                Err(e) => {
+                    return Err(ClientError::ServerUnreachable {
+                        url: self.server.clone(),
+                        detail: format!("a run of chunks broke off: {e}"),
+                    })
+                }
+            }
+        }
+        let rest = self.buffer.split_off(size);
+        Ok(std::mem::replace(&mut self.buffer, rest))
+    }
+}
+
 /// The event socket's messages, one at a time (see [`ServerApi::socket_messages`]).
 pub struct SocketMessages<'a> {
     socket: std::pin::Pin<Box<dyn std::future::Future<Output = ClientResult<()>> + Send + 'a>>,

@@ -812,25 +812,80 @@ impl Client {
             .api
             .get_chunk(&token, document.id, document.version, index as u32)
             .await?;
-        // Hashing and writing a MiB are CPU work (the copy into the page
-        // cache most of all): off the runtime's thread, so the chunks in
-        // flight are checked and stored on every core while more arrive.
         let (info, cache, title) = (info.clone(), cache.to_path_buf(), document.title.clone());
         tokio::task::spawn_blocking(move || {
-            if !matches_manifest(&bytes, &info) {
-                return Err(ClientError::ServerIdentity(format!(
-                    "chunk {index} of \"{title}\" does not match its signed manifest; it was refused"
-                )));
-            }
-            // Resumable: each verified chunk is kept, so a new attempt after a
-            // crash or a lost network fetches only the rest. (No fsync: a
-            // chunk torn by a crash fails its hash and is fetched again.)
-            write_cache_file(&cache, &name, &bytes)?;
+            store_fetched_chunk(&cache, index, &info, &title, &bytes)?;
             Ok((bytes, true))
         })
         .await
         .map_err(|e| ClientError::Protocol(format!("the chunk writer stopped: {e}")))?
     }
+
+    /// Downloads `count` consecutive chunks from `from` in one request and
+    /// stores each as it arrives, once it matches the signed manifest; the
+    /// next chunk downloads while one is checked and written. Returns the
+    /// sealed bytes stored.
+    pub(crate) async fn fetch_chunk_run(
+        &self,
+        document: &Document,
+        cache: &Path,
+        chunks: &[ChunkInfo],
+        from: usize,
+        count: usize,
+    ) -> ClientResult<u64> {
+        let token = self.token().await?;
+        let mut run = self
+            .api
+            .get_chunk_run(
+                &token,
+                document.id,
+                document.version,
+                from as u32,
+                count as u32,
+            )
+            .await?;
+        let mut writes = Vec::with_capacity(count);
+        for index in from..from + count {
+            let info = chunks.get(index).cloned().ok_or_else(|| {
+                ClientError::Protocol(format!("chunk {index} is not in the manifest"))
+            })?;
+            let bytes = run.next_chunk(info.size as usize).await?;
+            let (cache, title) = (cache.to_path_buf(), document.title.clone());
+            writes.push(tokio::task::spawn_blocking(move || {
+                store_fetched_chunk(&cache, index, &info, &title, &bytes).map(|()| bytes.len())
+            }));
+        }
+        let mut stored = 0;
+        for write in writes {
+            stored += write
+                .await
+                .map_err(|e| ClientError::Protocol(format!("the chunk writer stopped: {e}")))??
+                as u64;
+        }
+        Ok(stored)
+    }
+}
+
+/// Checks a downloaded chunk against the signed manifest and keeps it in the
+/// cache. Hashing and writing a MiB are CPU work (the copy into the page
+/// cache most of all): callers run this off the runtime's threads, so the
+/// chunks in flight are checked and stored on every core while more arrive.
+fn store_fetched_chunk(
+    cache: &Path,
+    index: usize,
+    info: &ChunkInfo,
+    title: &str,
+    bytes: &[u8],
+) -> ClientResult<()> {
+    if !matches_manifest(bytes, info) {
+        return Err(ClientError::ServerIdentity(format!(
+            "chunk {index} of \"{title}\" does not match its signed manifest; it was refused"
+        )));
+    }
+    // Resumable: each verified chunk is kept, so a new attempt after a
+    // crash or a lost network fetches only the rest. (No fsync: a chunk
+    // torn by a crash fails its hash and is fetched again.)
+    write_cache_file(cache, &format!("{index}.sealed"), bytes)
 }
 
 /// Whether the cache holds a chunk of the right size. Not its hash: every

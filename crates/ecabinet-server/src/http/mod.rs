@@ -126,6 +126,10 @@ pub fn router(services: Services) -> Router {
                 crate::documents::MAX_CHUNK_BYTES + 1024,
             )),
         )
+        .route(
+            "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
+            get(get_chunk_run),
+        )
         .route("/metrics", get(metrics))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/audit", get(audit_log))
@@ -252,6 +256,7 @@ fn audited(method: &str, route: &str) -> bool {
             route,
             "/v1/documents/{document}/versions/{version}/key"
                 | "/v1/documents/{document}/versions/{version}/chunks/{index}"
+                | "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}"
                 | "/v1/motions/{motion}/export"
                 | "/v1/person-keys"
                 | "/v1/pending-keys"
@@ -1884,6 +1889,60 @@ async fn get_chunk(
         .chunk_bytes_served
         .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
+    tag = "documents",
+    operation_id = "get_chunk_run",
+    summary = "Downloads a run of consecutive sealed chunks of a published document version, one after another in one answer.",
+    description = "The answer is the chunks' bytes back to back; each chunk's size is in the signed manifest. \
+        A device downloading a pack asks for runs, so the session, the caller's access and the audit entry are checked once per run. \
+        A chunk that cannot be read once the answer has started ends it early: the device sees a short answer and asks again.",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+        ("from" = u32, Path, description = "The first chunk's index, from 0."),
+        ("count" = u32, Path, description = "How many chunks, 1 to 16."),
+    ),
+    responses(
+        (status = 200, description = "The sealed chunks, back to back.", content(("application/octet-stream"))),
+        (status = 400, description = "`bad_request`: a malformed path parameter, or a count outside 1 to 16.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: the item is restricted and the caller is not on its list.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such document version (or not visible to the caller), or the run goes past its last chunk.", body = ErrorBody),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+async fn get_chunk_run(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version, from, count)): ApiPath<(DocumentId, u32, u32, u32)>,
+) -> Result<impl IntoResponse, ApiError> {
+    use futures::StreamExt;
+    let (length, chunks) = services
+        .get_chunk_run(&caller, document, version, from, count)
+        .await?;
+    let metrics = services.metrics.clone();
+    let body = chunks.map(move |chunk| {
+        let chunk = chunk.map_err(|error| {
+            tracing::warn!(%error, %document, version, "a run of chunks ended early");
+            std::io::Error::other(error.to_string())
+        })?;
+        metrics
+            .chunk_bytes_served
+            .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok::<_, std::io::Error>(chunk)
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (header::CONTENT_LENGTH, length.to_string()),
+        ],
+        axum::body::Body::from_stream(body),
+    ))
 }
 
 /// `Authorization: Bearer TOKEN` → the calling device and person.

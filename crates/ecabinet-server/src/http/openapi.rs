@@ -50,6 +50,7 @@ use utoipa::{Modify, OpenApi};
         super::upload_state,
         super::put_chunk,
         super::get_chunk,
+        super::get_chunk_run,
         super::document_key,
         super::add_document_keys,
         super::pending_keys,
