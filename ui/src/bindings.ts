@@ -1467,7 +1467,7 @@ export type PositionsLine = { no_objection: number; speak: number;
  */
 objections: ([PersonId, string])[] }
 /**
- * Where a prefetch stands; sent after every chunk.
+ * Where a prefetch stands; sent after every run of chunks (8 MiB at most).
  */
 export type PrefetchProgress = { documents_done: number; documents_total: number; 
 /**
