@@ -70,6 +70,21 @@ async fn a_prefetched_pack_reads_offline() -> Result<()> {
     let again = member.prefetch(|_| {}).await?;
     assert_eq!(again.bytes_done, again.bytes_total);
 
+    // A member enrolled since has no keys until a secretariat device is next
+    // online: prefetch counts those documents as waiting and finishes.
+    let late = server.enrol("Hoàng Văn Em", Role::Member).await?;
+    late.sync().await?;
+    let waiting = late.prefetch(|_| {}).await?;
+    assert!(waiting.finished);
+    assert_eq!(
+        (
+            waiting.documents_done,
+            waiting.waiting_for_keys,
+            waiting.bytes_done
+        ),
+        (2, 2, 0)
+    );
+
     // The network goes away: the pack still opens, renders and searches.
     server.server.handle().shutdown();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;

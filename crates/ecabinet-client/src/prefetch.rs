@@ -18,6 +18,8 @@ use crate::Client;
 const CHUNKS_PER_RUN: usize = 8;
 /// Runs downloading at once.
 const RUNS_IN_FLIGHT: usize = 3;
+/// Documents' keys asked for at once.
+const KEYS_IN_FLIGHT: usize = 4;
 
 /// Meetings that started less than this long ago still count as upcoming.
 const STILL_RELEVANT: Duration = Duration::hours(12);
@@ -74,44 +76,75 @@ impl Client {
         }
         on_progress(&progress);
 
-        for (document, manifest) in &queue {
-            progress.current = Some(document.title.clone());
-            match self.own_envelope(document).await {
-                Ok(_) => {}
+        // This device's key for each document first, a few at a time (each
+        // is a request the server records); then every missing chunk of
+        // every document that has one, in runs, nearest meeting first, in
+        // one pipeline: a pipeline per document drained and refilled at
+        // each document's end, behind that document's key.
+        let envelopes: Vec<_> = queue
+            .iter()
+            .map(|(document, _)| self.own_envelope(document))
+            .collect();
+        let envelopes: Vec<_> = futures::stream::iter(envelopes)
+            .buffered(KEYS_IN_FLIGHT)
+            .collect()
+            .await;
+        let mut caches = Vec::with_capacity(queue.len());
+        for ((document, _), envelope) in queue.iter().zip(envelopes) {
+            match envelope {
+                Ok(_) => {
+                    let cache = self.cache_dir(document);
+                    std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
+                    caches.push(Some(cache));
+                }
                 Err(ClientError::Server { code, .. })
                     if code == "no_key" || code == "forbidden" =>
                 {
                     progress.waiting_for_keys += 1;
                     progress.documents_done += 1;
-                    on_progress(&progress);
-                    continue;
+                    caches.push(None);
                 }
                 Err(error) => return Err(error),
             }
-            let cache = self.cache_dir(document);
-            std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
-            // A few runs in flight at once: the server's lookups and disk
-            // reads overlap with this side's hashing and writing.
-            // The futures are built up front (not in a closure inside the
-            // stream) so the whole task stays `Send` for the desktop's runtime.
+        }
+        // The futures are built up front (not in a closure inside the
+        // stream) so the whole task stays `Send` for the desktop's runtime.
+        let mut runs_left = vec![0usize; queue.len()];
+        let mut pending = Vec::new();
+        for (at, ((document, manifest), cache)) in queue.iter().zip(&caches).enumerate() {
+            let Some(cache) = cache else { continue };
             let missing = manifest
                 .chunks
                 .iter()
                 .enumerate()
-                .filter(|(index, info)| !chunk_is_cached(&cache, *index, info))
+                .filter(|(index, info)| !chunk_is_cached(cache, *index, info))
                 .map(|(index, _)| index);
-            let pending: Vec<_> = runs_of(missing, CHUNKS_PER_RUN)
-                .into_iter()
-                .map(|(from, count)| {
-                    self.fetch_chunk_run(document, &cache, &manifest.chunks, from, count)
-                })
-                .collect();
-            let mut fetches = futures::stream::iter(pending).buffer_unordered(RUNS_IN_FLIGHT);
-            while let Some(result) = fetches.next().await {
-                progress.bytes_done += result?;
-                on_progress(&progress);
+            let runs = runs_of(missing, CHUNKS_PER_RUN);
+            if runs.is_empty() {
+                progress.documents_done += 1;
+                continue;
             }
-            progress.documents_done += 1;
+            if progress.current.is_none() {
+                progress.current = Some(document.title.clone());
+            }
+            runs_left[at] = runs.len();
+            for (from, count) in runs {
+                let fetch = self.fetch_chunk_run(document, cache, &manifest.chunks, from, count);
+                pending.push(async move { (at, fetch.await) });
+            }
+        }
+        on_progress(&progress);
+        let mut fetches = futures::stream::iter(pending).buffer_unordered(RUNS_IN_FLIGHT);
+        while let Some((at, result)) = fetches.next().await {
+            progress.bytes_done += result?;
+            runs_left[at] -= 1;
+            if runs_left[at] == 0 {
+                progress.documents_done += 1;
+            }
+            // The nearest document still downloading.
+            if let Some(next) = runs_left.iter().position(|left| *left > 0) {
+                progress.current = queue.get(next).map(|(document, _)| document.title.clone());
+            }
             on_progress(&progress);
         }
         if let Err(error) = self.enforce_cache_policy().await {
