@@ -112,6 +112,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
         Access::Session,
     ),
+    (
+        "PUT",
+        "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
+        Access::Session,
+    ),
 ];
 
 #[test]

@@ -715,6 +715,13 @@ const ROUTES: &[Route] = &[
         objects: DOCUMENTS,
         expect: read_document,
     },
+    Route {
+        method: "PUT",
+        path: "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
+        gate: Gate::Session,
+        objects: DOCUMENTS,
+        expect: secretariat_upload,
+    },
 ];
 
 /// The variants of `pub enum {name} {` in the domain's `ops.rs`, in
@@ -1825,7 +1832,8 @@ fn request(world: &World, who: Who, route: &Route, object: Object) -> Result<(St
                 presence: Presence::Present,
             })?)
         }
-        ("PUT", "/v1/documents/{document}/versions/{version}/chunks/{index}") => {
+        ("PUT", "/v1/documents/{document}/versions/{version}/chunks/{index}")
+        | ("PUT", "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}") => {
             Body::Raw("application/octet-stream", vec![0x5a; 64])
         }
         (method, path) => bail!("no request for {method} {path}"),

@@ -176,6 +176,28 @@ async fn documents(backend: Backend) -> Result<()> {
         let answer = run(from, count).await?;
         assert_eq!(answer.status().as_u16(), status, "chunks {from}+{count}");
     }
+    // The secretary's uploads come in runs too (add_document above): a
+    // body that is not `count` chunks long is refused, a published
+    // version cannot change.
+    let token = secretary.session_token().await?;
+    let upload = |count: u32, body: Vec<u8>| {
+        http.put(format!(
+            "{}/v1/documents/{}/versions/1/chunks/0/{count}",
+            server.url().trim_end_matches('/'),
+            large.id
+        ))
+        .bearer_auth(&token)
+        .body(body)
+        .send()
+    };
+    for (count, body, status) in [
+        (2, sealed[2].clone(), 400),
+        (3, [sealed[0].clone(), sealed[2].clone()].concat(), 400),
+        (3, sealed.concat(), 409),
+    ] {
+        let answer = upload(count, body).await?;
+        assert_eq!(answer.status().as_u16(), status, "a run of {count}");
+    }
 
     // A member enrolled after publication has no key yet, and is told so.
     let dung = server.enrol("Phạm Thị Dung", Role::Member).await?;

@@ -430,6 +430,25 @@ impl ServerApi {
         self.send_expecting_no_body(response).await
     }
 
+    /// Uploads `count` consecutive sealed chunks from `from`, back to back.
+    pub async fn put_chunk_run(
+        &self,
+        token: &str,
+        document: DocumentId,
+        version: u32,
+        from: u32,
+        count: u32,
+        sealed: Vec<u8>,
+    ) -> ClientResult<()> {
+        let path = format!("v1/documents/{document}/versions/{version}/chunks/{from}/{count}");
+        let response = self
+            .request(Method::PUT, &path)?
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(sealed);
+        self.send_expecting_no_body(response).await
+    }
+
     pub async fn own_devices(
         &self,
         token: &str,

@@ -400,9 +400,12 @@ impl Client {
                 .join("cache")
                 .join(document_id.to_string())
                 .join(version.to_string());
-            // A few chunks in flight: the server's fsync of one overlaps
-            // with the next one's transfer.
-            let missing: Vec<_> = manifest
+            // Runs of consecutive chunks (one request, one audit entry on the
+            // server per run), two in flight: the server's fsyncs of one run
+            // overlap with the next one's transfer. A chunk gone from the
+            // cache (wiped) is not sent: the server refuses the publication
+            // with the missing chunk named, and says so.
+            let missing = manifest
                 .chunks
                 .iter()
                 .enumerate()
@@ -411,19 +414,33 @@ impl Client {
                         .chunks
                         .iter()
                         .any(|(at, sha)| *at as usize == *index && *sha == info.sha256)
+                        && chunk_is_cached(&cache, *index, info)
                 })
-                .map(|(index, _)| {
-                    let path = cache.join(format!("{index}.sealed"));
+                .map(|(index, _)| index);
+            let missing: Vec<_> = runs_of(missing, CHUNKS_PER_UPLOAD)
+                .into_iter()
+                .map(|(from, count)| {
+                    let cache = &cache;
                     async move {
-                        // Gone from the cache (wiped): the server refuses the
-                        // publication with the missing chunk named, and says so.
-                        let Ok(chunk) = tokio::fs::read(&path).await else {
-                            return Ok(());
-                        };
+                        let mut run = Vec::with_capacity(count * (CHUNK_SIZE + 16));
+                        for index in from..from + count {
+                            let path = cache.join(format!("{index}.sealed"));
+                            let chunk = tokio::fs::read(&path)
+                                .await
+                                .map_err(|e| (from, ClientError::io(&path, e)))?;
+                            run.extend_from_slice(&chunk);
+                        }
                         self.api
-                            .put_chunk(token, document_id, version, index as u32, chunk)
+                            .put_chunk_run(
+                                token,
+                                document_id,
+                                version,
+                                from as u32,
+                                count as u32,
+                                run,
+                            )
                             .await
-                            .map_err(|error| (index, error))
+                            .map_err(|error| (from, error))
                     }
                 })
                 .collect();
@@ -432,12 +449,12 @@ impl Client {
                 match result {
                     Ok(()) => {}
                     Err((
-                        index,
+                        from,
                         ClientError::Server {
                             status, message, ..
                         },
                     )) if status < 500 => {
-                        tracing::warn!(%document_id, index, %message, "a chunk of a waiting document was refused");
+                        tracing::warn!(%document_id, from, %message, "chunks of a waiting document were refused");
                         break;
                     }
                     Err((_, error)) => return Err(error),
@@ -891,8 +908,25 @@ fn store_fetched_chunk(
 /// Whether the cache holds a chunk of the right size. Not its hash: every
 /// read of a cached chunk checks that (and a bad one is fetched again), so
 /// asking "what is still to download?" need not read 100 MB.
-/// Chunks uploaded at once by the secretariat's device.
-const UPLOADS_IN_FLIGHT: usize = 4;
+/// Consecutive chunks the secretariat's device uploads in one request.
+const CHUNKS_PER_UPLOAD: usize = 8;
+/// Runs of chunks uploaded at once.
+const UPLOADS_IN_FLIGHT: usize = 2;
+
+/// Consecutive indices grouped into runs `(first, count)` of at most `longest`.
+pub(crate) fn runs_of(
+    indices: impl IntoIterator<Item = usize>,
+    longest: usize,
+) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for index in indices {
+        match runs.last_mut() {
+            Some((from, count)) if *from + *count == index && *count < longest => *count += 1,
+            _ => runs.push((index, 1)),
+        }
+    }
+    runs
+}
 
 /// Seals a document's chunks into `cache` (`N.sealed`) on every core and
 /// returns what the manifest says of each: the same chunks as

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::documents::{chunk_is_cached, manifest_of};
+use crate::documents::{chunk_is_cached, manifest_of, runs_of};
 use crate::error::{ClientError, ClientResult};
 use crate::Client;
 
@@ -155,18 +155,6 @@ impl Client {
         on_progress(&progress);
         Ok(progress)
     }
-}
-
-/// Consecutive indices grouped into runs `(first, count)` of at most `longest`.
-fn runs_of(indices: impl IntoIterator<Item = usize>, longest: usize) -> Vec<(usize, usize)> {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for index in indices {
-        match runs.last_mut() {
-            Some((from, count)) if *from + *count == index && *count < longest => *count += 1,
-            _ => runs.push((index, 1)),
-        }
-    }
-    runs
 }
 
 #[cfg(test)]

@@ -92,6 +92,41 @@ impl Services {
         Ok(())
     }
 
+    /// A run of `count` consecutive sealed chunks from `from`, back to back
+    /// in one body (secretariat): the session, the checks and the audit
+    /// entry are paid once per run, and the chunks are written (each made
+    /// durable before the answer) side by side. Every chunk but the last of
+    /// a version is full, so the body's length says where each one ends.
+    pub async fn put_chunk_run(
+        &self,
+        caller: &Caller,
+        document: DocumentId,
+        version: u32,
+        from: u32,
+        count: u32,
+        body: bytes::Bytes,
+    ) -> ServiceResult<()> {
+        caller.require_secretary()?;
+        let chunks = split_chunk_run(&body, count)?;
+        let indices = from
+            .checked_add(count)
+            .map(|end| from..end)
+            .ok_or_else(|| ServiceError::BadRequest("the run's indices overflow".into()))?;
+        self.require_not_foreign(caller, document).await?;
+        if self.store().document(document, version).await?.is_some() {
+            return Err(ServiceError::Conflict(
+                "this document version is already published and cannot change; upload a new version".into(),
+            ));
+        }
+        futures::future::try_join_all(
+            indices
+                .zip(chunks)
+                .map(|(index, chunk)| self.blobs.put_chunk(document, version, index, chunk)),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// What the server holds of a version being uploaded (secretariat).
     pub async fn upload_state(
         &self,
@@ -530,5 +565,66 @@ impl Services {
     }
 }
 
-/// The most chunks one request may ask for (16 MiB).
+/// The most chunks one request may carry (16 MiB).
 pub const MAX_CHUNK_RUN: u32 = 16;
+
+/// The chunks of a run sent back to back: all full but the last, which has
+/// `CHUNK_OVERHEAD` to `MAX_CHUNK_BYTES` bytes (only a version's last chunk
+/// is shorter than the rest).
+fn split_chunk_run(body: &bytes::Bytes, count: u32) -> ServiceResult<Vec<bytes::Bytes>> {
+    if !(1..=MAX_CHUNK_RUN).contains(&count) {
+        return Err(ServiceError::BadRequest(format!(
+            "a run is 1 to {MAX_CHUNK_RUN} chunks"
+        )));
+    }
+    let full = count as usize - 1;
+    let last = body
+        .len()
+        .checked_sub(full * MAX_CHUNK_BYTES)
+        .filter(|last| (CHUNK_OVERHEAD..=MAX_CHUNK_BYTES).contains(last))
+        .ok_or_else(|| {
+            ServiceError::BadRequest(format!(
+                "a run of {count} sealed chunks is {full} of {MAX_CHUNK_BYTES} bytes and a last one \
+                 of {CHUNK_OVERHEAD} to {MAX_CHUNK_BYTES}; this one has {} bytes",
+                body.len()
+            ))
+        })?;
+    Ok((0..=full)
+        .map(|at| {
+            let start = at * MAX_CHUNK_BYTES;
+            let length = if at == full { last } else { MAX_CHUNK_BYTES };
+            body.slice(start..start + length)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    #[test]
+    fn a_run_splits_into_full_chunks_and_a_last_one() {
+        let body = bytes::Bytes::from(vec![7u8; 2 * MAX_CHUNK_BYTES + 100]);
+        let chunks = split_chunk_run(&body, 3).expect("three chunks");
+        let sizes: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, vec![MAX_CHUNK_BYTES, MAX_CHUNK_BYTES, 100]);
+        assert_eq!(
+            split_chunk_run(&bytes::Bytes::from(vec![1u8; 64]), 1)
+                .expect("one")
+                .len(),
+            1
+        );
+        for (length, count) in [
+            (2 * MAX_CHUNK_BYTES + 100, 2),
+            (MAX_CHUNK_BYTES + CHUNK_OVERHEAD - 1, 2),
+            (10, 1),
+            (64, 0),
+            (64, MAX_CHUNK_RUN + 1),
+        ] {
+            assert!(
+                split_chunk_run(&bytes::Bytes::from(vec![0u8; length]), count).is_err(),
+                "{length} bytes as {count} chunks"
+            );
+        }
+    }
+}

@@ -128,7 +128,12 @@ pub fn router(services: Services) -> Router {
         )
         .route(
             "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
-            get(get_chunk_run),
+            get(get_chunk_run)
+                .put(put_chunk_run)
+                .layer(DefaultBodyLimit::max(
+                    crate::documents::MAX_CHUNK_RUN as usize * crate::documents::MAX_CHUNK_BYTES
+                        + 1024,
+                )),
         )
         .route("/metrics", get(metrics))
         .route("/v1/openapi.json", get(openapi))
@@ -1943,6 +1948,48 @@ async fn get_chunk_run(
         ],
         axum::body::Body::from_stream(body),
     ))
+}
+
+#[utoipa::path(
+    put,
+    path = "/v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
+    tag = "documents",
+    operation_id = "put_chunk_run",
+    summary = "Uploads a run of consecutive sealed chunks of a version not yet published, back to back in one body (secretariat).",
+    description = "Every chunk but a version's last is full (1 MiB and its 16-byte tag), so the body's length says where each chunk ends: \
+        `count - 1` full chunks and a last one of 16 bytes to a full chunk. Each chunk is durable before the answer.",
+    params(
+        ("document" = DocumentId, Path, description = "The document's id (shared by all its versions)."),
+        ("version" = u32, Path, description = "The document's version, from 1."),
+        ("from" = u32, Path, description = "The first chunk's index, from 0."),
+        ("count" = u32, Path, description = "How many chunks, 1 to 16."),
+    ),
+    request_body(
+        description = "The sealed chunks, back to back.",
+        content(("application/octet-stream")),
+    ),
+    responses(
+        (status = 204, description = "Stored."),
+        (status = 400, description = "`bad_request`: a malformed path parameter, a count outside 1 to 16, or a body whose length is not that of `count` chunks.", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: no bearer token, or a malformed, unknown or expired one.", body = ErrorBody),
+        (status = 403, description = "`device_revoked`: this device has been revoked. `forbidden`: only the secretariat may do this.", body = ErrorBody),
+        (status = 404, description = "`not_found`: the document belongs to another organisation.", body = ErrorBody),
+        (status = 409, description = "`conflict`: the version is already published and cannot change.", body = ErrorBody),
+        (status = 413, description = "The body is larger than 16 chunks (a plain-text answer from the HTTP layer, not the `{code, message}` body).", body = String, content_type = "text/plain"),
+        (status = 500, description = "`internal`: the server failed (the details are in its log).", body = ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+async fn put_chunk_run(
+    State(services): State<Services>,
+    caller: Caller,
+    ApiPath((document, version, from, count)): ApiPath<(DocumentId, u32, u32, u32)>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    services
+        .put_chunk_run(&caller, document, version, from, count, body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `Authorization: Bearer TOKEN` → the calling device and person.

@@ -51,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         super::put_chunk,
         super::get_chunk,
         super::get_chunk_run,
+        super::put_chunk_run,
         super::document_key,
         super::add_document_keys,
         super::pending_keys,
