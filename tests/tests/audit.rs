@@ -96,7 +96,7 @@ async fn scenario(backend: Backend) -> Result<()> {
     ensure!(
         find(
             &entries,
-            "PUT /v1/documents/{document}/versions/{version}/chunks/{index}",
+            "PUT /v1/documents/{document}/versions/{version}/chunks/{from}/{count}",
             "204"
         )
         .is_some(),
