@@ -36,7 +36,7 @@ impl Client {
             document,
             latest.version + 1,
             latest.agenda_item_id,
-            signed,
+            crate::documents::Plaintext::memory(signed),
             &format!("“{}” signed", latest.title),
             manifest.file_name,
             Some(&latest.title),
