@@ -413,23 +413,6 @@ impl ServerApi {
         self.send(request).await
     }
 
-    pub async fn put_chunk(
-        &self,
-        token: &str,
-        document: DocumentId,
-        version: u32,
-        index: u32,
-        sealed: Vec<u8>,
-    ) -> ClientResult<()> {
-        let path = format!("v1/documents/{document}/versions/{version}/chunks/{index}");
-        let response = self
-            .request(Method::PUT, &path)?
-            .bearer_auth(token)
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(sealed);
-        self.send_expecting_no_body(response).await
-    }
-
     /// Uploads `count` consecutive sealed chunks from `from`, back to back.
     pub async fn put_chunk_run(
         &self,

@@ -86,9 +86,37 @@ impl Services {
                 "this document version is already published and cannot change; upload a new version".into(),
             ));
         }
+        self.store_received(document, version, index, bytes).await
+    }
+
+    /// Stores a chunk received for a version not yet published. On the
+    /// embedded database (one serving process, which every upload goes
+    /// through) its hash is taken meanwhile and kept, so publishing need
+    /// not read the whole version back from the store to check it.
+    async fn store_received(
+        &self,
+        document: DocumentId,
+        version: u32,
+        index: u32,
+        chunk: bytes::Bytes,
+    ) -> ServiceResult<()> {
+        if self.store().backend() != "sqlite" {
+            self.blobs
+                .put_chunk(document, version, index, chunk)
+                .await?;
+            return Ok(());
+        }
+        let hashing = {
+            let chunk = chunk.clone();
+            tokio::task::spawn_blocking(move || (chunk.len(), b64_encode(&sha256(&chunk))))
+        };
+        self.received_chunks.forget(document, version, index);
         self.blobs
-            .put_chunk(document, version, index, bytes)
+            .put_chunk(document, version, index, chunk)
             .await?;
+        if let Ok(hashed) = hashing.await {
+            self.received_chunks.note(document, version, index, hashed);
+        }
         Ok(())
     }
 
@@ -121,7 +149,7 @@ impl Services {
         futures::future::try_join_all(
             indices
                 .zip(chunks)
-                .map(|(index, chunk)| self.blobs.put_chunk(document, version, index, chunk)),
+                .map(|(index, chunk)| self.store_received(document, version, index, chunk)),
         )
         .await?;
         Ok(())
@@ -257,7 +285,17 @@ impl Services {
                 let blobs = self.blobs.clone();
                 let (document, version) = (manifest.document_id, manifest.version);
                 let (size, expected) = (chunk.size as usize, chunk.sha256.clone());
+                let received = self.received_chunks.get(document, version, index);
                 async move {
+                    if let Some((length, sha)) = received {
+                        return if length == size && sha == expected {
+                            Ok(())
+                        } else {
+                            Err(ServiceError::BadRequest(format!(
+                                "chunk {index} on the server does not match the manifest; upload it again"
+                            )))
+                        };
+                    }
                     let stored = blobs
                         .get_chunk(document, version, index)
                         .await?
@@ -283,6 +321,8 @@ impl Services {
         while let Some(checked) = checks.next().await {
             checked?;
         }
+        self.received_chunks
+            .forget_version(manifest.document_id, manifest.version);
 
         let allowed: std::collections::HashSet<DeviceId> = self
             .store()
@@ -562,6 +602,51 @@ impl Services {
             self.chunk_cache.put(id, version, index, chunk.clone());
         }
         Ok(chunk)
+    }
+}
+
+/// The size and hash of each chunk this process received and stored for a
+/// version not yet published (see `Services::store_received`).
+#[derive(Default)]
+pub(crate) struct ReceivedChunks {
+    hashes: std::sync::Mutex<std::collections::HashMap<ChunkAt, (usize, String)>>,
+}
+
+/// A chunk's place: document, version, index.
+type ChunkAt = (DocumentId, u32, u32);
+
+/// Uploads abandoned before publication leave their hashes; past this many
+/// the map starts again (publishing then reads the chunks back).
+const RECEIVED_CHUNKS_KEPT: usize = 100_000;
+
+impl ReceivedChunks {
+    fn note(&self, document: DocumentId, version: u32, index: u32, hashed: (usize, String)) {
+        if let Ok(mut hashes) = self.hashes.lock() {
+            if hashes.len() >= RECEIVED_CHUNKS_KEPT {
+                hashes.clear();
+            }
+            hashes.insert((document, version, index), hashed);
+        }
+    }
+
+    fn get(&self, document: DocumentId, version: u32, index: u32) -> Option<(usize, String)> {
+        self.hashes
+            .lock()
+            .ok()?
+            .get(&(document, version, index))
+            .cloned()
+    }
+
+    fn forget(&self, document: DocumentId, version: u32, index: u32) {
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.remove(&(document, version, index));
+        }
+    }
+
+    fn forget_version(&self, document: DocumentId, version: u32) {
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.retain(|(d, v, _), _| !(*d == document && *v == version));
+        }
     }
 }
 

@@ -255,6 +255,8 @@ pub struct Services {
     pub(crate) audit: crate::audit::AuditWriter,
     /// Published chunks recently served, shared by every request.
     pub(crate) chunk_cache: Arc<crate::blobs::ChunkCache>,
+    /// What this process received of versions not yet published.
+    pub(crate) received_chunks: Arc<crate::documents::ReceivedChunks>,
     pub(crate) server_key: Arc<SigningKey>,
     policy: ecabinet_domain::api::DevicePolicy,
     pub(crate) writer: OpWriter,
@@ -328,6 +330,7 @@ impl Services {
             store,
             blobs,
             chunk_cache: Arc::new(crate::blobs::ChunkCache::new(CHUNK_CACHE_BYTES)),
+            received_chunks: Default::default(),
             audit,
             server_key,
             policy: ecabinet_domain::api::DevicePolicy::default(),
