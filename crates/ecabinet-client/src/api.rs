@@ -515,19 +515,27 @@ impl ServerApi {
         index: u32,
     ) -> ClientResult<Vec<u8>> {
         let path = format!("v1/documents/{document}/versions/{version}/chunks/{index}");
+        let response = self.get_octets(&path, token).await?;
+        let bytes = response.bytes().await.map_err(|e| self.unreachable(e))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// A GET whose answer is bytes (sealed chunks); a refusal comes back
+    /// as the server's `{code, message}` error.
+    async fn get_octets(&self, path: &str, token: &str) -> ClientResult<Response> {
         let response = self
-            .request(Method::GET, &path)?
+            .request(Method::GET, path)?
             .bearer_auth(token)
             .send()
             .await
             .map_err(|e| self.unreachable(e))?;
         if !response.status().is_success() {
-            return read_json::<serde_json::Value>(response)
-                .await
-                .map(|_| Vec::new());
+            read_json::<serde_json::Value>(response).await?;
+            return Err(ClientError::Protocol(format!(
+                "the server refused {path} without saying why"
+            )));
         }
-        let bytes = response.bytes().await.map_err(|e| self.unreachable(e))?;
-        Ok(bytes.to_vec())
+        Ok(response)
     }
 }
 
@@ -544,18 +552,7 @@ impl ServerApi {
         count: u32,
     ) -> ClientResult<ChunkRun> {
         let path = format!("v1/documents/{document}/versions/{version}/chunks/{from}/{count}");
-        let response = self
-            .request(Method::GET, &path)?
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(e))?;
-        if !response.status().is_success() {
-            read_json::<serde_json::Value>(response).await?;
-            return Err(ClientError::Protocol(
-                "the server refused a run of chunks without saying why".into(),
-            ));
-        }
+        let response = self.get_octets(&path, token).await?;
         Ok(ChunkRun {
             response,
             buffer: Vec::new(),
