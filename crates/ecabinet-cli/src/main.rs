@@ -799,14 +799,12 @@ async fn set_meeting_status(
     Ok(())
 }
 
-/// After a command that works offline: says so when it has not gone out yet.
 /// What the legal signatures already in a file just attached say (checked
-/// here, against this device's trust anchors), on stderr: a signature that
-/// does not hold is said as loudly as one that does.
-/// Says what the signatures in a file just attached are worth. The check
-/// runs beside the attaching (sealing and uploading wait on the disk and
-/// the network; reading and scanning a 100 MB scan again afterwards added
-/// a fifth to `doc add`), and is printed after it.
+/// against this device's trust anchors), on stderr: a signature that does
+/// not hold is said as loudly as one that does. The check runs beside the
+/// attaching (sealing and uploading wait on the disk and the network;
+/// reading and scanning a 100 MB scan again afterwards added a fifth to
+/// `doc add`), and is printed after it.
 fn note_signatures(
     checked: ecabinet_client::ClientResult<Vec<ecabinet_client::SignatureView>>,
     out: &Printer,
@@ -841,6 +839,7 @@ fn note_signatures(
     }
 }
 
+/// After a command that works offline: says so when it has not gone out yet.
 async fn waiting(client: &Client, out: &Printer) -> Result<bool, ClientError> {
     let waiting = client.sync_status().await?.waiting_to_send;
     if waiting > 0 {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use ecabinet_crypto::{
     b64_decode, b64_encode, open_chunk, seal_chunk, sha256, verify_signature, wrap_key,
-    ChunkContext, ContentKey, WrappedKey, CHUNK_SIZE,
+    ChunkContext, ContentKey, WrappedKey, CHUNK_OVERHEAD, CHUNK_SIZE,
 };
 use ecabinet_domain::api::{DeviceKeyEnvelope, PublishDocumentRequest};
 use ecabinet_domain::document::{MAX_DOCUMENT_BYTES, PDF_MEDIA_TYPE};
@@ -429,7 +429,7 @@ impl Client {
                 .map(|(from, count)| {
                     let cache = &cache;
                     async move {
-                        let mut run = Vec::with_capacity(count * (CHUNK_SIZE + 16));
+                        let mut run = Vec::with_capacity(count * (CHUNK_SIZE + CHUNK_OVERHEAD));
                         for index in from..from + count {
                             let path = cache.join(format!("{index}.sealed"));
                             let chunk = tokio::fs::read(&path)
@@ -912,9 +912,6 @@ fn store_fetched_chunk(
     write_cache_file(cache, &format!("{index}.sealed"), bytes)
 }
 
-/// Whether the cache holds a chunk of the right size. Not its hash: every
-/// read of a cached chunk checks that (and a bad one is fetched again), so
-/// asking "what is still to download?" need not read 100 MB.
 /// The plaintext of a version being published.
 pub(crate) enum Plaintext {
     /// Bytes already in memory (a version just signed, a package's file).
@@ -1113,6 +1110,9 @@ fn seal_into_cache(
         .collect()
 }
 
+/// Whether the cache holds a chunk of the right size. Not its hash: every
+/// read of a cached chunk checks that (and a bad one is fetched again), so
+/// asking "what is still to download?" need not read 100 MB.
 pub(crate) fn chunk_is_cached(cache: &Path, index: usize, info: &ChunkInfo) -> bool {
     std::fs::metadata(cache.join(format!("{index}.sealed")))
         .is_ok_and(|m| m.len() == u64::from(info.size))

@@ -520,7 +520,10 @@ impl Services {
         if index >= document.chunk_count {
             return Err(ServiceError::NotFound("chunk"));
         }
-        self.load_chunk(&document, index).await
+        let manifest: Option<DocumentManifest> = serde_json::from_str(&document.manifest).ok();
+        let expected =
+            manifest.and_then(|m| m.chunks.get(index as usize).map(|c| c.sha256.clone()));
+        self.load_chunk(&document, index, expected).await
     }
 
     /// A run of `count` consecutive sealed chunks from `from`, checked once
@@ -555,23 +558,28 @@ impl Services {
                 "the stored manifest of {id} v{version} is unreadable: {e}"
             )))
         })?;
-        let length = manifest
+        let named = manifest
             .chunks
             .get(from as usize..end as usize)
-            .ok_or(ServiceError::NotFound("chunk"))?
-            .iter()
-            .map(|c| u64::from(c.size))
-            .sum();
+            .ok_or(ServiceError::NotFound("chunk"))?;
+        let length = named.iter().map(|c| u64::from(c.size)).sum();
+        let expected: Vec<String> = named.iter().map(|c| c.sha256.clone()).collect();
         let services = self.clone();
-        let chunks = futures::stream::iter(from..end).then(move |index| {
+        let chunks = futures::stream::iter((from..end).zip(expected)).then(move |(index, sha)| {
             let (services, document) = (services.clone(), document.clone());
-            async move { services.load_chunk(&document, index).await }
+            async move { services.load_chunk(&document, index, Some(sha)).await }
         });
         Ok((length, chunks))
     }
 
-    /// A chunk of a visible version, from memory or the blob store.
-    async fn load_chunk(&self, document: &Document, index: u32) -> ServiceResult<bytes::Bytes> {
+    /// A chunk of a visible version, from memory or the blob store;
+    /// `expected` is its hash in the signed manifest.
+    async fn load_chunk(
+        &self,
+        document: &Document,
+        index: u32,
+        expected: Option<String>,
+    ) -> ServiceResult<bytes::Bytes> {
         let (id, version) = (document.id, document.version);
         if let Some(chunk) = self.chunk_cache.get(id, version, index) {
             return Ok(chunk);
@@ -587,9 +595,6 @@ impl Services {
         // Kept only if it is what the signed manifest names: bytes damaged
         // in the store go to the device (which refuses them) but are not
         // served again from memory once the store is repaired.
-        let manifest: Option<DocumentManifest> = serde_json::from_str(&document.manifest).ok();
-        let expected =
-            manifest.and_then(|m| m.chunks.get(index as usize).map(|c| c.sha256.clone()));
         let verified = {
             let chunk = chunk.clone();
             tokio::task::spawn_blocking(move || {
