@@ -46,9 +46,10 @@ install_desktop_deps() {
 install_test_deps() {
   install_desktop_deps
   apt_install xvfb xauth webkit2gtk-driver chromium postgresql fonts-dejavu-core openssl
-  # A private D-Bus session with a Secret Service, for the OS-keyring test;
+  # A private D-Bus session with a Secret Service (and secret-tool to look
+  # inside it), for the OS-keyring test;
   # a software PKCS#11 token and openssl, for the signing tests.
-  apt_install dbus gnome-keyring softhsm2 openssl libnss3-tools
+  apt_install dbus gnome-keyring libsecret-tools softhsm2 openssl libnss3-tools
   # pkcs11-tool: the desktop test puts a signer's certificate on its SoftHSM token.
   apt_install opensc
   # xmllint: the exchange envelope validated against docs/exchange/goi-tin.xsd.
