@@ -312,6 +312,35 @@ async fn big_scans(backend: Backend) -> Result<()> {
     std::fs::write(&path, &scan)?;
     let document = secretary.add_document(item.id, &path, None).await?;
     assert_eq!(document.chunk_count, 5);
+    // Online, the chunks went up as they were sealed, in one run; the push
+    // that published them did not ask the server what it held.
+    let entries = secretary
+        .audit(ecabinet_domain::api::AuditQuery::default())
+        .await?;
+    let about = |action: &str| {
+        entries
+            .iter()
+            .filter(|e| e.action == action && e.object.contains(&document.id.to_string()))
+            .map(|e| {
+                (
+                    e.object
+                        .rsplit("versions/1/")
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
+                    e.outcome.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        about("PUT /v1/documents/{document}/versions/{version}/chunks/{from}/{count}"),
+        [("chunks/0/5".to_owned(), "204".to_owned())]
+    );
+    assert_eq!(
+        about("GET /v1/documents/{document}/versions/{version}/upload"),
+        []
+    );
 
     // A member who has not downloaded it: page 1 fetches the chunks page 1
     // needs (and the cross-reference at the end), not the third page's scan.

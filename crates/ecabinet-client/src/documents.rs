@@ -257,16 +257,28 @@ impl Client {
                 Err(error) => Err(error),
             }
         };
+        let chunk_total = plaintext.len().div_ceil(CHUNK_SIZE as u64).max(1) as usize;
+        let (announce, announced) = tokio::sync::mpsc::unbounded_channel();
+        let uploading =
+            self.upload_while_sealing(id, version, cache.clone(), chunk_total, announced);
         let sealing = {
             let plaintext = plaintext.clone();
             tokio::task::spawn_blocking(move || {
-                let chunks = seal_into_cache(&key, &context, &plaintext, &cache);
+                let chunks = seal_into_cache(&key, &context, &plaintext, &cache, &|index| {
+                    // The uploader may have given up (offline): nothing to tell.
+                    let _ = announce.send(index);
+                });
                 (key, chunks)
             })
         };
-        // Counting the pages (in the PDF process) and sealing (on every
-        // core) go side by side.
-        let (pages, sealed) = tokio::join!(counting, sealing);
+        // Counting the pages (in the PDF process), sealing (on every core)
+        // and uploading what is sealed go side by side.
+        let (pages, sealed, uploaded) = tokio::join!(counting, sealing, uploading);
+        if uploaded {
+            if let Ok(mut versions) = self.uploaded_while_sealing.lock() {
+                versions.insert((id, version));
+            }
+        }
         let (key, chunks) = sealed
             .map_err(|e| ClientError::Protocol(format!("the sealing threads stopped: {e}")))?;
         if !plaintext.unchanged() {
@@ -376,6 +388,16 @@ impl Client {
             else {
                 continue;
             };
+            // Every chunk went up, acknowledged, as it was sealed (just now,
+            // by this process): asking the server what it holds would have it
+            // read and hash them all again.
+            if self
+                .uploaded_while_sealing
+                .lock()
+                .is_ok_and(|versions| versions.contains(&(document_id, version)))
+            {
+                continue;
+            }
             let manifest: DocumentManifest = serde_json::from_str(&request.manifest)
                 .map_err(|e| ClientError::Protocol(format!("a waiting manifest: {e}")))?;
             // Resume: only what the server lacks (nothing once it is published,
@@ -429,23 +451,7 @@ impl Client {
                 .map(|(from, count)| {
                     let cache = &cache;
                     async move {
-                        let mut run = Vec::with_capacity(count * (CHUNK_SIZE + CHUNK_OVERHEAD));
-                        for index in from..from + count {
-                            let path = cache.join(format!("{index}.sealed"));
-                            let chunk = tokio::fs::read(&path)
-                                .await
-                                .map_err(|e| (from, ClientError::io(&path, e)))?;
-                            run.extend_from_slice(&chunk);
-                        }
-                        self.api
-                            .put_chunk_run(
-                                token,
-                                document_id,
-                                version,
-                                from as u32,
-                                count as u32,
-                                run,
-                            )
+                        self.put_cached_run(token, document_id, version, cache, from, count)
                             .await
                             .map_err(|error| (from, error))
                     }
@@ -469,6 +475,90 @@ impl Client {
             }
         }
         Ok(())
+    }
+
+    /// Sends chunks `from..from + count` of a version from the cache, in one
+    /// request (one audit entry on the server).
+    async fn put_cached_run(
+        &self,
+        token: &str,
+        document: DocumentId,
+        version: u32,
+        cache: &Path,
+        from: usize,
+        count: usize,
+    ) -> ClientResult<()> {
+        let mut run = Vec::with_capacity(count * (CHUNK_SIZE + CHUNK_OVERHEAD));
+        for index in from..from + count {
+            let path = cache.join(format!("{index}.sealed"));
+            let chunk = tokio::fs::read(&path)
+                .await
+                .map_err(|e| ClientError::io(&path, e))?;
+            run.extend_from_slice(&chunk);
+        }
+        self.api
+            .put_chunk_run(token, document, version, from as u32, count as u32, run)
+            .await
+    }
+
+    /// Uploads the chunks of a version being sealed as they reach the cache
+    /// (`sealed` announces each index), runs of consecutive chunks two at a
+    /// time, so the upload ends soon after the sealing does instead of
+    /// starting then. True if the server acknowledged every chunk. Offline,
+    /// refused or cut off, it stops quietly: the sync that sends the
+    /// publication uploads whatever the server still lacks.
+    async fn upload_while_sealing(
+        &self,
+        document: DocumentId,
+        version: u32,
+        cache: PathBuf,
+        count: usize,
+        mut sealed: tokio::sync::mpsc::UnboundedReceiver<usize>,
+    ) -> bool {
+        let token = match self.token().await {
+            Ok(token) => token,
+            Err(error) => {
+                tracing::debug!(%error, "no upload while sealing");
+                return false;
+            }
+        };
+        let mut ready = std::collections::BTreeSet::new();
+        let mut in_flight = futures::stream::FuturesUnordered::new();
+        let (mut next, mut announcing, mut failed) = (0, true, false);
+        loop {
+            while !failed && in_flight.len() < UPLOADS_IN_FLIGHT && next < count {
+                let length = CHUNKS_PER_UPLOAD.min(count - next);
+                if !(next..next + length).all(|index| ready.contains(&index)) {
+                    break;
+                }
+                let (cache, token) = (&cache, &token);
+                let from = next;
+                in_flight.push(async move {
+                    self.put_cached_run(token, document, version, cache, from, length)
+                        .await
+                });
+                next += length;
+            }
+            let waiting_for_chunks = !failed && next < count && announcing;
+            if in_flight.is_empty() && !waiting_for_chunks {
+                return !failed && next >= count;
+            }
+            tokio::select! {
+                index = sealed.recv(), if waiting_for_chunks => match index {
+                    Some(index) => {
+                        ready.insert(index);
+                    }
+                    // The sealing stopped (an error it reports itself).
+                    None => announcing = false,
+                },
+                Some(result) = in_flight.next(), if !in_flight.is_empty() => {
+                    if let Err(error) = result {
+                        tracing::warn!(%document, %error, "an upload while sealing failed; the sync retries it");
+                        failed = true;
+                    }
+                }
+            }
+        }
     }
 
     /// This device's own key for a document version (cached, else fetched).
@@ -1054,37 +1144,56 @@ pub(crate) fn runs_of(
 
 /// Seals a document's chunks into `cache` (`N.sealed`) on every core and
 /// returns what the manifest says of each: the same chunks as
-/// `seal_document`, without holding them all in memory at once.
+/// `seal_document`, without holding them all in memory at once. The threads
+/// take the chunks in order, and `sealed(index)` is called as each one is
+/// in the cache, so an upload can follow close behind.
 fn seal_into_cache(
     key: &ContentKey,
     context: &ChunkContext,
     plaintext: &Plaintext,
     cache: &Path,
+    sealed: &(dyn Fn(usize) + Sync),
 ) -> ClientResult<Vec<ChunkInfo>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let count = plaintext.len().div_ceil(CHUNK_SIZE as u64).max(1) as usize;
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(count);
+    let next = AtomicUsize::new(0);
+    // One thread's failure stops the others at their next chunk.
+    let failed = AtomicBool::new(false);
     let mut infos: Vec<Option<ChunkInfo>> = vec![None; count];
     let results: Vec<ClientResult<Vec<(usize, ChunkInfo)>>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|first| {
-                scope.spawn(move || {
+            .map(|_| {
+                scope.spawn(|| {
                     let mut done = Vec::new();
                     // One buffer per thread for the pieces read from a file.
                     let mut buffer = Zeroizing::new(Vec::new());
-                    for index in (first..count).step_by(threads) {
+                    let mut seal = |index: usize| -> ClientResult<()> {
                         let piece = plaintext.piece(index, &mut buffer)?;
-                        let sealed =
+                        let chunk =
                             seal_chunk(key, context, index as u32, index + 1 == count, piece)?;
-                        write_cache_file(cache, &format!("{index}.sealed"), &sealed)?;
+                        write_cache_file(cache, &format!("{index}.sealed"), &chunk)?;
                         done.push((
                             index,
                             ChunkInfo {
-                                size: sealed.len() as u32,
-                                sha256: b64_encode(&sha256(&sealed)),
+                                size: chunk.len() as u32,
+                                sha256: b64_encode(&sha256(&chunk)),
                             },
                         ));
+                        sealed(index);
+                        Ok(())
+                    };
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        if index >= count || failed.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        if let Err(error) = seal(index) {
+                            failed.store(true, Ordering::Relaxed);
+                            return Err(error);
+                        }
                     }
                     Ok(done)
                 })
@@ -1180,9 +1289,18 @@ mod tests {
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         std::fs::create_dir_all(&a).expect("a");
         std::fs::create_dir_all(&b).expect("b");
-        let sealed = seal_into_cache(&key, &context, &from_file, &a).expect("sealed");
+        // Each chunk is announced once, and only once it is in the cache.
+        let announced = std::sync::Mutex::new(Vec::new());
+        let sealed = seal_into_cache(&key, &context, &from_file, &a, &|index| {
+            assert!(a.join(format!("{index}.sealed")).exists());
+            announced.lock().expect("the list").push(index);
+        })
+        .expect("sealed");
         assert_eq!(sealed.len(), 3);
-        let from_memory = seal_into_cache(&key, &context, &in_memory, &b).expect("sealed");
+        let mut announced = announced.into_inner().expect("the list");
+        announced.sort_unstable();
+        assert_eq!(announced, [0, 1, 2]);
+        let from_memory = seal_into_cache(&key, &context, &in_memory, &b, &|_| {}).expect("sealed");
         assert_eq!(
             sealed.iter().map(|c| c.size).collect::<Vec<_>>(),
             from_memory.iter().map(|c| c.size).collect::<Vec<_>>()

@@ -113,6 +113,9 @@ pub struct Client {
     /// Presented document versions this replica lacked, each pulled for
     /// once (see `Client::session_view_of`).
     presented_pulls: Mutex<std::collections::HashSet<(DocumentId, u32)>>,
+    /// Versions whose every chunk this process uploaded as it sealed them,
+    /// acknowledged by the server: the push that publishes them sends none.
+    uploaded_while_sealing: Mutex<std::collections::HashSet<(DocumentId, u32)>>,
     /// One sync at a time per client: the background loop and a command's
     /// own sync would otherwise push the same ops twice and race on the cursor.
     sync_turn: tokio::sync::Mutex<()>,
@@ -171,6 +174,7 @@ impl Client {
             recent_pages: Mutex::new(Default::default()),
             documents_epoch: std::sync::atomic::AtomicU64::new(0),
             presented_pulls: Mutex::new(Default::default()),
+            uploaded_while_sealing: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),
@@ -280,6 +284,7 @@ impl Client {
             recent_pages: Mutex::new(Default::default()),
             documents_epoch: std::sync::atomic::AtomicU64::new(0),
             presented_pulls: Mutex::new(Default::default()),
+            uploaded_while_sealing: Mutex::new(Default::default()),
             sync_turn: tokio::sync::Mutex::new(()),
             server_offset_ms: std::sync::atomic::AtomicI64::new(0),
             folded: Mutex::new(Default::default()),
