@@ -258,16 +258,18 @@ impl Client {
             }
         };
         let chunk_total = plaintext.len().div_ceil(CHUNK_SIZE as u64).max(1) as usize;
-        let (announce, announced) = tokio::sync::mpsc::unbounded_channel();
-        let uploading =
-            self.upload_while_sealing(id, version, cache.clone(), chunk_total, announced);
+        // Bounded: the sealing waits for a slow upload instead of holding
+        // the whole document in memory (and goes on alone once it gave up).
+        let (announce, announced) = tokio::sync::mpsc::channel(CHUNKS_PER_UPLOAD);
+        let uploading = self.upload_while_sealing(id, version, chunk_total, announced);
         let sealing = {
             let plaintext = plaintext.clone();
             tokio::task::spawn_blocking(move || {
-                let chunks = seal_into_cache(&key, &context, &plaintext, &cache, &|index| {
-                    // The uploader may have given up (offline): nothing to tell.
-                    let _ = announce.send(index);
-                });
+                let chunks =
+                    seal_into_cache(&key, &context, &plaintext, &cache, &|index, chunk| {
+                        // The uploader may have given up (offline): nothing to tell.
+                        let _ = announce.blocking_send((index, chunk));
+                    });
                 (key, chunks)
             })
         };
@@ -502,18 +504,18 @@ impl Client {
     }
 
     /// Uploads the chunks of a version being sealed as they reach the cache
-    /// (`sealed` announces each index), runs of consecutive chunks two at a
+    /// (`sealed` hands over each one), runs of consecutive chunks two at a
     /// time, so the upload ends soon after the sealing does instead of
-    /// starting then. True if the server acknowledged every chunk. Offline,
-    /// refused or cut off, it stops quietly: the sync that sends the
-    /// publication uploads whatever the server still lacks.
+    /// starting then (and the chunks are not read back from the cache).
+    /// True if the server acknowledged every chunk. Offline, refused or cut
+    /// off, it stops quietly: the sync that sends the publication uploads
+    /// whatever the server still lacks.
     async fn upload_while_sealing(
         &self,
         document: DocumentId,
         version: u32,
-        cache: PathBuf,
         count: usize,
-        mut sealed: tokio::sync::mpsc::UnboundedReceiver<usize>,
+        mut sealed: tokio::sync::mpsc::Receiver<(usize, Vec<u8>)>,
     ) -> bool {
         let token = match self.token().await {
             Ok(token) => token,
@@ -522,31 +524,39 @@ impl Client {
                 return false;
             }
         };
-        let mut ready = std::collections::BTreeSet::new();
+        let mut ready: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
         let mut in_flight = futures::stream::FuturesUnordered::new();
         let (mut next, mut announcing, mut failed) = (0, true, false);
         loop {
             while !failed && in_flight.len() < UPLOADS_IN_FLIGHT && next < count {
                 let length = CHUNKS_PER_UPLOAD.min(count - next);
-                if !(next..next + length).all(|index| ready.contains(&index)) {
+                if !(next..next + length).all(|index| ready.contains_key(&index)) {
                     break;
                 }
-                let (cache, token) = (&cache, &token);
-                let from = next;
+                let mut run = Vec::with_capacity(length * (CHUNK_SIZE + CHUNK_OVERHEAD));
+                for index in next..next + length {
+                    if let Some(chunk) = ready.remove(&index) {
+                        run.extend_from_slice(&chunk);
+                    }
+                }
+                let (token, from) = (&token, next as u32);
                 in_flight.push(async move {
-                    self.put_cached_run(token, document, version, cache, from, length)
+                    self.api
+                        .put_chunk_run(token, document, version, from, length as u32, run)
                         .await
                 });
                 next += length;
             }
-            let waiting_for_chunks = !failed && next < count && announcing;
+            // Chunks are taken in only while a request could go with them.
+            let waiting_for_chunks =
+                !failed && next < count && announcing && in_flight.len() < UPLOADS_IN_FLIGHT;
             if in_flight.is_empty() && !waiting_for_chunks {
                 return !failed && next >= count;
             }
             tokio::select! {
-                index = sealed.recv(), if waiting_for_chunks => match index {
-                    Some(index) => {
-                        ready.insert(index);
+                chunk = sealed.recv(), if waiting_for_chunks => match chunk {
+                    Some((index, chunk)) => {
+                        ready.insert(index, chunk);
                     }
                     // The sealing stopped (an error it reports itself).
                     None => announcing = false,
@@ -1145,14 +1155,14 @@ pub(crate) fn runs_of(
 /// Seals a document's chunks into `cache` (`N.sealed`) on every core and
 /// returns what the manifest says of each: the same chunks as
 /// `seal_document`, without holding them all in memory at once. The threads
-/// take the chunks in order, and `sealed(index)` is called as each one is
-/// in the cache, so an upload can follow close behind.
+/// take the chunks in order, and `sealed(index, chunk)` is called as each
+/// one is in the cache, so an upload can follow close behind.
 fn seal_into_cache(
     key: &ContentKey,
     context: &ChunkContext,
     plaintext: &Plaintext,
     cache: &Path,
-    sealed: &(dyn Fn(usize) + Sync),
+    sealed: &(dyn Fn(usize, Vec<u8>) + Sync),
 ) -> ClientResult<Vec<ChunkInfo>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let count = plaintext.len().div_ceil(CHUNK_SIZE as u64).max(1) as usize;
@@ -1182,7 +1192,7 @@ fn seal_into_cache(
                                 sha256: b64_encode(&sha256(&chunk)),
                             },
                         ));
-                        sealed(index);
+                        sealed(index, chunk);
                         Ok(())
                     };
                     loop {
@@ -1291,7 +1301,7 @@ mod tests {
         std::fs::create_dir_all(&b).expect("b");
         // Each chunk is announced once, and only once it is in the cache.
         let announced = std::sync::Mutex::new(Vec::new());
-        let sealed = seal_into_cache(&key, &context, &from_file, &a, &|index| {
+        let sealed = seal_into_cache(&key, &context, &from_file, &a, &|index, _| {
             assert!(a.join(format!("{index}.sealed")).exists());
             announced.lock().expect("the list").push(index);
         })
@@ -1300,7 +1310,8 @@ mod tests {
         let mut announced = announced.into_inner().expect("the list");
         announced.sort_unstable();
         assert_eq!(announced, [0, 1, 2]);
-        let from_memory = seal_into_cache(&key, &context, &in_memory, &b, &|_| {}).expect("sealed");
+        let from_memory =
+            seal_into_cache(&key, &context, &in_memory, &b, &|_, _| {}).expect("sealed");
         assert_eq!(
             sealed.iter().map(|c| c.size).collect::<Vec<_>>(),
             from_memory.iter().map(|c| c.size).collect::<Vec<_>>()

@@ -249,13 +249,18 @@ impl Client {
         file: &std::path::Path,
     ) -> ClientResult<Vec<SignatureView>> {
         let anchors = self.trust_anchors()?;
-        let bytes = tokio::fs::read(file)
-            .await
-            .map_err(|e| ClientError::io(file, e))?;
-        let signatures =
-            tokio::task::spawn_blocking(move || ecabinet_sign::verify_pdf(&bytes, &anchors))
-                .await
-                .map_err(|e| ClientError::Signing(format!("the checking thread stopped: {e}")))??;
+        let file = file.to_path_buf();
+        let signatures = tokio::task::spawn_blocking(move || {
+            let opened = std::fs::File::open(&file).map_err(|e| ClientError::io(&file, e))?;
+            // Unsigned (most files): no need to hold it all in memory.
+            if !ecabinet_sign::may_hold_signatures(opened).map_err(|e| ClientError::io(&file, e))? {
+                return Ok(Vec::new());
+            }
+            let bytes = std::fs::read(&file).map_err(|e| ClientError::io(&file, e))?;
+            Ok::<_, ClientError>(ecabinet_sign::verify_pdf(&bytes, &anchors)?)
+        })
+        .await
+        .map_err(|e| ClientError::Signing(format!("the checking thread stopped: {e}")))??;
         Ok(signatures.iter().map(SignatureView::from).collect())
     }
 

@@ -351,19 +351,46 @@ pub fn verify_pdf(pdf: &[u8], anchors: &[Vec<u8>]) -> Result<Vec<PdfSignature>, 
     if !pdf.starts_with(b"%PDF-") {
         return Err(SignError::Pdf("not a PDF file".into()));
     }
-    let key = b"/ByteRange";
     let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(offset) = pdf[from..].windows(key.len()).position(|w| w == key) {
-        let at = from + offset;
-        from = at + key.len();
-        let Some(range) = byte_range(pdf, from) else {
+    for at in memchr::memmem::find_iter(pdf, SIGNATURE_MARKER) {
+        let Some(range) = byte_range(pdf, at + SIGNATURE_MARKER.len()) else {
             continue;
         };
         let object = object_around(pdf, at);
         found.push(check_one(pdf, range, anchors, object));
     }
     Ok(found)
+}
+
+/// What every signature dictionary holds, and what [`verify_pdf`] looks for.
+const SIGNATURE_MARKER: &[u8] = b"/ByteRange";
+
+/// Whether a PDF read from `source` could hold a signature at all, read a
+/// piece at a time through one buffer: most files attached have none, and
+/// reading a 100 MB scan whole into fresh memory just to learn that cost
+/// more than sealing it.
+pub fn may_hold_signatures(mut source: impl std::io::Read) -> std::io::Result<bool> {
+    const PIECE: usize = 1 << 20;
+    let finder = memchr::memmem::Finder::new(SIGNATURE_MARKER);
+    let keep = SIGNATURE_MARKER.len() - 1;
+    let mut buffer = vec![0u8; keep + PIECE];
+    // The last bytes of one piece stay in front of the next, so a marker
+    // split across two reads is found.
+    let mut held = 0;
+    loop {
+        let read = match source.read(&mut buffer[held..]) {
+            Ok(0) => return Ok(false),
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        let filled = held + read;
+        if finder.find(&buffer[..filled]).is_some() {
+            return Ok(true);
+        }
+        held = keep.min(filled);
+        buffer.copy_within(filled - held..filled, 0);
+    }
 }
 
 #[cfg(test)]
@@ -390,5 +417,49 @@ mod tests {
         assert!(verify_pdf(b"%PDF-1.4\nno signatures", &[])
             .expect("pdf")
             .is_empty());
+    }
+
+    /// A reader that hands out at most `step` bytes per read.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(into.len()).min(self.bytes.len());
+            into[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_marker_is_found_across_the_pieces_it_is_read_in() {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        pdf.resize(3 << 20, b' ');
+        assert!(!may_hold_signatures(&pdf[..]).expect("read"));
+        // Split across each possible boundary of 7-byte reads, and across
+        // the 1 MiB pieces.
+        for at in [
+            (1 << 20) - 4,
+            (2 << 20) - 9,
+            70,
+            pdf.len() - SIGNATURE_MARKER.len(),
+        ] {
+            let mut signed = pdf.clone();
+            signed[at..at + SIGNATURE_MARKER.len()].copy_from_slice(SIGNATURE_MARKER);
+            assert!(may_hold_signatures(&signed[..]).expect("read"), "at {at}");
+            for step in [7, 4096] {
+                let trickle = Trickle {
+                    bytes: &signed,
+                    step,
+                };
+                assert!(
+                    may_hold_signatures(trickle).expect("read"),
+                    "at {at} by {step}"
+                );
+            }
+        }
     }
 }
