@@ -257,11 +257,10 @@ impl Client {
                 Err(error) => Err(error),
             }
         };
-        let chunk_total = plaintext.len().div_ceil(CHUNK_SIZE as u64).max(1) as usize;
         // Bounded: the sealing waits for a slow upload instead of holding
         // the whole document in memory (and goes on alone once it gave up).
         let (announce, announced) = tokio::sync::mpsc::channel(CHUNKS_PER_UPLOAD);
-        let uploading = self.upload_while_sealing(id, version, chunk_total, announced);
+        let uploading = self.upload_while_sealing(id, version, plaintext.chunk_count(), announced);
         let sealing = {
             let plaintext = plaintext.clone();
             tokio::task::spawn_blocking(move || {
@@ -1061,6 +1060,11 @@ impl Plaintext {
         }
     }
 
+    /// How many chunks it is sealed in (one, even when empty).
+    fn chunk_count(&self) -> usize {
+        self.len().div_ceil(CHUNK_SIZE as u64).max(1) as usize
+    }
+
     fn starts_with(&self, prefix: &[u8]) -> ClientResult<bool> {
         match self {
             Self::Memory(bytes) => Ok(bytes.starts_with(prefix)),
@@ -1165,7 +1169,7 @@ fn seal_into_cache(
     sealed: &(dyn Fn(usize, Vec<u8>) + Sync),
 ) -> ClientResult<Vec<ChunkInfo>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let count = plaintext.len().div_ceil(CHUNK_SIZE as u64).max(1) as usize;
+    let count = plaintext.chunk_count();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(count);

@@ -80,13 +80,26 @@ impl Services {
                 bytes.len()
             )));
         }
+        self.require_open_for_upload(caller, document, version)
+            .await?;
+        self.store_received(document, version, index, bytes).await
+    }
+
+    /// Chunks may arrive for a version of this organisation's document that
+    /// is not published yet: a published version never changes.
+    async fn require_open_for_upload(
+        &self,
+        caller: &Caller,
+        document: DocumentId,
+        version: u32,
+    ) -> ServiceResult<()> {
         self.require_not_foreign(caller, document).await?;
         if self.store().document(document, version).await?.is_some() {
             return Err(ServiceError::Conflict(
                 "this document version is already published and cannot change; upload a new version".into(),
             ));
         }
-        self.store_received(document, version, index, bytes).await
+        Ok(())
     }
 
     /// Stores a chunk received for a version not yet published. On the
@@ -140,12 +153,8 @@ impl Services {
             .checked_add(count)
             .map(|end| from..end)
             .ok_or_else(|| ServiceError::BadRequest("the run's indices overflow".into()))?;
-        self.require_not_foreign(caller, document).await?;
-        if self.store().document(document, version).await?.is_some() {
-            return Err(ServiceError::Conflict(
-                "this document version is already published and cannot change; upload a new version".into(),
-            ));
-        }
+        self.require_open_for_upload(caller, document, version)
+            .await?;
         futures::future::try_join_all(
             indices
                 .zip(chunks)
