@@ -530,12 +530,19 @@ test("the desktop app enrols and shows the demo meeting's agenda", { timeout: 48
 
   // 12. The secretariat builds a meeting in its app: a draft, an item, a PDF
   // attached by its path, then published; the member's device receives it whole.
-  const setValue = (css, value) =>
-    sd.script(
-      "const el = document.querySelector(arguments[0]); el.value = arguments[1];" +
-        " el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));",
-      [css, value],
-    );
+  // The builder re-renders as syncs land: wait for the field, and set it
+  // only if it is there when the script runs (else wait and try again).
+  const setValue = async (css, value) => {
+    await waitFor(css, async () => {
+      const done = await sd.script(
+        "const el = document.querySelector(arguments[0]); if (!el) return false; el.value = arguments[1];" +
+          " el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));" +
+          " return true;",
+        [css, value],
+      );
+      return done ? true : null;
+    }, 30_000);
+  };
   await sd.reveal('[data-testid="builder-tab"]');
   await waitFor("the meeting form", () => sd.find('[data-testid="builder-meeting-form"][data-meeting-id="new"]'), 30_000);
   const builtTitle = "Phiên họp chuyên đề về chuyển đổi số";
