@@ -108,6 +108,19 @@ async fn documents(backend: Backend) -> Result<()> {
         .await
         .expect_err("tampered chunk in a run");
     assert_eq!(error.code(), "server_identity", "{error}");
+    // Chunks are written as they arrive, into temporary files: the refused
+    // one leaves nothing in the cache, the two before it are kept (beside
+    // this device's wrapped key).
+    let cuong_cache = cuong
+        .profile_dir()
+        .join("cache")
+        .join(large.id.to_string())
+        .join("1");
+    let mut names: Vec<String> = std::fs::read_dir(&cuong_cache)?
+        .map(|entry| Ok(entry?.file_name().to_string_lossy().into_owned()))
+        .collect::<std::io::Result<_>>()?;
+    names.sort();
+    assert_eq!(names, ["0.sealed", "1.sealed", "key.json"], "{names:?}");
     let error = cuong
         .open_document(large.id)
         .await

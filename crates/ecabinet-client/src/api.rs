@@ -542,7 +542,7 @@ impl ServerApi {
 impl ServerApi {
     /// Starts downloading a run of `count` consecutive chunks from `from`
     /// (one request, one check of the session and access on the server);
-    /// the chunks are then read one by one with [`ChunkRun::next_chunk`].
+    /// the chunks are then read piece by piece with [`ChunkRun::next_piece`].
     pub async fn get_chunk_run(
         &self,
         token: &str,
@@ -555,7 +555,7 @@ impl ServerApi {
         let response = self.get_octets(&path, token).await?;
         Ok(ChunkRun {
             response,
-            buffer: Vec::new(),
+            carried: bytes::Bytes::new(),
             server: self.base.to_string(),
         })
     }
@@ -564,35 +564,38 @@ impl ServerApi {
 /// A run of chunks arriving back to back (see [`ServerApi::get_chunk_run`]).
 pub struct ChunkRun {
     response: Response,
-    /// Bytes received and not yet handed out.
-    buffer: Vec<u8>,
+    /// Bytes received and not yet handed out (the start of the next chunk).
+    carried: bytes::Bytes,
     server: String,
 }
 
 impl ChunkRun {
-    /// The next chunk, `size` bytes long (its size in the signed manifest).
-    pub async fn next_chunk(&mut self, size: usize) -> ClientResult<Vec<u8>> {
-        if self.buffer.capacity() < size {
-            self.buffer.reserve(size - self.buffer.len());
-        }
-        while self.buffer.len() < size {
-            match self.response.chunk().await {
-                Ok(Some(bytes)) => self.buffer.extend_from_slice(&bytes),
-                Ok(None) => {
-                    return Err(ClientError::Protocol(
-                        "the server ended a run of chunks early".into(),
-                    ))
+    /// The next piece of the run as it came off the network, at most
+    /// `at_most` bytes (what is left of the current chunk): no copy, so a
+    /// caller hashing and storing pieces as they come holds no more than one
+    /// in memory.
+    pub async fn next_piece(&mut self, at_most: usize) -> ClientResult<bytes::Bytes> {
+        if self.carried.is_empty() {
+            self.carried = loop {
+                match self.response.chunk().await {
+                    Ok(Some(bytes)) if bytes.is_empty() => continue,
+                    Ok(Some(bytes)) => break bytes,
+                    Ok(None) => {
+                        return Err(ClientError::Protocol(
+                            "the server ended a run of chunks early".into(),
+                        ))
+                    }
+                    Err(e) => {
+                        return Err(ClientError::ServerUnreachable {
+                            url: self.server.clone(),
+                            detail: format!("a run of chunks broke off: {e}"),
+                        })
+                    }
                 }
-                Err(e) => {
-                    return Err(ClientError::ServerUnreachable {
-                        url: self.server.clone(),
-                        detail: format!("a run of chunks broke off: {e}"),
-                    })
-                }
-            }
+            };
         }
-        let rest = self.buffer.split_off(size);
-        Ok(std::mem::replace(&mut self.buffer, rest))
+        let take = at_most.min(self.carried.len());
+        Ok(self.carried.split_to(take))
     }
 }
 
