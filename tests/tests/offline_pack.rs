@@ -71,7 +71,8 @@ async fn a_prefetched_pack_reads_offline() -> Result<()> {
     assert_eq!(again.bytes_done, again.bytes_total);
 
     // A member enrolled since has no keys until a secretariat device is next
-    // online: prefetch counts those documents as waiting and finishes.
+    // online: prefetch counts those documents as waiting and finishes, with
+    // their ciphertext already here, so they open as soon as the keys come.
     let late = server.enrol("Hoàng Văn Em", Role::Member).await?;
     late.sync().await?;
     let waiting = late.prefetch(|_| {}).await?;
@@ -82,7 +83,17 @@ async fn a_prefetched_pack_reads_offline() -> Result<()> {
             waiting.waiting_for_keys,
             waiting.bytes_done
         ),
-        (2, 2, 0)
+        (2, 2, waiting.bytes_total)
+    );
+    assert!(late.open_document(small.id).await.is_err(), "no key yet");
+    secretary.sync().await?;
+    late.sync().await?;
+    let keyed = late.prefetch(|_| {}).await?;
+    assert_eq!((keyed.waiting_for_keys, keyed.documents_done), (0, 2));
+    let (fetched, _) = late.open_document(small.id).await?;
+    assert_eq!(
+        fetched.chunks_downloaded, 0,
+        "the ciphertext came before the key"
     );
 
     // The network goes away: the pack still opens, renders and searches.

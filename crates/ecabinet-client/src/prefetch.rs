@@ -76,76 +76,105 @@ impl Client {
         }
         on_progress(&progress);
 
-        // This device's key for each document first, a few at a time (each
-        // is a request the server records); then every missing chunk of
-        // every document that has one, in runs, nearest meeting first, in
-        // one pipeline: a pipeline per document drained and refilled at
-        // each document's end, behind that document's key.
+        // This device's key for each document, a few at a time (each is a
+        // request the server records), alongside every missing chunk of
+        // every document, in runs, nearest meeting first, in one pipeline.
+        // The chunks do not wait for the keys: a document whose key is not
+        // wrapped for this device yet still downloads, so it opens as soon
+        // as its key (a hundred bytes) comes with a later sync. A document
+        // this device may no longer see is refused and skipped.
         let envelopes: Vec<_> = queue
             .iter()
             .map(|(document, _)| self.own_envelope(document))
             .collect();
-        let envelopes: Vec<_> = futures::stream::iter(envelopes)
+        let envelopes = futures::stream::iter(envelopes)
             .buffered(KEYS_IN_FLIGHT)
-            .collect()
-            .await;
-        let mut caches = Vec::with_capacity(queue.len());
-        for ((document, _), envelope) in queue.iter().zip(envelopes) {
-            match envelope {
-                Ok(_) => {
-                    let cache = self.cache_dir(document);
-                    std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
-                    caches.push(Some(cache));
-                }
-                Err(ClientError::Server { code, .. })
-                    if code == "no_key" || code == "forbidden" =>
-                {
-                    progress.waiting_for_keys += 1;
-                    progress.documents_done += 1;
-                    caches.push(None);
-                }
-                Err(error) => return Err(error),
-            }
-        }
+            .collect::<Vec<_>>();
         // The futures are built up front (not in a closure inside the
         // stream) so the whole task stays `Send` for the desktop's runtime.
         let mut runs_left = vec![0usize; queue.len()];
         let mut pending = Vec::new();
-        for (at, ((document, manifest), cache)) in queue.iter().zip(&caches).enumerate() {
-            let Some(cache) = cache else { continue };
-            let missing = manifest
+        for (at, (document, manifest)) in queue.iter().enumerate() {
+            let cache = self.cache_dir(document);
+            let missing: Vec<usize> = manifest
                 .chunks
                 .iter()
                 .enumerate()
-                .filter(|(index, info)| !chunk_is_cached(cache, *index, info))
-                .map(|(index, _)| index);
-            let runs = runs_of(missing, CHUNKS_PER_RUN);
-            if runs.is_empty() {
+                .filter(|(index, info)| !chunk_is_cached(&cache, *index, info))
+                .map(|(index, _)| index)
+                .collect();
+            if missing.is_empty() {
                 progress.documents_done += 1;
                 continue;
             }
+            std::fs::create_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
             if progress.current.is_none() {
                 progress.current = Some(document.title.clone());
             }
+            let runs = runs_of(missing, CHUNKS_PER_RUN);
             runs_left[at] = runs.len();
             for (from, count) in runs {
-                let fetch = self.fetch_chunk_run(document, cache, &manifest.chunks, from, count);
-                pending.push(async move { (at, fetch.await) });
+                let cache = cache.clone();
+                pending.push(async move {
+                    let fetched = self
+                        .fetch_chunk_run(document, &cache, &manifest.chunks, from, count)
+                        .await;
+                    (at, fetched)
+                });
             }
         }
         on_progress(&progress);
-        let mut fetches = futures::stream::iter(pending).buffer_unordered(RUNS_IN_FLIGHT);
-        while let Some((at, result)) = fetches.next().await {
-            progress.bytes_done += result?;
-            runs_left[at] -= 1;
-            if runs_left[at] == 0 {
-                progress.documents_done += 1;
+        let downloads = async {
+            let mut fetches = futures::stream::iter(pending).buffer_unordered(RUNS_IN_FLIGHT);
+            while let Some((at, fetched)) = fetches.next().await {
+                match fetched {
+                    Ok(bytes) => {
+                        progress.bytes_done += bytes;
+                        runs_left[at] -= 1;
+                        if runs_left[at] == 0 {
+                            progress.documents_done += 1;
+                        }
+                    }
+                    // Not for this device any more (an item restricted or a
+                    // document withdrawn since the last sync): its other
+                    // runs are refused the same way and change nothing.
+                    Err(ClientError::Server { code, .. })
+                        if code == "forbidden" || code == "not_found" =>
+                    {
+                        if runs_left[at] > 0 {
+                            runs_left[at] = 0;
+                            progress.documents_done += 1;
+                            if let Some((document, _)) = queue.get(at) {
+                                // Only if empty: nothing of it was kept.
+                                let _ = std::fs::remove_dir(self.cache_dir(document));
+                            }
+                        }
+                    }
+                    Err(error) => return Err(error),
+                }
+                // The nearest document still downloading.
+                progress.current = runs_left
+                    .iter()
+                    .position(|left| *left > 0)
+                    .and_then(|next| queue.get(next))
+                    .map(|(document, _)| document.title.clone());
+                on_progress(&progress);
             }
-            // The nearest document still downloading.
-            if let Some(next) = runs_left.iter().position(|left| *left > 0) {
-                progress.current = queue.get(next).map(|(document, _)| document.title.clone());
+            Ok(())
+        };
+        let (envelopes, downloaded) = futures::join!(envelopes, downloads);
+        downloaded?;
+        for envelope in envelopes {
+            match envelope {
+                Ok(_) => {}
+                Err(ClientError::Server { code, .. })
+                    if code == "no_key" || code == "forbidden" =>
+                {
+                    progress.waiting_for_keys += 1;
+                }
+                Err(ClientError::Server { code, .. }) if code == "not_found" => {}
+                Err(error) => return Err(error),
             }
-            on_progress(&progress);
         }
         if let Err(error) = self.enforce_cache_policy().await {
             tracing::warn!(%error, "could not apply the cache policy");
