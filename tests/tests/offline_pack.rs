@@ -138,6 +138,18 @@ async fn a_revoked_device_gets_nothing_and_wipes_itself() -> Result<()> {
     let token = member.session_token().await?;
     let dir = member.profile_dir().to_path_buf();
     assert!(dir.join("cache").exists());
+    // The next command (another process, here another engine on the same
+    // profile) reuses the sign-in instead of signing in again.
+    let kept = std::fs::read(dir.join("sign-in.json"))?;
+    let next = ecabinet_client::Client::open(&dir).await?;
+    next.sync().await?;
+    assert_eq!(next.session_token().await?, token);
+    assert_eq!(
+        std::fs::read(dir.join("sign-in.json"))?,
+        kept,
+        "no new sign-in"
+    );
+    next.close().await;
 
     // A member may not revoke someone else's device; the secretariat may.
     let other = server.enrol("Lê Văn Cường", Role::Member).await?;
@@ -161,7 +173,9 @@ async fn a_revoked_device_gets_nothing_and_wipes_itself() -> Result<()> {
         .await?;
     assert_eq!(response.status(), 403);
 
-    // At its next contact the device erases its keys, replica and cache.
+    // At its next contact the device erases its keys, replica and cache,
+    // though that contact is made with the sign-in kept from before.
+    assert!(dir.join("sign-in.json").exists(), "a sign-in is kept");
     let fresh = ecabinet_client::Client::open(&dir).await?;
     let error = fresh.sync().await.expect_err("revoked");
     assert_eq!(error.code(), "device_revoked");

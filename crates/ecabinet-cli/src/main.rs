@@ -762,6 +762,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let printer = Printer::new(cli.json);
+    let profile = cli.profile.clone();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -772,7 +773,18 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli, &printer)) {
+    let outcome = runtime.block_on(async {
+        match run(cli, &printer).await {
+            // Refused as revoked on a kept sign-in: the device is wiped now,
+            // at its first contact since, whatever the command.
+            Err(error) if error.code() == "device_revoked" => match Client::open(&profile).await {
+                Ok(client) => Err(client.confirm_revocation(error).await),
+                Err(_) => Err(error),
+            },
+            outcome => outcome,
+        }
+    });
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             printer.error(&error);

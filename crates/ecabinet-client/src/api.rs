@@ -20,6 +20,18 @@ use crate::error::{ClientError, ClientResult};
 pub struct ServerApi {
     base: Url,
     http: reqwest::Client,
+    /// Where this device keeps its sign-in for the next command (see
+    /// `stored_sign_in`), and whether the server refused a session since.
+    sign_in: Option<std::sync::Arc<SignInWatch>>,
+}
+
+/// What the API layer does when the server refuses a session: forgets the
+/// kept sign-in, and tells the engine to sign in afresh (which, for a
+/// revoked device, wipes it).
+#[derive(Debug)]
+pub(crate) struct SignInWatch {
+    pub(crate) kept_at: std::path::PathBuf,
+    pub(crate) refused: std::sync::atomic::AtomicBool,
 }
 
 /// Checks a server address typed by a person. Plain HTTP is only allowed to
@@ -64,6 +76,15 @@ pub fn parse_server_url(text: &str) -> ClientResult<Url> {
 /// The header that carries a request's id to the server's log.
 pub const REQUEST_ID: &str = "x-request-id";
 
+impl SignInWatch {
+    pub(crate) fn for_profile(dir: &std::path::Path) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self {
+            kept_at: dir.join(crate::stored_sign_in::STORED_SIGN_IN_FILE),
+            refused: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+}
+
 impl ServerApi {
     pub fn new(base: Url) -> ClientResult<Self> {
         let http = reqwest::Client::builder()
@@ -76,7 +97,17 @@ impl ServerApi {
             .tls_built_in_root_certs(base.scheme() == "https")
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok(Self { base, http })
+        Ok(Self {
+            base,
+            http,
+            sign_in: None,
+        })
+    }
+
+    /// Watches for refused sessions (see [`SignInWatch`]).
+    pub(crate) fn watching_sign_in(mut self, watch: std::sync::Arc<SignInWatch>) -> Self {
+        self.sign_in = Some(watch);
+        self
     }
 
     pub fn base(&self) -> &Url {
@@ -111,6 +142,9 @@ impl ServerApi {
             .unwrap_or_default()
             .to_owned();
         let (method, path) = (request.method().clone(), request.url().path().to_owned());
+        let signed_in = request
+            .headers()
+            .contains_key(reqwest::header::AUTHORIZATION);
         let response = match self.http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
@@ -119,6 +153,23 @@ impl ServerApi {
             }
         };
         let status = response.status();
+        if signed_in
+            && matches!(
+                status,
+                reqwest::StatusCode::UNAUTHORIZED | reqwest::StatusCode::FORBIDDEN
+            )
+        {
+            // Expired, unknown, or a revoked device's: the next command, and
+            // this one's next request, sign in afresh. (A plain `forbidden`
+            // costs one needless sign-in; telling it apart means reading the
+            // answer here.)
+            if let Some(watch) = &self.sign_in {
+                crate::stored_sign_in::forget_at(&watch.kept_at);
+                watch
+                    .refused
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if status.is_server_error() {
             tracing::warn!(request_id = %id, %method, %path, status = status.as_u16(), "the server failed a request");
         } else if !status.is_success() {
@@ -524,11 +575,8 @@ impl ServerApi {
     /// as the server's `{code, message}` error.
     async fn get_octets(&self, path: &str, token: &str) -> ClientResult<Response> {
         let response = self
-            .request(Method::GET, path)?
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| self.unreachable(e))?;
+            .execute(self.request(Method::GET, path)?.bearer_auth(token))
+            .await?;
         if !response.status().is_success() {
             read_json::<serde_json::Value>(response).await?;
             return Err(ClientError::Protocol(format!(

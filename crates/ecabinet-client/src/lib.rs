@@ -30,6 +30,7 @@ mod sealed_reader;
 mod session;
 mod signing;
 mod stats;
+mod stored_sign_in;
 mod views;
 mod voting;
 
@@ -101,6 +102,8 @@ pub struct Client {
     api: ServerApi,
     replica: Replica,
     session: tokio::sync::Mutex<Option<(String, DateTime<Utc>)>>,
+    /// Set when the server refuses the session (see `stored_sign_in`).
+    sign_in: std::sync::Arc<api::SignInWatch>,
     last_attempt: Mutex<Option<Attempt>>,
     /// Page renders take turns here (PDFium serialises them anyway), so a
     /// render the reader no longer wants can be dropped before it starts.
@@ -162,11 +165,13 @@ impl Client {
                 detail: e.to_string(),
             })?;
         let replica = Replica::open(&dir.join(profile::REPLICA_FILE)).await?;
+        let sign_in = api::SignInWatch::for_profile(dir);
         Ok(Self {
             dir: dir.to_path_buf(),
             profile,
             keys,
-            api: ServerApi::new(base)?,
+            api: ServerApi::new(base)?.watching_sign_in(sign_in.clone()),
+            sign_in,
             replica,
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
@@ -272,11 +277,13 @@ impl Client {
         // The commit point: from here on the profile counts as enrolled.
         profile::write_profile(dir, &profile)?;
         tracing::info!(device = %profile.device_id, "enrolled");
+        let sign_in = api::SignInWatch::for_profile(dir);
         Ok(Self {
             dir: dir.to_path_buf(),
             profile,
             keys,
-            api,
+            api: api.watching_sign_in(sign_in.clone()),
+            sign_in,
             replica,
             session: tokio::sync::Mutex::new(None),
             last_attempt: Mutex::new(None),
@@ -318,8 +325,19 @@ impl Client {
     /// A valid session token, renewed by signing a fresh challenge when needed.
     async fn token(&self) -> ClientResult<String> {
         let mut session = self.session.lock().await;
+        if self
+            .sign_in
+            .refused
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
+            // Refused since it was issued: sign in afresh (a revoked device
+            // learns it there, and is wiped).
+            *session = None;
+        } else if session.is_none() {
+            *session = stored_sign_in::reuse(&self.dir, self.profile.device_id, &self.keys);
+        }
         if let Some((token, expires_at)) = session.as_ref() {
-            if *expires_at - Utc::now() > Duration::seconds(60) {
+            if *expires_at - Utc::now() > stored_sign_in::MARGIN {
                 return Ok(token.clone());
             }
         }
@@ -349,6 +367,13 @@ impl Client {
                 signature: b64_encode(&signature),
             })
             .await?;
+        stored_sign_in::keep(
+            &self.dir,
+            self.profile.device_id,
+            &self.keys,
+            &issued.token,
+            issued.expires_at,
+        );
         *session = Some((issued.token.clone(), issued.expires_at));
         Ok(issued.token)
     }
@@ -376,9 +401,32 @@ impl Client {
     /// date: pulls pages until the server has no more.
     pub async fn sync(&self) -> ClientResult<SyncReport> {
         let _turn = self.sync_turn.lock().await;
-        let outcome = self.push_and_pull().await;
+        let outcome = match self.push_and_pull().await {
+            Err(error) => Err(self.confirm_revocation(error).await),
+            done => done,
+        };
         self.record(&outcome);
         outcome
+    }
+
+    /// Passes `error` on; if it is the server refusing this device as
+    /// revoked (a session signed in before the revocation, kept for this
+    /// command), signs in afresh first, which wipes the device, so the wipe
+    /// happens at the first contact after a revocation whichever session
+    /// made it. Commands call this on their way out (`sync` and `prefetch`
+    /// do it themselves).
+    pub async fn confirm_revocation(&self, error: ClientError) -> ClientError {
+        if error.code() != "device_revoked" || matches!(error, ClientError::Revoked) {
+            return error;
+        }
+        *self.session.lock().await = None;
+        self.sign_in
+            .refused
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        match self.token().await {
+            Err(wiped @ ClientError::Revoked) => wiped,
+            _ => error,
+        }
     }
 
     async fn push_and_pull(&self) -> ClientResult<SyncReport> {

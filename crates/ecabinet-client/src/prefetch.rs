@@ -45,6 +45,16 @@ impl Client {
     /// meeting first, calling `on_progress` as it goes.
     pub async fn prefetch(
         &self,
+        on_progress: impl FnMut(&PrefetchProgress),
+    ) -> ClientResult<PrefetchProgress> {
+        match self.prefetch_upcoming(on_progress).await {
+            Err(error) => Err(self.confirm_revocation(error).await),
+            done => done,
+        }
+    }
+
+    async fn prefetch_upcoming(
+        &self,
         mut on_progress: impl FnMut(&PrefetchProgress),
     ) -> ClientResult<PrefetchProgress> {
         let since = Utc::now() - STILL_RELEVANT;

@@ -115,6 +115,25 @@ pub(crate) fn create_private_dir(dir: &Path) -> ClientResult<()> {
 
 /// Writes a file atomically (temp file, fsync, rename, fsync of the folder),
 /// readable only by its owner.
+/// Writes a file only this user may read, whole or not at all, without
+/// waiting for the disk: for what is cheap to lose in a power cut.
+pub(crate) fn write_private(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult<()> {
+    let path = dir.join(name);
+    let temp = dir.join(format!(".{name}.tmp"));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&temp).map_err(|e| ClientError::io(&temp, e))?;
+    file.write_all(bytes)
+        .map_err(|e| ClientError::io(&temp, e))?;
+    drop(file);
+    fs::rename(&temp, &path).map_err(|e| ClientError::io(&path, e))
+}
+
 pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult<()> {
     let path = dir.join(name);
     let temp = dir.join(format!(".{name}.tmp"));
@@ -170,6 +189,7 @@ pub(crate) fn wipe_revoked(dir: &Path, profile: &ProfileFile) -> ClientResult<()
         fs::remove_dir_all(&cache).map_err(|e| ClientError::io(&cache, e))?;
     }
     forget_keyring_key(dir);
+    crate::stored_sign_in::forget(dir);
     clear_unfinished(dir)?;
     let mut revoked = profile.clone();
     revoked.revoked = true;
