@@ -101,6 +101,15 @@ async fn documents(backend: Backend) -> Result<()> {
     let mut bad = good.clone();
     bad[10] ^= 0x01;
     std::fs::write(&chunk_path, &bad)?;
+    // Publishing left the chunks it checked in the server's memory (on the
+    // embedded database; several instances on PostgreSQL read them back):
+    // the altered file is what a restarted server would read.
+    if backend == Backend::Sqlite {
+        let served = cuong.open_document(large.id).await?;
+        assert_eq!(served.0.sha256, sha256_b64(&large_bytes), "from memory");
+        std::fs::remove_dir_all(cuong.profile_dir().join("cache").join(large.id.to_string()))?;
+    }
+    server.server.services.forget_chunks_in_memory();
     // Prefetch asks for the three chunks as one run; the bad one, met
     // after two good ones, is refused (the good ones are kept).
     let error = cuong

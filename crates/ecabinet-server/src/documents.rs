@@ -121,14 +121,15 @@ impl Services {
         }
         let hashing = {
             let chunk = chunk.clone();
-            tokio::task::spawn_blocking(move || (chunk.len(), b64_encode(&sha256(&chunk))))
+            tokio::task::spawn_blocking(move || b64_encode(&sha256(&chunk)))
         };
         self.received_chunks.forget(document, version, index);
         self.blobs
-            .put_chunk(document, version, index, chunk)
+            .put_chunk(document, version, index, chunk.clone())
             .await?;
         if let Ok(hashed) = hashing.await {
-            self.received_chunks.note(document, version, index, hashed);
+            self.received_chunks
+                .note(document, version, index, hashed, chunk);
         }
         Ok(())
     }
@@ -296,9 +297,9 @@ impl Services {
                 let (size, expected) = (chunk.size as usize, chunk.sha256.clone());
                 let received = self.received_chunks.get(document, version, index);
                 async move {
-                    if let Some((length, sha)) = received {
-                        return if length == size && sha == expected {
-                            Ok(())
+                    if let Some(received) = received {
+                        return if received.length == size && received.sha256 == expected {
+                            Ok(received.bytes.map(|bytes| (index, bytes)))
                         } else {
                             Err(ServiceError::BadRequest(format!(
                                 "chunk {index} on the server does not match the manifest; upload it again"
@@ -317,7 +318,7 @@ impl Services {
                     .await
                     .map_err(|e| ServiceError::Unavailable(e.to_string()))?;
                     if matches {
-                        Ok(())
+                        Ok(None)
                     } else {
                         Err(ServiceError::BadRequest(format!(
                             "chunk {index} on the server does not match the manifest; upload it again"
@@ -327,8 +328,11 @@ impl Services {
             })
             .collect();
         let mut checks = futures::stream::iter(checks).buffer_unordered(CHUNK_CHECKS_AT_ONCE);
+        // Chunks still in memory since their upload, now checked against
+        // the signed manifest: the server's memory once published.
+        let mut checked_in_memory = Vec::new();
         while let Some(checked) = checks.next().await {
-            checked?;
+            checked_in_memory.extend(checked?);
         }
         self.received_chunks
             .forget_version(manifest.document_id, manifest.version);
@@ -374,6 +378,13 @@ impl Services {
                 &keys,
             )
             .await?;
+        // Only now: a version is immutable once published, so what the
+        // cache holds for it cannot go stale. The members asking for the
+        // pack as soon as they hear of it are served from memory.
+        for (index, bytes) in checked_in_memory {
+            self.chunk_cache
+                .put(document.id, document.version, index, bytes);
+        }
         tracing::info!(document = %document.id, version = document.version, keys = keys.len(), "document published");
         Ok(document)
     }
@@ -535,6 +546,13 @@ impl Services {
         self.load_chunk(&document, index, expected).await
     }
 
+    /// Forgets the published chunks held in memory, as a restart does: the
+    /// next reads come from the blob store and are checked again. For the
+    /// tests that alter the store behind the server's back.
+    pub fn forget_chunks_in_memory(&self) {
+        self.chunk_cache.clear();
+    }
+
     /// A run of `count` consecutive sealed chunks from `from`, checked once
     /// for the caller: a device downloading a pack asks for a run instead of
     /// each chunk, so the session, the visibility and the audit entry are
@@ -620,10 +638,28 @@ impl Services {
 }
 
 /// The size and hash of each chunk this process received and stored for a
-/// version not yet published (see `Services::store_received`).
+/// version not yet published (see `Services::store_received`), and while
+/// they fit in [`RECEIVED_BYTES_KEPT`], its bytes: publishing then puts the
+/// chunks it checked straight into the server's memory, so the members who
+/// download a pack as soon as it is published are not the ones who read it
+/// back from the disk (the blob folder writes past the page cache).
 #[derive(Default)]
 pub(crate) struct ReceivedChunks {
-    hashes: std::sync::Mutex<std::collections::HashMap<ChunkAt, (usize, String)>>,
+    state: std::sync::Mutex<Received>,
+}
+
+#[derive(Default)]
+struct Received {
+    chunks: std::collections::HashMap<ChunkAt, ReceivedChunk>,
+    /// The bytes held in `chunks`.
+    bytes: usize,
+}
+
+#[derive(Clone)]
+pub(crate) struct ReceivedChunk {
+    pub(crate) length: usize,
+    pub(crate) sha256: String,
+    pub(crate) bytes: Option<bytes::Bytes>,
 }
 
 /// A chunk's place: document, version, index.
@@ -633,33 +669,74 @@ type ChunkAt = (DocumentId, u32, u32);
 /// the map starts again (publishing then reads the chunks back).
 const RECEIVED_CHUNKS_KEPT: usize = 100_000;
 
-impl ReceivedChunks {
-    fn note(&self, document: DocumentId, version: u32, index: u32, hashed: (usize, String)) {
-        if let Ok(mut hashes) = self.hashes.lock() {
-            if hashes.len() >= RECEIVED_CHUNKS_KEPT {
-                hashes.clear();
-            }
-            hashes.insert((document, version, index), hashed);
+/// Received bytes held until publication, at most (as much as the chunk
+/// cache they go to).
+const RECEIVED_BYTES_KEPT: usize = crate::services::CHUNK_CACHE_BYTES;
+
+impl Received {
+    fn remove(&mut self, at: &ChunkAt) {
+        if let Some(gone) = self.chunks.remove(at) {
+            self.bytes -= gone.bytes.map_or(0, |b| b.len());
         }
     }
+}
 
-    fn get(&self, document: DocumentId, version: u32, index: u32) -> Option<(usize, String)> {
-        self.hashes
+impl ReceivedChunks {
+    fn note(
+        &self,
+        document: DocumentId,
+        version: u32,
+        index: u32,
+        sha256: String,
+        bytes: bytes::Bytes,
+    ) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if state.chunks.len() >= RECEIVED_CHUNKS_KEPT {
+            *state = Received::default();
+        }
+        let at = (document, version, index);
+        state.remove(&at);
+        let length = bytes.len();
+        let bytes = (state.bytes + length <= RECEIVED_BYTES_KEPT).then_some(bytes);
+        state.bytes += bytes.as_ref().map_or(0, |b| b.len());
+        state.chunks.insert(
+            at,
+            ReceivedChunk {
+                length,
+                sha256,
+                bytes,
+            },
+        );
+    }
+
+    fn get(&self, document: DocumentId, version: u32, index: u32) -> Option<ReceivedChunk> {
+        self.state
             .lock()
             .ok()?
+            .chunks
             .get(&(document, version, index))
             .cloned()
     }
 
     fn forget(&self, document: DocumentId, version: u32, index: u32) {
-        if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.remove(&(document, version, index));
+        if let Ok(mut state) = self.state.lock() {
+            state.remove(&(document, version, index));
         }
     }
 
     fn forget_version(&self, document: DocumentId, version: u32) {
-        if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.retain(|(d, v, _), _| !(*d == document && *v == version));
+        if let Ok(mut state) = self.state.lock() {
+            let gone: Vec<ChunkAt> = state
+                .chunks
+                .keys()
+                .filter(|(d, v, _)| *d == document && *v == version)
+                .copied()
+                .collect();
+            for at in gone {
+                state.remove(&at);
+            }
         }
     }
 }

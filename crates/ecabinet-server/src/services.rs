@@ -237,7 +237,7 @@ impl Caller {
 
 /// Memory for published chunks: a 100 MB pack served to a room of members
 /// costs one read of the store per chunk, not one per member.
-const CHUNK_CACHE_BYTES: usize = 128 * 1024 * 1024;
+pub(crate) const CHUNK_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
 /// An invite just issued: the code is shown once and never stored in clear.
 #[derive(Debug)]

@@ -2,7 +2,8 @@
 //! members ask for the same chunks within seconds, and with the chunks in
 //! a bucket each miss is a request to the object store. A published
 //! version never changes, so a cached chunk is never stale; chunks of a
-//! version still being uploaded are never cached. Bounded in bytes; the
+//! version still being uploaded are never cached (a publication puts the
+//! chunks it has just checked and still holds from their upload here). Bounded in bytes; the
 //! oldest entries go first.
 
 use std::collections::{HashMap, VecDeque};
@@ -38,6 +39,11 @@ impl ChunkCache {
     pub fn get(&self, document: DocumentId, version: u32, index: u32) -> Option<Bytes> {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.chunks.get(&(document, version, index)).cloned()
+    }
+
+    /// Forgets every chunk held.
+    pub fn clear(&self) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = State::default();
     }
 
     /// Keeps a published chunk, dropping the oldest to stay in bounds.
