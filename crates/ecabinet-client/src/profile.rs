@@ -115,26 +115,17 @@ pub(crate) fn create_private_dir(dir: &Path) -> ClientResult<()> {
 
 /// Writes a file atomically (temp file, fsync, rename, fsync of the folder),
 /// readable only by its owner.
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult<()> {
+    write_replacing(dir, name, bytes, true)
+}
+
 /// Writes a file only this user may read, whole or not at all, without
 /// waiting for the disk: for what is cheap to lose in a power cut.
 pub(crate) fn write_private(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult<()> {
-    let path = dir.join(name);
-    let temp = dir.join(format!(".{name}.tmp"));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&temp).map_err(|e| ClientError::io(&temp, e))?;
-    file.write_all(bytes)
-        .map_err(|e| ClientError::io(&temp, e))?;
-    drop(file);
-    fs::rename(&temp, &path).map_err(|e| ClientError::io(&path, e))
+    write_replacing(dir, name, bytes, false)
 }
 
-pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult<()> {
+fn write_replacing(dir: &Path, name: &str, bytes: &[u8], durable: bool) -> ClientResult<()> {
     let path = dir.join(name);
     let temp = dir.join(format!(".{name}.tmp"));
     let mut options = fs::OpenOptions::new();
@@ -147,12 +138,16 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> ClientResult
     let mut file = options.open(&temp).map_err(|e| ClientError::io(&temp, e))?;
     file.write_all(bytes)
         .map_err(|e| ClientError::io(&temp, e))?;
-    file.sync_all().map_err(|e| ClientError::io(&temp, e))?;
+    if durable {
+        file.sync_all().map_err(|e| ClientError::io(&temp, e))?;
+    }
     drop(file);
     fs::rename(&temp, &path).map_err(|e| ClientError::io(&path, e))?;
-    if let Ok(folder) = fs::File::open(dir) {
-        // Makes the rename itself durable; not all platforms allow it.
-        let _ = folder.sync_all();
+    if durable {
+        if let Ok(folder) = fs::File::open(dir) {
+            // Makes the rename itself durable; not all platforms allow it.
+            let _ = folder.sync_all();
+        }
     }
     Ok(())
 }
