@@ -472,7 +472,7 @@ impl ServerApi {
         version: u32,
         from: u32,
         count: u32,
-        sealed: Vec<u8>,
+        sealed: bytes::Bytes,
     ) -> ClientResult<()> {
         let path = format!("v1/documents/{document}/versions/{version}/chunks/{from}/{count}");
         let response = self

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use ecabinet_crypto::{
-    b64_decode, b64_encode, open_chunk, seal_chunk, sha256, verify_signature, wrap_key,
+    b64_decode, b64_encode, open_chunk, seal_chunk_in_place, sha256, verify_signature, wrap_key,
     ChunkContext, ContentKey, WrappedKey, CHUNK_OVERHEAD, CHUNK_SIZE,
 };
 use ecabinet_domain::api::{DeviceKeyEnvelope, PublishDocumentRequest};
@@ -260,15 +260,28 @@ impl Client {
         // Bounded: the sealing waits for a slow upload instead of holding
         // the whole document in memory (and goes on alone once it gave up).
         let (announce, announced) = tokio::sync::mpsc::channel(CHUNKS_PER_UPLOAD);
-        let uploading = self.upload_while_sealing(id, version, plaintext.chunk_count(), announced);
+        let buffers = BufferPool::keeping(CHUNK_BUFFERS_KEPT);
+        let uploading = self.upload_while_sealing(
+            id,
+            version,
+            plaintext.chunk_count(),
+            announced,
+            buffers.clone(),
+        );
         let sealing = {
             let plaintext = plaintext.clone();
             tokio::task::spawn_blocking(move || {
-                let chunks =
-                    seal_into_cache(&key, &context, &plaintext, &cache, &|index, chunk| {
+                let chunks = seal_into_cache(
+                    &key,
+                    &context,
+                    &plaintext,
+                    &cache,
+                    &buffers,
+                    &|index, chunk| {
                         // The uploader may have given up (offline): nothing to tell.
                         let _ = announce.blocking_send((index, chunk));
-                    });
+                    },
+                );
                 (key, chunks)
             })
         };
@@ -498,7 +511,14 @@ impl Client {
             run.extend_from_slice(&chunk);
         }
         self.api
-            .put_chunk_run(token, document, version, from as u32, count as u32, run)
+            .put_chunk_run(
+                token,
+                document,
+                version,
+                from as u32,
+                count as u32,
+                bytes::Bytes::from(run),
+            )
             .await
     }
 
@@ -515,6 +535,7 @@ impl Client {
         version: u32,
         count: usize,
         mut sealed: tokio::sync::mpsc::Receiver<(usize, Vec<u8>)>,
+        chunks: BufferPool,
     ) -> bool {
         let token = match self.token().await {
             Ok(token) => token,
@@ -524,6 +545,7 @@ impl Client {
             }
         };
         let mut ready: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
+        let runs = BufferPool::keeping(RUN_BUFFERS_KEPT);
         let mut in_flight = futures::stream::FuturesUnordered::new();
         let (mut next, mut announcing, mut failed) = (0, true, false);
         loop {
@@ -532,16 +554,17 @@ impl Client {
                 if !(next..next + length).all(|index| ready.contains_key(&index)) {
                     break;
                 }
-                let mut run = Vec::with_capacity(length * (CHUNK_SIZE + CHUNK_OVERHEAD));
+                let mut run = runs.take(length * (CHUNK_SIZE + CHUNK_OVERHEAD));
                 for index in next..next + length {
                     if let Some(chunk) = ready.remove(&index) {
                         run.extend_from_slice(&chunk);
+                        chunks.give_back(chunk);
                     }
                 }
-                let (token, from) = (&token, next as u32);
+                let (token, from, body) = (&token, next as u32, runs.body(run));
                 in_flight.push(async move {
                     self.api
-                        .put_chunk_run(token, document, version, from, length as u32, run)
+                        .put_chunk_run(token, document, version, from, length as u32, body)
                         .await
                 });
                 next += length;
@@ -990,6 +1013,80 @@ impl Client {
     }
 }
 
+/// Buffers reused while a version is sealed and uploaded: each sealed chunk
+/// (1 MiB) goes back for the next one once it is in its run, and each run
+/// (8 MiB) once its request has sent it. Fresh memory for every chunk and
+/// every run cost 17,000 to 22,000 page faults in a 100 MB `doc add`, 25 to
+/// 57 ms of it here.
+#[derive(Clone)]
+pub(crate) struct BufferPool {
+    kept: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+    keep: usize,
+}
+
+impl BufferPool {
+    pub(crate) fn keeping(keep: usize) -> Self {
+        Self {
+            kept: Default::default(),
+            keep,
+        }
+    }
+
+    /// An empty buffer of at least `capacity` bytes, used before if any.
+    pub(crate) fn take(&self, capacity: usize) -> Vec<u8> {
+        let mut buffer = self
+            .kept
+            .lock()
+            .ok()
+            .and_then(|mut kept| kept.pop())
+            .unwrap_or_default();
+        buffer.clear();
+        buffer.reserve(capacity);
+        buffer
+    }
+
+    pub(crate) fn give_back(&self, buffer: Vec<u8>) {
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.len() < self.keep {
+                kept.push(buffer);
+            }
+        }
+    }
+
+    /// A request body over `buffer` (no copy), which comes back here once
+    /// the request has sent it.
+    fn body(&self, buffer: Vec<u8>) -> bytes::Bytes {
+        bytes::Bytes::from_owner(ReturnedBuffer {
+            buffer,
+            home: self.clone(),
+        })
+    }
+}
+
+/// Sealed chunks alive at once while uploading: the channel to the uploader,
+/// the runs it gathers, one per sealing thread.
+const CHUNK_BUFFERS_KEPT: usize = 2 * CHUNKS_PER_UPLOAD * UPLOADS_IN_FLIGHT;
+
+/// Runs in flight, and the one being gathered.
+const RUN_BUFFERS_KEPT: usize = UPLOADS_IN_FLIGHT + 1;
+
+struct ReturnedBuffer {
+    buffer: Vec<u8>,
+    home: BufferPool,
+}
+
+impl AsRef<[u8]> for ReturnedBuffer {
+    fn as_ref(&self) -> &[u8] {
+        &self.buffer
+    }
+}
+
+impl Drop for ReturnedBuffer {
+    fn drop(&mut self) {
+        self.home.give_back(std::mem::take(&mut self.buffer));
+    }
+}
+
 /// A chunk being downloaded into the cache: its pieces are hashed and
 /// written to a temporary file on another thread as they come (SHA-256 and
 /// the copy into the page cache are most of a download's work; the
@@ -1249,6 +1346,7 @@ fn seal_into_cache(
     context: &ChunkContext,
     plaintext: &Plaintext,
     cache: &Path,
+    buffers: &BufferPool,
     sealed: &(dyn Fn(usize, Vec<u8>) + Sync),
 ) -> ClientResult<Vec<ChunkInfo>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -1269,8 +1367,15 @@ fn seal_into_cache(
                     let mut buffer = Zeroizing::new(Vec::new());
                     let mut seal = |index: usize| -> ClientResult<()> {
                         let piece = plaintext.piece(index, &mut buffer)?;
-                        let chunk =
-                            seal_chunk(key, context, index as u32, index + 1 == count, piece)?;
+                        let mut chunk = buffers.take(piece.len() + CHUNK_OVERHEAD);
+                        chunk.extend_from_slice(piece);
+                        seal_chunk_in_place(
+                            key,
+                            context,
+                            index as u32,
+                            index + 1 == count,
+                            &mut chunk,
+                        )?;
                         write_cache_file(cache, &format!("{index}.sealed"), &chunk)?;
                         done.push((
                             index,
@@ -1388,7 +1493,8 @@ mod tests {
         std::fs::create_dir_all(&b).expect("b");
         // Each chunk is announced once, and only once it is in the cache.
         let announced = std::sync::Mutex::new(Vec::new());
-        let sealed = seal_into_cache(&key, &context, &from_file, &a, &|index, _| {
+        let pool = BufferPool::keeping(4);
+        let sealed = seal_into_cache(&key, &context, &from_file, &a, &pool, &|index, _| {
             assert!(a.join(format!("{index}.sealed")).exists());
             announced.lock().expect("the list").push(index);
         })
@@ -1398,7 +1504,7 @@ mod tests {
         announced.sort_unstable();
         assert_eq!(announced, [0, 1, 2]);
         let from_memory =
-            seal_into_cache(&key, &context, &in_memory, &b, &|_, _| {}).expect("sealed");
+            seal_into_cache(&key, &context, &in_memory, &b, &pool, &|_, _| {}).expect("sealed");
         assert_eq!(
             sealed.iter().map(|c| c.size).collect::<Vec<_>>(),
             from_memory.iter().map(|c| c.size).collect::<Vec<_>>()

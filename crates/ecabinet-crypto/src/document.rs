@@ -83,14 +83,26 @@ pub fn seal_chunk(
 ) -> Result<Vec<u8>, CryptoError> {
     let mut buffer = Vec::with_capacity(plaintext.len() + CHUNK_OVERHEAD);
     buffer.extend_from_slice(plaintext);
+    seal_chunk_in_place(key, context, index, last, &mut buffer)?;
+    Ok(buffer)
+}
+
+/// [`seal_chunk`] over a buffer holding the plaintext, which becomes the
+/// sealed chunk: a caller sealing many chunks reuses its buffers.
+pub fn seal_chunk_in_place(
+    key: &ContentKey,
+    context: &ChunkContext,
+    index: u32,
+    last: bool,
+    buffer: &mut Vec<u8>,
+) -> Result<(), CryptoError> {
     key.cipher()?
         .seal_in_place_append_tag(
             chunk_nonce(index, last),
             Aad::from(chunk_aad(context, index, last)),
-            &mut buffer,
+            buffer,
         )
-        .map_err(|_| CryptoError::Unseal)?;
-    Ok(buffer)
+        .map_err(|_| CryptoError::Unseal)
 }
 
 pub fn open_chunk(

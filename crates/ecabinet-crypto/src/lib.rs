@@ -11,8 +11,8 @@ mod secret;
 
 pub use device::{verify_signature, DeviceKeys, SigningKey};
 pub use document::{
-    open_chunk, open_document, seal_chunk, seal_document, wrap_key, ChunkContext, ContentKey,
-    WrappedKey, CHUNK_OVERHEAD, CHUNK_SIZE,
+    open_chunk, open_document, seal_chunk, seal_chunk_in_place, seal_document, wrap_key,
+    ChunkContext, ContentKey, WrappedKey, CHUNK_OVERHEAD, CHUNK_SIZE,
 };
 pub use encoding::{b64_decode, b64_encode};
 pub use seal::{seal, unseal, KeyProtection, SealedBox, PASSPHRASE_ITERATIONS};
