@@ -472,14 +472,21 @@ impl ServerApi {
         version: u32,
         from: u32,
         count: u32,
-        sealed: bytes::Bytes,
+        sealed: Vec<bytes::Bytes>,
     ) -> ClientResult<()> {
         let path = format!("v1/documents/{document}/versions/{version}/chunks/{from}/{count}");
+        // The chunks go one after another as they are, not copied into one
+        // buffer first; the length is known, so the body is not chunked.
+        let length: usize = sealed.iter().map(bytes::Bytes::len).sum();
+        let body = reqwest::Body::wrap_stream(futures::stream::iter(
+            sealed.into_iter().map(Ok::<_, std::io::Error>),
+        ));
         let response = self
             .request(Method::PUT, &path)?
             .bearer_auth(token)
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(sealed);
+            .header(reqwest::header::CONTENT_LENGTH, length)
+            .body(body);
         self.send_expecting_no_body(response).await
     }
 
