@@ -419,7 +419,7 @@ impl Client {
         if error.code() != "device_revoked" || matches!(error, ClientError::Revoked) {
             return error;
         }
-        *self.session.lock().await = None;
+        // `token` then drops the session it holds and signs in afresh.
         self.sign_in
             .refused
             .store(true, std::sync::atomic::Ordering::Relaxed);
