@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::documents::{chunk_is_cached, manifest_of, runs_of};
+use crate::documents::{chunk_is_cached, manifest_of, runs_of, CheckBuffers, ChunkCheck};
 use crate::error::{ClientError, ClientResult};
 use crate::Client;
 
@@ -93,9 +93,24 @@ impl Client {
         // wrapped for this device yet still downloads, so it opens as soon
         // as its key (a hundred bytes) comes with a later sync. A document
         // this device may no longer see is refused and skipped.
+        // Chunks that arrive once a document's key is here are checked by
+        // opening them under it, the rest against the manifest's hashes.
+        let buffers = CheckBuffers::default();
+        let checks: Vec<ChunkCheck> = queue
+            .iter()
+            .map(|(document, _)| ChunkCheck::new(document, buffers.clone()))
+            .collect();
         let envelopes: Vec<_> = queue
             .iter()
-            .map(|(document, _)| self.own_envelope(document))
+            .zip(&checks)
+            .map(|((document, _), check)| async move {
+                let envelope = self.own_envelope(document).await?;
+                // A key that does not unwrap is for opening to report.
+                if let Ok(key) = self.key_in(document, envelope) {
+                    check.know_key(key);
+                }
+                Ok::<(), ClientError>(())
+            })
             .collect();
         let envelopes = futures::stream::iter(envelopes)
             .buffered(KEYS_IN_FLIGHT)
@@ -123,11 +138,12 @@ impl Client {
             }
             let runs = runs_of(missing, CHUNKS_PER_RUN);
             runs_left[at] = runs.len();
-            for (from, count) in runs {
+            let check = &checks[at];
+            for run in runs {
                 let cache = cache.clone();
                 pending.push(async move {
                     let fetched = self
-                        .fetch_chunk_run(document, &cache, &manifest.chunks, from, count)
+                        .fetch_chunk_run(document, &cache, &manifest.chunks, run, check)
                         .await;
                     (at, fetched)
                 });

@@ -126,6 +126,29 @@ pub fn open_chunk(
     Ok(buffer)
 }
 
+/// Whether `buffer`, a sealed chunk, opens under the key at its place in
+/// the document version: the AES-GCM tag checked, as a download's check
+/// that the server cannot forge. Opening is in place: the buffer is left
+/// holding the chunk's plaintext (or, when it does not open, nothing to
+/// rely on), so it is the caller's scratch, to be wiped.
+pub fn chunk_opens_in_place(
+    key: &ContentKey,
+    context: &ChunkContext,
+    index: u32,
+    last: bool,
+    buffer: &mut [u8],
+) -> bool {
+    key.cipher().is_ok_and(|cipher| {
+        cipher
+            .open_in_place(
+                chunk_nonce(index, last),
+                Aad::from(chunk_aad(context, index, last)),
+                buffer,
+            )
+            .is_ok()
+    })
+}
+
 /// Seals a whole file into chunks (an empty file is one empty final chunk).
 pub fn seal_document(
     key: &ContentKey,
@@ -355,6 +378,44 @@ mod tests {
         let wrong_key = ContentKey::generate().expect("key");
         assert!(open_document(&wrong_key, &context(), &sealed).is_err());
         assert!(open_document(&key, &context(), &[]).is_err());
+    }
+
+    #[test]
+    fn a_chunk_opens_in_place_only_at_its_place_under_its_key() {
+        let key = ContentKey::generate().expect("key");
+        let plaintext = vec![9u8; CHUNK_SIZE + 3];
+        let sealed = seal_document(&key, &context(), &plaintext).expect("seal");
+        let opens = |key: &ContentKey, context: &ChunkContext, index: u32, last: bool| {
+            let mut buffer = sealed[index as usize].clone();
+            chunk_opens_in_place(key, context, index, last, &mut buffer)
+        };
+        assert!(opens(&key, &context(), 0, false));
+        assert!(opens(&key, &context(), 1, true));
+        assert!(
+            !opens(&key, &context(), 0, true),
+            "a first chunk passed off as the last"
+        );
+        assert!(
+            !opens(&key, &context(), 1, false),
+            "a last chunk passed off as a middle one"
+        );
+        let other = ChunkContext {
+            version: 2,
+            ..context()
+        };
+        assert!(!opens(&key, &other, 0, false), "another version");
+        let wrong = ContentKey::generate().expect("key");
+        assert!(!opens(&wrong, &context(), 0, false), "another key");
+        let mut bent = sealed[0].clone();
+        bent[CHUNK_SIZE / 2] ^= 1;
+        assert!(!chunk_opens_in_place(&key, &context(), 0, false, &mut bent));
+        let mut opened = sealed[1].clone();
+        assert!(chunk_opens_in_place(&key, &context(), 1, true, &mut opened));
+        assert_eq!(
+            &opened[..3],
+            &plaintext[CHUNK_SIZE..],
+            "left holding the plaintext"
+        );
     }
 
     #[test]

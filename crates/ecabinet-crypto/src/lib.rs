@@ -11,8 +11,8 @@ mod secret;
 
 pub use device::{verify_signature, DeviceKeys, SigningKey};
 pub use document::{
-    open_chunk, open_document, seal_chunk, seal_chunk_in_place, seal_document, wrap_key,
-    ChunkContext, ContentKey, WrappedKey, CHUNK_OVERHEAD, CHUNK_SIZE,
+    chunk_opens_in_place, open_chunk, open_document, seal_chunk, seal_chunk_in_place,
+    seal_document, wrap_key, ChunkContext, ContentKey, WrappedKey, CHUNK_OVERHEAD, CHUNK_SIZE,
 };
 pub use encoding::{b64_decode, b64_encode};
 pub use seal::{seal, unseal, KeyProtection, SealedBox, PASSPHRASE_ITERATIONS};
@@ -61,33 +61,6 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
-/// SHA-256 of bytes that arrive in pieces (a chunk streaming off the
-/// network): hashing each piece as it comes reads it while it is still in
-/// the processor's cache, and needs no buffer holding the whole.
-pub struct Sha256Stream(ring::digest::Context);
-
-impl Sha256Stream {
-    pub fn new() -> Self {
-        Self(ring::digest::Context::new(&ring::digest::SHA256))
-    }
-
-    pub fn update(&mut self, piece: &[u8]) {
-        self.0.update(piece);
-    }
-
-    pub fn finish(self) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        out.copy_from_slice(self.0.finish().as_ref());
-        out
-    }
-}
-
-impl Default for Sha256Stream {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// PBKDF2-HMAC-SHA256 of `secret` (a PIN) under `salt`: what is stored to
 /// check it later, never the secret.
 pub fn pbkdf2_sha256(
@@ -116,26 +89,6 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_hash_in_pieces_is_the_hash_of_the_whole() {
-        let data: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        for cuts in [
-            vec![],
-            vec![1],
-            vec![63, 64, 65],
-            vec![10_000, 10_001, 69_999],
-        ] {
-            let mut stream = Sha256Stream::new();
-            let mut from = 0;
-            for cut in cuts.into_iter().chain([data.len()]) {
-                stream.update(&data[from..cut]);
-                from = cut;
-            }
-            assert_eq!(stream.finish(), sha256(&data));
-        }
-        assert_ne!(Sha256Stream::new().finish(), sha256(&data));
-    }
 
     #[test]
     fn random_bytes_differ() {
