@@ -442,8 +442,10 @@ impl Client {
         };
         // Person keys first: a sibling device can read our notes only once
         // it has the key they are sealed for.
+        let mut keys_exchanged = true;
         if let Err(error) = self.sync_person_keys(&token).await {
             tracing::warn!(%error, "could not exchange person keys");
+            keys_exchanged = false;
         }
         // A push the server refuses as a whole must not keep this device
         // from receiving: pull anyway, then report the push's error.
@@ -453,8 +455,19 @@ impl Client {
         }
         self.pull_all(&token, &mut report).await?;
         pushed?;
-        if let Err(error) = self.sync_person_keys(&token).await {
-            tracing::warn!(%error, "could not exchange person keys");
+        // Again if the first exchange failed, or if a key was made meanwhile
+        // (a note written during the sync): otherwise nothing has changed
+        // on this side, and a request is saved.
+        let made_meanwhile = self
+            .replica
+            .person_keys()
+            .await?
+            .iter()
+            .any(|(_, _, uploaded)| !uploaded);
+        if !keys_exchanged || made_meanwhile {
+            if let Err(error) = self.sync_person_keys(&token).await {
+                tracing::warn!(%error, "could not exchange person keys");
+            }
         }
         Ok(report)
     }
@@ -533,29 +546,34 @@ impl Client {
         let token = token.to_owned();
         let mut state = self.replica.pull_state().await?;
         report.cursor = state.cursor;
-        loop {
-            let request = state.request();
-            let page = self.api.pull(&token, request.since, request.limit).await?;
-            report.round_trips += 1;
-            report.changes_received += page.changes.len() as u32;
-            let applied = ecabinet_sync::apply_page(state, &page)
-                .map_err(|e| ClientError::Protocol(e.to_string()))?;
-            self.replica
-                .apply(
-                    &applied.writes,
-                    applied.state,
-                    Utc::now(),
-                    self.profile.person.id,
-                )
-                .await?;
-            state = applied.state;
-            if !applied.more {
-                break;
+        let pages = async {
+            loop {
+                let request = state.request();
+                let page = self.api.pull(&token, request.since, request.limit).await?;
+                report.round_trips += 1;
+                report.changes_received += page.changes.len() as u32;
+                let applied = ecabinet_sync::apply_page(state, &page)
+                    .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                self.replica
+                    .apply(
+                        &applied.writes,
+                        applied.state,
+                        Utc::now(),
+                        self.profile.person.id,
+                    )
+                    .await?;
+                state = applied.state;
+                if !applied.more {
+                    return Ok::<(), ClientError>(());
+                }
             }
-        }
+        };
+        // The organisation's cache rules come beside the changes (a round
+        // trip saved), then they are enforced.
+        let (pulled, policy) = futures::join!(pages, self.api.policy(&token));
+        pulled?;
         report.cursor = state.cursor;
-        // The organisation's cache rules, then their enforcement.
-        match self.api.policy(&token).await {
+        match policy {
             Ok(policy) => self.replica.set_policy(&policy).await?,
             Err(error) => tracing::warn!(%error, "could not read the device policy"),
         }
