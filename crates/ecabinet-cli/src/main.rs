@@ -1501,11 +1501,15 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
         } => {
             let client = Client::open(&profile).await?;
             let item = client.resolve_agenda_item(&item).await?;
-            let (added, signatures) = tokio::join!(
-                client.add_document_with(item, &file, title.as_deref(), handling.handling()),
-                client.signature_views_of_file(&file)
-            );
-            out.document_added(&added?);
+            let (added, signatures) = client
+                .add_document_checking_signatures(
+                    item,
+                    &file,
+                    title.as_deref(),
+                    handling.handling(),
+                )
+                .await?;
+            out.document_added(&added);
             note_signatures(signatures, out);
             waiting(&client, out).await?;
         }
@@ -1528,11 +1532,10 @@ async fn run(cli: Cli, out: &Printer) -> Result<(), ClientError> {
             } else {
                 None
             };
-            let (revised, signatures) = tokio::join!(
-                client.revise_document_with(document, &file, title.as_deref(), handling),
-                client.signature_views_of_file(&file)
-            );
-            out.document_added(&revised?);
+            let (revised, signatures) = client
+                .revise_document_checking_signatures(document, &file, title.as_deref(), handling)
+                .await?;
+            out.document_added(&revised);
             note_signatures(signatures, out);
             waiting(&client, out).await?;
         }

@@ -79,6 +79,20 @@ impl Client {
         title: Option<&str>,
         handling: Handling,
     ) -> ClientResult<Document> {
+        Ok(self
+            .add_version(item, file, title, handling)
+            .await?
+            .document)
+    }
+
+    /// [`Client::add_document_with`], saying whether the file may be signed.
+    pub(crate) async fn add_version(
+        &self,
+        item: AgendaItemId,
+        file: &Path,
+        title: Option<&str>,
+        handling: Handling,
+    ) -> ClientResult<Published> {
         self.publish_version(DocumentId::new(), 1, item, file, title, handling)
             .await
     }
@@ -102,6 +116,20 @@ impl Client {
         title: Option<&str>,
         handling: Option<Handling>,
     ) -> ClientResult<Document> {
+        Ok(self
+            .revise_version(document, file, title, handling)
+            .await?
+            .document)
+    }
+
+    /// [`Client::revise_document_with`], saying whether the file may be signed.
+    pub(crate) async fn revise_version(
+        &self,
+        document: DocumentId,
+        file: &Path,
+        title: Option<&str>,
+        handling: Option<Handling>,
+    ) -> ClientResult<Published> {
         let latest = self.document(document).await?;
         let handling = match handling {
             Some(handling) => handling,
@@ -187,7 +215,7 @@ impl Client {
         file: &Path,
         title: Option<&str>,
         handling: Handling,
-    ) -> ClientResult<Document> {
+    ) -> ClientResult<Published> {
         let plaintext = Plaintext::open(file)?;
         let file_name = file
             .file_name()
@@ -214,7 +242,7 @@ impl Client {
         title: Option<&str>,
         handling: Handling,
         exchange: Option<ecabinet_domain::ExchangeRecord>,
-    ) -> ClientResult<Document> {
+    ) -> ClientResult<Published> {
         let found = self.agenda_item(item).await?;
         if !plaintext.starts_with(b"%PDF-")? {
             return Err(ClientError::InvalidArgument(format!(
@@ -308,7 +336,10 @@ impl Client {
                 None
             }
         };
-        let chunks = chunks?;
+        let SealedFile {
+            chunks,
+            may_hold_signatures,
+        } = chunks?;
         let chunk_count = chunks.len() as u32;
         let key_context = DocumentManifest::key_context(id, version);
         // Only this device's key goes with the publication: every other
@@ -373,13 +404,17 @@ impl Client {
         };
         self.run_command(command, &[ChangeBody::Document(shown.clone())])
             .await?;
-        Ok(self
+        let document = self
             .replica
             .document_versions(id)
             .await?
             .into_iter()
             .find(|d| d.version == version)
-            .unwrap_or(shown))
+            .unwrap_or(shown);
+        Ok(Published {
+            document,
+            may_hold_signatures,
+        })
     }
 
     /// Uploads the sealed chunks of the documents that commands about to be
@@ -1463,7 +1498,7 @@ fn seal_into_cache(
     cache: &Path,
     buffers: &BufferPool,
     sealed: &(dyn Fn(usize, Vec<u8>) + Sync),
-) -> ClientResult<Vec<ChunkInfo>> {
+) -> ClientResult<SealedFile> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let count = plaintext.chunk_count();
     let threads = std::thread::available_parallelism()
@@ -1473,7 +1508,9 @@ fn seal_into_cache(
     // One thread's failure stops the others at their next chunk.
     let failed = AtomicBool::new(false);
     let mut infos: Vec<Option<ChunkInfo>> = vec![None; count];
-    let results: Vec<ClientResult<Vec<(usize, ChunkInfo)>>> = std::thread::scope(|scope| {
+    let mut scans: Vec<ecabinet_sign::PieceScan> = vec![Default::default(); count];
+    type Done = (usize, ChunkInfo, ecabinet_sign::PieceScan);
+    let results: Vec<ClientResult<Vec<Done>>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -1482,6 +1519,8 @@ fn seal_into_cache(
                     let mut buffer = Zeroizing::new(Vec::new());
                     let mut seal = |index: usize| -> ClientResult<()> {
                         let piece = plaintext.piece(index, &mut buffer)?;
+                        // Signed or not, seen while the piece is at hand.
+                        let scan = ecabinet_sign::PieceScan::of(piece);
                         let mut chunk = buffers.take(piece.len() + CHUNK_OVERHEAD);
                         chunk.extend_from_slice(piece);
                         seal_chunk_in_place(
@@ -1498,6 +1537,7 @@ fn seal_into_cache(
                                 size: chunk.len() as u32,
                                 sha256: b64_encode(&sha256(&chunk)),
                             },
+                            scan,
                         ));
                         sealed(index, chunk);
                         Ok(())
@@ -1526,14 +1566,33 @@ fn seal_into_cache(
             .collect()
     });
     for result in results {
-        for (index, info) in result? {
+        for (index, info, scan) in result? {
             infos[index] = Some(info);
+            scans[index] = scan;
         }
     }
-    infos
-        .into_iter()
-        .map(|info| info.ok_or_else(|| ClientError::Protocol("a chunk was not sealed".into())))
-        .collect()
+    Ok(SealedFile {
+        chunks: infos
+            .into_iter()
+            .map(|info| info.ok_or_else(|| ClientError::Protocol("a chunk was not sealed".into())))
+            .collect::<ClientResult<_>>()?,
+        may_hold_signatures: ecabinet_sign::pieces_may_hold_signatures(&scans),
+    })
+}
+
+/// What sealing a file found: what the manifest says of each chunk, and
+/// whether the file may hold legal signatures.
+struct SealedFile {
+    chunks: Vec<ChunkInfo>,
+    may_hold_signatures: bool,
+}
+
+/// A version just published.
+pub(crate) struct Published {
+    pub(crate) document: Document,
+    /// Whether its file may hold legal signatures (a signature
+    /// dictionary's marker was seen while sealing it).
+    pub(crate) may_hold_signatures: bool,
 }
 
 /// Whether the cache holds a chunk of the right size. Not its hash: every
@@ -1717,12 +1776,15 @@ mod tests {
             announced.lock().expect("the list").push(index);
         })
         .expect("sealed");
+        assert!(!sealed.may_hold_signatures);
+        let sealed = sealed.chunks;
         assert_eq!(sealed.len(), 3);
         let mut announced = announced.into_inner().expect("the list");
         announced.sort_unstable();
         assert_eq!(announced, [0, 1, 2]);
-        let from_memory =
-            seal_into_cache(&key, &context, &in_memory, &b, &pool, &|_, _| {}).expect("sealed");
+        let from_memory = seal_into_cache(&key, &context, &in_memory, &b, &pool, &|_, _| {})
+            .expect("sealed")
+            .chunks;
         assert_eq!(
             sealed.iter().map(|c| c.size).collect::<Vec<_>>(),
             from_memory.iter().map(|c| c.size).collect::<Vec<_>>()

@@ -177,7 +177,8 @@ impl Client {
                 Handling::default(),
                 Some(record.clone()),
             )
-            .await?;
+            .await?
+            .document;
         let mut annexes = Vec::new();
         for annex in package.annexes {
             let stem = annex.name.trim_end_matches(".pdf").to_owned();
@@ -196,7 +197,8 @@ impl Client {
                         ..record.clone()
                     }),
                 )
-                .await?,
+                .await?
+                .document,
             );
         }
         Ok(ImportedPackage {

@@ -4,7 +4,7 @@
 //! document's next version, sealed and distributed like any other. The
 //! earlier, unsigned version stays in the history.
 
-use ecabinet_domain::{Document, DocumentId, DocumentManifest};
+use ecabinet_domain::{AgendaItemId, Document, DocumentId, DocumentManifest, Handling};
 use ecabinet_sign::{PdfSignature, SignatureDetails, Signer};
 use zeroize::Zeroizing;
 
@@ -45,6 +45,7 @@ impl Client {
             manifest.exchange,
         )
         .await
+        .map(|published| published.document)
     }
 
     /// The desktop's "Ký số": opens the token with the PIN the person typed
@@ -239,6 +240,49 @@ impl Client {
             return Ok(Vec::new());
         }
         Ok(ecabinet_sign::load_anchors(&dir)?)
+    }
+
+    /// `ecab doc add`: attaches a PDF (as [`Client::add_document_with`]) and
+    /// checks the legal signatures in it. The sealing threads look for a
+    /// signature dictionary in the pieces they seal, so an unsigned file
+    /// (most) is not read a second time; a failed check does not undo the
+    /// attachment, and is the second result.
+    pub async fn add_document_checking_signatures(
+        &self,
+        item: AgendaItemId,
+        file: &std::path::Path,
+        title: Option<&str>,
+        handling: Handling,
+    ) -> ClientResult<(Document, ClientResult<Vec<SignatureView>>)> {
+        let published = self.add_version(item, file, title, handling).await?;
+        let signatures = self.signatures_if_any(&published, file).await;
+        Ok((published.document, signatures))
+    }
+
+    /// `ecab doc revise`: [`Client::revise_document_with`], checking the new
+    /// file's legal signatures as [`Client::add_document_checking_signatures`].
+    pub async fn revise_document_checking_signatures(
+        &self,
+        document: DocumentId,
+        file: &std::path::Path,
+        title: Option<&str>,
+        handling: Option<Handling>,
+    ) -> ClientResult<(Document, ClientResult<Vec<SignatureView>>)> {
+        let published = self.revise_version(document, file, title, handling).await?;
+        let signatures = self.signatures_if_any(&published, file).await;
+        Ok((published.document, signatures))
+    }
+
+    async fn signatures_if_any(
+        &self,
+        published: &crate::documents::Published,
+        file: &std::path::Path,
+    ) -> ClientResult<Vec<SignatureView>> {
+        if published.may_hold_signatures {
+            self.signature_views_of_file(file).await
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     /// The legal signatures in a PDF file about to enter (or just entered)

@@ -22,7 +22,10 @@ mod verify_pdf;
 pub use chain::{check_chain, load_anchors, CertificateInfo, ChainStatus};
 pub use pades::{sign_pdf, SignatureDetails};
 pub use token::{TokenInfo, TokenSigner};
-pub use verify_pdf::{may_hold_signatures, parse_pdf_date, verify_pdf, Integrity, PdfSignature};
+pub use verify_pdf::{
+    may_hold_signatures, parse_pdf_date, pieces_may_hold_signatures, verify_pdf, Integrity,
+    PdfSignature, PieceScan,
+};
 
 use thiserror::Error;
 

@@ -393,6 +393,56 @@ pub fn may_hold_signatures(mut source: impl std::io::Read) -> std::io::Result<bo
     }
 }
 
+/// What one piece of a PDF shows of signatures, for a file scanned in
+/// pieces apart (the sealing threads take 1 MiB each, out of order, and
+/// already hold it in the processor's cache): whether a signature
+/// dictionary's marker lies inside the piece, and its edges, where a marker
+/// split between pieces would be. Reading a 100 MB scan once more just to
+/// learn it is unsigned cost a tenth of attaching it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PieceScan {
+    inside: bool,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+impl PieceScan {
+    pub fn of(piece: &[u8]) -> Self {
+        let edge = SIGNATURE_MARKER.len() - 1;
+        Self {
+            inside: memchr::memmem::find(piece, SIGNATURE_MARKER).is_some(),
+            head: piece[..edge.min(piece.len())].to_vec(),
+            tail: piece[piece.len().saturating_sub(edge)..].to_vec(),
+        }
+    }
+}
+
+/// [`may_hold_signatures`] of the file whose pieces, in order, were scanned.
+pub fn pieces_may_hold_signatures(scans: &[PieceScan]) -> bool {
+    let edge = SIGNATURE_MARKER.len() - 1;
+    let finder = memchr::memmem::Finder::new(SIGNATURE_MARKER);
+    // The file's last bytes before the piece: a marker split between pieces
+    // lies in these followed by the piece's first bytes.
+    let mut before: Vec<u8> = Vec::new();
+    for scan in scans {
+        if scan.inside {
+            return true;
+        }
+        let mut seam = std::mem::take(&mut before);
+        seam.extend_from_slice(&scan.head);
+        if finder.find(&seam).is_some() {
+            return true;
+        }
+        before = if scan.head.len() < edge {
+            // A piece this short is all head: the seam goes on through it.
+            seam.split_off(seam.len().saturating_sub(edge))
+        } else {
+            scan.tail.clone()
+        };
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,6 +482,51 @@ mod tests {
             self.bytes = &self.bytes[n..];
             Ok(n)
         }
+    }
+
+    #[test]
+    fn pieces_scanned_apart_find_the_marker_wherever_it_is() {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        pdf.resize(3 << 20, b' ');
+        let scans = |bytes: &[u8], sizes: &[usize]| {
+            let mut scans = Vec::new();
+            let mut from = 0;
+            for size in sizes.iter().copied().chain(std::iter::repeat(1 << 20)) {
+                if from >= bytes.len() {
+                    break;
+                }
+                let to = (from + size).min(bytes.len());
+                scans.push(PieceScan::of(&bytes[from..to]));
+                from = to;
+            }
+            scans
+        };
+        assert!(!pieces_may_hold_signatures(&scans(&pdf, &[])));
+        assert!(!pieces_may_hold_signatures(&[]));
+        // Inside a piece, across each seam at every split, at both ends,
+        // and across pieces shorter than the marker.
+        let seam = 1 << 20;
+        let mut places: Vec<usize> = (seam - SIGNATURE_MARKER.len()..=seam).collect();
+        places.extend([0, 70, (2 << 20) - 3, pdf.len() - SIGNATURE_MARKER.len()]);
+        for at in places {
+            let mut signed = pdf.clone();
+            signed[at..at + SIGNATURE_MARKER.len()].copy_from_slice(SIGNATURE_MARKER);
+            assert!(pieces_may_hold_signatures(&scans(&signed, &[])), "at {at}");
+            let short = [seam - 6, 3, 2, 4];
+            assert!(
+                pieces_may_hold_signatures(&scans(&signed, &short)),
+                "at {at}, short pieces"
+            );
+            assert_eq!(
+                pieces_may_hold_signatures(&scans(&signed, &short)),
+                may_hold_signatures(&signed[..]).expect("read")
+            );
+        }
+        // A marker's two halves in pieces that are not neighbours is none.
+        let mut apart = pdf.clone();
+        apart[seam - 4..seam].copy_from_slice(&SIGNATURE_MARKER[..4]);
+        apart[(2 << 20)..(2 << 20) + 6].copy_from_slice(&SIGNATURE_MARKER[4..]);
+        assert!(!pieces_may_hold_signatures(&scans(&apart, &[])));
     }
 
     #[test]
