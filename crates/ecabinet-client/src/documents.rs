@@ -80,21 +80,9 @@ impl Client {
         handling: Handling,
     ) -> ClientResult<Document> {
         Ok(self
-            .add_version(item, file, title, handling)
+            .publish_version(DocumentId::new(), 1, item, file, title, handling)
             .await?
             .document)
-    }
-
-    /// [`Client::add_document_with`], saying whether the file may be signed.
-    pub(crate) async fn add_version(
-        &self,
-        item: AgendaItemId,
-        file: &Path,
-        title: Option<&str>,
-        handling: Handling,
-    ) -> ClientResult<Published> {
-        self.publish_version(DocumentId::new(), 1, item, file, title, handling)
-            .await
     }
 
     /// Replaces a document with a new revision (secretariat). Earlier versions
@@ -207,7 +195,7 @@ impl Client {
     }
 
     /// Seals, uploads and publishes one version of a document.
-    async fn publish_version(
+    pub(crate) async fn publish_version(
         &self,
         id: DocumentId,
         version: u32,

@@ -254,7 +254,9 @@ impl Client {
         title: Option<&str>,
         handling: Handling,
     ) -> ClientResult<(Document, ClientResult<Vec<SignatureView>>)> {
-        let published = self.add_version(item, file, title, handling).await?;
+        let published = self
+            .publish_version(DocumentId::new(), 1, item, file, title, handling)
+            .await?;
         let signatures = self.signatures_if_any(&published, file).await;
         Ok((published.document, signatures))
     }
