@@ -1060,18 +1060,45 @@ impl Client {
     }
 }
 
-/// The buffers of sealed chunks (1 MiB), reused while a version is sealed
-/// and uploaded: each comes back for the next chunk once its request has
-/// sent it, and runs go out as their chunks, not copied into one buffer.
-/// Fresh memory for every chunk and every run cost 17,000 to 22,000 page
-/// faults in a 100 MB `doc add`, 25 to 57 ms of it here.
-#[derive(Clone)]
-struct BufferPool {
-    kept: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+/// Chunk buffers (1 MiB), reused: fresh memory for every chunk and every
+/// run cost 17,000 to 22,000 page faults in a 100 MB `doc add`, 25 to 57 ms
+/// of it here. While a version is sealed and uploaded, each sealed chunk's
+/// buffer comes back for the next once its request has sent it (runs go
+/// out as their chunks, not copied into one buffer); a download checks its
+/// chunks in [`CheckBuffers`].
+pub(crate) struct BufferPool<B: PooledBuffer = Vec<u8>> {
+    kept: std::sync::Arc<std::sync::Mutex<Vec<B>>>,
     keep: usize,
 }
 
-impl BufferPool {
+impl<B: PooledBuffer> Clone for BufferPool<B> {
+    fn clone(&self) -> Self {
+        Self {
+            kept: self.kept.clone(),
+            keep: self.keep,
+        }
+    }
+}
+
+/// What a [`BufferPool`] holds: plain buffers, or buffers wiped when
+/// dropped (those that held plaintext).
+pub(crate) trait PooledBuffer: Default {
+    fn bytes(&mut self) -> &mut Vec<u8>;
+}
+
+impl PooledBuffer for Vec<u8> {
+    fn bytes(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
+impl PooledBuffer for Zeroizing<Vec<u8>> {
+    fn bytes(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
+impl<B: PooledBuffer> BufferPool<B> {
     fn keeping(keep: usize) -> Self {
         Self {
             kept: Default::default(),
@@ -1080,26 +1107,33 @@ impl BufferPool {
     }
 
     /// An empty buffer of at least `capacity` bytes, used before if any.
-    fn take(&self, capacity: usize) -> Vec<u8> {
+    /// One too small is replaced, not grown: growing in place would free
+    /// its old bytes unwiped.
+    fn take(&self, capacity: usize) -> B {
         let mut buffer = self
             .kept
             .lock()
             .ok()
             .and_then(|mut kept| kept.pop())
             .unwrap_or_default();
-        buffer.clear();
-        buffer.reserve(capacity);
+        if buffer.bytes().capacity() < capacity {
+            buffer = B::default();
+        }
+        buffer.bytes().clear();
+        buffer.bytes().reserve(capacity);
         buffer
     }
 
-    fn give_back(&self, buffer: Vec<u8>) {
+    fn give_back(&self, buffer: B) {
         if let Ok(mut kept) = self.kept.lock() {
             if kept.len() < self.keep {
                 kept.push(buffer);
             }
         }
     }
+}
 
+impl BufferPool {
     /// A request body over `buffer` (no copy), which comes back here once
     /// the request has sent it.
     fn body(&self, buffer: Vec<u8>) -> bytes::Bytes {
@@ -1165,26 +1199,11 @@ impl ChunkCheck {
 /// Scratch buffers in which downloaded chunks are checked: reused, since
 /// fresh memory costs page faults, and wiped when dropped, since opening a
 /// chunk leaves its plaintext behind.
-#[derive(Clone, Default)]
-pub(crate) struct CheckBuffers(std::sync::Arc<std::sync::Mutex<Vec<Zeroizing<Vec<u8>>>>>);
+pub(crate) type CheckBuffers = BufferPool<Zeroizing<Vec<u8>>>;
 
-impl CheckBuffers {
-    fn take(&self) -> Zeroizing<Vec<u8>> {
-        let mut buffer = self
-            .0
-            .lock()
-            .ok()
-            .and_then(|mut kept| kept.pop())
-            .unwrap_or_default();
-        buffer.clear();
-        buffer
-    }
-
-    fn give_back(&self, buffer: Zeroizing<Vec<u8>>) {
-        if let Ok(mut kept) = self.0.lock() {
-            kept.push(buffer);
-        }
-    }
+/// Scratch buffers a download keeps: two per run in flight at most.
+pub(crate) fn check_buffers(runs_in_flight: usize) -> CheckBuffers {
+    BufferPool::keeping(2 * runs_in_flight)
 }
 
 /// The chunk a download expects next.
@@ -1218,7 +1237,7 @@ impl IncomingChunk {
             // so a run keeps one warm buffer instead of touching two.
             let mut arriving = arriving.into_iter().peekable();
             let _ = arriving.peek();
-            let mut scratch = check.buffers.take();
+            let mut scratch = check.buffers.take(expected.info.size as usize);
             let stored = store_incoming(arriving, file, &temp, &expected, &check, &mut scratch);
             check.buffers.give_back(scratch);
             match stored {
@@ -1260,14 +1279,10 @@ fn store_incoming(
     temp: &Path,
     expected: &Expected,
     check: &ChunkCheck,
-    scratch: &mut Zeroizing<Vec<u8>>,
+    scratch: &mut Vec<u8>,
 ) -> ClientResult<()> {
     use std::io::Write;
     let size = expected.info.size as usize;
-    if scratch.capacity() < size {
-        // Growing in place would free the old bytes unwiped.
-        *scratch = Zeroizing::new(Vec::with_capacity(size));
-    }
     for piece in arriving {
         if scratch.len() + piece.len() > size {
             return Err(refused_chunk(expected.index, &expected.title));
@@ -1650,7 +1665,7 @@ mod tests {
             size: bytes.len() as u32,
             sha256: b64_encode(&sha256(bytes)),
         };
-        let buffers = CheckBuffers::default();
+        let buffers = check_buffers(1);
         let check = |key: Option<&ContentKey>| {
             let check = ChunkCheck {
                 key: Default::default(),

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::documents::{chunk_is_cached, manifest_of, runs_of, CheckBuffers, ChunkCheck};
+use crate::documents::{check_buffers, chunk_is_cached, manifest_of, runs_of, ChunkCheck};
 use crate::error::{ClientError, ClientResult};
 use crate::Client;
 
@@ -95,7 +95,7 @@ impl Client {
         // this device may no longer see is refused and skipped.
         // Chunks that arrive once a document's key is here are checked by
         // opening them under it, the rest against the manifest's hashes.
-        let buffers = CheckBuffers::default();
+        let buffers = check_buffers(RUNS_IN_FLIGHT);
         let checks: Vec<ChunkCheck> = queue
             .iter()
             .map(|(document, _)| ChunkCheck::new(document, buffers.clone()))
